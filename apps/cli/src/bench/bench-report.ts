@@ -1,0 +1,67 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One measured figure, reported beside the ceiling measured in the same run (DESIGN.md §6). */
+export interface BenchFigure {
+  name: string;
+  value: number;
+  unit: string;
+  /** The raw ceiling measured in the same run, when there is one. */
+  ceiling?: { name: string; value: number };
+  /** Target from the issue, for the table. */
+  target?: string;
+  meetsTarget?: boolean;
+}
+
+export interface BenchSuiteResult {
+  suite: string;
+  startedAt: string;
+  durationSeconds: number;
+  environment: { node: string; cpus: number; platform: string };
+  parameters: Record<string, unknown>;
+  figures: BenchFigure[];
+}
+
+export const BENCH_RESULTS_DIR = join(process.cwd(), 'bench', 'results');
+
+/**
+ * Writes the suite's result into bench/results/latest.json (keyed by suite, so running one suite
+ * keeps the others' last figures) and bench/results/<suite>-<timestamp>.json, then prints a table.
+ */
+export function reportBench(result: BenchSuiteResult): void {
+  mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+  const latestPath = join(BENCH_RESULTS_DIR, 'latest.json');
+  const latest: Record<string, BenchSuiteResult> = existsSync(latestPath)
+    ? (JSON.parse(readFileSync(latestPath, 'utf8')) as Record<string, BenchSuiteResult>)
+    : {};
+  latest[result.suite] = result;
+  writeFileSync(latestPath, JSON.stringify(latest, null, 2) + '\n');
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  writeFileSync(join(BENCH_RESULTS_DIR, `${result.suite}-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
+  printTable(result);
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-GB');
+  return n.toPrecision(4);
+}
+
+function printTable(result: BenchSuiteResult): void {
+  const rows = result.figures.map((f) => [
+    f.name,
+    `${fmt(f.value)} ${f.unit}`,
+    f.ceiling ? `${fmt(f.ceiling.value)} (${f.ceiling.name})` : '',
+    f.ceiling && f.ceiling.value !== 0 ? `${(f.value / f.ceiling.value).toFixed(3)}` : '',
+    f.target ?? '',
+    f.meetsTarget === undefined ? '' : f.meetsTarget ? 'yes' : 'NO',
+  ]);
+  const header = ['figure', 'measured', 'ceiling (same run)', 'ratio', 'target', 'met'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  console.log(`\nbench ${result.suite} (${result.durationSeconds.toFixed(1)} s)`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+  console.log(`\nwritten to ${join('bench', 'results', 'latest.json')}`);
+}

@@ -1,0 +1,4 @@
+import { ForceNodeInitial1764300000000 } from './1764300000000-force-node-initial';
+
+/** Every migration, in order. The node runs them at start (libs/db openDatabase). */
+export const FORCE_NODE_MIGRATIONS = [ForceNodeInitial1764300000000];

@@ -1,0 +1,177 @@
+import {
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { openDatabase } from '@intel/db';
+import { GrpcHealth } from '@intel/grpc';
+import { KafkaTransactionalPublisher, createKafka, type EventPublisher } from '@intel/kafka';
+import { MetricsController, Registry, type Logger } from '@intel/observability';
+import { INTAKE_PROTO } from '@intel/contracts';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { FORCE_NODE_MIGRATIONS } from './database/migrations';
+import { ForceNodeMetrics } from './force-node.metrics';
+import { EVENT_PUBLISHER, FORCE_NODE_LOGGER, ForceNodeConfig, KAFKA } from './force-node.tokens';
+import { HealthController } from './health/health.controller';
+import { IncidentRepository } from './incidents/incident.repository';
+import { ForceIntakeGrpcController } from './intake/force-intake.grpc-controller';
+import { IncidentIntakeService } from './intake/incident-intake.service';
+import { IntakeService } from './intake/intake.service';
+import { PersonIntakeService } from './intake/person-intake.service';
+import { RecordLogRepository } from './intake/record-log.repository';
+import { WithdrawalService } from './intake/withdrawal.service';
+import { NominalRepository } from './nominals/nominal.repository';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxRepository } from './outbox/outbox.repository';
+
+/** Starts the relay once everything is wired, and tells gRPC health checks we serve. */
+@Injectable()
+class ForceNodeLifecycle implements OnApplicationBootstrap {
+  constructor(
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    this.grpcHealth.set('SERVING');
+  }
+}
+
+@Module({})
+export class ForceNodeModule {
+  static forRoot(config: ForceNodeConfig, logger: Logger, registry: Registry): DynamicModule {
+    const code = config.forceCode;
+    return {
+      module: ForceNodeModule,
+      imports: [TerminusModule],
+      controllers: [ForceIntakeGrpcController, HealthController, MetricsController],
+      providers: [
+        { provide: ForceNodeConfig, useValue: config },
+        { provide: FORCE_NODE_LOGGER, useValue: logger },
+        { provide: Registry, useValue: registry },
+        {
+          provide: ForceNodeMetrics,
+          useFactory: (r: Registry) => new ForceNodeMetrics(r),
+          inject: [Registry],
+        },
+        {
+          provide: DataSource,
+          useFactory: () =>
+            openDatabase({
+              serverUrl: config.database.url,
+              name: config.database.name,
+              migrations: FORCE_NODE_MIGRATIONS,
+              poolSize: 10,
+              applicationName: `force-node-${code}`,
+            }),
+        },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            createKafka(config.kafka, (level, message, extra) =>
+              logger[level]({ ...extra, component: 'kafka' }, message),
+            ),
+        },
+        {
+          provide: EVENT_PUBLISHER,
+          useFactory: (kafka: Kafka) =>
+            new KafkaTransactionalPublisher(kafka, `force-${code}-outbox-relay`),
+          inject: [KAFKA],
+        },
+        { provide: GrpcHealth, useValue: new GrpcHealth([`intel.v1.ForceIntake`]) },
+        NominalRepository,
+        IncidentRepository,
+        OutboxRepository,
+        RecordLogRepository,
+        {
+          provide: PersonIntakeService,
+          useFactory: (
+            ds: DataSource,
+            n: NominalRepository,
+            i: IncidentRepository,
+            o: OutboxRepository,
+            l: RecordLogRepository,
+          ) => new PersonIntakeService(ds, code, n, i, o, l),
+          inject: [
+            DataSource,
+            NominalRepository,
+            IncidentRepository,
+            OutboxRepository,
+            RecordLogRepository,
+          ],
+        },
+        {
+          provide: IncidentIntakeService,
+          useFactory: (
+            ds: DataSource,
+            i: IncidentRepository,
+            o: OutboxRepository,
+            l: RecordLogRepository,
+          ) => new IncidentIntakeService(ds, code, i, o, l),
+          inject: [DataSource, IncidentRepository, OutboxRepository, RecordLogRepository],
+        },
+        {
+          provide: WithdrawalService,
+          useFactory: (
+            ds: DataSource,
+            n: NominalRepository,
+            i: IncidentRepository,
+            o: OutboxRepository,
+            l: RecordLogRepository,
+          ) => new WithdrawalService(ds, code, n, i, o, l),
+          inject: [
+            DataSource,
+            NominalRepository,
+            IncidentRepository,
+            OutboxRepository,
+            RecordLogRepository,
+          ],
+        },
+        {
+          provide: OutboxRelay,
+          useFactory: (
+            ds: DataSource,
+            o: OutboxRepository,
+            p: EventPublisher,
+            m: ForceNodeMetrics,
+          ) =>
+            new OutboxRelay(
+              ds,
+              o,
+              p,
+              m,
+              logger.child({ component: 'outbox-relay' }),
+              config.outbox,
+            ),
+          inject: [DataSource, OutboxRepository, EVENT_PUBLISHER, ForceNodeMetrics],
+        },
+        {
+          provide: IntakeService,
+          useFactory: (
+            p: PersonIntakeService,
+            i: IncidentIntakeService,
+            w: WithdrawalService,
+            r: OutboxRelay,
+            m: ForceNodeMetrics,
+          ) => new IntakeService(p, i, w, r, m, config.intake.maxBatchItems),
+          inject: [
+            PersonIntakeService,
+            IncidentIntakeService,
+            WithdrawalService,
+            OutboxRelay,
+            ForceNodeMetrics,
+          ],
+        },
+        ForceNodeLifecycle,
+      ],
+      exports: [],
+    };
+  }
+}
+
+export { INTAKE_PROTO };

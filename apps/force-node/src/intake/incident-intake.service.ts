@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import {
+  SubmitOutcome,
+  timestampFromDate,
+  type IncidentRecord,
+  type SubmitResult,
+} from '@intel/contracts';
+import { inTransaction, type Sql } from '@intel/db';
+import { contentHash, type FieldError } from '@intel/records';
+import type { DataSource } from 'typeorm';
+import { buildIncidentState, subjectRefKey } from '../incidents/incident-state';
+import type { IncidentRepository, IncidentWrite } from '../incidents/incident.repository';
+import { incidentUpserted, type OutboxMessage } from '../outbox/outbox-message';
+import type { OutboxRepository } from '../outbox/outbox.repository';
+import { splitAtRepeatedKeys } from './person-intake.service';
+import { takeIntakeLock } from './intake-lock';
+import type { RecordLogEntry, RecordLogRepository } from './record-log.repository';
+
+/** A per-item outcome: a result, or why this item (and only this item) was refused. */
+export type ItemOutcome =
+  { result: SubmitResult } | { error: FieldError & { code: 'FAILED_PRECONDITION' } };
+
+/**
+ * Stores incidents, de-duplicated on their source key, with subjects resolved to the nominals
+ * of this force; publishes each new version through the outbox in the same transaction.
+ */
+export class IncidentIntakeService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly forceCode: string,
+    private readonly incidents: IncidentRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly log: RecordLogRepository,
+  ) {}
+
+  async submit(records: IncidentRecord[], caller: string): Promise<ItemOutcome[]> {
+    if (records.length === 0) return [];
+    return inTransaction(this.ds, async (tx) => {
+      await takeIntakeLock(tx);
+      const out: ItemOutcome[] = [];
+      for (const part of splitAtRepeatedKeys(records))
+        out.push(...(await this.submitChunk(tx, part, caller)));
+      return out;
+    });
+  }
+
+  private async submitChunk(
+    tx: Sql,
+    records: IncidentRecord[],
+    caller: string,
+  ): Promise<ItemOutcome[]> {
+    const now = new Date();
+    const ts = timestampFromDate(now);
+    const existing = new Map(
+      (await this.incidents.findBySourceKeys(tx, records)).map((e) => [
+        subjectRefKey(e.sourceSystem, e.sourceRecordId),
+        e,
+      ]),
+    );
+    const refs = records.flatMap((r) =>
+      r.subjects.map((s) => ({
+        sourceSystem: s.personSourceSystem || r.sourceSystem,
+        sourceRecordId: s.personSourceRecordId,
+      })),
+    );
+    const resolved = await this.incidents.resolveSubjects(tx, refs);
+    const writes: IncidentWrite[] = [];
+    const messages: OutboxMessage[] = [];
+    const logEntries: RecordLogEntry[] = [];
+    const out = records.map((r): ItemOutcome => {
+      const hash = contentHash(r);
+      const ex = existing.get(subjectRefKey(r.sourceSystem, r.sourceRecordId));
+      if (ex && !ex.withdrawn && ex.contentHash.equals(hash)) {
+        return {
+          result: {
+            nominalId: '',
+            incidentId: ex.id,
+            outcome: SubmitOutcome.SUBMIT_OUTCOME_UNCHANGED,
+            version: ex.version,
+          },
+        };
+      }
+      const missing = r.subjects.findIndex(
+        (s) =>
+          !resolved.has(
+            subjectRefKey(s.personSourceSystem || r.sourceSystem, s.personSourceRecordId),
+          ),
+      );
+      if (missing >= 0) {
+        return {
+          error: {
+            code: 'FAILED_PRECONDITION',
+            field: `subjects[${missing}].personSourceRecordId`,
+            message:
+              'no live person record with this source key in this force: submit the person first',
+          },
+        };
+      }
+      const id = ex?.id ?? randomUUID();
+      const version = (ex?.version ?? 0) + 1;
+      writes.push({ id, version, contentHash: hash, record: r });
+      messages.push(
+        incidentUpserted(
+          this.forceCode,
+          buildIncidentState(id, version, r, (s, rid) => resolved.get(subjectRefKey(s, rid)), ts),
+          now,
+        ),
+      );
+      const outcome =
+        ex && !ex.withdrawn
+          ? SubmitOutcome.SUBMIT_OUTCOME_UPDATED
+          : SubmitOutcome.SUBMIT_OUTCOME_CREATED;
+      logEntries.push({
+        caller,
+        action: 'submit',
+        entity: 'incident',
+        sourceSystem: r.sourceSystem,
+        sourceRecordId: r.sourceRecordId,
+        outcome,
+        entityId: id,
+      });
+      return { result: { nominalId: '', incidentId: id, outcome, version } };
+    });
+    await this.incidents.upsert(tx, writes);
+    await this.outbox.append(tx, messages);
+    await this.log.append(tx, logEntries);
+    return out;
+  }
+}

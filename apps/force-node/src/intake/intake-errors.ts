@@ -1,0 +1,31 @@
+import type { Metadata } from '@grpc/grpc-js';
+import type { ForceNodeConfig } from '@intel/config';
+import { rpcError, status } from '@intel/grpc';
+import { RecordValidationError } from '@intel/records';
+import { UnauthenticatedError, callerIdentity, type AuthContextCarrier } from '@intel/security';
+import type { RpcException } from '@nestjs/microservices';
+import { BatchTooLargeError, PreconditionError } from './intake.service';
+import { RecordNotFoundError } from './withdrawal.service';
+
+/** The calling system's name for the logs (mTLS certificate CN, or the dev-mode name). */
+export function identify(
+  config: ForceNodeConfig,
+  call: AuthContextCarrier | undefined,
+  metadata: Metadata | undefined,
+): string {
+  const id = callerIdentity(config.grpc.security, call, metadata);
+  return id.forceCode ? `${id.forceCode}/${id.system}` : id.system;
+}
+
+/** Domain errors to gRPC status codes; anything unexpected is INTERNAL and logged by Nest. */
+export function toRpcError(err: unknown): RpcException | unknown {
+  if (err instanceof RecordValidationError) return rpcError(status.INVALID_ARGUMENT, err.message);
+  if (err instanceof PreconditionError) return rpcError(status.FAILED_PRECONDITION, err.message);
+  if (err instanceof RecordNotFoundError) return rpcError(status.NOT_FOUND, err.message);
+  if (err instanceof UnauthenticatedError) return rpcError(status.UNAUTHENTICATED, err.message);
+  if (err instanceof BatchTooLargeError) return rpcError(status.RESOURCE_EXHAUSTED, err.message);
+  return rpcError(
+    status.UNAVAILABLE,
+    `could not process the request; nothing was lost, retry it (${err instanceof Error ? err.message : String(err)})`,
+  );
+}

@@ -1,0 +1,167 @@
+import {
+  SubmitOutcome,
+  timestampFromDate,
+  type SubmitResult,
+  type WithdrawRequest,
+} from '@intel/contracts';
+import { inTransaction, type Sql } from '@intel/db';
+import type { DataSource } from 'typeorm';
+import { buildIncidentState, subjectRefKey } from '../incidents/incident-state';
+import type { IncidentRepository } from '../incidents/incident.repository';
+import { personMatchKeys } from '../nominals/match-keys';
+import { isShareable, mergeNominalState } from '../nominals/nominal-state';
+import type { NominalRepository } from '../nominals/nominal.repository';
+import {
+  incidentUpserted,
+  nominalUpserted,
+  withdrawn,
+  type OutboxMessage,
+} from '../outbox/outbox-message';
+import type { OutboxRepository } from '../outbox/outbox.repository';
+import { takeIntakeLock } from './intake-lock';
+import type { RecordLogRepository } from './record-log.repository';
+
+export class RecordNotFoundError extends Error {}
+
+/**
+ * MoPI disposal or correction (DOMAIN.md): the source record is withdrawn; its nominal is
+ * rebuilt from what remains and republished, or withdrawn (event + tombstone) when nothing
+ * remains, so that every copy downstream goes too.
+ */
+export class WithdrawalService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly forceCode: string,
+    private readonly nominals: NominalRepository,
+    private readonly incidents: IncidentRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly log: RecordLogRepository,
+  ) {}
+
+  async withdraw(req: WithdrawRequest, caller: string): Promise<SubmitResult> {
+    return inTransaction(this.ds, async (tx) => {
+      await takeIntakeLock(tx);
+      const result =
+        req.kind === 'RECORD_KIND_INCIDENT'
+          ? await this.withdrawIncident(tx, req)
+          : await this.withdrawPerson(tx, req);
+      await this.log.append(tx, [
+        {
+          caller,
+          action: 'withdraw',
+          entity: req.kind === 'RECORD_KIND_INCIDENT' ? 'incident' : 'person',
+          sourceSystem: req.sourceSystem,
+          sourceRecordId: req.sourceRecordId,
+          outcome: `${result.outcome}: ${req.reason}`,
+          entityId: result.nominalId || result.incidentId || null,
+        },
+      ]);
+      return result;
+    });
+  }
+
+  private async withdrawPerson(tx: Sql, req: WithdrawRequest): Promise<SubmitResult> {
+    const [ex] = await this.nominals.findSourceRecords(tx, [req]);
+    if (!ex || ex.withdrawn)
+      throw new RecordNotFoundError(
+        `no live person record ${req.sourceSystem}/${req.sourceRecordId}`,
+      );
+    const now = new Date();
+    const [nominal] = await this.nominals.findNominals(tx, [ex.nominalId]);
+    const version = (nominal?.version ?? ex.nominalVersion) + 1;
+    await this.nominals.markSourceRecordWithdrawn(
+      tx,
+      req.sourceSystem,
+      req.sourceRecordId,
+      req.reason,
+    );
+    const remaining = (await this.nominals.findLiveRecords(tx, [ex.nominalId])).map(
+      (l) => l.record,
+    );
+    const messages: OutboxMessage[] = [];
+    const shareable = remaining.some(isShareable);
+    if (shareable) {
+      const state = mergeNominalState(ex.nominalId, version, remaining, timestampFromDate(now));
+      await this.nominals.upsertNominals(tx, [
+        { id: ex.nominalId, version, state, published: true },
+      ]);
+      messages.push(nominalUpserted(this.forceCode, state, now));
+    } else if (remaining.length > 0) {
+      const state = mergeNominalState(ex.nominalId, version, remaining, timestampFromDate(now));
+      await this.nominals.upsertNominals(tx, [
+        { id: ex.nominalId, version, state, published: false },
+      ]);
+      if (nominal?.published)
+        messages.push(
+          ...withdrawn(this.forceCode, 'nominal', ex.nominalId, version, req.reason, now),
+        );
+    } else {
+      await this.nominals.markNominalWithdrawn(tx, ex.nominalId, version);
+      if (nominal?.published)
+        messages.push(
+          ...withdrawn(this.forceCode, 'nominal', ex.nominalId, version, req.reason, now),
+        );
+    }
+    await this.nominals.replaceKeys(
+      tx,
+      [ex.nominalId],
+      [...new Set(remaining.flatMap(personMatchKeys))].map((key) => ({
+        key,
+        nominalId: ex.nominalId,
+      })),
+    );
+    // Incidents naming the withdrawn record lose that subject: republish them.
+    const affected = await this.incidents.findLiveBySubjects(tx, [req]);
+    if (affected.length > 0) {
+      const refs = affected.flatMap((a) =>
+        a.record.subjects.map((s) => ({
+          sourceSystem: s.personSourceSystem || a.record.sourceSystem,
+          sourceRecordId: s.personSourceRecordId,
+        })),
+      );
+      const resolved = await this.incidents.resolveSubjects(tx, refs);
+      const bumped = affected.map((a) => ({ ...a, version: a.version + 1 }));
+      await this.incidents.bumpVersions(tx, bumped);
+      for (const a of bumped) {
+        messages.push(
+          incidentUpserted(
+            this.forceCode,
+            buildIncidentState(
+              a.id,
+              a.version,
+              a.record,
+              (s, r) => resolved.get(subjectRefKey(s, r)),
+              timestampFromDate(now),
+            ),
+            now,
+          ),
+        );
+      }
+    }
+    await this.outbox.append(tx, messages);
+    return {
+      nominalId: ex.nominalId,
+      outcome: SubmitOutcome.SUBMIT_OUTCOME_WITHDRAWN,
+      version,
+      incidentId: '',
+    };
+  }
+
+  private async withdrawIncident(tx: Sql, req: WithdrawRequest): Promise<SubmitResult> {
+    const [ex] = await this.incidents.findBySourceKeys(tx, [req]);
+    if (!ex || ex.withdrawn)
+      throw new RecordNotFoundError(`no live incident ${req.sourceSystem}/${req.sourceRecordId}`);
+    const version = ex.version + 1;
+    await this.incidents.markWithdrawn(tx, ex.id, version, req.reason);
+    await this.outbox.append(
+      tx,
+      withdrawn(this.forceCode, 'incident', ex.id, version, req.reason, new Date()),
+    );
+    return {
+      nominalId: '',
+      incidentId: ex.id,
+      outcome: SubmitOutcome.SUBMIT_OUTCOME_WITHDRAWN,
+      version,
+    };
+  }
+}

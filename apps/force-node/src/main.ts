@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { loadForceNodeConfig } from '@intel/config';
+import { INTAKE_PROTO, PROTO_LOADER_OPTIONS } from '@intel/contracts';
+import { GrpcHealth, PLAINTEXT_WARNING, PortAwareGrpcServer, serverCredentials } from '@intel/grpc';
+import { createKafka, ensureTopics } from '@intel/kafka';
+import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
+import { ForceNodeModule } from './force-node.module';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { DataSource } from 'typeorm';
+
+async function bootstrap(): Promise<void> {
+  const config = loadForceNodeConfig();
+  const logger = createLogger('force-node', config.logLevel, { forceCode: config.forceCode });
+  if (config.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
+
+  // Topics are created explicitly (idempotent): a node started against a fresh cluster works.
+  await ensureTopics(createKafka({ ...config.kafka, clientId: `${config.kafka.clientId}-admin` }));
+
+  const registry = createMetricsRegistry('force-node', { force: config.forceCode });
+  const app = await NestFactory.create(ForceNodeModule.forRoot(config, logger, registry), {
+    logger: new PinoNestLogger(logger),
+  });
+  const grpcHealth = app.get(GrpcHealth);
+  const grpc = new PortAwareGrpcServer({
+    package: 'intel.v1',
+    protoPath: [INTAKE_PROTO],
+    url: `${config.grpc.host}:${config.grpc.port}`,
+    loader: PROTO_LOADER_OPTIONS,
+    credentials: serverCredentials(config.grpc.security),
+    gracefulShutdown: true,
+    onLoadPackageDefinition: (pkg, server) => grpcHealth.attach(pkg, server),
+  });
+  app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(config.http.port, config.http.host);
+  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  logger.info(
+    {
+      event: 'ready',
+      grpcPort: grpc.boundPort,
+      httpPort,
+      database: config.database.name,
+      tls: config.grpc.security.mode,
+    },
+    `force node ${config.forceCode} (${config.forceName}) ready: gRPC :${grpc.boundPort}, HTTP :${httpPort}`,
+  );
+
+  // Graceful shutdown: stop taking requests (in-flight calls finish), let the relay publish
+  // what was accepted, then close the database and Kafka connections.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    grpcHealth.set('NOT_SERVING');
+    await grpc.closeWithin(Math.min(5000, config.shutdownGraceMs));
+    const relay = app.get(OutboxRelay);
+    const drained = await relay.drainAndStop(config.shutdownGraceMs);
+    const left = await app.get(OutboxRepository).backlog(app.get(DataSource));
+    logger.info({ drained, pending: left.pending }, 'outbox relay stopped');
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+bootstrap().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

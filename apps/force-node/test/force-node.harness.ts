@@ -1,0 +1,69 @@
+import { dropDatabase } from '@intel/db';
+import {
+  IntakeClient,
+  startService,
+  testInfra,
+  uniqueDbName,
+  waitFor,
+  type RunningNode,
+} from '@intel/testing';
+
+/** One force node process on the real Postgres and Kafka, with its own fresh database. */
+export class ForceNodeHarness {
+  node!: RunningNode;
+  client!: IntakeClient;
+  readonly dbName: string;
+  readonly infra = testInfra();
+
+  constructor(
+    readonly forceCode: string,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {
+    this.dbName = uniqueDbName(`it_force_${forceCode}`);
+  }
+
+  env(): Record<string, string> {
+    return {
+      FORCE_CODE: this.forceCode,
+      DATABASE_URL: this.infra.databaseUrl,
+      DATABASE_NAME: this.dbName,
+      KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),
+      GRPC_INSECURE_PLAINTEXT: 'true',
+      OUTBOX_POLL_MS: '20',
+      ...this.extraEnv,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.node = await startService('force-node', this.env());
+    this.client = new IntakeClient(this.node.grpcAddress);
+  }
+
+  async restart(): Promise<void> {
+    this.client.close();
+    await this.start();
+  }
+
+  /** Outbox rows not yet published, from the node's readiness endpoint. */
+  async pending(): Promise<number> {
+    const res = await fetch(`${this.node.httpUrl}/health/ready`);
+    const body = (await res.json()) as {
+      info?: { outbox?: { pending: number } };
+      error?: { outbox?: { pending: number } };
+    };
+    return body.info?.outbox?.pending ?? body.error?.outbox?.pending ?? -1;
+  }
+
+  async drained(timeoutMs = 60_000): Promise<void> {
+    await waitFor(async () => (await this.pending()) === 0, {
+      timeoutMs,
+      what: 'the outbox to drain',
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.client?.close();
+    await this.node?.stop();
+    await dropDatabase(this.infra.databaseUrl, this.dbName).catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { isForceCode } from './force-codes';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Settings every service shares: where Postgres and Kafka are, how to log, how to secure gRPC. */
+export const baseEnvSchema = z.object({
+  DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1, 'KAFKA_BROKERS is required (comma-separated host:port list)')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRPC_HOST: z.string().default('0.0.0.0'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  /** Plaintext gRPC without client certificates: development only, announced loudly. */
+  GRPC_INSECURE_PLAINTEXT: bool.default(false),
+  GRPC_TLS_CA: z.string().optional(),
+  GRPC_TLS_CERT: z.string().optional(),
+  GRPC_TLS_KEY: z.string().optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export const forceNodeEnvSchema = baseEnvSchema
+  .extend({
+    FORCE_CODE: z
+      .string()
+      .regex(/^\d{2}$/, 'FORCE_CODE must be a two-digit PNC force code, e.g. 36')
+      .refine(isForceCode, 'FORCE_CODE is not a known PNC force code (DOMAIN.md)'),
+    DATABASE_NAME: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional(),
+    GRPC_PORT: port.default(50051),
+    HTTP_PORT: port.default(8081),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
+    INTAKE_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+    MAX_BATCH_ITEMS: z.coerce.number().int().min(1).default(1_000_000),
+  })
+  .superRefine(requireTlsUnlessPlaintext);
+
+function requireTlsUnlessPlaintext(
+  env: {
+    GRPC_INSECURE_PLAINTEXT: boolean;
+    GRPC_TLS_CA?: string;
+    GRPC_TLS_CERT?: string;
+    GRPC_TLS_KEY?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.GRPC_INSECURE_PLAINTEXT) return;
+  for (const key of ['GRPC_TLS_CA', 'GRPC_TLS_CERT', 'GRPC_TLS_KEY'] as const) {
+    if (!env[key]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} is required for mutual TLS (or set GRPC_INSECURE_PLAINTEXT=true for development)`,
+      });
+    }
+  }
+}

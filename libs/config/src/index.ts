@@ -1,0 +1,3 @@
+export * from './config';
+export * from './env-schema';
+export * from './force-codes';

@@ -1,0 +1,4 @@
+export * from './kafka-client';
+export * from './topic-admin';
+export * from './topics';
+export * from './transactional-publisher';

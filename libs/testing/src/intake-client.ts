@@ -1,0 +1,80 @@
+import {
+  credentials as grpcCredentials,
+  loadPackageDefinition,
+  Metadata,
+  type ChannelCredentials,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { INTAKE_PROTO, PROTO_LOADER_OPTIONS } from '@intel/contracts';
+import type {
+  BatchItem,
+  BatchSummary,
+  IncidentRecord,
+  PersonRecord,
+  SubmitResult,
+  WithdrawRequest,
+} from '@intel/contracts';
+
+type Callback<T> = (err: ServiceError | null, res: T) => void;
+interface RawIntakeClient {
+  submitPerson(req: PersonRecord, md: Metadata, cb: Callback<SubmitResult>): void;
+  submitIncident(req: IncidentRecord, md: Metadata, cb: Callback<SubmitResult>): void;
+  withdraw(req: WithdrawRequest, md: Metadata, cb: Callback<SubmitResult>): void;
+  submitBatch(
+    md: Metadata,
+    cb: Callback<BatchSummary>,
+  ): { write(item: BatchItem): boolean; end(): void; once(e: 'drain', f: () => void): void };
+  close(): void;
+}
+
+/** A real grpc-js client for intel.v1.ForceIntake, as a force system would use it. */
+export class IntakeClient {
+  private readonly raw: RawIntakeClient;
+
+  constructor(
+    address: string,
+    creds: ChannelCredentials = grpcCredentials.createInsecure(),
+    private readonly metadata: () => Metadata = () => new Metadata(),
+  ) {
+    const def = loadPackageDefinition(loadSync(INTAKE_PROTO, PROTO_LOADER_OPTIONS)) as unknown as {
+      intel: { v1: { ForceIntake: new (addr: string, c: ChannelCredentials) => RawIntakeClient } };
+    };
+    this.raw = new def.intel.v1.ForceIntake(address, creds);
+  }
+
+  submitPerson(r: PersonRecord): Promise<SubmitResult> {
+    return new Promise((res, rej) =>
+      this.raw.submitPerson(r, this.metadata(), (e, v) => (e ? rej(e) : res(v))),
+    );
+  }
+
+  submitIncident(r: IncidentRecord): Promise<SubmitResult> {
+    return new Promise((res, rej) =>
+      this.raw.submitIncident(r, this.metadata(), (e, v) => (e ? rej(e) : res(v))),
+    );
+  }
+
+  withdraw(r: WithdrawRequest): Promise<SubmitResult> {
+    return new Promise((res, rej) =>
+      this.raw.withdraw(r, this.metadata(), (e, v) => (e ? rej(e) : res(v))),
+    );
+  }
+
+  /** Streams the items (honouring flow control) and resolves with the summary. */
+  async submitBatch(items: Iterable<BatchItem>): Promise<BatchSummary> {
+    let call!: ReturnType<RawIntakeClient['submitBatch']>;
+    const done = new Promise<BatchSummary>((res, rej) => {
+      call = this.raw.submitBatch(this.metadata(), (e, v) => (e ? rej(e) : res(v)));
+    });
+    for (const item of items) {
+      if (!call.write(item)) await new Promise<void>((r) => call.once('drain', r));
+    }
+    call.end();
+    return done;
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { REPO_ROOT } from './test-env';
+
+export interface RunningNode {
+  grpcPort: number;
+  httpPort: number;
+  grpcAddress: string;
+  httpUrl: string;
+  process: ChildProcess;
+  logs: string[];
+  /** SIGTERM and wait for exit (graceful shutdown). */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts a built service (dist/) as its own process and waits for its `ready` log line, which
+ * carries the ports it bound (it listens on port 0).
+ */
+export async function startService(
+  app: 'force-node' | 'intel-hub' | 'analyst-api',
+  env: Record<string, string>,
+  opts: { timeoutMs?: number } = {},
+): Promise<RunningNode> {
+  const main = join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  const child = spawn(process.execPath, [main], {
+    cwd: REPO_ROOT,
+    env: { GRPC_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const ready = new Promise<{ grpcPort: number; httpPort: number }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${app} did not become ready:\n${logs.slice(-30).join('\n')}`)),
+      opts.timeoutMs ?? 60_000,
+    );
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (logs.length > 5000) logs.shift();
+      if (!line.includes('"event":"ready"')) return;
+      try {
+        const j = JSON.parse(line) as { grpcPort: number; httpPort: number };
+        clearTimeout(timer);
+        resolve({ grpcPort: j.grpcPort, httpPort: j.httpPort });
+      } catch {
+        /* not JSON; keep waiting */
+      }
+    };
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', onLine);
+    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', onLine);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`${app} exited with ${code} before it was ready:\n${logs.slice(-30).join('\n')}`),
+      );
+    });
+  });
+  const { grpcPort, httpPort } = await ready;
+  return {
+    grpcPort,
+    httpPort,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    process: child,
+    logs,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

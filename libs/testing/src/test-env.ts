@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { loadToolConfig } from '@intel/config';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/**
+ * Where the real PostgreSQL and Kafka for integration tests are. deploy/local/test.sh starts a
+ * broker and exports KAFKA_BROKERS before Jest runs; without it the tests fail loudly rather
+ * than skip.
+ */
+export function testInfra(): { databaseUrl: string; kafkaBrokers: string[] } {
+  const cfg = loadToolConfig();
+  if (!cfg.kafkaBrokers) {
+    throw new Error(
+      'KAFKA_BROKERS is not set: run the integration tests through `npm test` (deploy/local/test.sh), which starts a real broker',
+    );
+  }
+  return { databaseUrl: cfg.databaseUrl, kafkaBrokers: cfg.kafkaBrokers };
+}
+
+/** A database name unique to this test run. */
+export function uniqueDbName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
+}

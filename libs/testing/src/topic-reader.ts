@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { EventEnvelope } from '@intel/contracts';
+
+export interface ReadMessage {
+  topic: string;
+  key: string;
+  envelope: EventEnvelope | null;
+  headers: Record<string, string>;
+  offset: string;
+  partition: number;
+}
+
+/**
+ * Reads a topic from the beginning with a fresh consumer group (read_committed, so aborted
+ * transactional writes are invisible, as for every real consumer) until `until` is satisfied
+ * or the timeout passes; returns what it read.
+ */
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  opts: { until: (msgs: ReadMessage[]) => boolean; timeoutMs?: number; keyPrefix?: string },
+): Promise<ReadMessage[]> {
+  const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, readUncommitted: false });
+  const msgs: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    await consumer.run({
+      eachMessage: async ({ topic: t, partition, message }) => {
+        const key = message.key?.toString() ?? '';
+        if (opts.keyPrefix && !key.startsWith(opts.keyPrefix)) return;
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        msgs.push({
+          topic: t,
+          key,
+          envelope: message.value ? EventEnvelope.decode(message.value) : null,
+          headers,
+          offset: message.offset,
+          partition,
+        });
+        if (opts.until(msgs)) resolveDone();
+        return Promise.resolve();
+      },
+    });
+    if (!opts.until(msgs)) {
+      await Promise.race([done, new Promise((r) => setTimeout(r, opts.timeoutMs ?? 30_000))]);
+    }
+    return msgs;
+  } finally {
+    await consumer.disconnect();
+  }
+}
