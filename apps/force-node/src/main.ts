@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { NestFactory } from '@nestjs/core';
 import { loadForceNodeConfig } from '@intel/config';
 import { INTAKE_PROTO, PROTO_LOADER_OPTIONS } from '@intel/contracts';
@@ -31,12 +34,13 @@ async function bootstrap(): Promise<void> {
     loader: PROTO_LOADER_OPTIONS,
     credentials: serverCredentials(config.grpc.security),
     gracefulShutdown: true,
-    onLoadPackageDefinition: (pkg, server) => grpcHealth.attach(pkg, server),
+    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) =>
+      grpcHealth.attach(pkg, server),
   });
   app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
-  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  const httpPort = ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
   logger.info(
     {
       event: 'ready',

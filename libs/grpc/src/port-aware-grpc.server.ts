@@ -24,7 +24,9 @@ export class PortAwareGrpcServer extends ServerGrpc {
       'grpc.max_receive_message_length':
         this.grpcOptions.maxReceiveMessageLength ?? 16 * 1024 * 1024,
     });
-    const credentials = this.grpcOptions.credentials ?? ServerCredentials.createInsecure();
+    const credentials =
+      (this.grpcOptions.credentials as ServerCredentials | undefined) ??
+      ServerCredentials.createInsecure();
     this.bound = await new Promise<number>((resolve, reject) => {
       server.bindAsync(this.grpcOptions.url ?? '0.0.0.0:0', credentials, (err, port) =>
         err ? reject(err) : resolve(port),

@@ -1,3 +1,4 @@
+import { GradingScheme, HandlingCode } from '@intel/contracts';
 import type { Handling } from '@intel/contracts';
 import { checkPartialDate, isEmptyDate } from './dates';
 import type { ErrorCollector } from './field-error';
@@ -50,7 +51,7 @@ export function checkHandling(
     );
   }
   if (!SCHEMES.has(h.gradingScheme)) errors.add('gradingScheme', 'unknown grading scheme');
-  const grades = GRADES[h.gradingScheme === 'GRADING_SCHEME_5X5X5' ? '5x5x5' : '3x5x2'];
+  const grades = GRADES[h.gradingScheme === GradingScheme.GRADING_SCHEME_5X5X5 ? '5x5x5' : '3x5x2'];
   if (!grades.source.test(h.sourceEvaluation)) {
     errors.add('sourceEvaluation', `must be one of ${grades.sourceHint} for this grading scheme`);
   }
@@ -64,7 +65,7 @@ export function checkHandling(
     errors.add('handlingCode', 'must be HANDLING_CODE_P or HANDLING_CODE_C');
   }
   const conditions = h.handlingConditions.trim();
-  if (h.handlingCode === 'HANDLING_CODE_C' && conditions === '') {
+  if (h.handlingCode === HandlingCode.HANDLING_CODE_C && conditions === '') {
     // 3x5x2: "C — sharing permitted with conditions, which must be recorded with the report".
     errors.add('handlingConditions', 'required when handlingCode is C');
   }

@@ -56,7 +56,7 @@ export function validateIncidentRecord(
     category: input.category,
     offenceCodes: checkList(input.offenceCodes, errors, 'offenceCodes', LIMITS.offenceCodes).map(
       (c, i) =>
-        checkText(c.toUpperCase(), errors.at('offenceCodes'), String(i), {
+        checkText(c.toUpperCase(), errors.at('offenceCodes'), i, {
           required: true,
           max: 8,
           pattern: CJS_OFFENCE_CODE,
@@ -68,7 +68,7 @@ export function validateIncidentRecord(
     reportedAt: checkTimestamp(input.reportedAt, errors, 'reportedAt', now),
     platforms: checkList(input.platforms, errors, 'platforms', LIMITS.platforms)
       .map((p, i) =>
-        checkText(p, errors.at('platforms'), String(i), {
+        checkText(p, errors.at('platforms'), i, {
           required: true,
           max: LIMITS.platform,
         }).toLowerCase(),

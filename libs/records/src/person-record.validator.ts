@@ -1,3 +1,4 @@
+import { IdentifierScheme } from '@intel/contracts';
 import type { Address, Identifier, PersonName, PersonRecord, Registration } from '@intel/contracts';
 import { isForceCode } from '@intel/config';
 import { normaliseCro, normalisePnc, normalisePostcode } from '@intel/identifiers';
@@ -85,7 +86,7 @@ export function validatePersonRecord(
 function checkName(n: PersonName, errors: ErrorCollector): PersonName {
   checkEnum(String(n.type), NAME_TYPES, errors, 'type', { required: false });
   const given = checkList(n.given, errors, 'given', LIMITS.givenNames)
-    .map((g, i) => checkText(g, errors.at('given'), String(i), { max: LIMITS.namePart }))
+    .map((g, i) => checkText(g, errors.at('given'), i, { max: LIMITS.namePart }))
     .filter((g) => g !== '');
   const family = checkText(n.family, errors, 'family', { max: LIMITS.namePart });
   if (given.length === 0 && family === '')
@@ -101,17 +102,17 @@ function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Ide
   });
   if (value === '') return { scheme: id.scheme, value };
   switch (id.scheme) {
-    case 'IDENTIFIER_SCHEME_PNC': {
+    case IdentifierScheme.IDENTIFIER_SCHEME_PNC: {
       const p = normalisePnc(value, now.getUTCFullYear());
       if (!p.ok) errors.add('value', p.reason);
       return { scheme: id.scheme, value: p.ok ? p.value : value };
     }
-    case 'IDENTIFIER_SCHEME_CRO': {
+    case IdentifierScheme.IDENTIFIER_SCHEME_CRO: {
       const c = normaliseCro(value);
       if (!c.ok) errors.add('value', c.reason);
       return { scheme: id.scheme, value: c.ok ? c.value : value };
     }
-    case 'IDENTIFIER_SCHEME_NINO': {
+    case IdentifierScheme.IDENTIFIER_SCHEME_NINO: {
       const n = value.replace(/\s+/g, '').toUpperCase();
       if (!NINO.test(n)) errors.add('value', 'not a National Insurance number (e.g. QQ123456C)');
       return { scheme: id.scheme, value: n };

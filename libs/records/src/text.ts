@@ -4,7 +4,8 @@ import type { ErrorCollector } from './field-error';
 export function checkText(
   value: string | null | undefined,
   errors: ErrorCollector,
-  field: string,
+  // A number is a list index: `errors.at('offenceCodes')` + 0 reports `offenceCodes[0]`.
+  field: string | number,
   opts: { required?: boolean; max: number; pattern?: RegExp; patternHint?: string },
 ): string {
   const v = (value ?? '').trim();

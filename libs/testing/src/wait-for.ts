@@ -16,7 +16,7 @@ export async function waitFor<T>(
     }
     if (Date.now() > until) {
       throw new Error(
-        `timed out after ${timeout} ms waiting for ${opts.what ?? 'condition'}${lastError ? `: ${String(lastError)}` : ''}`,
+        `timed out after ${timeout} ms waiting for ${opts.what ?? 'condition'}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
       );
     }
     await new Promise((r) => setTimeout(r, interval));

@@ -37,7 +37,10 @@ export function reportBench(result: BenchSuiteResult): void {
   latest[result.suite] = result;
   writeFileSync(latestPath, JSON.stringify(latest, null, 2) + '\n');
   const stamp = result.startedAt.replace(/[:.]/g, '-');
-  writeFileSync(join(BENCH_RESULTS_DIR, `${result.suite}-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(
+    join(BENCH_RESULTS_DIR, `${result.suite}-${stamp}.json`),
+    JSON.stringify(result, null, 2) + '\n',
+  );
   printTable(result);
 }
 

@@ -18,7 +18,7 @@ export function identify(
 }
 
 /** Domain errors to gRPC status codes; anything unexpected is INTERNAL and logged by Nest. */
-export function toRpcError(err: unknown): RpcException | unknown {
+export function toRpcError(err: unknown): RpcException {
   if (err instanceof RecordValidationError) return rpcError(status.INVALID_ARGUMENT, err.message);
   if (err instanceof PreconditionError) return rpcError(status.FAILED_PRECONDITION, err.message);
   if (err instanceof RecordNotFoundError) return rpcError(status.NOT_FOUND, err.message);

@@ -76,7 +76,7 @@ export class IntakeService {
     if (baseIndex + items.length > this.maxBatchItems) {
       throw new BatchTooLargeError(`a batch holds at most ${this.maxBatchItems} items; split it`);
     }
-    const results: BatchItemResult[] = new Array(items.length);
+    const results = new Array<BatchItemResult>(items.length);
     const persons: Array<{ i: number; r: PersonRecord }> = [];
     const incidents: Array<{ i: number; r: IncidentRecord }> = [];
     items.forEach((item, i) => {

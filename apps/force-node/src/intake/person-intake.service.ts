@@ -73,7 +73,7 @@ export class PersonIntakeService {
     const existing = new Map(
       (await this.nominals.findSourceRecords(tx, records)).map((e) => [sourceKey(e), e]),
     );
-    const results: Array<SubmitResult | undefined> = new Array(records.length).fill(undefined);
+    const results = new Array<SubmitResult | undefined>(records.length).fill(undefined);
     const linkItems: LinkItem[] = [];
     const changed = new Set<number>();
     records.forEach((r, i) => {

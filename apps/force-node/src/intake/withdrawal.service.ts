@@ -1,4 +1,5 @@
 import {
+  RecordKind,
   SubmitOutcome,
   timestampFromDate,
   type SubmitResult,
@@ -42,14 +43,14 @@ export class WithdrawalService {
     return inTransaction(this.ds, async (tx) => {
       await takeIntakeLock(tx);
       const result =
-        req.kind === 'RECORD_KIND_INCIDENT'
+        req.kind === RecordKind.RECORD_KIND_INCIDENT
           ? await this.withdrawIncident(tx, req)
           : await this.withdrawPerson(tx, req);
       await this.log.append(tx, [
         {
           caller,
           action: 'withdraw',
-          entity: req.kind === 'RECORD_KIND_INCIDENT' ? 'incident' : 'person',
+          entity: req.kind === RecordKind.RECORD_KIND_INCIDENT ? 'incident' : 'person',
           sourceSystem: req.sourceSystem,
           sourceRecordId: req.sourceRecordId,
           outcome: `${result.outcome}: ${req.reason}`,

@@ -1,12 +1,13 @@
+import { IdentifierScheme, OnlineIdentifierKind } from '@intel/contracts';
 import type { PersonRecord } from '@intel/contracts';
 import { onlineIdentifierKey } from '@intel/records';
 
 /** Kinds of online identifier that, shared, make two records the same person (issue #2). */
-const LINKING_KINDS = new Set([
-  'ONLINE_IDENTIFIER_KIND_EMAIL',
-  'ONLINE_IDENTIFIER_KIND_PHONE',
-  'ONLINE_IDENTIFIER_KIND_USERNAME',
-  'ONLINE_IDENTIFIER_KIND_PLATFORM_USER_ID',
+const LINKING_KINDS: ReadonlySet<OnlineIdentifierKind> = new Set([
+  OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_EMAIL,
+  OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PHONE,
+  OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_USERNAME,
+  OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PLATFORM_USER_ID,
 ]);
 
 /** Lower case, accents and punctuation removed, spaces collapsed: "O'Brien-Smith" → "obrien smith". */
@@ -29,8 +30,8 @@ export function normaliseNameText(s: string): string {
 export function personMatchKeys(r: PersonRecord): string[] {
   const keys = new Set<string>();
   for (const id of r.identifiers) {
-    if (id.scheme === 'IDENTIFIER_SCHEME_PNC') keys.add(`pnc:${id.value}`);
-    else if (id.scheme === 'IDENTIFIER_SCHEME_CRO') keys.add(`cro:${id.value}`);
+    if (id.scheme === IdentifierScheme.IDENTIFIER_SCHEME_PNC) keys.add(`pnc:${id.value}`);
+    else if (id.scheme === IdentifierScheme.IDENTIFIER_SCHEME_CRO) keys.add(`cro:${id.value}`);
   }
   for (const o of r.onlineIdentifiers) {
     if (!LINKING_KINDS.has(o.kind)) continue;

@@ -1,4 +1,10 @@
-import { Classification, HandlingCode, Sex as SexEnum } from '@intel/contracts';
+import {
+  Classification,
+  GradingScheme,
+  HandlingCode,
+  Sex as SexEnum,
+  SubjectCategory as SubjectCategoryEnum,
+} from '@intel/contracts';
 import type {
   Address,
   Handling,
@@ -20,7 +26,7 @@ import { stableStringify } from '@intel/records';
  * victim stays in the force. A nominal is published only from its non-victim records.
  */
 export function isShareable(r: PersonRecord): boolean {
-  return r.subjectCategory !== 'SUBJECT_CATEGORY_VICTIM';
+  return r.subjectCategory !== SubjectCategoryEnum.SUBJECT_CATEGORY_VICTIM;
 }
 
 function distinct<T>(items: T[], key: (t: T) => string = stableStringify): T[] {
@@ -51,9 +57,13 @@ const NAME_ORDER: Record<string, number> = {
 export function mostRestrictiveHandling(handlings: Handling[]): Handling | undefined {
   if (handlings.length === 0) return undefined;
   const first = handlings[0] as Handling;
-  const sensitive = handlings.some((h) => h.classification === 'CLASSIFICATION_OFFICIAL_SENSITIVE');
-  const coded = handlings.filter((h) => h.handlingCode === 'HANDLING_CODE_C');
-  const threeByFive = handlings.filter((h) => h.gradingScheme !== 'GRADING_SCHEME_5X5X5');
+  const sensitive = handlings.some(
+    (h) => h.classification === Classification.CLASSIFICATION_OFFICIAL_SENSITIVE,
+  );
+  const coded = handlings.filter((h) => h.handlingCode === HandlingCode.HANDLING_CODE_C);
+  const threeByFive = handlings.filter(
+    (h) => h.gradingScheme !== GradingScheme.GRADING_SCHEME_5X5X5,
+  );
   const basis = threeByFive.length > 0 ? threeByFive : handlings;
   const worst = (xs: string[]) => xs.reduce((a, b) => (b > a ? b : a), xs[0] ?? '');
   const reviewDates = handlings
@@ -77,8 +87,9 @@ export function mostRestrictiveHandling(handlings: Handling[]): Handling | undef
 }
 
 function mostCommonSex(values: Sex[]): Sex {
-  const known = values.filter((s) => s === 'SEX_MALE' || s === 'SEX_FEMALE');
-  if (known.length === 0) return values.find((s) => s === 'SEX_UNKNOWN') ?? SexEnum.SEX_UNSPECIFIED;
+  const known = values.filter((s) => s === SexEnum.SEX_MALE || s === SexEnum.SEX_FEMALE);
+  if (known.length === 0)
+    return values.find((s) => s === SexEnum.SEX_UNKNOWN) ?? SexEnum.SEX_UNSPECIFIED;
   const counts = new Map<Sex, number>();
   for (const s of known) counts.set(s, (counts.get(s) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? SexEnum.SEX_UNSPECIFIED;

@@ -1,0 +1,47 @@
+# Shared by up.sh, down.sh and test.sh: install what is missing, find PostgreSQL.
+# shellcheck shell=bash
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="$REPO_ROOT/.run"
+
+say() { echo "[stack] $*"; }
+fail() { echo "[stack] ERROR: $*" >&2; exit 1; }
+
+require_node() {
+  command -v node >/dev/null 2>&1 || fail "Node.js 20+ is required (https://nodejs.org)."
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [[ "$major" -ge 20 ]] || fail "Node.js 20+ is required; found $(node --version)."
+}
+
+# npm ci when node_modules is missing or older than the lock file.
+ensure_node_modules() {
+  require_node
+  if [[ ! -d "$REPO_ROOT/node_modules" || "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]]; then
+    say "installing npm packages (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+build() {
+  say "building (tsc)"
+  (cd "$REPO_ROOT" && npm run --silent build)
+}
+
+# DATABASE_URL (default: the local server). Starts the Debian cluster if it is installed but down.
+ensure_postgres() {
+  export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+  if node -e "const {Client}=require('pg');const c=new Client({connectionString:process.env.DATABASE_URL,connectionTimeoutMillis:3000});c.connect().then(()=>c.end()).then(()=>process.exit(0),()=>process.exit(1))" 2>/dev/null; then
+    return 0
+  fi
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [[ -d /etc/postgresql ]]; then
+    say "PostgreSQL is not answering; starting the local cluster"
+    local v
+    v="$(ls /etc/postgresql | sort -V | tail -1)"
+    pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+    for _ in $(seq 1 30); do
+      node -e "const {Client}=require('pg');const c=new Client({connectionString:process.env.DATABASE_URL});c.connect().then(()=>c.end()).then(()=>process.exit(0),()=>process.exit(1))" 2>/dev/null && return 0
+      sleep 1
+    done
+  fi
+  fail "no PostgreSQL answers at DATABASE_URL=$DATABASE_URL. Install PostgreSQL 15+ (Debian: apt-get install postgresql) or set DATABASE_URL."
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# npm test: the whole suite on a fresh machine, doing its own set-up — npm packages, the build,
+# generated-contract and lint checks, unit tests, then a real Kafka broker (KRaft, from Maven
+# Central jars) and the real PostgreSQL for the integration and end-to-end tiers.
+# With KAFKA_BROKERS set, that cluster is used instead of a local broker.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+
+ensure_node_modules
+say "checking generated contracts are up to date"
+npm run --silent check:proto
+build
+say "lint (types, eslint, prettier, import cycles)"
+npm run --silent lint
+
+say "unit tests"
+npx jest --selectProjects unit
+
+ensure_postgres
+started_kafka=0
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+  # A broker of its own on a test port, from a clean data directory.
+  export KAFKA_PORT="${KAFKA_TEST_PORT:-19092}"
+  bash deploy/local/kafka.sh reset >/dev/null
+  bash deploy/local/kafka.sh start
+  started_kafka=1
+  trap 'bash deploy/local/kafka.sh stop >/dev/null 2>&1 || true' EXIT
+  bash deploy/local/kafka.sh wait 120
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+fi
+say "integration tests (real PostgreSQL at $DATABASE_URL, real Kafka at $KAFKA_BROKERS)"
+npx jest --selectProjects int --runInBand
+say "end-to-end tests"
+npx jest --selectProjects e2e --runInBand --passWithNoTests
+if [[ "$started_kafka" == 1 ]]; then bash deploy/local/kafka.sh stop >/dev/null; fi
+say "all tests passed"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# npm start: the whole stack on one machine without Docker — installs what is missing, starts a
+# local Kafka broker (or uses KAFKA_BROKERS), uses the local PostgreSQL (or DATABASE_URL),
+# starts force nodes for Norfolk (36), the Metropolitan Police (01) and Kent (46), writes
+# .run/stack.json with every endpoint, and prints them. `npm stop` takes it down.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+
+FORCES=(36 01 46)
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
+
+if ls "$RUN_DIR"/pids/*.pid >/dev/null 2>&1; then
+  say "a stack is already running (.run/pids); run 'npm stop' first"
+  exit 1
+fi
+
+ensure_node_modules
+build
+ensure_postgres
+
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+  export KAFKA_PORT="${KAFKA_PORT:-9092}"
+  bash deploy/local/kafka.sh start
+  bash deploy/local/kafka.sh wait 120
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+  echo "local" > "$RUN_DIR/kafka.mode"
+  echo "$KAFKA_PORT" > "$RUN_DIR/kafka.port"
+else
+  echo "external" > "$RUN_DIR/kafka.mode"
+fi
+
+say "WARNING: the local stack runs gRPC in PLAINTEXT development mode (GRPC_INSECURE_PLAINTEXT=true):"
+say "         no TLS and no caller authentication. Use mutual TLS (GRPC_TLS_*) with real data."
+
+start_service() { # name grpcPort httpPort main [env...]
+  local name=$1 grpc=$2 http=$3 main=$4
+  shift 4
+  env "$@" GRPC_PORT="$grpc" HTTP_PORT="$http" GRPC_INSECURE_PLAINTEXT=true \
+    DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
+    nohup node "$main" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/pids/$name.pid"
+}
+
+wait_ready() { # name
+  local name=$1 log="$RUN_DIR/logs/$1.log" pid
+  pid="$(cat "$RUN_DIR/pids/$name.pid")"
+  for _ in $(seq 1 120); do
+    grep -q '"event":"ready"' "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; fail "$name exited during start-up (log: $log)"; }
+    sleep 0.5
+  done
+  tail -30 "$log" >&2
+  fail "$name did not become ready within 60 s (log: $log)"
+}
+
+for f in "${FORCES[@]}"; do
+  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js FORCE_CODE="$f"
+done
+for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
+
+forces_json=""
+for f in "${FORCES[@]}"; do
+  name="$(node -p "require('./dist/libs/config/src/force-codes.js').forceName('$f')")"
+  forces_json+="${forces_json:+,}{\"code\":\"$f\",\"name\":\"$name\",\"grpc\":\"127.0.0.1:500$f\",\"http\":\"http://127.0.0.1:80$f\"}"
+done
+cat >"$RUN_DIR/stack.json" <<JSON
+{
+  "forces": [$forces_json],
+  "kafka": { "brokers": "$KAFKA_BROKERS" },
+  "databaseUrl": "$DATABASE_URL",
+  "tls": "plaintext-dev",
+  "logs": "$RUN_DIR/logs"
+}
+JSON
+
+say "stack is up:"
+for f in "${FORCES[@]}"; do
+  say "  force $f  gRPC intel.v1.ForceIntake 127.0.0.1:500$f   health http://127.0.0.1:80$f/health   metrics http://127.0.0.1:80$f/metrics"
+done
+say "  kafka    $KAFKA_BROKERS"
+say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46)"
+say "  endpoints written to .run/stack.json; logs in .run/logs/"
+say "try: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
+say "stop with: npm stop"
