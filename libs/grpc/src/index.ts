@@ -2,3 +2,4 @@ export * from './credentials';
 export * from './health-and-reflection';
 export * from './port-aware-grpc.server';
 export * from './rpc-errors';
+export * from './intake-client';

@@ -114,7 +114,7 @@ function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Ide
     }
     case IdentifierScheme.IDENTIFIER_SCHEME_NINO: {
       const n = value.replace(/\s+/g, '').toUpperCase();
-      if (!NINO.test(n)) errors.add('value', 'not a National Insurance number (e.g. QQ123456C)');
+      if (!NINO.test(n)) errors.add('value', 'not a National Insurance number (e.g. AB123456C)');
       return { scheme: id.scheme, value: n };
     }
     default:

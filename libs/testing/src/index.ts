@@ -1,7 +1,8 @@
-export * from './intake-client';
 export * from './local-kafka';
+export { IntakeClient } from '@intel/grpc';
 export * from './node-process';
 export * from './records.fixture';
+export * from './test-certs';
 export * from './test-env';
 export * from './topic-reader';
 export * from './wait-for';

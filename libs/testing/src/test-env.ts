@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { PROTO_ROOT } from '@intel/contracts';
 import { loadToolConfig } from '@intel/config';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** The repository root (the folder holding proto/), from source and from dist/ alike. */
+export const REPO_ROOT = dirname(PROTO_ROOT);
 
 /**
  * Where the real PostgreSQL and Kafka for integration tests are. deploy/local/test.sh starts a

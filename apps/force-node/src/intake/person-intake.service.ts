@@ -217,11 +217,9 @@ export class PersonIntakeService {
     await this.nominals.upsertNominals(tx, nominalWrites);
     await this.nominals.upsertSourceRecords(tx, sourceWrites);
     await this.nominals.absorbNominals(tx, absorbed);
-    await this.nominals.replaceKeys(
-      tx,
-      [...nominalWrites.map((n) => n.id), ...absorbed.map((a) => a.id)],
-      keyWrites,
-    );
+    // Only nominals that existed before can hold stale keys; new ones just get theirs.
+    const existingIds = nominalWrites.filter((n) => nominalRows.has(n.id)).map((n) => n.id);
+    await this.nominals.replaceKeys(tx, [...existingIds, ...absorbed.map((a) => a.id)], keyWrites);
     messages.push(...(await this.republishIncidents(tx, movedRefs, now)));
     await this.outbox.append(tx, messages);
     await this.log.append(tx, logEntries);

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Client } from 'pg';
+import {
+  EventEnvelope,
+  timestampToDate,
+  type BatchItem,
+  type PersonRecord,
+} from '@intel/contracts';
+import { dropDatabase, withDatabase } from '@intel/db';
+import { TOPICS, createKafka } from '@intel/kafka';
+import { IntakeClient, personRecord, pncId, startService, waitFor } from '@intel/testing';
+import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { environment, percentile, seconds } from './bench-stats';
+
+const GIVEN = [
+  'James',
+  'Oliver',
+  'Harry',
+  'George',
+  'Jack',
+  'Thomas',
+  'Daniel',
+  'Liam',
+  'Ryan',
+  'Connor',
+  'Sophie',
+  'Emily',
+];
+const FAMILY = [
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Patel',
+  'Wright',
+  'Walker',
+  'Evans',
+];
+
+/**
+ * Distinct people (no two indices share a key), each with a PNC ID, an e-mail and a username.
+ * Callers use disjoint index ranges so measured records are new people, not merges.
+ */
+function people(prefix: string, from: number, n: number): BatchItem[] {
+  const items: BatchItem[] = new Array<BatchItem>(n);
+  for (let k = 0; k < n; k++) {
+    const i = from + k;
+    const rec: PersonRecord = personRecord({
+      sourceSystem: 'bench-rms',
+      sourceRecordId: `${prefix}-${i}`,
+      names: [
+        {
+          given: [GIVEN[i % GIVEN.length] as string],
+          family: `${FAMILY[(i >> 4) % FAMILY.length]}${i}`,
+          type: 'NAME_TYPE_BIRTH' as never,
+        },
+      ],
+      dateOfBirth: { year: 1960 + (i % 40), month: 1 + (i % 12), day: 1 + (i % 28) },
+      identifiers: [
+        {
+          scheme: 'IDENTIFIER_SCHEME_PNC' as never,
+          value: pncId(2010 + (i % 10), (i * 7919) % 9_999_999),
+        },
+      ],
+      onlineIdentifiers: [
+        {
+          kind: 'ONLINE_IDENTIFIER_KIND_EMAIL' as never,
+          platform: '',
+          value: `${prefix}.${i}@example.org`,
+          observedAt: undefined,
+        },
+        {
+          kind: 'ONLINE_IDENTIFIER_KIND_USERNAME' as never,
+          platform: 'kik',
+          value: `${prefix}_u${i}`,
+          observedAt: undefined,
+        },
+      ],
+    });
+    items[k] = { person: rec, incident: undefined };
+  }
+  return items;
+}
+
+/**
+ * Consumes intel.person.v1 from the beginning with a fresh read_committed group and, once it has
+ * caught up with what was there before (`caughtUp`), times each message of the measured run from
+ * its commit (envelope occurredAt) to the moment the consumer sees it.
+ */
+async function startLagProbe(
+  kafka: Kafka,
+  prefix: string,
+): Promise<{
+  consumer: Consumer;
+  lagsMs: number[];
+  count: () => number;
+  caughtUp: () => Promise<boolean>;
+}> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map(
+    (await admin.fetchTopicOffsets(TOPICS.person)).map((p) => [p.partition, Number(p.high)]),
+  );
+  await admin.disconnect();
+  const consumer = kafka.consumer({
+    groupId: `bench-${randomUUID()}`,
+    readUncommitted: false,
+    maxBytes: 64 * 1024 * 1024,
+  });
+  const lagsMs: number[] = [];
+  const position = new Map<number, number>();
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.person, fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const m of batch.messages) {
+        if (!m.value) continue;
+        const env = EventEnvelope.decode(m.value);
+        if (!env.nominal?.sources[0]?.sourceRecordId.startsWith(prefix)) continue;
+        const at = timestampToDate(env.occurredAt)?.getTime() ?? now;
+        lagsMs.push(now - at);
+      }
+      position.set(batch.partition, Number(batch.lastOffset()) + 1);
+      return Promise.resolve();
+    },
+  });
+  const caughtUp = () =>
+    Promise.resolve(
+      [...ends].every(([partition, high]) => high === 0 || (position.get(partition) ?? 0) >= high),
+    );
+  return { consumer, lagsMs, count: () => lagsMs.length, caughtUp };
+}
+
+/** Ceiling 1: raw `pg` multi-row inserts of the same JSON payloads into a scratch table. */
+async function rawPgCeiling(serverUrl: string, db: string, items: BatchItem[]): Promise<number> {
+  const c = new Client({ connectionString: withDatabase(serverUrl, db) });
+  await c.connect();
+  try {
+    await c.query('CREATE TABLE IF NOT EXISTS bench_raw (k text PRIMARY KEY, v jsonb NOT NULL)');
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < items.length; i += 1000) {
+      const chunk = items.slice(i, i + 1000);
+      await c.query('INSERT INTO bench_raw SELECT * FROM unnest($1::text[], $2::jsonb[])', [
+        chunk.map((x) => `raw-${x.person?.sourceRecordId}`),
+        chunk.map((x) => JSON.stringify(x.person)),
+      ]);
+    }
+    return items.length / seconds(t0);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Ceiling 2: raw kafkajs idempotent produce (acks -1) of same-sized payloads, consumed back. */
+async function rawKafkaCeiling(
+  kafka: Kafka,
+  items: BatchItem[],
+): Promise<{ producePerSec: number; roundTripPerSec: number }> {
+  const topic = `bench.raw.${randomUUID().slice(0, 8)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 6, replicationFactor: -1 }],
+    waitForLeaders: true,
+  });
+  const payloads = items.map((x) => Buffer.from(JSON.stringify(x.person)));
+  const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
+  let got = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      got += batch.messages.length;
+      return Promise.resolve();
+    },
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < payloads.length; i += 1000) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: payloads.slice(i, i + 1000).map((value, k) => ({ key: `36:${i + k}`, value })),
+    });
+  }
+  const produceSeconds = seconds(t0);
+  await waitFor(() => got >= payloads.length, { timeoutMs: 120_000, what: 'raw round trip' });
+  const roundTripSeconds = seconds(t0);
+  await producer.disconnect();
+  await consumer.disconnect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  return {
+    producePerSec: payloads.length / produceSeconds,
+    roundTripPerSec: payloads.length / roundTripSeconds,
+  };
+}
+
+/**
+ * `npm run bench -- intake`: sustained SubmitBatch throughput into DB + outbox + Kafka with
+ * 100,000 nominals already held, and publish lag p50/p99 (commit → visible to a read_committed
+ * consumer), beside raw `pg` insert and raw kafkajs produce ceilings of the same payloads.
+ */
+export async function runIntakeBench(opts: {
+  quick?: boolean;
+  databaseUrl: string;
+  brokers: string[];
+}): Promise<BenchSuiteResult> {
+  const started = new Date();
+  const preload = opts.quick ? 10_000 : 100_000;
+  const measured = opts.quick ? 10_000 : 50_000;
+  const prefix = `b${Date.now().toString(36)}`;
+  const db = `bench_force_${prefix}`;
+  const log = (s: string) => process.stderr.write(`[bench intake] ${s}\n`);
+  const node = await startService('force-node', {
+    FORCE_CODE: '36',
+    DATABASE_URL: opts.databaseUrl,
+    DATABASE_NAME: db,
+    KAFKA_BROKERS: opts.brokers.join(','),
+    GRPC_INSECURE_PLAINTEXT: 'true',
+  });
+  const client = new IntakeClient(node.grpcAddress);
+  const kafka = createKafka({ brokers: opts.brokers, clientId: 'bench-intake' });
+  const quietKafka = new Kafka({
+    clientId: 'bench-intake',
+    brokers: opts.brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  try {
+    log(`preloading ${preload.toLocaleString('en-GB')} nominals through SubmitBatch …`);
+    const tPre = process.hrtime.bigint();
+    for (let i = 0; i < preload; i += 10_000)
+      await client.submitBatch(people(`${prefix}p`, i, Math.min(10_000, preload - i)));
+    const preloadRate = preload / seconds(tPre);
+    log(`preloaded at ${Math.round(preloadRate)} records/s; waiting for the outbox to drain …`);
+    await waitFor(async () => (await backlog(node.httpUrl)) === 0, {
+      timeoutMs: 600_000,
+      intervalMs: 500,
+      what: 'preload drain',
+    });
+
+    const probe = await startLagProbe(quietKafka, `${prefix}m`);
+    await waitFor(probe.caughtUp, {
+      timeoutMs: 600_000,
+      intervalMs: 200,
+      what: 'the lag probe to catch up',
+    });
+    const items = people(`${prefix}m`, preload, measured);
+    log(`measuring ${measured.toLocaleString('en-GB')} records …`);
+    const t0 = process.hrtime.bigint();
+    const summary = await client.submitBatch(items);
+    const acceptedSeconds = seconds(t0);
+    await waitFor(() => probe.count() >= summary.accepted, {
+      timeoutMs: 600_000,
+      intervalMs: 50,
+      what: 'all measured records on Kafka',
+    });
+    const publishedSeconds = seconds(t0);
+    await probe.consumer.disconnect();
+    const lags = [...probe.lagsMs].sort((a, b) => a - b);
+
+    log('raw ceilings: pg insert, kafkajs produce/consume …');
+    const pgCeiling = await rawPgCeiling(opts.databaseUrl, db, items);
+    const kafkaCeiling = await rawKafkaCeiling(quietKafka, items);
+
+    const stored = summary.accepted / acceptedSeconds;
+    const sustained = summary.accepted / publishedSeconds;
+    const p50 = percentile(lags, 50) / 1000;
+    const p99 = percentile(lags, 99) / 1000;
+    const figures: BenchFigure[] = [
+      {
+        name: 'SubmitBatch → DB + outbox + Kafka (sustained, records/s)',
+        value: sustained,
+        unit: 'records/s',
+        ceiling: { name: 'raw kafkajs produce→consume', value: kafkaCeiling.roundTripPerSec },
+        target: '≥ 10,000 records/s',
+        meetsTarget: sustained >= 10_000,
+      },
+      {
+        name: 'SubmitBatch → committed in DB + outbox (records/s)',
+        value: stored,
+        unit: 'records/s',
+        ceiling: { name: 'raw pg insert', value: pgCeiling },
+      },
+      {
+        name: 'raw kafkajs produce (acks -1, idempotent)',
+        value: kafkaCeiling.producePerSec,
+        unit: 'msgs/s',
+      },
+      { name: 'publish lag p50 (commit → consumer)', value: p50, unit: 's' },
+      {
+        name: 'publish lag p99 (commit → consumer)',
+        value: p99,
+        unit: 's',
+        target: '< 1 s',
+        meetsTarget: p99 < 1,
+      },
+      { name: 'preload SubmitBatch rate', value: preloadRate, unit: 'records/s' },
+    ];
+    void kafka;
+    return {
+      suite: 'intake',
+      startedAt: started.toISOString(),
+      durationSeconds: (Date.now() - started.getTime()) / 1000,
+      environment: environment(),
+      parameters: {
+        preloadedNominals: preload,
+        measuredRecords: measured,
+        accepted: summary.accepted,
+        rejected: summary.rejected,
+        chunkSize: 1000,
+      },
+      figures,
+    };
+  } finally {
+    client.close();
+    await node.stop();
+    await dropDatabase(opts.databaseUrl, db).catch(() => undefined);
+  }
+}
+
+async function backlog(httpUrl: string): Promise<number> {
+  const res = await fetch(`${httpUrl}/health/ready`);
+  const body = (await res.json()) as {
+    info?: { outbox?: { pending: number } };
+    error?: { outbox?: { pending: number } };
+  };
+  return body.info?.outbox?.pending ?? body.error?.outbox?.pending ?? -1;
+}

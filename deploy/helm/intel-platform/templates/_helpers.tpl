@@ -1,0 +1,377 @@
+{{/*
+Helpers shared by every manifest. One Deployment/Service/PodDisruptionBudget template serves
+all components (each force node, the hub, the analyst API); they differ only by the "component
+context" dict built in force-node.yaml, hub.yaml and analyst-api.yaml:
+  root        the top-level context ($)
+  component   force-node | hub | analyst-api
+  suffix      resource name suffix: force-36, hub, analyst-api
+  forceCode   "36" (force nodes only)
+  grpc        true when the component serves gRPC
+  cfg         the component's settings (forceNode defaults merged with the force's entry, or
+              .Values.hub / .Values.analystApi)
+*/}}
+
+{{- define "intel-platform.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "intel-platform.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "intel-platform.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Resource name of a component: <fullname>-<suffix>, at most 63 characters. */}}
+{{- define "intel-platform.componentName" -}}
+{{- printf "%s-%s" (include "intel-platform.fullname" .root) .suffix | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "intel-platform.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "intel-platform.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- with .forceCode }}
+intel.police.uk/force-code: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "intel-platform.labels" -}}
+helm.sh/chart: {{ include "intel-platform.chart" .root }}
+{{ include "intel-platform.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: intel-platform
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- end }}
+
+{{- define "intel-platform.image" -}}
+{{- $img := .Values.image }}
+{{- if $img.digest }}
+{{- printf "%s@%s" $img.repository $img.digest }}
+{{- else }}
+{{- printf "%s:%s" $img.repository (default .Chart.AppVersion $img.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "intel-platform.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "intel-platform.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the Secret with the component's TLS material. */}}
+{{- define "intel-platform.tlsSecretName" -}}
+{{- $v := .root.Values -}}
+{{- if get .cfg "tlsSecretName" }}
+{{- get .cfg "tlsSecretName" }}
+{{- else if $v.tls.secretName }}
+{{- $v.tls.secretName }}
+{{- else }}
+{{- printf "%s-tls" (include "intel-platform.componentName" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Checks made once per render: required values, and settings that would only fail at run time.
+*/}}
+{{- define "intel-platform.validate" -}}
+{{- $v := .Values }}
+{{- if not $v.kafka.brokers }}
+{{- fail "kafka.brokers is required: the comma-separated Kafka bootstrap list (host:port,…)" }}
+{{- end }}
+{{- if not $v.database.urlSecret.name }}
+{{- if not $v.database.url }}
+{{- fail "database.url is required (postgres://user@host:5432/postgres, no password), or set database.urlSecret.name" }}
+{{- end }}
+{{- if regexMatch "^[a-z]+://[^/@]*:[^/@]*@" $v.database.url }}
+{{- fail "database.url must not contain a password: put it in a Secret (database.existingSecret) or use database.urlSecret" }}
+{{- end }}
+{{- if not $v.database.existingSecret }}
+{{- fail "database.existingSecret is required: the name of an existing Secret holding the database password (key database.passwordKey)" }}
+{{- end }}
+{{- end }}
+{{- $graceMs := int64 $v.shutdownGraceMs }}
+{{- $periodMs := mul (int64 $v.terminationGracePeriodSeconds) 1000 }}
+{{- if le $periodMs (add $graceMs 5000) }}
+{{- fail (printf "terminationGracePeriodSeconds (%d s) must exceed shutdownGraceMs + 5 s (%d ms): the kubelet would SIGKILL pods before they finish draining" (int64 $v.terminationGracePeriodSeconds) (add $graceMs 5000)) }}
+{{- end }}
+{{- $seen := dict }}
+{{- range $v.forces }}
+{{- $code := toString .code }}
+{{- if not (regexMatch "^[0-9]{2}$" $code) }}
+{{- fail (printf "forces[].code %q is not a two-digit PNC force code; quote it in YAML (code: \"01\", not code: 01)" $code) }}
+{{- end }}
+{{- if hasKey $seen $code }}
+{{- fail (printf "force %s is listed twice in forces" $code) }}
+{{- end }}
+{{- $_ := set $seen $code true }}
+{{- end }}
+{{- end }}
+
+{{/* Environment shared by every component. */}}
+{{- define "intel-platform.env" -}}
+{{- $v := .root.Values -}}
+- name: KAFKA_BROKERS
+  value: {{ $v.kafka.brokers | quote }}
+{{- if $v.database.urlSecret.name }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.urlSecret.name }}
+      key: {{ $v.database.urlSecret.key }}
+{{- else }}
+- name: DATABASE_URL
+  value: {{ $v.database.url | quote }}
+- name: PGPASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.existingSecret }}
+      key: {{ $v.database.passwordKey }}
+{{- end }}
+{{- with get .cfg "databaseName" }}
+- name: DATABASE_NAME
+  value: {{ . | quote }}
+{{- end }}
+{{- with .forceCode }}
+- name: FORCE_CODE
+  value: {{ . | quote }}
+{{- end }}
+- name: LOG_LEVEL
+  value: {{ $v.logLevel | quote }}
+- name: SHUTDOWN_GRACE_MS
+  value: {{ int64 $v.shutdownGraceMs | quote }}
+- name: HTTP_PORT
+  value: {{ int64 $v.ports.http | quote }}
+{{- if .grpc }}
+- name: GRPC_PORT
+  value: {{ int64 $v.ports.grpc | quote }}
+{{- end }}
+{{- if $v.tls.insecurePlaintext }}
+# DEVELOPMENT ONLY: plaintext gRPC, callers not authenticated (tls.insecurePlaintext=true).
+- name: GRPC_INSECURE_PLAINTEXT
+  value: "true"
+{{- else }}
+- name: GRPC_TLS_CA
+  value: /etc/intel/tls/{{ $v.tls.caKey }}
+- name: GRPC_TLS_CERT
+  value: /etc/intel/tls/{{ $v.tls.certKey }}
+- name: GRPC_TLS_KEY
+  value: /etc/intel/tls/{{ $v.tls.keyKey }}
+{{- end }}
+{{- /* Extra env: chart-wide first, the component's own overriding it. */}}
+{{- range $name, $value := merge (deepCopy (default dict (get .cfg "env"))) (deepCopy (default dict $v.env)) }}
+- name: {{ $name }}
+  {{- /* YAML numbers arrive as float64: print 1000000 as 1000000, not 1e+06. */}}
+  {{- if and (kindIs "float64" $value) (eq $value (float64 (int64 $value))) }}
+  value: {{ int64 $value | quote }}
+  {{- else }}
+  value: {{ toString $value | quote }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A component's Deployment. */}}
+{{- define "intel-platform.deployment" -}}
+{{- $v := .root.Values }}
+{{- $cfg := .cfg -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "intel-platform.componentName" . }}
+  labels:
+    {{- include "intel-platform.labels" . | nindent 4 }}
+spec:
+  replicas: {{ int64 $cfg.replicas }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- include "intel-platform.selectorLabels" . | nindent 6 }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      # Start the new pod before stopping an old one: no capacity dip during a release.
+      maxSurge: 1
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        {{- include "intel-platform.selectorLabels" . | nindent 8 }}
+        {{- with $v.podLabels }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      annotations:
+        {{- if $v.metrics.scrapeAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ int64 $v.ports.http | quote }}
+        prometheus.io/path: {{ $v.metrics.path | quote }}
+        {{- end }}
+        {{- with merge (deepCopy (default dict (get $cfg "podAnnotations"))) (deepCopy (default dict $v.podAnnotations)) }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "intel-platform.serviceAccountName" .root }}
+      # The services never call the Kubernetes API.
+      automountServiceAccountToken: false
+      # No docker-link style *_PORT/*_HOST variables: a Service named e.g. "kafka" or "grpc"
+      # in the namespace would otherwise inject KAFKA_PORT=tcp://… into the environment.
+      enableServiceLinks: false
+      # Must outlast the service's own shutdown (gRPC close, outbox drain: shutdownGraceMs).
+      terminationGracePeriodSeconds: {{ int64 $v.terminationGracePeriodSeconds }}
+      {{- with $v.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- toYaml $v.podSecurityContext | nindent 8 }}
+      containers:
+        - name: {{ .component }}
+          image: {{ include "intel-platform.image" .root | quote }}
+          imagePullPolicy: {{ $v.image.pullPolicy }}
+          # args, not command: the image's ENTRYPOINT (tini) stays PID 1 and forwards SIGTERM.
+          args:
+            {{- toYaml $cfg.args | nindent 12 }}
+          env:
+            {{- include "intel-platform.env" . | nindent 12 }}
+          ports:
+            {{- if .grpc }}
+            - name: grpc
+              containerPort: {{ int64 $v.ports.grpc }}
+              protocol: TCP
+            {{- end }}
+            - name: http
+              containerPort: {{ int64 $v.ports.http }}
+              protocol: TCP
+          startupProbe:
+            httpGet:
+              path: /health/live
+              port: http
+            periodSeconds: {{ $v.probes.startup.periodSeconds }}
+            timeoutSeconds: {{ $v.probes.startup.timeoutSeconds }}
+            failureThreshold: {{ $v.probes.startup.failureThreshold }}
+          livenessProbe:
+            httpGet:
+              path: /health/live
+              port: http
+            periodSeconds: {{ $v.probes.liveness.periodSeconds }}
+            timeoutSeconds: {{ $v.probes.liveness.timeoutSeconds }}
+            failureThreshold: {{ $v.probes.liveness.failureThreshold }}
+          readinessProbe:
+            httpGet:
+              path: /health/ready
+              port: http
+            periodSeconds: {{ $v.probes.readiness.periodSeconds }}
+            timeoutSeconds: {{ $v.probes.readiness.timeoutSeconds }}
+            failureThreshold: {{ $v.probes.readiness.failureThreshold }}
+          {{- with $cfg.resources }}
+          resources:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+          securityContext:
+            {{- toYaml $v.securityContext | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+            {{- if not $v.tls.insecurePlaintext }}
+            - name: tls
+              mountPath: /etc/intel/tls
+              readOnly: true
+            {{- end }}
+      volumes:
+        # The root filesystem is read-only; /tmp is the only writable path.
+        - name: tmp
+          emptyDir:
+            sizeLimit: {{ $v.tmpSizeLimit }}
+        {{- if not $v.tls.insecurePlaintext }}
+        - name: tls
+          secret:
+            secretName: {{ include "intel-platform.tlsSecretName" . }}
+            # 0440 (decimal 288, unambiguous in any YAML version): group-readable only; fsGroup
+            # makes the pod's user a member of that group.
+            defaultMode: 288
+            items:
+              - key: {{ $v.tls.caKey }}
+                path: {{ $v.tls.caKey }}
+              - key: {{ $v.tls.certKey }}
+                path: {{ $v.tls.certKey }}
+              - key: {{ $v.tls.keyKey }}
+                path: {{ $v.tls.keyKey }}
+        {{- end }}
+      {{- with $v.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end }}
+
+{{/* A component's Service. */}}
+{{- define "intel-platform.service" -}}
+{{- $v := .root.Values -}}
+{{- $svc := default dict (get .cfg "service") -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "intel-platform.componentName" . }}
+  labels:
+    {{- include "intel-platform.labels" . | nindent 4 }}
+  {{- with get $svc "annotations" }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  type: {{ default "ClusterIP" (get $svc "type") }}
+  selector:
+    {{- include "intel-platform.selectorLabels" . | nindent 4 }}
+  ports:
+    {{- if .grpc }}
+    - name: grpc
+      port: {{ int64 $v.ports.grpc }}
+      targetPort: grpc
+      protocol: TCP
+      appProtocol: grpc
+    {{- end }}
+    - name: http
+      port: {{ int64 $v.ports.http }}
+      targetPort: http
+      protocol: TCP
+      appProtocol: http
+{{- end }}
+
+{{/* A component's PodDisruptionBudget. */}}
+{{- define "intel-platform.pdb" -}}
+{{- if .root.Values.podDisruptionBudget.enabled -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "intel-platform.componentName" . }}
+  labels:
+    {{- include "intel-platform.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ .root.Values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "intel-platform.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end }}

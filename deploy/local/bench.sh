@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# npm run bench -- <suite>: builds, makes sure PostgreSQL and a Kafka broker are there (the
+# stack's broker if `npm start` is running, else a local one on the bench port), then runs the
+# suite, which writes bench/results/latest.json and prints a table.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+ensure_node_modules
+build >&2
+ensure_postgres
+if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* ]]; then
+  export KAFKA_PORT="${KAFKA_BENCH_PORT:-29092}"
+  bash deploy/local/kafka.sh start >&2
+  bash deploy/local/kafka.sh wait 120 >&2
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+fi
+exec node --max-old-space-size=8192 dist/apps/cli/src/main.js bench "$@"
