@@ -1,5 +1,7 @@
 // Three tiers, named by suffix (STYLE.md §7): unit (*.spec.ts, pure, no I/O),
 // int (*.int-spec.ts, real PostgreSQL and real Kafka), e2e (*.e2e-spec.ts, separate processes).
+// Timeouts for the slower tiers are passed on the command line (deploy/local/test.sh):
+// Jest reads testTimeout from the global configuration, not from a project's.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -19,13 +21,11 @@ module.exports = {
       ...common,
       displayName: 'int',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      testTimeout: 120_000,
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
-      testTimeout: 300_000,
     },
   ],
 };

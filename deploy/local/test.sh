@@ -30,8 +30,8 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 fi
 say "integration tests (real PostgreSQL at $DATABASE_URL, real Kafka at $KAFKA_BROKERS)"
-npx jest --selectProjects int --runInBand
+npx jest --selectProjects int --runInBand --testTimeout=120000
 say "end-to-end tests"
-npx jest --selectProjects e2e --runInBand --passWithNoTests
+npx jest --selectProjects e2e --runInBand --passWithNoTests --testTimeout=300000
 if [[ "$started_kafka" == 1 ]]; then bash deploy/local/kafka.sh stop >/dev/null; fi
 say "all tests passed"

@@ -27,6 +27,7 @@ import { WithdrawalService } from './intake/withdrawal.service';
 import { NominalRepository } from './nominals/nominal.repository';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxRepository } from './outbox/outbox.repository';
+import { SamePersonMatcher } from './nominals/same-person.matcher';
 
 /** Starts the relay once everything is wired, and tells gRPC health checks we serve. */
 @Injectable()
@@ -88,6 +89,7 @@ export class ForceNodeModule {
         IncidentRepository,
         OutboxRepository,
         RecordLogRepository,
+        SamePersonMatcher,
         {
           provide: PersonIntakeService,
           useFactory: (
@@ -96,13 +98,15 @@ export class ForceNodeModule {
             i: IncidentRepository,
             o: OutboxRepository,
             l: RecordLogRepository,
-          ) => new PersonIntakeService(ds, code, n, i, o, l),
+            m: SamePersonMatcher,
+          ) => new PersonIntakeService(ds, code, n, i, o, l, m),
           inject: [
             DataSource,
             NominalRepository,
             IncidentRepository,
             OutboxRepository,
             RecordLogRepository,
+            SamePersonMatcher,
           ],
         },
         {
@@ -123,13 +127,15 @@ export class ForceNodeModule {
             i: IncidentRepository,
             o: OutboxRepository,
             l: RecordLogRepository,
-          ) => new WithdrawalService(ds, code, n, i, o, l),
+            m: SamePersonMatcher,
+          ) => new WithdrawalService(ds, code, n, i, o, l, m),
           inject: [
             DataSource,
             NominalRepository,
             IncidentRepository,
             OutboxRepository,
             RecordLogRepository,
+            SamePersonMatcher,
           ],
         },
         {

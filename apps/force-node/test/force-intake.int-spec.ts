@@ -116,6 +116,40 @@ describe('force node intake (integration: real Postgres + Kafka)', () => {
     expect(last?.names.map((n) => n.family)).toEqual([`Smith${run}`, 'Smyth']);
   });
 
+  it('merges a nickname record of the same man (same DOB and address, no shared identifier) by the engine, and not a namesake', async () => {
+    const family = `Tregunna${run}`;
+    const base = {
+      dateOfBirth: { year: 1979, month: 3, day: 14 },
+      addresses: [{ line: '12 Acacia Avenue', town: 'Norwich', postcode: 'NR1 1AA' }],
+    };
+    const a = await h.client.submitPerson(
+      personRecord({
+        sourceRecordId: sid('e1'),
+        names: [{ given: ['William'], family, type: 'NAME_TYPE_BIRTH' as never }],
+        ...base,
+      }),
+    );
+    const b = await h.client.submitPerson(
+      personRecord({
+        sourceSystem: 'custody',
+        sourceRecordId: sid('e2'),
+        names: [{ given: ['Bill'], family, type: 'NAME_TYPE_BIRTH' as never }],
+        ...base,
+      }),
+    );
+    expect(b).toMatchObject({ nominalId: a.nominalId, outcome: 'SUBMIT_OUTCOME_MERGED' });
+    const namesake = await h.client.submitPerson(
+      personRecord({
+        sourceRecordId: sid('e3'),
+        names: [{ given: ['William'], family, type: 'NAME_TYPE_BIRTH' as never }],
+        dateOfBirth: { year: 1991, month: 8, day: 2 },
+        addresses: [{ line: '4 Mill Lane', town: 'Dereham', postcode: 'NR19 1AB' }],
+      }),
+    );
+    expect(namesake.outcome).toBe('SUBMIT_OUTCOME_CREATED');
+    expect(namesake.nominalId).not.toBe(a.nominalId);
+  });
+
   it('rejects invalid input with INVALID_ARGUMENT naming the field, and stores nothing', async () => {
     const bad = personRecord({
       sourceRecordId: sid('bad'),

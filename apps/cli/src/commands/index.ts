@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
+import { registerBenchCommand } from './bench.command';
+import { registerImportCommand } from './import.command';
+import { registerEvalMatchingCommand } from './eval-matching.command';
+import { registerGenerateCommand } from './generate.command';
+import { registerResolveCommand } from './resolve.command';
 
 /** Each command module exports a `register(program)`; add one line here per module. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerBenchCommand(program);
+  registerImportCommand(program);
+  registerResolveCommand(program);
+  registerGenerateCommand(program);
+  registerEvalMatchingCommand(program);
 }

@@ -9,22 +9,20 @@ import {
 import { inTransaction, type Sql } from '@intel/db';
 import { contentHash } from '@intel/records';
 import type { DataSource } from 'typeorm';
-import { buildIncidentState, subjectRefKey } from '../incidents/incident-state';
+import { subjectRefKey } from '../incidents/incident-state';
+import { republishIncidentsNaming } from '../incidents/incident-republisher';
 import type { IncidentRepository } from '../incidents/incident.repository';
 import { planLinks, type LinkItem } from '../nominals/link-plan';
 import { personMatchKeys } from '../nominals/match-keys';
+import { MAX_CANDIDATES_PER_KEY, type SamePersonMatcher } from '../nominals/same-person.matcher';
+import type { NormalisedRecord } from '@intel/matching';
 import { isShareable, mergeNominalState } from '../nominals/nominal-state';
 import type {
   LiveSourceRecord,
   NominalRepository,
   PersonRecordWrite,
 } from '../nominals/nominal.repository';
-import {
-  incidentUpserted,
-  nominalUpserted,
-  withdrawn,
-  type OutboxMessage,
-} from '../outbox/outbox-message';
+import { nominalUpserted, withdrawn, type OutboxMessage } from '../outbox/outbox-message';
 import type { OutboxRepository } from '../outbox/outbox.repository';
 import { takeIntakeLock } from './intake-lock';
 import type { RecordLogEntry, RecordLogRepository } from './record-log.repository';
@@ -47,6 +45,7 @@ export class PersonIntakeService {
     private readonly incidents: IncidentRepository,
     private readonly outbox: OutboxRepository,
     private readonly log: RecordLogRepository,
+    private readonly matcher: SamePersonMatcher,
   ) {}
 
   /** Validated, canonical records; one result per record, in order. */
@@ -96,17 +95,29 @@ export class PersonIntakeService {
     });
     if (linkItems.length === 0) return results as SubmitResult[];
 
-    const allKeys = [...new Set(linkItems.flatMap((l) => l.keys))];
+    const normalised = new Map(
+      linkItems.map((l) => [l.index, this.matcher.normalise(records[l.index] as PersonRecord)]),
+    );
+    const candidateKeys = new Map(
+      linkItems.map((l) => [
+        l.index,
+        this.matcher.candidateKeys(normalised.get(l.index) as NormalisedRecord),
+      ]),
+    );
+    const allKeys = [
+      ...new Set(linkItems.flatMap((l) => [...l.keys, ...(candidateKeys.get(l.index) ?? [])])),
+    ];
     const nominalsByKey = new Map<string, string[]>();
     for (const hit of await this.nominals.findNominalsByKeys(tx, allKeys)) {
       const list = nominalsByKey.get(hit.key) ?? [];
       list.push(hit.nominalId);
       nominalsByKey.set(hit.key, list);
     }
+    await this.linkByEngine(tx, linkItems, normalised, candidateKeys, nominalsByKey);
     const touched = [
       ...new Set(
-        [...nominalsByKey.values()]
-          .flat()
+        linkItems
+          .flatMap((l) => l.keys.flatMap((k) => nominalsByKey.get(k) ?? []))
           .concat(linkItems.flatMap((l) => l.currentNominalId ?? [])),
       ),
     ];
@@ -164,7 +175,7 @@ export class PersonIntakeService {
         messages.push(
           ...withdrawn(this.forceCode, 'nominal', survivorId, version, 'no shareable records', now),
         );
-      for (const key of new Set(merged.flatMap(personMatchKeys)))
+      for (const key of new Set(merged.flatMap((r) => this.matcher.keysToStore(r))))
         keyWrites.push({ key, nominalId: survivorId });
 
       for (const other of g.nominals.slice(1)) {
@@ -220,42 +231,84 @@ export class PersonIntakeService {
     // Only nominals that existed before can hold stale keys; new ones just get theirs.
     const existingIds = nominalWrites.filter((n) => nominalRows.has(n.id)).map((n) => n.id);
     await this.nominals.replaceKeys(tx, [...existingIds, ...absorbed.map((a) => a.id)], keyWrites);
-    messages.push(...(await this.republishIncidents(tx, movedRefs, now)));
+    messages.push(
+      ...(await republishIncidentsNaming(tx, this.incidents, this.forceCode, movedRefs, now)),
+    );
     await this.outbox.append(tx, messages);
     await this.log.append(tx, logEntries);
     return results as SubmitResult[];
   }
 
-  /** Incidents whose subjects moved to another nominal are republished with the new ids. */
-  private async republishIncidents(
+  /**
+   * Records without a shared identifier: candidates are the nominals (and the other records of
+   * this chunk) sharing a blocking key; a candidate the engine puts in the CERTAIN band is linked
+   * by giving both sides a synthetic key, so planLinks treats it like a shared identifier.
+   */
+  private async linkByEngine(
     tx: Sql,
-    moved: Array<{ sourceSystem: string; sourceRecordId: string }>,
-    now: Date,
-  ): Promise<OutboxMessage[]> {
-    const affected = await this.incidents.findLiveBySubjects(tx, moved);
-    if (affected.length === 0) return [];
-    const refs = affected.flatMap((a) =>
-      a.record.subjects.map((s) => ({
-        sourceSystem: s.personSourceSystem || a.record.sourceSystem,
-        sourceRecordId: s.personSourceRecordId,
-      })),
-    );
-    const resolved = await this.incidents.resolveSubjects(tx, refs);
-    const bumped = affected.map((a) => ({ ...a, version: a.version + 1 }));
-    await this.incidents.bumpVersions(tx, bumped);
-    return bumped.map((a) =>
-      incidentUpserted(
-        this.forceCode,
-        buildIncidentState(
-          a.id,
-          a.version,
-          a.record,
-          (s, r) => resolved.get(subjectRefKey(s, r)),
-          timestampFromDate(now),
-        ),
-        now,
-      ),
-    );
+    items: LinkItem[],
+    normalised: Map<number, NormalisedRecord>,
+    candidateKeys: Map<number, string[]>,
+    nominalsByKey: Map<string, string[]>,
+  ): Promise<void> {
+    const candidatesOf = new Map<number, Set<string>>();
+    for (const item of items) {
+      const linked = new Set(item.keys.flatMap((k) => nominalsByKey.get(k) ?? []));
+      const set = new Set<string>();
+      for (const k of candidateKeys.get(item.index) ?? []) {
+        const hits = nominalsByKey.get(k) ?? [];
+        if (hits.length > MAX_CANDIDATES_PER_KEY) continue;
+        for (const n of hits) if (!linked.has(n) && n !== item.currentNominalId) set.add(n);
+      }
+      if (set.size > 0) candidatesOf.set(item.index, set);
+    }
+    const candidateIds = [...new Set([...candidatesOf.values()].flatMap((s) => [...s]))];
+    const recordsOf = new Map<string, NormalisedRecord[]>();
+    for (const l of await this.nominals.findLiveRecords(tx, candidateIds)) {
+      const list = recordsOf.get(l.nominalId) ?? [];
+      list.push(this.matcher.normalise(l.record));
+      recordsOf.set(l.nominalId, list);
+    }
+    for (const item of items) {
+      const mine = normalised.get(item.index) as NormalisedRecord;
+      for (const n of candidatesOf.get(item.index) ?? []) {
+        if ((recordsOf.get(n) ?? []).some((other) => this.matcher.isSamePerson(mine, other))) {
+          item.keys.push(`eng:${n}`);
+          nominalsByKey.set(`eng:${n}`, [n]);
+        }
+      }
+    }
+    // Within the chunk: records sharing a candidate key are compared with each other.
+    const byKey = new Map<string, LinkItem[]>();
+    for (const item of items) {
+      for (const k of candidateKeys.get(item.index) ?? []) {
+        const list = byKey.get(k) ?? [];
+        list.push(item);
+        byKey.set(k, list);
+      }
+    }
+    const compared = new Set<string>();
+    for (const group of byKey.values()) {
+      if (group.length < 2 || group.length > MAX_CANDIDATES_PER_KEY) continue;
+      for (let x = 0; x < group.length; x++) {
+        for (let y = x + 1; y < group.length; y++) {
+          const a = group[x] as LinkItem;
+          const b = group[y] as LinkItem;
+          const pair = `eng-pair:${Math.min(a.index, b.index)}:${Math.max(a.index, b.index)}`;
+          if (compared.has(pair)) continue;
+          compared.add(pair);
+          if (
+            this.matcher.isSamePerson(
+              normalised.get(a.index) as NormalisedRecord,
+              normalised.get(b.index) as NormalisedRecord,
+            )
+          ) {
+            a.keys.push(pair);
+            b.keys.push(pair);
+          }
+        }
+      }
+    }
   }
 }
 

@@ -7,17 +7,12 @@ import {
 } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
 import type { DataSource } from 'typeorm';
-import { buildIncidentState, subjectRefKey } from '../incidents/incident-state';
+import { republishIncidentsNaming } from '../incidents/incident-republisher';
 import type { IncidentRepository } from '../incidents/incident.repository';
-import { personMatchKeys } from '../nominals/match-keys';
+import type { SamePersonMatcher } from '../nominals/same-person.matcher';
 import { isShareable, mergeNominalState } from '../nominals/nominal-state';
 import type { NominalRepository } from '../nominals/nominal.repository';
-import {
-  incidentUpserted,
-  nominalUpserted,
-  withdrawn,
-  type OutboxMessage,
-} from '../outbox/outbox-message';
+import { nominalUpserted, withdrawn, type OutboxMessage } from '../outbox/outbox-message';
 import type { OutboxRepository } from '../outbox/outbox.repository';
 import { takeIntakeLock } from './intake-lock';
 import type { RecordLogRepository } from './record-log.repository';
@@ -37,6 +32,7 @@ export class WithdrawalService {
     private readonly incidents: IncidentRepository,
     private readonly outbox: OutboxRepository,
     private readonly log: RecordLogRepository,
+    private readonly matcher: SamePersonMatcher,
   ) {}
 
   async withdraw(req: WithdrawRequest, caller: string): Promise<SubmitResult> {
@@ -106,39 +102,15 @@ export class WithdrawalService {
     await this.nominals.replaceKeys(
       tx,
       [ex.nominalId],
-      [...new Set(remaining.flatMap(personMatchKeys))].map((key) => ({
+      [...new Set(remaining.flatMap((r) => this.matcher.keysToStore(r)))].map((key) => ({
         key,
         nominalId: ex.nominalId,
       })),
     );
     // Incidents naming the withdrawn record lose that subject: republish them.
-    const affected = await this.incidents.findLiveBySubjects(tx, [req]);
-    if (affected.length > 0) {
-      const refs = affected.flatMap((a) =>
-        a.record.subjects.map((s) => ({
-          sourceSystem: s.personSourceSystem || a.record.sourceSystem,
-          sourceRecordId: s.personSourceRecordId,
-        })),
-      );
-      const resolved = await this.incidents.resolveSubjects(tx, refs);
-      const bumped = affected.map((a) => ({ ...a, version: a.version + 1 }));
-      await this.incidents.bumpVersions(tx, bumped);
-      for (const a of bumped) {
-        messages.push(
-          incidentUpserted(
-            this.forceCode,
-            buildIncidentState(
-              a.id,
-              a.version,
-              a.record,
-              (s, r) => resolved.get(subjectRefKey(s, r)),
-              timestampFromDate(now),
-            ),
-            now,
-          ),
-        );
-      }
-    }
+    messages.push(
+      ...(await republishIncidentsNaming(tx, this.incidents, this.forceCode, [req], now)),
+    );
     await this.outbox.append(tx, messages);
     return {
       nominalId: ex.nominalId,

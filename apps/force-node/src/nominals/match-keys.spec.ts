@@ -1,14 +1,12 @@
 import {
   IdentifierScheme,
-  NameType,
   OnlineIdentifierKind,
   type OnlineIdentifier,
-  type PersonName,
   type PersonRecord,
 } from '@intel/contracts';
 import { validatePersonRecord } from '@intel/records';
 import { personRecord } from '@intel/testing';
-import { normaliseNameText, personMatchKeys } from './match-keys';
+import { personMatchKeys } from './match-keys';
 
 const NOW = new Date('2025-06-15T12:00:00Z');
 
@@ -20,12 +18,6 @@ const canonical = (overrides: Partial<PersonRecord>): PersonRecord =>
 const withoutNameKey = (overrides: Partial<PersonRecord>): PersonRecord =>
   canonical({ dateOfBirth: undefined, ...overrides });
 
-const name = (given: string[], family: string, type = NameType.NAME_TYPE_BIRTH): PersonName => ({
-  given,
-  family,
-  type,
-});
-
 const online = (kind: OnlineIdentifierKind, value: string, platform = ''): OnlineIdentifier => ({
   kind,
   platform,
@@ -36,25 +28,6 @@ const email = (v: string) => online(OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_
 const phone = (v: string) => online(OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PHONE, v);
 const username = (v: string, platform: string) =>
   online(OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_USERNAME, v, platform);
-
-describe('normaliseNameText', () => {
-  it.each([
-    ["Zoë O'Brien", 'zoe obrien'],
-    ["O'Brien-Smith", 'obrien smith'],
-    ['  JOHN   SMITH ', 'john smith'],
-    ['Zoe\u0308', 'zoe'], // combining diaeresis
-    ['José María', 'jose maria'],
-    ['D’Arcy', 'darcy'], // typographic apostrophe
-    ['Smith, John', 'smith john'],
-    ['Ｊｏｈｎ', 'john'], // full-width letters fold under NFKD
-  ])('given %p, then it is %p', (input, expected) => {
-    expect(normaliseNameText(input)).toBe(expected);
-  });
-
-  it('given only punctuation, then it is empty', () => {
-    expect(normaliseNameText(" -'. ")).toBe('');
-  });
-});
 
 describe('personMatchKeys', () => {
   describe('identifiers', () => {
@@ -188,59 +161,12 @@ describe('personMatchKeys', () => {
   });
 
   describe('name and date of birth', () => {
-    it('given a two-part name and a full date of birth, then there is one name+DOB key', () => {
-      const r = canonical({
-        names: [name(['John'], 'Smith')],
+    it('given only a name and a full date of birth, then there is no linking key (the engine decides)', () => {
+      const r = personRecord({
+        sourceRecordId: 'nd',
         dateOfBirth: { year: 1980, month: 5, day: 7 },
       });
-
-      expect(personMatchKeys(r)).toEqual(['nd:john smith|1980-05-07']);
-    });
-
-    it('given accents, case and punctuation, then they fold into the same key', () => {
-      const a = canonical({ names: [name(['Zoë'], "O'Brien")] });
-      const b = canonical({ names: [name(['ZOE'], 'OBrien')] });
-
-      expect(personMatchKeys(a)).toEqual(['nd:zoe obrien|1980-05-17']);
-      expect(personMatchKeys(a)).toEqual(personMatchKeys(b));
-    });
-
-    it.each([
-      ['year unknown', { year: 0, month: 5, day: 17 }],
-      ['month unknown', { year: 1980, month: 0, day: 0 }],
-      ['day unknown', { year: 1980, month: 5, day: 0 }],
-      ['absent', undefined],
-    ])('given a date of birth with the %s, then there is no name key', (_what, dateOfBirth) => {
-      expect(personMatchKeys(canonical({ dateOfBirth }))).toEqual([]);
-    });
-
-    it.each([
-      ['a family name only', name([], 'Smith')],
-      ['a given name only', name(['John'], '')],
-      ['a one-word name after folding punctuation away', name([], "O'Brien")],
-    ])('given %s, then there is no name key', (_what, n) => {
-      expect(personMatchKeys(canonical({ names: [n] }))).toEqual([]);
-    });
-
-    it('given several names, then each two-part name gives a key with the same date', () => {
-      const r = canonical({
-        names: [
-          name(['John'], 'Smith'),
-          name(['Johnny'], 'Smith', NameType.NAME_TYPE_ALIAS),
-          name(['Jon'], ''),
-        ],
-      });
-
-      expect(personMatchKeys(r)).toEqual([
-        'nd:john smith|1980-05-17',
-        'nd:johnny smith|1980-05-17',
-      ]);
-    });
-
-    it('given middle names, then they are part of the key (the full name must be identical)', () => {
-      const withMiddle = canonical({ names: [name(['John', 'Paul'], 'Smith')] });
-
-      expect(personMatchKeys(withMiddle)).toEqual(['nd:john paul smith|1980-05-17']);
+      expect(personMatchKeys(r)).toEqual([]);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { PersonRecord } from '@intel/contracts';
+import { NominalState, PersonRecord } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 
 export interface ExistingSourceRecord {
@@ -35,7 +35,7 @@ export interface PersonRecordWrite {
 export interface NominalWrite {
   id: string;
   version: number;
-  state: unknown;
+  state: NominalState;
   published: boolean;
 }
 
@@ -124,13 +124,13 @@ export class NominalRepository {
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO nominal (id, version, state, published)
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[], $4::boolean[])
+       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bytea[], $4::boolean[])
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state,
          published = EXCLUDED.published, updated_at = now()`,
       [
         rows.map((r) => r.id),
         rows.map((r) => r.version),
-        rows.map((r) => JSON.stringify(r.state)),
+        rows.map((r) => Buffer.from(NominalState.encode(r.state).finish())),
         rows.map((r) => r.published),
       ],
     );

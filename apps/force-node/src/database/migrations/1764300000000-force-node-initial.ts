@@ -13,7 +13,8 @@ export class ForceNodeInitial1764300000000 implements MigrationInterface {
       CREATE TABLE nominal (
         id            uuid PRIMARY KEY,
         version       bigint NOT NULL,
-        state         jsonb NOT NULL,
+        -- The published state (protobuf NominalState): what the last event carried.
+        state         bytea NOT NULL,
         published     boolean NOT NULL DEFAULT false,
         merged_into   uuid,
         withdrawn_at  timestamptz,

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { loadToolConfig } from '@intel/config';
+import { reportBench } from '../bench/bench-report';
+import { runIntakeBench } from '../bench/intake.bench';
+import { runMatchingBench } from '../bench/matching.bench';
+
+const SUITES = ['intake', 'matching'] as const;
+
+/** `npm run bench -- <suite> [--quick]`: writes bench/results/latest.json and prints a table. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description(`run a benchmark suite (${SUITES.join(', ')})`)
+    .argument('<suite>', SUITES.join(' | '))
+    .option('--quick', 'smaller data sets, for a smoke run')
+    .action(async (suite: string, opts: { quick?: boolean }) => {
+      const cfg = loadToolConfig();
+      switch (suite) {
+        case 'intake': {
+          if (!cfg.kafkaBrokers)
+            throw new Error(
+              'KAFKA_BROKERS is not set: run through `npm run bench` (deploy/local/bench.sh starts a broker)',
+            );
+          reportBench(
+            await runIntakeBench({
+              quick: opts.quick,
+              databaseUrl: cfg.databaseUrl,
+              brokers: cfg.kafkaBrokers,
+            }),
+          );
+          break;
+        }
+        case 'matching':
+          reportBench(await runMatchingBench({ quick: opts.quick }));
+          break;
+        default:
+          throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);
+      }
+    });
+}

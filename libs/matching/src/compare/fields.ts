@@ -1,0 +1,74 @@
+/**
+ * The compared fields and their ordered comparison levels, best agreement first; the last level
+ * of each field is "different". A null (either side missing) is not a level: it contributes no
+ * weight (Fellegi & Sunter 1969, §3; Splink's "null level").
+ *
+ * `agreeing` is how many leading levels mean "agree as far as both sides are known" (an identical
+ * name, a partial date that fits the full one): their weights are never negative, so making a
+ * field agree can never lower a score.
+ *
+ * `tf` marks fields whose top level is term-frequency adjusted: the u-probability of exact
+ * agreement on a value is that value's frequency in the data, so agreeing on "smith" weighs less
+ * than agreeing on "featherstonehaugh" (Winkler 1989, "Frequency-based matching in the
+ * Fellegi-Sunter model of record linkage").
+ */
+export const FIELDS = [
+  {
+    name: 'given',
+    levels: [
+      'exact',
+      'nickname',
+      'jaro-winkler-0.92',
+      'phonetic',
+      'jaro-winkler-0.80',
+      'initial',
+      'different',
+    ],
+    agreeing: 2,
+    tf: true,
+  },
+  {
+    name: 'family',
+    levels: ['exact', 'part', 'jaro-winkler-0.92', 'phonetic', 'jaro-winkler-0.80', 'different'],
+    agreeing: 2,
+    tf: true,
+  },
+  {
+    name: 'dob',
+    levels: ['exact', 'transposed', 'one-digit', 'year-month', 'year', 'different'],
+    agreeing: 5,
+    tf: false,
+  },
+  { name: 'custodyId', levels: ['exact', 'one-edit', 'different'], agreeing: 1, tf: true },
+  { name: 'nationalId', levels: ['exact', 'one-edit', 'different'], agreeing: 1, tf: true },
+  { name: 'online', levels: ['shared', 'different'], agreeing: 1, tf: true },
+  // One field for the whole address: house number, street, second line, town and postcode are
+  // strongly correlated (a move changes them together), and scoring them as separate fields
+  // counts one piece of evidence four times — which also lets EM mistake "same address" for
+  // "same person". The level is how the parts present on both sides agree.
+  { name: 'address', levels: ['same', 'mostly', 'partly', 'different'], agreeing: 1, tf: true },
+  { name: 'region', levels: ['exact', 'different'], agreeing: 1, tf: false },
+  { name: 'sex', levels: ['exact', 'different'], agreeing: 1, tf: false },
+] as const;
+
+export type FieldName = (typeof FIELDS)[number]['name'];
+export const FIELD_COUNT = FIELDS.length;
+export const FIELD_NAMES: readonly FieldName[] = FIELDS.map((f) => f.name);
+export const LEVEL_COUNTS: readonly number[] = FIELDS.map((f) => f.levels.length);
+export const MAX_LEVELS = Math.max(...LEVEL_COUNTS);
+
+/** Field indices, so hot loops index typed arrays rather than look names up. */
+export const F = {
+  given: 0,
+  family: 1,
+  dob: 2,
+  custodyId: 3,
+  nationalId: 4,
+  online: 5,
+  address: 6,
+  region: 7,
+  sex: 8,
+} as const satisfies Record<FieldName, number>;
+
+/** Level value meaning "null: either side missing". */
+export const NULL_LEVEL = -1;

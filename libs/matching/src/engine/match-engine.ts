@@ -1,0 +1,309 @@
+import {
+  buildBlockIndex,
+  forEachCandidatePair,
+  type BlockIndex,
+} from '../block/candidate-pairs.batch';
+import {
+  blockingKeys,
+  DEFAULT_MAX_BLOCK_SIZE,
+  keyType,
+  KEY_TYPE_FIELDS,
+} from '../block/blocking-keys';
+import { F, FIELD_COUNT, NULL_LEVEL } from '../compare/fields';
+import { newComparison, RecordComparator } from '../compare/record.comparator';
+import { GuardedClusterer } from '../cluster/guarded-clusterer';
+import type { MatchInput } from '../model/match-input';
+import { normaliseRecord, type NormalisedRecord } from '../normalise/record.normaliser';
+import { estimateParameters, LevelCounts, PatternCounts } from '../score/em.trainer';
+import { FellegiSunterScorer, type PairScore } from '../score/fellegi-sunter.scorer';
+import { priorParameters, type MatchParameters } from '../score/match-parameters';
+import { TermFrequencies } from '../score/term-frequencies';
+import { MatchIndex, type MatchIndexOptions } from './match-index';
+
+export { DEFAULT_MAX_BLOCK_SIZE };
+import { mulberry32 } from './prng';
+
+export interface TrainOptions {
+  /** Blocked pairs used by EM at most (sampled by left-hand record when there are more). */
+  maxEmPairs?: number;
+  /** Random pairs for u. */
+  randomPairs?: number;
+  /** Blocks larger than this are not used for candidates. */
+  maxBlockSize?: number;
+  seed?: number;
+  onProgress?: ProgressCallback;
+}
+
+export type ProgressCallback = (phase: string, done: number, total: number) => void;
+
+export interface ResolveOptions extends TrainOptions {
+  /** Use these parameters instead of training on the batch. */
+  parameters?: MatchParameters;
+  /** Analysts' decisions, as pairs of record indices. */
+  mustLink?: readonly (readonly [number, number])[];
+  cannotLink?: readonly (readonly [number, number])[];
+  /** Keep every scored link (a, b, score) in the result. */
+  keepLinks?: boolean;
+  /**
+   * Guard merges against chaining (default true). `false` gives plain connected components over
+   * the links — only for measuring what the guard is worth.
+   */
+  chainingGuard?: boolean;
+}
+
+export interface BatchResolution {
+  /** Per input record, the index of the first record (in input order) of its cluster. */
+  clusterOf: Int32Array;
+  parameters: MatchParameters;
+  /** Scored links (score ≥ link threshold), when keepLinks was set. */
+  links?: { a: number; b: number; score: number }[];
+  stats: {
+    records: number;
+    candidatePairs: number;
+    links: number;
+    possibles: number;
+    clusters: number;
+    guardRefusals: number;
+    droppedBlocks: number;
+    seconds: { normalise: number; block: number; train: number; score: number; cluster: number };
+  };
+}
+
+/**
+ * The entity-resolution engine: learned parameters plus the comparator and scorer. Pure — no
+ * I/O, no clock, no environment — so the force node, the hub and the CLI share it.
+ *
+ * - `MatchEngine.train(records)` learns parameters from unlabelled data (EM); `fromParameters`
+ *   loads saved ones (`engine.parameters` is plain JSON).
+ * - `compare(a, b)` scores one pair with explanation.
+ * - `createIndex()` gives the incremental index (add / remove / candidates / match / clusters).
+ * - `resolve(records)` is the batch: block, score, cluster.
+ */
+export class MatchEngine {
+  readonly comparator = new RecordComparator();
+  private readonly plainScorer: FellegiSunterScorer;
+
+  private constructor(readonly parameters: MatchParameters) {
+    this.plainScorer = new FellegiSunterScorer(parameters);
+  }
+
+  static fromParameters(parameters: MatchParameters): MatchEngine {
+    return new MatchEngine(parameters);
+  }
+
+  /** An engine with prior (untrained) parameters: for tests and cold starts only. */
+  static withPriors(): MatchEngine {
+    return new MatchEngine(priorParameters());
+  }
+
+  static train(records: readonly MatchInput[], options: TrainOptions = {}): MatchEngine {
+    const work = prepare(records, options);
+    return new MatchEngine(train(work, options));
+  }
+
+  normalise(input: MatchInput): NormalisedRecord {
+    return normaliseRecord(input);
+  }
+
+  /**
+   * Scores one pair without term-frequency adjustment (no population is known here); use
+   * `MatchIndex.compare` for the adjusted score of two indexed records.
+   */
+  compare(a: MatchInput | NormalisedRecord, b: MatchInput | NormalisedRecord): PairScore {
+    const c = this.comparator.compare(asNormalised(a), asNormalised(b));
+    return this.plainScorer.explain(c);
+  }
+
+  createIndex(options: MatchIndexOptions = {}): MatchIndex {
+    return new MatchIndex(this.parameters, this.comparator, options);
+  }
+
+  /** Batch resolution of `records` (trains on them first unless `options.parameters` is set). */
+  static resolve(records: readonly MatchInput[], options: ResolveOptions = {}): BatchResolution {
+    const work = prepare(records, options);
+    const t0 = Date.now();
+    const parameters = options.parameters ?? train(work, options);
+    const tTrain = (Date.now() - t0) / 1000;
+    return resolvePrepared(work, parameters, options, tTrain);
+  }
+}
+
+function asNormalised(x: MatchInput | NormalisedRecord): NormalisedRecord {
+  return 'custodyIds' in x ? x : normaliseRecord(x);
+}
+
+interface Prepared {
+  norm: NormalisedRecord[];
+  keys: string[][];
+  tf: TermFrequencies;
+  blocks: BlockIndex;
+  comparator: RecordComparator;
+  seconds: { normalise: number; block: number };
+}
+
+function prepare(records: readonly MatchInput[], options: TrainOptions): Prepared {
+  const progress = options.onProgress;
+  let t = Date.now();
+  const norm: NormalisedRecord[] = new Array<NormalisedRecord>(records.length);
+  const tf = new TermFrequencies();
+  for (let i = 0; i < records.length; i++) {
+    const r = normaliseRecord(records[i] as MatchInput);
+    norm[i] = r;
+    tf.add(r);
+    if (progress && i % 10_000 === 0) progress('normalise', i, records.length);
+  }
+  const tNorm = (Date.now() - t) / 1000;
+  t = Date.now();
+  const keys = norm.map(blockingKeys);
+  const blocks = buildBlockIndex(keys, options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE);
+  progress?.('block', records.length, records.length);
+  return {
+    norm,
+    keys,
+    tf,
+    blocks,
+    comparator: new RecordComparator(),
+    seconds: { normalise: tNorm, block: (Date.now() - t) / 1000 },
+  };
+}
+
+function train(work: Prepared, options: TrainOptions): MatchParameters {
+  const { norm, comparator, blocks } = work;
+  const n = norm.length;
+  const maxEm = options.maxEmPairs ?? 400_000;
+  const total = forEachCandidatePair(blocks, () => undefined);
+  // Sample by left-hand record so the sample is spread over the whole data set.
+  const stride = Math.max(1, Math.ceil(total / maxEm));
+  const patterns = new PatternCounts();
+  const byKeyType = new Map<string, PatternCounts>();
+  const c = newComparison();
+  const masked = new Int8Array(FIELD_COUNT);
+  const maskedByType = new Map<string, number[]>(
+    Object.entries(KEY_TYPE_FIELDS).map(([t, fields]) => [t, fields.map((f) => F[f])]),
+  );
+  forEachCandidatePair(
+    blocks,
+    (i, j) => {
+      comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+      patterns.add(c.levels);
+      const kj = work.keys[j] ?? [];
+      const types = new Set<string>();
+      for (const k of work.keys[i] ?? []) if (kj.includes(k)) types.add(keyType(k));
+      for (const t of types) {
+        masked.set(c.levels);
+        for (const f of maskedByType.get(t) ?? []) masked[f] = NULL_LEVEL;
+        let counts = byKeyType.get(t);
+        if (!counts) {
+          counts = new PatternCounts();
+          byKeyType.set(t, counts);
+        }
+        counts.add(masked);
+      }
+    },
+    stride > 1 ? (i) => i % stride === 0 : undefined,
+  );
+  const random = new LevelCounts();
+  const rnd = mulberry32(options.seed ?? 20240229);
+  const wanted = Math.min(options.randomPairs ?? 200_000, (n * (n - 1)) / 2);
+  for (let k = 0; k < wanted && n > 1; k++) {
+    const i = Math.floor(rnd() * n);
+    let j = Math.floor(rnd() * (n - 1));
+    if (j >= i) j++;
+    comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+    random.add(c.levels);
+  }
+  return estimateParameters({
+    byKeyType,
+    blocked: patterns,
+    blockedPairsTotal: total,
+    random,
+    records: n,
+  });
+}
+
+function resolvePrepared(
+  work: Prepared,
+  parameters: MatchParameters,
+  options: ResolveOptions,
+  tTrain: number,
+): BatchResolution {
+  const { norm, comparator, blocks, tf } = work;
+  const n = norm.length;
+  const scorer = new FellegiSunterScorer(parameters, tf);
+  const progress = options.onProgress;
+  let t = Date.now();
+  const la: number[] = [];
+  const lb: number[] = [];
+  const ls: number[] = [];
+  let possibles = 0;
+  const c = newComparison();
+  let lastI = -1;
+  const pairs = forEachCandidatePair(blocks, (i, j) => {
+    comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+    const s = scorer.score(c);
+    if (s >= scorer.linkBits) {
+      la.push(i);
+      lb.push(j);
+      ls.push(s);
+    } else if (s >= scorer.possibleBits) possibles++;
+    if (progress && i !== lastI && i % 10_000 === 0) {
+      lastI = i;
+      progress('score', i, n);
+    }
+  });
+  const tScore = (Date.now() - t) / 1000;
+  t = Date.now();
+  const order = Array.from(ls.keys()).sort((x, y) => (ls[y] ?? 0) - (ls[x] ?? 0));
+  const pc = newComparison();
+  const clusterer = new GuardedClusterer(n, {
+    linkBits: options.chainingGuard === false ? -Infinity : scorer.linkBits,
+    pairScore: (a, b) =>
+      scorer.score(
+        comparator.compare(norm[a] as NormalisedRecord, norm[b] as NormalisedRecord, pc),
+      ),
+  });
+  for (const [a, b] of options.cannotLink ?? []) clusterer.addCannotLink(a, b);
+  for (const [a, b] of options.mustLink ?? []) clusterer.forceLink(a, b);
+  for (const k of order) clusterer.offer(la[k] ?? 0, lb[k] ?? 0);
+  const clusterOf = new Int32Array(n);
+  const firstOfRoot = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const r = clusterer.find(i);
+    let first = firstOfRoot.get(r);
+    if (first === undefined) {
+      first = i;
+      firstOfRoot.set(r, i);
+    }
+    clusterOf[i] = first;
+  }
+  progress?.('cluster', n, n);
+  const result: BatchResolution = {
+    clusterOf,
+    parameters,
+    stats: {
+      records: n,
+      candidatePairs: pairs,
+      links: ls.length,
+      possibles,
+      clusters: firstOfRoot.size,
+      guardRefusals: clusterer.refusals,
+      droppedBlocks: blocks.droppedBlocks,
+      seconds: { ...work.seconds, train: tTrain, score: tScore, cluster: (Date.now() - t) / 1000 },
+    },
+  };
+  if (options.keepLinks)
+    result.links = order.map((k) => ({ a: la[k] ?? 0, b: lb[k] ?? 0, score: ls[k] ?? 0 }));
+  return result;
+}
+
+/** Candidate pairs of a batch, for blocking-recall measurement (pairs i < j, by index). */
+export function candidatePairsOf(
+  records: readonly MatchInput[],
+  maxBlockSize = DEFAULT_MAX_BLOCK_SIZE,
+): Set<number> {
+  const keys = records.map((r) => blockingKeys(normaliseRecord(r)));
+  const blocks = buildBlockIndex(keys, maxBlockSize);
+  const out = new Set<number>();
+  forEachCandidatePair(blocks, (i, j) => out.add(i * records.length + j));
+  return out;
+}

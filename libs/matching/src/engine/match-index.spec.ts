@@ -1,0 +1,88 @@
+import { generatePersons } from '@intel/synthetic';
+import type { MatchInput } from '../model/match-input';
+import { MatchEngine } from './match-engine';
+import type { MatchIndex } from './match-index';
+
+const rec = (
+  given: string,
+  family: string,
+  dob: [number, number, number],
+  pnc?: string,
+  email?: string,
+): MatchInput => ({
+  names: [{ given: [given], family }],
+  dateOfBirth: { year: dob[0], month: dob[1], day: dob[2] },
+  sex: 'SEX_MALE',
+  identifiers: pnc ? [{ scheme: 'IDENTIFIER_SCHEME_PNC', value: pnc }] : [],
+  onlineIdentifiers: email
+    ? [{ kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', platform: '', value: email }]
+    : [],
+});
+
+describe('MatchIndex (incremental)', () => {
+  // Parameters learned on a generated population, and an index that holds that population, so
+  // term frequencies are those of a realistic set rather than of three records.
+  const background = generatePersons({ persons: 300, seed: 5 }).map((g) => g.record);
+  const engine = MatchEngine.train(background);
+  const newIndex = (): MatchIndex => {
+    const index = engine.createIndex();
+    background.forEach((r, i) => index.add(`bg${i}`, r));
+    return index;
+  };
+
+  it('links a new record to its person and reports the cluster change', () => {
+    const index = newIndex();
+    index.add('a1', rec('William', 'Featherstone', [1980, 3, 7], '1979/0163001B'));
+    index.add('x1', rec('Mary', 'Jones', [1975, 1, 1]));
+    const r = index.add('a2', rec('Bill', 'Featherstone', [1980, 7, 3], '79/163001B'));
+    expect(r.links.map((l) => l.id)).toContain('a1');
+    expect(r.clusterId).toBe('a1');
+    expect(index.clusterOf('a2')).toBe('a1');
+    expect(index.membersOf('a1').sort()).toEqual(['a1', 'a2']);
+    expect(index.candidates(rec('William', 'Featherstone', [1980, 3, 7]))).toContain('a1');
+    expect(index.match(rec('William', 'Featherstone', [1980, 3, 7]))[0]?.clusterId).toBe('a1');
+  });
+
+  it('splits a cluster when the record holding it together is removed', () => {
+    const index = newIndex();
+    index.add('p1', rec('John', 'Ashworth', [1970, 1, 2], undefined, 'j@example.com'));
+    index.add('p2', rec('Mark', 'Keeling', [1985, 6, 7], '2002/0073319Z'));
+    index.add('bridge', rec('John', 'Ashworth', [1970, 1, 2], '2002/0073319Z', 'j@example.com'));
+    // An analyst's decisions tie the bridge to both.
+    index.addMustLink('p1', 'bridge');
+    index.addMustLink('bridge', 'p2');
+    expect(index.clusterOf('p2')).toBe('p1');
+    const changes = index.remove('bridge');
+    expect(index.has('bridge')).toBe(false);
+    expect(index.clusterOf('p1')).toBe('p1');
+    expect(index.clusterOf('p2')).toBe('p2');
+    expect(changes.clusters.find((c) => c.clusterId === 'p2')?.members).toEqual(['p2']);
+  });
+
+  it('renames a cluster when its earliest record is withdrawn', () => {
+    const index = newIndex();
+    index.add('a1', rec('Peter', 'Oakleigh', [1960, 5, 5], '1979/0163001B'));
+    index.add('a2', rec('Pete', 'Oakleigh', [1960, 5, 5], '1979/0163001B'));
+    expect(index.clusterOf('a2')).toBe('a1');
+    const changes = index.remove('a1');
+    expect(index.clusterOf('a2')).toBe('a2');
+    expect(changes.clusters).toEqual(
+      expect.arrayContaining([
+        { clusterId: 'a1', members: [] },
+        { clusterId: 'a2', members: ['a2'] },
+      ]),
+    );
+  });
+
+  it('honours analysts’ cannot-link and must-link decisions', () => {
+    const index = newIndex();
+    index.add('a', rec('Peter', 'Oakley', [1960, 5, 5]));
+    index.add('b', rec('Peter', 'Oakley', [1960, 5, 5]));
+    expect(index.clusterOf('b')).toBe('a');
+    index.addCannotLink('a', 'b');
+    expect(index.clusterOf('b')).not.toBe(index.clusterOf('a'));
+    index.addMustLink('a', 'b');
+    expect(index.clusterOf('b')).toBe(index.clusterOf('a'));
+    expect(index.compare('a', 'b')?.band).toBeDefined();
+  });
+});

@@ -1,0 +1,336 @@
+import { blockingKeys, DEFAULT_MAX_BLOCK_SIZE } from '../block/blocking-keys';
+import { GuardedClusterer } from '../cluster/guarded-clusterer';
+import { newComparison, type RecordComparator } from '../compare/record.comparator';
+import type { MatchInput } from '../model/match-input';
+import { normaliseRecord, type NormalisedRecord } from '../normalise/record.normaliser';
+import {
+  FellegiSunterScorer,
+  type MatchBandName,
+  type PairScore,
+} from '../score/fellegi-sunter.scorer';
+import type { MatchParameters } from '../score/match-parameters';
+import { TermFrequencies } from '../score/term-frequencies';
+
+export interface MatchIndexOptions {
+  /** Blocks larger than this are skipped for candidates (default DEFAULT_MAX_BLOCK_SIZE). */
+  maxBlockSize?: number;
+}
+
+/** A scored edge to another indexed record. */
+export interface ScoredLink {
+  id: string;
+  score: number;
+  band: MatchBandName;
+}
+
+/** A candidate for a query, with its explanation. */
+export interface ScoredCandidate extends PairScore {
+  id: string;
+  clusterId: string;
+}
+
+/** How clusters changed: each listed cluster id with its members now (empty = cluster gone). */
+export interface ClusterChanges {
+  clusters: { clusterId: string; members: string[] }[];
+}
+
+export interface AddResult extends ClusterChanges {
+  id: string;
+  clusterId: string;
+  /** Links (score at or above the link threshold) to indexed records, strongest first. */
+  links: ScoredLink[];
+  /** POSSIBLE pairs, for analyst review. */
+  possibles: ScoredLink[];
+}
+
+interface Entry {
+  id: string;
+  seq: number;
+  norm: NormalisedRecord;
+  clusterId: string;
+  /** Linked neighbours (seq → score). */
+  links: Map<number, number>;
+}
+
+/**
+ * Incremental index for the hub and the force node: records can be added and removed one at a
+ * time, and each change reports the links and cluster changes it caused. Candidate search is a
+ * look-up of the record's blocking keys; clusters follow the same guarded rule as the batch.
+ *
+ * Cluster ids are the id of the cluster's earliest-added member, so they are stable while that
+ * member stays. Term frequencies track the records held; links already made are not re-scored
+ * when frequencies drift (re-run the batch to refresh them).
+ */
+export class MatchIndex {
+  private readonly scorer: FellegiSunterScorer;
+  private readonly tf = new TermFrequencies();
+  private readonly bySeq = new Map<number, Entry>();
+  private readonly byId = new Map<string, Entry>();
+  private readonly blocks = new Map<string, number[]>();
+  private readonly clusters = new Map<string, Set<number>>();
+  private readonly mustLinks = new Set<string>();
+  private readonly cannotLinks = new Set<string>();
+  private readonly maxBlockSize: number;
+  private nextSeq = 0;
+  private readonly cmp = newComparison();
+
+  constructor(
+    readonly parameters: MatchParameters,
+    private readonly comparator: RecordComparator,
+    options: MatchIndexOptions = {},
+  ) {
+    this.scorer = new FellegiSunterScorer(parameters, this.tf);
+    this.maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  clusterOf(id: string): string | undefined {
+    return this.byId.get(id)?.clusterId;
+  }
+
+  membersOf(clusterId: string): string[] {
+    return [...(this.clusters.get(clusterId) ?? [])].map((s) => this.bySeq.get(s)?.id ?? '');
+  }
+
+  /** Adds (or replaces) a record; returns its links and the cluster changes. */
+  add(id: string, input: MatchInput): AddResult {
+    const changes = new Map<string, string[]>();
+    if (this.byId.has(id))
+      for (const c of this.remove(id).clusters) changes.set(c.clusterId, c.members);
+    const norm = normaliseRecord(input);
+    const seq = this.nextSeq++;
+    const keys = blockingKeys(norm);
+    const entry: Entry = { id, seq, norm, clusterId: id, links: new Map() };
+    this.tf.add(norm);
+    const scored: { seq: number; score: number }[] = [];
+    for (const s of this.candidateSeqs(keys)) {
+      const other = this.bySeq.get(s);
+      if (!other) continue;
+      scored.push({ seq: s, score: this.scoreNorm(norm, other.norm) });
+    }
+    for (const k of keys) {
+      const b = this.blocks.get(k);
+      if (b) b.push(seq);
+      else this.blocks.set(k, [seq]);
+    }
+    this.bySeq.set(seq, entry);
+    this.byId.set(id, entry);
+    this.clusters.set(id, new Set([seq]));
+    scored.sort((x, y) => y.score - x.score);
+    const links: ScoredLink[] = [];
+    const possibles: ScoredLink[] = [];
+    for (const { seq: s, score } of scored) {
+      const other = this.bySeq.get(s);
+      const band = this.scorer.band(score);
+      if (!other || band === undefined) continue;
+      if (this.scorer.isLink(score)) {
+        links.push({ id: other.id, score, band });
+        entry.links.set(s, score);
+        other.links.set(seq, score);
+      } else possibles.push({ id: other.id, score, band });
+    }
+    // Offer the new record's links strongest first, as the batch does.
+    for (const l of links) {
+      const other = this.byId.get(l.id);
+      if (!other || other.clusterId === entry.clusterId) continue;
+      this.tryMerge(entry.clusterId, other.clusterId, changes);
+    }
+    const clusterId = entry.clusterId;
+    changes.set(clusterId, this.membersOf(clusterId));
+    return {
+      id,
+      clusterId,
+      links,
+      possibles,
+      clusters: [...changes].map(([c, members]) => ({ clusterId: c, members })),
+    };
+  }
+
+  /** Removes a record (MoPI disposal, withdrawal); its cluster is re-clustered and may split. */
+  remove(id: string): ClusterChanges {
+    const entry = this.byId.get(id);
+    if (!entry) return { clusters: [] };
+    this.tf.remove(entry.norm);
+    // Keys are recomputed rather than stored: ~1 kB a record at national scale.
+    for (const k of blockingKeys(entry.norm)) {
+      const b = this.blocks.get(k);
+      if (!b) continue;
+      const i = b.indexOf(entry.seq);
+      if (i >= 0) b.splice(i, 1);
+      if (b.length === 0) this.blocks.delete(k);
+    }
+    for (const s of entry.links.keys()) this.bySeq.get(s)?.links.delete(entry.seq);
+    const members = [...(this.clusters.get(entry.clusterId) ?? [])].filter((s) => s !== entry.seq);
+    this.clusters.delete(entry.clusterId);
+    this.bySeq.delete(entry.seq);
+    this.byId.delete(id);
+    const out = new Map<string, string[]>([[entry.clusterId, []]]);
+    for (const c of this.recluster(members)) out.set(c.clusterId, c.members);
+    return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
+  }
+
+  /** Ids of indexed records sharing a blocking key with `input` (no scoring). */
+  candidates(input: MatchInput): string[] {
+    const norm = normaliseRecord(input);
+    return [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s)?.id ?? '');
+  }
+
+  /**
+   * Scores `input` against its candidates without adding it (a query such as CheckPerson);
+   * returns those at POSSIBLE or better, strongest first, with explanations.
+   */
+  match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
+    const norm = normaliseRecord(input);
+    const out: ScoredCandidate[] = [];
+    for (const s of this.candidateSeqs(blockingKeys(norm))) {
+      const other = this.bySeq.get(s);
+      if (!other) continue;
+      const explained = this.scorer.explain(this.comparator.compare(norm, other.norm, this.cmp));
+      if (explained.band !== undefined)
+        out.push({ ...explained, id: other.id, clusterId: other.clusterId });
+    }
+    out.sort((x, y) => y.score - x.score);
+    return out.slice(0, maxResults);
+  }
+
+  /** Term-frequency adjusted score and explanation of two indexed records. */
+  compare(idA: string, idB: string): PairScore | undefined {
+    const a = this.byId.get(idA);
+    const b = this.byId.get(idB);
+    if (!a || !b) return undefined;
+    return this.scorer.explain(this.comparator.compare(a.norm, b.norm, this.cmp));
+  }
+
+  /** An analyst's decision that two records are the same person. */
+  addMustLink(idA: string, idB: string): ClusterChanges {
+    this.mustLinks.add(pairKey(idA, idB));
+    this.cannotLinks.delete(pairKey(idA, idB));
+    return this.reclusterAround(idA, idB);
+  }
+
+  /** An analyst's decision that two records are not the same person. */
+  addCannotLink(idA: string, idB: string): ClusterChanges {
+    this.cannotLinks.add(pairKey(idA, idB));
+    this.mustLinks.delete(pairKey(idA, idB));
+    return this.reclusterAround(idA, idB);
+  }
+
+  private reclusterAround(idA: string, idB: string): ClusterChanges {
+    const a = this.byId.get(idA);
+    const b = this.byId.get(idB);
+    if (!a || !b) return { clusters: [] };
+    const before = new Set([a.clusterId, b.clusterId]);
+    const members = new Set<number>();
+    for (const c of before) for (const s of this.clusters.get(c) ?? []) members.add(s);
+    for (const c of before) this.clusters.delete(c);
+    const out = new Map<string, string[]>([...before].map((c) => [c, []]));
+    for (const c of this.recluster([...members])) out.set(c.clusterId, c.members);
+    return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
+  }
+
+  private scoreNorm(a: NormalisedRecord, b: NormalisedRecord): number {
+    return this.scorer.score(this.comparator.compare(a, b, this.cmp));
+  }
+
+  private candidateSeqs(keys: readonly string[]): Set<number> {
+    const out = new Set<number>();
+    for (const k of keys) {
+      const b = this.blocks.get(k);
+      if (!b || b.length >= this.maxBlockSize) continue;
+      for (const s of b) out.add(s);
+    }
+    return out;
+  }
+
+  private tryMerge(ca: string, cb: string, changes: Map<string, string[]>): void {
+    const ma = this.clusters.get(ca);
+    const mb = this.clusters.get(cb);
+    if (!ma || !mb) return;
+    const groups = this.groupsOf([...ma, ...mb]);
+    // The guard or a cannot-link refused the merge: the clusters stay as they were.
+    if (groups.length !== 1) return;
+    this.clusters.delete(ca);
+    this.clusters.delete(cb);
+    const [merged] = this.writeGroups(groups);
+    for (const c of [ca, cb]) if (c !== merged?.clusterId) changes.set(c, []);
+  }
+
+  private recluster(seqs: number[]): { clusterId: string; members: string[] }[] {
+    return this.writeGroups(this.groupsOf(seqs));
+  }
+
+  /**
+   * Clusters `seqs` from their stored links with the guarded rule and analysts' decisions; each
+   * group is returned in seq order, so its first member is the earliest added.
+   */
+  private groupsOf(seqs: number[]): number[][] {
+    if (seqs.length === 0) return [];
+    seqs.sort((x, y) => x - y);
+    const local = new Map<number, number>();
+    seqs.forEach((s, i) => local.set(s, i));
+    const norms = seqs.map((s) => this.bySeq.get(s)?.norm as NormalisedRecord);
+    const cmp = newComparison();
+    const clusterer = new GuardedClusterer(seqs.length, {
+      linkBits: this.scorer.linkBits,
+      pairScore: (a, b) =>
+        this.scorer.score(
+          this.comparator.compare(norms[a] as NormalisedRecord, norms[b] as NormalisedRecord, cmp),
+        ),
+    });
+    if (this.cannotLinks.size > 0 || this.mustLinks.size > 0) {
+      const ids = seqs.map((s) => this.bySeq.get(s)?.id ?? '');
+      for (let i = 0; i < ids.length; i++) {
+        for (let j = i + 1; j < ids.length; j++) {
+          if (this.cannotLinks.has(pairKey(ids[i] ?? '', ids[j] ?? '')))
+            clusterer.addCannotLink(i, j);
+        }
+      }
+      for (let i = 0; i < ids.length; i++) {
+        for (let j = i + 1; j < ids.length; j++) {
+          if (this.mustLinks.has(pairKey(ids[i] ?? '', ids[j] ?? ''))) clusterer.forceLink(i, j);
+        }
+      }
+    }
+    const edges: { a: number; b: number; score: number }[] = [];
+    seqs.forEach((s, i) => {
+      for (const [t, score] of this.bySeq.get(s)?.links ?? []) {
+        const j = local.get(t);
+        if (j !== undefined && j > i) edges.push({ a: i, b: j, score });
+      }
+    });
+    edges.sort((x, y) => y.score - x.score);
+    for (const e of edges) clusterer.offer(e.a, e.b);
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < seqs.length; i++) {
+      const r = clusterer.find(i);
+      const g = groups.get(r);
+      if (g) g.push(seqs[i] ?? 0);
+      else groups.set(r, [seqs[i] ?? 0]);
+    }
+    return [...groups.values()];
+  }
+
+  private writeGroups(groups: number[][]): { clusterId: string; members: string[] }[] {
+    return groups.map((g) => {
+      const members = g.map((s) => this.bySeq.get(s)?.id ?? '');
+      const clusterId = members[0] ?? '';
+      this.clusters.set(clusterId, new Set(g));
+      for (const s of g) {
+        const e = this.bySeq.get(s);
+        if (e) e.clusterId = clusterId;
+      }
+      return { clusterId, members };
+    });
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}

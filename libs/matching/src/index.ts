@@ -1,0 +1,57 @@
+// Entity-resolution engine (DESIGN.md §4): normalise, block, score (Fellegi-Sunter with EM and
+// term-frequency adjustment), cluster with a chaining guard, explain. Pure: no I/O, no Nest.
+export type {
+  MatchAddress,
+  MatchDate,
+  MatchIdentifier,
+  MatchInput,
+  MatchName,
+  MatchOnlineIdentifier,
+} from './model/match-input';
+export {
+  MatchEngine,
+  candidatePairsOf,
+  DEFAULT_MAX_BLOCK_SIZE,
+  type BatchResolution,
+  type ProgressCallback,
+  type ResolveOptions,
+  type TrainOptions,
+} from './engine/match-engine';
+export {
+  MatchIndex,
+  type AddResult,
+  type ClusterChanges,
+  type MatchIndexOptions,
+  type ScoredCandidate,
+  type ScoredLink,
+} from './engine/match-index';
+export {
+  FellegiSunterScorer,
+  logitBits,
+  probabilityOf,
+  type FieldEvidence,
+  type MatchBandName,
+  type PairScore,
+} from './score/fellegi-sunter.scorer';
+export {
+  DEFAULT_THRESHOLDS,
+  priorParameters,
+  type FieldParameters,
+  type MatchParameters,
+} from './score/match-parameters';
+export { FIELDS, FIELD_NAMES, type FieldName } from './compare/fields';
+export { RecordComparator, newComparison, type Comparison } from './compare/record.comparator';
+export { normaliseRecord, type NormalisedRecord } from './normalise/record.normaliser';
+export {
+  areNicknameEquivalent,
+  foldText,
+  nicknameGroups,
+  normaliseFamilyName,
+  normaliseGivenNames,
+  phoneticCode,
+} from './normalise/name.normaliser';
+export { compareDates, normaliseDate, parseDateText } from './normalise/date.normaliser';
+export { blockingKeys } from './block/blocking-keys';
+export { parseFebrl, type LabelledRecord } from './eval/febrl.adapter';
+export { blockingRecall, pairwiseMetrics, type PairwiseMetrics } from './eval/pairwise-metrics';
+export { mulberry32 } from './engine/prng';

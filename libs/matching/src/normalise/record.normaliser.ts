@@ -1,0 +1,254 @@
+import type { MatchAddress, MatchInput } from '../model/match-input';
+import { normaliseDate, type NormalisedDate } from './date.normaliser';
+import {
+  normaliseIdentifiers,
+  normaliseOnlineIdentifiers,
+  normalisePostcodeForMatching,
+  type NormalisedIdentifier,
+} from './identifier.normaliser';
+import {
+  foldText,
+  nicknameGroups,
+  normaliseFamilyName,
+  normaliseGivenNames,
+  phoneticCode,
+} from './name.normaliser';
+import { tokenId } from './token-ids';
+
+export interface NormalisedName {
+  /** Given-name tokens in order (first, middle …), titles removed. */
+  given: string[];
+  /** Token ids of `given` and `family` (token-ids.ts). */
+  givenIds: number[];
+  familyId: number;
+  /** Nickname groups of the first given name (precomputed: the look-up is on the hot path). */
+  firstNicknameGroups: readonly number[];
+  /** Double Metaphone primary code per given token. */
+  givenPhonetic: string[];
+  /** Family name without spaces or hyphens; `''` when unknown. */
+  family: string;
+  /** Parts of a double-barrelled family name. */
+  familyParts: string[];
+  familyPhonetic: string;
+  /** Recorded as an alias or nickname rather than the birth name. */
+  alias: boolean;
+}
+
+export interface NormalisedAddress {
+  /** House number or name-number ("12", "12a"); `''` when the line has none. */
+  houseNumber: string;
+  /** The rest of the first line, folded ("acacia avenue"). */
+  street: string;
+  line2: string;
+  town: string;
+  postcode: string;
+  /** UK postcode sector, `''` when not a UK postcode. */
+  postcodeSector: string;
+  region: string;
+  /** `postcode|houseNumber|street`: the value behind "same address" for term frequencies. */
+  key: string;
+  /** Token ids of street, line2, town and key (-1 when empty). */
+  streetId: number;
+  line2Id: number;
+  townId: number;
+  keyId: number;
+}
+
+/**
+ * A record after normalisation: everything the comparators and blocking keys read.
+ *
+ * Besides the structured form, the fields the comparator reads for the common "simple" record
+ * (one name of at most two given names, one address, at most one identifier per kind and three
+ * online identifiers) are flattened into integer token ids held in the record object itself
+ * (`token-ids.ts` says why). -1 means missing throughout.
+ */
+export interface NormalisedRecord extends FlatFields {
+  names: NormalisedName[];
+  dob: NormalisedDate | undefined;
+  /** `M`, `F` or `''`. */
+  sex: string;
+  custodyIds: NormalisedIdentifier[];
+  nationalIds: NormalisedIdentifier[];
+  /** `KIND:key` strings. */
+  online: string[];
+  /** Their token ids. */
+  onlineIds: number[];
+  addresses: NormalisedAddress[];
+}
+
+export interface FlatFields {
+  /** True when the flat fields carry everything: the comparator's fast path applies. */
+  simple: boolean;
+  gId: number;
+  g2Id: number;
+  gPh: number;
+  /** Char code of the first given name's first letter; -1 when none. */
+  gChar: number;
+  /** The first given name is a single letter (an initial). */
+  gInitial: boolean;
+  /** Nickname groups of the first given name, up to four (-1 unused). */
+  gNick1: number;
+  gNick2: number;
+  gNick3: number;
+  gNick4: number;
+  fId: number;
+  fPh: number;
+  fChar: number;
+  /** YYYYMMDD with 00 for unknown parts; -1 when no date. */
+  dobInt: number;
+  /** 0 none, 1 year, 2 year and month, 3 full date. */
+  dobKnown: number;
+  /** 0 unknown, 1 male, 2 female. */
+  sexCode: number;
+  cuId: number;
+  cuScheme: number;
+  naId: number;
+  naScheme: number;
+  on0: number;
+  on1: number;
+  on2: number;
+  pcId: number;
+  secId: number;
+  hnId: number;
+  stId: number;
+  twId: number;
+  l2Id: number;
+  rgId: number;
+  adId: number;
+}
+
+const SEX: Readonly<Record<string, string>> = {
+  SEX_MALE: 'M',
+  SEX_FEMALE: 'F',
+  M: 'M',
+  F: 'F',
+  MALE: 'M',
+  FEMALE: 'F',
+};
+
+function normaliseAddress(a: MatchAddress): NormalisedAddress | undefined {
+  const line = foldText(a.line);
+  // A leading number (with an optional letter suffix or range) is the house number.
+  const m = /^(\d+[a-z]?(?: \d+)?)\b ?(.*)$/.exec(line);
+  const houseNumber = m ? (m[1] ?? '').replace(' ', '-') : '';
+  const street = m ? (m[2] ?? '') : line;
+  const postcode = normalisePostcodeForMatching(a.postcode);
+  const out: NormalisedAddress = {
+    houseNumber,
+    street,
+    line2: foldText(a.line2 ?? ''),
+    town: foldText(a.town),
+    postcode: postcode?.value ?? '',
+    postcodeSector: postcode?.sector ?? '',
+    region: foldText(a.region ?? ''),
+    key: '',
+    streetId: -1,
+    line2Id: -1,
+    townId: -1,
+    keyId: -1,
+  };
+  out.key = `${out.postcode}|${out.houseNumber}|${out.street}`;
+  out.streetId = tokenId(out.street);
+  out.line2Id = tokenId(out.line2);
+  out.townId = tokenId(out.town);
+  out.keyId = tokenId(out.key);
+  const empty =
+    out.houseNumber === '' &&
+    out.street === '' &&
+    out.line2 === '' &&
+    out.town === '' &&
+    out.postcode === '' &&
+    out.region === '';
+  return empty ? undefined : out;
+}
+
+/** Pure: the same input always gives the same normalised record. */
+export function normaliseRecord(input: MatchInput): NormalisedRecord {
+  const names: NormalisedName[] = [];
+  const seen = new Set<string>();
+  for (const n of input.names ?? []) {
+    const given = normaliseGivenNames(n.given ?? []);
+    const family = normaliseFamilyName(n.family ?? '');
+    if (given.length === 0 && family.full === '') continue;
+    const key = `${given.join(' ')}|${family.full}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    names.push({
+      given,
+      givenIds: given.map(tokenId),
+      familyId: tokenId(family.full),
+      firstNicknameGroups: nicknameGroups(given[0] ?? ''),
+      givenPhonetic: given.map(phoneticCode),
+      family: family.full,
+      familyParts: family.parts,
+      familyPhonetic: phoneticCode(family.full),
+      alias: n.type === 'NAME_TYPE_ALIAS' || n.type === 'NAME_TYPE_NICKNAME',
+    });
+  }
+  // Birth names first: blocking keys and explanations prefer them.
+  names.sort((x, y) => Number(x.alias) - Number(y.alias));
+  const ids = normaliseIdentifiers(input.identifiers);
+  const addresses: NormalisedAddress[] = [];
+  for (const a of input.addresses ?? []) {
+    const n = normaliseAddress(a);
+    if (n) addresses.push(n);
+  }
+  const dob = normaliseDate(input.dateOfBirth);
+  const sex = SEX[(input.sex ?? '').toUpperCase()] ?? '';
+  const online = normaliseOnlineIdentifiers(input.onlineIdentifiers);
+  const n0 = names[0];
+  const a0 = addresses[0];
+  const cu = ids.custody[0];
+  const na = ids.national[0];
+  const first = n0?.given[0] ?? '';
+  const groups = n0?.firstNicknameGroups ?? [];
+  const simple =
+    names.length <= 1 &&
+    (n0 === undefined ||
+      (n0.given.length <= 2 && n0.familyParts.length <= 1 && groups.length <= 4)) &&
+    addresses.length <= 1 &&
+    ids.custody.length <= 1 &&
+    ids.national.length <= 1 &&
+    online.length <= 3;
+  return {
+    names,
+    dob,
+    sex,
+    custodyIds: ids.custody,
+    nationalIds: ids.national,
+    online,
+    onlineIds: online.map(tokenId),
+    addresses,
+    simple,
+    gId: tokenId(first),
+    g2Id: tokenId(n0?.given[1] ?? ''),
+    gPh: tokenId(n0?.givenPhonetic[0] ?? ''),
+    gChar: first === '' ? -1 : first.charCodeAt(0),
+    gInitial: first.length === 1,
+    gNick1: groups[0] ?? -1,
+    gNick2: groups[1] ?? -1,
+    gNick3: groups[2] ?? -1,
+    gNick4: groups[3] ?? -1,
+    fId: tokenId(n0?.family ?? ''),
+    fPh: tokenId(n0?.familyPhonetic ?? ''),
+    fChar: n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0),
+    dobInt: dob ? Number(dob.digits) : -1,
+    dobKnown: dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0,
+    sexCode: sex === 'M' ? 1 : sex === 'F' ? 2 : 0,
+    cuId: cu ? tokenId(`${cu.scheme}:${cu.value}`) : -1,
+    cuScheme: cu ? tokenId(cu.scheme) : -1,
+    naId: na ? tokenId(`${na.scheme}:${na.value}`) : -1,
+    naScheme: na ? tokenId(na.scheme) : -1,
+    on0: tokenId(online[0] ?? ''),
+    on1: tokenId(online[1] ?? ''),
+    on2: tokenId(online[2] ?? ''),
+    pcId: tokenId(a0?.postcode ?? ''),
+    secId: tokenId(a0?.postcodeSector ?? ''),
+    hnId: tokenId(a0?.houseNumber ?? ''),
+    stId: tokenId(a0?.street ?? ''),
+    twId: tokenId(a0?.town ?? ''),
+    l2Id: tokenId(a0?.line2 ?? ''),
+    rgId: tokenId(a0?.region ?? ''),
+    adId: a0 ? tokenId(a0.key) : -1,
+  };
+}

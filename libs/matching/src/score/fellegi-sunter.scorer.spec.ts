@@ -1,0 +1,71 @@
+import { F } from '../compare/fields';
+import { newComparison } from '../compare/record.comparator';
+import { normaliseRecord } from '../normalise/record.normaliser';
+import { tokenId } from '../normalise/token-ids';
+import { FellegiSunterScorer, logitBits, probabilityOf } from './fellegi-sunter.scorer';
+import { priorParameters } from './match-parameters';
+import { TermFrequencies } from './term-frequencies';
+
+describe('Fellegi-Sunter scorer', () => {
+  const params = priorParameters();
+
+  it('weighs each level log2(m/u), nulls nothing, and adds the prior', () => {
+    const scorer = new FellegiSunterScorer(params);
+    const c = newComparison();
+    expect(scorer.score(c)).toBeCloseTo(logitBits(params.lambda), 12);
+    c.levels[F.sex] = 1;
+    const { m, u } = params.fields.sex;
+    expect(scorer.score(c) - scorer.priorBits).toBeCloseTo(
+      Math.log2((m[1] ?? 0) / (u[1] ?? 1)),
+      12,
+    );
+    const explained = scorer.explain(c);
+    expect(explained.explanation.find((e) => e.field === 'sex')).toMatchObject({
+      level: 'different',
+    });
+    expect(explained.explanation.find((e) => e.field === 'dob')).toMatchObject({
+      level: 'null',
+      weight: 0,
+    });
+  });
+
+  it('never weighs better agreement below worse, nor agreement below zero', () => {
+    const p = priorParameters();
+    // A perverse estimate: the second level looks better than the first.
+    p.fields.given.m = [0.01, 0.9, 0.02, 0.02, 0.02, 0.02, 0.01];
+    const scorer = new FellegiSunterScorer(p);
+    for (const w of scorer.weights) {
+      for (let l = 1; l < w.length; l++) expect(w[l - 1]).toBeGreaterThanOrEqual(w[l] ?? 0);
+      expect(w[0]).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('counts agreement on a common surname for less than on a rare one (term frequencies)', () => {
+    const tf = new TermFrequencies();
+    for (let i = 0; i < 200; i++)
+      tf.add(normaliseRecord({ names: [{ given: ['A'], family: 'Smith' }] }));
+    tf.add(normaliseRecord({ names: [{ given: ['A'], family: 'Featherstonehaugh' }] }));
+    tf.add(normaliseRecord({ names: [{ given: ['A'], family: 'Featherstonehaugh' }] }));
+    for (let i = 0; i < 800; i++)
+      tf.add(normaliseRecord({ names: [{ given: ['A'], family: `Other${i}` }] }));
+    const scorer = new FellegiSunterScorer(params, tf);
+    const weightOf = (family: string): number => {
+      const c = newComparison();
+      c.levels[F.family] = 0;
+      c.tfValues[F.family] = tokenId(family);
+      return scorer.fieldWeight(c, F.family);
+    };
+    expect(weightOf('featherstonehaugh')).toBeGreaterThan(weightOf('smith') + 5);
+    // Still agreement: never below the next level's weight.
+    expect(weightOf('smith')).toBeGreaterThanOrEqual(scorer.weights[F.family]?.[1] ?? 0);
+  });
+
+  it('bands by posterior probability', () => {
+    const scorer = new FellegiSunterScorer(params);
+    expect(scorer.band(logitBits(0.9999))).toBe('MATCH_BAND_CERTAIN');
+    expect(scorer.band(logitBits(0.9))).toBe('MATCH_BAND_PROBABLE');
+    expect(scorer.band(logitBits(0.2))).toBe('MATCH_BAND_POSSIBLE');
+    expect(scorer.band(logitBits(0.01))).toBeUndefined();
+    expect(probabilityOf(0)).toBeCloseTo(0.5, 12);
+  });
+});

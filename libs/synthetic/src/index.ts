@@ -1,0 +1,13 @@
+// Deterministic synthetic UK offender records with ground truth, for matching evaluation.
+export {
+  BASE_PROFILE,
+  FORCE_CODES,
+  generatePersons,
+  generateScenario,
+  SCENARIOS,
+  type CorruptionProfile,
+  type GeneratedRecord,
+  type GeneratorOptions,
+  type PersonRecordJson,
+  type ScenarioName,
+} from './person.generator';
