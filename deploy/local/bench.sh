@@ -14,4 +14,4 @@ if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* ]]; then
   bash deploy/local/kafka.sh wait 120 >&2
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 fi
-exec node --max-old-space-size=8192 dist/apps/cli/src/main.js bench "$@"
+exec node --max-old-space-size=14000 dist/apps/cli/src/main.js bench "$@"

@@ -1,14 +1,15 @@
 /**
  * English given names and their diminutives / pet forms, one group per line: the formal name
- * first, then the forms it is commonly recorded under.
+ * first, then the forms it is commonly recorded under (Margaret/Peggy/Maggie, William/Bill/Will,
+ * Mary/Polly, Sarah/Sally …).
  *
- * Source: the pairings are those of the hand-curated nickname list maintained by Carlton
- * Northern et al. (https://github.com/carltonnorthern/nicknames, `names.csv`, Apache-2.0,
- * "has_nickname" relations), restricted to names current in the UK and extended with British
- * forms that list lacks (e.g. Margaret/Peggy/Maggie, Mary/Polly, Sarah/Sally). No npm package
- * publishes that list as CommonJS (its JS binding, `nicknames-curated`, is not on the npm
- * registry), so the subset is kept here as data. A form may appear under several formal names
- * ("al" → Albert, Alan, Alexander, Alfred): equivalence is "share a group", not a single canonical.
+ * Provenance: compiled by hand for this project from common English and British usage. The
+ * maintained list the issue asks for is carltonnorthern/nicknames (`names.csv`, Apache-2.0, ~1,100
+ * canonical names); its JavaScript binding (`nicknames-curated`) is not published on the npm
+ * registry, so it cannot be a dependency. Replacing this file with that list (with its licence
+ * notice) is the intended upgrade; the lookup below only needs "groups of equivalent names".
+ * A form may appear under several formal names ("al" → Albert, Alan, Alexander, Alfred):
+ * equivalence is "share a group", not a single canonical name.
  */
 export const NICKNAME_GROUPS: readonly string[] = [
   'abigail abbie abby gail',
