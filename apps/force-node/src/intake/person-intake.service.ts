@@ -113,6 +113,13 @@ export class PersonIntakeService {
       list.push(hit.nominalId);
       nominalsByKey.set(hit.key, list);
     }
+    // Keys to store for this chunk's records, computed once (normalising is the costly part).
+    const storedKeys = new Map<PersonRecord, string[]>(
+      linkItems.map((l) => [
+        records[l.index] as PersonRecord,
+        [...l.keys, ...(candidateKeys.get(l.index) ?? [])],
+      ]),
+    );
     await this.linkByEngine(tx, linkItems, normalised, candidateKeys, nominalsByKey);
     const touched = [
       ...new Set(
@@ -175,7 +182,9 @@ export class PersonIntakeService {
         messages.push(
           ...withdrawn(this.forceCode, 'nominal', survivorId, version, 'no shareable records', now),
         );
-      for (const key of new Set(merged.flatMap((r) => this.matcher.keysToStore(r))))
+      for (const key of new Set(
+        merged.flatMap((r) => storedKeys.get(r) ?? this.matcher.keysToStore(r)),
+      ))
         keyWrites.push({ key, nominalId: survivorId });
 
       for (const other of g.nominals.slice(1)) {

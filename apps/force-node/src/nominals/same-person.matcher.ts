@@ -9,8 +9,12 @@ import { personMatchKeys } from './match-keys';
  */
 const CANDIDATE_KEY_TYPES = new Set(['fy', 'td', 'id', 'nn', 'ph', 'sh', 'pt', 'dp', 'dh', 'dt']);
 
-/** Keys shared by more nominals than this say too little to compare against them all. */
-export const MAX_CANDIDATES_PER_KEY = 100;
+/**
+ * A candidate key shared by more nominals than this, within one force, says too little to be
+ * worth comparing against them all (the hub's national index uses the engine's own, larger cap);
+ * the record is still found through its other keys.
+ */
+export const MAX_CANDIDATES_PER_KEY = 20;
 
 export const CANDIDATE_KEY_PREFIX = 'blk:';
 
