@@ -1,3 +1,4 @@
+export * from './event-consumer';
 export * from './kafka-client';
 export * from './topic-admin';
 export * from './topics';

@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import {
+  DeadLetter,
+  EventEnvelope,
+  EventType,
+  IncidentState,
+  NameType,
+  Sex,
+  timestampFromDate,
+} from '@intel/contracts';
+import type { NominalState } from '@intel/contracts';
+import { dropDatabase, withDatabase } from '@intel/db';
+import {
+  HEADER_EVENT_ID,
+  HEADER_EVENT_TYPE,
+  HEADER_SCHEMA_VERSION,
+  SCHEMA_VERSION,
+  TOPICS,
+  createKafka,
+  entityKey,
+} from '@intel/kafka';
+import { startService, testInfra, uniqueDbName, waitFor, type RunningNode } from '@intel/testing';
+import { Partitioners, type Producer } from 'kafkajs';
+
+// Real PostgreSQL, real Kafka broker, the hub as its own process; nothing mocked. The topics are
+// shared with other tests, so every id here is unique to this run and a fresh consumer group
+// reads everything from the beginning.
+describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
+  const infra = testInfra();
+  const dbName = uniqueDbName('it_hub');
+  const group = `it-hub-${randomUUID()}`;
+  const force = '36';
+  let hub: RunningNode;
+  let db: Client;
+  let producer: Producer;
+  const env = {
+    DATABASE_URL: infra.databaseUrl,
+    DATABASE_NAME: dbName,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    HUB_CONSUMER_GROUP: group,
+    // The shared topics hold every earlier run's events: catch up quickly.
+    HUB_BATCH_SIZE: '2000',
+    HUB_CONSUMER_CONCURRENCY: '6',
+  };
+
+  beforeAll(async () => {
+    hub = await startService('intel-hub', env);
+    db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
+    await db.connect();
+    producer = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-producer' }).producer({
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    // A fresh group reads the shared topics from the beginning: wait until it has caught up
+    // (a marker sent now is applied), so the tests below measure the hub, not the backlog.
+    const marker = randomUUID();
+    await send(upserted(marker, 1));
+    await storedVersion(marker, 1, 110_000);
+  });
+  afterAll(async () => {
+    await producer?.disconnect();
+    await db?.end();
+    await hub?.stop();
+    await dropDatabase(infra.databaseUrl, dbName).catch(() => undefined);
+  });
+
+  function nominal(nominalId: string, version: number, family: string): NominalState {
+    return {
+      nominalId,
+      version,
+      names: [{ given: ['Test'], family, type: NameType.NAME_TYPE_BIRTH }],
+      datesOfBirth: [],
+      sex: Sex.SEX_UNSPECIFIED,
+      identifiers: [],
+      onlineIdentifiers: [],
+      addresses: [],
+      registrations: [],
+      handling: undefined,
+      subjectCategories: [],
+      sources: [],
+      updatedAt: undefined,
+    };
+  }
+
+  interface Built {
+    eventId: string;
+    key: string;
+    value: Buffer;
+    headers: Record<string, string>;
+  }
+
+  function build(
+    eventType: EventType,
+    id: string,
+    payload: Pick<EventEnvelope, 'nominal' | 'incident' | 'withdrawal'>,
+  ): Built {
+    const eventId = randomUUID();
+    const env: EventEnvelope = {
+      eventId,
+      eventType,
+      forceCode: force,
+      occurredAt: timestampFromDate(new Date()),
+      schemaVersion: SCHEMA_VERSION,
+      ...payload,
+    };
+    return {
+      eventId,
+      key: entityKey(force, id),
+      value: Buffer.from(EventEnvelope.encode(env).finish()),
+      headers: {
+        [HEADER_EVENT_ID]: eventId,
+        [HEADER_EVENT_TYPE]: eventType,
+        [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+      },
+    };
+  }
+
+  const upserted = (id: string, version: number, family = 'Smith') =>
+    build(EventType.EVENT_TYPE_NOMINAL_UPSERTED, id, { nominal: nominal(id, version, family) });
+
+  const withdrawn = (id: string, version: number) =>
+    build(EventType.EVENT_TYPE_NOMINAL_WITHDRAWN, id, {
+      withdrawal: { entity: 'nominal', id, version, reason: 'MoPI review', mergedInto: '' },
+    });
+
+  type Sendable = { key: string; value: Buffer | null; headers?: object };
+
+  async function send(...msgs: Sendable[]) {
+    await sendTo(TOPICS.person, ...msgs);
+  }
+
+  async function sendTo(topic: string, ...msgs: Sendable[]) {
+    // One request per call keeps the order: same key, same partition, in sequence.
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: msgs.map((m) => ({
+        key: m.key,
+        value: m.value,
+        headers: (m.headers ?? {}) as Record<string, string>,
+      })),
+    });
+  }
+
+  async function row(id: string) {
+    const r = await db.query<{ version: string; state: Buffer | null; withdrawn_at: Date | null }>(
+      'SELECT version, state, withdrawn_at FROM force_nominal WHERE force_code = $1 AND nominal_id = $2',
+      [force, id],
+    );
+    return r.rows[0];
+  }
+
+  async function storedVersion(id: string, version: number, timeoutMs = 30_000): Promise<void> {
+    await waitFor(async () => (await row(id))?.version === String(version), {
+      timeoutMs,
+      what: `${id} stored at version ${version}`,
+    });
+  }
+
+  async function metric(name: string, labels: string): Promise<number> {
+    const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+
+  it('is ready: database, Kafka and consumer', async () => {
+    const res = await fetch(`${hub.httpUrl}/health/ready`);
+    expect(res.status).toBe(200);
+    const live = await fetch(`${hub.httpUrl}/health/live`);
+    expect(await live.json()).toEqual({ status: 'ok' });
+  });
+
+  it('(a) stores the newest version: v1 then v2 → v2', async () => {
+    const id = randomUUID();
+    const v1 = upserted(id, 1, 'Before');
+    const v2 = upserted(id, 2, 'After');
+    await send(v1, v2);
+    await storedVersion(id, 2);
+    const r = await row(id);
+    expect(r?.withdrawn_at).toBeNull();
+    expect(r?.state?.toString('latin1')).toContain('After');
+    const processed = await db.query('SELECT 1 FROM processed_event WHERE event_id = ANY($1)', [
+      [v1.eventId, v2.eventId],
+    ]);
+    expect(processed.rowCount).toBe(2);
+  });
+
+  it('(b) applies a redelivered event once', async () => {
+    const id = randomUUID();
+    const v1 = upserted(id, 1);
+    const before = await metric('hub_events_skipped_total', 'reason="duplicate"');
+    await send(v1);
+    await send(v1);
+    // A later event on the same key (same partition) proves both copies were consumed.
+    const v2 = upserted(id, 2);
+    await send(v2);
+    await storedVersion(id, 2);
+    const processed = await db.query('SELECT 1 FROM processed_event WHERE event_id = $1', [
+      v1.eventId,
+    ]);
+    expect(processed.rowCount).toBe(1);
+    await waitFor(
+      async () => (await metric('hub_events_skipped_total', 'reason="duplicate"')) > before,
+      { what: 'the duplicate to be counted' },
+    );
+  });
+
+  it('(c) ignores an older version after a newer one: v2 then v1 → v2', async () => {
+    const id = randomUUID();
+    const v2 = upserted(id, 2, 'Newer');
+    const v1 = upserted(id, 1, 'Older');
+    // Separate batches: the database's version check, not the in-batch reduction, decides.
+    await send(v2);
+    await storedVersion(id, 2);
+    await send(v1);
+    await waitFor(
+      async () =>
+        (await db.query('SELECT 1 FROM processed_event WHERE event_id = $1', [v1.eventId]))
+          .rowCount === 1,
+      { what: 'v1 to be processed' },
+    );
+    const r = await row(id);
+    expect(r?.version).toBe('2');
+    expect(r?.state?.toString('latin1')).toContain('Newer');
+
+    // And within one batch.
+    const other = randomUUID();
+    const w2 = upserted(other, 2, 'Newer');
+    const w1 = upserted(other, 1, 'Older');
+    await send(w2, w1);
+    await storedVersion(other, 2);
+    await waitFor(
+      async () =>
+        (await db.query('SELECT 1 FROM processed_event WHERE event_id = $1', [w1.eventId]))
+          .rowCount === 1,
+      { what: 'w1 to be processed' },
+    );
+    expect((await row(other))?.state?.toString('latin1')).toContain('Newer');
+  });
+
+  it('(d) records a withdrawal (and ignores the tombstone after it)', async () => {
+    const id = randomUUID();
+    await send(upserted(id, 1));
+    await storedVersion(id, 1);
+    const w = withdrawn(id, 2);
+    await send(w, { key: entityKey(force, id), value: null, headers: {} });
+    await storedVersion(id, 2);
+    const r = await row(id);
+    expect(r?.withdrawn_at).toBeInstanceOf(Date);
+    expect(r?.state).toBeNull();
+  });
+
+  it('(e) dead-letters garbage with its original bytes and carries on', async () => {
+    const badKey = entityKey(force, `garbage-${randomUUID()}`);
+    const garbage = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02, 0x03]);
+    await send({ key: badKey, value: garbage, headers: {} });
+    const id = randomUUID();
+    await send(upserted(id, 1));
+    await storedVersion(id, 1);
+
+    const letter = await readDeadLetter(badKey);
+    expect(Buffer.from(letter.value).equals(garbage)).toBe(true);
+    expect(Buffer.from(letter.key).toString()).toBe(badKey);
+    expect(letter.topic).toBe(TOPICS.person);
+    expect(letter.consumerGroup).toBe(group);
+    expect(letter.error).not.toBe('');
+    expect(letter.failedAt).toBeDefined();
+  });
+
+  it('stores incidents with their shared reference, and their withdrawal', async () => {
+    const id = randomUUID();
+    const ref = `SR-${randomUUID()}`;
+    const incident: IncidentState = {
+      ...IncidentState.decode(new Uint8Array()),
+      incidentId: id,
+      version: 1,
+      summary: 'test incident',
+      sharedReference: ref,
+    };
+    await sendTo(TOPICS.incident, build(EventType.EVENT_TYPE_INCIDENT_UPSERTED, id, { incident }));
+    const stored = await waitFor(async () => {
+      const r = await db.query<{ version: string; shared_reference: string | null }>(
+        'SELECT version, shared_reference FROM force_incident WHERE force_code = $1 AND incident_id = $2',
+        [force, id],
+      );
+      return r.rows[0];
+    });
+    expect(stored).toEqual({ version: '1', shared_reference: ref });
+    await sendTo(
+      TOPICS.incident,
+      build(EventType.EVENT_TYPE_INCIDENT_WITHDRAWN, id, {
+        withdrawal: { entity: 'incident', id, version: 2, reason: 'MoPI', mergedInto: '' },
+      }),
+    );
+    const gone = await waitFor(async () => {
+      const r = await db.query<{ state: Buffer | null; withdrawn_at: Date | null }>(
+        `SELECT state, withdrawn_at FROM force_incident
+         WHERE force_code = $1 AND incident_id = $2 AND version = 2`,
+        [force, id],
+      );
+      return r.rows[0];
+    });
+    expect(gone.state).toBeNull();
+    expect(gone.withdrawn_at).toBeInstanceOf(Date);
+  });
+
+  it('(f) stops gracefully and resumes from its committed offsets after a restart', async () => {
+    const id = randomUUID();
+    await send(upserted(id, 1));
+    await storedVersion(id, 1);
+    expect(await hub.stop()).toBe(0);
+    await send(upserted(id, 2));
+    hub = await startService('intel-hub', env);
+    await storedVersion(id, 2);
+    const processed = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM force_nominal WHERE force_code = $1 AND nominal_id = $2',
+      [force, id],
+    );
+    expect(processed.rows[0]?.n).toBe('1');
+  });
+
+  async function readDeadLetter(key: string): Promise<DeadLetter> {
+    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-dlq-reader' });
+    const consumer = kafka.consumer({ groupId: `it-hub-dlq-${randomUUID()}` });
+    let found: DeadLetter | undefined;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: TOPICS.dlq, fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          if (message.key?.toString() === key && message.value) {
+            const d = DeadLetter.decode(message.value);
+            if (d.consumerGroup === group) found = d;
+          }
+          return Promise.resolve();
+        },
+      });
+      return await waitFor(() => found, { timeoutMs: 30_000, what: `a dead letter for ${key}` });
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+});
