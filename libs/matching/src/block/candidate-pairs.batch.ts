@@ -15,6 +15,13 @@ export interface BlockIndex {
   members: Int32Array;
   /** Blocks larger than maxBlockSize are dropped as not selective. */
   droppedBlocks: number;
+  /**
+   * Every key of every record as an integer (equal ids ⇔ equal key strings), kept blocks or not,
+   * in the records' key order: record i's keys are `keyIds[keyStart[i] .. keyStart[i + 1])`.
+   * Training uses it to find the keys a pair shares without comparing strings.
+   */
+  keyStart: Int32Array;
+  keyIds: Int32Array;
 }
 
 export function buildBlockIndex(
@@ -25,8 +32,15 @@ export function buildBlockIndex(
   const blockOf = new Map<string, number>();
   const sizes: number[] = [];
   let totalKeys = 0;
-  for (const keys of keysPerRecord) {
-    for (const k of keys) {
+  for (const keys of keysPerRecord) totalKeys += keys.length;
+  // The block id of each key is looked up once here and remembered, so the second pass below
+  // needs no string hashing.
+  const keyStart = new Int32Array(n + 1);
+  const keyIds = new Int32Array(totalKeys);
+  let kp = 0;
+  for (let i = 0; i < n; i++) {
+    keyStart[i] = kp;
+    for (const k of keysPerRecord[i] ?? []) {
       let b = blockOf.get(k);
       if (b === undefined) {
         b = sizes.length;
@@ -34,9 +48,10 @@ export function buildBlockIndex(
         sizes.push(0);
       }
       sizes[b] = (sizes[b] ?? 0) + 1;
-      totalKeys++;
+      keyIds[kp++] = b;
     }
   }
+  keyStart[n] = kp;
   // Keep only blocks with 2..maxBlockSize members: singletons produce no pairs.
   const keep = new Int32Array(sizes.length).fill(-1);
   let kept = 0;
@@ -63,8 +78,9 @@ export function buildBlockIndex(
   let rb = 0;
   for (let i = 0; i < n; i++) {
     recordStart[i] = rb;
-    for (const key of keysPerRecord[i] ?? []) {
-      const k = keep[blockOf.get(key) ?? 0] ?? -1;
+    const ke = keyStart[i + 1] ?? 0;
+    for (let p = keyStart[i] ?? 0; p < ke; p++) {
+      const k = keep[keyIds[p] ?? 0] ?? -1;
       if (k < 0) continue;
       const pos = fill[k] ?? 0;
       members[pos] = i;
@@ -80,6 +96,8 @@ export function buildBlockIndex(
     blockStart,
     members,
     droppedBlocks: dropped,
+    keyStart,
+    keyIds,
   };
 }
 

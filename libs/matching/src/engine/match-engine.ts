@@ -178,24 +178,45 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
   const byKeyType = new Map<string, PatternCounts>();
   const c = newComparison();
   const masked = new Int8Array(FIELD_COUNT);
-  const maskedByType = new Map<string, number[]>(
-    Object.entries(KEY_TYPE_FIELDS).map(([t, fields]) => [t, fields.map((f) => F[f])]),
-  );
+  // Keys as integers for the per-pair "which key types do i and j share" test: comparing
+  // interned ids instead of strings, and a stamp per key type instead of a Set per pair.
+  const { keyStart, keyIds } = blocks;
+  const { keyTypeOf, types } = keyTypesOf(work.keys, blocks);
+  const maskedFields = types.map((t) => (KEY_TYPE_FIELDS[t] ?? []).map((f) => F[f]));
+  const countsOfType: (PatternCounts | undefined)[] = types.map(() => undefined);
+  const typeStamp = new Int32Array(types.length).fill(-1);
+  let pairNo = 0;
   forEachCandidatePair(
     blocks,
     (i, j) => {
       comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
       patterns.add(c.levels);
-      const kj = work.keys[j] ?? [];
-      const types = new Set<string>();
-      for (const k of work.keys[i] ?? []) if (kj.includes(k)) types.add(keyType(k));
-      for (const t of types) {
+      const stamp = pairNo++;
+      const js = keyStart[j] ?? 0;
+      const je = keyStart[j + 1] ?? 0;
+      const ie = keyStart[i + 1] ?? 0;
+      // Types in order of i's keys, each once: the order a Set of them would iterate in, so
+      // byKeyType gets its entries in the same order as before (EM sums over it in that order).
+      for (let p = keyStart[i] ?? 0; p < ie; p++) {
+        const k = keyIds[p] ?? -1;
+        const t = keyTypeOf[k] ?? 0;
+        if (typeStamp[t] === stamp) continue;
+        let shared = false;
+        for (let q = js; q < je; q++) {
+          if (keyIds[q] === k) {
+            shared = true;
+            break;
+          }
+        }
+        if (!shared) continue;
+        typeStamp[t] = stamp;
         masked.set(c.levels);
-        for (const f of maskedByType.get(t) ?? []) masked[f] = NULL_LEVEL;
-        let counts = byKeyType.get(t);
+        for (const f of maskedFields[t] ?? []) masked[f] = NULL_LEVEL;
+        let counts = countsOfType[t];
         if (!counts) {
           counts = new PatternCounts();
-          byKeyType.set(t, counts);
+          countsOfType[t] = counts;
+          byKeyType.set(types[t] ?? '', counts);
         }
         counts.add(masked);
       }
@@ -219,6 +240,39 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
     random,
     records: n,
   });
+}
+
+/**
+ * The type of each distinct key (index into `types`), by the key ids of the block index: each
+ * key string's type is derived once, on its first occurrence.
+ */
+function keyTypesOf(
+  keys: readonly (readonly string[])[],
+  blocks: BlockIndex,
+): { keyTypeOf: Int32Array; types: string[] } {
+  const { keyStart, keyIds } = blocks;
+  let distinct = 0;
+  for (let p = 0; p < keyIds.length; p++) distinct = Math.max(distinct, (keyIds[p] ?? 0) + 1);
+  const keyTypeOf = new Int32Array(distinct).fill(-1);
+  const typeIndex = new Map<string, number>();
+  const types: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const ks = keys[i] ?? [];
+    const start = keyStart[i] ?? 0;
+    for (let x = 0; x < ks.length; x++) {
+      const id = keyIds[start + x] ?? 0;
+      if ((keyTypeOf[id] ?? -1) >= 0) continue;
+      const t = keyType(ks[x] ?? '');
+      let ti = typeIndex.get(t);
+      if (ti === undefined) {
+        ti = types.length;
+        types.push(t);
+        typeIndex.set(t, ti);
+      }
+      keyTypeOf[id] = ti;
+    }
+  }
+  return { keyTypeOf, types };
 }
 
 function resolvePrepared(

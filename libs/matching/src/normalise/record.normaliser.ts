@@ -210,6 +210,9 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     ids.custody.length <= 1 &&
     ids.national.length <= 1 &&
     online.length <= 3;
+  // Token ids the parts above already interned are reused rather than looked up again (each is
+  // tokenId of the same string, so the values are identical).
+  const onlineIds = online.map(tokenId);
   return {
     names,
     dob,
@@ -217,11 +220,11 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     custodyIds: ids.custody,
     nationalIds: ids.national,
     online,
-    onlineIds: online.map(tokenId),
+    onlineIds,
     addresses,
     simple,
-    gId: tokenId(first),
-    g2Id: tokenId(n0?.given[1] ?? ''),
+    gId: n0?.givenIds[0] ?? -1,
+    g2Id: n0?.givenIds[1] ?? -1,
     gPh: tokenId(n0?.givenPhonetic[0] ?? ''),
     gChar: first === '' ? -1 : first.charCodeAt(0),
     gInitial: first.length === 1,
@@ -229,26 +232,26 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     gNick2: groups[1] ?? -1,
     gNick3: groups[2] ?? -1,
     gNick4: groups[3] ?? -1,
-    fId: tokenId(n0?.family ?? ''),
+    fId: n0?.familyId ?? -1,
     fPh: tokenId(n0?.familyPhonetic ?? ''),
     fChar: n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0),
     dobInt: dob ? Number(dob.digits) : -1,
     dobKnown: dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0,
     sexCode: sex === 'M' ? 1 : sex === 'F' ? 2 : 0,
-    cuId: cu ? tokenId(`${cu.scheme}:${cu.value}`) : -1,
+    cuId: cu ? cu.id : -1,
     cuScheme: cu ? tokenId(cu.scheme) : -1,
-    naId: na ? tokenId(`${na.scheme}:${na.value}`) : -1,
+    naId: na ? na.id : -1,
     naScheme: na ? tokenId(na.scheme) : -1,
-    on0: tokenId(online[0] ?? ''),
-    on1: tokenId(online[1] ?? ''),
-    on2: tokenId(online[2] ?? ''),
+    on0: onlineIds[0] ?? -1,
+    on1: onlineIds[1] ?? -1,
+    on2: onlineIds[2] ?? -1,
     pcId: tokenId(a0?.postcode ?? ''),
     secId: tokenId(a0?.postcodeSector ?? ''),
     hnId: tokenId(a0?.houseNumber ?? ''),
-    stId: tokenId(a0?.street ?? ''),
-    twId: tokenId(a0?.town ?? ''),
-    l2Id: tokenId(a0?.line2 ?? ''),
+    stId: a0?.streetId ?? -1,
+    twId: a0?.townId ?? -1,
+    l2Id: a0?.line2Id ?? -1,
     rgId: tokenId(a0?.region ?? ''),
-    adId: a0 ? tokenId(a0.key) : -1,
+    adId: a0 ? a0.keyId : -1,
   };
 }

@@ -1,5 +1,4 @@
 import { F, FIELD_COUNT, FIELDS } from '../compare/fields';
-import { tokenId } from '../normalise/token-ids';
 import type { NormalisedRecord } from '../normalise/record.normaliser';
 
 /**
@@ -33,28 +32,42 @@ export class TermFrequencies {
     return this.counts[field]?.get(value) ?? 0;
   }
 
+  /**
+   * Bumps each distinct value a record carries, per field. Works on the token ids the normaliser
+   * already interned (`givenIds`, `familyId`, identifier `id`, `onlineIds`, address `keyId`) —
+   * each is `tokenId` of exactly the text counted here, so the counts are the same as counting
+   * by text, without building a key string and a Set per record.
+   */
   private visit(r: NormalisedRecord, delta: number): void {
-    const seen = new Set<string>();
-    const bump = (field: number, text: string): void => {
-      if (text === '') return;
-      const k = `${field}\u0000${text}`;
-      if (seen.has(k)) return;
-      seen.add(k);
-      const value = tokenId(text);
-      const map = this.counts[field] as Map<number, number>;
-      const next = (map.get(value) ?? 0) + delta;
-      if (next <= 0) map.delete(value);
-      else map.set(value, next);
-    };
+    this.seen.length = 0;
     for (const n of r.names) {
-      const g = n.given[0];
-      if (g !== undefined) bump(F.given, g);
-      bump(F.family, n.family);
+      if (n.given.length > 0) this.bump(F.given, n.givenIds[0] ?? -1, delta);
     }
-    for (const id of r.custodyIds) bump(F.custodyId, `${id.scheme}:${id.value}`);
-    for (const id of r.nationalIds) bump(F.nationalId, `${id.scheme}:${id.value}`);
-    for (const o of r.online) bump(F.online, o);
-    for (const a of r.addresses) bump(F.address, a.key);
+    for (const n of r.names) this.bump(F.family, n.familyId, delta);
+    for (const id of r.custodyIds) this.bump(F.custodyId, id.id, delta);
+    for (const id of r.nationalIds) this.bump(F.nationalId, id.id, delta);
+    for (const o of r.onlineIds) this.bump(F.online, o, delta);
+    for (const a of r.addresses) this.bump(F.address, a.keyId, delta);
+  }
+
+  /**
+   * Scratch list of the (field, value) pairs already bumped for the current record, flat: a
+   * record carries a handful of values, so a linear scan beats allocating a Set per record.
+   */
+  private readonly seen: number[] = [];
+
+  private bump(field: number, value: number, delta: number): void {
+    // -1 is the id of the empty string: a missing value is not counted.
+    if (value < 0) return;
+    const seen = this.seen;
+    for (let i = 0; i < seen.length; i += 2) {
+      if (seen[i] === field && seen[i + 1] === value) return;
+    }
+    seen.push(field, value);
+    const map = this.counts[field] as Map<number, number>;
+    const next = (map.get(value) ?? 0) + delta;
+    if (next <= 0) map.delete(value);
+    else map.set(value, next);
   }
 }
 
