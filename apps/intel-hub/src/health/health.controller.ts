@@ -8,6 +8,7 @@ import {
 import { pingKafka, type EventConsumer } from '@intel/kafka';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { dependencyReady } from '@intel/observability';
 import { EVENT_CONSUMER, KAFKA } from '../hub.tokens';
 
 /**
@@ -39,19 +40,8 @@ export class HealthController {
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      async () => {
-        const s = this.indicator.check('database');
-        try {
-          await this.ds.query('SELECT 1');
-          return s.up();
-        } catch (err) {
-          return s.down({ message: err instanceof Error ? err.message : String(err) });
-        }
-      },
-      async () => {
-        const s = this.indicator.check('kafka');
-        return (await pingKafka(this.kafka)) ? s.up() : s.down({ message: 'no broker answered' });
-      },
+      () => dependencyReady(this.indicator, 'database', () => this.ds.query('SELECT 1')),
+      () => dependencyReady(this.indicator, 'kafka', () => pingKafka(this.kafka)),
       () => {
         const s = this.indicator.check('consumer');
         const detail = { lastError: this.consumer.lastError ?? null };
