@@ -78,7 +78,7 @@ export function registerImportCommand(program: Command): void {
         for (const r of summary.results) {
           if (r.error)
             process.stderr.write(
-              `line ${pendingLines[r.index]}: ${r.error.code} ${r.error.field}: ${r.error.message}\n`,
+              `line ${pendingLines[r.index]}: ${r.error.code} ${r.error.message}\n`,
             );
         }
         pending = [];

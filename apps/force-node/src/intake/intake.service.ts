@@ -122,7 +122,8 @@ export class IntakeService {
           baseIndex + x.i,
           outcome.error.code,
           `incident.${outcome.error.field}`,
-          outcome.error.message,
+          // Like validation errors, the message names the field it is about.
+          `${outcome.error.field}: ${outcome.error.message}`,
         );
       }
     });
