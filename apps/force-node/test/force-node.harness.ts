@@ -1,6 +1,7 @@
 import { dropDatabase } from '@intel/db';
 import {
   IntakeClient,
+  outboxPending,
   startService,
   testInfra,
   uniqueDbName,
@@ -45,13 +46,8 @@ export class ForceNodeHarness {
   }
 
   /** Outbox rows not yet published, from the node's readiness endpoint. */
-  async pending(): Promise<number> {
-    const res = await fetch(`${this.node.httpUrl}/health/ready`);
-    const body = (await res.json()) as {
-      info?: { outbox?: { pending: number } };
-      error?: { outbox?: { pending: number } };
-    };
-    return body.info?.outbox?.pending ?? body.error?.outbox?.pending ?? -1;
+  pending(): Promise<number> {
+    return outboxPending(this.node.httpUrl);
   }
 
   async drained(timeoutMs = 60_000): Promise<void> {

@@ -9,7 +9,14 @@ import {
 } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { TOPICS, createKafka } from '@intel/kafka';
-import { IntakeClient, personRecord, pncId, startService, waitFor } from '@intel/testing';
+import {
+  IntakeClient,
+  outboxPending,
+  personRecord,
+  pncId,
+  startService,
+  waitFor,
+} from '@intel/testing';
 import type { BenchFigure, BenchSuiteResult } from './bench-report';
 import { environment, percentile, seconds } from './bench-stats';
 
@@ -244,7 +251,7 @@ export async function runIntakeBench(opts: {
       await client.submitBatch(people(`${prefix}p`, i, Math.min(10_000, preload - i)));
     const preloadRate = preload / seconds(tPre);
     log(`preloaded at ${Math.round(preloadRate)} records/s; waiting for the outbox to drain …`);
-    await waitFor(async () => (await backlog(node.httpUrl)) === 0, {
+    await waitFor(async () => (await outboxPending(node.httpUrl)) === 0, {
       timeoutMs: 600_000,
       intervalMs: 500,
       what: 'preload drain',
@@ -349,13 +356,4 @@ async function countUpserts(serverUrl: string, db: string): Promise<number> {
   } finally {
     await c.end();
   }
-}
-
-async function backlog(httpUrl: string): Promise<number> {
-  const res = await fetch(`${httpUrl}/health/ready`);
-  const body = (await res.json()) as {
-    info?: { outbox?: { pending: number } };
-    error?: { outbox?: { pending: number } };
-  };
-  return body.info?.outbox?.pending ?? body.error?.outbox?.pending ?? -1;
 }
