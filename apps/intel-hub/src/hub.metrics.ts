@@ -16,6 +16,13 @@ export class HubMetrics {
   readonly deadLettered: Counter<'topic'>;
   readonly batchSeconds: Histogram;
   readonly lag: Gauge<'topic' | 'partition'>;
+  readonly resolutionSeconds: Histogram;
+  readonly resolved: Counter;
+  readonly linkDecisions: Counter<'band'>;
+  readonly persons: Gauge;
+  readonly alerts: Counter<'alert_type'>;
+  readonly queryLatency: Histogram<'rpc'>;
+  readonly queries: Counter<'rpc' | 'code'>;
 
   constructor(registry: Registry) {
     this.consumed = new Counter({
@@ -52,6 +59,47 @@ export class HubMetrics {
       name: 'hub_consumer_lag',
       help: 'Messages behind the high watermark after the last batch, per partition',
       labelNames: ['topic', 'partition'],
+      registers: [registry],
+    });
+    this.resolutionSeconds = new Histogram({
+      name: 'hub_resolution_batch_seconds',
+      help: 'Time to resolve one batch of queued force entities into national persons',
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers: [registry],
+    });
+    this.resolved = new Counter({
+      name: 'hub_entities_resolved_total',
+      help: 'Force nominals and incidents resolved into the national index',
+      registers: [registry],
+    });
+    this.linkDecisions = new Counter({
+      name: 'hub_link_decisions_total',
+      help: 'Scored candidate pairs at or above POSSIBLE, by band (CERTAIN/PROBABLE link)',
+      labelNames: ['band'],
+      registers: [registry],
+    });
+    this.persons = new Gauge({
+      name: 'hub_national_persons',
+      help: 'National persons in the index',
+      registers: [registry],
+    });
+    this.alerts = new Counter({
+      name: 'hub_alerts_raised_total',
+      help: 'Alerts raised, by type (one per recipient force)',
+      labelNames: ['alert_type'],
+      registers: [registry],
+    });
+    this.queryLatency = new Histogram({
+      name: 'hub_query_seconds',
+      help: 'IntelQuery latency, audit write included',
+      labelNames: ['rpc'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    this.queries = new Counter({
+      name: 'hub_queries_total',
+      help: 'IntelQuery calls by RPC and gRPC status code',
+      labelNames: ['rpc', 'code'],
       registers: [registry],
     });
   }

@@ -25,18 +25,40 @@ import { EVENT_CONSUMER, HUB_LOGGER, HubConfigToken, KAFKA } from './hub.tokens'
 import { DeadLetterPublisher } from './ingest/dead-letters';
 import { HubStoreRepository } from './ingest/hub-store.repository';
 import { IngestService } from './ingest/ingest.service';
+import { AuditLog } from '@intel/audit';
+import { GrpcHealth } from '@intel/grpc';
+import { AlertFeed } from './alerts/alert-feed';
+import { AlertRelay } from './alerts/alert-relay';
+import { ConsultationAudit } from './query/consultation-audit';
+import { IntelQueryGrpcController } from './query/intel-query.grpc-controller';
+import { IntelQueryService } from './query/intel-query.service';
+import { NationalStoreRepository } from './resolution/national-store.repository';
+import { ResolutionService } from './resolution/resolution.service';
 
-/** Starts consuming the force topics once everything is wired. */
+/**
+ * Loads the national index from the database, resolves what was queued before a restart,
+ * starts the alert relay, then consumes the force topics: each batch is stored (and queued for
+ * resolution) and then resolved into national persons before its offsets are committed.
+ */
 @Injectable()
 class HubLifecycle implements OnApplicationBootstrap {
   constructor(
     @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
     @Inject(IngestService) private readonly ingest: IngestService,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
+    @Inject(AlertRelay) private readonly relay: AlertRelay,
+    @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.resolution.drain();
+    this.resolution.onAlerts(() => this.relay.kick());
+    this.relay.start();
+    this.relay.kick();
+    this.grpcHealth.set('SERVING');
     await this.consumer.start(async (batch) => {
       await this.ingest.handle(batch);
+      await this.resolution.drain();
     });
   }
 }
@@ -47,7 +69,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [TerminusModule],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, IntelQueryGrpcController],
       providers: [
         { provide: HubConfigToken, useValue: config },
         { provide: HUB_LOGGER, useValue: logger },
@@ -97,24 +119,87 @@ export class HubModule {
           inject: [KAFKA, HubMetrics],
         },
         HubStoreRepository,
+        NationalStoreRepository,
         {
           provide: IngestService,
           useFactory: (
             ds: DataSource,
             store: HubStoreRepository,
+            national: NationalStoreRepository,
             dlq: EventPublisher,
             m: HubMetrics,
           ) =>
             new IngestService(
               ds,
               store,
+              national,
               dlq,
               m,
               logger.child({ component: 'ingest' }),
               config.consumer.groupId,
             ),
-          inject: [DataSource, HubStoreRepository, DeadLetterPublisher, HubMetrics],
+          inject: [
+            DataSource,
+            HubStoreRepository,
+            NationalStoreRepository,
+            DeadLetterPublisher,
+            HubMetrics,
+          ],
         },
+        {
+          provide: ResolutionService,
+          useFactory: (ds: DataSource, store: NationalStoreRepository, m: HubMetrics) =>
+            new ResolutionService(
+              ds,
+              store,
+              m,
+              logger.child({ component: 'resolution' }),
+              config.resolution,
+            ),
+          inject: [DataSource, NationalStoreRepository, HubMetrics],
+        },
+        {
+          provide: AlertRelay,
+          useFactory: (ds: DataSource, store: NationalStoreRepository, kafka: Kafka) =>
+            new AlertRelay(
+              ds,
+              store,
+              new DeadLetterPublisher(kafka),
+              logger.child({ component: 'alert-relay' }),
+            ),
+          inject: [DataSource, NationalStoreRepository, KAFKA],
+        },
+        {
+          provide: AuditLog,
+          useFactory: (ds: DataSource) => new AuditLog(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: IntelQueryService,
+          useFactory: (
+            ds: DataSource,
+            store: NationalStoreRepository,
+            resolution: ResolutionService,
+            audit: AuditLog,
+            m: HubMetrics,
+          ) =>
+            new IntelQueryService(
+              ds,
+              store,
+              resolution,
+              new ConsultationAudit(audit),
+              m,
+              logger.child({ component: 'query' }),
+            ),
+          inject: [DataSource, NationalStoreRepository, ResolutionService, AuditLog, HubMetrics],
+        },
+        {
+          provide: AlertFeed,
+          useFactory: (ds: DataSource, store: NationalStoreRepository, r: ResolutionService) =>
+            new AlertFeed(ds, store, r),
+          inject: [DataSource, NationalStoreRepository, ResolutionService],
+        },
+        { provide: GrpcHealth, useValue: new GrpcHealth(['intel.v1.IntelQuery']) },
         HubLifecycle,
       ],
       exports: [],

@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { NestFactory } from '@nestjs/core';
+import { AuditLog } from '@intel/audit';
+import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
+import { GrpcHealth, PLAINTEXT_WARNING, PortAwareGrpcServer, serverCredentials } from '@intel/grpc';
 import { createKafka, ensureTopics, type EventConsumer } from '@intel/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
 import { DataSource } from 'typeorm';
@@ -9,10 +14,13 @@ import { loadHubConfig } from '@intel/config';
 import { HubModule } from './hub.module';
 import { EVENT_CONSUMER } from './hub.tokens';
 import { DeadLetterPublisher } from './ingest/dead-letters';
+import { AlertFeed } from './alerts/alert-feed';
+import { AlertRelay } from './alerts/alert-relay';
 
 async function bootstrap(): Promise<void> {
   const config = loadHubConfig();
   const logger = createLogger('intel-hub', config.logLevel);
+  if (config.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
 
   // Topics are created explicitly (idempotent): a hub started against a fresh cluster works.
   await ensureTopics(createKafka({ ...config.kafka, clientId: `${config.kafka.clientId}-admin` }));
@@ -21,22 +29,37 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(HubModule.forRoot(config, logger, registry), {
     logger: new PinoNestLogger(logger),
   });
+  const grpcHealth = app.get(GrpcHealth);
+  const grpc = new PortAwareGrpcServer({
+    package: 'intel.v1',
+    protoPath: [QUERY_PROTO],
+    url: `${config.grpc.host}:${config.grpc.port}`,
+    loader: PROTO_LOADER_OPTIONS,
+    credentials: serverCredentials(config.grpc.security),
+    gracefulShutdown: true,
+    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) =>
+      grpcHealth.attach(pkg, server),
+  });
+  app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
   const httpPort = ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
   logger.info(
     {
       event: 'ready',
-      // No gRPC server yet (IntelQuery comes with the query slice).
-      grpcPort: 0,
+      grpcPort: grpc.boundPort,
       httpPort,
+      tls: config.grpc.security.mode,
       database: config.database.name,
       consumerGroup: config.consumer.groupId,
     },
-    `intel hub ready: HTTP :${httpPort}, consumer group ${config.consumer.groupId}`,
+    `intel hub ready: gRPC :${grpc.boundPort}, HTTP :${httpPort}, consumer group ${config.consumer.groupId}`,
   );
 
-  // Graceful shutdown: stop consuming (the batch in hand finishes and its offsets are
-  // committed), then close the dead-letter producer, HTTP, and the database.
+  // Graceful shutdown: stop answering (open alert streams end; clients resume by alert id;
+  // in-flight queries finish and are audited), stop consuming (the batch in hand finishes,
+  // is resolved, and its offsets are committed), publish pending alerts, then close the
+  // producers, HTTP and the database.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -47,11 +70,20 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 5000);
     timer.unref();
+    grpcHealth.set('NOT_SERVING');
+    app.get(AlertFeed).closeAll();
+    await grpc.closeWithin(Math.min(5000, config.shutdownGraceMs));
     await app
       .get<EventConsumer>(EVENT_CONSUMER)
       .stop()
       .catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
     const ds = app.get(DataSource);
+    const relay = app.get(AlertRelay);
+    await relay.stop();
+    await relay
+      .publishPending()
+      .catch((err: unknown) => logger.warn({ err }, 'alerts left unpublished'));
+    await app.get(AuditLog).close();
     await app.get(DeadLetterPublisher).close();
     await app.close();
     await ds.destroy().catch(() => undefined);

@@ -42,6 +42,7 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     // The shared topics hold every earlier run's events: catch up quickly.
     HUB_BATCH_SIZE: '2000',
     HUB_CONSUMER_CONCURRENCY: '6',
+    GRPC_INSECURE_PLAINTEXT: 'true',
   };
 
   beforeAll(async () => {

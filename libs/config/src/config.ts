@@ -45,7 +45,7 @@ function parse<S extends z.ZodType>(
   return result.data;
 }
 
-function grpcSecurity(env: {
+export function grpcSecurity(env: {
   GRPC_INSECURE_PLAINTEXT: boolean;
   GRPC_TLS_CA?: string;
   GRPC_TLS_CERT?: string;

@@ -51,7 +51,7 @@ export const forceNodeEnvSchema = baseEnvSchema
   })
   .superRefine(requireTlsUnlessPlaintext);
 
-function requireTlsUnlessPlaintext(
+export function requireTlsUnlessPlaintext(
   env: {
     GRPC_INSECURE_PLAINTEXT: boolean;
     GRPC_TLS_CA?: string;

@@ -1,29 +1,46 @@
 import { z } from 'zod';
-import { ConfigError, type KafkaConfig } from './config';
-import { baseEnvSchema } from './env-schema';
+import { ConfigError, grpcSecurity, type GrpcSecurity, type KafkaConfig } from './config';
+import { baseEnvSchema, requireTlsUnlessPlaintext } from './env-schema';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** The hub's database when DATABASE_NAME is not set (operator tools default to it too). */
+export const HUB_DATABASE_NAME_DEFAULT = 'intel_hub';
+
 /** The national hub's settings on top of the shared ones. */
-export const hubEnvSchema = baseEnvSchema.extend({
-  DATABASE_NAME: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/)
-    .default('intel_hub'),
-  HTTP_PORT: port.default(8090),
-  HUB_CONSUMER_GROUP: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/)
-    .default('intel-hub'),
-  HUB_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
-  /** Partitions applied in parallel (each in its own transaction, order kept per partition). */
-  HUB_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
-});
+export const hubEnvSchema = baseEnvSchema
+  .extend({
+    DATABASE_NAME: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default(HUB_DATABASE_NAME_DEFAULT),
+    HTTP_PORT: port.default(8090),
+    HUB_CONSUMER_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default('intel-hub'),
+    HUB_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+    /** Partitions applied in parallel (each in its own transaction, order kept per partition). */
+    HUB_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+    GRPC_PORT: port.default(50100),
+    /** Queued force entities resolved into national persons per transaction. */
+    HUB_RESOLUTION_BATCH: z.coerce.number().int().min(1).max(20_000).default(2000),
+    /**
+     * The matching engine learns its parameters (EM) from the nominals held at start when there
+     * are at least this many; below it, the engine's priors are used (too few to learn from).
+     */
+    HUB_TRAIN_MIN_RECORDS: z.coerce.number().int().min(100).default(5000),
+    /** Below that, the parameters are learned from a generated reference population this big. */
+    HUB_REFERENCE_PERSONS: z.coerce.number().int().min(1000).max(200_000).default(20_000),
+  })
+  .superRefine(requireTlsUnlessPlaintext);
 
 export interface HubConfig {
   database: { url: string; name: string };
   kafka: KafkaConfig;
   http: { host: string; port: number };
+  grpc: { host: string; port: number; security: GrpcSecurity };
+  resolution: { batchSize: number; trainMinRecords: number; referencePersons: number };
   consumer: { groupId: string; batchSize: number; concurrency: number };
   logLevel: string;
   shutdownGraceMs: number;
@@ -42,6 +59,12 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     database: { url: e.DATABASE_URL, name: e.DATABASE_NAME },
     kafka: { brokers: e.KAFKA_BROKERS, clientId: 'intel-hub' },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    grpc: { host: e.GRPC_HOST, port: e.GRPC_PORT, security: grpcSecurity(e) },
+    resolution: {
+      batchSize: e.HUB_RESOLUTION_BATCH,
+      trainMinRecords: e.HUB_TRAIN_MIN_RECORDS,
+      referencePersons: e.HUB_REFERENCE_PERSONS,
+    },
     consumer: {
       groupId: e.HUB_CONSUMER_GROUP,
       batchSize: e.HUB_BATCH_SIZE,

@@ -3,3 +3,4 @@ export * from './health-and-reflection';
 export * from './port-aware-grpc.server';
 export * from './rpc-errors';
 export * from './intake-client';
+export * from './query-client';

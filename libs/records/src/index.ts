@@ -6,3 +6,4 @@ export * from './limits';
 export * from './online-identifiers';
 export * from './person-record.validator';
 export * from './withdraw-request.validator';
+export * from './query.validator';

@@ -83,7 +83,7 @@ export function validatePersonRecord(
   return out;
 }
 
-function checkName(n: PersonName, errors: ErrorCollector): PersonName {
+export function checkName(n: PersonName, errors: ErrorCollector): PersonName {
   checkEnum(String(n.type), NAME_TYPES, errors, 'type', { required: false });
   const given = checkList(n.given, errors, 'given', LIMITS.givenNames)
     .map((g, i) => checkText(g, errors.at('given'), i, { max: LIMITS.namePart }))
@@ -94,7 +94,7 @@ function checkName(n: PersonName, errors: ErrorCollector): PersonName {
   return { given, family, type: n.type };
 }
 
-function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Identifier {
+export function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Identifier {
   checkEnum(String(id.scheme), IDENTIFIER_SCHEMES, errors, 'scheme', { required: true });
   const value = checkText(id.value, errors, 'value', {
     required: true,
@@ -122,7 +122,7 @@ function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Ide
   }
 }
 
-function checkAddress(a: Address, errors: ErrorCollector): Address {
+export function checkAddress(a: Address, errors: ErrorCollector): Address {
   const line = checkText(a.line, errors, 'line', { max: LIMITS.addressLine });
   const town = checkText(a.town, errors, 'town', { max: LIMITS.town });
   let postcode = checkText(a.postcode, errors, 'postcode', { max: 10 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.command';
 import { registerBenchCommand } from './bench.command';
 import { registerImportCommand } from './import.command';
 import { registerEvalMatchingCommand } from './eval-matching.command';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerResolveCommand(program);
   registerGenerateCommand(program);
   registerEvalMatchingCommand(program);
+  registerAuditCommand(program);
 }

@@ -52,7 +52,7 @@ export async function publishDeadLetters(
 }
 
 /**
- * A plain producer for dead letters: acks=all, one request in flight, bounded retries (so a
+ * A plain producer for dead letters (and the hub's alerts, which carry their own id): acks=all, one request in flight, bounded retries (so a
  * broker outage fails the batch, which the consumer then redelivers, instead of blocking it).
  * Neither idempotent nor transactional: a retry may park the same message twice, which the DLQ
  * tolerates (people read it; the offset and consumer group identify the original).
@@ -78,10 +78,14 @@ export class DeadLetterPublisher implements EventPublisher {
     if (messages.length === 0) return;
     const producer = await this.connected();
     try {
-      await producer.send({
-        topic: TOPICS.dlq,
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+      await producer.sendBatch({
         acks: -1,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        topicMessages: [...byTopic].map(([topic, ms]) => ({
+          topic,
+          messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        })),
       });
     } catch (err) {
       await this.close();

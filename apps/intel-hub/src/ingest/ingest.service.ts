@@ -6,6 +6,7 @@ import type { HubMetrics } from '../hub.metrics';
 import { publishDeadLetters, type Failure } from './dead-letters';
 import { parseMessage, type HubEvent } from './hub-event';
 import type { HubStoreRepository } from './hub-store.repository';
+import type { NationalStoreRepository } from '../resolution/national-store.repository';
 
 export interface BatchOutcome {
   applied: number;
@@ -25,6 +26,7 @@ export class IngestService {
   constructor(
     private readonly ds: DataSource,
     private readonly store: HubStoreRepository,
+    private readonly national: NationalStoreRepository,
     private readonly deadLetters: EventPublisher,
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
@@ -62,6 +64,18 @@ export class IngestService {
         const todo: HubEvent[] = [];
         for (const e of events) if (fresh.delete(e.eventId)) todo.push(e);
         const r = await this.store.apply(tx, todo, at);
+        // Resolution into national persons follows; the queue row makes it durable now.
+        await this.national.enqueue(
+          tx,
+          r.applied.map((e) => ({
+            entity:
+              e.kind === 'nominal-upserted' || e.kind === 'nominal-withdrawn'
+                ? 'nominal'
+                : 'incident',
+            forceCode: e.forceCode,
+            id: e.id,
+          })),
+        );
         return {
           applied: r.applied,
           duplicate: events.length - todo.length,

@@ -1,0 +1,80 @@
+import type { Alert } from '@intel/contracts';
+import { Observable, type Subscriber } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import type { NationalStoreRepository } from '../resolution/national-store.repository';
+import type { ResolutionService } from '../resolution/resolution.service';
+
+const PAGE = 500;
+const ALERT_ID = /^\d{1,18}$/;
+
+export class InvalidAlertIdError extends Error {}
+
+/**
+ * WatchAlerts (DESIGN §3): a force's alerts from the stored alert table, oldest first, resumable
+ * after an alert id, then live. New alerts only wake the reader; what is sent always comes from
+ * the table in id order, so nothing is skipped or sent twice on one stream.
+ */
+export class AlertFeed {
+  private readonly open = new Set<Subscriber<Alert>>();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: NationalStoreRepository,
+    private readonly resolution: ResolutionService,
+    private readonly pollMs = 2000,
+  ) {}
+
+  watch(force: string, sinceAlertId: string): Observable<Alert> {
+    const since = sinceAlertId.trim();
+    if (since !== '' && !ALERT_ID.test(since))
+      throw new InvalidAlertIdError('sinceAlertId: not an alert id (digits)');
+    return new Observable<Alert>((sub) => {
+      this.open.add(sub);
+      let last = since || '0';
+      let busy = false;
+      let again = false;
+      let closed = false;
+      const pump = async (): Promise<void> => {
+        if (busy) {
+          again = true;
+          return;
+        }
+        busy = true;
+        try {
+          do {
+            again = false;
+            for (;;) {
+              const page = await this.store.alertsFor(this.ds, force, last, PAGE);
+              for (const a of page) {
+                if (closed) return;
+                sub.next(a);
+                last = a.alertId;
+              }
+              if (page.length < PAGE) break;
+            }
+          } while (again && !closed);
+        } catch (err) {
+          if (!closed) sub.error(err);
+        } finally {
+          busy = false;
+        }
+      };
+      const off = this.resolution.onAlerts((alerts) => {
+        if (alerts.some((a) => a.recipientForceCode === force)) void pump();
+      });
+      const timer = setInterval(() => void pump(), this.pollMs);
+      void pump();
+      return () => {
+        closed = true;
+        off();
+        clearInterval(timer);
+        this.open.delete(sub);
+      };
+    });
+  }
+
+  /** Ends every open stream (graceful shutdown): clients resume from their last alert id. */
+  closeAll(): void {
+    for (const s of [...this.open]) s.complete();
+  }
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { Alert, EventEnvelope, EventType, timestampFromDate } from '@intel/contracts';
+import { inTransaction } from '@intel/db';
+import {
+  HEADER_EVENT_ID,
+  HEADER_EVENT_TYPE,
+  HEADER_SCHEMA_VERSION,
+  SCHEMA_VERSION,
+  TOPICS,
+  type EventPublisher,
+} from '@intel/kafka';
+import type { Logger } from '@intel/observability';
+import type { DataSource } from 'typeorm';
+import type { NationalStoreRepository } from '../resolution/national-store.repository';
+
+/** The hub's own PNC-style code on the envelopes it publishes. */
+export const HUB_FORCE_CODE = '00';
+
+/** A UUID derived from the alert id: a republished alert keeps its event id (consumers dedupe). */
+export function alertEventId(alertId: string): string {
+  const h = createHash('sha256').update(`intel-alert:${alertId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Publishes stored alerts on intel.alert.v1 (keyed by recipient force), marking them published
+ * in the same transaction that claimed them: an alert is stored before anyone is told of it,
+ * and published at least once (its event id is stable, so consumers de-duplicate).
+ */
+export class AlertRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: NationalStoreRepository,
+    private readonly publisher: EventPublisher & { close(): Promise<void> },
+    private readonly logger: Logger,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Publish now (alerts were just raised). */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.publishPending()
+      .then(() => undefined)
+      .catch((err: unknown) => this.logger.warn({ err }, 'alert publication failed; will retry'))
+      .finally(() => (this.running = undefined));
+  }
+
+  async publishPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await inTransaction(this.ds, async (tx) => {
+        const rows = await this.store.unpublishedAlerts(tx, 500);
+        if (rows.length === 0) return 0;
+        await this.publisher.publish(
+          rows.map((r) => {
+            const alert = Alert.decode(r.payload);
+            const envelope: EventEnvelope = {
+              eventId: alertEventId(r.id),
+              eventType: EventType.EVENT_TYPE_ALERT_RAISED,
+              forceCode: HUB_FORCE_CODE,
+              occurredAt: alert.raisedAt ?? timestampFromDate(new Date()),
+              schemaVersion: SCHEMA_VERSION,
+              alert,
+            };
+            return {
+              topic: TOPICS.alert,
+              key: alert.recipientForceCode,
+              value: Buffer.from(EventEnvelope.encode(envelope).finish()),
+              headers: {
+                [HEADER_EVENT_ID]: envelope.eventId,
+                [HEADER_EVENT_TYPE]: envelope.eventType,
+                [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+              },
+            };
+          }),
+        );
+        await this.store.markPublished(
+          tx,
+          rows.map((r) => r.id),
+        );
+        return rows.length;
+      });
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  /** Stops the timer; call `publishPending` once more, then `close`. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async close(): Promise<void> {
+    await this.publisher.close();
+  }
+}

@@ -1,0 +1,421 @@
+import {
+  Disclosure,
+  IncidentState,
+  MatchBand,
+  timestampFromDate,
+  type Alert,
+  type CheckIdentifiersRequest,
+  type CheckIdentifiersResponse,
+  type CheckPersonRequest,
+  type CheckPersonResponse,
+  type Explanation,
+  type Flag,
+  type GetPersonRequest,
+  type Holding,
+  type Justification,
+  type Match,
+  type NationalPerson,
+  type NominalState,
+  type OnlineIdentifier,
+  type RecordRef,
+} from '@intel/contracts';
+import { forceName } from '@intel/config';
+import { inTransaction } from '@intel/db';
+import type { ScoredCandidate } from '@intel/matching';
+import type { Logger } from '@intel/observability';
+import {
+  onlineIdentifierKey,
+  validateCheckIdentifiers,
+  validateCheckPerson,
+  validateGetPerson,
+} from '@intel/records';
+import type { DataSource } from 'typeorm';
+import {
+  planQueryAlerts,
+  refKey,
+  visibilityOf,
+  type AlertDraft,
+  type Visibility,
+} from '../alerts/alert-plan';
+import { incidentRef, isRestricted, nominalRef } from '../flags/derive-flags';
+import type { HubMetrics } from '../hub.metrics';
+import { splitMemberKey, type MemberKey } from '../resolution/member-key';
+import type { NationalIndex } from '../resolution/national-index';
+import type { NationalStoreRepository, StoredFlag } from '../resolution/national-store.repository';
+import type { ResolutionService } from '../resolution/resolution.service';
+import { ConsultationAudit, type Caller } from './consultation-audit';
+
+export class IndexNotReadyError extends Error {}
+export class PersonNotFoundError extends Error {}
+
+const BANDS: Record<string, MatchBand> = {
+  MATCH_BAND_CERTAIN: MatchBand.MATCH_BAND_CERTAIN,
+  MATCH_BAND_PROBABLE: MatchBand.MATCH_BAND_PROBABLE,
+  MATCH_BAND_POSSIBLE: MatchBand.MATCH_BAND_POSSIBLE,
+};
+
+const isLinkBand = (b: MatchBand) =>
+  b === MatchBand.MATCH_BAND_CERTAIN || b === MatchBand.MATCH_BAND_PROBABLE;
+
+interface PersonHit {
+  personId: string;
+  best: ScoredCandidate;
+  candidates: ScoredCandidate[];
+}
+
+/**
+ * `intel.v1.IntelQuery` (DESIGN §3, §5): every call is validated (justification required),
+ * answered from the national index with what the caller may see (handling code C: a hit and
+ * whom to contact), audited in the hash-chained log before anything is returned, and raises
+ * the alerts a consultation calls for.
+ */
+export class IntelQueryService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: NationalStoreRepository,
+    private readonly resolution: ResolutionService,
+    private readonly audit: ConsultationAudit,
+    private readonly metrics: HubMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  private index(): NationalIndex {
+    const i = this.resolution.current;
+    if (!i) throw new IndexNotReadyError('the national index is still loading; retry shortly');
+    return i;
+  }
+
+  async checkPerson(raw: CheckPersonRequest, caller: Caller): Promise<CheckPersonResponse> {
+    const req = await this.audit.validated('CheckPerson', raw, caller, () =>
+      validateCheckPerson(raw),
+    );
+    const index = this.index();
+    const person = req.person as NonNullable<CheckPersonRequest['person']>;
+    const hits = groupByPerson(index, index.match(person, 200)).slice(0, req.maxResults);
+    const { matches, hitOnly } = await this.toMatches(index, hits, caller);
+    const alerts = await this.queryAlerts(index, hits.map(touched), hitOnly, caller, 'CheckPerson');
+    const auditRef = await this.audit.record(
+      'CheckPerson',
+      caller,
+      req.justification,
+      req,
+      {
+        matches: matches.map(matchSummary),
+      },
+      alerts,
+    );
+    return { matches, auditRef };
+  }
+
+  async checkIdentifiers(
+    raw: CheckIdentifiersRequest,
+    caller: Caller,
+  ): Promise<CheckIdentifiersResponse> {
+    const req = await this.audit.validated('CheckIdentifiers', raw, caller, () =>
+      validateCheckIdentifiers(raw),
+    );
+    const index = this.index();
+    const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
+    for (const oi of req.onlineIdentifiers) {
+      const key = onlineIdentifierKey(oi);
+      const input = { names: [], onlineIdentifiers: [oi] };
+      // Exact agreement on the canonical identifier, among the records sharing its block.
+      const candidates = index.matching.candidates(input);
+      const states = await this.store.nominalStates(this.ds, candidates);
+      const exact = candidates.filter((k) =>
+        (states.get(k)?.onlineIdentifiers ?? []).some((o) => onlineIdentifierKey(o) === key),
+      );
+      const scored = new Map(index.match(input, 200).map((c) => [c.id, c]));
+      const hits = groupByPerson(
+        index,
+        exact.map((id) => scored.get(id) ?? identifierOnlyCandidate(id, index)),
+      );
+      perIdentifier.push({ oi, hits });
+    }
+    const results = [];
+    const allHits: PersonHit[] = [];
+    const hitOnly: RecordRef[] = [];
+    for (const { oi, hits } of perIdentifier) {
+      const r = await this.toMatches(index, hits, caller);
+      results.push({ onlineIdentifier: oi, matches: r.matches });
+      allHits.push(...hits);
+      hitOnly.push(...r.hitOnly);
+    }
+    const alerts = await this.queryAlerts(
+      index,
+      allHits.map(touched),
+      hitOnly,
+      caller,
+      'CheckIdentifiers',
+    );
+    const auditRef = await this.audit.record(
+      'CheckIdentifiers',
+      caller,
+      req.justification,
+      req,
+      {
+        results: results.map((r) => ({
+          onlineIdentifier: r.onlineIdentifier,
+          matches: r.matches.map(matchSummary),
+        })),
+      },
+      alerts,
+    );
+    return { results, auditRef };
+  }
+
+  async getPerson(raw: GetPersonRequest, caller: Caller): Promise<NationalPerson> {
+    const req = await this.audit.validated('GetPerson', raw, caller, () => validateGetPerson(raw));
+    const index = this.index();
+    const current = await this.store.currentPersonId(this.ds, req.nationalPersonId);
+    if (!current || !index.hasPerson(current.id)) {
+      await this.audit.record('GetPerson', caller, req.justification, req, { found: false }, []);
+      throw new PersonNotFoundError(
+        `nationalPersonId: no live national person ${req.nationalPersonId}`,
+      );
+    }
+    const members = index.membersOf(current.id);
+    const states = await this.store.nominalStates(this.ds, members);
+    const incidents = await this.personIncidents(current.id);
+    const restricted = restrictedSet(index, members, incidents);
+    const visible = visibilityOf(restricted);
+    const holdings = this.holdings(members, states, caller, visible);
+    const person: NationalPerson = {
+      nationalPersonId: current.id,
+      flags: visibleFlags(index.flagsOf(current.id), caller.force, visible),
+      holdings: holdings.holdings,
+      incidents: incidents
+        .map((i) => incidentRef(i.forceCode, i.incidentId))
+        .filter((r) => visible(caller.force, r)),
+      mergedFrom: await this.store.mergedFrom(this.ds, current.id),
+      createdAt: timestampFromDate(current.createdAt),
+      auditRef: '',
+    };
+    const alerts = await this.queryAlerts(
+      index,
+      [{ personId: current.id, linked: true }],
+      holdings.hitOnly,
+      caller,
+      'GetPerson',
+    );
+    person.auditRef = await this.audit.record(
+      'GetPerson',
+      caller,
+      req.justification,
+      req,
+      {
+        nationalPersonId: person.nationalPersonId,
+        flags: person.flags.map((f) => f.type),
+        holdings: person.holdings.map(holdingSummary),
+        incidents: person.incidents,
+      },
+      alerts,
+    );
+    return person;
+  }
+
+  private async personIncidents(personId: string) {
+    const rows = await this.ds.query<
+      Array<{ force_code: string; incident_id: string; state: Buffer | null }>
+    >(
+      `SELECT p.force_code, p.incident_id, i.state FROM person_incident p
+       JOIN force_incident i USING (force_code, incident_id) WHERE p.person_id = $1
+       ORDER BY p.force_code, p.incident_id`,
+      [personId],
+    );
+    return rows.map((r) => ({
+      forceCode: r.force_code,
+      incidentId: r.incident_id,
+      restricted: r.state
+        ? isRestricted(IncidentState.decode(r.state).handling?.handlingCode)
+        : false,
+    }));
+  }
+
+  private async toMatches(
+    index: NationalIndex,
+    hits: PersonHit[],
+    caller: Caller,
+  ): Promise<{ matches: Match[]; hitOnly: RecordRef[] }> {
+    const members = hits.flatMap((h) => index.membersOf(h.personId));
+    const states = await this.store.nominalStates(this.ds, members);
+    const restricted = restrictedSet(index, members, []);
+    const visible = visibilityOf(restricted);
+    const hitOnly: RecordRef[] = [];
+    const matches = hits.map((h): Match => {
+      const hold = this.holdings(index.membersOf(h.personId), states, caller, visible);
+      hitOnly.push(...hold.hitOnly);
+      // The explanation comes from the best-scoring record the caller may see.
+      const shown = h.candidates.find((c) => visible(caller.force, memberRef(c.id)));
+      return {
+        nationalPersonId: h.personId,
+        score: round(h.best.score),
+        band: BANDS[h.best.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE,
+        flags: visibleFlags(index.flagsOf(h.personId), caller.force, visible),
+        holdings: hold.holdings,
+        explanation: shown ? explanationOf(shown) : undefined,
+      };
+    });
+    return { matches, hitOnly };
+  }
+
+  private holdings(
+    members: MemberKey[],
+    states: Map<MemberKey, NominalState | null>,
+    caller: Caller,
+    visible: Visibility,
+  ): { holdings: Holding[]; hitOnly: RecordRef[] } {
+    const holdings: Holding[] = [];
+    const hitOnly: RecordRef[] = [];
+    for (const k of [...members].sort()) {
+      const { forceCode, nominalId } = splitMemberKey(k);
+      const contact = `${forceName(forceCode)} Force Intelligence Bureau`;
+      if (visible(caller.force, nominalRef(forceCode, nominalId))) {
+        holdings.push({
+          forceCode,
+          nominalId,
+          disclosure: Disclosure.DISCLOSURE_FULL,
+          details: states.get(k) ?? undefined,
+          contact,
+        });
+      } else {
+        hitOnly.push(nominalRef(forceCode, nominalId));
+        holdings.push({
+          forceCode,
+          nominalId: '',
+          disclosure: Disclosure.DISCLOSURE_HIT_ONLY,
+          details: undefined,
+          contact,
+        });
+      }
+    }
+    return { holdings, hitOnly };
+  }
+
+  /** Consultation alerts (flagged person; interest in a restricted record), stored and sent. */
+  private async queryAlerts(
+    index: NationalIndex,
+    hits: { personId: string; linked: boolean }[],
+    hitOnly: RecordRef[],
+    caller: Caller,
+    action: string,
+  ): Promise<Alert[]> {
+    const now = new Date();
+    const drafts: AlertDraft[] = [];
+    const seen = new Set<string>();
+    for (const h of hits) {
+      if (seen.has(h.personId)) continue;
+      seen.add(h.personId);
+      const linked = h.linked;
+      const members = index.membersOf(h.personId);
+      const states = await this.store.nominalStates(this.ds, members);
+      const memberForces = members.map((m) => splitMemberKey(m).forceCode);
+      const managing = [...states.values()].flatMap(
+        (s) => s?.registrations.filter((r) => r.active).map((r) => r.managingForce) ?? [],
+      );
+      const ownHitOnly = hitOnly.filter((r) => members.some((m) => m === `${r.forceCode}:${r.id}`));
+      drafts.push(
+        ...planQueryAlerts(
+          {
+            callerForce: caller.force,
+            action,
+            personId: h.personId,
+            flags: linked ? index.flagsOf(h.personId) : [],
+            recipients: [...new Set([...memberForces, ...managing])].filter(Boolean).sort(),
+            hitOnly: ownHitOnly,
+          },
+          visibilityOf(restrictedSet(index, members, [])),
+          now,
+        ),
+      );
+    }
+    if (drafts.length === 0) return [];
+    const alerts = await inTransaction(this.ds, (tx) => this.store.insertAlerts(tx, drafts));
+    this.resolution.publishAlerts(alerts);
+    return alerts;
+  }
+}
+
+/** A consultation touches a person when it matched at a link band (or named the person). */
+function touched(h: PersonHit): { personId: string; linked: boolean } {
+  return {
+    personId: h.personId,
+    linked: isLinkBand(BANDS[h.best.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE),
+  };
+}
+
+function memberRef(key: MemberKey): RecordRef {
+  const { forceCode, nominalId } = splitMemberKey(key);
+  return nominalRef(forceCode, nominalId);
+}
+
+function restrictedSet(
+  index: NationalIndex,
+  members: MemberKey[],
+  incidents: { forceCode: string; incidentId: string; restricted: boolean }[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const m of members) if (index.isRestricted(m)) out.add(refKey(memberRef(m)));
+  for (const i of incidents)
+    if (i.restricted) out.add(refKey(incidentRef(i.forceCode, i.incidentId)));
+  return out;
+}
+
+/** A flag is shown when at least one record behind it is visible, with those records only. */
+function visibleFlags(flags: StoredFlag[], force: string, visible: Visibility): Flag[] {
+  return flags.flatMap((f) => {
+    const evidence = f.evidence.filter((r) => visible(force, r));
+    if (evidence.length === 0) return [];
+    return [{ type: f.type, reason: f.reason, evidence, raisedAt: timestampFromDate(f.raisedAt) }];
+  });
+}
+
+function groupByPerson(index: NationalIndex, candidates: ScoredCandidate[]): PersonHit[] {
+  const byPerson = new Map<string, PersonHit>();
+  for (const c of [...candidates].sort((a, b) => b.score - a.score)) {
+    const p = index.personOfMember(c.id);
+    if (!p) continue;
+    const h = byPerson.get(p);
+    if (h) h.candidates.push(c);
+    else byPerson.set(p, { personId: p, best: c, candidates: [c] });
+  }
+  return [...byPerson.values()];
+}
+
+/** An exact online-identifier hit the engine scored below POSSIBLE (no other field given). */
+function identifierOnlyCandidate(id: string, index: NationalIndex): ScoredCandidate {
+  return {
+    id,
+    clusterId: index.matching.clusterOf(id) ?? id,
+    score: 0,
+    probability: 0.5,
+    band: 'MATCH_BAND_POSSIBLE',
+    namesSwapped: false,
+    explanation: [{ field: 'online', level: 'exact', weight: 0, tfAdjusted: false }],
+  };
+}
+
+function explanationOf(c: ScoredCandidate): Explanation {
+  return {
+    fields: c.explanation.map((f) => ({ field: f.field, level: f.level, weight: round(f.weight) })),
+    totalScore: round(c.score),
+  };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function holdingSummary(h: Holding) {
+  return { forceCode: h.forceCode, nominalId: h.nominalId, disclosure: h.disclosure };
+}
+
+function matchSummary(m: Match) {
+  return {
+    nationalPersonId: m.nationalPersonId,
+    score: m.score,
+    band: m.band,
+    flags: m.flags.map((f) => f.type),
+    holdings: m.holdings.map(holdingSummary),
+  };
+}
+
+export type { Justification };

@@ -1,0 +1,114 @@
+import type { NominalState } from '@intel/contracts';
+import type { MatchEngine, MatchIndex, MatchInput } from '@intel/matching';
+import type { StoredFlag } from './national-store.repository';
+import type { MemberKey } from './member-key';
+import { nominalAsMatchInput } from './nominal-input';
+import { isRestricted } from '../flags/derive-flags';
+import type { PersonAssignment } from './person-assignment';
+
+/**
+ * The hub's in-memory view of the national index, derived from its database and rebuilt from
+ * it at start or after a failed resolution: the matching index over every live force nominal,
+ * which national person each nominal belongs to, which nominals are restricted (handling code
+ * C), and each person's flags. Queries read it; only the resolution service writes it.
+ */
+export class NationalIndex {
+  readonly matching: MatchIndex;
+  private readonly personOf = new Map<MemberKey, string>();
+  private readonly members = new Map<string, Set<MemberKey>>();
+  private readonly seq = new Map<string, number>();
+  private readonly restricted = new Set<MemberKey>();
+  private readonly flags = new Map<string, StoredFlag[]>();
+
+  constructor(readonly engine: MatchEngine) {
+    this.matching = engine.createIndex();
+  }
+
+  get nominalCount(): number {
+    return this.matching.size;
+  }
+
+  get personCount(): number {
+    return this.members.size;
+  }
+
+  /** Adds or replaces a live nominal in the matching index. */
+  upsertNominal(key: MemberKey, state: NominalState) {
+    if (isRestricted(state.handling?.handlingCode)) this.restricted.add(key);
+    else this.restricted.delete(key);
+    return this.matching.add(key, nominalAsMatchInput(state));
+  }
+
+  removeNominal(key: MemberKey) {
+    this.restricted.delete(key);
+    return this.matching.remove(key);
+  }
+
+  isRestricted(key: MemberKey): boolean {
+    return this.restricted.has(key);
+  }
+
+  personOfMember(key: MemberKey): string | undefined {
+    return this.personOf.get(key);
+  }
+
+  membersOf(personId: string): MemberKey[] {
+    return [...(this.members.get(personId) ?? [])];
+  }
+
+  ageOf(personId: string): number {
+    return this.seq.get(personId) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  hasPerson(personId: string): boolean {
+    return this.members.has(personId);
+  }
+
+  flagsOf(personId: string): StoredFlag[] {
+    return this.flags.get(personId) ?? [];
+  }
+
+  /** Candidates for a query, scored and explained (nothing is added). */
+  match(input: MatchInput, maxResults: number) {
+    return this.matching.match(input, maxResults);
+  }
+
+  setMembership(personId: string, seq: number, key: MemberKey): void {
+    this.seq.set(personId, seq);
+    this.personOf.set(key, personId);
+    let set = this.members.get(personId);
+    if (!set) this.members.set(personId, (set = new Set()));
+    set.add(key);
+  }
+
+  /** Applies a committed assignment (new person ids carry their creation seq). */
+  applyAssignment(a: PersonAssignment, seqOf: ReadonlyMap<string, number>): void {
+    for (const [id, s] of seqOf) this.seq.set(id, s);
+    for (const m of a.unassign) this.detach(m);
+    for (const [m, p] of a.assign) {
+      this.detach(m);
+      this.personOf.set(m, p);
+      let set = this.members.get(p);
+      if (!set) this.members.set(p, (set = new Set()));
+      set.add(m);
+    }
+    for (const p of [...a.retired, ...a.merged.map((x) => x.from)]) {
+      this.members.delete(p);
+      this.flags.delete(p);
+    }
+  }
+
+  setFlags(personId: string, flags: StoredFlag[]): void {
+    if (flags.length === 0) this.flags.delete(personId);
+    else this.flags.set(personId, flags);
+  }
+
+  private detach(m: MemberKey): void {
+    const old = this.personOf.get(m);
+    if (old === undefined) return;
+    this.personOf.delete(m);
+    const set = this.members.get(old);
+    set?.delete(m);
+    if (set && set.size === 0) this.members.delete(old);
+  }
+}

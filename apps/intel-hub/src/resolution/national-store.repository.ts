@@ -1,0 +1,492 @@
+import {
+  Alert,
+  IncidentState,
+  NominalState,
+  type FlagType,
+  type RecordRef,
+  type SubjectRole,
+} from '@intel/contracts';
+import type { Sql } from '@intel/db';
+import type { AlertDraft } from '../alerts/alert-plan';
+import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
+import { memberKey, splitMemberKey, type MemberKey } from './member-key';
+
+export interface QueuedEntity {
+  entity: 'nominal' | 'incident';
+  forceCode: string;
+  id: string;
+}
+
+export interface StoredFlag extends DerivedFlag {
+  raisedAt: Date;
+}
+
+export interface StoredLink {
+  a: MemberKey;
+  b: MemberKey;
+  score: number;
+  band: string;
+  explanation: unknown;
+}
+
+/** Everything the national index keeps in PostgreSQL, in set-based statements. */
+export class NationalStoreRepository {
+  async enqueue(tx: Sql, entities: QueuedEntity[]): Promise<void> {
+    if (entities.length === 0) return;
+    await tx.query(
+      `INSERT INTO resolution_queue (entity, force_code, id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT DO NOTHING`,
+      [entities.map((e) => e.entity), entities.map((e) => e.forceCode), entities.map((e) => e.id)],
+    );
+  }
+
+  /** Claims up to `limit` queued entities (other hub processes skip them). */
+  async claimQueue(tx: Sql, limit: number): Promise<QueuedEntity[]> {
+    const rows = await tx.query<
+      Array<{ entity: 'nominal' | 'incident'; force_code: string; id: string }>
+    >(
+      `SELECT entity, force_code, id FROM resolution_queue
+       ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((r) => ({ entity: r.entity, forceCode: r.force_code, id: r.id }));
+  }
+
+  async dequeue(tx: Sql, entities: QueuedEntity[]): Promise<void> {
+    if (entities.length === 0) return;
+    await tx.query(
+      `DELETE FROM resolution_queue q USING unnest($1::text[], $2::text[], $3::text[]) AS t(e, f, i)
+       WHERE q.entity = t.e AND q.force_code = t.f AND q.id = t.i`,
+      [entities.map((e) => e.entity), entities.map((e) => e.forceCode), entities.map((e) => e.id)],
+    );
+  }
+
+  async queueLength(tx: Sql): Promise<number> {
+    const [row] = await tx.query<Array<{ n: string }>>(
+      `SELECT count(*) AS n FROM resolution_queue`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Current states of nominals (null when withdrawn or unknown). */
+  async nominalStates(tx: Sql, keys: MemberKey[]): Promise<Map<MemberKey, NominalState | null>> {
+    const out = new Map<MemberKey, NominalState | null>(keys.map((k) => [k, null]));
+    if (keys.length === 0) return out;
+    const parts = keys.map(splitMemberKey);
+    const rows = await tx.query<
+      Array<{ force_code: string; nominal_id: string; state: Buffer | null }>
+    >(
+      `SELECT n.force_code, n.nominal_id, n.state
+       FROM force_nominal n JOIN unnest($1::text[], $2::text[]) AS t(f, i)
+         ON n.force_code = t.f AND n.nominal_id = t.i`,
+      [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
+    );
+    for (const r of rows)
+      out.set(memberKey(r.force_code, r.nominal_id), r.state ? NominalState.decode(r.state) : null);
+    return out;
+  }
+
+  /** Live nominals in key order, a page at a time (rebuilding the index). */
+  async nominalPage(
+    tx: Sql,
+    after: { forceCode: string; nominalId: string } | undefined,
+    limit: number,
+  ): Promise<{ key: MemberKey; state: NominalState }[]> {
+    const rows = await tx.query<Array<{ force_code: string; nominal_id: string; state: Buffer }>>(
+      `SELECT force_code, nominal_id, state FROM force_nominal
+       WHERE state IS NOT NULL AND (force_code, nominal_id) > ($1, $2)
+       ORDER BY force_code, nominal_id LIMIT $3`,
+      [after?.forceCode ?? '', after?.nominalId ?? '', limit],
+    );
+    return rows.map((r) => ({
+      key: memberKey(r.force_code, r.nominal_id),
+      state: NominalState.decode(r.state),
+    }));
+  }
+
+  /**
+   * Replaces the subjects recorded for incidents from their current state (none once withdrawn);
+   * returns every nominal named before or after, whose persons must be recomputed.
+   */
+  async replaceIncidentSubjects(
+    tx: Sql,
+    incidents: { forceCode: string; id: string }[],
+  ): Promise<MemberKey[]> {
+    if (incidents.length === 0) return [];
+    const forces = incidents.map((i) => i.forceCode);
+    const ids = incidents.map((i) => i.id);
+    const old = await tx.query<Array<{ force_code: string; nominal_id: string }>>(
+      `DELETE FROM incident_subject s USING unnest($1::text[], $2::text[]) AS t(f, i)
+       WHERE s.force_code = t.f AND s.incident_id = t.i
+       RETURNING s.force_code, s.nominal_id`,
+      [forces, ids],
+    );
+    const states = await tx.query<
+      Array<{ force_code: string; incident_id: string; state: Buffer }>
+    >(
+      `SELECT n.force_code, n.incident_id, n.state
+       FROM force_incident n JOIN unnest($1::text[], $2::text[]) AS t(f, i)
+         ON n.force_code = t.f AND n.incident_id = t.i
+       WHERE n.state IS NOT NULL`,
+      [forces, ids],
+    );
+    const rows: { f: string; i: string; n: string; r: string }[] = [];
+    for (const s of states) {
+      const inc = IncidentState.decode(s.state);
+      for (const sub of inc.subjects)
+        if (sub.nominalId)
+          rows.push({ f: s.force_code, i: s.incident_id, n: sub.nominalId, r: sub.role });
+    }
+    if (rows.length > 0)
+      await tx.query(
+        `INSERT INTO incident_subject (force_code, incident_id, nominal_id, role)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+        [rows.map((r) => r.f), rows.map((r) => r.i), rows.map((r) => r.n), rows.map((r) => r.r)],
+      );
+    return [
+      ...new Set([
+        ...old.map((o) => memberKey(o.force_code, o.nominal_id)),
+        ...rows.map((r) => memberKey(r.f, r.n)),
+      ]),
+    ];
+  }
+
+  /** Creates persons; returns each new id's creation seq. */
+  async createPersons(
+    tx: Sql,
+    created: { personId: string; splitFrom: string | undefined }[],
+    at: Date,
+  ): Promise<Map<string, number>> {
+    if (created.length === 0) return new Map();
+    const rows = await tx.query<Array<{ person_id: string; seq: string }>>(
+      `INSERT INTO national_person (person_id, split_from, created_at)
+       SELECT p, s, $3 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(p, s, o) ORDER BY o
+       RETURNING person_id, seq`,
+      [created.map((c) => c.personId), created.map((c) => c.splitFrom ?? null), at],
+    );
+    await tx.query(
+      `INSERT INTO person_history (person_id, kind, other_person, at)
+       SELECT p, CASE WHEN s IS NULL THEN 'created' ELSE 'split' END, s, $3
+       FROM unnest($1::uuid[], $2::uuid[]) AS t(p, s)`,
+      [created.map((c) => c.personId), created.map((c) => c.splitFrom ?? null), at],
+    );
+    return new Map(rows.map((r) => [r.person_id, Number(r.seq)]));
+  }
+
+  async endPersons(
+    tx: Sql,
+    merged: { from: string; into: string }[],
+    retired: string[],
+    at: Date,
+  ): Promise<void> {
+    if (merged.length > 0) {
+      await tx.query(
+        `UPDATE national_person p SET merged_into = t.i
+         FROM unnest($1::uuid[], $2::uuid[]) AS t(f, i) WHERE p.person_id = t.f`,
+        [merged.map((m) => m.from), merged.map((m) => m.into)],
+      );
+      await tx.query(
+        `INSERT INTO person_history (person_id, kind, other_person, at)
+         SELECT i, 'merged', f, $3 FROM unnest($1::uuid[], $2::uuid[]) AS t(f, i)`,
+        [merged.map((m) => m.from), merged.map((m) => m.into), at],
+      );
+    }
+    if (retired.length > 0) {
+      await tx.query(
+        `UPDATE national_person SET retired_at = $2 WHERE person_id = ANY($1::uuid[])`,
+        [retired, at],
+      );
+      await tx.query(
+        `INSERT INTO person_history (person_id, kind, at) SELECT unnest($1::uuid[]), 'retired', $2`,
+        [retired, at],
+      );
+    }
+    const ended = [...merged.map((m) => m.from), ...retired];
+    if (ended.length > 0) {
+      await tx.query(`DELETE FROM person_flag WHERE person_id = ANY($1::uuid[])`, [ended]);
+      await tx.query(`DELETE FROM person_incident WHERE person_id = ANY($1::uuid[])`, [ended]);
+    }
+  }
+
+  async setMembers(tx: Sql, assign: Map<MemberKey, string>, unassign: MemberKey[], at: Date) {
+    if (unassign.length > 0) {
+      const parts = unassign.map(splitMemberKey);
+      await tx.query(
+        `DELETE FROM person_member m USING unnest($1::text[], $2::text[]) AS t(f, i)
+         WHERE m.force_code = t.f AND m.nominal_id = t.i`,
+        [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
+      );
+    }
+    if (assign.size > 0) {
+      const entries = [...assign].map(([k, p]) => ({ ...splitMemberKey(k), p }));
+      await tx.query(
+        `INSERT INTO person_member (force_code, nominal_id, person_id, linked_at)
+         SELECT f, i, p, $4 FROM unnest($1::text[], $2::text[], $3::uuid[]) AS t(f, i, p)
+         ON CONFLICT (force_code, nominal_id) DO UPDATE
+           SET person_id = EXCLUDED.person_id, linked_at = EXCLUDED.linked_at`,
+        [
+          entries.map((e) => e.forceCode),
+          entries.map((e) => e.nominalId),
+          entries.map((e) => e.p),
+          at,
+        ],
+      );
+    }
+  }
+
+  /** Drops the links of re-scored or removed nominals and stores the new ones. */
+  async replaceLinks(tx: Sql, rescored: MemberKey[], links: StoredLink[], at: Date) {
+    if (rescored.length > 0)
+      await tx.query(
+        `DELETE FROM person_link WHERE member_a = ANY($1::text[]) OR member_b = ANY($1::text[])`,
+        [rescored],
+      );
+    if (links.length === 0) return;
+    const norm = links.map((l) => (l.a < l.b ? l : { ...l, a: l.b, b: l.a }));
+    await tx.query(
+      `INSERT INTO person_link (member_a, member_b, score, band, explanation, decided_at)
+       SELECT a, b, s, d, e, $6 FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::jsonb[])
+         AS t(a, b, s, d, e)
+       ON CONFLICT (member_a, member_b) DO UPDATE
+         SET score = EXCLUDED.score, band = EXCLUDED.band, explanation = EXCLUDED.explanation,
+             decided_at = EXCLUDED.decided_at`,
+      [
+        norm.map((l) => l.a),
+        norm.map((l) => l.b),
+        norm.map((l) => l.score),
+        norm.map((l) => l.band),
+        norm.map((l) => JSON.stringify(l.explanation)),
+        at,
+      ],
+    );
+  }
+
+  /** Incidents naming any of `members`, with the roles they hold in each. */
+  async incidentsOf(tx: Sql, members: MemberKey[]): Promise<Map<MemberKey, IncidentView[]>> {
+    const out = new Map<MemberKey, IncidentView[]>();
+    if (members.length === 0) return out;
+    const parts = members.map(splitMemberKey);
+    const rows = await tx.query<
+      Array<{
+        force_code: string;
+        incident_id: string;
+        nominal_id: string;
+        roles: string[];
+        state: Buffer;
+      }>
+    >(
+      `SELECT s.force_code, s.incident_id, s.nominal_id, array_agg(s.role) AS roles, i.state
+       FROM incident_subject s
+       JOIN unnest($1::text[], $2::text[]) AS t(f, n) ON s.force_code = t.f AND s.nominal_id = t.n
+       JOIN force_incident i ON i.force_code = s.force_code AND i.incident_id = s.incident_id
+       WHERE i.state IS NOT NULL
+       GROUP BY s.force_code, s.incident_id, s.nominal_id, i.state`,
+      [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
+    );
+    for (const r of rows) {
+      const k = memberKey(r.force_code, r.nominal_id);
+      const view: IncidentView = {
+        forceCode: r.force_code,
+        incidentId: r.incident_id,
+        state: IncidentState.decode(r.state),
+        roles: r.roles as SubjectRole[],
+      };
+      out.set(k, [...(out.get(k) ?? []), view]);
+    }
+    return out;
+  }
+
+  /** What was stored for persons before this change: their flag types and offending incidents. */
+  async storedViews(
+    tx: Sql,
+    personIds: string[],
+  ): Promise<Map<string, { flags: Set<FlagType>; incidents: Set<string> }>> {
+    const out = new Map(
+      personIds.map((p) => [p, { flags: new Set<FlagType>(), incidents: new Set<string>() }]),
+    );
+    if (personIds.length === 0) return out;
+    const flags = await tx.query<Array<{ person_id: string; flag_type: FlagType }>>(
+      `SELECT person_id, flag_type FROM person_flag WHERE person_id = ANY($1::uuid[])`,
+      [personIds],
+    );
+    for (const f of flags) out.get(f.person_id)?.flags.add(f.flag_type);
+    const incidents = await tx.query<
+      Array<{ person_id: string; force_code: string; incident_id: string }>
+    >(
+      `SELECT person_id, force_code, incident_id FROM person_incident WHERE person_id = ANY($1::uuid[])`,
+      [personIds],
+    );
+    for (const i of incidents)
+      out.get(i.person_id)?.incidents.add(`${i.force_code}:${i.incident_id}`);
+    return out;
+  }
+
+  /**
+   * Replaces the flags of persons (keeping the first-raised time of a flag that stays) and the
+   * offending incidents recorded for them, in a few statements whatever their number.
+   */
+  async writeFlags(
+    tx: Sql,
+    persons: { personId: string; flags: DerivedFlag[]; incidents: IncidentView[] }[],
+    at: Date,
+  ): Promise<Map<string, StoredFlag[]>> {
+    const out = new Map<string, StoredFlag[]>();
+    if (persons.length === 0) return out;
+    const ids = persons.map((p) => p.personId);
+    const flat = persons.flatMap((p) => p.flags.map((f) => ({ p: p.personId, f })));
+    await tx.query(
+      `DELETE FROM person_flag f WHERE f.person_id = ANY($1::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::text[]) AS k(p, t)
+                       WHERE k.p = f.person_id AND k.t = f.flag_type)`,
+      [ids, flat.map((x) => x.p), flat.map((x) => x.f.type)],
+    );
+    const raised = new Map<string, Date>();
+    if (flat.length > 0) {
+      const rows = await tx.query<Array<{ person_id: string; flag_type: string; raised_at: Date }>>(
+        `INSERT INTO person_flag (person_id, flag_type, reason, evidence, raised_at)
+         SELECT p, t, r, e, $5 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS x(p, t, r, e)
+         ON CONFLICT (person_id, flag_type) DO UPDATE
+           SET reason = EXCLUDED.reason, evidence = EXCLUDED.evidence
+         RETURNING person_id, flag_type, raised_at`,
+        [
+          flat.map((x) => x.p),
+          flat.map((x) => x.f.type),
+          flat.map((x) => x.f.reason),
+          flat.map((x) => JSON.stringify(x.f.evidence)),
+          at,
+        ],
+      );
+      for (const r of rows) raised.set(`${r.person_id}/${r.flag_type}`, r.raised_at);
+    }
+    for (const p of persons)
+      out.set(
+        p.personId,
+        p.flags.map((f) => ({ ...f, raisedAt: raised.get(`${p.personId}/${f.type}`) ?? at })),
+      );
+    await tx.query(`DELETE FROM person_incident WHERE person_id = ANY($1::uuid[])`, [ids]);
+    const inc = persons.flatMap((p) => p.incidents.map((i) => ({ p: p.personId, i })));
+    if (inc.length > 0)
+      await tx.query(
+        `INSERT INTO person_incident (person_id, force_code, incident_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [inc.map((x) => x.p), inc.map((x) => x.i.forceCode), inc.map((x) => x.i.incidentId)],
+      );
+    return out;
+  }
+
+  /** Stores alerts; returns them with their ids, in order. */
+  async insertAlerts(tx: Sql, drafts: AlertDraft[]): Promise<Alert[]> {
+    if (drafts.length === 0) return [];
+    const ids = await tx.query<Array<{ alert_id: string }>>(
+      `SELECT nextval('alert_alert_id_seq')::text AS alert_id FROM generate_series(1, $1)`,
+      [drafts.length],
+    );
+    const alerts: Alert[] = drafts.map((d, i) => ({ ...d, alertId: ids[i]?.alert_id ?? '' }));
+    await tx.query(
+      `INSERT INTO alert (alert_id, recipient_force, alert_type, person_id, payload)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::bytea[])`,
+      [
+        alerts.map((a) => a.alertId),
+        alerts.map((a) => a.recipientForceCode),
+        alerts.map((a) => a.alertType),
+        alerts.map((a) => a.nationalPersonId || null),
+        alerts.map((a) => Buffer.from(Alert.encode(a).finish())),
+      ],
+    );
+    return alerts;
+  }
+
+  /** Alerts for a force after an id, oldest first. */
+  async alertsFor(tx: Sql, force: string, afterId: string, limit: number): Promise<Alert[]> {
+    const rows = await tx.query<Array<{ payload: Buffer }>>(
+      `SELECT payload FROM alert WHERE recipient_force = $1 AND alert_id > $2::bigint
+       ORDER BY alert_id LIMIT $3`,
+      [force, afterId || '0', limit],
+    );
+    return rows.map((r) => Alert.decode(r.payload));
+  }
+
+  async unpublishedAlerts(tx: Sql, limit: number): Promise<{ id: string; payload: Buffer }[]> {
+    const rows = await tx.query<Array<{ alert_id: string; payload: Buffer }>>(
+      `SELECT alert_id::text, payload FROM alert WHERE published_at IS NULL
+       ORDER BY alert_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.alert_id, payload: r.payload }));
+  }
+
+  async markPublished(tx: Sql, ids: string[]): Promise<void> {
+    await tx.query(`UPDATE alert SET published_at = now() WHERE alert_id = ANY($1::bigint[])`, [
+      ids,
+    ]);
+  }
+
+  /** Every live person with its members, and the stored flags (loading the index). */
+  async allMemberships(tx: Sql): Promise<{ personId: string; seq: number; key: MemberKey }[]> {
+    const rows = await tx.query<
+      Array<{ person_id: string; seq: string; force_code: string; nominal_id: string }>
+    >(
+      `SELECT m.person_id, p.seq::text, m.force_code, m.nominal_id
+       FROM person_member m JOIN national_person p USING (person_id)`,
+    );
+    return rows.map((r) => ({
+      personId: r.person_id,
+      seq: Number(r.seq),
+      key: memberKey(r.force_code, r.nominal_id),
+    }));
+  }
+
+  async allFlags(tx: Sql): Promise<Map<string, StoredFlag[]>> {
+    const rows = await tx.query<
+      Array<{
+        person_id: string;
+        flag_type: FlagType;
+        reason: string;
+        evidence: RecordRef[];
+        raised_at: Date;
+      }>
+    >(`SELECT person_id, flag_type, reason, evidence, raised_at FROM person_flag`);
+    const out = new Map<string, StoredFlag[]>();
+    for (const r of rows)
+      out.set(r.person_id, [
+        ...(out.get(r.person_id) ?? []),
+        { type: r.flag_type, reason: r.reason, evidence: r.evidence, raisedAt: r.raised_at },
+      ]);
+    return out;
+  }
+
+  /** The person an id now stands for, following merges (GetPerson on an old id). */
+  async currentPersonId(
+    tx: Sql,
+    personId: string,
+  ): Promise<{ id: string; createdAt: Date } | undefined> {
+    const rows = await tx.query<Array<{ person_id: string; created_at: Date }>>(
+      `WITH RECURSIVE chain(id, depth) AS (
+         SELECT $1::uuid, 0
+         UNION ALL
+         SELECT p.merged_into, c.depth + 1 FROM national_person p JOIN chain c ON p.person_id = c.id
+         WHERE p.merged_into IS NOT NULL AND c.depth < 100)
+       SELECT p.person_id, p.created_at FROM chain c JOIN national_person p ON p.person_id = c.id
+       ORDER BY c.depth DESC LIMIT 1`,
+      [personId],
+    );
+    const r = rows[0];
+    return r ? { id: r.person_id, createdAt: r.created_at } : undefined;
+  }
+
+  async mergedFrom(tx: Sql, personId: string): Promise<string[]> {
+    const rows = await tx.query<Array<{ person_id: string }>>(
+      `SELECT person_id FROM national_person WHERE merged_into = $1 ORDER BY seq`,
+      [personId],
+    );
+    return rows.map((r) => r.person_id);
+  }
+
+  async membersWithStates(tx: Sql, keys: MemberKey[]): Promise<MemberView[]> {
+    const states = await this.nominalStates(tx, keys);
+    const out: MemberView[] = [];
+    for (const [k, s] of states) if (s) out.push({ ...splitMemberKey(k), state: s });
+    return out;
+  }
+}

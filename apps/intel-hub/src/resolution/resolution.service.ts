@@ -1,0 +1,369 @@
+import { randomUUID } from 'node:crypto';
+import type { Alert, NominalState } from '@intel/contracts';
+import { inTransaction, type Sql } from '@intel/db';
+import { MatchEngine, type ClusterChanges, type MatchInput } from '@intel/matching';
+import type { Logger } from '@intel/observability';
+import { generatePersons } from '@intel/synthetic';
+import type { DataSource } from 'typeorm';
+import { planChangeAlerts, refKey, visibilityOf } from '../alerts/alert-plan';
+import {
+  deriveFlags,
+  incidentRef,
+  isOffending,
+  isRestricted,
+  managingForces,
+  nominalRef,
+  type IncidentView,
+  type MemberView,
+} from '../flags/derive-flags';
+import type { HubMetrics } from '../hub.metrics';
+import { splitMemberKey, memberKey, type MemberKey } from './member-key';
+import { NationalIndex } from './national-index';
+import type {
+  NationalStoreRepository,
+  QueuedEntity,
+  StoredLink,
+} from './national-store.repository';
+import { nominalAsMatchInput } from './nominal-input';
+import { assignPersons } from './person-assignment';
+
+export interface ResolutionOptions {
+  /** Queue entries resolved per transaction. */
+  batchSize: number;
+  /** Train the engine's parameters (EM) when at least this many nominals are held at start. */
+  trainMinRecords: number;
+  /** Size of the generated reference population the cold-start parameters are learned from. */
+  referencePersons: number;
+}
+
+/** A fixed seed: every hub learns the same cold-start parameters. */
+const REFERENCE_SEED = 20_261_128;
+
+/**
+ * Cold start: below `trainMinRecords` the index holds too few records to learn weights from, and
+ * the engine's priors are far from real (they rate a shared date of birth like a shared sex).
+ * The same EM procedure then learns them from a generated reference population of UK offender
+ * records (libs/synthetic: realistic name frequencies, nicknames, typos, missing fields).
+ */
+function referenceEngine(persons: number): MatchEngine {
+  const records = generatePersons({ persons, forces: 5, seed: REFERENCE_SEED });
+  return MatchEngine.train(records.map((r) => r.record));
+}
+
+type AlertListener = (alerts: Alert[]) => void;
+
+/**
+ * Links force nominals into national persons (issue #4): takes the entities queued by ingestion,
+ * applies them to the matching index, gives the changed clusters stable person ids, stores the
+ * links with their evidence, recomputes the flags of every person touched and raises alerts,
+ * all in one transaction per batch. The in-memory index is derived state: if a transaction
+ * fails, it is rebuilt from the database before the next batch.
+ */
+export class ResolutionService {
+  private index: NationalIndex | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private readonly listeners = new Set<AlertListener>();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: NationalStoreRepository,
+    private readonly metrics: HubMetrics,
+    private readonly logger: Logger,
+    private readonly options: ResolutionOptions,
+  ) {}
+
+  /** The index for queries; undefined until loaded. */
+  get current(): NationalIndex | undefined {
+    return this.index;
+  }
+
+  onAlerts(listener: AlertListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves everything queued (single flight: a call while a run is in progress makes it go
+   * round once more, and resolves when that round is done).
+   */
+  drain(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.runOnce();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    if (!this.index) await this.load();
+    for (;;) {
+      const index = this.index as NationalIndex;
+      try {
+        const done = await this.resolveBatch(index);
+        if (done === 0) return;
+      } catch (err) {
+        // The in-memory index may hold changes the database does not: rebuild it.
+        this.index = undefined;
+        throw err;
+      }
+    }
+  }
+
+  /** Builds the index from the database and reconciles person ids with it. */
+  async load(): Promise<void> {
+    const started = Date.now();
+    const inputs: { key: MemberKey; state: NominalState }[] = [];
+    let after: { forceCode: string; nominalId: string } | undefined;
+    for (;;) {
+      const page = await this.store.nominalPage(this.ds, after, 10_000);
+      inputs.push(...page);
+      const last = page[page.length - 1];
+      if (!last || page.length < 10_000) break;
+      after = splitMemberKey(last.key);
+    }
+    const trained = inputs.length >= this.options.trainMinRecords;
+    const engine = trained
+      ? MatchEngine.train(inputs.map((i): MatchInput => nominalAsMatchInput(i.state)))
+      : referenceEngine(this.options.referencePersons);
+    const index = new NationalIndex(engine);
+    const memberships = await this.store.allMemberships(this.ds);
+    for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
+    for (const [p, flags] of await this.store.allFlags(this.ds)) index.setFlags(p, flags);
+    for (const { key, state } of inputs) index.upsertNominal(key, state);
+    this.index = index;
+    // Person ids are the database's; the clusters are recomputed. Where they differ (a changed
+    // engine, an interrupted batch), the difference is resolved like any other change.
+    const groups = new Map<string, MemberKey[]>();
+    for (const { key } of inputs) {
+      const c = index.matching.clusterOf(key);
+      if (c !== undefined && !groups.has(c)) groups.set(c, index.matching.membersOf(c));
+    }
+    const live = new Set(inputs.map((i) => i.key));
+    const stale = memberships.map((m) => m.key).filter((k) => !live.has(k));
+    await inTransaction(this.ds, (tx) =>
+      this.commitChanges(tx, index, [...groups.values()], stale, [], [], new Date()),
+    );
+    this.metrics.persons.set(index.personCount);
+    this.logger.info(
+      {
+        event: 'index-loaded',
+        nominals: index.nominalCount,
+        persons: index.personCount,
+        parameters: trained ? 'learned from the index' : 'learned from the reference population',
+        lambda: engine.parameters.lambda,
+        ms: Date.now() - started,
+      },
+      'national index loaded',
+    );
+  }
+
+  private async resolveBatch(index: NationalIndex): Promise<number> {
+    const end = this.metrics.resolutionSeconds.startTimer();
+    const now = new Date();
+    const { n, alerts } = await inTransaction(this.ds, async (tx) => {
+      const claimed = await this.store.claimQueue(tx, this.options.batchSize);
+      if (claimed.length === 0) return { n: 0, alerts: [] as Alert[] };
+      const nominalKeys = claimed
+        .filter((e) => e.entity === 'nominal')
+        .map((e) => memberKey(e.forceCode, e.id));
+      const incidents = claimed.filter((e) => e.entity === 'incident');
+
+      const states = await this.store.nominalStates(tx, nominalKeys);
+      const reported: ClusterChanges['clusters'] = [];
+      const removed: MemberKey[] = [];
+      const links: StoredLink[] = [];
+      for (const [key, state] of states) {
+        if (state) {
+          const r = index.upsertNominal(key, state);
+          reported.push(...r.clusters);
+          for (const l of r.links) {
+            const pair = index.matching.compare(key, l.id);
+            links.push({
+              a: key,
+              b: l.id,
+              score: l.score,
+              band: l.band,
+              explanation: pair?.explanation ?? [],
+            });
+            this.metrics.linkDecisions.inc({ band: l.band });
+          }
+          for (const p of r.possibles) this.metrics.linkDecisions.inc({ band: p.band });
+        } else if (index.matching.has(key)) {
+          reported.push(...index.removeNominal(key).clusters);
+          removed.push(key);
+        } else {
+          removed.push(key);
+        }
+      }
+      // The clusters as they are now, for every member any change mentioned.
+      const groups = new Map<string, MemberKey[]>();
+      for (const c of reported)
+        for (const m of c.members) {
+          const cid = index.matching.clusterOf(m);
+          if (cid !== undefined && !groups.has(cid)) groups.set(cid, index.matching.membersOf(cid));
+        }
+      const incidentMembers = await this.store.replaceIncidentSubjects(tx, incidents);
+      const alerts = await this.commitChanges(
+        tx,
+        index,
+        [...groups.values()],
+        removed,
+        links,
+        [...nominalKeys, ...incidentMembers],
+        now,
+        nominalKeys,
+      );
+      await this.store.dequeue(tx, claimed);
+      return { n: claimed.length, alerts };
+    });
+    end();
+    if (n > 0) {
+      this.metrics.persons.set(index.personCount);
+      this.metrics.resolved.inc(n);
+      if (alerts.length > 0) {
+        for (const a of alerts) this.metrics.alerts.inc({ alert_type: a.alertType });
+        for (const l of this.listeners) l(alerts);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Writes person ids for the changed clusters, the links, and recomputes the flags (and raises
+   * the alerts) of every person touched or named by `alsoRecompute`. Applies the new
+   * membership to the in-memory index once it is written (the caller's commit makes it real;
+   * a failure rebuilds the index).
+   */
+  private async commitChanges(
+    tx: Sql,
+    index: NationalIndex,
+    groups: MemberKey[][],
+    removed: MemberKey[],
+    links: StoredLink[],
+    alsoRecompute: MemberKey[],
+    now: Date,
+    rescored: MemberKey[] = [],
+  ): Promise<Alert[]> {
+    const assignment = assignPersons(groups, removed, {
+      personOf: (m) => index.personOfMember(m),
+      ageOf: (p) => index.ageOf(p),
+      membersOf: (p) => index.membersOf(p),
+      newId: () => randomUUID(),
+    });
+    const seqs = await this.store.createPersons(tx, assignment.created, now);
+    await this.store.setMembers(tx, assignment.assign, assignment.unassign, now);
+    await this.store.endPersons(tx, assignment.merged, assignment.retired, now);
+    await this.store.replaceLinks(tx, [...rescored, ...removed], links, now);
+    index.applyAssignment(assignment, seqs);
+    for (const m of assignment.merged)
+      this.logger.info(
+        { event: 'persons-merged', from: m.from, into: m.into },
+        'national persons merged',
+      );
+    for (const c of assignment.created)
+      if (c.splitFrom)
+        this.logger.info(
+          { event: 'person-split', personId: c.personId, from: c.splitFrom },
+          'national person split',
+        );
+
+    const persons = new Set<string>();
+    for (const p of assignment.touched) if (index.hasPerson(p)) persons.add(p);
+    for (const m of alsoRecompute) {
+      const p = index.personOfMember(m);
+      if (p) persons.add(p);
+    }
+    return this.recomputeFlags(tx, index, [...persons], now);
+  }
+
+  private async recomputeFlags(
+    tx: Sql,
+    index: NationalIndex,
+    personIds: string[],
+    now: Date,
+  ): Promise<Alert[]> {
+    if (personIds.length === 0) return [];
+    const allMembers = personIds.flatMap((p) => index.membersOf(p));
+    const states = await this.store.membersWithStates(tx, allMembers);
+    const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
+    const incidentsOf = await this.store.incidentsOf(tx, allMembers);
+    const before = await this.store.storedViews(tx, personIds);
+    const computed = personIds.map((personId) => {
+      const keys = index.membersOf(personId);
+      const members = keys.map((k) => stateOf.get(k)).filter((m): m is MemberView => !!m);
+      const incidents = mergeIncidents(keys.flatMap((k) => incidentsOf.get(k) ?? []));
+      return { personId, members, incidents, flags: deriveFlags(members, incidents, now) };
+    });
+    const stored = await this.store.writeFlags(
+      tx,
+      computed.map((c) => ({ ...c, incidents: c.incidents.filter(isOffending) })),
+      now,
+    );
+    // Who may see what: handling code C records only by their owner (DESIGN §5).
+    const restricted = new Set<string>();
+    for (const c of computed) {
+      for (const m of c.members)
+        if (isRestricted(m.state.handling?.handlingCode))
+          restricted.add(refKey(nominalRef(m.forceCode, m.nominalId)));
+      for (const i of c.incidents)
+        if (isRestricted(i.state.handling?.handlingCode))
+          restricted.add(refKey(incidentRef(i.forceCode, i.incidentId)));
+    }
+    const visible = visibilityOf(restricted);
+    const drafts = [];
+    for (const c of computed) {
+      index.setFlags(c.personId, stored.get(c.personId) ?? []);
+      const managing = managingForces(c.members, now);
+      drafts.push(
+        ...planChangeAlerts(
+          {
+            personId: c.personId,
+            before: before.get(c.personId) ?? { flags: new Set(), incidents: new Set() },
+            flags: c.flags,
+            incidents: c.incidents,
+            recipients: [...new Set([...c.members.map((m) => m.forceCode), ...managing])].sort(),
+          },
+          visible,
+          now,
+        ),
+      );
+    }
+    return this.store.insertAlerts(tx, drafts);
+  }
+
+  /** Alerts raised outside resolution (queries) reach WatchAlerts the same way. */
+  publishAlerts(alerts: Alert[]): void {
+    if (alerts.length === 0) return;
+    for (const a of alerts) this.metrics.alerts.inc({ alert_type: a.alertType });
+    for (const l of this.listeners) l(alerts);
+  }
+
+  async queueLength(): Promise<number> {
+    return this.store.queueLength(this.ds);
+  }
+}
+
+/** One view per incident, with the roles of every member named in it. */
+function mergeIncidents(views: IncidentView[]): IncidentView[] {
+  const byKey = new Map<string, IncidentView>();
+  for (const v of views) {
+    const k = `${v.forceCode}:${v.incidentId}`;
+    const cur = byKey.get(k);
+    if (cur) cur.roles = [...new Set([...cur.roles, ...v.roles])];
+    else byKey.set(k, { ...v, roles: [...v.roles] });
+  }
+  return [...byKey.values()];
+}
+
+export type { QueuedEntity };

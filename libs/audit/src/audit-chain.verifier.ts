@@ -1,0 +1,136 @@
+import { GENESIS_HASH, chainHash, type AuditRow } from './audit-entry';
+
+export interface AuditProblem {
+  /** The row the problem is found at (for a missing row, the first seq missing). */
+  seq: number;
+  problem: string;
+}
+
+/** audit_head: the seq and hash of the last row appended. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  problems: AuditProblem[];
+  /** More problems were found than `problems` lists. */
+  truncated: boolean;
+  head: AuditHead | undefined;
+}
+
+export const MAX_AUDIT_PROBLEMS = 100;
+
+/**
+ * Checks the chain one row at a time, in seq order, so the log can be streamed in pages. Pure:
+ * no I/O. After a problem it carries on from the row as stored, so one altered row is reported
+ * once instead of breaking every link after it.
+ *
+ * What it catches (with `seq`): a row whose contents no longer match its hash (altered, or
+ * moved to another seq: seq is hashed); missing seqs (deleted rows); a row whose prevHash is not
+ * the hash of the row before it (a row replaced with a recomputed hash, or inserted); and, at
+ * the end, audit_head not naming the last row (deleted or added rows at the tail).
+ *
+ * What it cannot catch on its own: a rewrite that recomputes every hash after the change and
+ * the head as well. Recording the head (`audit verify` prints it) somewhere outside the database
+ * turns that into a head mismatch on the next comparison.
+ */
+export class AuditChainVerifier {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  private lastSeq = 0;
+  private rows = 0;
+  private readonly problems: AuditProblem[] = [];
+  private truncated = false;
+
+  constructor(private readonly maxProblems = MAX_AUDIT_PROBLEMS) {}
+
+  /** Rows checked so far. */
+  get checked(): number {
+    return this.rows;
+  }
+
+  push(row: AuditRow): void {
+    this.rows++;
+    const gap = row.seq !== this.expectedSeq;
+    if (row.seq > this.expectedSeq) {
+      const last = row.seq - 1;
+      this.report(
+        this.expectedSeq,
+        this.expectedSeq === last
+          ? `row ${last} is missing (deleted)`
+          : `rows ${this.expectedSeq}..${last} are missing (deleted)`,
+      );
+    } else if (gap) {
+      // Read in seq order, only a seq below 1 can get here: a row inserted outside the chain,
+      // which the chain carries on past.
+      this.report(
+        row.seq,
+        `row ${row.seq} is out of order or outside the chain (expected seq ${this.expectedSeq})`,
+      );
+      return;
+    }
+    if (chainHash(row.prevHash, row) !== row.hash) {
+      this.report(row.seq, `row ${row.seq} was altered: its contents do not match its hash`);
+    }
+    // After a gap the link is broken by the missing rows, already reported.
+    if (!gap && row.prevHash !== this.prevHash) {
+      this.report(
+        row.seq,
+        row.seq === 1
+          ? 'row 1 does not start from the genesis hash'
+          : `row ${row.seq} does not link to row ${row.seq - 1} (prevHash differs from its hash)`,
+      );
+    }
+    this.prevHash = row.hash;
+    this.lastSeq = row.seq;
+    this.expectedSeq = row.seq + 1;
+  }
+
+  /** Compares audit_head with the last row seen, and returns the verdict. */
+  finish(head: AuditHead | undefined): AuditVerification {
+    if (head === undefined) {
+      if (this.rows > 0) this.report(this.lastSeq, 'audit_head is missing but the log has rows');
+    } else if (head.seq > this.lastSeq) {
+      const first = this.lastSeq + 1;
+      this.report(
+        first,
+        first === head.seq
+          ? `row ${first} is missing from the end (audit_head records seq ${head.seq})`
+          : `rows ${first}..${head.seq} are missing from the end (audit_head records seq ${head.seq})`,
+      );
+    } else if (head.seq < this.lastSeq) {
+      this.report(
+        head.seq + 1,
+        `rows ${head.seq + 1}..${this.lastSeq} are not in audit_head (added outside the audit log)`,
+      );
+    } else if (head.hash !== this.prevHash) {
+      this.report(head.seq, `audit_head hash differs from the hash of row ${head.seq}`);
+    }
+    return {
+      ok: this.problems.length === 0,
+      rows: this.rows,
+      problems: [...this.problems],
+      truncated: this.truncated,
+      head,
+    };
+  }
+
+  private report(seq: number, problem: string): void {
+    if (this.problems.length < this.maxProblems) this.problems.push({ seq, problem });
+    else this.truncated = true;
+  }
+}
+
+/** Verifies a whole chain held in memory (rows in seq order) against its head. */
+export function verifyRows(
+  rows: Iterable<AuditRow>,
+  head: AuditHead | undefined,
+  maxProblems = MAX_AUDIT_PROBLEMS,
+): AuditVerification {
+  const verifier = new AuditChainVerifier(maxProblems);
+  for (const row of rows) verifier.push(row);
+  return verifier.finish(head);
+}

@@ -1,0 +1,182 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { loadToolConfig } from '@intel/config';
+import { dropDatabase, openDatabase, withDatabase } from '@intel/db';
+import { uniqueDbName } from '@intel/testing';
+import type { AuditEntryInput, AuditRow } from './audit-entry';
+import { AuditLog } from './audit-log';
+import { AuditLog1764500000000 } from './audit-migration';
+import { verifyAuditChain } from './verify-audit-chain';
+
+// Real PostgreSQL, nothing mocked: a fresh database, two DataSources standing for two hub
+// processes appending to one chain, and tampering done as the superuser would (trigger off).
+describe('AuditLog (integration: real PostgreSQL)', () => {
+  const serverUrl = loadToolConfig().databaseUrl;
+  const dbName = uniqueDbName('it_audit');
+  let processA: DataSource;
+  let processB: DataSource;
+  let db: Client;
+
+  beforeAll(async () => {
+    const open = () =>
+      openDatabase({ serverUrl, name: dbName, migrations: [AuditLog1764500000000], poolSize: 4 });
+    [processA, processB] = await Promise.all([open(), open()]);
+    db = new Client({ connectionString: withDatabase(serverUrl, dbName) });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await processA?.destroy();
+    await processB?.destroy();
+    await dropDatabase(serverUrl, dbName).catch(() => undefined);
+  });
+
+  function entry(i: number): AuditEntryInput {
+    return {
+      at: new Date(Date.UTC(2025, 10, 30, 9, 0, 0, i)),
+      callerForce: i % 2 ? '36' : '46',
+      callerName: `DC ${1000 + i} O'Brien`,
+      action: 'CheckPerson',
+      purposeCode: 'SAFEGUARDING',
+      reason: `reason ${i}`,
+      operationRef: `OP-${i}`,
+      // Keys out of order, a Date, non-ASCII and escapes, numbers jsonb writes differently.
+      request: {
+        z: i,
+        a: { when: new Date(Date.UTC(2024, 0, 1)), list: [3, 1, 2], text: 'Zoë "x" \\ 😀\n' },
+        big: 1e21,
+        small: 5e-324,
+        frac: 0.1,
+        none: null,
+        gone: undefined,
+      },
+      response: i % 5 === 0 ? [] : { hits: [{ force: '01', handling: 'HIT_ONLY' }], n: i },
+      recipients: i % 3 === 0 ? [] : ['46', '36'],
+    };
+  }
+
+  async function sql<T>(text: string, params?: unknown[]): Promise<T[]> {
+    return (await db.query(text, params)).rows as T[];
+  }
+
+  async function tampering<T>(fn: () => Promise<T>): Promise<T> {
+    await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
+    try {
+      return await fn();
+    } finally {
+      await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
+    }
+  }
+
+  it('given 200 concurrent appends from two processes, then they get seq 1..200 in one valid chain, committed in groups', async () => {
+    const logA = new AuditLog(processA);
+    const logB = new AuditLog(processB);
+    const rows = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? logA : logB).append(entry(i))),
+    );
+    await Promise.all([logA.close(), logB.close()]);
+
+    expect(rows.map((r) => r.seq).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    rows.forEach((r, i) => expect(r.reason).toBe(`reason ${i}`));
+    // Rows committed by one transaction share its xmin: far fewer transactions than appends.
+    const [tx] = await sql<{ n: number }>(
+      'SELECT count(DISTINCT xmin::text)::int AS n FROM audit_log',
+    );
+    expect(tx?.n).toBeLessThanOrEqual(10);
+    // What the caller was given is what was stored (after jsonb's normalisation).
+    const sample = rows[7] as AuditRow;
+    const [stored] = await sql<{ request: unknown; recipients: string[]; hash: string }>(
+      'SELECT request, recipients, hash FROM audit_log WHERE seq = $1',
+      [sample.seq],
+    );
+    expect(stored).toEqual({
+      request: sample.request,
+      recipients: sample.recipients,
+      hash: sample.hash,
+    });
+
+    const progress: Array<[number, number]> = [];
+    const result = await verifyAuditChain(processA, {
+      pageSize: 64,
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(result).toMatchObject({ ok: true, rows: 200, problems: [], head: { seq: 200 } });
+    expect(progress).toEqual([
+      [0, 200],
+      [64, 200],
+      [128, 200],
+      [192, 200],
+      [200, 200],
+    ]);
+    // A page size that divides the row count exactly ends on an empty page.
+    expect(await verifyAuditChain(processB, { pageSize: 50 })).toMatchObject({
+      ok: true,
+      rows: 200,
+    });
+  });
+
+  it('given the append-only trigger, then UPDATE, DELETE and TRUNCATE are refused', async () => {
+    await expect(db.query(`UPDATE audit_log SET reason = 'x' WHERE seq = 1`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+  });
+
+  it('given the transaction fails, then every append in the group rejects, nothing is written, and the chain carries on', async () => {
+    await db.query('ALTER TABLE audit_log ADD CONSTRAINT it_refuse CHECK (seq <= 200)');
+    const log = new AuditLog(processA);
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => log.append(entry(300 + i))),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('rejected'));
+      expect(await sql('SELECT seq, hash FROM audit_head')).toEqual([
+        expect.objectContaining({ seq: '200' }),
+      ]);
+    } finally {
+      await db.query('ALTER TABLE audit_log DROP CONSTRAINT it_refuse');
+    }
+    const next = await log.append(entry(305));
+    await log.close();
+    await expect(log.append(entry(306))).rejects.toThrow(/closed/);
+    expect(next.seq).toBe(201);
+    expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: 201 });
+  });
+
+  it('given a reason changed in place, then that row is reported as altered', async () => {
+    const [original] = await sql<{ reason: string }>('SELECT reason FROM audit_log WHERE seq = 57');
+    await tampering(() => db.query(`UPDATE audit_log SET reason = 'routine check' WHERE seq = 57`));
+    const result = await verifyAuditChain(processA);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([{ seq: 57, problem: expect.stringContaining('altered') }]);
+
+    await tampering(() =>
+      db.query('UPDATE audit_log SET reason = $1 WHERE seq = 57', [original?.reason]),
+    );
+    expect((await verifyAuditChain(processA)).ok).toBe(true);
+  });
+
+  it('given a middle row deleted, then its seq is reported missing', async () => {
+    await db.query('CREATE TABLE it_saved AS SELECT * FROM audit_log WHERE seq = 120');
+    await tampering(() => db.query('DELETE FROM audit_log WHERE seq = 120'));
+    const result = await verifyAuditChain(processA, { pageSize: 100 });
+    expect(result).toMatchObject({ ok: false, rows: 200 });
+    expect(result.problems).toEqual([{ seq: 120, problem: 'row 120 is missing (deleted)' }]);
+
+    await db.query('INSERT INTO audit_log SELECT * FROM it_saved');
+    await db.query('DROP TABLE it_saved');
+    expect((await verifyAuditChain(processA)).ok).toBe(true);
+  });
+
+  it('given the last row deleted, then audit_head shows its seq missing from the end', async () => {
+    await tampering(() => db.query('DELETE FROM audit_log WHERE seq = 201'));
+    const result = await verifyAuditChain(processB);
+    expect(result).toMatchObject({ ok: false, rows: 200, head: { seq: 201 } });
+    expect(result.problems).toEqual([
+      { seq: 201, problem: expect.stringContaining('missing from the end') },
+    ]);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './audit-chain.verifier';
+export * from './audit-entry';
+export * from './audit-log';
+export * from './audit-migration';
+export * from './verify-audit-chain';

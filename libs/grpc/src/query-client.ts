@@ -1,0 +1,99 @@
+import {
+  credentials as grpcCredentials,
+  loadPackageDefinition,
+  Metadata,
+  type CallOptions,
+  type ChannelCredentials,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
+import type {
+  Alert,
+  CheckIdentifiersRequest,
+  CheckIdentifiersResponse,
+  CheckPersonRequest,
+  CheckPersonResponse,
+  GetPersonRequest,
+  NationalPerson,
+  WatchAlertsRequest,
+} from '@intel/contracts';
+
+type Callback<T> = (err: ServiceError | null, res: T) => void;
+interface RawQueryClient {
+  checkPerson(
+    r: CheckPersonRequest,
+    md: Metadata,
+    o: CallOptions,
+    cb: Callback<CheckPersonResponse>,
+  ): void;
+  checkIdentifiers(
+    r: CheckIdentifiersRequest,
+    md: Metadata,
+    o: CallOptions,
+    cb: Callback<CheckIdentifiersResponse>,
+  ): void;
+  getPerson(r: GetPersonRequest, md: Metadata, o: CallOptions, cb: Callback<NationalPerson>): void;
+  watchAlerts(r: WatchAlertsRequest, md: Metadata): ClientReadableStream<Alert>;
+  close(): void;
+}
+
+/**
+ * A real grpc-js client for intel.v1.IntelQuery, as a force system would use it. Calls carry a
+ * deadline (default 10 s). In the plaintext development mode, `devForce` names the caller.
+ */
+export class QueryClient {
+  private readonly raw: RawQueryClient;
+
+  constructor(
+    address: string,
+    creds: ChannelCredentials = grpcCredentials.createInsecure(),
+    private readonly options: { devForce?: string; deadlineMs?: number } = {},
+  ) {
+    const def = loadPackageDefinition(loadSync(QUERY_PROTO, PROTO_LOADER_OPTIONS)) as unknown as {
+      intel: { v1: { IntelQuery: new (addr: string, c: ChannelCredentials) => RawQueryClient } };
+    };
+    this.raw = new def.intel.v1.IntelQuery(address, creds);
+  }
+
+  private md(): Metadata {
+    const md = new Metadata();
+    if (this.options.devForce) {
+      md.set('x-dev-force', this.options.devForce);
+      md.set('x-dev-caller', `dev-${this.options.devForce}`);
+    }
+    return md;
+  }
+
+  private opts(): CallOptions {
+    return { deadline: Date.now() + (this.options.deadlineMs ?? 10_000) };
+  }
+
+  checkPerson(r: CheckPersonRequest): Promise<CheckPersonResponse> {
+    return new Promise((res, rej) =>
+      this.raw.checkPerson(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
+    );
+  }
+
+  checkIdentifiers(r: CheckIdentifiersRequest): Promise<CheckIdentifiersResponse> {
+    return new Promise((res, rej) =>
+      this.raw.checkIdentifiers(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
+    );
+  }
+
+  getPerson(r: GetPersonRequest): Promise<NationalPerson> {
+    return new Promise((res, rej) =>
+      this.raw.getPerson(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
+    );
+  }
+
+  /** The caller's alerts, resumable after an alert id; cancel() the stream to stop. */
+  watchAlerts(sinceAlertId = ''): ClientReadableStream<Alert> {
+    return this.raw.watchAlerts({ sinceAlertId }, this.md());
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}

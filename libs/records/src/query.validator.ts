@@ -1,0 +1,135 @@
+import {
+  PurposeCode,
+  Sex,
+  type CheckIdentifiersRequest,
+  type CheckPersonRequest,
+  type GetPersonRequest,
+  type Justification,
+  type OnlineIdentifier,
+  type PersonQuery,
+} from '@intel/contracts';
+import { checkPartialDate, isEmptyDate } from './dates';
+import { ErrorCollector, RecordValidationError } from './field-error';
+import { LIMITS } from './limits';
+import { checkOnlineIdentifier } from './online-identifiers';
+import { checkAddress, checkIdentifier, checkName } from './person-record.validator';
+import { checkEnum, checkList, checkText } from './text';
+
+const PURPOSES = new Set(Object.values(PurposeCode).filter((v) => !v.endsWith('_UNSPECIFIED')));
+
+/** A reason must say something: "test" or "x" does not justify a consultation. */
+export const MIN_REASON_LENGTH = 10;
+export const MAX_QUERY_RESULTS = 50;
+export const DEFAULT_QUERY_RESULTS = 10;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Every IntelQuery call must be justified (DPA 2018 s.62; MoPI policing purposes): a purpose
+ * code and a reason of at least a few words; an operation reference is optional.
+ */
+function checkJustification(
+  j: Justification | null | undefined,
+  errors: ErrorCollector,
+): Justification {
+  if (j == null) {
+    errors.add('justification', 'is required (purposeCode and reason)');
+    return { purposeCode: PurposeCode.PURPOSE_CODE_UNSPECIFIED, reason: '', operationRef: '' };
+  }
+  const e = errors.at('justification');
+  checkEnum(String(j.purposeCode), PURPOSES, e, 'purposeCode', { required: true });
+  const reason = checkText(j.reason, e, 'reason', { required: true, max: LIMITS.reason });
+  if (reason !== '' && reason.length < MIN_REASON_LENGTH)
+    e.add('reason', `at least ${MIN_REASON_LENGTH} characters: say why the check is needed`);
+  const operationRef = checkText(j.operationRef, e, 'operationRef', { max: 64 });
+  return { purposeCode: j.purposeCode, reason, operationRef };
+}
+
+function checkPersonQuery(
+  q: PersonQuery | null | undefined,
+  errors: ErrorCollector,
+  now: Date,
+): PersonQuery {
+  if (q == null) {
+    errors.add('person', 'is required');
+    return {
+      names: [],
+      dateOfBirth: undefined,
+      sex: Sex.SEX_UNSPECIFIED,
+      identifiers: [],
+      onlineIdentifiers: [],
+      addresses: [],
+    };
+  }
+  const e = errors.at('person');
+  const out: PersonQuery = {
+    names: checkList(q.names, e, 'names', LIMITS.names).map((n, i) =>
+      checkName(n, e.at('names').at(i)),
+    ),
+    dateOfBirth: undefined,
+    sex: q.sex,
+    identifiers: checkList(q.identifiers, e, 'identifiers', LIMITS.identifiers).map((id, i) =>
+      checkIdentifier(id, e.at('identifiers').at(i), now),
+    ),
+    onlineIdentifiers: checkList(
+      q.onlineIdentifiers,
+      e,
+      'onlineIdentifiers',
+      LIMITS.onlineIdentifiers,
+    ).flatMap((o, i) => checkOnlineIdentifier(o, e.at('onlineIdentifiers').at(i)) ?? []),
+    addresses: checkList(q.addresses, e, 'addresses', LIMITS.addresses).map((a, i) =>
+      checkAddress(a, e.at('addresses').at(i)),
+    ),
+  };
+  if (!isEmptyDate(q.dateOfBirth)) {
+    const dob = q.dateOfBirth as NonNullable<PersonQuery['dateOfBirth']>;
+    checkPartialDate(dob, e.at('dateOfBirth'), { minYear: 1900, now });
+    out.dateOfBirth = { year: dob.year, month: dob.month, day: dob.day };
+  }
+  if (q.names.length === 0 && q.identifiers.length === 0 && q.onlineIdentifiers.length === 0)
+    e.add('names', 'a query needs at least one name, identifier or online identifier');
+  return out;
+}
+
+function checkMaxResults(n: number, errors: ErrorCollector): number {
+  if (n > MAX_QUERY_RESULTS) errors.add('maxResults', `at most ${MAX_QUERY_RESULTS}`);
+  return n === 0 ? DEFAULT_QUERY_RESULTS : Math.min(n, MAX_QUERY_RESULTS);
+}
+
+/** Throws RecordValidationError naming the field; returns the canonical request. */
+export function validateCheckPerson(r: CheckPersonRequest, now = new Date()): CheckPersonRequest {
+  const errors = new ErrorCollector();
+  const justification = checkJustification(r.justification, errors);
+  const person = checkPersonQuery(r.person, errors, now);
+  const maxResults = checkMaxResults(r.maxResults, errors);
+  if (!errors.ok) throw new RecordValidationError(errors.errors);
+  return { person, justification, maxResults };
+}
+
+export function validateCheckIdentifiers(r: CheckIdentifiersRequest): CheckIdentifiersRequest {
+  const errors = new ErrorCollector();
+  const justification = checkJustification(r.justification, errors);
+  const list = checkList(
+    r.onlineIdentifiers,
+    errors,
+    'onlineIdentifiers',
+    LIMITS.onlineIdentifiers,
+  );
+  if (list.length === 0)
+    errors.add('onlineIdentifiers', 'at least one online identifier is required');
+  const onlineIdentifiers: OnlineIdentifier[] = list.flatMap(
+    (o, i) => checkOnlineIdentifier(o, errors.at('onlineIdentifiers').at(i)) ?? [],
+  );
+  if (!errors.ok) throw new RecordValidationError(errors.errors);
+  return { onlineIdentifiers, justification };
+}
+
+export function validateGetPerson(r: GetPersonRequest): GetPersonRequest {
+  const errors = new ErrorCollector();
+  const justification = checkJustification(r.justification, errors);
+  const id = checkText(r.nationalPersonId, errors, 'nationalPersonId', { required: true, max: 36 });
+  if (id !== '' && !UUID.test(id))
+    errors.add('nationalPersonId', 'not a national person id (UUID)');
+  if (!errors.ok) throw new RecordValidationError(errors.errors);
+  return { nationalPersonId: id.toLowerCase(), justification };
+}
