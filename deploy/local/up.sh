@@ -57,7 +57,9 @@ wait_ready() { # name
 for f in "${FORCES[@]}"; do
   start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js FORCE_CODE="$f"
 done
+start_service hub 50100 8090 dist/apps/intel-hub/src/main.js
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
+wait_ready hub
 
 forces_json=""
 for f in "${FORCES[@]}"; do
@@ -67,6 +69,7 @@ done
 cat >"$RUN_DIR/stack.json" <<JSON
 {
   "forces": [$forces_json],
+  "hub": { "grpc": "127.0.0.1:50100", "http": "http://127.0.0.1:8090" },
   "kafka": { "brokers": "$KAFKA_BROKERS" },
   "databaseUrl": "$DATABASE_URL",
   "tls": "plaintext-dev",
@@ -74,12 +77,22 @@ cat >"$RUN_DIR/stack.json" <<JSON
 }
 JSON
 
+say "loading the demonstration data set through the force nodes (deploy/local/demo)"
+for f in "${FORCES[@]}"; do
+  node dist/apps/cli/src/main.js import --force "$f" --in "deploy/local/demo/$f.jsonl" >/dev/null
+done
+
 say "stack is up:"
 for f in "${FORCES[@]}"; do
   say "  force $f  gRPC intel.v1.ForceIntake 127.0.0.1:500$f   health http://127.0.0.1:80$f/health   metrics http://127.0.0.1:80$f/metrics"
 done
+say "  hub      gRPC intel.v1.IntelQuery 127.0.0.1:50100      health http://127.0.0.1:8090/health   metrics http://127.0.0.1:8090/metrics"
 say "  kafka    $KAFKA_BROKERS"
-say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46)"
+say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46, intel_hub)"
 say "  endpoints written to .run/stack.json; logs in .run/logs/"
-say "try: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
+say "try, as Kent (46) — one national person, flagged, with the evidence and an explanation:"
+say "  npm run cli -- check-person --as 46 --given William --family Hendry --dob 1979-03-14 --phone +447911100123 --reason 'Undercover operation: suspect contact in a chatroom'"
+say "  npm run cli -- check-identifiers --as 46 --kind USERNAME --platform discord --value billy_h79 --reason 'Undercover operation: username seen in a chatroom'"
+say "  npm run cli -- audit verify        (the hash-chained audit log of every consultation)"
+say "more data: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
 say "stop with: npm stop"

@@ -1,30 +1,10 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { IncidentRecord, PersonRecord, type BatchItem } from '@intel/contracts';
 import { IntakeClient } from '@intel/grpc';
-import { loadToolConfig } from '@intel/config';
-
-interface StackFile {
-  forces: Array<{ code: string; grpc: string }>;
-}
-
-function forceAddress(force: string | undefined, address: string | undefined): string {
-  if (address) return address;
-  const stackFile = loadToolConfig().stackFile;
-  if (!existsSync(stackFile))
-    throw new Error(
-      `no --address given and ${stackFile} not found: start the stack with \`npm start\``,
-    );
-  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackFile;
-  const entry = stack.forces.find((f) => f.code === force);
-  if (!entry)
-    throw new Error(
-      `force ${force ?? '(none)'} is not in ${stackFile}; forces there: ${stack.forces.map((f) => f.code).join(', ')}`,
-    );
-  return entry.grpc;
-}
+import { forceAddress } from './stack-file';
 
 /**
  * One JSONL line → one batch item: a PersonRecord in proto3 canonical JSON, or

@@ -4,6 +4,7 @@ import { registerBenchCommand } from './bench.command';
 import { registerImportCommand } from './import.command';
 import { registerEvalMatchingCommand } from './eval-matching.command';
 import { registerGenerateCommand } from './generate.command';
+import { registerQueryCommands } from './query.command';
 import { registerResolveCommand } from './resolve.command';
 
 /** Each command module exports a `register(program)`; add one line here per module. */
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerGenerateCommand(program);
   registerEvalMatchingCommand(program);
   registerAuditCommand(program);
+  registerQueryCommands(program);
 }

@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import {
+  PurposeCode,
+  type Justification,
+  type OnlineIdentifier,
+  type OnlineIdentifierKind,
+  type PersonQuery,
+} from '@intel/contracts';
+import { QueryClient } from '@intel/grpc';
+import { hubAddress } from './stack-file';
+
+interface CommonOptions {
+  as: string;
+  address?: string;
+  purpose: string;
+  reason: string;
+  operation?: string;
+}
+
+function justification(o: CommonOptions): Justification {
+  const code = `PURPOSE_CODE_${o.purpose.toUpperCase()}`;
+  if (!Object.values(PurposeCode).includes(code as PurposeCode))
+    throw new Error(
+      `--purpose: one of ${Object.values(PurposeCode)
+        .filter((p) => !p.endsWith('UNSPECIFIED'))
+        .map((p) => p.replace('PURPOSE_CODE_', ''))
+        .join(', ')}`,
+    );
+  return { purposeCode: code as PurposeCode, reason: o.reason, operationRef: o.operation ?? '' };
+}
+
+function online(kind: string, value: string, platform = ''): OnlineIdentifier {
+  return {
+    kind: `ONLINE_IDENTIFIER_KIND_${kind.toUpperCase()}` as OnlineIdentifierKind,
+    platform,
+    value,
+    observedAt: undefined,
+  };
+}
+
+/** The local stack runs the hub in plaintext development mode: the caller names its force. */
+function client(o: CommonOptions): QueryClient {
+  return new QueryClient(hubAddress(o.address), undefined, { devForce: o.as });
+}
+
+function withCommon(c: Command): Command {
+  return c
+    .requiredOption(
+      '--as <force>',
+      'calling force code (development mode; mTLS names it in production)',
+    )
+    .option('--address <host:port>', 'hub gRPC address (default: .run/stack.json)')
+    .option('--purpose <code>', 'MoPI purpose, e.g. PREVENTING_OFFENCES', 'PREVENTING_OFFENCES')
+    .requiredOption('--reason <text>', 'why the check is needed (audited)')
+    .option('--operation <ref>', 'operation reference');
+}
+
+/** `npm run cli -- check-person …` and `check-identifiers …`: IntelQuery from the terminal. */
+export function registerQueryCommands(program: Command): void {
+  withCommon(
+    program
+      .command('check-person')
+      .description('ask the national hub whether a person is known (IntelQuery.CheckPerson)')
+      .option('--given <names>', 'given names, space separated')
+      .option('--family <name>', 'family name')
+      .option('--dob <yyyy-mm-dd>', 'date of birth (yyyy, yyyy-mm or yyyy-mm-dd)')
+      .option('--phone <e164>', 'phone number')
+      .option('--pnc <id>', 'PNC ID'),
+  ).action(
+    async (
+      o: CommonOptions & {
+        given?: string;
+        family?: string;
+        dob?: string;
+        phone?: string;
+        pnc?: string;
+      },
+    ) => {
+      const [y, m, d] = (o.dob ?? '').split('-').map(Number);
+      const person: PersonQuery = {
+        names:
+          o.given || o.family
+            ? [
+                {
+                  given: (o.given ?? '').split(/\s+/).filter(Boolean),
+                  family: o.family ?? '',
+                  type: 'NAME_TYPE_BIRTH' as never,
+                },
+              ]
+            : [],
+        dateOfBirth: o.dob ? { year: y ?? 0, month: m ?? 0, day: d ?? 0 } : undefined,
+        sex: 'SEX_UNSPECIFIED' as never,
+        identifiers: o.pnc ? [{ scheme: 'IDENTIFIER_SCHEME_PNC' as never, value: o.pnc }] : [],
+        onlineIdentifiers: o.phone ? [online('PHONE', o.phone)] : [],
+        addresses: [],
+      };
+      const c = client(o);
+      try {
+        const res = await c.checkPerson({ person, justification: justification(o), maxResults: 5 });
+        console.log(JSON.stringify(res, null, 2));
+      } finally {
+        c.close();
+      }
+    },
+  );
+
+  withCommon(
+    program
+      .command('check-identifiers')
+      .description('is this username, e-mail or phone linked to a known person? (CheckIdentifiers)')
+      .requiredOption('--kind <kind>', 'USERNAME, EMAIL, PHONE, PROFILE_URL, PLATFORM_USER_ID, …')
+      .requiredOption('--value <value>', 'the identifier')
+      .option('--platform <name>', 'platform, for usernames and platform user ids'),
+  ).action(async (o: CommonOptions & { kind: string; value: string; platform?: string }) => {
+    const c = client(o);
+    try {
+      const res = await c.checkIdentifiers({
+        onlineIdentifiers: [online(o.kind, o.value, o.platform)],
+        justification: justification(o),
+      });
+      console.log(JSON.stringify(res, null, 2));
+    } finally {
+      c.close();
+    }
+  });
+}
