@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@grpc/grpc-js';
-import type { PackageDefinition } from '@grpc/proto-loader';
 import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@intel/audit';
-import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
-import { GrpcHealth, PLAINTEXT_WARNING, PortAwareGrpcServer, serverCredentials } from '@intel/grpc';
+import { QUERY_PROTO } from '@intel/contracts';
+import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
 import { createKafka, ensureTopics, type EventConsumer } from '@intel/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
 import { DataSource } from 'typeorm';
@@ -30,16 +28,7 @@ async function bootstrap(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   const grpcHealth = app.get(GrpcHealth);
-  const grpc = new PortAwareGrpcServer({
-    package: 'intel.v1',
-    protoPath: [QUERY_PROTO],
-    url: `${config.grpc.host}:${config.grpc.port}`,
-    loader: PROTO_LOADER_OPTIONS,
-    credentials: serverCredentials(config.grpc.security),
-    gracefulShutdown: true,
-    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) =>
-      grpcHealth.attach(pkg, server),
-  });
+  const grpc = intelGrpcServer({ protoPath: QUERY_PROTO, grpc: config.grpc, health: grpcHealth });
   app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);

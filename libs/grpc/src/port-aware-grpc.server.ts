@@ -1,5 +1,10 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
+import type { GrpcSecurity } from '@intel/config';
+import { PROTO_LOADER_OPTIONS } from '@intel/contracts';
+import { serverCredentials } from './credentials';
+import type { GrpcHealth } from './health-and-reflection';
 
 /**
  * Nest's gRPC transport binds with the port the URL names but does not say which port it got,
@@ -53,4 +58,26 @@ export class PortAwareGrpcServer extends ServerGrpc {
       });
     });
   }
+}
+
+/**
+ * The platform's gRPC server for one `intel.v1` service: the configured address and security
+ * (mutual TLS, or the announced plaintext development mode), graceful shutdown, and standard
+ * health checking and reflection attached.
+ */
+export function intelGrpcServer(opts: {
+  protoPath: string;
+  grpc: { host: string; port: number; security: GrpcSecurity };
+  health: GrpcHealth;
+}): PortAwareGrpcServer {
+  return new PortAwareGrpcServer({
+    package: 'intel.v1',
+    protoPath: [opts.protoPath],
+    url: `${opts.grpc.host}:${opts.grpc.port}`,
+    loader: PROTO_LOADER_OPTIONS,
+    credentials: serverCredentials(opts.grpc.security),
+    gracefulShutdown: true,
+    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) =>
+      opts.health.attach(pkg, server),
+  });
 }
