@@ -1,6 +1,20 @@
-import { AlertType, FlagType, type Alert, type RecordRef } from '@intel/contracts';
-import { timestampFromDate } from '@intel/contracts';
-import { isOffending, type DerivedFlag, type IncidentView } from '../flags/derive-flags';
+import {
+  AlertType,
+  FlagType,
+  timestampFromDate,
+  type Alert,
+  type HandlingCode,
+  type RecordRef,
+} from '@intel/contracts';
+import {
+  incidentRef,
+  isOffending,
+  isRestricted,
+  nominalRef,
+  type DerivedFlag,
+  type IncidentView,
+  type MemberView,
+} from '../flags/derive-flags';
 
 /** An alert for one recipient, before it has an id. */
 export type AlertDraft = Omit<Alert, 'alertId'>;
@@ -13,6 +27,28 @@ export const refKey = (r: RecordRef): string => `${r.entity}:${r.forceCode}:${r.
 /** Visibility from the set of restricted records (refKey): the owner sees its own always. */
 export function visibilityOf(restricted: ReadonlySet<string>): Visibility {
   return (recipient, ref) => ref.forceCode === recipient || !restricted.has(refKey(ref));
+}
+
+/** An incident as far as its handling restricts it. */
+export interface RestrictableIncident {
+  forceCode: string;
+  incidentId: string;
+  handlingCode: HandlingCode | undefined;
+}
+
+/** Visibility of these records, from their handling codes (C: the owner only). */
+export function visibilityFor(
+  members: readonly MemberView[],
+  incidents: readonly RestrictableIncident[],
+): Visibility {
+  const restricted = new Set<string>();
+  for (const m of members)
+    if (isRestricted(m.state.handling?.handlingCode))
+      restricted.add(refKey(nominalRef(m.forceCode, m.nominalId)));
+  for (const i of incidents)
+    if (isRestricted(i.handlingCode))
+      restricted.add(refKey(incidentRef(i.forceCode, i.incidentId)));
+  return visibilityOf(restricted);
 }
 
 const FLAG_WORDS: Record<FlagType, string> = {

@@ -83,9 +83,7 @@ export function deriveFlags(
   const registered = members
     .map((m) => ({ m, regs: activeRegistrations(m, today) }))
     .filter((x) => x.regs.length > 0);
-  const managing = [
-    ...new Set(registered.flatMap((x) => x.regs.map((r) => r.managingForce).filter(Boolean))),
-  ].sort();
+  const managing = managingForces(members, today);
   if (registered.length > 0) {
     flags.push({
       type: FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER,
@@ -137,12 +135,19 @@ export function deriveFlags(
 }
 
 /** Forces that manage an active registration on the person. */
-export function managingForces(members: readonly MemberView[], today: Date): string[] {
+function managingForces(members: readonly MemberView[], today: Date): string[] {
   return [
     ...new Set(members.flatMap((m) => activeRegistrations(m, today).map((r) => r.managingForce))),
   ]
     .filter(Boolean)
     .sort();
+}
+
+/** The forces a person concerns: those holding its records, and its managing forces. */
+export function concernedForces(members: readonly MemberView[], today: Date): string[] {
+  return [
+    ...new Set([...members.map((m) => m.forceCode), ...managingForces(members, today)]),
+  ].sort();
 }
 
 /** Handling code C withholds a record from every force but its owner (DESIGN §5). */

@@ -1,6 +1,5 @@
 import {
   Disclosure,
-  IncidentState,
   MatchBand,
   timestampFromDate,
   type Alert,
@@ -15,7 +14,6 @@ import {
   type Justification,
   type Match,
   type NationalPerson,
-  type NominalState,
   type OnlineIdentifier,
   type RecordRef,
 } from '@intel/contracts';
@@ -32,14 +30,13 @@ import {
 import type { DataSource } from 'typeorm';
 import {
   planQueryAlerts,
-  refKey,
-  visibilityOf,
+  visibilityFor,
   type AlertDraft,
   type Visibility,
 } from '../alerts/alert-plan';
-import { incidentRef, isRestricted, nominalRef } from '../flags/derive-flags';
+import { incidentRef, concernedForces, nominalRef, type MemberView } from '../flags/derive-flags';
 import type { HubMetrics } from '../hub.metrics';
-import { splitMemberKey, type MemberKey } from '../resolution/member-key';
+import { memberKey, splitMemberKey, type MemberKey } from '../resolution/member-key';
 import type { NationalIndex } from '../resolution/national-index';
 import type { NationalStoreRepository, StoredFlag } from '../resolution/national-store.repository';
 import type { ResolutionService } from '../resolution/resolution.service';
@@ -92,8 +89,15 @@ export class IntelQueryService {
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     const hits = groupByPerson(index, index.match(person, 200)).slice(0, req.maxResults);
-    const { matches, hitOnly } = await this.toMatches(index, hits, caller);
-    const alerts = await this.queryAlerts(index, hits.map(touched), hitOnly, caller, 'CheckPerson');
+    const { matches, hitOnly, views } = await this.toMatches(index, hits, caller);
+    const alerts = await this.queryAlerts(
+      index,
+      hits.map(touched),
+      hitOnly,
+      caller,
+      'CheckPerson',
+      views,
+    );
     const auditRef = await this.audit.record(
       'CheckPerson',
       caller,
@@ -135,11 +139,13 @@ export class IntelQueryService {
     const results = [];
     const allHits: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
+    const views = new Map<MemberKey, MemberView>();
     for (const { oi, hits } of perIdentifier) {
       const r = await this.toMatches(index, hits, caller);
       results.push({ onlineIdentifier: oi, matches: r.matches });
       allHits.push(...hits);
       hitOnly.push(...r.hitOnly);
+      for (const [k, v] of r.views) views.set(k, v);
     }
     const alerts = await this.queryAlerts(
       index,
@@ -147,6 +153,7 @@ export class IntelQueryService {
       hitOnly,
       caller,
       'CheckIdentifiers',
+      views,
     );
     const auditRef = await this.audit.record(
       'CheckIdentifiers',
@@ -175,11 +182,10 @@ export class IntelQueryService {
       );
     }
     const members = index.membersOf(current.id);
-    const states = await this.store.nominalStates(this.ds, members);
-    const incidents = await this.personIncidents(current.id);
-    const restricted = restrictedSet(index, members, incidents);
-    const visible = visibilityOf(restricted);
-    const holdings = this.holdings(members, states, caller, visible);
+    const views = await this.memberViews(members);
+    const incidents = await this.store.personIncidents(this.ds, current.id);
+    const visible = visibilityFor([...views.values()], incidents);
+    const holdings = this.holdings(members, views, caller, visible);
     const person: NationalPerson = {
       nationalPersonId: current.id,
       flags: visibleFlags(index.flagsOf(current.id), caller.force, visible),
@@ -197,6 +203,7 @@ export class IntelQueryService {
       holdings.hitOnly,
       caller,
       'GetPerson',
+      views,
     );
     person.auditRef = await this.audit.record(
       'GetPerson',
@@ -214,36 +221,22 @@ export class IntelQueryService {
     return person;
   }
 
-  private async personIncidents(personId: string) {
-    const rows = await this.ds.query<
-      Array<{ force_code: string; incident_id: string; state: Buffer | null }>
-    >(
-      `SELECT p.force_code, p.incident_id, i.state FROM person_incident p
-       JOIN force_incident i USING (force_code, incident_id) WHERE p.person_id = $1
-       ORDER BY p.force_code, p.incident_id`,
-      [personId],
-    );
-    return rows.map((r) => ({
-      forceCode: r.force_code,
-      incidentId: r.incident_id,
-      restricted: r.state
-        ? isRestricted(IncidentState.decode(r.state).handling?.handlingCode)
-        : false,
-    }));
+  /** Live nominals with their states, by member key. */
+  private async memberViews(keys: MemberKey[]): Promise<Map<MemberKey, MemberView>> {
+    const views = await this.store.membersWithStates(this.ds, keys);
+    return new Map(views.map((v) => [memberKey(v.forceCode, v.nominalId), v]));
   }
 
   private async toMatches(
     index: NationalIndex,
     hits: PersonHit[],
     caller: Caller,
-  ): Promise<{ matches: Match[]; hitOnly: RecordRef[] }> {
-    const members = hits.flatMap((h) => index.membersOf(h.personId));
-    const states = await this.store.nominalStates(this.ds, members);
-    const restricted = restrictedSet(index, members, []);
-    const visible = visibilityOf(restricted);
+  ): Promise<{ matches: Match[]; hitOnly: RecordRef[]; views: Map<MemberKey, MemberView> }> {
+    const views = await this.memberViews(hits.flatMap((h) => index.membersOf(h.personId)));
+    const visible = visibilityFor([...views.values()], []);
     const hitOnly: RecordRef[] = [];
     const matches = hits.map((h): Match => {
-      const hold = this.holdings(index.membersOf(h.personId), states, caller, visible);
+      const hold = this.holdings(index.membersOf(h.personId), views, caller, visible);
       hitOnly.push(...hold.hitOnly);
       // The explanation comes from the best-scoring record the caller may see.
       const shown = h.candidates.find((c) => visible(caller.force, memberRef(c.id)));
@@ -256,12 +249,12 @@ export class IntelQueryService {
         explanation: shown ? explanationOf(shown) : undefined,
       };
     });
-    return { matches, hitOnly };
+    return { matches, hitOnly, views };
   }
 
   private holdings(
     members: MemberKey[],
-    states: Map<MemberKey, NominalState | null>,
+    views: Map<MemberKey, MemberView>,
     caller: Caller,
     visible: Visibility,
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
@@ -275,7 +268,7 @@ export class IntelQueryService {
           forceCode,
           nominalId,
           disclosure: Disclosure.DISCLOSURE_FULL,
-          details: states.get(k) ?? undefined,
+          details: views.get(k)?.state,
           contact,
         });
       } else {
@@ -299,6 +292,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
     caller: Caller,
     action: string,
+    views: Map<MemberKey, MemberView>,
   ): Promise<Alert[]> {
     const now = new Date();
     const drafts: AlertDraft[] = [];
@@ -306,25 +300,20 @@ export class IntelQueryService {
     for (const h of hits) {
       if (seen.has(h.personId)) continue;
       seen.add(h.personId);
-      const linked = h.linked;
       const members = index.membersOf(h.personId);
-      const states = await this.store.nominalStates(this.ds, members);
-      const memberForces = members.map((m) => splitMemberKey(m).forceCode);
-      const managing = [...states.values()].flatMap(
-        (s) => s?.registrations.filter((r) => r.active).map((r) => r.managingForce) ?? [],
-      );
-      const ownHitOnly = hitOnly.filter((r) => members.some((m) => m === `${r.forceCode}:${r.id}`));
+      const held = members.map((m) => views.get(m)).filter((v): v is MemberView => !!v);
+      const ownHitOnly = hitOnly.filter((r) => members.includes(memberKey(r.forceCode, r.id)));
       drafts.push(
         ...planQueryAlerts(
           {
             callerForce: caller.force,
             action,
             personId: h.personId,
-            flags: linked ? index.flagsOf(h.personId) : [],
-            recipients: [...new Set([...memberForces, ...managing])].filter(Boolean).sort(),
+            flags: h.linked ? index.flagsOf(h.personId) : [],
+            recipients: concernedForces(held, now),
             hitOnly: ownHitOnly,
           },
-          visibilityOf(restrictedSet(index, members, [])),
+          visibilityFor(held, []),
           now,
         ),
       );
@@ -347,18 +336,6 @@ function touched(h: PersonHit): { personId: string; linked: boolean } {
 function memberRef(key: MemberKey): RecordRef {
   const { forceCode, nominalId } = splitMemberKey(key);
   return nominalRef(forceCode, nominalId);
-}
-
-function restrictedSet(
-  index: NationalIndex,
-  members: MemberKey[],
-  incidents: { forceCode: string; incidentId: string; restricted: boolean }[],
-): Set<string> {
-  const out = new Set<string>();
-  for (const m of members) if (index.isRestricted(m)) out.add(refKey(memberRef(m)));
-  for (const i of incidents)
-    if (i.restricted) out.add(refKey(incidentRef(i.forceCode, i.incidentId)));
-  return out;
 }
 
 /** A flag is shown when at least one record behind it is visible, with those records only. */

@@ -3,21 +3,18 @@ import type { MatchEngine, MatchIndex, MatchInput } from '@intel/matching';
 import type { StoredFlag } from './national-store.repository';
 import type { MemberKey } from './member-key';
 import { nominalAsMatchInput } from './nominal-input';
-import { isRestricted } from '../flags/derive-flags';
 import type { PersonAssignment } from './person-assignment';
 
 /**
  * The hub's in-memory view of the national index, derived from its database and rebuilt from
  * it at start or after a failed resolution: the matching index over every live force nominal,
- * which national person each nominal belongs to, which nominals are restricted (handling code
- * C), and each person's flags. Queries read it; only the resolution service writes it.
+ * and which national person each nominal belongs to, and each person's flags. Queries read it; only the resolution service writes it.
  */
 export class NationalIndex {
   readonly matching: MatchIndex;
   private readonly personOf = new Map<MemberKey, string>();
   private readonly members = new Map<string, Set<MemberKey>>();
   private readonly seq = new Map<string, number>();
-  private readonly restricted = new Set<MemberKey>();
   private readonly flags = new Map<string, StoredFlag[]>();
 
   constructor(readonly engine: MatchEngine) {
@@ -34,18 +31,11 @@ export class NationalIndex {
 
   /** Adds or replaces a live nominal in the matching index. */
   upsertNominal(key: MemberKey, state: NominalState) {
-    if (isRestricted(state.handling?.handlingCode)) this.restricted.add(key);
-    else this.restricted.delete(key);
     return this.matching.add(key, nominalAsMatchInput(state));
   }
 
   removeNominal(key: MemberKey) {
-    this.restricted.delete(key);
     return this.matching.remove(key);
-  }
-
-  isRestricted(key: MemberKey): boolean {
-    return this.restricted.has(key);
   }
 
   personOfMember(key: MemberKey): string | undefined {

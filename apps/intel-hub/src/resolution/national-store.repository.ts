@@ -7,7 +7,7 @@ import {
   type SubjectRole,
 } from '@intel/contracts';
 import type { Sql } from '@intel/db';
-import type { AlertDraft } from '../alerts/alert-plan';
+import type { AlertDraft, RestrictableIncident } from '../alerts/alert-plan';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
 
@@ -481,6 +481,23 @@ export class NationalStoreRepository {
       [personId],
     );
     return rows.map((r) => r.person_id);
+  }
+
+  /** A person's offending incidents, with the handling code of each (withdrawn: none). */
+  async personIncidents(tx: Sql, personId: string): Promise<RestrictableIncident[]> {
+    const rows = await tx.query<
+      Array<{ force_code: string; incident_id: string; state: Buffer | null }>
+    >(
+      `SELECT p.force_code, p.incident_id, i.state FROM person_incident p
+       JOIN force_incident i USING (force_code, incident_id) WHERE p.person_id = $1
+       ORDER BY p.force_code, p.incident_id`,
+      [personId],
+    );
+    return rows.map((r) => ({
+      forceCode: r.force_code,
+      incidentId: r.incident_id,
+      handlingCode: r.state ? IncidentState.decode(r.state).handling?.handlingCode : undefined,
+    }));
   }
 
   async membersWithStates(tx: Sql, keys: MemberKey[]): Promise<MemberView[]> {

@@ -5,25 +5,18 @@ import { MatchEngine, type ClusterChanges, type MatchInput } from '@intel/matchi
 import type { Logger } from '@intel/observability';
 import { generatePersons } from '@intel/synthetic';
 import type { DataSource } from 'typeorm';
-import { planChangeAlerts, refKey, visibilityOf } from '../alerts/alert-plan';
+import { planChangeAlerts, visibilityFor } from '../alerts/alert-plan';
 import {
   deriveFlags,
-  incidentRef,
   isOffending,
-  isRestricted,
-  managingForces,
-  nominalRef,
+  concernedForces,
   type IncidentView,
   type MemberView,
 } from '../flags/derive-flags';
 import type { HubMetrics } from '../hub.metrics';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
-import type {
-  NationalStoreRepository,
-  QueuedEntity,
-  StoredLink,
-} from './national-store.repository';
+import type { NationalStoreRepository, StoredLink } from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
 import { assignPersons } from './person-assignment';
 
@@ -311,20 +304,15 @@ export class ResolutionService {
       now,
     );
     // Who may see what: handling code C records only by their owner (DESIGN §5).
-    const restricted = new Set<string>();
-    for (const c of computed) {
-      for (const m of c.members)
-        if (isRestricted(m.state.handling?.handlingCode))
-          restricted.add(refKey(nominalRef(m.forceCode, m.nominalId)));
-      for (const i of c.incidents)
-        if (isRestricted(i.state.handling?.handlingCode))
-          restricted.add(refKey(incidentRef(i.forceCode, i.incidentId)));
-    }
-    const visible = visibilityOf(restricted);
+    const visible = visibilityFor(
+      computed.flatMap((c) => c.members),
+      computed.flatMap((c) =>
+        c.incidents.map((i) => ({ ...i, handlingCode: i.state.handling?.handlingCode })),
+      ),
+    );
     const drafts = [];
     for (const c of computed) {
       index.setFlags(c.personId, stored.get(c.personId) ?? []);
-      const managing = managingForces(c.members, now);
       drafts.push(
         ...planChangeAlerts(
           {
@@ -332,7 +320,7 @@ export class ResolutionService {
             before: before.get(c.personId) ?? { flags: new Set(), incidents: new Set() },
             flags: c.flags,
             incidents: c.incidents,
-            recipients: [...new Set([...c.members.map((m) => m.forceCode), ...managing])].sort(),
+            recipients: concernedForces(c.members, now),
           },
           visible,
           now,
@@ -365,5 +353,3 @@ function mergeIncidents(views: IncidentView[]): IncidentView[] {
   }
   return [...byKey.values()];
 }
-
-export type { QueuedEntity };
