@@ -1,5 +1,12 @@
 import { IdentifierScheme } from '@intel/contracts';
-import type { Address, Identifier, PersonName, PersonRecord, Registration } from '@intel/contracts';
+import type {
+  Address,
+  Identifier,
+  PersonName,
+  PersonQuery,
+  PersonRecord,
+  Registration,
+} from '@intel/contracts';
 import { isForceCode } from '@intel/config';
 import { normaliseCro, normalisePnc, normalisePostcode } from '@intel/identifiers';
 import { checkPartialDate, isEmptyDate } from './dates';
@@ -41,6 +48,32 @@ export function validatePersonRecord(
       pattern: SOURCE_KEY_PATTERN,
       patternHint: 'letters, digits and . _ : / - only',
     }),
+    ...checkPersonIdentity(input, errors, now, 'a person'),
+    registration: checkRegistration(input.registration, errors.at('registration'), now),
+    handling: undefined,
+    subjectCategory: input.subjectCategory,
+  };
+  checkEnum(String(input.sex), SEXES, errors, 'sex', { required: false });
+  checkEnum(String(input.subjectCategory), SUBJECT_CATEGORIES, errors, 'subjectCategory', {
+    required: true,
+  });
+  out.handling = checkHandling(input.handling, errors.at('handling'), now);
+  if (!errors.ok) throw new RecordValidationError(errors.errors);
+  return out;
+}
+
+/**
+ * The identifying fields a person record and a person query share (names, date of birth, sex,
+ * identifiers, online identifiers, addresses), checked and in canonical form; at least one name,
+ * identifier or online identifier is required of `subject` ("a person", "a query").
+ */
+export function checkPersonIdentity(
+  input: PersonQuery,
+  errors: ErrorCollector,
+  now: Date,
+  subject: string,
+): PersonQuery {
+  const out: PersonQuery = {
     names: checkList(input.names, errors, 'names', LIMITS.names).map((n, i) =>
       checkName(n, errors.at('names').at(i)),
     ),
@@ -58,32 +91,23 @@ export function validatePersonRecord(
     addresses: checkList(input.addresses, errors, 'addresses', LIMITS.addresses).map((a, i) =>
       checkAddress(a, errors.at('addresses').at(i)),
     ),
-    registration: checkRegistration(input.registration, errors.at('registration'), now),
-    handling: undefined,
-    subjectCategory: input.subjectCategory,
   };
   if (!isEmptyDate(input.dateOfBirth)) {
-    const dob = input.dateOfBirth as NonNullable<PersonRecord['dateOfBirth']>;
+    const dob = input.dateOfBirth as NonNullable<PersonQuery['dateOfBirth']>;
     checkPartialDate(dob, errors.at('dateOfBirth'), { minYear: 1900, now });
     out.dateOfBirth = { year: dob.year, month: dob.month, day: dob.day };
   }
-  checkEnum(String(input.sex), SEXES, errors, 'sex', { required: false });
-  checkEnum(String(input.subjectCategory), SUBJECT_CATEGORIES, errors, 'subjectCategory', {
-    required: true,
-  });
-  out.handling = checkHandling(input.handling, errors.at('handling'), now);
   if (
     out.names.length === 0 &&
     out.identifiers.length === 0 &&
     out.onlineIdentifiers.length === 0
   ) {
-    errors.add('names', 'a person needs at least one name, identifier or online identifier');
+    errors.add('names', `${subject} needs at least one name, identifier or online identifier`);
   }
-  if (!errors.ok) throw new RecordValidationError(errors.errors);
   return out;
 }
 
-export function checkName(n: PersonName, errors: ErrorCollector): PersonName {
+function checkName(n: PersonName, errors: ErrorCollector): PersonName {
   checkEnum(String(n.type), NAME_TYPES, errors, 'type', { required: false });
   const given = checkList(n.given, errors, 'given', LIMITS.givenNames)
     .map((g, i) => checkText(g, errors.at('given'), i, { max: LIMITS.namePart }))
@@ -94,7 +118,7 @@ export function checkName(n: PersonName, errors: ErrorCollector): PersonName {
   return { given, family, type: n.type };
 }
 
-export function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Identifier {
+function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Date): Identifier {
   checkEnum(String(id.scheme), IDENTIFIER_SCHEMES, errors, 'scheme', { required: true });
   const value = checkText(id.value, errors, 'value', {
     required: true,
@@ -122,7 +146,7 @@ export function checkIdentifier(id: Identifier, errors: ErrorCollector, now: Dat
   }
 }
 
-export function checkAddress(a: Address, errors: ErrorCollector): Address {
+function checkAddress(a: Address, errors: ErrorCollector): Address {
   const line = checkText(a.line, errors, 'line', { max: LIMITS.addressLine });
   const town = checkText(a.town, errors, 'town', { max: LIMITS.town });
   let postcode = checkText(a.postcode, errors, 'postcode', { max: 10 });

@@ -8,11 +8,10 @@ import {
   type OnlineIdentifier,
   type PersonQuery,
 } from '@intel/contracts';
-import { checkPartialDate, isEmptyDate } from './dates';
 import { ErrorCollector, RecordValidationError } from './field-error';
 import { LIMITS } from './limits';
 import { checkOnlineIdentifier } from './online-identifiers';
-import { checkAddress, checkIdentifier, checkName } from './person-record.validator';
+import { checkPersonIdentity } from './person-record.validator';
 import { checkEnum, checkList, checkText } from './text';
 
 const PURPOSES = new Set(Object.values(PurposeCode).filter((v) => !v.endsWith('_UNSPECIFIED')));
@@ -61,34 +60,7 @@ function checkPersonQuery(
       addresses: [],
     };
   }
-  const e = errors.at('person');
-  const out: PersonQuery = {
-    names: checkList(q.names, e, 'names', LIMITS.names).map((n, i) =>
-      checkName(n, e.at('names').at(i)),
-    ),
-    dateOfBirth: undefined,
-    sex: q.sex,
-    identifiers: checkList(q.identifiers, e, 'identifiers', LIMITS.identifiers).map((id, i) =>
-      checkIdentifier(id, e.at('identifiers').at(i), now),
-    ),
-    onlineIdentifiers: checkList(
-      q.onlineIdentifiers,
-      e,
-      'onlineIdentifiers',
-      LIMITS.onlineIdentifiers,
-    ).flatMap((o, i) => checkOnlineIdentifier(o, e.at('onlineIdentifiers').at(i)) ?? []),
-    addresses: checkList(q.addresses, e, 'addresses', LIMITS.addresses).map((a, i) =>
-      checkAddress(a, e.at('addresses').at(i)),
-    ),
-  };
-  if (!isEmptyDate(q.dateOfBirth)) {
-    const dob = q.dateOfBirth as NonNullable<PersonQuery['dateOfBirth']>;
-    checkPartialDate(dob, e.at('dateOfBirth'), { minYear: 1900, now });
-    out.dateOfBirth = { year: dob.year, month: dob.month, day: dob.day };
-  }
-  if (q.names.length === 0 && q.identifiers.length === 0 && q.onlineIdentifiers.length === 0)
-    e.add('names', 'a query needs at least one name, identifier or online identifier');
-  return out;
+  return checkPersonIdentity(q, errors.at('person'), now, 'a query');
 }
 
 function checkMaxResults(n: number, errors: ErrorCollector): number {

@@ -1,0 +1,96 @@
+import { PurposeCode, type CheckPersonRequest, type PersonQuery } from '@intel/contracts';
+import { RecordValidationError } from './field-error';
+import {
+  DEFAULT_QUERY_RESULTS,
+  validateCheckIdentifiers,
+  validateCheckPerson,
+  validateGetPerson,
+} from './query.validator';
+
+const justification = {
+  purposeCode: PurposeCode.PURPOSE_CODE_PREVENTING_OFFENCES,
+  reason: 'Undercover operation: chatroom contact',
+  operationRef: '',
+};
+const person: PersonQuery = {
+  names: [{ given: [' William '], family: 'Hendry', type: 'NAME_TYPE_BIRTH' as never }],
+  dateOfBirth: { year: 1979, month: 3, day: 14 },
+  sex: 'SEX_UNSPECIFIED' as never,
+  identifiers: [],
+  onlineIdentifiers: [],
+  addresses: [],
+};
+
+function fields(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof RecordValidationError) return err.errors.map((e) => e.field);
+    throw err;
+  }
+  return [];
+}
+
+describe('IntelQuery request validation', () => {
+  it('accepts a justified query and returns it canonical, with the default result count', () => {
+    const r = validateCheckPerson({ person, justification, maxResults: 0 });
+    expect(r.person?.names[0]?.given).toEqual(['William']);
+    expect(r.maxResults).toBe(DEFAULT_QUERY_RESULTS);
+  });
+
+  it('refuses a query without a justification, naming the field', () => {
+    const req = { person, justification: undefined, maxResults: 5 } as CheckPersonRequest;
+    expect(fields(() => validateCheckPerson(req))).toEqual(['justification']);
+  });
+
+  it('needs a purpose code and a reason that says something', () => {
+    const req = {
+      person,
+      justification: {
+        purposeCode: PurposeCode.PURPOSE_CODE_UNSPECIFIED,
+        reason: 'test',
+        operationRef: '',
+      },
+      maxResults: 5,
+    };
+    expect(fields(() => validateCheckPerson(req))).toEqual([
+      'justification.purposeCode',
+      'justification.reason',
+    ]);
+  });
+
+  it('names the offending field inside the person, and bounds the results', () => {
+    const req = {
+      person: { ...person, names: [], dateOfBirth: { year: 1979, month: 13, day: 1 } },
+      justification,
+      maxResults: 500,
+    };
+    expect(fields(() => validateCheckPerson(req))).toEqual(
+      expect.arrayContaining(['person.names', 'person.dateOfBirth.month', 'maxResults']),
+    );
+  });
+
+  it('canonicalises online identifiers and requires at least one', () => {
+    const r = validateCheckIdentifiers({
+      onlineIdentifiers: [
+        {
+          kind: 'ONLINE_IDENTIFIER_KIND_USERNAME' as never,
+          platform: 'Discord',
+          value: '@Billy_H79',
+          observedAt: undefined,
+        },
+      ],
+      justification,
+    });
+    expect(r.onlineIdentifiers[0]?.platform).toBe('discord');
+    expect(
+      fields(() => validateCheckIdentifiers({ onlineIdentifiers: [], justification })),
+    ).toEqual(['onlineIdentifiers']);
+  });
+
+  it('GetPerson needs a national person id (a UUID)', () => {
+    expect(fields(() => validateGetPerson({ nationalPersonId: 'p-1', justification }))).toEqual([
+      'nationalPersonId',
+    ]);
+  });
+});
