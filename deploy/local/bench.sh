@@ -10,6 +10,11 @@ build >&2
 ensure_postgres
 if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* ]]; then
   export KAFKA_PORT="${KAFKA_BENCH_PORT:-29092}"
+  # pipeline and query start a hub, which reads the topics from the beginning: give it a clean
+  # bench broker rather than every earlier run's events.
+  if [[ " $* " == *" pipeline "* || " $* " == *" query "* ]]; then
+    bash deploy/local/kafka.sh reset >&2
+  fi
   bash deploy/local/kafka.sh start >&2
   bash deploy/local/kafka.sh wait 120 >&2
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"

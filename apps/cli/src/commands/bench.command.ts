@@ -3,8 +3,10 @@ import { loadToolConfig } from '@intel/config';
 import { reportBench } from '../bench/bench-report';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
+import { runPipelineBench } from '../bench/pipeline.bench';
+import { runQueryBench } from '../bench/query.bench';
 
-const SUITES = ['intake', 'matching'] as const;
+const SUITES = ['intake', 'matching', 'pipeline', 'query'] as const;
 
 /** `npm run bench -- <suite> [--quick]`: writes bench/results/latest.json and prints a table. */
 export function registerBenchCommand(program: Command): void {
@@ -15,21 +17,23 @@ export function registerBenchCommand(program: Command): void {
     .option('--quick', 'smaller data sets, for a smoke run')
     .action(async (suite: string, opts: { quick?: boolean }) => {
       const cfg = loadToolConfig();
-      switch (suite) {
-        case 'intake': {
-          if (!cfg.kafkaBrokers)
-            throw new Error(
-              'KAFKA_BROKERS is not set: run through `npm run bench` (deploy/local/bench.sh starts a broker)',
-            );
-          reportBench(
-            await runIntakeBench({
-              quick: opts.quick,
-              databaseUrl: cfg.databaseUrl,
-              brokers: cfg.kafkaBrokers,
-            }),
+      const stack = () => {
+        if (!cfg.kafkaBrokers)
+          throw new Error(
+            'KAFKA_BROKERS is not set: run through `npm run bench` (deploy/local/bench.sh starts a broker)',
           );
+        return { quick: opts.quick, databaseUrl: cfg.databaseUrl, brokers: cfg.kafkaBrokers };
+      };
+      switch (suite) {
+        case 'intake':
+          reportBench(await runIntakeBench(stack()));
           break;
-        }
+        case 'pipeline':
+          reportBench(await runPipelineBench(stack()));
+          break;
+        case 'query':
+          reportBench(await runQueryBench(stack()));
+          break;
         case 'matching':
           reportBench(await runMatchingBench({ quick: opts.quick }));
           break;

@@ -1,0 +1,306 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from 'pg';
+import {
+  NominalState,
+  PersonRecord,
+  PurposeCode,
+  type CheckIdentifiersRequest,
+  type CheckPersonRequest,
+} from '@intel/contracts';
+import { dropDatabase, withDatabase } from '@intel/db';
+import { QueryClient } from '@intel/grpc';
+import { validateCheckIdentifiers, validateCheckPerson } from '@intel/records';
+import { generatePersons } from '@intel/synthetic';
+import { handlingP, startService, type RunningNode } from '@intel/testing';
+import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { environment, percentile, seconds } from './bench-stats';
+import { benchHubEnv } from './pipeline.bench';
+
+/** Calls in flight when measuring throughput; latency is measured one call at a time. */
+const CONCURRENCY = 16;
+const justification = {
+  purposeCode: PurposeCode.PURPOSE_CODE_PREVENTING_OFFENCES,
+  reason: 'benchmark: national index query load',
+  operationRef: 'BENCH',
+};
+
+interface Load {
+  qps: number;
+  p50Ms: number;
+  p99Ms: number;
+  calls: number;
+  errors: number;
+}
+
+/** `concurrency` calls in flight for `durationMs`; latency of each, QPS over the run. */
+async function drive(
+  call: (i: number) => Promise<unknown>,
+  durationMs: number,
+  concurrency: number,
+): Promise<Load> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  const until = Date.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const s = process.hrtime.bigint();
+        try {
+          await call(next++);
+          latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const total = seconds(t0);
+  latencies.sort((a, b) => a - b);
+  return {
+    qps: latencies.length / total,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    calls: latencies.length,
+    errors,
+  };
+}
+
+/** The bare grpc-js ceiling server as its own process. */
+async function startEcho(): Promise<{ address: string; stop: () => void }> {
+  const child = spawn(process.execPath, [join(__dirname, 'echo-server.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (l) =>
+      resolve((JSON.parse(l) as { port: number }).port),
+    );
+    child.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
+  });
+  return { address: `127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+/** Generated records as the force nominals the hub holds (one source record each). */
+async function bulkLoad(
+  db: Client,
+  records: ReturnType<typeof generatePersons>,
+  log: (s: string) => void,
+) {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < records.length; i += 10_000) {
+    const chunk = records.slice(i, i + 10_000);
+    const states = chunk.map((g, k) => {
+      const r = PersonRecord.fromJSON(g.record);
+      const state: NominalState = {
+        nominalId: `bench-${i + k}`,
+        version: 1,
+        names: r.names,
+        datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
+        sex: r.sex,
+        identifiers: r.identifiers,
+        onlineIdentifiers: r.onlineIdentifiers,
+        addresses: r.addresses,
+        registrations: [],
+        handling: handlingP(),
+        subjectCategories: [r.subjectCategory],
+        sources: [{ sourceSystem: r.sourceSystem, sourceRecordId: r.sourceRecordId }],
+        updatedAt: undefined,
+      };
+      return Buffer.from(NominalState.encode(state).finish());
+    });
+    await db.query(
+      `INSERT INTO force_nominal (force_code, nominal_id, version, state)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])`,
+      [
+        chunk.map((g) => g.forceCode),
+        chunk.map((_, k) => `bench-${i + k}`),
+        chunk.map(() => 1),
+        states,
+      ],
+    );
+    if ((i / 10_000) % 10 === 0)
+      log(`bulk-loaded ${(i + chunk.length).toLocaleString('en-GB')} nominals`);
+  }
+  return seconds(t0);
+}
+
+/**
+ * `npm run bench -- query`: CheckPerson and CheckIdentifiers QPS and latency p50/p99 against a hub
+ * holding the national index of generated persons (1,000,000; 100,000 with --quick), bulk-loaded
+ * into its database and indexed at start, beside a bare grpc-js server for the same service in
+ * the same run, driven by the same client at the same concurrency. Every hub call is validated,
+ * answered, audited (hash chain) and may raise alerts, as in production.
+ */
+export async function runQueryBench(opts: {
+  quick?: boolean;
+  databaseUrl: string;
+  brokers: string[];
+}): Promise<BenchSuiteResult> {
+  const started = new Date();
+  const persons = opts.quick ? 100_000 : 1_000_000;
+  const durationMs = opts.quick ? 10_000 : 20_000;
+  const dbName = `bench_hub_q${Date.now().toString(36)}`;
+  const log = (s: string) => process.stderr.write(`[bench query] ${s}\n`);
+  const env = benchHubEnv(opts.databaseUrl, opts.brokers, dbName, {
+    NODE_OPTIONS: '--max-old-space-size=16000',
+    // The cold-start parameters, not EM over the whole index at every start.
+    HUB_TRAIN_MIN_RECORDS: String(Number.MAX_SAFE_INTEGER),
+  });
+  let hub: RunningNode | undefined;
+  let echo: { address: string; stop: () => void } | undefined;
+  const clients: QueryClient[] = [];
+  try {
+    log(`generating ${persons.toLocaleString('en-GB')} persons …`);
+    const records = generatePersons({
+      persons,
+      forces: 10,
+      seed: 4242,
+      profile: { extraRecords: 0.1 },
+    });
+    // A hub on the empty database creates the schema; then the index is bulk-loaded.
+    await (await startService('intel-hub', env, { timeoutMs: 120_000 })).stop();
+    const db = new Client({ connectionString: withDatabase(opts.databaseUrl, dbName) });
+    await db.connect();
+    const loadSeconds = await bulkLoad(db, records, log);
+    await db.end();
+    log(`starting the hub on ${records.length.toLocaleString('en-GB')} nominals …`);
+    const t0 = process.hrtime.bigint();
+    hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
+    const indexSeconds = seconds(t0);
+    const stats = new Client({ connectionString: withDatabase(opts.databaseUrl, dbName) });
+    await stats.connect();
+    const nPersons = Number(
+      (await stats.query<{ n: string }>(`SELECT count(DISTINCT person_id) AS n FROM person_member`))
+        .rows[0]?.n,
+    );
+    await stats.end();
+
+    // Queries: names, date of birth and sex of loaded records (typos and all); identifiers of
+    // loaded records. Only requests the hub would accept.
+    const personQueries: CheckPersonRequest[] = [];
+    const idQueries: CheckIdentifiersRequest[] = [];
+    for (let i = 0; i < records.length && personQueries.length < 5000; i += 97) {
+      const r = PersonRecord.fromJSON(records[i]?.record);
+      const q: CheckPersonRequest = {
+        person: {
+          names: r.names,
+          dateOfBirth: r.dateOfBirth,
+          sex: r.sex,
+          identifiers: [],
+          onlineIdentifiers: [],
+          addresses: [],
+        },
+        justification,
+        maxResults: 10,
+      };
+      try {
+        personQueries.push(validateCheckPerson(q));
+      } catch {
+        /* a generated record with a malformed date: not a query a force would send */
+      }
+      const oi = r.onlineIdentifiers[0];
+      if (oi)
+        try {
+          idQueries.push(validateCheckIdentifiers({ onlineIdentifiers: [oi], justification }));
+        } catch {
+          /* malformed generated identifier */
+        }
+    }
+    log(`${personQueries.length} CheckPerson and ${idQueries.length} CheckIdentifiers requests`);
+
+    const hubClient = new QueryClient(hub.grpcAddress, undefined, { devForce: '36' });
+    clients.push(hubClient);
+    echo = await startEcho();
+    const echoClient = new QueryClient(echo.address, undefined, { devForce: '36' });
+    clients.push(echoClient);
+    const pq = (i: number) => personQueries[i % personQueries.length] as CheckPersonRequest;
+    const iq = (i: number) => idQueries[i % idQueries.length] as CheckIdentifiersRequest;
+
+    log('warming up …');
+    await drive((i) => hubClient.checkPerson(pq(i)), 2000, CONCURRENCY);
+    await drive((i) => echoClient.checkPerson(pq(i)), 2000, CONCURRENCY);
+    // Throughput with CONCURRENCY calls in flight; latency of one call at a time (under load,
+    // latency is mostly queueing, even on the bare server).
+    const measure = async (
+      what: string,
+      hubCall: (i: number) => Promise<unknown>,
+      echoCall: (i: number) => Promise<unknown>,
+    ) => {
+      log(`measuring ${what} …`);
+      return {
+        load: await drive(hubCall, durationMs, CONCURRENCY),
+        echoLoad: await drive(echoCall, durationMs, CONCURRENCY),
+        one: await drive(hubCall, durationMs, 1),
+        echoOne: await drive(echoCall, durationMs, 1),
+      };
+    };
+    const cp = await measure(
+      'CheckPerson',
+      (i) => hubClient.checkPerson(pq(i)),
+      (i) => echoClient.checkPerson(pq(i)),
+    );
+    const ci = await measure(
+      'CheckIdentifiers',
+      (i) => hubClient.checkIdentifiers(iq(i)),
+      (i) => echoClient.checkIdentifiers(iq(i)),
+    );
+
+    const rpcFigures = (rpc: string, m: typeof cp): BenchFigure[] => [
+      {
+        name: `${rpc} QPS (${CONCURRENCY} in flight)`,
+        value: m.load.qps,
+        unit: 'calls/s',
+        ceiling: { name: 'bare grpc-js server', value: m.echoLoad.qps },
+        target: '≥ 0.5 of the ceiling',
+        meetsTarget: m.load.qps >= 0.5 * m.echoLoad.qps,
+      },
+      { name: `${rpc} latency p50 (one at a time)`, value: m.one.p50Ms, unit: 'ms' },
+      {
+        name: `${rpc} latency p99 (one at a time)`,
+        value: m.one.p99Ms,
+        unit: 'ms',
+        ceiling: { name: 'bare server p99', value: m.echoOne.p99Ms },
+        target: '< 5 ms',
+        meetsTarget: m.one.p99Ms < 5,
+      },
+      { name: `${rpc} latency p99 (${CONCURRENCY} in flight)`, value: m.load.p99Ms, unit: 'ms' },
+    ];
+    const figures: BenchFigure[] = [
+      ...rpcFigures('CheckPerson', cp),
+      ...rpcFigures('CheckIdentifiers', ci),
+      { name: 'hub start: index built from the database', value: indexSeconds, unit: 's' },
+      { name: 'bulk load of force nominals', value: records.length / loadSeconds, unit: 'rows/s' },
+    ];
+    return {
+      suite: 'query',
+      startedAt: started.toISOString(),
+      durationSeconds: (Date.now() - started.getTime()) / 1000,
+      environment: environment(),
+      parameters: {
+        generatedPersons: persons,
+        nominals: records.length,
+        nationalPersons: nPersons,
+        concurrency: CONCURRENCY,
+        durationSeconds: durationMs / 1000,
+        calls: {
+          checkPerson: cp.load.calls + cp.one.calls,
+          checkIdentifiers: ci.load.calls + ci.one.calls,
+        },
+        errors: {
+          checkPerson: cp.load.errors + cp.one.errors,
+          checkIdentifiers: ci.load.errors + ci.one.errors,
+          echo: cp.echoLoad.errors + cp.echoOne.errors + ci.echoLoad.errors + ci.echoOne.errors,
+        },
+      },
+      figures,
+    };
+  } finally {
+    for (const c of clients) c.close();
+    echo?.stop();
+    await hub?.stop();
+    await dropDatabase(opts.databaseUrl, dbName).catch(() => undefined);
+  }
+}
