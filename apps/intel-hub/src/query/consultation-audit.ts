@@ -1,4 +1,4 @@
-import type { Alert, Justification } from '@intel/contracts';
+import type { Justification } from '@intel/contracts';
 import type { AuditLog } from '@intel/audit';
 import { RecordValidationError } from '@intel/records';
 
@@ -36,7 +36,8 @@ export class ConsultationAudit {
     justification: Justification | undefined,
     request: unknown,
     response: unknown,
-    alerts: Alert[],
+    /** Forces told (alert recipients), besides the caller. */
+    told: string[],
   ): Promise<string> {
     const row = await this.log.append({
       at: new Date(),
@@ -48,7 +49,7 @@ export class ConsultationAudit {
       operationRef: justification?.operationRef ?? '',
       request: JSON.parse(JSON.stringify(request ?? null)) as unknown,
       response: JSON.parse(JSON.stringify(response ?? null)) as unknown,
-      recipients: [...new Set([caller.force, ...alerts.map((a) => a.recipientForceCode)])].sort(),
+      recipients: [...new Set([caller.force, ...told])].sort(),
     });
     return String(row.seq);
   }

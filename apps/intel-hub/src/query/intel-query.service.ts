@@ -2,7 +2,6 @@ import {
   Disclosure,
   MatchBand,
   timestampFromDate,
-  type Alert,
   type CheckIdentifiersRequest,
   type CheckIdentifiersResponse,
   type CheckPersonRequest,
@@ -90,7 +89,7 @@ export class IntelQueryService {
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     const hits = groupByPerson(index, index.match(person, 200)).slice(0, req.maxResults);
     const { matches, hitOnly, views } = await this.toMatches(index, hits, caller);
-    const alerts = await this.queryAlerts(
+    const drafts = this.alertDrafts(
       index,
       hits.map(touched),
       hitOnly,
@@ -98,7 +97,7 @@ export class IntelQueryService {
       'CheckPerson',
       views,
     );
-    const auditRef = await this.audit.record(
+    const auditRef = await this.settle(
       'CheckPerson',
       caller,
       req.justification,
@@ -106,7 +105,7 @@ export class IntelQueryService {
       {
         matches: matches.map(matchSummary),
       },
-      alerts,
+      drafts,
     );
     return { matches, auditRef };
   }
@@ -147,7 +146,7 @@ export class IntelQueryService {
       hitOnly.push(...r.hitOnly);
       for (const [k, v] of r.views) views.set(k, v);
     }
-    const alerts = await this.queryAlerts(
+    const drafts = this.alertDrafts(
       index,
       allHits.map(touched),
       hitOnly,
@@ -155,7 +154,7 @@ export class IntelQueryService {
       'CheckIdentifiers',
       views,
     );
-    const auditRef = await this.audit.record(
+    const auditRef = await this.settle(
       'CheckIdentifiers',
       caller,
       req.justification,
@@ -166,7 +165,7 @@ export class IntelQueryService {
           matches: r.matches.map(matchSummary),
         })),
       },
-      alerts,
+      drafts,
     );
     return { results, auditRef };
   }
@@ -197,7 +196,7 @@ export class IntelQueryService {
       createdAt: timestampFromDate(current.createdAt),
       auditRef: '',
     };
-    const alerts = await this.queryAlerts(
+    const drafts = this.alertDrafts(
       index,
       [{ personId: current.id, linked: true }],
       holdings.hitOnly,
@@ -205,7 +204,7 @@ export class IntelQueryService {
       'GetPerson',
       views,
     );
-    person.auditRef = await this.audit.record(
+    person.auditRef = await this.settle(
       'GetPerson',
       caller,
       req.justification,
@@ -216,7 +215,7 @@ export class IntelQueryService {
         holdings: person.holdings.map(holdingSummary),
         incidents: person.incidents,
       },
-      alerts,
+      drafts,
     );
     return person;
   }
@@ -285,15 +284,15 @@ export class IntelQueryService {
     return { holdings, hitOnly };
   }
 
-  /** Consultation alerts (flagged person; interest in a restricted record), stored and sent. */
-  private async queryAlerts(
+  /** Consultation alerts (flagged person; interest in a restricted record), to be stored. */
+  private alertDrafts(
     index: NationalIndex,
     hits: { personId: string; linked: boolean }[],
     hitOnly: RecordRef[],
     caller: Caller,
     action: string,
     views: Map<MemberKey, MemberView>,
-  ): Promise<Alert[]> {
+  ): AlertDraft[] {
     const now = new Date();
     const drafts: AlertDraft[] = [];
     const seen = new Set<string>();
@@ -318,10 +317,36 @@ export class IntelQueryService {
         ),
       );
     }
-    if (drafts.length === 0) return [];
-    const alerts = await inTransaction(this.ds, (tx) => this.store.insertAlerts(tx, drafts));
+    return drafts;
+  }
+
+  /**
+   * Stores the consultation's alerts and appends its audit entry, concurrently: both are durable
+   * before the answer is sent, and neither waits for the other's commit. Then WatchAlerts hears.
+   */
+  private async settle(
+    action: string,
+    caller: Caller,
+    justification: Justification | undefined,
+    request: unknown,
+    response: unknown,
+    drafts: AlertDraft[],
+  ): Promise<string> {
+    const [alerts, auditRef] = await Promise.all([
+      drafts.length > 0
+        ? inTransaction(this.ds, (tx) => this.store.insertAlerts(tx, drafts))
+        : Promise.resolve([]),
+      this.audit.record(
+        action,
+        caller,
+        justification,
+        request,
+        response,
+        drafts.map((d) => d.recipientForceCode),
+      ),
+    ]);
     this.resolution.publishAlerts(alerts);
-    return alerts;
+    return auditRef;
   }
 }
 
