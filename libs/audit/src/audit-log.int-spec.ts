@@ -10,26 +10,33 @@ import { verifyAuditChain } from './verify-audit-chain';
 
 // Real PostgreSQL, nothing mocked: a fresh database, two DataSources standing for two hub
 // processes appending to one chain, and tampering done as the superuser would (trigger off).
-describe('AuditLog (integration: real PostgreSQL)', () => {
+/** A fresh database, two DataSources standing for two hub processes, and a superuser client. */
+function twoProcesses(prefix: string) {
   const serverUrl = loadToolConfig().databaseUrl;
-  const dbName = uniqueDbName('it_audit');
-  let processA: DataSource;
-  let processB: DataSource;
-  let db: Client;
-
+  const dbName = uniqueDbName(prefix);
+  const ctx = {} as { processA: DataSource; processB: DataSource; db: Client };
   beforeAll(async () => {
     const open = () =>
       openDatabase({ serverUrl, name: dbName, migrations: [AuditLog1764500000000], poolSize: 4 });
-    [processA, processB] = await Promise.all([open(), open()]);
-    db = new Client({ connectionString: withDatabase(serverUrl, dbName) });
-    await db.connect();
+    [ctx.processA, ctx.processB] = await Promise.all([open(), open()]);
+    ctx.db = new Client({ connectionString: withDatabase(serverUrl, dbName) });
+    await ctx.db.connect();
   });
   afterAll(async () => {
-    await db?.end();
-    await processA?.destroy();
-    await processB?.destroy();
+    await ctx.db?.end();
+    await ctx.processA?.destroy();
+    await ctx.processB?.destroy();
     await dropDatabase(serverUrl, dbName).catch(() => undefined);
   });
+  return ctx;
+}
+
+describe('AuditLog (integration: real PostgreSQL)', () => {
+  const ctx = twoProcesses('it_audit');
+  let processA: DataSource;
+  let processB: DataSource;
+  let db: Client;
+  beforeAll(() => ({ processA, processB, db } = ctx));
 
   function entry(i: number): AuditEntryInput {
     return {
@@ -178,5 +185,73 @@ describe('AuditLog (integration: real PostgreSQL)', () => {
     expect(result.problems).toEqual([
       { seq: 201, problem: expect.stringContaining('missing from the end') },
     ]);
+  });
+});
+
+// The one-statement path for a head this process committed, against a chain another process
+// moves on in between, and a failure on that path.
+describe('AuditLog known-head path (integration: real PostgreSQL)', () => {
+  const ctx = twoProcesses('it_audit_head');
+  let processA: DataSource;
+  let processB: DataSource;
+  let db: Client;
+  beforeAll(() => ({ processA, processB, db } = ctx));
+
+  const entry = (i: number): AuditEntryInput => ({
+    at: new Date(Date.UTC(2026, 10, 28, 9, 0, 0, i)),
+    callerForce: '36',
+    callerName: 'DC 1 Test',
+    action: 'CheckPerson',
+    purposeCode: 'SAFEGUARDING',
+    reason: `reason ${i}`,
+    operationRef: '',
+    request: { i },
+    response: {},
+    recipients: [],
+  });
+
+  it('given another process moved the head, then the group is written by the locked path and the chain stays whole', async () => {
+    const logA = new AuditLog(processA);
+    const logB = new AuditLog(processB);
+    for (let i = 1; i <= 3; i++) expect((await logA.append(entry(i))).seq).toBe(i);
+    // The first group had to read the head; the next two went in one statement each.
+    expect(logA.commits).toEqual({ locked: 1, knownHead: 2 });
+
+    expect((await logB.append(entry(4))).seq).toBe(4);
+    const both = await Promise.all([logA.append(entry(5)), logA.append(entry(6))]);
+    expect(both.map((r) => r.seq)).toEqual([5, 6]);
+    // A's remembered head (3) was stale: nothing was written on it, the locked path took over.
+    expect(logA.commits).toEqual({ locked: 2, knownHead: 2 });
+    expect((await logA.append(entry(7))).seq).toBe(7);
+    expect(logA.commits).toEqual({ locked: 2, knownHead: 3 });
+
+    const [stored] = (
+      await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE seq <= 7')
+    ).rows;
+    expect(stored?.n).toBe(7);
+    expect(await verifyAuditChain(processA)).toMatchObject({
+      ok: true,
+      rows: 7,
+      head: { seq: 7 },
+    });
+    await Promise.all([logA.close(), logB.close()]);
+  });
+
+  it('given the one-statement write fails, then the group rejects, nothing is written, and the next group re-reads the head', async () => {
+    const log = new AuditLog(processA);
+    expect((await log.append(entry(8))).seq).toBe(8);
+    expect((await log.append(entry(9))).seq).toBe(9);
+    expect(log.commits.knownHead).toBe(1);
+    await db.query('ALTER TABLE audit_log ADD CONSTRAINT it_refuse CHECK (seq <= 9)');
+    try {
+      await expect(log.append(entry(10))).rejects.toThrow(/it_refuse/);
+      expect((await db.query('SELECT seq FROM audit_head')).rows).toEqual([{ seq: '9' }]);
+    } finally {
+      await db.query('ALTER TABLE audit_log DROP CONSTRAINT it_refuse');
+    }
+    expect((await log.append(entry(11))).seq).toBe(10);
+    expect(log.commits).toEqual({ locked: 2, knownHead: 1 });
+    await log.close();
+    expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: 10 });
   });
 });

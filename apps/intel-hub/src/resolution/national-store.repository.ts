@@ -375,7 +375,7 @@ export class NationalStoreRepository {
     return out;
   }
 
-  /** Stores alerts; returns them with their ids, in order. */
+  /** Stores alerts in one INSERT (atomic without a transaction); returns them with ids, in order. */
   async insertAlerts(tx: Sql, drafts: AlertDraft[]): Promise<Alert[]> {
     if (drafts.length === 0) return [];
     const ids = await tx.query<Array<{ alert_id: string }>>(
