@@ -45,7 +45,7 @@ export const forceNodeEnvSchema = baseEnvSchema
     GRPC_PORT: port.default(50051),
     HTTP_PORT: port.default(8081),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
-    OUTBOX_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     INTAKE_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
     MAX_BATCH_ITEMS: z.coerce.number().int().min(1).default(1_000_000),
   })

@@ -19,6 +19,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake that came while a round was running: the next idle returns at once. */
+  private woken = false;
   private leader: QueryRunner | undefined;
   private consecutiveErrors = 0;
   lastError: string | undefined;
@@ -38,8 +40,12 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** New rows were committed: publish now rather than at the next poll. */
+  /**
+   * New rows were committed: publish now rather than at the next poll. A wake during a round is
+   * remembered, so rows committed while a batch was being published never wait for the poll.
+   */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -140,12 +146,18 @@ export class OutboxRelay {
   }
 
   private idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(t);
+        this.wakeUp = undefined;
+        this.woken = false;
         resolve();
-      }
+      };
+      const t = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
