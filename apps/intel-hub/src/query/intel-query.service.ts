@@ -87,7 +87,7 @@ export class IntelQueryService {
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     const hits = groupByPerson(index, index.match(person, 200)).slice(0, req.maxResults);
-    const { matches, hitOnly, views } = await this.toMatches(index, hits, caller);
+    const { matches, hitOnly, views } = this.toMatches(index, hits, caller);
     const drafts = this.alertDrafts(
       index,
       hits.map(touched),
@@ -123,9 +123,9 @@ export class IntelQueryService {
       const input = { names: [], onlineIdentifiers: [oi] };
       // Exact agreement on the canonical identifier, among the records sharing its block.
       const candidates = index.matching.candidates(input);
-      const states = await this.store.nominalStates(this.ds, candidates);
+      const views = index.views(candidates);
       const exact = candidates.filter((k) =>
-        (states.get(k)?.onlineIdentifiers ?? []).some((o) => onlineIdentifierKey(o) === key),
+        (views.get(k)?.state.onlineIdentifiers ?? []).some((o) => onlineIdentifierKey(o) === key),
       );
       const scored = new Map(index.match(input, 200).map((c) => [c.id, c]));
       const hits = groupByPerson(
@@ -139,7 +139,7 @@ export class IntelQueryService {
     const hitOnly: RecordRef[] = [];
     const views = new Map<MemberKey, MemberView>();
     for (const { oi, hits } of perIdentifier) {
-      const r = await this.toMatches(index, hits, caller);
+      const r = this.toMatches(index, hits, caller);
       results.push({ onlineIdentifier: oi, matches: r.matches });
       allHits.push(...hits);
       hitOnly.push(...r.hitOnly);
@@ -180,7 +180,7 @@ export class IntelQueryService {
       );
     }
     const members = index.membersOf(current.id);
-    const views = await this.memberViews(members);
+    const views = index.views(members);
     const incidents = await this.store.personIncidents(this.ds, current.id);
     const visible = visibilityFor([...views.values()], incidents);
     const holdings = this.holdings(members, views, caller, visible);
@@ -219,18 +219,12 @@ export class IntelQueryService {
     return person;
   }
 
-  /** Live nominals with their states, by member key. */
-  private async memberViews(keys: MemberKey[]): Promise<Map<MemberKey, MemberView>> {
-    const views = await this.store.membersWithStates(this.ds, keys);
-    return new Map(views.map((v) => [memberKey(v.forceCode, v.nominalId), v]));
-  }
-
-  private async toMatches(
+  private toMatches(
     index: NationalIndex,
     hits: PersonHit[],
     caller: Caller,
-  ): Promise<{ matches: Match[]; hitOnly: RecordRef[]; views: Map<MemberKey, MemberView> }> {
-    const views = await this.memberViews(hits.flatMap((h) => index.membersOf(h.personId)));
+  ): { matches: Match[]; hitOnly: RecordRef[]; views: Map<MemberKey, MemberView> } {
+    const views = index.views(hits.flatMap((h) => index.membersOf(h.personId)));
     const visible = visibilityFor([...views.values()], []);
     const hitOnly: RecordRef[] = [];
     const matches = hits.map((h): Match => {

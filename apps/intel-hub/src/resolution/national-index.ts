@@ -1,14 +1,19 @@
-import type { NominalState } from '@intel/contracts';
+import { NominalState } from '@intel/contracts';
 import type { MatchEngine, MatchIndex, MatchInput } from '@intel/matching';
+import type { MemberView } from '../flags/derive-flags';
 import type { StoredFlag } from './national-store.repository';
-import type { MemberKey } from './member-key';
+import { splitMemberKey, type MemberKey } from './member-key';
 import { nominalAsMatchInput } from './nominal-input';
 import type { PersonAssignment } from './person-assignment';
 
 /**
  * The hub's in-memory view of the national index, derived from its database and rebuilt from
  * it at start or after a failed resolution: the matching index over every live force nominal,
- * and which national person each nominal belongs to, and each person's flags. Queries read it; only the resolution service writes it.
+ * each nominal's state as published, which national person each nominal belongs to, and each
+ * person's flags. Queries read it; only the resolution service writes it.
+ *
+ * States are kept encoded (protobuf, off the JS heap: ~0.5 KB a nominal) and decoded per query,
+ * so answering a query reads nothing from the database: its only round trip is the audit entry.
  */
 export class NationalIndex {
   readonly matching: MatchIndex;
@@ -16,6 +21,7 @@ export class NationalIndex {
   private readonly members = new Map<string, Set<MemberKey>>();
   private readonly seq = new Map<string, number>();
   private readonly flags = new Map<string, StoredFlag[]>();
+  private readonly states = new Map<MemberKey, Uint8Array>();
 
   constructor(readonly engine: MatchEngine) {
     this.matching = engine.createIndex();
@@ -29,13 +35,26 @@ export class NationalIndex {
     return this.members.size;
   }
 
-  /** Adds or replaces a live nominal in the matching index. */
-  upsertNominal(key: MemberKey, state: NominalState) {
+  /** Adds or replaces a live nominal; `encoded` is its state as stored, if at hand. */
+  upsertNominal(key: MemberKey, state: NominalState, encoded?: Uint8Array) {
+    this.states.set(key, encoded ?? NominalState.encode(state).finish());
     return this.matching.add(key, nominalAsMatchInput(state));
   }
 
   removeNominal(key: MemberKey) {
+    this.states.delete(key);
     return this.matching.remove(key);
+  }
+
+  /** The live nominals among `keys`, with their states (withdrawn and unknown ones left out). */
+  views(keys: Iterable<MemberKey>): Map<MemberKey, MemberView> {
+    const out = new Map<MemberKey, MemberView>();
+    for (const k of keys) {
+      const encoded = this.states.get(k);
+      if (encoded && !out.has(k))
+        out.set(k, { ...splitMemberKey(k), state: NominalState.decode(encoded) });
+    }
+    return out;
   }
 
   personOfMember(key: MemberKey): string | undefined {

@@ -92,7 +92,7 @@ export class NationalStoreRepository {
     tx: Sql,
     after: { forceCode: string; nominalId: string } | undefined,
     limit: number,
-  ): Promise<{ key: MemberKey; state: NominalState }[]> {
+  ): Promise<{ key: MemberKey; state: NominalState; encoded: Buffer }[]> {
     const rows = await tx.query<Array<{ force_code: string; nominal_id: string; state: Buffer }>>(
       `SELECT force_code, nominal_id, state FROM force_nominal
        WHERE state IS NOT NULL AND (force_code, nominal_id) > ($1, $2)
@@ -102,6 +102,7 @@ export class NationalStoreRepository {
     return rows.map((r) => ({
       key: memberKey(r.force_code, r.nominal_id),
       state: NominalState.decode(r.state),
+      encoded: r.state,
     }));
   }
 

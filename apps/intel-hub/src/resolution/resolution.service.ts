@@ -116,7 +116,7 @@ export class ResolutionService {
   /** Builds the index from the database and reconciles person ids with it. */
   async load(): Promise<void> {
     const started = Date.now();
-    const inputs: { key: MemberKey; state: NominalState }[] = [];
+    const inputs: { key: MemberKey; state: NominalState; encoded: Buffer }[] = [];
     let after: { forceCode: string; nominalId: string } | undefined;
     for (;;) {
       const page = await this.store.nominalPage(this.ds, after, 10_000);
@@ -133,7 +133,7 @@ export class ResolutionService {
     const memberships = await this.store.allMemberships(this.ds);
     for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
     for (const [p, flags] of await this.store.allFlags(this.ds)) index.setFlags(p, flags);
-    for (const { key, state } of inputs) index.upsertNominal(key, state);
+    for (const { key, state, encoded } of inputs) index.upsertNominal(key, state, encoded);
     this.index = index;
     // Person ids are the database's; the clusters are recomputed. Where they differ (a changed
     // engine, an interrupted batch), the difference is resolved like any other change.

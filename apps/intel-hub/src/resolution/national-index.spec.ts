@@ -1,0 +1,57 @@
+import { NameType, NominalState, Sex } from '@intel/contracts';
+import { MatchEngine } from '@intel/matching';
+import { handlingP } from '@intel/testing';
+import { memberKey } from './member-key';
+import { NationalIndex } from './national-index';
+
+function state(id: string, given: string, family: string, version = 1): NominalState {
+  return {
+    nominalId: id,
+    version,
+    names: [{ given: [given], family, type: NameType.NAME_TYPE_BIRTH }],
+    datesOfBirth: [{ year: 1979, month: 3, day: 14 }],
+    sex: Sex.SEX_MALE,
+    identifiers: [],
+    onlineIdentifiers: [],
+    addresses: [],
+    registrations: [],
+    handling: handlingP(),
+    subjectCategories: [],
+    sources: [],
+    updatedAt: undefined,
+  };
+}
+
+// Queries read nominal states from the index, not the database: the index must hold exactly the
+// live nominals' current states.
+describe('NationalIndex states', () => {
+  const a = memberKey('36', 'n-a');
+  const b = memberKey('01', 'n-b');
+  let index: NationalIndex;
+
+  beforeEach(() => {
+    index = new NationalIndex(MatchEngine.withPriors());
+  });
+
+  it('given nominals upserted, then views decode each one’s latest state, once per key', () => {
+    index.upsertNominal(a, state('n-a', 'William', 'Hendry'));
+    const b1 = state('n-b', 'Bill', 'Hendrie');
+    index.upsertNominal(b, b1, NominalState.encode(b1).finish());
+    index.upsertNominal(a, state('n-a', 'William', 'Hendry', 2));
+
+    const views = index.views([a, b, a]);
+    expect([...views.keys()]).toEqual([a, b]);
+    expect(views.get(a)).toMatchObject({ forceCode: '36', nominalId: 'n-a' });
+    expect(views.get(a)?.state.version).toBe(2);
+    expect(views.get(b)?.state.names[0]?.given).toEqual(['Bill']);
+  });
+
+  it('given a nominal removed or never seen, then views leave it out', () => {
+    index.upsertNominal(a, state('n-a', 'William', 'Hendry'));
+    index.upsertNominal(b, state('n-b', 'Bill', 'Hendrie'));
+    index.removeNominal(a);
+    const views = index.views([a, b, memberKey('46', 'unknown')]);
+    expect([...views.keys()]).toEqual([b]);
+    expect(index.matching.has(a)).toBe(false);
+  });
+});
