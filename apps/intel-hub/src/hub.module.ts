@@ -9,6 +9,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { openDatabase } from '@intel/db';
 import {
   KafkaEventConsumer,
+  KafkaPlainPublisher,
   TOPICS,
   createKafka,
   type EventConsumer,
@@ -22,7 +23,6 @@ import { HealthController } from './health/health.controller';
 import type { HubConfig } from '@intel/config';
 import { HubMetrics } from './hub.metrics';
 import { EVENT_CONSUMER, HUB_LOGGER, HubConfigToken, KAFKA } from './hub.tokens';
-import { DeadLetterPublisher } from './ingest/dead-letters';
 import { HubStoreRepository } from './ingest/hub-store.repository';
 import { IngestService } from './ingest/ingest.service';
 import { AuditLog } from '@intel/audit';
@@ -98,8 +98,8 @@ export class HubModule {
             ),
         },
         {
-          provide: DeadLetterPublisher,
-          useFactory: (kafka: Kafka) => new DeadLetterPublisher(kafka),
+          provide: KafkaPlainPublisher,
+          useFactory: (kafka: Kafka) => new KafkaPlainPublisher(kafka),
           inject: [KAFKA],
         },
         {
@@ -142,7 +142,7 @@ export class HubModule {
             DataSource,
             HubStoreRepository,
             NationalStoreRepository,
-            DeadLetterPublisher,
+            KafkaPlainPublisher,
             HubMetrics,
           ],
         },
@@ -164,7 +164,7 @@ export class HubModule {
             new AlertRelay(
               ds,
               store,
-              new DeadLetterPublisher(kafka),
+              new KafkaPlainPublisher(kafka),
               logger.child({ component: 'alert-relay' }),
             ),
           inject: [DataSource, NationalStoreRepository, KAFKA],

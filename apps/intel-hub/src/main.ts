@@ -5,13 +5,12 @@ import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@intel/audit';
 import { QUERY_PROTO } from '@intel/contracts';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
-import { createKafka, ensureTopics, type EventConsumer } from '@intel/kafka';
+import { KafkaPlainPublisher, createKafka, ensureTopics, type EventConsumer } from '@intel/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
 import { DataSource } from 'typeorm';
 import { loadHubConfig } from '@intel/config';
 import { HubModule } from './hub.module';
 import { EVENT_CONSUMER } from './hub.tokens';
-import { DeadLetterPublisher } from './ingest/dead-letters';
 import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
 
@@ -73,7 +72,7 @@ async function bootstrap(): Promise<void> {
       .publishPending()
       .catch((err: unknown) => logger.warn({ err }, 'alerts left unpublished'));
     await app.get(AuditLog).close();
-    await app.get(DeadLetterPublisher).close();
+    await app.get(KafkaPlainPublisher).close();
     await app.close();
     await ds.destroy().catch(() => undefined);
     logger.info('stopped');

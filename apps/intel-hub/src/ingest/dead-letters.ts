@@ -7,7 +7,6 @@ import {
   type EventPublisher,
   type OutgoingMessage,
 } from '@intel/kafka';
-import type { Kafka, Producer } from 'kafkajs';
 
 export const HEADER_DLQ_ERROR = 'intel-dlq-error';
 
@@ -49,53 +48,4 @@ export async function publishDeadLetters(
 ): Promise<void> {
   if (failures.length === 0) return;
   await publisher.publish(failures.map((f) => deadLetterMessage(f, consumerGroup, at)));
-}
-
-/**
- * A plain producer for dead letters (and the hub's alerts, which carry their own id): acks=all, one request in flight, bounded retries (so a
- * broker outage fails the batch, which the consumer then redelivers, instead of blocking it).
- * Neither idempotent nor transactional: a retry may park the same message twice, which the DLQ
- * tolerates (people read it; the offset and consumer group identify the original).
- */
-export class DeadLetterPublisher implements EventPublisher {
-  private producer: Producer | undefined;
-
-  constructor(private readonly kafka: Kafka) {}
-
-  private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
-      idempotent: false,
-      maxInFlightRequests: 1,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-    });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
-  }
-
-  async publish(messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const producer = await this.connected();
-    try {
-      const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, ms]) => ({
-          topic,
-          messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        })),
-      });
-    } catch (err) {
-      await this.close();
-      throw err;
-    }
-  }
-
-  async close(): Promise<void> {
-    const p = this.producer;
-    this.producer = undefined;
-    if (p) await p.disconnect().catch(() => undefined);
-  }
 }
