@@ -209,12 +209,16 @@ describe('national picture: the pilot story (e2e)', () => {
         ],
       }),
     );
-    // Kent: another incident; its suspect, by name, date of birth and the phone number.
+    // Kent: another incident; its suspect known only by name and phone number — no date of
+    // birth, sex or PNC ID. It links to Norfolk's record on name and phone; against the Met's it
+    // has only the name to compare (a phone against a Discord username is no conflict). The
+    // chaining guard refuses only merges that some pair contradicts, so it joins the cluster.
     await kent.client.submitPerson(
       personRecord({
         sourceRecordId: `kent-${tag}`,
         names: [{ given: ['Will'], family: 'Hendry', type: 'NAME_TYPE_BIRTH' as never }],
-        dateOfBirth: dob,
+        dateOfBirth: undefined,
+        sex: 'SEX_UNSPECIFIED' as never,
         onlineIdentifiers: [
           {
             kind: 'ONLINE_IDENTIFIER_KIND_PHONE' as never,

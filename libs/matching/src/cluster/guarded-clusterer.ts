@@ -1,27 +1,44 @@
+/** What the guard needs to know of one cross pair. */
+export interface CrossPair {
+  /** Score in bits. */
+  score: number;
+  /** Some field both records hold weighs against a match (FellegiSunterScorer.contradicts). */
+  contradicts: boolean;
+}
+
+export interface GuardOptions {
+  /** Score and contradiction of an arbitrary pair, for the cross-cluster test. */
+  pair: (a: number, b: number) => CrossPair;
+  /** The link threshold in bits (`-Infinity`: no guard, plain connected components). */
+  linkBits: number;
+  /** Members sampled per side for the cross-cluster test. */
+  sample?: number;
+}
+
 /**
  * Clustering over scored links with a guard against chaining.
  *
  * Plain connected components lets one wrong edge join two large clusters: every member of one
  * becomes "the same person" as every member of the other on the strength of a single pair. Here
  * links are taken strongest first (as in single-linkage agglomeration), and a merge of two
- * clusters is accepted only when the clusters agree as wholes: the mean score over the pairs
- * across them (a sample of up to `sample` members per side) must itself reach the link threshold
- * — average linkage as the acceptance test (cf. Hassanzadeh et al. 2009, "Framework for evaluating
- * clustering algorithms in duplicate detection", PVLDB 2(1), on the precision loss of
- * connected components). A merge of two singletons is the link itself, so pairs are unaffected.
+ * clusters is tested on the pairs across them (a sample of up to `sample` members per side):
+ *
+ * - if no cross pair contradicts (no field both records hold weighs against a match; unshared
+ *   online identifiers aside — see `FellegiSunterScorer.contradicts`), the merge is accepted:
+ *   low scores there come from missing evidence (a sparse record with no date of birth or PNC
+ *   ID to compare), and the links that proposed the merge stand;
+ * - otherwise the clusters must agree as wholes: the mean score over the cross pairs must
+ *   itself reach the link threshold — average linkage as the acceptance test (cf. Hassanzadeh
+ *   et al. 2009, "Framework for evaluating clustering algorithms in duplicate detection", PVLDB
+ *   2(1), on the precision loss of connected components).
+ *
+ * So a wrong link between two clusters of different people is refused as soon as one sampled
+ * cross pair conflicts (a different date of birth, a different PNC ID) and the pairs do not
+ * outweigh it on average. A merge of two singletons is the link itself, so pairs are unaffected.
  *
  * Analysts' decisions win over scores: must-link pairs are merged first and unconditionally;
  * no merge ever puts a cannot-link pair into one cluster.
  */
-export interface GuardOptions {
-  /** Score of an arbitrary pair (bits), for the cross-cluster test. */
-  pairScore: (a: number, b: number) => number;
-  /** The link threshold in bits. */
-  linkBits: number;
-  /** Members sampled per side for the cross-cluster test. */
-  sample?: number;
-}
-
 export class GuardedClusterer {
   private readonly parent: Int32Array;
   private readonly members: (number[] | undefined)[];
@@ -92,7 +109,7 @@ export class GuardedClusterer {
       const key =
         ra < rb ? `${ra}:${ma.length}:${rb}:${mb.length}` : `${rb}:${mb.length}:${ra}:${ma.length}`;
       if (this.refused.has(key)) return false;
-      if (this.crossMean(ma, mb) < this.guard.linkBits) {
+      if (!this.agree(ma, mb)) {
         this.refused.add(key);
         this.refusals++;
         return false;
@@ -102,12 +119,20 @@ export class GuardedClusterer {
     return true;
   }
 
-  private crossMean(ma: readonly number[], mb: readonly number[]): number {
+  /** The cross-cluster test: no cross pair contradicts, or their mean score reaches the link. */
+  private agree(ma: readonly number[], mb: readonly number[]): boolean {
     const sa = sampleOf(ma, this.sample);
     const sb = sampleOf(mb, this.sample);
     let sum = 0;
-    for (const x of sa) for (const y of sb) sum += this.guard.pairScore(x, y);
-    return sum / (sa.length * sb.length);
+    let contradicted = false;
+    for (const x of sa) {
+      for (const y of sb) {
+        const p = this.guard.pair(x, y);
+        sum += p.score;
+        contradicted ||= p.contradicts;
+      }
+    }
+    return !contradicted || sum / (sa.length * sb.length) >= this.guard.linkBits;
   }
 
   private violatesCannotLink(ra: number, rb: number): boolean {

@@ -11,6 +11,12 @@
  * agreement on a value is that value's frequency in the data, so agreeing on "smith" weighs less
  * than agreeing on "featherstonehaugh" (Winkler 1989, "Frequency-based matching in the
  * Fellegi-Sunter model of record linkage").
+ *
+ * `contradicts` marks fields whose disagreement (a level weighing against a match) contradicts
+ * it, for the chaining guard (cluster/guarded-clusterer.ts). Online identifiers do not: a person
+ * holds several numbers, addresses and accounts, and the level is "different" whenever both
+ * records list any and none is shared — a phone number against a Discord username included,
+ * which is missing evidence, not conflicting evidence.
  */
 export const FIELDS = [
   {
@@ -26,29 +32,50 @@ export const FIELDS = [
     ],
     agreeing: 2,
     tf: true,
+    contradicts: true,
   },
   {
     name: 'family',
     levels: ['exact', 'part', 'jaro-winkler-0.92', 'phonetic', 'jaro-winkler-0.80', 'different'],
     agreeing: 2,
     tf: true,
+    contradicts: true,
   },
   {
     name: 'dob',
     levels: ['exact', 'transposed', 'one-digit', 'year-month', 'year', 'different'],
     agreeing: 5,
     tf: false,
+    contradicts: true,
   },
-  { name: 'custodyId', levels: ['exact', 'one-edit', 'different'], agreeing: 1, tf: true },
-  { name: 'nationalId', levels: ['exact', 'one-edit', 'different'], agreeing: 1, tf: true },
-  { name: 'online', levels: ['shared', 'different'], agreeing: 1, tf: true },
+  {
+    name: 'custodyId',
+    levels: ['exact', 'one-edit', 'different'],
+    agreeing: 1,
+    tf: true,
+    contradicts: true,
+  },
+  {
+    name: 'nationalId',
+    levels: ['exact', 'one-edit', 'different'],
+    agreeing: 1,
+    tf: true,
+    contradicts: true,
+  },
+  { name: 'online', levels: ['shared', 'different'], agreeing: 1, tf: true, contradicts: false },
   // One field for the whole address: house number, street, second line, town and postcode are
   // strongly correlated (a move changes them together), and scoring them as separate fields
   // counts one piece of evidence four times — which also lets EM mistake "same address" for
   // "same person". The level is how the parts present on both sides agree.
-  { name: 'address', levels: ['same', 'mostly', 'partly', 'different'], agreeing: 1, tf: true },
-  { name: 'region', levels: ['exact', 'different'], agreeing: 1, tf: false },
-  { name: 'sex', levels: ['exact', 'different'], agreeing: 1, tf: false },
+  {
+    name: 'address',
+    levels: ['same', 'mostly', 'partly', 'different'],
+    agreeing: 1,
+    tf: true,
+    contradicts: true,
+  },
+  { name: 'region', levels: ['exact', 'different'], agreeing: 1, tf: false, contradicts: true },
+  { name: 'sex', levels: ['exact', 'different'], agreeing: 1, tf: false, contradicts: true },
 ] as const;
 
 export type FieldName = (typeof FIELDS)[number]['name'];

@@ -311,10 +311,10 @@ function resolvePrepared(
   const pc = newComparison();
   const clusterer = new GuardedClusterer(n, {
     linkBits: options.chainingGuard === false ? -Infinity : scorer.linkBits,
-    pairScore: (a, b) =>
-      scorer.score(
-        comparator.compare(norm[a] as NormalisedRecord, norm[b] as NormalisedRecord, pc),
-      ),
+    pair: (a, b) => {
+      comparator.compare(norm[a] as NormalisedRecord, norm[b] as NormalisedRecord, pc);
+      return { score: scorer.score(pc), contradicts: scorer.contradicts(pc) };
+    },
   });
   for (const [a, b] of options.cannotLink ?? []) clusterer.addCannotLink(a, b);
   for (const [a, b] of options.mustLink ?? []) clusterer.forceLink(a, b);

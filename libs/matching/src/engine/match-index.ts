@@ -279,10 +279,10 @@ export class MatchIndex {
     const cmp = newComparison();
     const clusterer = new GuardedClusterer(seqs.length, {
       linkBits: this.scorer.linkBits,
-      pairScore: (a, b) =>
-        this.scorer.score(
-          this.comparator.compare(norms[a] as NormalisedRecord, norms[b] as NormalisedRecord, cmp),
-        ),
+      pair: (a, b) => {
+        this.comparator.compare(norms[a] as NormalisedRecord, norms[b] as NormalisedRecord, cmp);
+        return { score: this.scorer.score(cmp), contradicts: this.scorer.contradicts(cmp) };
+      },
     });
     if (this.cannotLinks.size > 0 || this.mustLinks.size > 0) {
       const ids = seqs.map((s) => this.bySeq.get(s)?.id ?? '');

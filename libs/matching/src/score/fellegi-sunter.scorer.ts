@@ -107,6 +107,19 @@ export class FellegiSunterScorer {
     return s;
   }
 
+  /**
+   * Whether the comparison contradicts a match: some field both records hold weighs against it
+   * (a negative weight) — a conflicting date of birth or PNC ID, a different surname, another
+   * address. Fields either side lacks never do (they weigh nothing), nor do unshared online
+   * identifiers (FIELDS: `contradicts`).
+   */
+  contradicts(c: Comparison): boolean {
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (FIELDS[f]?.contradicts === true && this.fieldWeight(c, f) < 0) return true;
+    }
+    return false;
+  }
+
   band(scoreBits: number): MatchBandName | undefined {
     if (scoreBits >= this.certainBits) return 'MATCH_BAND_CERTAIN';
     if (scoreBits >= this.linkBits) return 'MATCH_BAND_PROBABLE';
