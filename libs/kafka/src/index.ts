@@ -1,4 +1,5 @@
 export * from './event-consumer';
+export * from './event-publisher';
 export * from './kafka-client';
 export * from './plain-publisher';
 export * from './topic-admin';

@@ -1,5 +1,6 @@
-import type { Kafka, Producer } from 'kafkajs';
-import type { EventPublisher, OutgoingMessage } from './transactional-publisher';
+import type { Kafka } from 'kafkajs';
+import { LazyProducer, topicMessages } from './lazy-producer';
+import type { EventPublisher, OutgoingMessage } from './event-publisher';
 
 /**
  * A plain producer, for messages whose consumers tolerate a duplicate: acks=all, one request in
@@ -8,45 +9,23 @@ import type { EventPublisher, OutgoingMessage } from './transactional-publisher'
  * twice. The hub uses it for dead letters (people read them; the offset and consumer group
  * identify the original) and for alerts (each carries a stable event id).
  */
-export class KafkaPlainPublisher implements EventPublisher {
-  private producer: Producer | undefined;
-
-  constructor(private readonly kafka: Kafka) {}
-
-  private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
+export class KafkaPlainPublisher extends LazyProducer implements EventPublisher {
+  constructor(kafka: Kafka) {
+    super(kafka, {
       idempotent: false,
       maxInFlightRequests: 1,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connected();
     try {
-      const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, ms]) => ({
-          topic,
-          messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        })),
-      });
+      await producer.sendBatch({ acks: -1, topicMessages: topicMessages(messages) });
     } catch (err) {
-      await this.close();
+      await this.reset();
       throw err;
     }
-  }
-
-  async close(): Promise<void> {
-    const p = this.producer;
-    this.producer = undefined;
-    if (p) await p.disconnect().catch(() => undefined);
   }
 }

@@ -1,13 +1,7 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
-
-export interface OutgoingMessage {
-  topic: string;
-  key: string;
-  /** null = tombstone. */
-  value: Buffer | null;
-  headers: Record<string, string>;
-}
+import type { EventPublisher, OutgoingMessage } from './event-publisher';
+import { LazyProducer, topicMessages } from './lazy-producer';
 
 /**
  * Publishes a batch atomically in one Kafka transaction: read_committed consumers see all of it
@@ -15,42 +9,20 @@ export interface OutgoingMessage {
  * never visible and the retry cannot show up twice. Idempotent producer, acks=-1 (all in-sync
  * replicas), one request in flight, as kafkajs requires for transactions.
  */
-export interface EventPublisher {
-  publish(messages: OutgoingMessage[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-export class KafkaTransactionalPublisher implements EventPublisher {
-  private producer: Producer | undefined;
-
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly transactionalId: string,
-  ) {}
-
-  private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
+export class KafkaTransactionalPublisher extends LazyProducer implements EventPublisher {
+  constructor(kafka: Kafka, transactionalId: string) {
+    super(kafka, {
       idempotent: true,
-      transactionalId: this.transactionalId,
+      transactionalId,
       maxInFlightRequests: 1,
       transactionTimeout: 30_000,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
     });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connected();
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push(m);
-      byTopic.set(m.topic, list);
-    }
     let txn;
     try {
       txn = await producer.transaction();
@@ -62,10 +34,7 @@ export class KafkaTransactionalPublisher implements EventPublisher {
       await txn.sendBatch({
         acks: -1,
         compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, msgs]) => ({
-          topic,
-          messages: msgs.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        })),
+        topicMessages: topicMessages(messages),
       });
       await txn.commit();
     } catch (err) {
@@ -75,15 +44,5 @@ export class KafkaTransactionalPublisher implements EventPublisher {
       await this.reset();
       throw err;
     }
-  }
-
-  private async reset(): Promise<void> {
-    const p = this.producer;
-    this.producer = undefined;
-    if (p) await p.disconnect().catch(() => undefined);
-  }
-
-  async close(): Promise<void> {
-    await this.reset();
   }
 }
