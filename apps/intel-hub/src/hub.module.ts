@@ -31,6 +31,7 @@ import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
 import { ConsultationAudit } from './query/consultation-audit';
 import { IntelQueryGrpcController } from './query/intel-query.grpc-controller';
+import { QueryAlertThrottle } from './alerts/query-alert-throttle';
 import { IntelQueryService } from './query/intel-query.service';
 import { NationalStoreRepository } from './resolution/national-store.repository';
 import { ResolutionService } from './resolution/resolution.service';
@@ -188,6 +189,7 @@ export class HubModule {
               store,
               resolution,
               new ConsultationAudit(audit),
+              new QueryAlertThrottle(config.query.alertQuietMs),
               m,
               logger.child({ component: 'query' }),
             ),

@@ -32,6 +32,11 @@ export const hubEnvSchema = baseEnvSchema
     HUB_TRAIN_MIN_RECORDS: z.coerce.number().int().min(100).default(5000),
     /** Below that, the parameters are learned from a generated reference population this big. */
     HUB_REFERENCE_PERSONS: z.coerce.number().int().min(1000).max(200_000).default(20_000),
+    /**
+     * A force consulting the same person again within this window raises no new consultation
+     * alert to the same recipient (every consultation is still audited); 0 alerts on every one.
+     */
+    HUB_QUERY_ALERT_QUIET_MS: z.coerce.number().int().min(0).default(3_600_000),
   })
   .superRefine(requireTlsUnlessPlaintext);
 
@@ -42,6 +47,7 @@ export interface HubConfig {
   grpc: { host: string; port: number; security: GrpcSecurity };
   resolution: { batchSize: number; trainMinRecords: number; referencePersons: number };
   consumer: { groupId: string; batchSize: number; concurrency: number };
+  query: { alertQuietMs: number };
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -70,6 +76,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       batchSize: e.HUB_BATCH_SIZE,
       concurrency: e.HUB_CONSUMER_CONCURRENCY,
     },
+    query: { alertQuietMs: e.HUB_QUERY_ALERT_QUIET_MS },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -38,6 +38,7 @@ import { memberKey, splitMemberKey, type MemberKey } from '../resolution/member-
 import type { NationalIndex } from '../resolution/national-index';
 import type { NationalStoreRepository, StoredFlag } from '../resolution/national-store.repository';
 import type { ResolutionService } from '../resolution/resolution.service';
+import type { QueryAlertThrottle } from '../alerts/query-alert-throttle';
 import { ConsultationAudit, type Caller } from './consultation-audit';
 
 export class IndexNotReadyError extends Error {}
@@ -70,6 +71,7 @@ export class IntelQueryService {
     private readonly store: NationalStoreRepository,
     private readonly resolution: ResolutionService,
     private readonly audit: ConsultationAudit,
+    private readonly throttle: QueryAlertThrottle,
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
   ) {}
@@ -277,7 +279,10 @@ export class IntelQueryService {
     return { holdings, hitOnly };
   }
 
-  /** Consultation alerts (flagged person; interest in a restricted record), to be stored. */
+  /**
+   * Consultation alerts (flagged person; interest in a restricted record), to be stored: those
+   * this force has not already raised about the person within the quiet window.
+   */
   private alertDrafts(
     index: NationalIndex,
     hits: { personId: string; linked: boolean }[],
@@ -310,7 +315,7 @@ export class IntelQueryService {
         ),
       );
     }
-    return drafts;
+    return this.throttle.admit(caller.force, drafts, now);
   }
 
   /**

@@ -1,0 +1,76 @@
+import { AlertType, timestampFromDate } from '@intel/contracts';
+import type { AlertDraft } from './alert-plan';
+import { QueryAlertThrottle } from './query-alert-throttle';
+
+const HOUR = 3_600_000;
+const t0 = new Date('2026-11-28T09:00:00Z');
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+function draft(
+  recipient: string,
+  personId: string,
+  type = AlertType.ALERT_TYPE_QUERY_ON_FLAGGED_PERSON,
+  records: string[] = [],
+): AlertDraft {
+  return {
+    alertType: type,
+    recipientForceCode: recipient,
+    nationalPersonId: personId,
+    flags: [],
+    summary: '',
+    records: records.map((id) => ({ forceCode: recipient, entity: 'nominal', id })),
+    raisedAt: timestampFromDate(t0),
+    immediateRiskToChild: false,
+  };
+}
+
+describe('QueryAlertThrottle', () => {
+  it('given the same force consults the same person again within the window, then the recipient is not alerted again', () => {
+    const th = new QueryAlertThrottle(HOUR);
+    expect(th.admit('46', [draft('36', 'p1'), draft('01', 'p1')], t0)).toHaveLength(2);
+    expect(th.admit('46', [draft('36', 'p1'), draft('01', 'p1')], at(HOUR - 1))).toEqual([]);
+    // After the window: alerted again, and the window starts over from then.
+    expect(th.admit('46', [draft('36', 'p1')], at(HOUR))).toHaveLength(1);
+    expect(th.admit('46', [draft('36', 'p1')], at(2 * HOUR - 1))).toEqual([]);
+  });
+
+  it('given another force, another person or another alert type, then it alerts', () => {
+    const th = new QueryAlertThrottle(HOUR);
+    th.admit('46', [draft('36', 'p1')], t0);
+    expect(th.admit('01', [draft('36', 'p1')], at(1))).toHaveLength(1);
+    expect(th.admit('46', [draft('36', 'p2')], at(2))).toHaveLength(1);
+    expect(
+      th.admit(
+        '46',
+        [draft('36', 'p1', AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD)],
+        at(3),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('given interest in restricted records, then a record not alerted about before alerts', () => {
+    const th = new QueryAlertThrottle(HOUR);
+    const interest = (ids: string[]) =>
+      draft('36', 'p1', AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD, ids);
+    expect(th.admit('46', [interest(['n1'])], t0)).toHaveLength(1);
+    expect(th.admit('46', [interest(['n1'])], at(1))).toEqual([]);
+    expect(th.admit('46', [interest(['n1', 'n2'])], at(2))).toHaveLength(1);
+  });
+
+  it('given a zero window, then every consultation alerts', () => {
+    const th = new QueryAlertThrottle(0);
+    expect(th.admit('46', [draft('36', 'p1')], t0)).toHaveLength(1);
+    expect(th.admit('46', [draft('36', 'p1')], t0)).toHaveLength(1);
+    expect(th.size).toBe(0);
+  });
+
+  it('given many consultations, then expired ones are forgotten and live ones kept', () => {
+    const th = new QueryAlertThrottle(HOUR);
+    for (let i = 0; i < 100_000; i++) th.admit('46', [draft('36', `old-${i}`)], t0);
+    th.admit('46', [draft('36', 'recent')], at(HOUR / 2));
+    // The next admission past the window prunes the expired entries, not the recent one.
+    th.admit('46', [draft('36', 'new')], at(HOUR + 1));
+    expect(th.size).toBe(2);
+    expect(th.admit('46', [draft('36', 'recent')], at(HOUR + 2))).toEqual([]);
+  });
+});

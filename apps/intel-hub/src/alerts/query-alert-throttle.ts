@@ -1,0 +1,59 @@
+import { AlertType } from '@intel/contracts';
+import type { AlertDraft } from './alert-plan';
+
+/** Most remembered consultations before expired ones are pruned. */
+const PRUNE_AT = 100_000;
+
+/**
+ * Consultation alerts, once per window: a force that consults the same national person again
+ * within `quietMs` raises no new alert to a recipient it already alerted about that person (for
+ * an interest alert: about the same restricted records). An analyst re-running a search does not
+ * page the managing force each time; every consultation is still in the audit log.
+ *
+ * Held in memory, like the national index: after a restart the first consultation alerts again.
+ * Change alerts (a new flag, a new incident) are not consultation alerts and never pass here.
+ */
+export class QueryAlertThrottle {
+  /** Key → when it last alerted (ms), oldest first (re-set keys move to the end). */
+  private readonly last = new Map<string, number>();
+
+  constructor(private readonly quietMs: number) {}
+
+  /** The drafts to raise now; remembers them. */
+  admit(callerForce: string, drafts: AlertDraft[], now: Date): AlertDraft[] {
+    if (this.quietMs <= 0) return drafts;
+    const t = now.getTime();
+    this.prune(t);
+    return drafts.filter((d) => {
+      const key = keyOf(callerForce, d);
+      const at = this.last.get(key);
+      if (at !== undefined && t - at < this.quietMs) return false;
+      this.last.delete(key);
+      this.last.set(key, t);
+      return true;
+    });
+  }
+
+  get size(): number {
+    return this.last.size;
+  }
+
+  private prune(t: number): void {
+    if (this.last.size < PRUNE_AT) return;
+    for (const [k, at] of this.last) {
+      if (t - at < this.quietMs) break;
+      this.last.delete(k);
+    }
+  }
+}
+
+function keyOf(callerForce: string, d: AlertDraft): string {
+  const records =
+    d.alertType === AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD
+      ? d.records
+          .map((r) => `${r.forceCode}/${r.entity}/${r.id}`)
+          .sort()
+          .join(',')
+      : '';
+  return [callerForce, d.recipientForceCode, d.alertType, d.nationalPersonId, records].join('|');
+}
