@@ -47,7 +47,9 @@ export interface NormalisedAddress {
   region: string;
   /** `postcode|houseNumber|street`: the value behind "same address" for term frequencies. */
   key: string;
-  /** Token ids of street, line2, town and key (-1 when empty). */
+  /** Token ids of house number, postcode, street, line2, town and key (-1 when empty). */
+  houseNumberId: number;
+  postcodeId: number;
   streetId: number;
   line2Id: number;
   townId: number;
@@ -142,12 +144,16 @@ function normaliseAddress(a: MatchAddress): NormalisedAddress | undefined {
     postcodeSector: postcode?.sector ?? '',
     region: foldText(a.region ?? ''),
     key: '',
+    houseNumberId: -1,
+    postcodeId: -1,
     streetId: -1,
     line2Id: -1,
     townId: -1,
     keyId: -1,
   };
   out.key = `${out.postcode}|${out.houseNumber}|${out.street}`;
+  out.houseNumberId = tokenId(out.houseNumber);
+  out.postcodeId = tokenId(out.postcode);
   out.streetId = tokenId(out.street);
   out.line2Id = tokenId(out.line2);
   out.townId = tokenId(out.town);
@@ -245,9 +251,9 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     on0: onlineIds[0] ?? -1,
     on1: onlineIds[1] ?? -1,
     on2: onlineIds[2] ?? -1,
-    pcId: tokenId(a0?.postcode ?? ''),
+    pcId: a0?.postcodeId ?? -1,
     secId: tokenId(a0?.postcodeSector ?? ''),
-    hnId: tokenId(a0?.houseNumber ?? ''),
+    hnId: a0?.houseNumberId ?? -1,
     stId: a0?.streetId ?? -1,
     twId: a0?.townId ?? -1,
     l2Id: a0?.line2Id ?? -1,
