@@ -15,6 +15,7 @@ import { estimateParameters, LevelCounts, PatternCounts } from '../score/em.trai
 import { FellegiSunterScorer, type PairScore } from '../score/fellegi-sunter.scorer';
 import { priorParameters, type MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
+import { batchRows } from './batch-rows';
 import { MatchIndex, type MatchIndexOptions } from './match-index';
 
 export { DEFAULT_MAX_BLOCK_SIZE };
@@ -131,6 +132,8 @@ function asNormalised(x: MatchInput | NormalisedRecord): NormalisedRecord {
 
 interface Prepared {
   norm: NormalisedRecord[];
+  /** The records' flat rows and term-frequency counts (batch-rows.ts). */
+  rows: Int32Array;
   tf: TermFrequencies;
   blocks: BlockIndex;
   comparator: RecordComparator;
@@ -148,6 +151,7 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
     tf.add(r);
     if (progress && i % 10_000 === 0) progress('normalise', i, records.length);
   }
+  const rows = batchRows(norm, tf);
   const tNorm = (Date.now() - t) / 1000;
   t = Date.now();
   const blocks = buildBlockIndex(
@@ -157,6 +161,7 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
   progress?.('block', records.length, records.length);
   return {
     norm,
+    rows,
     tf,
     blocks,
     comparator: new RecordComparator(),
@@ -165,7 +170,7 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
 }
 
 function train(work: Prepared, options: TrainOptions): MatchParameters {
-  const { norm, comparator, blocks } = work;
+  const { norm, rows, comparator, blocks } = work;
   const n = norm.length;
   const maxEm = options.maxEmPairs ?? 400_000;
   const total = forEachCandidatePair(blocks, () => undefined);
@@ -186,7 +191,14 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
   forEachCandidatePair(
     blocks,
     (i, j) => {
-      comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+      comparator.compareRows(
+        rows,
+        i,
+        j,
+        norm[i] as NormalisedRecord,
+        norm[j] as NormalisedRecord,
+        c,
+      );
       patterns.add(c.levels);
       const stamp = pairNo++;
       const js = keyStart[j] ?? 0;
@@ -227,7 +239,7 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
     const i = Math.floor(rnd() * n);
     let j = Math.floor(rnd() * (n - 1));
     if (j >= i) j++;
-    comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+    comparator.compareRows(rows, i, j, norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
     random.add(c.levels);
   }
   return estimateParameters({
@@ -268,7 +280,7 @@ function resolvePrepared(
   options: ResolveOptions,
   tTrain: number,
 ): BatchResolution {
-  const { norm, comparator, blocks, tf } = work;
+  const { norm, rows, comparator, blocks, tf } = work;
   const n = norm.length;
   const scorer = new FellegiSunterScorer(parameters, tf);
   const progress = options.onProgress;
@@ -280,7 +292,7 @@ function resolvePrepared(
   const c = newComparison();
   let lastI = -1;
   const pairs = forEachCandidatePair(blocks, (i, j) => {
-    comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+    comparator.compareRows(rows, i, j, norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
     const s = scorer.score(c);
     if (s >= scorer.linkBits) {
       la.push(i);
@@ -300,7 +312,14 @@ function resolvePrepared(
     linkBits: options.chainingGuard === false ? -Infinity : scorer.linkBits,
     pairScore: (a, b) =>
       scorer.score(
-        comparator.compare(norm[a] as NormalisedRecord, norm[b] as NormalisedRecord, pc),
+        comparator.compareRows(
+          rows,
+          a,
+          b,
+          norm[a] as NormalisedRecord,
+          norm[b] as NormalisedRecord,
+          pc,
+        ),
       ),
   });
   for (const [a, b] of options.cannotLink ?? []) clusterer.addCannotLink(a, b);

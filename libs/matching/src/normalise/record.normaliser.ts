@@ -61,10 +61,12 @@ export interface NormalisedAddress {
  *
  * Besides the structured form, the fields the comparator reads for the common "simple" record
  * (one name of at most two given names, one address, at most one identifier per kind and three
- * online identifiers) are flattened into integer token ids held in the record object itself
- * (`token-ids.ts` says why). -1 means missing throughout.
+ * online identifiers) are flattened into `flat`, one row of integer token ids (`token-ids.ts`
+ * says why) at the offsets of `FL`. -1 means missing throughout. A batch copies the rows of all
+ * its records into one table (struct of arrays), so comparing two simple records reads two rows
+ * of one typed array and follows no pointer.
  */
-export interface NormalisedRecord extends FlatFields {
+export interface NormalisedRecord {
   names: NormalisedName[];
   dob: NormalisedDate | undefined;
   /** `M`, `F` or `''`. */
@@ -76,48 +78,56 @@ export interface NormalisedRecord extends FlatFields {
   /** Their token ids. */
   onlineIds: number[];
   addresses: NormalisedAddress[];
-}
-
-export interface FlatFields {
   /** True when the flat fields carry everything: the comparator's fast path applies. */
   simple: boolean;
-  gId: number;
-  g2Id: number;
-  gPh: number;
-  /** Char code of the first given name's first letter; -1 when none. */
-  gChar: number;
-  /** The first given name is a single letter (an initial). */
-  gInitial: boolean;
-  /** Nickname groups of the first given name, up to four (-1 unused). */
-  gNick1: number;
-  gNick2: number;
-  gNick3: number;
-  gNick4: number;
-  fId: number;
-  fPh: number;
-  fChar: number;
-  /** YYYYMMDD with 00 for unknown parts; -1 when no date. */
-  dobInt: number;
-  /** 0 none, 1 year, 2 year and month, 3 full date. */
-  dobKnown: number;
-  /** 0 unknown, 1 male, 2 female. */
-  sexCode: number;
-  cuId: number;
-  cuScheme: number;
-  naId: number;
-  naScheme: number;
-  on0: number;
-  on1: number;
-  on2: number;
-  pcId: number;
-  secId: number;
-  hnId: number;
-  stId: number;
-  twId: number;
-  l2Id: number;
-  rgId: number;
-  adId: number;
+  /** The flat fields, FLAT_FIELDS of them at the offsets of FL. */
+  flat: Int32Array;
 }
+
+/** Offsets of the flat fields in a record's row. */
+export const FL = {
+  /** 1 when the record is simple (the row carries everything), else 0. */
+  simple: 0,
+  gId: 1,
+  g2Id: 2,
+  gPh: 3,
+  /** Char code of the first given name's first letter; -1 when none. */
+  gChar: 4,
+  /** 1 when the first given name is a single letter (an initial). */
+  gInitial: 5,
+  /** Nickname groups of the first given name, up to four (-1 unused). */
+  gNick1: 6,
+  gNick2: 7,
+  gNick3: 8,
+  gNick4: 9,
+  fId: 10,
+  fPh: 11,
+  fChar: 12,
+  /** YYYYMMDD with 00 for unknown parts; -1 when no date. */
+  dobInt: 13,
+  /** 0 none, 1 year, 2 year and month, 3 full date. */
+  dobKnown: 14,
+  /** 0 unknown, 1 male, 2 female. */
+  sexCode: 15,
+  cuId: 16,
+  cuScheme: 17,
+  naId: 18,
+  naScheme: 19,
+  on0: 20,
+  on1: 21,
+  on2: 22,
+  pcId: 23,
+  secId: 24,
+  hnId: 25,
+  stId: 26,
+  twId: 27,
+  l2Id: 28,
+  rgId: 29,
+  adId: 30,
+} as const;
+
+/** Width of a record's own row (FL's fields, padded). */
+export const FLAT_FIELDS = 32;
 
 const SEX: Readonly<Record<string, string>> = {
   SEX_MALE: 'M',
@@ -219,6 +229,38 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
   // Token ids the parts above already interned are reused rather than looked up again (each is
   // tokenId of the same string, so the values are identical).
   const onlineIds = online.map(tokenId);
+  const flat = new Int32Array(FLAT_FIELDS);
+  flat[FL.simple] = simple ? 1 : 0;
+  flat[FL.gId] = n0?.givenIds[0] ?? -1;
+  flat[FL.g2Id] = n0?.givenIds[1] ?? -1;
+  flat[FL.gPh] = tokenId(n0?.givenPhonetic[0] ?? '');
+  flat[FL.gChar] = first === '' ? -1 : first.charCodeAt(0);
+  flat[FL.gInitial] = first.length === 1 ? 1 : 0;
+  flat[FL.gNick1] = groups[0] ?? -1;
+  flat[FL.gNick2] = groups[1] ?? -1;
+  flat[FL.gNick3] = groups[2] ?? -1;
+  flat[FL.gNick4] = groups[3] ?? -1;
+  flat[FL.fId] = n0?.familyId ?? -1;
+  flat[FL.fPh] = tokenId(n0?.familyPhonetic ?? '');
+  flat[FL.fChar] = n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0);
+  flat[FL.dobInt] = dob ? Number(dob.digits) : -1;
+  flat[FL.dobKnown] = dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0;
+  flat[FL.sexCode] = sex === 'M' ? 1 : sex === 'F' ? 2 : 0;
+  flat[FL.cuId] = cu ? cu.id : -1;
+  flat[FL.cuScheme] = cu ? tokenId(cu.scheme) : -1;
+  flat[FL.naId] = na ? na.id : -1;
+  flat[FL.naScheme] = na ? tokenId(na.scheme) : -1;
+  flat[FL.on0] = onlineIds[0] ?? -1;
+  flat[FL.on1] = onlineIds[1] ?? -1;
+  flat[FL.on2] = onlineIds[2] ?? -1;
+  flat[FL.pcId] = a0?.postcodeId ?? -1;
+  flat[FL.secId] = tokenId(a0?.postcodeSector ?? '');
+  flat[FL.hnId] = a0?.houseNumberId ?? -1;
+  flat[FL.stId] = a0?.streetId ?? -1;
+  flat[FL.twId] = a0?.townId ?? -1;
+  flat[FL.l2Id] = a0?.line2Id ?? -1;
+  flat[FL.rgId] = tokenId(a0?.region ?? '');
+  flat[FL.adId] = a0 ? a0.keyId : -1;
   return {
     names,
     dob,
@@ -229,35 +271,6 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     onlineIds,
     addresses,
     simple,
-    gId: n0?.givenIds[0] ?? -1,
-    g2Id: n0?.givenIds[1] ?? -1,
-    gPh: tokenId(n0?.givenPhonetic[0] ?? ''),
-    gChar: first === '' ? -1 : first.charCodeAt(0),
-    gInitial: first.length === 1,
-    gNick1: groups[0] ?? -1,
-    gNick2: groups[1] ?? -1,
-    gNick3: groups[2] ?? -1,
-    gNick4: groups[3] ?? -1,
-    fId: n0?.familyId ?? -1,
-    fPh: tokenId(n0?.familyPhonetic ?? ''),
-    fChar: n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0),
-    dobInt: dob ? Number(dob.digits) : -1,
-    dobKnown: dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0,
-    sexCode: sex === 'M' ? 1 : sex === 'F' ? 2 : 0,
-    cuId: cu ? cu.id : -1,
-    cuScheme: cu ? tokenId(cu.scheme) : -1,
-    naId: na ? na.id : -1,
-    naScheme: na ? tokenId(na.scheme) : -1,
-    on0: onlineIds[0] ?? -1,
-    on1: onlineIds[1] ?? -1,
-    on2: onlineIds[2] ?? -1,
-    pcId: a0?.postcodeId ?? -1,
-    secId: tokenId(a0?.postcodeSector ?? ''),
-    hnId: a0?.houseNumberId ?? -1,
-    stId: a0?.streetId ?? -1,
-    twId: a0?.townId ?? -1,
-    l2Id: a0?.line2Id ?? -1,
-    rgId: tokenId(a0?.region ?? ''),
-    adId: a0 ? a0.keyId : -1,
+    flat,
   };
 }
