@@ -1,7 +1,7 @@
 import type { FieldName } from '../compare/fields';
 import { phoneticCode } from '../normalise/name.normaliser';
 import type { NormalisedRecord } from '../normalise/record.normaliser';
-import { tokenId, tokenString } from '../normalise/token-ids';
+import { derivedTokens, tokenString } from '../normalise/token-ids';
 
 /**
  * Blocking keys: a record is compared only with records that share at least one key, so
@@ -120,34 +120,9 @@ function grow(x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return out;
 }
 
-/**
- * Derived token per token id, memoised (the vocabulary is small next to the record count): a
- * street without spaces, a town's phonetic code without spaces. -2 = not yet derived.
- */
-class DerivedTokens {
-  private ids = new Int32Array(1024).fill(-2);
-
-  constructor(private readonly derive: (token: string) => string) {}
-
-  of(id: number): number {
-    if (id < 0) return -1;
-    if (id >= this.ids.length) {
-      const grown = new Int32Array(Math.max(id + 1, this.ids.length * 2)).fill(-2);
-      grown.set(this.ids);
-      this.ids = grown;
-    }
-    let d = this.ids[id] ?? -2;
-    if (d === -2) {
-      d = tokenId(this.derive(tokenString(id)));
-      this.ids[id] = d;
-    }
-    return d;
-  }
-}
-
 // Spaces are dropped from street and town: a space keyed in the wrong place is a common error.
-const streetKey = new DerivedTokens((street) => street.replace(/ /g, ''));
-const townKey = new DerivedTokens((town) => phoneticCode(town.replace(/ /g, '')));
+const streetKey = derivedTokens((street) => street.replace(/ /g, ''));
+const townKey = derivedTokens((town) => phoneticCode(town.replace(/ /g, '')));
 
 /** The record's blocking keys as integer triples (into `out`, cleared first). */
 export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
@@ -164,8 +139,8 @@ export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
   for (const n of r.names) {
     const g = n.givenPhonetic[0] ?? '';
     const f = n.familyPhonetic;
-    const gId = tokenId(g);
-    const fId = tokenId(f);
+    const gId = n.givenPhoneticId;
+    const fId = n.familyPhoneticId;
     if (f !== '' && dob) out.add(K_FY, fId, dob.year);
     if (fullDob) {
       // One key per name token, whichever field it sits in: survives a swap or an error in the other.

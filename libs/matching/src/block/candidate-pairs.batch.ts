@@ -41,7 +41,8 @@ export interface RecordKeys {
 /** The blocking keys of `records`, interned as integers (no key text is built). */
 export function recordKeysOf(records: readonly NormalisedRecord[]): RecordKeys {
   const n = records.length;
-  const table = new KeyTable(20);
+  // Sized for ~12 keys a record at ≤ 3/4 load, so it rarely has to grow (rehash) on the way.
+  const table = new KeyTable(Math.max(10, Math.ceil(Math.log2((n * 12 * 4) / 3))));
   const codes = new KeyCodes();
   const keyStart = new Int32Array(n + 1);
   let keyIds = new Int32Array(Math.max(16, n * 16));

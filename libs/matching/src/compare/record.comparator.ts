@@ -8,7 +8,7 @@ import {
   type NormalisedRecord,
 } from '../normalise/record.normaliser';
 import { F, FIELD_COUNT, LEVEL_COUNTS, NULL_LEVEL } from './fields';
-import { tokenString } from '../normalise/token-ids';
+import { derivedTokens, tokenString } from '../normalise/token-ids';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
 /** The comparison vector of one pair: a level per field, and the value behind each exact level. */
@@ -529,9 +529,11 @@ function reset(out: Comparison): void {
   out.swapped = false;
 }
 
-/** isOneEdit of two identifier tokens in compact form (compactId). */
+const compactIds = derivedTokens(compactId);
+
+/** isOneEdit of two identifier tokens in compact form (compactId), each made once per token. */
 function oneEditIds(x: number, y: number): boolean {
-  return isOneEdit(compactId(tokenString(x)), compactId(tokenString(y)));
+  return isOneEdit(tokenString(compactIds.of(x)), tokenString(compactIds.of(y)));
 }
 
 function flatTextPart(jw: JaroWinklerMemo, x: number, y: number): number {

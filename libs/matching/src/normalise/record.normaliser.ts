@@ -25,6 +25,9 @@ export interface NormalisedName {
   firstNicknameGroups: readonly number[];
   /** Double Metaphone primary code per given token. */
   givenPhonetic: string[];
+  /** Token ids of the first given token's code and of the family name's (-1 when none). */
+  givenPhoneticId: number;
+  familyPhoneticId: number;
   /** Family name without spaces or hyphens; `''` when unknown. */
   family: string;
   /** Parts of a double-barrelled family name. */
@@ -189,15 +192,19 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     const key = `${given.join(' ')}|${family.full}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const givenPhonetic = given.map(phoneticCode);
+    const familyPhonetic = phoneticCode(family.full);
     names.push({
       given,
       givenIds: given.map(tokenId),
       familyId: tokenId(family.full),
       firstNicknameGroups: nicknameGroups(given[0] ?? ''),
-      givenPhonetic: given.map(phoneticCode),
+      givenPhonetic,
+      givenPhoneticId: tokenId(givenPhonetic[0] ?? ''),
+      familyPhoneticId: tokenId(familyPhonetic),
       family: family.full,
       familyParts: family.parts,
-      familyPhonetic: phoneticCode(family.full),
+      familyPhonetic,
       alias: n.type === 'NAME_TYPE_ALIAS' || n.type === 'NAME_TYPE_NICKNAME',
     });
   }
@@ -233,7 +240,7 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
   flat[FL.simple] = simple ? 1 : 0;
   flat[FL.gId] = n0?.givenIds[0] ?? -1;
   flat[FL.g2Id] = n0?.givenIds[1] ?? -1;
-  flat[FL.gPh] = tokenId(n0?.givenPhonetic[0] ?? '');
+  flat[FL.gPh] = n0?.givenPhoneticId ?? -1;
   flat[FL.gChar] = first === '' ? -1 : first.charCodeAt(0);
   flat[FL.gInitial] = first.length === 1 ? 1 : 0;
   flat[FL.gNick1] = groups[0] ?? -1;
@@ -241,7 +248,7 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
   flat[FL.gNick3] = groups[2] ?? -1;
   flat[FL.gNick4] = groups[3] ?? -1;
   flat[FL.fId] = n0?.familyId ?? -1;
-  flat[FL.fPh] = tokenId(n0?.familyPhonetic ?? '');
+  flat[FL.fPh] = n0?.familyPhoneticId ?? -1;
   flat[FL.fChar] = n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0);
   flat[FL.dobInt] = dob ? Number(dob.digits) : -1;
   flat[FL.dobKnown] = dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0;
