@@ -298,7 +298,7 @@ export class RecordComparator {
     const { levels } = out;
     reset(out);
     if (a.simple && b.simple && this.fastPath) {
-      this.compareFlat(a.flat, 0, b.flat, 0, out, false);
+      this.compareFlat(a.flat, a.flatAt, b.flat, b.flatAt, out, false);
       return out;
     }
     this.compareNames(a.names, b.names, out);

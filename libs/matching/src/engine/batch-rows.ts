@@ -13,16 +13,16 @@ import type { TermFrequencies } from '../score/term-frequencies';
 export function batchRows(norm: readonly NormalisedRecord[], tf: TermFrequencies): Int32Array {
   const rows = new Int32Array(norm.length * ROW_STRIDE);
   for (let i = 0; i < norm.length; i++) {
-    const flat = (norm[i] as NormalisedRecord).flat;
+    const { flat, flatAt } = norm[i] as NormalisedRecord;
     const o = i * ROW_STRIDE;
-    rows.set(flat.subarray(0, FLAT_FIELDS), o);
-    rows[o + TF_COUNT.given] = countOf(tf, F.given, flat[FL.gId]);
-    rows[o + TF_COUNT.family] = countOf(tf, F.family, flat[FL.fId]);
-    rows[o + TF_COUNT.custodyId] = countOf(tf, F.custodyId, flat[FL.cuId]);
-    rows[o + TF_COUNT.nationalId] = countOf(tf, F.nationalId, flat[FL.naId]);
+    for (let k = 0; k < FLAT_FIELDS; k++) rows[o + k] = flat[flatAt + k] ?? 0;
+    rows[o + TF_COUNT.given] = countOf(tf, F.given, rows[o + FL.gId]);
+    rows[o + TF_COUNT.family] = countOf(tf, F.family, rows[o + FL.fId]);
+    rows[o + TF_COUNT.custodyId] = countOf(tf, F.custodyId, rows[o + FL.cuId]);
+    rows[o + TF_COUNT.nationalId] = countOf(tf, F.nationalId, rows[o + FL.naId]);
     for (let k = 0; k < 3; k++)
-      rows[o + TF_COUNT.on0 + k] = countOf(tf, F.online, flat[FL.on0 + k]);
-    rows[o + TF_COUNT.address] = countOf(tf, F.address, flat[FL.adId]);
+      rows[o + TF_COUNT.on0 + k] = countOf(tf, F.online, rows[o + FL.on0 + k]);
+    rows[o + TF_COUNT.address] = countOf(tf, F.address, rows[o + FL.adId]);
   }
   return rows;
 }

@@ -83,8 +83,9 @@ export interface NormalisedRecord {
   addresses: NormalisedAddress[];
   /** True when the flat fields carry everything: the comparator's fast path applies. */
   simple: boolean;
-  /** The flat fields, FLAT_FIELDS of them at the offsets of FL. */
+  /** The flat fields: FLAT_FIELDS of them from `flat[flatAt]`, at the offsets of FL. */
   flat: Int32Array;
+  flatAt: number;
 }
 
 /** Offsets of the flat fields in a record's row. */
@@ -131,6 +132,23 @@ export const FL = {
 
 /** Width of a record's own row (FL's fields, padded). */
 export const FLAT_FIELDS = 32;
+
+/**
+ * Records' rows are cut from shared slabs of SLAB_ROWS rows: a typed array of its own per record
+ * (128 bytes, beyond V8's on-heap size, so a separately allocated backing store each) cost more
+ * to make than the rest of the record. A slab lives as long as any record in it.
+ */
+const SLAB_ROWS = 1024;
+let slab = new Int32Array(SLAB_ROWS * FLAT_FIELDS);
+let slabRows = 0;
+
+function takeRow(): number {
+  if (slabRows === SLAB_ROWS) {
+    slab = new Int32Array(SLAB_ROWS * FLAT_FIELDS);
+    slabRows = 0;
+  }
+  return slabRows++ * FLAT_FIELDS;
+}
 
 const SEX: Readonly<Record<string, string>> = {
   SEX_MALE: 'M',
@@ -236,38 +254,39 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
   // Token ids the parts above already interned are reused rather than looked up again (each is
   // tokenId of the same string, so the values are identical).
   const onlineIds = online.map(tokenId);
-  const flat = new Int32Array(FLAT_FIELDS);
-  flat[FL.simple] = simple ? 1 : 0;
-  flat[FL.gId] = n0?.givenIds[0] ?? -1;
-  flat[FL.g2Id] = n0?.givenIds[1] ?? -1;
-  flat[FL.gPh] = n0?.givenPhoneticId ?? -1;
-  flat[FL.gChar] = first === '' ? -1 : first.charCodeAt(0);
-  flat[FL.gInitial] = first.length === 1 ? 1 : 0;
-  flat[FL.gNick1] = groups[0] ?? -1;
-  flat[FL.gNick2] = groups[1] ?? -1;
-  flat[FL.gNick3] = groups[2] ?? -1;
-  flat[FL.gNick4] = groups[3] ?? -1;
-  flat[FL.fId] = n0?.familyId ?? -1;
-  flat[FL.fPh] = n0?.familyPhoneticId ?? -1;
-  flat[FL.fChar] = n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0);
-  flat[FL.dobInt] = dob ? Number(dob.digits) : -1;
-  flat[FL.dobKnown] = dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0;
-  flat[FL.sexCode] = sex === 'M' ? 1 : sex === 'F' ? 2 : 0;
-  flat[FL.cuId] = cu ? cu.id : -1;
-  flat[FL.cuScheme] = cu ? tokenId(cu.scheme) : -1;
-  flat[FL.naId] = na ? na.id : -1;
-  flat[FL.naScheme] = na ? tokenId(na.scheme) : -1;
-  flat[FL.on0] = onlineIds[0] ?? -1;
-  flat[FL.on1] = onlineIds[1] ?? -1;
-  flat[FL.on2] = onlineIds[2] ?? -1;
-  flat[FL.pcId] = a0?.postcodeId ?? -1;
-  flat[FL.secId] = tokenId(a0?.postcodeSector ?? '');
-  flat[FL.hnId] = a0?.houseNumberId ?? -1;
-  flat[FL.stId] = a0?.streetId ?? -1;
-  flat[FL.twId] = a0?.townId ?? -1;
-  flat[FL.l2Id] = a0?.line2Id ?? -1;
-  flat[FL.rgId] = tokenId(a0?.region ?? '');
-  flat[FL.adId] = a0 ? a0.keyId : -1;
+  const at = takeRow();
+  const flat = slab;
+  flat[at + FL.simple] = simple ? 1 : 0;
+  flat[at + FL.gId] = n0?.givenIds[0] ?? -1;
+  flat[at + FL.g2Id] = n0?.givenIds[1] ?? -1;
+  flat[at + FL.gPh] = n0?.givenPhoneticId ?? -1;
+  flat[at + FL.gChar] = first === '' ? -1 : first.charCodeAt(0);
+  flat[at + FL.gInitial] = first.length === 1 ? 1 : 0;
+  flat[at + FL.gNick1] = groups[0] ?? -1;
+  flat[at + FL.gNick2] = groups[1] ?? -1;
+  flat[at + FL.gNick3] = groups[2] ?? -1;
+  flat[at + FL.gNick4] = groups[3] ?? -1;
+  flat[at + FL.fId] = n0?.familyId ?? -1;
+  flat[at + FL.fPh] = n0?.familyPhoneticId ?? -1;
+  flat[at + FL.fChar] = n0 === undefined || n0.family === '' ? -1 : n0.family.charCodeAt(0);
+  flat[at + FL.dobInt] = dob ? Number(dob.digits) : -1;
+  flat[at + FL.dobKnown] = dob ? (dob.day !== 0 ? 3 : dob.month !== 0 ? 2 : 1) : 0;
+  flat[at + FL.sexCode] = sex === 'M' ? 1 : sex === 'F' ? 2 : 0;
+  flat[at + FL.cuId] = cu ? cu.id : -1;
+  flat[at + FL.cuScheme] = cu ? tokenId(cu.scheme) : -1;
+  flat[at + FL.naId] = na ? na.id : -1;
+  flat[at + FL.naScheme] = na ? tokenId(na.scheme) : -1;
+  flat[at + FL.on0] = onlineIds[0] ?? -1;
+  flat[at + FL.on1] = onlineIds[1] ?? -1;
+  flat[at + FL.on2] = onlineIds[2] ?? -1;
+  flat[at + FL.pcId] = a0?.postcodeId ?? -1;
+  flat[at + FL.secId] = tokenId(a0?.postcodeSector ?? '');
+  flat[at + FL.hnId] = a0?.houseNumberId ?? -1;
+  flat[at + FL.stId] = a0?.streetId ?? -1;
+  flat[at + FL.twId] = a0?.townId ?? -1;
+  flat[at + FL.l2Id] = a0?.line2Id ?? -1;
+  flat[at + FL.rgId] = tokenId(a0?.region ?? '');
+  flat[at + FL.adId] = a0 ? a0.keyId : -1;
   return {
     names,
     dob,
@@ -279,5 +298,6 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     addresses,
     simple,
     flat,
+    flatAt: at,
   };
 }
