@@ -25,7 +25,7 @@ function keysFromText(keysPerRecord: string[][]): RecordKeys {
     keyStart,
     keyIds: Int32Array.from(keyIds),
     keyCount: ids.size,
-    keyTypes: new Int32Array(ids.size),
+    keyTypes: new Uint8Array(ids.size),
   };
 }
 

@@ -10,13 +10,13 @@ export class KeyTable {
   private slots: Int32Array;
   private mask: number;
   private count = 0;
-  /** Type of each key id. */
-  private typeOfId: Int32Array;
+  /** Type of each key id (types are few: a byte each). */
+  private typeOfId: Uint8Array;
 
   constructor(capacityLog2 = 16) {
     this.slots = new Int32Array(4 << capacityLog2);
     this.mask = (1 << capacityLog2) - 1;
-    this.typeOfId = new Int32Array(1 << capacityLog2);
+    this.typeOfId = new Uint8Array(1 << capacityLog2);
   }
 
   /** Distinct keys interned so far. */
@@ -27,6 +27,11 @@ export class KeyTable {
   /** The type of key `id`. */
   typeOf(id: number): number {
     return this.typeOfId[id] ?? -1;
+  }
+
+  /** The type of every key, by id (a view, valid until the next intern). */
+  types(): Uint8Array {
+    return this.typeOfId.subarray(0, this.count);
   }
 
   /** The id of key (type, a, b), interning it when new. */
@@ -41,7 +46,7 @@ export class KeyTable {
     slots[i * 4 + 2] = b;
     slots[i * 4 + 3] = id;
     if (id >= this.typeOfId.length) {
-      const grown = new Int32Array(this.typeOfId.length * 2);
+      const grown = new Uint8Array(this.typeOfId.length * 2);
       grown.set(this.typeOfId);
       this.typeOfId = grown;
     }
