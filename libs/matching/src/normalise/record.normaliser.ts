@@ -13,7 +13,7 @@ import {
   normaliseGivenNames,
   phoneticCode,
 } from './name.normaliser';
-import { tokenId } from './token-ids';
+import { tokenId, tokenString } from './token-ids';
 
 export interface NormalisedName {
   /** Given-name tokens in order (first, middle …), titles removed. */
@@ -163,32 +163,35 @@ function normaliseAddress(a: MatchAddress): NormalisedAddress | undefined {
   const line = foldText(a.line);
   // A leading number (with an optional letter suffix or range) is the house number.
   const m = /^(\d+[a-z]?(?: \d+)?)\b ?(.*)$/.exec(line);
-  const houseNumber = m ? (m[1] ?? '').replace(' ', '-') : '';
-  const street = m ? (m[2] ?? '') : line;
   const postcode = normalisePostcodeForMatching(a.postcode);
+  const houseNumberId = tokenId(m ? (m[1] ?? '').replace(' ', '-') : '');
+  const streetId = tokenId(m ? (m[2] ?? '') : line);
+  const postcodeId = tokenId(postcode?.value ?? '');
+  const line2Id = tokenId(foldText(a.line2 ?? ''));
+  const townId = tokenId(foldText(a.town));
+  // The record keeps the interned instance of each text (token-ids.ts), not its own copy: a
+  // national batch holds a million records, and the copies (a street is a slice that keeps the
+  // whole folded line alive) were retained heap that every full collection had to walk.
+  const houseNumber = tokenString(houseNumberId);
+  const street = tokenString(streetId);
+  const postcodeText = tokenString(postcodeId);
+  const keyId = tokenId(`${postcodeText}|${houseNumber}|${street}`);
   const out: NormalisedAddress = {
     houseNumber,
     street,
-    line2: foldText(a.line2 ?? ''),
-    town: foldText(a.town),
-    postcode: postcode?.value ?? '',
+    line2: tokenString(line2Id),
+    town: tokenString(townId),
+    postcode: postcodeText,
     postcodeSector: postcode?.sector ?? '',
     region: foldText(a.region ?? ''),
-    key: '',
-    houseNumberId: -1,
-    postcodeId: -1,
-    streetId: -1,
-    line2Id: -1,
-    townId: -1,
-    keyId: -1,
+    key: tokenString(keyId),
+    houseNumberId,
+    postcodeId,
+    streetId,
+    line2Id,
+    townId,
+    keyId,
   };
-  out.key = `${out.postcode}|${out.houseNumber}|${out.street}`;
-  out.houseNumberId = tokenId(out.houseNumber);
-  out.postcodeId = tokenId(out.postcode);
-  out.streetId = tokenId(out.street);
-  out.line2Id = tokenId(out.line2);
-  out.townId = tokenId(out.town);
-  out.keyId = tokenId(out.key);
   const empty =
     out.houseNumber === '' &&
     out.street === '' &&
@@ -212,15 +215,19 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
     seen.add(key);
     const givenPhonetic = given.map(phoneticCode);
     const familyPhonetic = phoneticCode(family.full);
+    const givenIds = given.map(tokenId);
+    const familyId = tokenId(family.full);
+    // Interned instances rather than this record's copies (see normaliseAddress).
+    for (let k = 0; k < given.length; k++) given[k] = tokenString(givenIds[k] ?? -1);
     names.push({
       given,
-      givenIds: given.map(tokenId),
-      familyId: tokenId(family.full),
+      givenIds,
+      familyId,
       firstNicknameGroups: nicknameGroups(given[0] ?? ''),
       givenPhonetic,
       givenPhoneticId: tokenId(givenPhonetic[0] ?? ''),
       familyPhoneticId: tokenId(familyPhonetic),
-      family: family.full,
+      family: tokenString(familyId),
       familyParts: family.parts,
       familyPhonetic,
       alias: n.type === 'NAME_TYPE_ALIAS' || n.type === 'NAME_TYPE_NICKNAME',
