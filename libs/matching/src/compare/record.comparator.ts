@@ -3,6 +3,8 @@ import type { NormalisedIdentifier } from '../normalise/identifier.normaliser';
 import {
   FL,
   FLAT_FIELDS,
+  SIMPLE_NAMES,
+  SIMPLE_REST,
   type NormalisedAddress,
   type NormalisedName,
   type NormalisedRecord,
@@ -91,13 +93,15 @@ export class RecordComparator {
   }
 
   /**
-   * The same comparison as the general path, for two "simple" records, reading only their flat
-   * rows: record a's at `ra[oa ..]`, b's at `rb[ob ..]` (offsets FL, record.normaliser.ts). Kept
-   * level for level identical to the general path; a unit test checks the two agree. With
-   * `counted`, the rows are a batch table's (ROW_STRIDE wide) and carry each term-frequency
-   * value's count, which goes into `out.tfCounts` so that scoring looks nothing up.
+   * The same comparison as the general path for everything but the names, reading only the
+   * records' flat rows: record a's at `ra[oa ..]`, b's at `rb[ob ..]` (offsets FL,
+   * record.normaliser.ts), for two records with SIMPLE_REST; `flatNames` does the names of two
+   * with SIMPLE_NAMES. Kept level for level identical to the general path; unit tests check the
+   * two agree. With `counted`, the rows are
+   * a batch table's (ROW_STRIDE wide) and carry each term-frequency value's count, which goes
+   * into `out.tfCounts` so that scoring looks nothing up.
    */
-  private compareFlat(
+  private compareFlatRest(
     ra: Int32Array,
     oa: number,
     rb: Int32Array,
@@ -107,78 +111,6 @@ export class RecordComparator {
   ): void {
     const { levels, tfValues, tfCounts } = out;
     const jw = this.jw;
-    // Names: one name each, straight or swapped.
-    const agId = ra[oa + FL.gId] ?? -1;
-    const bgId = rb[ob + FL.gId] ?? -1;
-    const afId = ra[oa + FL.fId] ?? -1;
-    const bfId = rb[ob + FL.fId] ?? -1;
-    const agPh = ra[oa + FL.gPh] ?? -1;
-    const bgPh = rb[ob + FL.gPh] ?? -1;
-    const afPh = ra[oa + FL.fPh] ?? -1;
-    const bfPh = rb[ob + FL.fPh] ?? -1;
-    let g = NULL_LEVEL;
-    if (agId >= 0 && bgId >= 0) {
-      if (agId === bgId) g = G_EXACT;
-      else if (ra[oa + FL.gInitial] === 1 || rb[ob + FL.gInitial] === 1)
-        g = ra[oa + FL.gChar] === rb[ob + FL.gChar] ? G_INITIAL : G_DIFF;
-      else if (
-        (ra[oa + FL.gNick1] ?? -1) >= 0 &&
-        (rb[ob + FL.gNick1] ?? -1) >= 0 &&
-        flatSharesGroup(ra, oa, rb, ob)
-      )
-        g = G_NICK;
-      else if (
-        ((ra[oa + FL.g2Id] ?? -1) >= 0 && ra[oa + FL.g2Id] === bgId) ||
-        ((rb[ob + FL.g2Id] ?? -1) >= 0 && rb[ob + FL.g2Id] === agId)
-      )
-        g = G_NICK;
-      else {
-        const sim = jw.similarityIds(agId, bgId, 0.8);
-        g =
-          sim >= 0.92 ? G_JW92 : agPh >= 0 && agPh === bgPh ? G_PHON : sim >= 0.8 ? G_JW80 : G_DIFF;
-      }
-    }
-    let f = NULL_LEVEL;
-    if (afId >= 0 && bfId >= 0) {
-      if (afId === bfId) f = S_EXACT;
-      else {
-        const sim = jw.similarityIds(afId, bfId, 0.8);
-        f =
-          sim >= 0.92 ? S_JW92 : afPh >= 0 && afPh === bfPh ? S_PHON : sim >= 0.8 ? S_JW80 : S_DIFF;
-      }
-    }
-    let gv = g === G_EXACT ? agId : -1;
-    let fv = f === S_EXACT ? afId : -1;
-    const rank = rankOf(g, F.given) + rankOf(f, F.family);
-    if (
-      rank > 0 &&
-      agId >= 0 &&
-      bgId >= 0 &&
-      afId >= 0 &&
-      bfId >= 0 &&
-      (ra[oa + FL.gChar] === rb[ob + FL.fChar] || (agPh >= 0 && agPh === bfPh)) &&
-      (ra[oa + FL.fChar] === rb[ob + FL.gChar] || (afPh >= 0 && afPh === bgPh))
-    ) {
-      const x = flatTokenLevel(jw, agId, agPh, bfId, bfPh);
-      const y = flatTokenLevel(jw, afId, afPh, bgId, bgPh);
-      const gs = swappedGivenLevel(Math.max(x, y));
-      const ss = swappedFamilyLevel(Math.min(x, y));
-      if (rankOf(gs, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
-        g = gs;
-        f = ss;
-        gv = -1;
-        fv = -1;
-        out.swapped = true;
-      }
-    }
-    levels[F.given] = g;
-    levels[F.family] = f;
-    tfValues[F.given] = gv;
-    tfValues[F.family] = fv;
-    if (counted) {
-      if (gv >= 0) tfCounts[F.given] = ra[oa + TF_COUNT.given] ?? -1;
-      if (fv >= 0) tfCounts[F.family] = ra[oa + TF_COUNT.family] ?? -1;
-    }
     // Date of birth.
     const aKnown = ra[oa + FL.dobKnown] ?? 0;
     const bKnown = rb[ob + FL.dobKnown] ?? 0;
@@ -286,19 +218,26 @@ export class RecordComparator {
   ): Comparison {
     const oa = i * ROW_STRIDE;
     const ob = j * ROW_STRIDE;
-    if (rows[oa + FL.simple] === 1 && rows[ob + FL.simple] === 1 && this.fastPath) {
-      reset(out);
-      this.compareFlat(rows, oa, rows, ob, out, true);
-      return out;
-    }
-    return this.compare(a, b, out);
+    const both = (rows[oa + FL.simple] ?? 0) & (rows[ob + FL.simple] ?? 0);
+    if ((both & SIMPLE_REST) === 0 || !this.fastPath) return this.compare(a, b, out);
+    reset(out);
+    if ((both & SIMPLE_NAMES) !== 0) flatNames(this.jw, out, true, rows, oa, rows, ob);
+    else this.compareNames(a.names, b.names, out);
+    this.compareFlatRest(rows, oa, rows, ob, out, true);
+    return out;
   }
 
   compare(a: NormalisedRecord, b: NormalisedRecord, out: Comparison = newComparison()): Comparison {
     const { levels } = out;
     reset(out);
-    if (a.simple && b.simple && this.fastPath) {
-      this.compareFlat(a.flat, a.flatAt, b.flat, b.flatAt, out, false);
+    const both = (a.flat[a.flatAt + FL.simple] ?? 0) & (b.flat[b.flatAt + FL.simple] ?? 0);
+    if ((both & SIMPLE_REST) !== 0 && this.fastPath) {
+      // Several names (aliases) but one address and few identifiers — most non-simple records:
+      // only the names take the general path.
+      if ((both & SIMPLE_NAMES) !== 0)
+        flatNames(this.jw, out, false, a.flat, a.flatAt, b.flat, b.flatAt);
+      else this.compareNames(a.names, b.names, out);
+      this.compareFlatRest(a.flat, a.flatAt, b.flat, b.flatAt, out, false);
       return out;
     }
     this.compareNames(a.names, b.names, out);
@@ -500,6 +439,89 @@ export class RecordComparator {
     }
     if (bestA.region !== '' && bestB.region !== '')
       out.levels[F.region] = bestA.region === bestB.region ? 0 : 1;
+  }
+}
+
+/** The names of two SIMPLE_NAMES records from their flat rows (see compareFlatRest). */
+function flatNames(
+  jw: JaroWinklerMemo,
+  out: Comparison,
+  counted: boolean,
+  ra: Int32Array,
+  oa: number,
+  rb: Int32Array,
+  ob: number,
+): void {
+  const { levels, tfValues, tfCounts } = out;
+  // Names: one name each, straight or swapped.
+  const agId = ra[oa + FL.gId] ?? -1;
+  const bgId = rb[ob + FL.gId] ?? -1;
+  const afId = ra[oa + FL.fId] ?? -1;
+  const bfId = rb[ob + FL.fId] ?? -1;
+  const agPh = ra[oa + FL.gPh] ?? -1;
+  const bgPh = rb[ob + FL.gPh] ?? -1;
+  const afPh = ra[oa + FL.fPh] ?? -1;
+  const bfPh = rb[ob + FL.fPh] ?? -1;
+  let g = NULL_LEVEL;
+  if (agId >= 0 && bgId >= 0) {
+    if (agId === bgId) g = G_EXACT;
+    else if (ra[oa + FL.gInitial] === 1 || rb[ob + FL.gInitial] === 1)
+      g = ra[oa + FL.gChar] === rb[ob + FL.gChar] ? G_INITIAL : G_DIFF;
+    else if (
+      (ra[oa + FL.gNick1] ?? -1) >= 0 &&
+      (rb[ob + FL.gNick1] ?? -1) >= 0 &&
+      flatSharesGroup(ra, oa, rb, ob)
+    )
+      g = G_NICK;
+    else if (
+      ((ra[oa + FL.g2Id] ?? -1) >= 0 && ra[oa + FL.g2Id] === bgId) ||
+      ((rb[ob + FL.g2Id] ?? -1) >= 0 && rb[ob + FL.g2Id] === agId)
+    )
+      g = G_NICK;
+    else {
+      const sim = jw.similarityIds(agId, bgId, 0.8);
+      g = sim >= 0.92 ? G_JW92 : agPh >= 0 && agPh === bgPh ? G_PHON : sim >= 0.8 ? G_JW80 : G_DIFF;
+    }
+  }
+  let f = NULL_LEVEL;
+  if (afId >= 0 && bfId >= 0) {
+    if (afId === bfId) f = S_EXACT;
+    else {
+      const sim = jw.similarityIds(afId, bfId, 0.8);
+      f = sim >= 0.92 ? S_JW92 : afPh >= 0 && afPh === bfPh ? S_PHON : sim >= 0.8 ? S_JW80 : S_DIFF;
+    }
+  }
+  let gv = g === G_EXACT ? agId : -1;
+  let fv = f === S_EXACT ? afId : -1;
+  const rank = rankOf(g, F.given) + rankOf(f, F.family);
+  if (
+    rank > 0 &&
+    agId >= 0 &&
+    bgId >= 0 &&
+    afId >= 0 &&
+    bfId >= 0 &&
+    (ra[oa + FL.gChar] === rb[ob + FL.fChar] || (agPh >= 0 && agPh === bfPh)) &&
+    (ra[oa + FL.fChar] === rb[ob + FL.gChar] || (afPh >= 0 && afPh === bgPh))
+  ) {
+    const x = flatTokenLevel(jw, agId, agPh, bfId, bfPh);
+    const y = flatTokenLevel(jw, afId, afPh, bgId, bgPh);
+    const gs = swappedGivenLevel(Math.max(x, y));
+    const ss = swappedFamilyLevel(Math.min(x, y));
+    if (rankOf(gs, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
+      g = gs;
+      f = ss;
+      gv = -1;
+      fv = -1;
+      out.swapped = true;
+    }
+  }
+  levels[F.given] = g;
+  levels[F.family] = f;
+  tfValues[F.given] = gv;
+  tfValues[F.family] = fv;
+  if (counted) {
+    if (gv >= 0) tfCounts[F.given] = ra[oa + TF_COUNT.given] ?? -1;
+    if (fv >= 0) tfCounts[F.family] = ra[oa + TF_COUNT.family] ?? -1;
   }
 }
 

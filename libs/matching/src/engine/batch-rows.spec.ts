@@ -4,8 +4,8 @@ import {
   forEachCandidatePair,
   recordKeysOf,
 } from '../block/candidate-pairs.batch';
-import { newComparison, RecordComparator } from '../compare/record.comparator';
-import { normaliseRecord } from '../normalise/record.normaliser';
+import { newComparison, RecordComparator, ROW_STRIDE } from '../compare/record.comparator';
+import { normaliseRecord, SIMPLE_REST } from '../normalise/record.normaliser';
 import { FellegiSunterScorer } from '../score/fellegi-sunter.scorer';
 import { priorParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
@@ -29,6 +29,7 @@ describe('batch rows', () => {
     const c = newComparison();
     const g = newComparison();
     let viaRows = 0;
+    let namesOnly = 0;
     let counted = 0;
     const pairs = forEachCandidatePair(buildBlockIndex(recordKeysOf(norm), 100), (i, j) => {
       const a = norm[i]!;
@@ -41,12 +42,15 @@ describe('batch rows', () => {
       // The counts the rows carry are the population's: the same score to the last bit.
       expect(scorer.score(c)).toBe(scorer.score(g));
       if (a.simple && b.simple) viaRows++;
+      else if (rows[i * ROW_STRIDE]! & rows[j * ROW_STRIDE]! & SIMPLE_REST) namesOnly++;
       if (c.tfCounts.some((n) => n >= 0)) counted++;
     });
     // The test means something only if both paths and the carried counts were exercised.
     expect(pairs).toBeGreaterThan(1000);
     expect(viaRows).toBeGreaterThan(pairs / 2);
     expect(viaRows).toBeLessThan(pairs);
+    // Pairs where only the names need the general path (aliases, double-barrelled surnames).
+    expect(namesOnly).toBeGreaterThan(0);
     expect(counted).toBeGreaterThan(pairs / 4);
   });
 });

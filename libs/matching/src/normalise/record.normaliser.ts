@@ -88,9 +88,13 @@ export interface NormalisedRecord {
   flatAt: number;
 }
 
+/** FL.simple bits: the row carries the record's names (SIMPLE_NAMES), and all the rest. */
+export const SIMPLE_NAMES = 1;
+export const SIMPLE_REST = 2;
+
 /** Offsets of the flat fields in a record's row. */
 export const FL = {
-  /** 1 when the record is simple (the row carries everything), else 0. */
+  /** SIMPLE_NAMES | SIMPLE_REST as far as the row carries the record (3: all of it). */
   simple: 0,
   gId: 1,
   g2Id: 2,
@@ -250,20 +254,22 @@ export function normaliseRecord(input: MatchInput): NormalisedRecord {
   const na = ids.national[0];
   const first = n0?.given[0] ?? '';
   const groups = n0?.firstNicknameGroups ?? [];
-  const simple =
+  const simpleNames =
     names.length <= 1 &&
     (n0 === undefined ||
-      (n0.given.length <= 2 && n0.familyParts.length <= 1 && groups.length <= 4)) &&
+      (n0.given.length <= 2 && n0.familyParts.length <= 1 && groups.length <= 4));
+  const simpleRest =
     addresses.length <= 1 &&
     ids.custody.length <= 1 &&
     ids.national.length <= 1 &&
     online.length <= 3;
+  const simple = simpleNames && simpleRest;
   // Token ids the parts above already interned are reused rather than looked up again (each is
   // tokenId of the same string, so the values are identical).
   const onlineIds = online.map(tokenId);
   const at = takeRow();
   const flat = slab;
-  flat[at + FL.simple] = simple ? 1 : 0;
+  flat[at + FL.simple] = (simpleNames ? SIMPLE_NAMES : 0) | (simpleRest ? SIMPLE_REST : 0);
   flat[at + FL.gId] = n0?.givenIds[0] ?? -1;
   flat[at + FL.g2Id] = n0?.givenIds[1] ?? -1;
   flat[at + FL.gPh] = n0?.givenPhoneticId ?? -1;
