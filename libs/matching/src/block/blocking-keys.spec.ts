@@ -1,6 +1,33 @@
 import { normaliseRecord } from '../normalise/record.normaliser';
-import { blockingKeys } from './blocking-keys';
-import { buildBlockIndex, forEachCandidatePair } from './candidate-pairs.batch';
+import fc from 'fast-check';
+import { blockingKeys, KEY_TYPES } from './blocking-keys';
+import {
+  buildBlockIndex,
+  forEachCandidatePair,
+  recordKeysOf,
+  type RecordKeys,
+} from './candidate-pairs.batch';
+
+/** RecordKeys from keys given as text (ids in first-seen order), for the block index tests. */
+function keysFromText(keysPerRecord: string[][]): RecordKeys {
+  const ids = new Map<string, number>();
+  const keyStart = new Int32Array(keysPerRecord.length + 1);
+  const keyIds: number[] = [];
+  keysPerRecord.forEach((keys, i) => {
+    keyStart[i] = keyIds.length;
+    for (const k of keys) {
+      if (!ids.has(k)) ids.set(k, ids.size);
+      keyIds.push(ids.get(k) ?? -1);
+    }
+  });
+  keyStart[keysPerRecord.length] = keyIds.length;
+  return {
+    keyStart,
+    keyIds: Int32Array.from(keyIds),
+    keyCount: ids.size,
+    keyTypes: new Uint8Array(ids.size),
+  };
+}
 
 const keysOf = (input: Parameters<typeof normaliseRecord>[0]) =>
   new Set(blockingKeys(normaliseRecord(input)));
@@ -58,6 +85,100 @@ describe('blocking keys', () => {
     expect(shareKey(viaPhone('Ann'), viaPhone('Zed'))).toBe(true);
   });
 
+  it('give every key type in its stored text form, each key once, in a fixed order', () => {
+    // The force node stores these texts (nominal_key): the integer form must not change them.
+    const keys = blockingKeys(
+      normaliseRecord({
+        names: [
+          { given: ['Mr', 'John', 'Paul'], family: 'Smith-Jones' },
+          { given: ['Jack'], family: 'Smyth', type: 'NAME_TYPE_ALIAS' },
+        ],
+        dateOfBirth: { year: 1980, month: 3, day: 17 },
+        identifiers: [
+          { scheme: 'IDENTIFIER_SCHEME_PNC', value: '2001/0171310W' },
+          { scheme: 'IDENTIFIER_SCHEME_NINO', value: 'QQ123456C' },
+        ],
+        onlineIdentifiers: [
+          { kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', platform: '', value: 'john@example.com' },
+          { kind: 'ONLINE_IDENTIFIER_KIND_PHONE', platform: '', value: '07700900123' },
+        ],
+        addresses: [
+          { line: '12a Acacia Avenue', town: 'Kings Lynn', postcode: 'PE30 1AB' },
+          { line: 'Flat 3 The Mews', town: 'Norwich', postcode: 'NR1 3QF' },
+        ],
+      }),
+    );
+    expect(keys).toEqual([
+      'c:PNC:2001/0171310W',
+      'n:NINO:QQ123456C',
+      'o:EMAIL:john@example.com',
+      'o:PHONE:+447700900123',
+      'fy:SM0J:1980',
+      'td:JN:19800317',
+      'td:SM0J:19800317',
+      'id:js:1980:3:17',
+      'nn:JN:SM0J',
+      'fy:SM0:1980',
+      'td:JK:19800317',
+      'td:SM0:19800317',
+      'nn:JK:SM0',
+      'ph:PE30 1AB:12a',
+      'sh:acaciaavenue:12a',
+      'pt:PE30 1AB:KNKS',
+      'dp:19800317:PE30 1AB',
+      'dh:19800317:12a',
+      'dt:19800317:KNKS',
+      'pt:NR1 3QF:NRX',
+      'dp:19800317:NR1 3QF',
+      'dt:19800317:NRX',
+    ]);
+  });
+
+  it('give equal integer keys exactly when the key texts are equal (property)', () => {
+    const part = fc.constantFrom('Ann', 'Anne', 'Lee', 'Leigh', 'Smith', 'Smyth', 'J', 'O Brien');
+    const record = fc.record({
+      names: fc.array(fc.record({ given: fc.array(part, { maxLength: 2 }), family: part }), {
+        maxLength: 2,
+      }),
+      dateOfBirth: fc.option(
+        fc.record({
+          year: fc.constantFrom(1980, 1981),
+          month: fc.integer({ min: 0, max: 12 }),
+          day: fc.integer({ min: 0, max: 12 }),
+        }),
+        { nil: undefined },
+      ),
+      addresses: fc.array(
+        fc.record({
+          line: fc.constantFrom('1 High St', '1 Highst', '12a High St', 'Mill Lane', ''),
+          town: fc.constantFrom('Kings Lynn', 'Kingslynn', 'Ely', ''),
+          postcode: fc.constantFrom('PE30 1AB', 'PE301AB', 'CB7 4DL', ''),
+        }),
+        { maxLength: 2 },
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 2, maxLength: 6 }), (inputs) => {
+        const norm = inputs.map(normaliseRecord);
+        const keys = recordKeysOf(norm);
+        const idOfText = new Map<string, number>();
+        norm.forEach((r, i) => {
+          const texts = blockingKeys(r);
+          const start = keys.keyStart[i] ?? 0;
+          expect((keys.keyStart[i + 1] ?? 0) - start).toBe(texts.length);
+          texts.forEach((t, x) => {
+            const id = keys.keyIds[start + x] ?? -1;
+            expect(idOfText.get(t) ?? id).toBe(id);
+            idOfText.set(t, id);
+            expect(KEY_TYPES[keys.keyTypes[id] ?? -1]).toBe(t.slice(0, t.indexOf(':')));
+          });
+        });
+        expect(new Set(idOfText.values()).size).toBe(idOfText.size);
+        expect(keys.keyCount).toBe(idOfText.size);
+      }),
+    );
+  });
+
   it('use only valid custody identifiers as keys', () => {
     const keys = keysOf({
       names: [],
@@ -68,14 +189,14 @@ describe('blocking keys', () => {
 
   it('enumerate each candidate pair once, and skip oversized blocks', () => {
     const index = buildBlockIndex(
-      [['a', 'b'], ['a', 'b'], ['a'], ['c'], ['big'], ['big'], ['big']],
+      keysFromText([['a', 'b'], ['a', 'b'], ['a'], ['c'], ['big'], ['big'], ['big']]),
       2,
     );
     const pairs: string[] = [];
     forEachCandidatePair(index, (i, j) => pairs.push(`${i}-${j}`));
     // 'a' (3 members) and 'big' exceed the cap of 2; only 'b' yields a pair.
     expect(pairs.sort()).toEqual(['0-1']);
-    const index2 = buildBlockIndex([['a', 'b'], ['a', 'b'], ['a'], ['c']], 3);
+    const index2 = buildBlockIndex(keysFromText([['a', 'b'], ['a', 'b'], ['a'], ['c']]), 3);
     const pairs2: string[] = [];
     forEachCandidatePair(index2, (i, j) => pairs2.push(`${i}-${j}`));
     expect(pairs2.sort()).toEqual(['0-1', '0-2', '1-2']);

@@ -1,6 +1,7 @@
 import type { FieldName } from '../compare/fields';
 import { phoneticCode } from '../normalise/name.normaliser';
 import type { NormalisedRecord } from '../normalise/record.normaliser';
+import { derivedTokens, tokenString } from '../normalise/token-ids';
 
 /**
  * Blocking keys: a record is compared only with records that share at least one key, so
@@ -22,7 +23,7 @@ import type { NormalisedRecord } from '../normalise/record.normaliser';
  * Every key combines at least two fields (or one near-unique identifier), so blocks stay small
  * at national scale; blocks that still grow past the cap are skipped (see DEFAULT_MAX_BLOCK_SIZE).
  *
- * Keys are plain strings with a type prefix; the batch and incremental indexes treat them alike.
+ * Keys are integer triples (`blockingKeyCodes`), with a text form (`blockingKeys`) for storage.
  */
 /** Default cap on block size. A key shared by more than 100 records (a burner phone in a drama range, "john smith" at national scale) says too little to be worth all-pairs; such a record is still found through its other keys. */
 export const DEFAULT_MAX_BLOCK_SIZE = 100;
@@ -54,44 +55,150 @@ export function keyType(key: string): string {
   return i < 0 ? key : key.slice(0, i);
 }
 
-export function blockingKeys(r: NormalisedRecord): string[] {
-  const keys = new Set<string>();
-  for (const id of r.custodyIds) if (id.valid) keys.add(`c:${id.scheme}:${id.value}`);
-  for (const id of r.nationalIds) keys.add(`n:${id.scheme}:${id.value}`);
-  for (const o of r.online) keys.add(`o:${o}`);
+/**
+ * Key types by code, the order of KeyCodes' `type`. Each key is an integer triple (type, a, b):
+ * `a` and `b` are token ids (token-ids.ts), a date as a number, or two letters' char codes — see
+ * `keyText`, which gives a key's text. Every part of a key's text is free of `:` or fixed in
+ * width, so two keys' triples are equal exactly when their texts are.
+ */
+export const KEY_TYPES = [
+  'c',
+  'n',
+  'o',
+  'fy',
+  'td',
+  'id',
+  'nn',
+  'ph',
+  'sh',
+  'pt',
+  'dp',
+  'dh',
+  'dt',
+] as const;
+const K_C = 0;
+const K_N = 1;
+const K_O = 2;
+const K_FY = 3;
+const K_TD = 4;
+const K_ID = 5;
+const K_NN = 6;
+const K_PH = 7;
+const K_SH = 8;
+const K_PT = 9;
+const K_DP = 10;
+const K_DH = 11;
+const K_DT = 12;
+
+/** One record's distinct keys as triples, in the order they were first produced. Reusable. */
+export class KeyCodes {
+  length = 0;
+  type = new Int32Array(32);
+  a = new Int32Array(32);
+  b = new Int32Array(32);
+
+  add(type: number, a: number, b: number): void {
+    const n = this.length;
+    for (let i = 0; i < n; i++) {
+      if (this.type[i] === type && this.a[i] === a && this.b[i] === b) return;
+    }
+    if (n === this.type.length) {
+      this.type = grow(this.type);
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+    }
+    this.type[n] = type;
+    this.a[n] = a;
+    this.b[n] = b;
+    this.length = n + 1;
+  }
+}
+
+function grow(x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(x.length * 2);
+  out.set(x);
+  return out;
+}
+
+// Spaces are dropped from street and town: a space keyed in the wrong place is a common error.
+const streetKey = derivedTokens((street) => street.replace(/ /g, ''));
+const townKey = derivedTokens((town) => phoneticCode(town.replace(/ /g, '')));
+
+/** The record's blocking keys as integer triples (into `out`, cleared first). */
+export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
+  out.length = 0;
+  for (const id of r.custodyIds) if (id.valid) out.add(K_C, id.id, 0);
+  for (const id of r.nationalIds) out.add(K_N, id.id, 0);
+  for (const o of r.onlineIds) out.add(K_O, o, 0);
   const dob = r.dob;
   const fullDob = dob !== undefined && dob.month !== 0 && dob.day !== 0;
+  const digits = fullDob ? Number(dob.digits) : 0;
   const orderFreeDate = fullDob
-    ? `${dob.year}:${Math.min(dob.month, dob.day)}:${Math.max(dob.month, dob.day)}`
-    : undefined;
+    ? dob.year * 10000 + Math.min(dob.month, dob.day) * 100 + Math.max(dob.month, dob.day)
+    : -1;
   for (const n of r.names) {
     const g = n.givenPhonetic[0] ?? '';
     const f = n.familyPhonetic;
-    if (f !== '' && dob) keys.add(`fy:${f}:${dob.year}`);
+    const gId = n.givenPhoneticId;
+    const fId = n.familyPhoneticId;
+    if (f !== '' && dob) out.add(K_FY, fId, dob.year);
     if (fullDob) {
       // One key per name token, whichever field it sits in: survives a swap or an error in the other.
-      if (g !== '') keys.add(`td:${g}:${dob.digits}`);
-      if (f !== '') keys.add(`td:${f}:${dob.digits}`);
+      if (g !== '') out.add(K_TD, gId, digits);
+      if (f !== '') out.add(K_TD, fId, digits);
     }
-    const gi = n.given[0]?.[0] ?? '';
-    const fi = n.family[0] ?? '';
-    if (gi !== '' && fi !== '' && orderFreeDate !== undefined) {
-      keys.add(`id:${gi < fi ? gi + fi : fi + gi}:${orderFreeDate}`);
+    const gi = n.given[0]?.charCodeAt(0) ?? -1;
+    const fi = n.family === '' ? -1 : n.family.charCodeAt(0);
+    if (gi >= 0 && fi >= 0 && orderFreeDate >= 0) {
+      out.add(K_ID, gi < fi ? (gi << 16) | fi : (fi << 16) | gi, orderFreeDate);
     }
-    if (g !== '' && f !== '') keys.add(`nn:${g < f ? `${g}:${f}` : `${f}:${g}`}`);
+    if (g !== '' && f !== '') out.add(K_NN, g < f ? gId : fId, g < f ? fId : gId);
   }
   for (const a of r.addresses) {
-    // Spaces are dropped from street and town: a space keyed in the wrong place is a common error.
-    const street = a.street.replace(/ /g, '');
-    const town = a.town === '' ? '' : phoneticCode(a.town.replace(/ /g, ''));
-    if (a.postcode !== '' && a.houseNumber !== '') keys.add(`ph:${a.postcode}:${a.houseNumber}`);
-    if (street !== '' && a.houseNumber !== '') keys.add(`sh:${street}:${a.houseNumber}`);
-    if (a.postcode !== '' && town !== '') keys.add(`pt:${a.postcode}:${town}`);
+    const street = streetKey.of(a.streetId);
+    const town = townKey.of(a.townId);
+    const pc = a.postcodeId;
+    const hn = a.houseNumberId;
+    if (pc >= 0 && hn >= 0) out.add(K_PH, pc, hn);
+    if (street >= 0 && hn >= 0) out.add(K_SH, street, hn);
+    if (pc >= 0 && town >= 0) out.add(K_PT, pc, town);
     if (fullDob) {
-      if (a.postcode !== '') keys.add(`dp:${dob.digits}:${a.postcode}`);
-      if (a.houseNumber !== '') keys.add(`dh:${dob.digits}:${a.houseNumber}`);
-      if (town !== '') keys.add(`dt:${dob.digits}:${town}`);
+      if (pc >= 0) out.add(K_DP, digits, pc);
+      if (hn >= 0) out.add(K_DH, digits, hn);
+      if (town >= 0) out.add(K_DT, digits, town);
     }
   }
-  return [...keys];
+}
+
+/** The text of key (type, a, b): `fy:SM0:1980`, `id:js:1980:3:17`, `ph:PE30 1AB:12a` … */
+export function keyText(type: number, a: number, b: number): string {
+  const t = KEY_TYPES[type] ?? '';
+  switch (type) {
+    case K_C:
+    case K_N:
+    case K_O:
+      return `${t}:${tokenString(a)}`;
+    case K_FY:
+    case K_TD:
+      return `${t}:${tokenString(a)}:${b}`;
+    case K_ID:
+      return `${t}:${String.fromCharCode(a >>> 16, a & 0xffff)}:${Math.floor(b / 10000)}:${Math.floor(b / 100) % 100}:${b % 100}`;
+    case K_DP:
+    case K_DH:
+    case K_DT:
+      return `${t}:${a}:${tokenString(b)}`;
+    default:
+      return `${t}:${tokenString(a)}:${tokenString(b)}`;
+  }
+}
+
+/** The record's blocking keys as text (what the force node stores; the batch uses the codes). */
+export function blockingKeys(r: NormalisedRecord): string[] {
+  const codes = new KeyCodes();
+  blockingKeyCodes(r, codes);
+  const out: string[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    out.push(keyText(codes.type[i] ?? 0, codes.a[i] ?? 0, codes.b[i] ?? 0));
+  }
+  return out;
 }

@@ -1,3 +1,7 @@
+import { blockingKeyCodes, KeyCodes } from './blocking-keys';
+import { KeyTable } from './key-table';
+import type { NormalisedRecord } from '../normalise/record.normaliser';
+
 /**
  * Batch candidate generation over an array of records' blocking keys, without materialising
  * the pair set: keys are grouped into blocks (compressed sparse rows), then each record walks
@@ -16,42 +20,65 @@ export interface BlockIndex {
   /** Blocks larger than maxBlockSize are dropped as not selective. */
   droppedBlocks: number;
   /**
-   * Every key of every record as an integer (equal ids ⇔ equal key strings), kept blocks or not,
-   * in the records' key order: record i's keys are `keyIds[keyStart[i] .. keyStart[i + 1])`.
-   * Training uses it to find the keys a pair shares without comparing strings.
+   * Every key of every record (kept blocks or not), as `RecordKeys`. Training uses it to find
+   * the keys a pair shares.
    */
-  keyStart: Int32Array;
-  keyIds: Int32Array;
+  keys: RecordKeys;
 }
 
-export function buildBlockIndex(
-  keysPerRecord: readonly (readonly string[])[],
-  maxBlockSize: number,
-): BlockIndex {
-  const n = keysPerRecord.length;
-  const blockOf = new Map<string, number>();
-  const sizes: number[] = [];
-  let totalKeys = 0;
-  for (const keys of keysPerRecord) totalKeys += keys.length;
-  // The block id of each key is looked up once here and remembered, so the second pass below
-  // needs no string hashing.
+/**
+ * Every record's blocking keys as key ids (equal ids ⇔ equal keys), in each record's key order:
+ * record i's keys are `keyIds[keyStart[i] .. keyStart[i + 1])`; ids run 0 .. keyCount − 1 in
+ * first-seen order, and `keyTypes[id]` is a key's type (KEY_TYPES).
+ */
+export interface RecordKeys {
+  keyStart: Int32Array;
+  keyIds: Int32Array;
+  keyCount: number;
+  keyTypes: Uint8Array;
+}
+
+/** The blocking keys of `records`, interned as integers (no key text is built). */
+export function recordKeysOf(records: readonly NormalisedRecord[]): RecordKeys {
+  const n = records.length;
+  // Sized for ~12 keys a record at ≤ 3/4 load, so it rarely has to grow (rehash) on the way.
+  const table = new KeyTable(Math.max(10, Math.ceil(Math.log2((n * 12 * 4) / 3))));
+  const codes = new KeyCodes();
   const keyStart = new Int32Array(n + 1);
-  const keyIds = new Int32Array(totalKeys);
+  let keyIds = new Int32Array(Math.max(16, n * 16));
   let kp = 0;
   for (let i = 0; i < n; i++) {
     keyStart[i] = kp;
-    for (const k of keysPerRecord[i] ?? []) {
-      let b = blockOf.get(k);
-      if (b === undefined) {
-        b = sizes.length;
-        blockOf.set(k, b);
-        sizes.push(0);
-      }
-      sizes[b] = (sizes[b] ?? 0) + 1;
-      keyIds[kp++] = b;
+    blockingKeyCodes(records[i] as NormalisedRecord, codes);
+    if (kp + codes.length > keyIds.length) {
+      const grown = new Int32Array(Math.max(keyIds.length * 2, kp + codes.length));
+      grown.set(keyIds);
+      keyIds = grown;
+    }
+    for (let x = 0; x < codes.length; x++) {
+      keyIds[kp++] = table.intern(codes.type[x] ?? 0, codes.a[x] ?? 0, codes.b[x] ?? 0);
     }
   }
   keyStart[n] = kp;
+  // Views, not copies: at national scale every large typed array allocated here is external
+  // memory, and each burst of it made V8 run a full collection of a 3 GB heap (~3.5 s each).
+  return {
+    keyStart,
+    keyIds: keyIds.subarray(0, kp),
+    keyCount: table.size,
+    keyTypes: table.types(),
+  };
+}
+
+export function buildBlockIndex(keys: RecordKeys, maxBlockSize: number): BlockIndex {
+  const { keyStart, keyIds } = keys;
+  const n = keyStart.length - 1;
+  const totalKeys = keyStart[n] ?? 0;
+  const sizes = new Int32Array(keys.keyCount);
+  for (let p = 0; p < totalKeys; p++) {
+    const b = keyIds[p] ?? 0;
+    sizes[b] = (sizes[b] ?? 0) + 1;
+  }
   // Keep only blocks with 2..maxBlockSize members: singletons produce no pairs.
   const keep = new Int32Array(sizes.length).fill(-1);
   let kept = 0;
@@ -92,12 +119,11 @@ export function buildBlockIndex(
   return {
     n,
     recordStart,
-    recordBlocks: recordBlocksTmp.slice(0, rb),
+    recordBlocks: recordBlocksTmp.subarray(0, rb),
     blockStart,
     members,
     droppedBlocks: dropped,
-    keyStart,
-    keyIds,
+    keys,
   };
 }
 

@@ -1,12 +1,16 @@
 import { compareDates, type DateLevel } from '../normalise/date.normaliser';
 import type { NormalisedIdentifier } from '../normalise/identifier.normaliser';
-import type {
-  NormalisedAddress,
-  NormalisedName,
-  NormalisedRecord,
+import {
+  FL,
+  FLAT_FIELDS,
+  SIMPLE_NAMES,
+  SIMPLE_REST,
+  type NormalisedAddress,
+  type NormalisedName,
+  type NormalisedRecord,
 } from '../normalise/record.normaliser';
 import { F, FIELD_COUNT, LEVEL_COUNTS, NULL_LEVEL } from './fields';
-import { tokenString } from '../normalise/token-ids';
+import { derivedTokens, tokenString } from '../normalise/token-ids';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
 /** The comparison vector of one pair: a level per field, and the value behind each exact level. */
@@ -15,6 +19,11 @@ export interface Comparison {
   levels: Int8Array;
   /** For term-frequency adjusted fields at their top level: the agreed value's token id, or -1. */
   tfValues: Int32Array;
+  /**
+   * The population count of each tfValues entry when the comparison already knows it (a batch's
+   * rows carry it), else -1 and the scorer looks it up.
+   */
+  tfCounts: Int32Array;
   /** The names agreed best with given and family names swapped on one side. */
   swapped: boolean;
 }
@@ -23,6 +32,7 @@ export function newComparison(): Comparison {
   return {
     levels: new Int8Array(FIELD_COUNT).fill(NULL_LEVEL),
     tfValues: new Int32Array(FIELD_COUNT).fill(-1),
+    tfCounts: new Int32Array(FIELD_COUNT).fill(-1),
     swapped: false,
   };
 }
@@ -35,6 +45,21 @@ const DATE_LEVELS: Readonly<Record<DateLevel, number>> = {
   year: 4,
   different: 5,
 };
+
+/**
+ * A batch table's row: a record's flat fields (FL), then the population count of each of its
+ * term-frequency values (the batch's frequencies are fixed while it scores).
+ */
+export const TF_COUNT = {
+  given: FLAT_FIELDS,
+  family: FLAT_FIELDS + 1,
+  custodyId: FLAT_FIELDS + 2,
+  nationalId: FLAT_FIELDS + 3,
+  /** on0, on1, on2 in turn. */
+  on0: FLAT_FIELDS + 4,
+  address: FLAT_FIELDS + 7,
+} as const;
+export const ROW_STRIDE = FLAT_FIELDS + 8;
 
 // Given-name levels (FIELDS[given]).
 const G_EXACT = 0;
@@ -68,149 +93,151 @@ export class RecordComparator {
   }
 
   /**
-   * The same comparison as the general path, for two "simple" records, reading only the
-   * integer fields flattened into the records (record.normaliser.ts, FlatFields). Kept level for
-   * level identical to the general path; a unit test checks the two agree.
+   * The same comparison as the general path for everything but the names, reading only the
+   * records' flat rows: record a's at `ra[oa ..]`, b's at `rb[ob ..]` (offsets FL,
+   * record.normaliser.ts), for two records with SIMPLE_REST; `flatNames` does the names of two
+   * with SIMPLE_NAMES. Kept level for level identical to the general path; unit tests check the
+   * two agree. With `counted`, the rows are
+   * a batch table's (ROW_STRIDE wide) and carry each term-frequency value's count, which goes
+   * into `out.tfCounts` so that scoring looks nothing up.
    */
-  private compareFlat(a: NormalisedRecord, b: NormalisedRecord, out: Comparison): void {
-    const { levels, tfValues } = out;
+  private compareFlatRest(
+    ra: Int32Array,
+    oa: number,
+    rb: Int32Array,
+    ob: number,
+    out: Comparison,
+    counted: boolean,
+  ): void {
+    const { levels, tfValues, tfCounts } = out;
     const jw = this.jw;
-    // Names: one name each, straight or swapped.
-    let g = NULL_LEVEL;
-    if (a.gId >= 0 && b.gId >= 0) {
-      if (a.gId === b.gId) g = G_EXACT;
-      else if (a.gInitial || b.gInitial) g = a.gChar === b.gChar ? G_INITIAL : G_DIFF;
-      else if (a.gNick1 >= 0 && b.gNick1 >= 0 && flatSharesGroup(a, b)) g = G_NICK;
-      else if ((a.g2Id >= 0 && a.g2Id === b.gId) || (b.g2Id >= 0 && b.g2Id === a.gId)) g = G_NICK;
-      else {
-        const sim = jw.similarityIds(a.gId, b.gId, 0.8);
-        g =
-          sim >= 0.92
-            ? G_JW92
-            : a.gPh >= 0 && a.gPh === b.gPh
-              ? G_PHON
-              : sim >= 0.8
-                ? G_JW80
-                : G_DIFF;
-      }
-    }
-    let f = NULL_LEVEL;
-    if (a.fId >= 0 && b.fId >= 0) {
-      if (a.fId === b.fId) f = S_EXACT;
-      else {
-        const sim = jw.similarityIds(a.fId, b.fId, 0.8);
-        f =
-          sim >= 0.92
-            ? S_JW92
-            : a.fPh >= 0 && a.fPh === b.fPh
-              ? S_PHON
-              : sim >= 0.8
-                ? S_JW80
-                : S_DIFF;
-      }
-    }
-    let gv = g === G_EXACT ? a.gId : -1;
-    let fv = f === S_EXACT ? a.fId : -1;
-    const rank = rankOf(g, F.given) + rankOf(f, F.family);
-    if (
-      rank > 0 &&
-      a.gId >= 0 &&
-      b.gId >= 0 &&
-      a.fId >= 0 &&
-      b.fId >= 0 &&
-      (a.gChar === b.fChar || (a.gPh >= 0 && a.gPh === b.fPh)) &&
-      (a.fChar === b.gChar || (a.fPh >= 0 && a.fPh === b.gPh))
-    ) {
-      const x = flatTokenLevel(jw, a.gId, a.gPh, b.fId, b.fPh);
-      const y = flatTokenLevel(jw, a.fId, a.fPh, b.gId, b.gPh);
-      const gs = swappedGivenLevel(Math.max(x, y));
-      const ss = swappedFamilyLevel(Math.min(x, y));
-      if (rankOf(gs, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
-        g = gs;
-        f = ss;
-        gv = -1;
-        fv = -1;
-        out.swapped = true;
-      }
-    }
-    levels[F.given] = g;
-    levels[F.family] = f;
-    tfValues[F.given] = gv;
-    tfValues[F.family] = fv;
     // Date of birth.
-    if (a.dobKnown > 0 && b.dobKnown > 0)
-      levels[F.dob] = flatDateLevel(a.dobInt, a.dobKnown, b.dobInt, b.dobKnown);
+    const aKnown = ra[oa + FL.dobKnown] ?? 0;
+    const bKnown = rb[ob + FL.dobKnown] ?? 0;
+    if (aKnown > 0 && bKnown > 0)
+      levels[F.dob] = flatDateLevel(
+        ra[oa + FL.dobInt] ?? -1,
+        aKnown,
+        rb[ob + FL.dobInt] ?? -1,
+        bKnown,
+      );
     // Identifiers.
-    if (a.cuId >= 0 && b.cuId >= 0 && a.cuScheme === b.cuScheme) {
-      if (a.cuId === b.cuId) {
+    const aCu = ra[oa + FL.cuId] ?? -1;
+    const bCu = rb[ob + FL.cuId] ?? -1;
+    if (aCu >= 0 && bCu >= 0 && ra[oa + FL.cuScheme] === rb[ob + FL.cuScheme]) {
+      if (aCu === bCu) {
         levels[F.custodyId] = 0;
-        tfValues[F.custodyId] = a.cuId;
-      } else
-        levels[F.custodyId] = isOneEdit(
-          compactId(tokenString(a.cuId)),
-          compactId(tokenString(b.cuId)),
-        )
-          ? 1
-          : 2;
+        tfValues[F.custodyId] = aCu;
+        if (counted) tfCounts[F.custodyId] = ra[oa + TF_COUNT.custodyId] ?? -1;
+      } else levels[F.custodyId] = oneEditIds(aCu, bCu) ? 1 : 2;
     }
-    if (a.naId >= 0 && b.naId >= 0 && a.naScheme === b.naScheme) {
-      if (a.naId === b.naId) {
+    const aNa = ra[oa + FL.naId] ?? -1;
+    const bNa = rb[ob + FL.naId] ?? -1;
+    if (aNa >= 0 && bNa >= 0 && ra[oa + FL.naScheme] === rb[ob + FL.naScheme]) {
+      if (aNa === bNa) {
         levels[F.nationalId] = 0;
-        tfValues[F.nationalId] = a.naId;
-      } else
-        levels[F.nationalId] = isOneEdit(
-          compactId(tokenString(a.naId)),
-          compactId(tokenString(b.naId)),
-        )
-          ? 1
-          : 2;
+        tfValues[F.nationalId] = aNa;
+        if (counted) tfCounts[F.nationalId] = ra[oa + TF_COUNT.nationalId] ?? -1;
+      } else levels[F.nationalId] = oneEditIds(aNa, bNa) ? 1 : 2;
     }
-    if (a.on0 >= 0 && b.on0 >= 0) {
+    if ((ra[oa + FL.on0] ?? -1) >= 0 && (rb[ob + FL.on0] ?? -1) >= 0) {
+      // Of several shared identifiers the lowest id stands for the agreement (as compareOnline).
       let shared = -1;
-      shared = sharedOnline(a.on0, b, shared);
-      shared = sharedOnline(a.on1, b, shared);
-      shared = sharedOnline(a.on2, b, shared);
+      let count = -1;
+      for (let k = 0; k < 3; k++) {
+        const x = ra[oa + FL.on0 + k] ?? -1;
+        if (
+          x >= 0 &&
+          (x === rb[ob + FL.on0] || x === rb[ob + FL.on1] || x === rb[ob + FL.on2]) &&
+          (shared < 0 || x < shared)
+        ) {
+          shared = x;
+          count = counted ? (ra[oa + TF_COUNT.on0 + k] ?? -1) : -1;
+        }
+      }
       levels[F.online] = shared >= 0 ? 0 : 1;
       tfValues[F.online] = shared;
+      if (shared >= 0) tfCounts[F.online] = count;
     }
     // Address: how the parts present on both sides agree.
-    if (a.adId >= 0 && b.adId >= 0) {
+    const aAd = ra[oa + FL.adId] ?? -1;
+    const bAd = rb[ob + FL.adId] ?? -1;
+    if (aAd >= 0 && bAd >= 0) {
       let agree = 0;
       let disagree = 0;
-      if (a.hnId >= 0 && b.hnId >= 0) {
-        if (a.hnId === b.hnId) agree++;
+      const aHn = ra[oa + FL.hnId] ?? -1;
+      const bHn = rb[ob + FL.hnId] ?? -1;
+      if (aHn >= 0 && bHn >= 0) {
+        if (aHn === bHn) agree++;
         else disagree++;
       }
-      const st = flatTextPart(jw, a.stId, b.stId);
-      const l2 = flatTextPart(jw, a.l2Id, b.l2Id);
-      const tw = flatTextPart(jw, a.twId, b.twId);
+      const st = flatTextPart(jw, ra[oa + FL.stId] ?? -1, rb[ob + FL.stId] ?? -1);
+      const l2 = flatTextPart(jw, ra[oa + FL.l2Id] ?? -1, rb[ob + FL.l2Id] ?? -1);
+      const tw = flatTextPart(jw, ra[oa + FL.twId] ?? -1, rb[ob + FL.twId] ?? -1);
       agree += Number(st === 0) + Number(l2 === 0) + Number(tw === 0);
       disagree += Number(st === 1) + Number(l2 === 1) + Number(tw === 1);
-      if (a.pcId >= 0 && b.pcId >= 0) {
+      const aPc = ra[oa + FL.pcId] ?? -1;
+      const bPc = rb[ob + FL.pcId] ?? -1;
+      if (aPc >= 0 && bPc >= 0) {
+        const aSec = ra[oa + FL.secId] ?? -1;
         const near =
-          a.pcId === b.pcId ||
-          (a.secId >= 0 && a.secId === b.secId) ||
-          (a.secId < 0 && isOneEdit(tokenString(a.pcId), tokenString(b.pcId)));
+          aPc === bPc ||
+          (aSec >= 0 && aSec === rb[ob + FL.secId]) ||
+          (aSec < 0 && isOneEdit(tokenString(aPc), tokenString(bPc)));
         if (near) agree++;
         else disagree++;
       }
       if (agree + disagree > 0) {
         const level = disagree === 0 ? 0 : agree > disagree ? 1 : agree > 0 ? 2 : 3;
         levels[F.address] = level;
-        if (level === 0 && a.adId === b.adId) tfValues[F.address] = a.adId;
+        if (level === 0 && aAd === bAd) {
+          tfValues[F.address] = aAd;
+          if (counted) tfCounts[F.address] = ra[oa + TF_COUNT.address] ?? -1;
+        }
       }
-      if (a.rgId >= 0 && b.rgId >= 0) levels[F.region] = a.rgId === b.rgId ? 0 : 1;
+      const aRg = ra[oa + FL.rgId] ?? -1;
+      const bRg = rb[ob + FL.rgId] ?? -1;
+      if (aRg >= 0 && bRg >= 0) levels[F.region] = aRg === bRg ? 0 : 1;
     }
-    if (a.sexCode !== 0 && b.sexCode !== 0) levels[F.sex] = a.sexCode === b.sexCode ? 0 : 1;
+    const aSex = ra[oa + FL.sexCode] ?? 0;
+    const bSex = rb[ob + FL.sexCode] ?? 0;
+    if (aSex !== 0 && bSex !== 0) levels[F.sex] = aSex === bSex ? 0 : 1;
+  }
+
+  /**
+   * `compare` for records i and j of a batch: `rows` is the batch's table (ROW_STRIDE per record,
+   * see `batchRows`), `a` and `b` are the records themselves (read only off the fast path).
+   */
+  compareRows(
+    rows: Int32Array,
+    i: number,
+    j: number,
+    a: NormalisedRecord,
+    b: NormalisedRecord,
+    out: Comparison,
+  ): Comparison {
+    const oa = i * ROW_STRIDE;
+    const ob = j * ROW_STRIDE;
+    const both = (rows[oa + FL.simple] ?? 0) & (rows[ob + FL.simple] ?? 0);
+    if ((both & SIMPLE_REST) === 0 || !this.fastPath) return this.compare(a, b, out);
+    reset(out);
+    if ((both & SIMPLE_NAMES) !== 0) flatNames(this.jw, out, true, rows, oa, rows, ob);
+    else this.compareNames(a.names, b.names, out);
+    this.compareFlatRest(rows, oa, rows, ob, out, true);
+    return out;
   }
 
   compare(a: NormalisedRecord, b: NormalisedRecord, out: Comparison = newComparison()): Comparison {
-    const { levels, tfValues } = out;
-    levels.fill(NULL_LEVEL);
-    tfValues.fill(-1);
-    out.swapped = false;
-    if (a.simple && b.simple && this.fastPath) {
-      this.compareFlat(a, b, out);
+    const { levels } = out;
+    reset(out);
+    const both = (a.flat[a.flatAt + FL.simple] ?? 0) & (b.flat[b.flatAt + FL.simple] ?? 0);
+    if ((both & SIMPLE_REST) !== 0 && this.fastPath) {
+      // Several names (aliases) but one address and few identifiers — most non-simple records:
+      // only the names take the general path.
+      if ((both & SIMPLE_NAMES) !== 0)
+        flatNames(this.jw, out, false, a.flat, a.flatAt, b.flat, b.flatAt);
+      else this.compareNames(a.names, b.names, out);
+      this.compareFlatRest(a.flat, a.flatAt, b.flat, b.flatAt, out, false);
       return out;
     }
     this.compareNames(a.names, b.names, out);
@@ -415,22 +442,122 @@ export class RecordComparator {
   }
 }
 
-function inGroups(x: number, b: NormalisedRecord): boolean {
-  return x >= 0 && (x === b.gNick1 || x === b.gNick2 || x === b.gNick3 || x === b.gNick4);
+/** The names of two SIMPLE_NAMES records from their flat rows (see compareFlatRest). */
+function flatNames(
+  jw: JaroWinklerMemo,
+  out: Comparison,
+  counted: boolean,
+  ra: Int32Array,
+  oa: number,
+  rb: Int32Array,
+  ob: number,
+): void {
+  const { levels, tfValues, tfCounts } = out;
+  // Names: one name each, straight or swapped.
+  const agId = ra[oa + FL.gId] ?? -1;
+  const bgId = rb[ob + FL.gId] ?? -1;
+  const afId = ra[oa + FL.fId] ?? -1;
+  const bfId = rb[ob + FL.fId] ?? -1;
+  const agPh = ra[oa + FL.gPh] ?? -1;
+  const bgPh = rb[ob + FL.gPh] ?? -1;
+  const afPh = ra[oa + FL.fPh] ?? -1;
+  const bfPh = rb[ob + FL.fPh] ?? -1;
+  let g = NULL_LEVEL;
+  if (agId >= 0 && bgId >= 0) {
+    if (agId === bgId) g = G_EXACT;
+    else if (ra[oa + FL.gInitial] === 1 || rb[ob + FL.gInitial] === 1)
+      g = ra[oa + FL.gChar] === rb[ob + FL.gChar] ? G_INITIAL : G_DIFF;
+    else if (
+      (ra[oa + FL.gNick1] ?? -1) >= 0 &&
+      (rb[ob + FL.gNick1] ?? -1) >= 0 &&
+      flatSharesGroup(ra, oa, rb, ob)
+    )
+      g = G_NICK;
+    else if (
+      ((ra[oa + FL.g2Id] ?? -1) >= 0 && ra[oa + FL.g2Id] === bgId) ||
+      ((rb[ob + FL.g2Id] ?? -1) >= 0 && rb[ob + FL.g2Id] === agId)
+    )
+      g = G_NICK;
+    else {
+      const sim = jw.similarityIds(agId, bgId, 0.8);
+      g = sim >= 0.92 ? G_JW92 : agPh >= 0 && agPh === bgPh ? G_PHON : sim >= 0.8 ? G_JW80 : G_DIFF;
+    }
+  }
+  let f = NULL_LEVEL;
+  if (afId >= 0 && bfId >= 0) {
+    if (afId === bfId) f = S_EXACT;
+    else {
+      const sim = jw.similarityIds(afId, bfId, 0.8);
+      f = sim >= 0.92 ? S_JW92 : afPh >= 0 && afPh === bfPh ? S_PHON : sim >= 0.8 ? S_JW80 : S_DIFF;
+    }
+  }
+  let gv = g === G_EXACT ? agId : -1;
+  let fv = f === S_EXACT ? afId : -1;
+  const rank = rankOf(g, F.given) + rankOf(f, F.family);
+  if (
+    rank > 0 &&
+    agId >= 0 &&
+    bgId >= 0 &&
+    afId >= 0 &&
+    bfId >= 0 &&
+    (ra[oa + FL.gChar] === rb[ob + FL.fChar] || (agPh >= 0 && agPh === bfPh)) &&
+    (ra[oa + FL.fChar] === rb[ob + FL.gChar] || (afPh >= 0 && afPh === bgPh))
+  ) {
+    const x = flatTokenLevel(jw, agId, agPh, bfId, bfPh);
+    const y = flatTokenLevel(jw, afId, afPh, bgId, bgPh);
+    const gs = swappedGivenLevel(Math.max(x, y));
+    const ss = swappedFamilyLevel(Math.min(x, y));
+    if (rankOf(gs, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
+      g = gs;
+      f = ss;
+      gv = -1;
+      fv = -1;
+      out.swapped = true;
+    }
+  }
+  levels[F.given] = g;
+  levels[F.family] = f;
+  tfValues[F.given] = gv;
+  tfValues[F.family] = fv;
+  if (counted) {
+    if (gv >= 0) tfCounts[F.given] = ra[oa + TF_COUNT.given] ?? -1;
+    if (fv >= 0) tfCounts[F.family] = ra[oa + TF_COUNT.family] ?? -1;
+  }
 }
 
-function flatSharesGroup(a: NormalisedRecord, b: NormalisedRecord): boolean {
+function inGroups(x: number, rb: Int32Array, ob: number): boolean {
   return (
-    inGroups(a.gNick1, b) || inGroups(a.gNick2, b) || inGroups(a.gNick3, b) || inGroups(a.gNick4, b)
+    x >= 0 &&
+    (x === rb[ob + FL.gNick1] ||
+      x === rb[ob + FL.gNick2] ||
+      x === rb[ob + FL.gNick3] ||
+      x === rb[ob + FL.gNick4])
   );
 }
 
-function sharedOnline(x: number, b: NormalisedRecord, shared: number): number {
-  if (x >= 0 && (x === b.on0 || x === b.on1 || x === b.on2) && (shared < 0 || x < shared)) return x;
-  return shared;
+function flatSharesGroup(ra: Int32Array, oa: number, rb: Int32Array, ob: number): boolean {
+  return (
+    inGroups(ra[oa + FL.gNick1] ?? -1, rb, ob) ||
+    inGroups(ra[oa + FL.gNick2] ?? -1, rb, ob) ||
+    inGroups(ra[oa + FL.gNick3] ?? -1, rb, ob) ||
+    inGroups(ra[oa + FL.gNick4] ?? -1, rb, ob)
+  );
 }
 
-/** textPart on token ids: 0 agree, 1 disagree, -1 either side empty. */
+function reset(out: Comparison): void {
+  out.levels.fill(NULL_LEVEL);
+  out.tfValues.fill(-1);
+  out.tfCounts.fill(-1);
+  out.swapped = false;
+}
+
+const compactIds = derivedTokens(compactId);
+
+/** isOneEdit of two identifier tokens in compact form (compactId), each made once per token. */
+function oneEditIds(x: number, y: number): boolean {
+  return isOneEdit(tokenString(compactIds.of(x)), tokenString(compactIds.of(y)));
+}
+
 function flatTextPart(jw: JaroWinklerMemo, x: number, y: number): number {
   if (x < 0 || y < 0) return -1;
   return x === y || jw.similarityIds(x, y, 0.9) >= 0.9 ? 0 : 1;

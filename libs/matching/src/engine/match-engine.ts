@@ -1,14 +1,11 @@
 import {
   buildBlockIndex,
   forEachCandidatePair,
+  recordKeysOf,
   type BlockIndex,
+  type RecordKeys,
 } from '../block/candidate-pairs.batch';
-import {
-  blockingKeys,
-  DEFAULT_MAX_BLOCK_SIZE,
-  keyType,
-  KEY_TYPE_FIELDS,
-} from '../block/blocking-keys';
+import { DEFAULT_MAX_BLOCK_SIZE, KEY_TYPES, KEY_TYPE_FIELDS } from '../block/blocking-keys';
 import { F, FIELD_COUNT, NULL_LEVEL } from '../compare/fields';
 import { newComparison, RecordComparator } from '../compare/record.comparator';
 import { GuardedClusterer } from '../cluster/guarded-clusterer';
@@ -18,6 +15,7 @@ import { estimateParameters, LevelCounts, PatternCounts } from '../score/em.trai
 import { FellegiSunterScorer, type PairScore } from '../score/fellegi-sunter.scorer';
 import { priorParameters, type MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
+import { batchRows } from './batch-rows';
 import { MatchIndex, type MatchIndexOptions } from './match-index';
 
 export { DEFAULT_MAX_BLOCK_SIZE };
@@ -134,7 +132,8 @@ function asNormalised(x: MatchInput | NormalisedRecord): NormalisedRecord {
 
 interface Prepared {
   norm: NormalisedRecord[];
-  keys: string[][];
+  /** The records' flat rows and term-frequency counts (batch-rows.ts). */
+  rows: Int32Array;
   tf: TermFrequencies;
   blocks: BlockIndex;
   comparator: RecordComparator;
@@ -152,14 +151,17 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
     tf.add(r);
     if (progress && i % 10_000 === 0) progress('normalise', i, records.length);
   }
+  const rows = batchRows(norm, tf);
   const tNorm = (Date.now() - t) / 1000;
   t = Date.now();
-  const keys = norm.map(blockingKeys);
-  const blocks = buildBlockIndex(keys, options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE);
+  const blocks = buildBlockIndex(
+    recordKeysOf(norm),
+    options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE,
+  );
   progress?.('block', records.length, records.length);
   return {
     norm,
-    keys,
+    rows,
     tf,
     blocks,
     comparator: new RecordComparator(),
@@ -168,7 +170,7 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
 }
 
 function train(work: Prepared, options: TrainOptions): MatchParameters {
-  const { norm, comparator, blocks } = work;
+  const { norm, rows, comparator, blocks } = work;
   const n = norm.length;
   const maxEm = options.maxEmPairs ?? 400_000;
   const total = forEachCandidatePair(blocks, () => undefined);
@@ -180,8 +182,8 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
   const masked = new Int8Array(FIELD_COUNT);
   // Keys as integers for the per-pair "which key types do i and j share" test: comparing
   // interned ids instead of strings, and a stamp per key type instead of a Set per pair.
-  const { keyStart, keyIds } = blocks;
-  const { keyTypeOf, types } = keyTypesOf(work.keys, blocks);
+  const { keyStart, keyIds } = blocks.keys;
+  const { keyTypeOf, types } = keyTypesOf(blocks.keys);
   const maskedFields = types.map((t) => (KEY_TYPE_FIELDS[t] ?? []).map((f) => F[f]));
   const countsOfType: (PatternCounts | undefined)[] = types.map(() => undefined);
   const typeStamp = new Int32Array(types.length).fill(-1);
@@ -189,7 +191,14 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
   forEachCandidatePair(
     blocks,
     (i, j) => {
-      comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+      comparator.compareRows(
+        rows,
+        i,
+        j,
+        norm[i] as NormalisedRecord,
+        norm[j] as NormalisedRecord,
+        c,
+      );
       patterns.add(c.levels);
       const stamp = pairNo++;
       const js = keyStart[j] ?? 0;
@@ -230,7 +239,7 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
     const i = Math.floor(rnd() * n);
     let j = Math.floor(rnd() * (n - 1));
     if (j >= i) j++;
-    comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+    comparator.compareRows(rows, i, j, norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
     random.add(c.levels);
   }
   return estimateParameters({
@@ -243,34 +252,24 @@ function train(work: Prepared, options: TrainOptions): MatchParameters {
 }
 
 /**
- * The type of each distinct key (index into `types`), by the key ids of the block index: each
- * key string's type is derived once, on its first occurrence.
+ * The type of each distinct key as an index into `types`, the key types in the order they first
+ * occur (records in order, each record's keys in order) — the order training sums them in.
  */
-function keyTypesOf(
-  keys: readonly (readonly string[])[],
-  blocks: BlockIndex,
-): { keyTypeOf: Int32Array; types: string[] } {
-  const { keyStart, keyIds } = blocks;
-  let distinct = 0;
-  for (let p = 0; p < keyIds.length; p++) distinct = Math.max(distinct, (keyIds[p] ?? 0) + 1);
-  const keyTypeOf = new Int32Array(distinct).fill(-1);
-  const typeIndex = new Map<string, number>();
+function keyTypesOf(keys: RecordKeys): { keyTypeOf: Int32Array; types: string[] } {
+  // Key ids are numbered in first-seen order, so walking them in id order meets the types in
+  // the order a walk over the records would.
+  const keyTypeOf = new Int32Array(keys.keyCount);
+  const indexOfType = new Int32Array(KEY_TYPES.length).fill(-1);
   const types: string[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const ks = keys[i] ?? [];
-    const start = keyStart[i] ?? 0;
-    for (let x = 0; x < ks.length; x++) {
-      const id = keyIds[start + x] ?? 0;
-      if ((keyTypeOf[id] ?? -1) >= 0) continue;
-      const t = keyType(ks[x] ?? '');
-      let ti = typeIndex.get(t);
-      if (ti === undefined) {
-        ti = types.length;
-        types.push(t);
-        typeIndex.set(t, ti);
-      }
-      keyTypeOf[id] = ti;
+  for (let k = 0; k < keys.keyCount; k++) {
+    const code = keys.keyTypes[k] ?? 0;
+    let ti = indexOfType[code] ?? -1;
+    if (ti < 0) {
+      ti = types.length;
+      types.push(KEY_TYPES[code] ?? '');
+      indexOfType[code] = ti;
     }
+    keyTypeOf[k] = ti;
   }
   return { keyTypeOf, types };
 }
@@ -281,7 +280,7 @@ function resolvePrepared(
   options: ResolveOptions,
   tTrain: number,
 ): BatchResolution {
-  const { norm, comparator, blocks, tf } = work;
+  const { norm, rows, comparator, blocks, tf } = work;
   const n = norm.length;
   const scorer = new FellegiSunterScorer(parameters, tf);
   const progress = options.onProgress;
@@ -293,7 +292,7 @@ function resolvePrepared(
   const c = newComparison();
   let lastI = -1;
   const pairs = forEachCandidatePair(blocks, (i, j) => {
-    comparator.compare(norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
+    comparator.compareRows(rows, i, j, norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
     const s = scorer.score(c);
     if (s >= scorer.linkBits) {
       la.push(i);
@@ -312,7 +311,14 @@ function resolvePrepared(
   const clusterer = new GuardedClusterer(n, {
     linkBits: options.chainingGuard === false ? -Infinity : scorer.linkBits,
     pair: (a, b) => {
-      comparator.compare(norm[a] as NormalisedRecord, norm[b] as NormalisedRecord, pc);
+      comparator.compareRows(
+        rows,
+        a,
+        b,
+        norm[a] as NormalisedRecord,
+        norm[b] as NormalisedRecord,
+        pc,
+      );
       return { score: scorer.score(pc), contradicts: scorer.contradicts(pc) };
     },
   });
@@ -355,8 +361,7 @@ export function candidatePairsOf(
   records: readonly MatchInput[],
   maxBlockSize = DEFAULT_MAX_BLOCK_SIZE,
 ): Set<number> {
-  const keys = records.map((r) => blockingKeys(normaliseRecord(r)));
-  const blocks = buildBlockIndex(keys, maxBlockSize);
+  const blocks = buildBlockIndex(recordKeysOf(records.map(normaliseRecord)), maxBlockSize);
   const out = new Set<number>();
   forEachCandidatePair(blocks, (i, j) => out.add(i * records.length + j));
   return out;

@@ -1,4 +1,4 @@
-import { normaliseRecord } from './record.normaliser';
+import { FL, normaliseRecord } from './record.normaliser';
 import { tokenString } from './token-ids';
 
 describe('record normaliser', () => {
@@ -33,7 +33,7 @@ describe('record normaliser', () => {
     expect(r.online).toEqual(['EMAIL:w@example.com']);
     // Two names and a double-barrelled surname: the general comparison path.
     expect(r.simple).toBe(false);
-    expect(tokenString(r.gId)).toBe('william');
+    expect(tokenString(r.flat[r.flatAt + FL.gId] ?? -1)).toBe('william');
   });
 
   it('flattens a simple record for the fast path', () => {
@@ -42,9 +42,9 @@ describe('record normaliser', () => {
       dateOfBirth: { year: 1990 },
     });
     expect(r.simple).toBe(true);
-    expect(r.dobKnown).toBe(1);
-    expect(tokenString(r.fId)).toBe('lee');
-    expect(r.pcId).toBe(-1);
+    expect(r.flat[r.flatAt + FL.dobKnown]).toBe(1);
+    expect(tokenString(r.flat[r.flatAt + FL.fId] ?? -1)).toBe('lee');
+    expect(r.flat[r.flatAt + FL.pcId]).toBe(-1);
   });
 
   it('drops empty names and de-duplicates repeated ones', () => {

@@ -29,3 +29,33 @@ export function tokenString(id: number): string {
 export function tokenCount(): number {
   return strings.length;
 }
+
+/**
+ * A token derived from each token (a street without spaces, an identifier in compact form), by
+ * token id, memoised in an array: `of(id)` is `tokenId(derive(tokenString(id)))`, -1 for -1. Like
+ * the table above it is process-wide and bounded by the vocabulary.
+ */
+export interface DerivedTokens {
+  of(id: number): number;
+}
+
+export function derivedTokens(derive: (token: string) => string): DerivedTokens {
+  /** -2 = not yet derived. */
+  let ids = new Int32Array(1024).fill(-2);
+  return {
+    of(id: number): number {
+      if (id < 0) return -1;
+      if (id >= ids.length) {
+        const grown = new Int32Array(Math.max(id + 1, ids.length * 2)).fill(-2);
+        grown.set(ids);
+        ids = grown;
+      }
+      let d = ids[id] ?? -2;
+      if (d === -2) {
+        d = tokenId(derive(tokenString(id)));
+        ids[id] = d;
+      }
+      return d;
+    },
+  };
+}

@@ -90,7 +90,9 @@ export class FellegiSunterScorer {
     if (level === 0 && this.tf !== undefined && TF_FIELDS[field] === true) {
       const value = c.tfValues[field] ?? -1;
       if (value >= 0) {
-        const n = this.tf.count(field, value);
+        // A batch's comparison carries the count (its rows hold it, from this same population).
+        const known = c.tfCounts[field] ?? -1;
+        const n = known >= 0 ? known : this.tf.count(field, value);
         if (n > 0 && this.tf.size > 1) {
           const tfWeight = (this.logM0[field] ?? 0) - Math.log(n / this.tf.size) / LN2;
           return Math.max(tfWeight, w[1] ?? 0, 0);
