@@ -24,23 +24,31 @@ function draft(
   };
 }
 
+/** A consultation whose alerts were stored: what was due, now remembered. */
+function consult(th: QueryAlertThrottle, force: string, drafts: AlertDraft[], now: Date) {
+  const due = th.due(force, drafts, now);
+  th.raised(force, due, now);
+  return due;
+}
+
 describe('QueryAlertThrottle', () => {
   it('given the same force consults the same person again within the window, then the recipient is not alerted again', () => {
     const th = new QueryAlertThrottle(HOUR);
-    expect(th.admit('46', [draft('36', 'p1'), draft('01', 'p1')], t0)).toHaveLength(2);
-    expect(th.admit('46', [draft('36', 'p1'), draft('01', 'p1')], at(HOUR - 1))).toEqual([]);
+    expect(consult(th, '46', [draft('36', 'p1'), draft('01', 'p1')], t0)).toHaveLength(2);
+    expect(consult(th, '46', [draft('36', 'p1'), draft('01', 'p1')], at(HOUR - 1))).toEqual([]);
     // After the window: alerted again, and the window starts over from then.
-    expect(th.admit('46', [draft('36', 'p1')], at(HOUR))).toHaveLength(1);
-    expect(th.admit('46', [draft('36', 'p1')], at(2 * HOUR - 1))).toEqual([]);
+    expect(consult(th, '46', [draft('36', 'p1')], at(HOUR))).toHaveLength(1);
+    expect(consult(th, '46', [draft('36', 'p1')], at(2 * HOUR - 1))).toEqual([]);
   });
 
   it('given another force, another person or another alert type, then it alerts', () => {
     const th = new QueryAlertThrottle(HOUR);
-    th.admit('46', [draft('36', 'p1')], t0);
-    expect(th.admit('01', [draft('36', 'p1')], at(1))).toHaveLength(1);
-    expect(th.admit('46', [draft('36', 'p2')], at(2))).toHaveLength(1);
+    consult(th, '46', [draft('36', 'p1')], t0);
+    expect(consult(th, '01', [draft('36', 'p1')], at(1))).toHaveLength(1);
+    expect(consult(th, '46', [draft('36', 'p2')], at(2))).toHaveLength(1);
     expect(
-      th.admit(
+      consult(
+        th,
         '46',
         [draft('36', 'p1', AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD)],
         at(3),
@@ -52,25 +60,34 @@ describe('QueryAlertThrottle', () => {
     const th = new QueryAlertThrottle(HOUR);
     const interest = (ids: string[]) =>
       draft('36', 'p1', AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD, ids);
-    expect(th.admit('46', [interest(['n1'])], t0)).toHaveLength(1);
-    expect(th.admit('46', [interest(['n1'])], at(1))).toEqual([]);
-    expect(th.admit('46', [interest(['n1', 'n2'])], at(2))).toHaveLength(1);
+    expect(consult(th, '46', [interest(['n1'])], t0)).toHaveLength(1);
+    expect(consult(th, '46', [interest(['n1'])], at(1))).toEqual([]);
+    expect(consult(th, '46', [interest(['n1', 'n2'])], at(2))).toHaveLength(1);
   });
 
   it('given a zero window, then every consultation alerts', () => {
     const th = new QueryAlertThrottle(0);
-    expect(th.admit('46', [draft('36', 'p1')], t0)).toHaveLength(1);
-    expect(th.admit('46', [draft('36', 'p1')], t0)).toHaveLength(1);
+    expect(consult(th, '46', [draft('36', 'p1')], t0)).toHaveLength(1);
+    expect(consult(th, '46', [draft('36', 'p1')], t0)).toHaveLength(1);
     expect(th.size).toBe(0);
   });
 
   it('given many consultations, then expired ones are forgotten and live ones kept', () => {
     const th = new QueryAlertThrottle(HOUR);
-    for (let i = 0; i < 100_000; i++) th.admit('46', [draft('36', `old-${i}`)], t0);
-    th.admit('46', [draft('36', 'recent')], at(HOUR / 2));
+    for (let i = 0; i < 100_000; i++) consult(th, '46', [draft('36', `old-${i}`)], t0);
+    consult(th, '46', [draft('36', 'recent')], at(HOUR / 2));
     // The next admission past the window prunes the expired entries, not the recent one.
-    th.admit('46', [draft('36', 'new')], at(HOUR + 1));
+    consult(th, '46', [draft('36', 'new')], at(HOUR + 1));
     expect(th.size).toBe(2);
-    expect(th.admit('46', [draft('36', 'recent')], at(HOUR + 2))).toEqual([]);
+    expect(consult(th, '46', [draft('36', 'recent')], at(HOUR + 2))).toEqual([]);
+  });
+});
+
+describe('QueryAlertThrottle and failed consultations', () => {
+  it('given the alerts of a consultation were not stored, then the next consultation still alerts', () => {
+    const th = new QueryAlertThrottle(HOUR);
+    expect(th.due('46', [draft('36', 'p1')], t0)).toHaveLength(1);
+    // The consultation failed before its alerts were committed: raised() was never called.
+    expect(th.due('46', [draft('36', 'p1')], at(1))).toHaveLength(1);
   });
 });

@@ -19,19 +19,29 @@ export class QueryAlertThrottle {
 
   constructor(private readonly quietMs: number) {}
 
-  /** The drafts to raise now; remembers them. */
-  admit(callerForce: string, drafts: AlertDraft[], now: Date): AlertDraft[] {
+  /** The drafts to raise now (not remembered until `raised` says they were stored). */
+  due(callerForce: string, drafts: AlertDraft[], now: Date): AlertDraft[] {
     if (this.quietMs <= 0) return drafts;
     const t = now.getTime();
-    this.prune(t);
     return drafts.filter((d) => {
+      const at = this.last.get(keyOf(callerForce, d));
+      return at === undefined || t - at >= this.quietMs;
+    });
+  }
+
+  /**
+   * Starts the window for alerts that were stored. Called only after they are committed, so a
+   * consultation that failed (and disclosed nothing) leaves the next one free to alert.
+   */
+  raised(callerForce: string, drafts: AlertDraft[], now: Date): void {
+    if (this.quietMs <= 0) return;
+    const t = now.getTime();
+    this.prune(t);
+    for (const d of drafts) {
       const key = keyOf(callerForce, d);
-      const at = this.last.get(key);
-      if (at !== undefined && t - at < this.quietMs) return false;
       this.last.delete(key);
       this.last.set(key, t);
-      return true;
-    });
+    }
   }
 
   get size(): number {

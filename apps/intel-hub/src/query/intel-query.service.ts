@@ -315,7 +315,7 @@ export class IntelQueryService {
         ),
       );
     }
-    return this.throttle.admit(caller.force, drafts, now);
+    return this.throttle.due(caller.force, drafts, now);
   }
 
   /**
@@ -342,6 +342,7 @@ export class IntelQueryService {
         drafts.map((d) => d.recipientForceCode),
       ),
     ]);
+    this.throttle.raised(caller.force, drafts, new Date());
     this.resolution.publishAlerts(alerts);
     return auditRef;
   }
