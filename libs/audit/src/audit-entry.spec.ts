@@ -7,16 +7,7 @@ import {
   type AuditEntryInput,
   type AuditHashedFields,
 } from './audit-entry';
-
-function reverseKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reverseKeysDeep);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .reverse()
-      .map((k) => [k, reverseKeysDeep((value as Record<string, unknown>)[k])]),
-  );
-}
+import { reverseKeysDeep } from '@intel/testing';
 
 const entry: AuditEntryInput = {
   at: new Date('2025-11-30T10:15:30.123Z'),

@@ -1,17 +1,6 @@
 import fc from 'fast-check';
-import { personRecord } from '@intel/testing';
+import { personRecord, reverseKeysDeep } from '@intel/testing';
 import { contentHash, stableStringify } from './content-hash';
-
-/** The same value with every object's keys in reverse order. */
-function reverseKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reverseKeysDeep);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .reverse()
-      .map((k) => [k, reverseKeysDeep((value as Record<string, unknown>)[k])]),
-  );
-}
 
 describe('stableStringify', () => {
   it('given objects with the same content in a different key order, then the output is identical', () => {

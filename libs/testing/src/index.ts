@@ -1,3 +1,4 @@
+export * from './key-order';
 export * from './local-kafka';
 export { IntakeClient } from '@intel/grpc';
 export * from './node-process';
