@@ -29,6 +29,12 @@ export interface StoredLink {
   explanation: unknown;
 }
 
+/** A nominal's state decoded, and as stored (protobuf), which the index keeps. */
+export interface StoredState {
+  state: NominalState;
+  encoded: Buffer;
+}
+
 /** Everything the national index keeps in PostgreSQL, in set-based statements. */
 export class NationalStoreRepository {
   async enqueue(tx: Sql, entities: QueuedEntity[]): Promise<void> {
@@ -69,9 +75,9 @@ export class NationalStoreRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Current states of nominals (null when withdrawn or unknown). */
-  async nominalStates(tx: Sql, keys: MemberKey[]): Promise<Map<MemberKey, NominalState | null>> {
-    const out = new Map<MemberKey, NominalState | null>(keys.map((k) => [k, null]));
+  /** Current states of nominals, decoded and as stored (null when withdrawn or unknown). */
+  async nominalStates(tx: Sql, keys: MemberKey[]): Promise<Map<MemberKey, StoredState | null>> {
+    const out = new Map<MemberKey, StoredState | null>(keys.map((k) => [k, null]));
     if (keys.length === 0) return out;
     const parts = keys.map(splitMemberKey);
     const rows = await tx.query<
@@ -83,7 +89,10 @@ export class NationalStoreRepository {
       [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
     );
     for (const r of rows)
-      out.set(memberKey(r.force_code, r.nominal_id), r.state ? NominalState.decode(r.state) : null);
+      out.set(
+        memberKey(r.force_code, r.nominal_id),
+        r.state ? { state: NominalState.decode(r.state), encoded: r.state } : null,
+      );
     return out;
   }
 
@@ -92,7 +101,7 @@ export class NationalStoreRepository {
     tx: Sql,
     after: { forceCode: string; nominalId: string } | undefined,
     limit: number,
-  ): Promise<{ key: MemberKey; state: NominalState; encoded: Buffer }[]> {
+  ): Promise<({ key: MemberKey } & StoredState)[]> {
     const rows = await tx.query<Array<{ force_code: string; nominal_id: string; state: Buffer }>>(
       `SELECT force_code, nominal_id, state FROM force_nominal
        WHERE state IS NOT NULL AND (force_code, nominal_id) > ($1, $2)
@@ -504,7 +513,7 @@ export class NationalStoreRepository {
   async membersWithStates(tx: Sql, keys: MemberKey[]): Promise<MemberView[]> {
     const states = await this.nominalStates(tx, keys);
     const out: MemberView[] = [];
-    for (const [k, s] of states) if (s) out.push({ ...splitMemberKey(k), state: s });
+    for (const [k, s] of states) if (s) out.push({ ...splitMemberKey(k), state: s.state });
     return out;
   }
 }

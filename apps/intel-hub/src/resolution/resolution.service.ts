@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert, NominalState } from '@intel/contracts';
+import type { Alert } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
 import { MatchEngine, type ClusterChanges, type MatchInput } from '@intel/matching';
 import type { Logger } from '@intel/observability';
@@ -16,7 +16,7 @@ import {
 import type { HubMetrics } from '../hub.metrics';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
-import type { NationalStoreRepository, StoredLink } from './national-store.repository';
+import type { NationalStoreRepository, StoredLink, StoredState } from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
 import { assignPersons } from './person-assignment';
 
@@ -116,7 +116,7 @@ export class ResolutionService {
   /** Builds the index from the database and reconciles person ids with it. */
   async load(): Promise<void> {
     const started = Date.now();
-    const inputs: { key: MemberKey; state: NominalState; encoded: Buffer }[] = [];
+    const inputs: ({ key: MemberKey } & StoredState)[] = [];
     let after: { forceCode: string; nominalId: string } | undefined;
     for (;;) {
       const page = await this.store.nominalPage(this.ds, after, 10_000);
@@ -176,9 +176,9 @@ export class ResolutionService {
       const reported: ClusterChanges['clusters'] = [];
       const removed: MemberKey[] = [];
       const links: StoredLink[] = [];
-      for (const [key, state] of states) {
-        if (state) {
-          const r = index.upsertNominal(key, state);
+      for (const [key, stored] of states) {
+        if (stored) {
+          const r = index.upsertNominal(key, stored.state, stored.encoded);
           reported.push(...r.clusters);
           for (const l of r.links) {
             const pair = index.matching.compare(key, l.id);
