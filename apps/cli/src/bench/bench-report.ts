@@ -1,6 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** What the suites that run services get: the stack they run on, and --quick. */
+export interface StackBenchOptions {
+  quick?: boolean;
+  databaseUrl: string;
+  brokers: string[];
+}
+
 /** One measured figure, reported beside the ceiling measured in the same run (DESIGN.md §6). */
 export interface BenchFigure {
   name: string;

@@ -6,7 +6,7 @@ import { dropDatabase, withDatabase } from '@intel/db';
 import { TOPICS, createKafka } from '@intel/kafka';
 import { IntakeClient, outboxPending, startService, waitFor } from '@intel/testing';
 import { people, rawKafkaCeiling } from './bench-fixtures';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment, percentile, seconds } from './bench-stats';
 
 /**
@@ -80,11 +80,7 @@ async function rawPgCeiling(serverUrl: string, db: string, items: BatchItem[]): 
  * 100,000 nominals already held, and publish lag p50/p99 (commit → visible to a read_committed
  * consumer), beside raw `pg` insert and raw kafkajs produce ceilings of the same payloads.
  */
-export async function runIntakeBench(opts: {
-  quick?: boolean;
-  databaseUrl: string;
-  brokers: string[];
-}): Promise<BenchSuiteResult> {
+export async function runIntakeBench(opts: StackBenchOptions): Promise<BenchSuiteResult> {
   const started = new Date();
   const preload = opts.quick ? 10_000 : 100_000;
   const measured = opts.quick ? 10_000 : 50_000;

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { IntakeClient, startService, waitFor, type RunningNode } from '@intel/testing';
 import { people, rawKafkaCeiling } from './bench-fixtures';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment, percentile, seconds } from './bench-stats';
 
 const CHUNK = 1000;
@@ -58,11 +58,7 @@ async function observeQueryable(
  * record (its SubmitBatch chunk sent → observed as a member in the hub, polled every 50 ms),
  * beside the raw kafkajs produce→consume ceiling of the same payloads in the same run.
  */
-export async function runPipelineBench(opts: {
-  quick?: boolean;
-  databaseUrl: string;
-  brokers: string[];
-}): Promise<BenchSuiteResult> {
+export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSuiteResult> {
   const started = new Date();
   const measured = opts.quick ? 10_000 : 50_000;
   const prefix = `p${Date.now().toString(36)}`;

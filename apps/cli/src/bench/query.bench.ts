@@ -14,7 +14,7 @@ import { QueryClient } from '@intel/grpc';
 import { validateCheckIdentifiers, validateCheckPerson } from '@intel/records';
 import { generatePersons } from '@intel/synthetic';
 import { handlingP, startService, type RunningNode } from '@intel/testing';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment, percentile, seconds } from './bench-stats';
 import { benchHubEnv } from './pipeline.bench';
 
@@ -134,11 +134,7 @@ async function bulkLoad(
  * the same run, driven by the same client at the same concurrency. Every hub call is validated,
  * answered, audited (hash chain) and may raise alerts, as in production.
  */
-export async function runQueryBench(opts: {
-  quick?: boolean;
-  databaseUrl: string;
-  brokers: string[];
-}): Promise<BenchSuiteResult> {
+export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuiteResult> {
   const started = new Date();
   const persons = opts.quick ? 100_000 : 1_000_000;
   const durationMs = opts.quick ? 10_000 : 20_000;
