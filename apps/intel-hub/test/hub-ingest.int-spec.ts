@@ -322,6 +322,44 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     expect(processed.rows[0]?.n).toBe('1');
   });
 
+  it('(g) a restart restores the national index as it was: no person changes, nothing re-learned', async () => {
+    // Two nominals of one rare name: linked into one person, with a stored link.
+    const family = `Quorr${randomUUID()
+      .replace(/[^a-f]/g, '')
+      .slice(0, 6)}ington`;
+    const [a, b] = [randomUUID(), randomUUID()];
+    await send(upserted(a, 1, family), upserted(b, 1, family));
+    await waitFor(
+      async () => {
+        const r = await db.query<{ n: string; p: string; q: string }>(
+          `SELECT count(*) AS n, count(DISTINCT person_id) AS p,
+                  (SELECT count(*) FROM resolution_queue) AS q
+           FROM person_member WHERE force_code = $1 AND nominal_id = ANY($2::text[])`,
+          [force, [a, b]],
+        );
+        return r.rows[0]?.n === '2' && r.rows[0]?.p === '1' && r.rows[0]?.q === '0';
+      },
+      { timeoutMs: 30_000, what: 'both nominals resolved into one person' },
+    );
+    const snapshot = async () => ({
+      members: (
+        await db.query(`SELECT force_code, nominal_id, person_id FROM person_member ORDER BY 1, 2`)
+      ).rows,
+      links: (await db.query(`SELECT member_a, member_b, score FROM person_link ORDER BY 1, 2`))
+        .rows,
+      persons: (await db.query(`SELECT count(*) AS n FROM national_person`)).rows,
+      parameters: (await db.query(`SELECT id, learned_at FROM matching_parameters`)).rows,
+    });
+    const before = await snapshot();
+    expect(before.links.length).toBeGreaterThan(0);
+    expect(before.parameters).toHaveLength(1);
+    expect(await hub.stop()).toBe(0);
+    hub = await startService('intel-hub', env);
+    const loaded = hub.logs.find((l) => l.includes('"event":"index-loaded"')) ?? '';
+    expect(JSON.parse(loaded)).toMatchObject({ mode: 'restored', scored: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
   async function readDeadLetter(key: string): Promise<DeadLetter> {
     const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-dlq-reader' });
     const consumer = kafka.consumer({ groupId: `it-hub-dlq-${randomUUID()}` });

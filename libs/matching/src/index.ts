@@ -21,7 +21,10 @@ export {
   MatchIndex,
   type AddResult,
   type ClusterChanges,
+  type HeldLink,
   type MatchIndexOptions,
+  type RestoredLink,
+  type RestoredRecord,
   type ScoredCandidate,
   type ScoredLink,
 } from './engine/match-index';

@@ -166,6 +166,13 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
     const t0 = process.hrtime.bigint();
     hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
     const indexSeconds = seconds(t0);
+    // Restarted, the hub restores the index it stored (persons, links, parameters) instead of
+    // scoring every nominal again; the queries below run against the restored index.
+    log('restarting the hub (index restored from the database) …');
+    await hub.stop();
+    const t1 = process.hrtime.bigint();
+    hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
+    const restartSeconds = seconds(t1);
     const stats = new Client({ connectionString: withDatabase(opts.databaseUrl, dbName) });
     await stats.connect();
     const nPersons = Number(
@@ -267,7 +274,8 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
     const figures: BenchFigure[] = [
       ...rpcFigures('CheckPerson', cp),
       ...rpcFigures('CheckIdentifiers', ci),
-      { name: 'hub start: index built from the database', value: indexSeconds, unit: 's' },
+      { name: 'hub first start: index built from the database', value: indexSeconds, unit: 's' },
+      { name: 'hub restart: index restored from the database', value: restartSeconds, unit: 's' },
       { name: 'bulk load of force nominals', value: records.length / loadSeconds, unit: 'rows/s' },
     ];
     return {

@@ -1,5 +1,5 @@
 import { NominalState } from '@intel/contracts';
-import type { MatchEngine, MatchIndex, MatchInput } from '@intel/matching';
+import type { MatchEngine, MatchIndex, MatchInput, RestoredLink } from '@intel/matching';
 import type { MemberView } from '../flags/derive-flags';
 import type { StoredFlag } from './national-store.repository';
 import { splitMemberKey, type MemberKey } from './member-key';
@@ -39,6 +39,29 @@ export class NationalIndex {
   upsertNominal(key: MemberKey, state: NominalState, encoded?: Uint8Array) {
     this.states.set(key, encoded ?? NominalState.encode(state).finish());
     return this.matching.add(key, nominalAsMatchInput(state));
+  }
+
+  /**
+   * Fills the empty index with nominals as stored: each in its person's cluster, with the stored
+   * links (MatchIndex.restore: nothing scored, so the clusters are exactly the stored persons).
+   */
+  restore(
+    nominals: Iterable<{
+      key: MemberKey;
+      state: NominalState;
+      encoded: Uint8Array;
+      personId: string;
+    }>,
+    links: Iterable<RestoredLink>,
+  ): void {
+    const states = this.states;
+    function* records() {
+      for (const n of nominals) {
+        states.set(n.key, n.encoded);
+        yield { id: n.key, input: nominalAsMatchInput(n.state), cluster: n.personId };
+      }
+    }
+    this.matching.restore(records(), links);
   }
 
   removeNominal(key: MemberKey) {

@@ -7,6 +7,7 @@ import {
   type SubjectRole,
 } from '@intel/contracts';
 import type { Sql } from '@intel/db';
+import type { MatchParameters, RestoredLink } from '@intel/matching';
 import type { AlertDraft, RestrictableIncident } from '../alerts/alert-plan';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
@@ -33,6 +34,13 @@ export interface StoredLink {
 export interface StoredState {
   state: NominalState;
   encoded: Buffer;
+}
+
+/** The matching parameters the index was built with (`matching_parameters`, latest row). */
+export interface SavedParameters {
+  source: 'index' | 'reference';
+  nominals: number;
+  parameters: MatchParameters;
 }
 
 /** Everything the national index keeps in PostgreSQL, in set-based statements. */
@@ -269,6 +277,52 @@ export class NationalStoreRepository {
         norm.map((l) => JSON.stringify(l.explanation)),
         at,
       ],
+    );
+  }
+
+  /** Every stored link, as the index restores them (member keys and scores only). */
+  async allLinks(tx: Sql): Promise<RestoredLink[]> {
+    const rows = await tx.query<Array<{ member_a: string; member_b: string; score: number }>>(
+      `SELECT member_a, member_b, score FROM person_link`,
+    );
+    return rows.map((r) => ({ a: r.member_a, b: r.member_b, score: r.score }));
+  }
+
+  /** Replaces every stored link (the index was rebuilt by scoring every nominal again). */
+  async replaceAllLinks(tx: Sql, links: Iterable<StoredLink>, at: Date): Promise<void> {
+    await tx.query(`DELETE FROM person_link`);
+    let page: StoredLink[] = [];
+    for (const l of links) {
+      page.push(l);
+      if (page.length === 5_000) {
+        await this.replaceLinks(tx, [], page, at);
+        page = [];
+      }
+    }
+    await this.replaceLinks(tx, [], page, at);
+  }
+
+  async savedParameters(tx: Sql): Promise<SavedParameters | undefined> {
+    const rows = await tx.query<
+      Array<{ source: 'index' | 'reference'; nominals: number; parameters: string }>
+    >(
+      `SELECT source, nominals, parameters::text AS parameters FROM matching_parameters
+       ORDER BY id DESC LIMIT 1`,
+    );
+    const r = rows[0];
+    return (
+      r && {
+        source: r.source,
+        nominals: r.nominals,
+        parameters: JSON.parse(r.parameters) as MatchParameters,
+      }
+    );
+  }
+
+  async saveParameters(tx: Sql, saved: SavedParameters): Promise<void> {
+    await tx.query(
+      `INSERT INTO matching_parameters (source, nominals, parameters) VALUES ($1, $2, $3::json)`,
+      [saved.source, saved.nominals, JSON.stringify(saved.parameters)],
     );
   }
 

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
-import { MatchEngine, type ClusterChanges, type MatchInput } from '@intel/matching';
+import {
+  MatchEngine,
+  type ClusterChanges,
+  type MatchInput,
+  type ScoredLink,
+} from '@intel/matching';
 import type { Logger } from '@intel/observability';
 import { generatePersons } from '@intel/synthetic';
 import type { DataSource } from 'typeorm';
@@ -18,6 +23,7 @@ import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
 import type { NationalStoreRepository, StoredLink, StoredState } from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
+import { chooseParameters, type ParameterSource } from './parameter-choice';
 import { assignPersons } from './person-assignment';
 
 export interface ResolutionOptions {
@@ -41,6 +47,29 @@ const REFERENCE_SEED = 20_261_128;
 function referenceEngine(persons: number): MatchEngine {
   const records = generatePersons({ persons, forces: 5, seed: REFERENCE_SEED });
   return MatchEngine.train(records.map((r) => r.record));
+}
+
+const PARAMETER_ORIGIN: Record<ParameterSource, string> = {
+  saved: 'saved (restored index)',
+  index: 'learned from the index',
+  reference: 'learned from the reference population',
+};
+
+/** `add`'s links of one nominal, each with its per-field explanation, as stored. */
+function explainedLinks(index: NationalIndex, key: MemberKey, links: ScoredLink[]): StoredLink[] {
+  return links.map((l) => ({
+    a: key,
+    b: l.id,
+    score: l.score,
+    band: l.band,
+    explanation: index.matching.compare(key, l.id)?.explanation ?? [],
+  }));
+}
+
+/** Every link the index holds, explained (after a rebuild, when all are stored anew). */
+function* allExplainedLinks(index: NationalIndex): IterableIterator<StoredLink> {
+  for (const l of index.matching.links())
+    yield { ...l, explanation: index.matching.compare(l.a, l.b)?.explanation ?? [] };
 }
 
 type AlertListener = (alerts: Alert[]) => void;
@@ -113,7 +142,14 @@ export class ResolutionService {
     }
   }
 
-  /** Builds the index from the database and reconciles person ids with it. */
+  /**
+   * Builds the index from the database and reconciles person ids with it. With saved parameters
+   * (chooseParameters) the index is restored as stored: every nominal in its person, the stored
+   * links, nothing scored again, so a restart changes no person. Otherwise the parameters are
+   * learned (and saved), every nominal is scored again in key order, every link is stored anew,
+   * and where the clusters differ from the stored persons the difference is resolved like any
+   * other change.
+   */
   async load(): Promise<void> {
     const started = Date.now();
     const inputs: ({ key: MemberKey } & StoredState)[] = [];
@@ -125,35 +161,70 @@ export class ResolutionService {
       if (!last || page.length < 10_000) break;
       after = splitMemberKey(last.key);
     }
-    const trained = inputs.length >= this.options.trainMinRecords;
-    const engine = trained
-      ? MatchEngine.train(inputs.map((i): MatchInput => nominalAsMatchInput(i.state)))
-      : referenceEngine(this.options.referencePersons);
+    const saved = await this.store.savedParameters(this.ds);
+    const source = chooseParameters(saved, inputs.length, this.options.trainMinRecords);
+    const engine =
+      source === 'saved' && saved
+        ? MatchEngine.fromParameters(saved.parameters)
+        : source === 'index'
+          ? MatchEngine.train(inputs.map((i): MatchInput => nominalAsMatchInput(i.state)))
+          : referenceEngine(this.options.referencePersons);
     const index = new NationalIndex(engine);
     const memberships = await this.store.allMemberships(this.ds);
     for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
     for (const [p, flags] of await this.store.allFlags(this.ds)) index.setFlags(p, flags);
-    for (const { key, state, encoded } of inputs) index.upsertNominal(key, state, encoded);
+    const live = new Set(inputs.map((i) => i.key));
+    const stale = memberships.map((m) => m.key).filter((k) => !live.has(k));
+    // Nominals scored now (all of them, or in a restore those without a person yet): their
+    // links are stored below.
+    let scored = inputs;
+    if (source === 'saved') {
+      const personOf = new Map(memberships.map((m) => [m.key, m.personId]));
+      const held: ((typeof inputs)[number] & { personId: string })[] = [];
+      scored = [];
+      for (const i of inputs) {
+        const personId = personOf.get(i.key);
+        if (personId === undefined) scored.push(i);
+        else held.push({ ...i, personId });
+      }
+      index.restore(held, await this.store.allLinks(this.ds));
+      // A person that lost a member withdrawn before it was resolved may fall apart without it.
+      const lostMember = new Set(stale.map((k) => personOf.get(k)));
+      for (const h of held) if (lostMember.delete(h.personId)) index.matching.regroup(h.key);
+    }
+    const links: StoredLink[] = [];
+    for (const { key, state, encoded } of scored) {
+      const r = index.upsertNominal(key, state, encoded);
+      if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
+    }
     this.index = index;
-    // Person ids are the database's; the clusters are recomputed. Where they differ (a changed
-    // engine, an interrupted batch), the difference is resolved like any other change.
     const groups = new Map<string, MemberKey[]>();
     for (const { key } of inputs) {
       const c = index.matching.clusterOf(key);
       if (c !== undefined && !groups.has(c)) groups.set(c, index.matching.membersOf(c));
     }
-    const live = new Set(inputs.map((i) => i.key));
-    const stale = memberships.map((m) => m.key).filter((k) => !live.has(k));
-    await inTransaction(this.ds, (tx) =>
-      this.commitChanges(tx, index, [...groups.values()], stale, [], [], new Date()),
-    );
+    const now = new Date();
+    await inTransaction(this.ds, async (tx) => {
+      if (source !== 'saved') {
+        await this.store.saveParameters(tx, {
+          source,
+          nominals: inputs.length,
+          parameters: engine.parameters,
+        });
+        await this.store.replaceAllLinks(tx, allExplainedLinks(index), now);
+      }
+      const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
+      return this.commitChanges(tx, index, [...groups.values()], stale, links, [], now, rescored);
+    });
     this.metrics.persons.set(index.personCount);
     this.logger.info(
       {
         event: 'index-loaded',
+        mode: source === 'saved' ? 'restored' : 'rebuilt',
         nominals: index.nominalCount,
+        scored: scored.length,
         persons: index.personCount,
-        parameters: trained ? 'learned from the index' : 'learned from the reference population',
+        parameters: PARAMETER_ORIGIN[source],
         lambda: engine.parameters.lambda,
         ms: Date.now() - started,
       },
@@ -180,17 +251,8 @@ export class ResolutionService {
         if (stored) {
           const r = index.upsertNominal(key, stored.state, stored.encoded);
           reported.push(...r.clusters);
-          for (const l of r.links) {
-            const pair = index.matching.compare(key, l.id);
-            links.push({
-              a: key,
-              b: l.id,
-              score: l.score,
-              band: l.band,
-              explanation: pair?.explanation ?? [],
-            });
-            this.metrics.linkDecisions.inc({ band: l.band });
-          }
+          links.push(...explainedLinks(index, key, r.links));
+          for (const l of r.links) this.metrics.linkDecisions.inc({ band: l.band });
           for (const p of r.possibles) this.metrics.linkDecisions.inc({ band: p.band });
         } else if (index.matching.has(key)) {
           reported.push(...index.removeNominal(key).clusters);

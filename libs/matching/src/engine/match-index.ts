@@ -43,6 +43,25 @@ export interface AddResult extends ClusterChanges {
   possibles: ScoredLink[];
 }
 
+/** A record to restore, with a label its whole saved cluster shares (e.g. a person id). */
+export interface RestoredRecord {
+  id: string;
+  input: MatchInput;
+  cluster: string;
+}
+
+/** A saved link between two records (as `add` made it: at or above the link threshold). */
+export interface RestoredLink {
+  a: string;
+  b: string;
+  score: number;
+}
+
+/** A link held by the index, with the band of its score. */
+export interface HeldLink extends RestoredLink {
+  band: MatchBandName;
+}
+
 interface Entry {
   id: string;
   seq: number;
@@ -115,13 +134,7 @@ export class MatchIndex {
       if (!other) continue;
       scored.push({ seq: s, score: this.scoreNorm(norm, other.norm) });
     }
-    for (const k of keys) {
-      const b = this.blocks.get(k);
-      if (b) b.push(seq);
-      else this.blocks.set(k, [seq]);
-    }
-    this.bySeq.set(seq, entry);
-    this.byId.set(id, entry);
+    this.insert(entry, keys);
     this.clusters.set(id, new Set([seq]));
     scored.sort((x, y) => y.score - x.score);
     const links: ScoredLink[] = [];
@@ -151,6 +164,58 @@ export class MatchIndex {
       possibles,
       clusters: [...changes].map(([c, members]) => ({ clusterId: c, members })),
     };
+  }
+
+  /**
+   * Fills an empty index with records as they were saved: each joins its saved cluster and the
+   * saved links are taken as they are; nothing is scored, linked or re-clustered. Restoring what
+   * `links()` and the clusters gave reproduces the index whatever order records come in, where
+   * adding them again would not (the guard's decisions and term frequencies depend on the order
+   * of adds). Links naming an unknown record are ignored. Cluster ids are the id of each
+   * cluster's first record restored.
+   */
+  restore(records: Iterable<RestoredRecord>, links: Iterable<RestoredLink>): void {
+    if (this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
+    const clusterOfLabel = new Map<string, string>();
+    for (const { id, input, cluster } of records) {
+      if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
+      const norm = normaliseRecord(input);
+      const seq = this.nextSeq++;
+      let clusterId = clusterOfLabel.get(cluster);
+      if (clusterId === undefined) {
+        clusterId = id;
+        clusterOfLabel.set(cluster, id);
+        this.clusters.set(id, new Set());
+      }
+      this.tf.add(norm);
+      this.insert({ id, seq, norm, clusterId, links: new Map() }, blockingKeys(norm));
+      this.clusters.get(clusterId)?.add(seq);
+    }
+    for (const { a, b, score } of links) {
+      const ea = this.byId.get(a);
+      const eb = this.byId.get(b);
+      if (!ea || !eb || ea === eb) continue;
+      ea.links.set(eb.seq, score);
+      eb.links.set(ea.seq, score);
+    }
+  }
+
+  /**
+   * Clusters the records of `id`'s cluster again from their stored links (after a restore that
+   * left a withdrawn member out: what held the cluster together may be gone).
+   */
+  regroup(id: string): ClusterChanges {
+    return this.reclusterAround(id, id);
+  }
+
+  /** Every link held, once each (what `restore` takes back). */
+  *links(): IterableIterator<HeldLink> {
+    for (const e of this.bySeq.values())
+      for (const [s, score] of e.links) {
+        const other = this.bySeq.get(s);
+        const band = this.scorer.band(score);
+        if (other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
+      }
   }
 
   /** Removes a record (MoPI disposal, withdrawal); its cluster is re-clustered and may split. */
@@ -233,6 +298,17 @@ export class MatchIndex {
     const out = new Map<string, string[]>([...before].map((c) => [c, []]));
     for (const c of this.recluster([...members])) out.set(c.clusterId, c.members);
     return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
+  }
+
+  /** Files a record under its blocking keys and ids (its cluster is the caller's business). */
+  private insert(entry: Entry, keys: readonly string[]): void {
+    for (const k of keys) {
+      const b = this.blocks.get(k);
+      if (b) b.push(entry.seq);
+      else this.blocks.set(k, [entry.seq]);
+    }
+    this.bySeq.set(entry.seq, entry);
+    this.byId.set(entry.id, entry);
   }
 
   private scoreNorm(a: NormalisedRecord, b: NormalisedRecord): number {

@@ -1,0 +1,118 @@
+import { generatePersons } from '@intel/synthetic';
+import { mulberry32 } from './prng';
+import { MatchEngine } from './match-engine';
+import type { MatchIndex, RestoredRecord } from './match-index';
+
+/** Each record's cluster as the sorted list of its members: comparable across cluster ids. */
+function partition(index: MatchIndex, ids: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    const c = index.clusterOf(id);
+    if (c !== undefined) out.set(id, index.membersOf(c).sort().join(','));
+  }
+  return out;
+}
+
+describe('MatchIndex.restore', () => {
+  const generated = generatePersons({ persons: 400, forces: 4, seed: 11 });
+  const engine = MatchEngine.train(generated.map((g) => g.record));
+  const cut = Math.floor(generated.length * 0.85);
+  const first = generated.slice(0, cut);
+  const later = generated.slice(cut);
+  const built = engine.createIndex();
+  first.forEach((g, i) => built.add(`r${i}`, g.record));
+  const ids = first.map((_, i) => `r${i}`);
+  const saved = (): RestoredRecord[] =>
+    first.map((g, i) => ({
+      id: `r${i}`,
+      input: g.record,
+      cluster: `person-${built.clusterOf(`r${i}`)}`,
+    }));
+
+  it('gives back the same clusters and links, whatever order the records come in', () => {
+    const rnd = mulberry32(3);
+    const shuffled = saved()
+      .map((r) => ({ r, k: rnd() }))
+      .sort((x, y) => x.k - y.k)
+      .map((x) => x.r);
+    const restored = engine.createIndex();
+    restored.restore(shuffled, [...built.links()].reverse());
+    expect(restored.size).toBe(built.size);
+    expect(partition(restored, ids)).toEqual(partition(built, ids));
+    const linkSet = (ix: MatchIndex) =>
+      [...ix.links()].map((l) => [l.a, l.b].sort().join('~') + `=${l.score}`).sort();
+    expect(linkSet(restored)).toEqual(linkSet(built));
+    expect(linkSet(built).length).toBeGreaterThan(300);
+    // The same candidates and scores for a query (blocks and term frequencies restored).
+    const probe = later[0]?.record;
+    if (!probe) throw new Error('no probe');
+    expect(restored.match(probe, 5)).toEqual(
+      built.match(probe, 5).map((c) => ({ ...c, clusterId: restored.clusterOf(c.id) })),
+    );
+  });
+
+  it('then behaves as the index it was saved from: removals split on the saved links, adds link alike', () => {
+    // A second index built the same way, so the first stays untouched for the other test.
+    const original = engine.createIndex();
+    first.forEach((g, i) => original.add(`r${i}`, g.record));
+    const restored = engine.createIndex();
+    restored.restore(saved(), built.links());
+    // Withdraw every fifth record of a cluster of three or more: the split is computed from the
+    // stored links, so lost links would break clusters apart here.
+    const big = ids.filter(
+      (id) => (original.membersOf(original.clusterOf(id) ?? '').length ?? 0) >= 3,
+    );
+    expect(big.length).toBeGreaterThan(20);
+    const all = [...ids, ...later.map((_, i) => `n${i}`)];
+    for (const id of big.filter((_, i) => i % 5 === 0)) {
+      const a = original.remove(id);
+      const b = restored.remove(id);
+      expect(b.clusters.map((c) => c.members.sort())).toEqual(
+        a.clusters.map((c) => c.members.sort()),
+      );
+    }
+    later.forEach((g, i) => {
+      const a = original.add(`n${i}`, g.record);
+      const b = restored.add(`n${i}`, g.record);
+      expect(b.links).toEqual(a.links);
+    });
+    expect(partition(restored, all)).toEqual(partition(original, all));
+  });
+
+  it('regroups a cluster restored without a member as removing that member would', () => {
+    // Removals that split a cluster are rare (clusters are densely linked): look at every
+    // member of a cluster of three or more in a set known to hold some.
+    const set = generatePersons({ persons: 400, forces: 4, seed: 12 });
+    const full = engine.createIndex();
+    set.forEach((g, i) => full.add(`s${i}`, g.record));
+    const all = set.map((_, i) => `s${i}`);
+    const records = (): RestoredRecord[] =>
+      set.map((g, i) => ({ id: `s${i}`, input: g.record, cluster: full.clusterOf(`s${i}`) ?? '' }));
+    const big = all.filter((id) => full.membersOf(full.clusterOf(id) ?? '').length >= 3);
+    let splits = 0;
+    big.forEach((gone, n) => {
+      const whole = engine.createIndex();
+      whole.restore(records(), full.links());
+      const split = whole.remove(gone).clusters.filter((c) => c.members.length > 0).length > 1;
+      if (split) splits++;
+      if (!split && n % 25 !== 0) return;
+      const without = engine.createIndex();
+      without.restore(
+        records().filter((r) => r.id !== gone),
+        full.links(),
+      );
+      const mate = full.membersOf(full.clusterOf(gone) ?? '').find((m) => m !== gone) ?? '';
+      without.regroup(mate);
+      const rest = all.filter((id) => id !== gone);
+      expect(partition(without, rest)).toEqual(partition(whole, rest));
+    });
+    expect(splits).toBeGreaterThan(0);
+  });
+
+  it('refuses a non-empty index and a record given twice', () => {
+    const ix = engine.createIndex();
+    const one = saved().slice(0, 1);
+    expect(() => ix.restore([...one, ...one], [])).toThrow(/given twice/);
+    expect(() => ix.restore(one, [])).toThrow(/empty index/);
+  });
+});
