@@ -177,22 +177,26 @@ export class HubModule {
         },
         {
           provide: IntelQueryService,
-          useFactory: (
+          useFactory: async (
             ds: DataSource,
             store: NationalStoreRepository,
             resolution: ResolutionService,
             audit: AuditLog,
             m: HubMetrics,
-          ) =>
-            new IntelQueryService(
+          ) => {
+            const throttle = new QueryAlertThrottle(config.query.alertQuietMs);
+            if (config.query.alertQuietMs > 0)
+              throttle.restore(await store.recentConsultationAlerts(ds, config.query.alertQuietMs));
+            return new IntelQueryService(
               ds,
               store,
               resolution,
               new ConsultationAudit(audit),
-              new QueryAlertThrottle(config.query.alertQuietMs),
+              throttle,
               m,
               logger.child({ component: 'query' }),
-            ),
+            );
+          },
           inject: [DataSource, NationalStoreRepository, ResolutionService, AuditLog, HubMetrics],
         },
         {

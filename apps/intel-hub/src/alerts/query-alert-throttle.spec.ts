@@ -90,4 +90,19 @@ describe('QueryAlertThrottle and failed consultations', () => {
     // The consultation failed before its alerts were committed: raised() was never called.
     expect(th.due('46', [draft('36', 'p1')], at(1))).toHaveLength(1);
   });
+
+  it('given alerts stored before a restart, then a restarted hub keeps their windows', () => {
+    const restarted = new QueryAlertThrottle(HOUR);
+    restarted.restore([
+      { consultedBy: '46', alert: draft('36', 'p1'), raisedAt: at(-HOUR + 10) },
+      { consultedBy: '46', alert: draft('01', 'p1'), raisedAt: at(-10) },
+    ]);
+    // The window of the first ends 10 ms after t0, the second's nearly an hour later.
+    expect(restarted.due('46', [draft('36', 'p1'), draft('01', 'p1')], at(5))).toEqual([]);
+    expect(restarted.due('46', [draft('36', 'p1'), draft('01', 'p1')], at(10))).toEqual([
+      draft('36', 'p1'),
+    ]);
+    // Another consulting force was never alerted about.
+    expect(restarted.due('01', [draft('36', 'p1')], at(5))).toHaveLength(1);
+  });
 });

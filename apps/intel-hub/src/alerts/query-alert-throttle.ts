@@ -10,7 +10,8 @@ const PRUNE_AT = 100_000;
  * an interest alert: about the same restricted records). An analyst re-running a search does not
  * page the managing force each time; every consultation is still in the audit log.
  *
- * Held in memory, like the national index: after a restart the first consultation alerts again.
+ * Held in memory, and filled at start from the consultation alerts stored within the window
+ * (`restore`), so a restart does not alert again for consultations that already did.
  * Change alerts (a new flag, a new incident) are not consultation alerts and never pass here.
  */
 export class QueryAlertThrottle {
@@ -42,6 +43,11 @@ export class QueryAlertThrottle {
       this.last.delete(key);
       this.last.set(key, t);
     }
+  }
+
+  /** Remembers alerts stored before a restart (oldest first), as `raised` did when they were. */
+  restore(stored: Iterable<{ consultedBy: string; alert: AlertDraft; raisedAt: Date }>): void {
+    for (const s of stored) this.raised(s.consultedBy, [s.alert], s.raisedAt);
   }
 
   get size(): number {

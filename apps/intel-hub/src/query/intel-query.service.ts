@@ -332,7 +332,7 @@ export class IntelQueryService {
   ): Promise<string> {
     const [alerts, auditRef] = await Promise.all([
       // One multi-row INSERT, atomic on its own: no transaction round trips on the query path.
-      this.store.insertAlerts(this.ds, drafts),
+      this.store.insertAlerts(this.ds, drafts, caller.force),
       this.audit.record(
         action,
         caller,

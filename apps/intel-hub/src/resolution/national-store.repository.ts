@@ -439,8 +439,11 @@ export class NationalStoreRepository {
     return out;
   }
 
-  /** Stores alerts in one INSERT (atomic without a transaction); returns them with ids, in order. */
-  async insertAlerts(tx: Sql, drafts: AlertDraft[]): Promise<Alert[]> {
+  /**
+   * Stores alerts in one INSERT (atomic without a transaction); returns them with ids, in order.
+   * `consultedBy`: the force whose consultation raised them (none for index changes).
+   */
+  async insertAlerts(tx: Sql, drafts: AlertDraft[], consultedBy?: string): Promise<Alert[]> {
     if (drafts.length === 0) return [];
     const ids = await tx.query<Array<{ alert_id: string }>>(
       `SELECT nextval('alert_alert_id_seq')::text AS alert_id FROM generate_series(1, $1)`,
@@ -448,17 +451,36 @@ export class NationalStoreRepository {
     );
     const alerts: Alert[] = drafts.map((d, i) => ({ ...d, alertId: ids[i]?.alert_id ?? '' }));
     await tx.query(
-      `INSERT INTO alert (alert_id, recipient_force, alert_type, person_id, payload)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::bytea[])`,
+      `INSERT INTO alert (alert_id, recipient_force, alert_type, person_id, payload, consulted_by)
+       SELECT *, $6::text FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::bytea[])`,
       [
         alerts.map((a) => a.alertId),
         alerts.map((a) => a.recipientForceCode),
         alerts.map((a) => a.alertType),
         alerts.map((a) => a.nationalPersonId || null),
         alerts.map((a) => Buffer.from(Alert.encode(a).finish())),
+        consultedBy ?? null,
       ],
     );
     return alerts;
+  }
+
+  /** Alerts raised by consultations in the last `withinMs`, oldest first (the quiet window). */
+  async recentConsultationAlerts(
+    tx: Sql,
+    withinMs: number,
+  ): Promise<{ consultedBy: string; alert: Alert; raisedAt: Date }[]> {
+    const rows = await tx.query<Array<{ consulted_by: string; payload: Buffer; raised_at: Date }>>(
+      `SELECT consulted_by, payload, raised_at FROM alert
+       WHERE consulted_by IS NOT NULL AND raised_at > now() - $1 * interval '1 millisecond'
+       ORDER BY alert_id`,
+      [withinMs],
+    );
+    return rows.map((r) => ({
+      consultedBy: r.consulted_by,
+      alert: Alert.decode(r.payload),
+      raisedAt: r.raised_at,
+    }));
   }
 
   /** Alerts for a force after an id, oldest first. */

@@ -2,6 +2,7 @@ import { IntelHubInitial1764400000000 } from './1764400000000-intel-hub-initial'
 import { AuditLog1764500000000 } from '@intel/audit';
 import { NationalIndex1764600000000 } from './1764600000000-national-index';
 import { MatchingParameters1764700000000 } from './1764700000000-matching-parameters';
+import { AlertConsultedBy1764800000000 } from './1764800000000-alert-consulted-by';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const INTEL_HUB_MIGRATIONS = [
   AuditLog1764500000000,
   NationalIndex1764600000000,
   MatchingParameters1764700000000,
+  AlertConsultedBy1764800000000,
 ];
