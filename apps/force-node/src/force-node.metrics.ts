@@ -15,6 +15,7 @@ export class ForceNodeMetrics {
   readonly publishLag: Histogram;
   readonly backlog: Gauge;
   readonly oldestPendingAge: Gauge;
+  readonly outboxPruned: Counter;
 
   constructor(registry: Registry) {
     this.accepted = new Counter({
@@ -54,6 +55,11 @@ export class ForceNodeMetrics {
     this.oldestPendingAge = new Gauge({
       name: 'outbox_oldest_pending_age_seconds',
       help: 'Age of the oldest unpublished outbox row',
+      registers: [registry],
+    });
+    this.outboxPruned = new Counter({
+      name: 'outbox_pruned_total',
+      help: 'Published outbox rows deleted after the retention period',
       registers: [registry],
     });
   }

@@ -25,20 +25,29 @@ import { PersonIntakeService } from './intake/person-intake.service';
 import { RecordLogRepository } from './intake/record-log.repository';
 import { WithdrawalService } from './intake/withdrawal.service';
 import { NominalRepository } from './nominals/nominal.repository';
+import { OutboxPruner } from './outbox/outbox.pruner';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { SamePersonMatcher } from './nominals/same-person.matcher';
 
-/** Starts the relay once everything is wired, and tells gRPC health checks we serve. */
+/** The outbox retention job runs hourly. */
+const OUTBOX_PRUNE_EVERY_MS = 3_600_000;
+
+/**
+ * Starts the relay and the outbox retention job once everything is wired, and tells gRPC
+ * health checks we serve.
+ */
 @Injectable()
 class ForceNodeLifecycle implements OnApplicationBootstrap {
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(OutboxPruner) private readonly pruner: OutboxPruner,
     @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.pruner.start();
     this.grpcHealth.set('SERVING');
   }
 }
@@ -155,6 +164,15 @@ export class ForceNodeModule {
               config.outbox,
             ),
           inject: [DataSource, OutboxRepository, EVENT_PUBLISHER, ForceNodeMetrics],
+        },
+        {
+          provide: OutboxPruner,
+          useFactory: (ds: DataSource, o: OutboxRepository, m: ForceNodeMetrics) =>
+            new OutboxPruner(ds, o, m, logger.child({ component: 'outbox-pruner' }), {
+              retentionHours: config.outbox.retentionHours,
+              everyMs: OUTBOX_PRUNE_EVERY_MS,
+            }),
+          inject: [DataSource, OutboxRepository, ForceNodeMetrics],
         },
         {
           provide: IntakeService,

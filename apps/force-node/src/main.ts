@@ -8,6 +8,7 @@ import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
 import { createKafka, ensureTopics } from '@intel/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
 import { ForceNodeModule } from './force-node.module';
+import { OutboxPruner } from './outbox/outbox.pruner';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { DataSource } from 'typeorm';
@@ -51,6 +52,7 @@ async function bootstrap(): Promise<void> {
     grpcHealth.set('NOT_SERVING');
     await grpc.closeWithin(Math.min(5000, config.shutdownGraceMs));
     const relay = app.get(OutboxRelay);
+    await app.get(OutboxPruner).stop();
     const drained = await relay.drainAndStop(config.shutdownGraceMs);
     const left = await app.get(OutboxRepository).backlog(app.get(DataSource));
     logger.info({ drained, pending: left.pending }, 'outbox relay stopped');

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { BatchItem } from '@intel/contracts';
+import { withDatabase } from '@intel/db';
 import { TOPICS } from '@intel/kafka';
-import { incidentRecord, personRecord, pncId, readTopic, type ReadMessage } from '@intel/testing';
+import { Client } from 'pg';
+import {
+  incidentRecord,
+  personRecord,
+  pncId,
+  readTopic,
+  waitFor,
+  type ReadMessage,
+} from '@intel/testing';
 import { ForceNodeHarness } from './force-node.harness';
 
 // Real PostgreSQL, real Kafka broker, the node as its own process; nothing mocked.
@@ -270,5 +279,38 @@ describe('force node intake (integration: real Postgres + Kafka)', () => {
       })
       .catch((e: unknown) => e)) as ServiceError;
     expect(again.code).toBe(status.NOT_FOUND);
+  });
+
+  it('deletes published outbox rows past retention (30 days) at start, and keeps the rest', async () => {
+    await h.client.submitPerson(
+      personRecord({
+        sourceRecordId: sid('ret'),
+        names: [{ given: ['Ret'], family: `Ention${run}`, type: 'NAME_TYPE_BIRTH' as never }],
+      }),
+    );
+    await h.drained();
+    const db = new Client({ connectionString: withDatabase(h.infra.databaseUrl, h.dbName) });
+    await db.connect();
+    try {
+      const count = async () =>
+        Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox`)).rows[0]?.n);
+      const before = await count();
+      // Two published rows made 31 days old.
+      const aged = await db.query(
+        `UPDATE outbox SET published_at = now() - interval '31 days'
+         WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL ORDER BY id LIMIT 2)`,
+      );
+      expect(aged.rowCount).toBe(2);
+      await h.node.stop();
+      await h.restart();
+      await waitFor(async () => (await count()) === before - 2, {
+        timeoutMs: 20_000,
+        what: 'the aged rows to be pruned',
+      });
+      const metrics = await (await fetch(`${h.node.httpUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^outbox_pruned_total\{[^}]*\} 2$/m);
+    } finally {
+      await db.end();
+    }
   });
 });

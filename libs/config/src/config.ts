@@ -19,7 +19,7 @@ export interface ForceNodeConfig {
   kafka: KafkaConfig;
   grpc: { host: string; port: number; security: GrpcSecurity };
   http: { host: string; port: number };
-  outbox: { batchSize: number; pollMs: number };
+  outbox: { batchSize: number; pollMs: number; retentionHours: number };
   intake: { chunkSize: number; maxBatchItems: number };
   logLevel: string;
   shutdownGraceMs: number;
@@ -72,7 +72,11 @@ export function loadForceNodeConfig(
     kafka: { brokers: e.KAFKA_BROKERS, clientId: `force-node-${e.FORCE_CODE}` },
     grpc: { host: e.GRPC_HOST, port: e.GRPC_PORT, security: grpcSecurity(e) },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollMs: e.OUTBOX_POLL_MS },
+    outbox: {
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      pollMs: e.OUTBOX_POLL_MS,
+      retentionHours: e.OUTBOX_RETENTION_HOURS,
+    },
     intake: { chunkSize: e.INTAKE_CHUNK_SIZE, maxBatchItems: e.MAX_BATCH_ITEMS },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -46,6 +46,8 @@ export const forceNodeEnvSchema = baseEnvSchema
     HTTP_PORT: port.default(8081),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
     OUTBOX_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+    // Published outbox rows are kept this long (30 days), then deleted; 0 keeps them for ever.
+    OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(0).default(720),
     INTAKE_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
     MAX_BATCH_ITEMS: z.coerce.number().int().min(1).default(1_000_000),
   })
