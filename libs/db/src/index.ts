@@ -2,3 +2,4 @@ export * from './data-source.factory';
 export * from './database-url';
 export * from './ensure-database';
 export * from './transaction';
+export * from './combined-statement';

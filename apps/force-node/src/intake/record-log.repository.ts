@@ -1,4 +1,4 @@
-import type { Sql } from '@intel/db';
+import { runCombined, type Sql, type Statement } from '@intel/db';
 
 export interface RecordLogEntry {
   caller: string;
@@ -16,11 +16,15 @@ export interface RecordLogEntry {
  */
 export class RecordLogRepository {
   async append(tx: Sql, entries: RecordLogEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await tx.query(
-      `INSERT INTO record_log (caller, action, entity, source_system, source_record_id, outcome, entity_id)
+    await runCombined(tx, [this.appendStatement(entries)]);
+  }
+
+  appendStatement(entries: RecordLogEntry[]): Statement | undefined {
+    if (entries.length === 0) return undefined;
+    return {
+      sql: `INSERT INTO record_log (caller, action, entity, source_system, source_record_id, outcome, entity_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[])`,
-      [
+      params: [
         entries.map((e) => e.caller),
         entries.map((e) => e.action),
         entries.map((e) => e.entity),
@@ -29,6 +33,6 @@ export class RecordLogRepository {
         entries.map((e) => e.outcome),
         entries.map((e) => e.entityId),
       ],
-    );
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { NominalState, PersonRecord } from '@intel/contracts';
-import type { Sql } from '@intel/db';
+import { runCombined, type Sql, type Statement } from '@intel/db';
 
 export interface ExistingSourceRecord {
   sourceSystem: string;
@@ -24,6 +24,14 @@ export interface LiveSourceRecord {
   record: PersonRecord;
 }
 
+/** A live source record without its content: enough to find its normalised form in a cache. */
+export interface LiveRecordRef {
+  sourceSystem: string;
+  sourceRecordId: string;
+  nominalId: string;
+  contentHash: Buffer;
+}
+
 export interface PersonRecordWrite {
   sourceSystem: string;
   sourceRecordId: string;
@@ -38,6 +46,20 @@ export interface NominalWrite {
   state: NominalState;
   published: boolean;
 }
+
+interface RecordRefRow {
+  source_system: string;
+  source_record_id: string;
+  nominal_id: string;
+  content_hash: Buffer;
+}
+
+const recordRef = (r: RecordRefRow): LiveRecordRef => ({
+  sourceSystem: r.source_system,
+  sourceRecordId: r.source_record_id,
+  nominalId: r.nominal_id,
+  contentHash: r.content_hash,
+});
 
 /** SQL for source records, nominals and their match keys. One method per query. */
 export class NominalRepository {
@@ -120,20 +142,50 @@ export class NominalRepository {
     }));
   }
 
+  /** Like findLiveRecords, without the records themselves (content hash instead). */
+  async findLiveRecordRefs(tx: Sql, nominalIds: string[]): Promise<LiveRecordRef[]> {
+    if (nominalIds.length === 0) return [];
+    const rows = await tx.query<RecordRefRow[]>(
+      `SELECT source_system, source_record_id, nominal_id, content_hash FROM person_record
+        WHERE nominal_id = ANY($1::uuid[]) AND withdrawn_at IS NULL`,
+      [nominalIds],
+    );
+    return rows.map(recordRef);
+  }
+
+  /** The stored records with these source keys (any order; unknown keys are left out). */
+  async findRecords(
+    tx: Sql,
+    keys: Array<{ sourceSystem: string; sourceRecordId: string }>,
+  ): Promise<Array<LiveRecordRef & { record: PersonRecord }>> {
+    if (keys.length === 0) return [];
+    const rows = await tx.query<Array<RecordRefRow & { record: unknown }>>(
+      `SELECT p.source_system, p.source_record_id, p.nominal_id, p.content_hash, p.record
+         FROM unnest($1::text[], $2::text[]) AS k(s, i)
+         JOIN person_record p ON p.source_system = k.s AND p.source_record_id = k.i`,
+      [keys.map((k) => k.sourceSystem), keys.map((k) => k.sourceRecordId)],
+    );
+    return rows.map((r) => ({ ...recordRef(r), record: PersonRecord.fromJSON(r.record) }));
+  }
+
   async upsertNominals(tx: Sql, rows: NominalWrite[]): Promise<void> {
-    if (rows.length === 0) return;
-    await tx.query(
-      `INSERT INTO nominal (id, version, state, published)
+    await runCombined(tx, [this.upsertNominalsStatement(rows)]);
+  }
+
+  upsertNominalsStatement(rows: NominalWrite[]): Statement | undefined {
+    if (rows.length === 0) return undefined;
+    return {
+      sql: `INSERT INTO nominal (id, version, state, published)
        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bytea[], $4::boolean[])
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state,
          published = EXCLUDED.published, updated_at = now()`,
-      [
+      params: [
         rows.map((r) => r.id),
         rows.map((r) => r.version),
         rows.map((r) => Buffer.from(NominalState.encode(r.state).finish())),
         rows.map((r) => r.published),
       ],
-    );
+    };
   }
 
   /** Nominals merged into another: withdrawn, their records and keys re-pointed to the survivor. */
@@ -157,6 +209,31 @@ export class NominalRepository {
          FROM unnest($1::uuid[], $2::uuid[]) AS a(id, survivor) WHERE p.nominal_id = a.id`,
       params.slice(0, 2),
     );
+  }
+
+  /**
+   * Source records not stored before (the caller has looked them up under the intake lock): a
+   * plain INSERT, without ON CONFLICT's speculative insertion, and the rows as one JSON
+   * document (one JSON.stringify, no per-element array escaping; the record stays an object).
+   */
+  insertSourceRecordsStatement(rows: PersonRecordWrite[]): Statement | undefined {
+    if (rows.length === 0) return undefined;
+    return {
+      sql: `INSERT INTO person_record (source_system, source_record_id, nominal_id, content_hash, record)
+       SELECT r.s, r.i, r.n, decode(r.h, 'base64'), r.r
+         FROM jsonb_to_recordset($1::jsonb) AS r(s text, i text, n uuid, h text, r jsonb)`,
+      params: [
+        JSON.stringify(
+          rows.map((r) => ({
+            s: r.sourceSystem,
+            i: r.sourceRecordId,
+            n: r.nominalId,
+            h: r.contentHash.toString('base64'),
+            r: PersonRecord.toJSON(r.record),
+          })),
+        ),
+      ],
+    };
   }
 
   async upsertSourceRecords(tx: Sql, rows: PersonRecordWrite[]): Promise<void> {
@@ -197,20 +274,35 @@ export class NominalRepository {
     );
   }
 
-  /** Replaces the match keys of the given nominals with `keys` (keys of other nominals untouched). */
+  /**
+   * Replaces the match keys of the given nominals with `keys` (keys of other nominals
+   * untouched). Every nominal in `keys` must be in `nominalIds` or new, each pair given once.
+   */
   async replaceKeys(
     tx: Sql,
     nominalIds: string[],
     keys: Array<{ key: string; nominalId: string }>,
   ): Promise<void> {
-    if (nominalIds.length > 0) {
-      await tx.query(`DELETE FROM nominal_key WHERE nominal_id = ANY($1::uuid[])`, [nominalIds]);
-    }
-    if (keys.length === 0) return;
-    await tx.query(
-      `INSERT INTO nominal_key (key, nominal_id) SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING`,
-      [keys.map((k) => k.key), keys.map((k) => k.nominalId)],
-    );
+    await this.deleteKeys(tx, nominalIds);
+    await runCombined(tx, [this.insertKeysStatement(keys)]);
+  }
+
+  /** Drops every match key of the nominals. */
+  async deleteKeys(tx: Sql, nominalIds: string[]): Promise<void> {
+    if (nominalIds.length === 0) return;
+    await tx.query(`DELETE FROM nominal_key WHERE nominal_id = ANY($1::uuid[])`, [nominalIds]);
+  }
+
+  /**
+   * Match keys for nominals that hold none (new, or just cleared by deleteKeys), each pair
+   * once. No ON CONFLICT: a conflict would be a bug, so it fails rather than hides it.
+   */
+  insertKeysStatement(keys: Array<{ key: string; nominalId: string }>): Statement | undefined {
+    if (keys.length === 0) return undefined;
+    return {
+      sql: `INSERT INTO nominal_key (key, nominal_id) SELECT * FROM unnest($1::text[], $2::uuid[])`,
+      params: [keys.map((k) => k.key), keys.map((k) => k.nominalId)],
+    };
   }
 
   async nominalVersion(db: Sql, id: string): Promise<number | undefined> {

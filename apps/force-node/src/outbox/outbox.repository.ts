@@ -1,4 +1,4 @@
-import type { Sql } from '@intel/db';
+import { runCombined, type Sql, type Statement } from '@intel/db';
 import type { OutboxMessage } from './outbox-message';
 
 export interface PendingOutboxRow {
@@ -14,18 +14,22 @@ export interface PendingOutboxRow {
 export class OutboxRepository {
   /** Appends messages in the caller's transaction, in order. */
   async append(tx: Sql, messages: OutboxMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await tx.query(
-      `INSERT INTO outbox (event_id, topic, key, value, headers)
+    await runCombined(tx, [this.appendStatement(messages)]);
+  }
+
+  appendStatement(messages: OutboxMessage[]): Statement | undefined {
+    if (messages.length === 0) return undefined;
+    return {
+      sql: `INSERT INTO outbox (event_id, topic, key, value, headers)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[])`,
-      [
+      params: [
         messages.map((m) => m.eventId),
         messages.map((m) => m.topic),
         messages.map((m) => m.key),
         messages.map((m) => m.value),
         messages.map((m) => JSON.stringify(m.headers)),
       ],
-    );
+    };
   }
 
   /** The oldest unpublished rows, locked so a second relay skips them rather than double-sending. */
