@@ -37,8 +37,8 @@ interface Pending {
  *
  * Two ways to commit a group, with the same result:
  * - **Known head** (the usual case): the last head this process committed is remembered, and
- *   the group goes in ONE auto-committed statement that moves audit_head on only if it still
- *   holds that head and inserts the rows only if it did. One round trip instead of six (BEGIN,
+ *   the group goes in ONE auto-committed, prepared statement that moves audit_head on only if
+ *   it still holds that head and inserts the rows only if it did. One round trip instead of six (BEGIN,
  *   lock, head, insert, head, COMMIT): on a query's critical path that is most of the audit's
  *   cost. The head row's lock orders it against any other appender; if another process moved
  *   the head first, nothing is written and the group takes the locked path.
@@ -117,14 +117,22 @@ export class AuditLog {
   ): Promise<AuditRow[] | undefined> {
     const rows = chained(head.seq, head.hash, group);
     const last = rows[rows.length - 1] as AuditRow;
-    const inserted = await this.ds.query<Array<{ seq: string }>>(
-      `WITH head AS (
-         UPDATE audit_head SET seq = $14, hash = $15
-         WHERE id = 1 AND seq = $16 AND hash = $17
-         RETURNING id)
-       ${INSERT_ROWS} WHERE EXISTS (SELECT 1 FROM head) RETURNING seq`,
-      [...rowParams(rows), last.seq, last.hash, head.seq, head.hash],
-    );
+    const runner = this.ds.createQueryRunner();
+    let inserted: Array<{ seq: string }>;
+    try {
+      // The driver's own client (TypeORM's connect() hands it out), so that the statement can
+      // be named: PostgreSQL then parses and plans it once per connection instead of once per
+      // group, which was about half of its server time (0.5 → 0.3 ms a group, measured alone).
+      const client = (await runner.connect()) as PreparingClient;
+      const result = await client.query<{ seq: string }>({
+        name: 'audit_append_at_known_head',
+        text: APPEND_AT_KNOWN_HEAD,
+        values: [...rowParams(rows), last.seq, last.hash, head.seq, head.hash],
+      });
+      inserted = result.rows;
+    } finally {
+      await runner.release();
+    }
     if (inserted.length === 0) return undefined;
     if (inserted.length !== rows.length)
       throw new Error(`audit: ${inserted.length} of ${rows.length} rows inserted`);
@@ -178,6 +186,19 @@ const INSERT_ROWS = `
               $12::text[], $13::text[])
     AS t(seq, at, caller_force, caller_name, action, purpose_code, reason, operation_ref,
          request, response, recipients, prev_hash, hash)`;
+
+/** Moves audit_head on from $16/$17 to $14/$15 and inserts the rows only if it held $16/$17. */
+const APPEND_AT_KNOWN_HEAD = `
+  WITH head AS (
+    UPDATE audit_head SET seq = $14, hash = $15
+    WHERE id = 1 AND seq = $16 AND hash = $17
+    RETURNING id)
+  ${INSERT_ROWS} WHERE EXISTS (SELECT 1 FROM head) RETURNING seq`;
+
+/** The part of node-postgres's client used for a named (prepared) statement. */
+interface PreparingClient {
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
 
 function rowParams(rows: AuditRow[]): unknown[] {
   return [

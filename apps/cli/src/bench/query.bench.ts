@@ -141,7 +141,11 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
   const dbName = `bench_hub_q${Date.now().toString(36)}`;
   const log = (s: string) => process.stderr.write(`[bench query] ${s}\n`);
   const env = benchHubEnv(opts.databaseUrl, opts.brokers, dbName, {
-    NODE_OPTIONS: '--max-old-space-size=16000',
+    // The heap a national index needs, and a young generation large enough that a query's
+    // short-lived objects die in it: with the default (16 MB semi-spaces) the hub scavenged
+    // every ~14 MB allocated, 188 times (3.7 s of pauses) in 75 s of 110k query load; with
+    // 64 MB, 36 times (1.2 s). docs/hub.md: run the hub with the same flags at this scale.
+    NODE_OPTIONS: '--max-old-space-size=16000 --max-semi-space-size=64',
     // The cold-start parameters, not EM over the whole index at every start.
     HUB_TRAIN_MIN_RECORDS: String(Number.MAX_SAFE_INTEGER),
   });

@@ -120,12 +120,14 @@ export class IntelQueryService {
     );
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
+    // States decoded once per call: the exact test below and the answer read the same ones.
+    const decoded = new Map<MemberKey, MemberView>();
     for (const oi of req.onlineIdentifiers) {
       const key = onlineIdentifierKey(oi);
       const input = { names: [], onlineIdentifiers: [oi] };
       // Exact agreement on the canonical identifier, among the records sharing its block.
       const candidates = index.matching.candidates(input);
-      const views = index.views(candidates);
+      const views = index.views(candidates, decoded);
       const exact = candidates.filter((k) =>
         (views.get(k)?.state.onlineIdentifiers ?? []).some((o) => onlineIdentifierKey(o) === key),
       );
@@ -141,7 +143,7 @@ export class IntelQueryService {
     const hitOnly: RecordRef[] = [];
     const views = new Map<MemberKey, MemberView>();
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller);
+      const r = this.toMatches(index, hits, caller, decoded);
       results.push({ onlineIdentifier: oi, matches: r.matches });
       allHits.push(...hits);
       hitOnly.push(...r.hitOnly);
@@ -225,8 +227,12 @@ export class IntelQueryService {
     index: NationalIndex,
     hits: PersonHit[],
     caller: Caller,
+    decoded?: Map<MemberKey, MemberView>,
   ): { matches: Match[]; hitOnly: RecordRef[]; views: Map<MemberKey, MemberView> } {
-    const views = index.views(hits.flatMap((h) => index.membersOf(h.personId)));
+    const views = index.views(
+      hits.flatMap((h) => index.membersOf(h.personId)),
+      decoded,
+    );
     const visible = visibilityFor([...views.values()], []);
     const hitOnly: RecordRef[] = [];
     const matches = hits.map((h): Match => {

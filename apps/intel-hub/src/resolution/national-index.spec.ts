@@ -1,7 +1,8 @@
 import { NameType, NominalState, Sex } from '@intel/contracts';
 import { MatchEngine } from '@intel/matching';
 import { handlingP } from '@intel/testing';
-import { memberKey } from './member-key';
+import type { MemberView } from '../flags/derive-flags';
+import { memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
 
 function state(id: string, given: string, family: string, version = 1): NominalState {
@@ -53,5 +54,19 @@ describe('NationalIndex states', () => {
     const views = index.views([a, b, memberKey('46', 'unknown')]);
     expect([...views.keys()]).toEqual([b]);
     expect(index.matching.has(a)).toBe(false);
+  });
+
+  it('given states already decoded in the same call, then views reuse them and add the others', () => {
+    index.upsertNominal(a, state('n-a', 'William', 'Hendry'));
+    index.upsertNominal(b, state('n-b', 'Bill', 'Hendrie'));
+    const decoded = new Map<MemberKey, MemberView>();
+    const first = index.views([a], decoded);
+    const second = index.views([a, b, memberKey('46', 'unknown')], decoded);
+    expect(second.get(a)).toBe(first.get(a));
+    expect(second.get(b)?.state.names[0]?.given).toEqual(['Bill']);
+    expect([...decoded.keys()]).toEqual([a, b]);
+    // A nominal withdrawn since is left out, even though its old state was decoded.
+    index.removeNominal(a);
+    expect([...index.views([a, b], decoded).keys()]).toEqual([b]);
   });
 });

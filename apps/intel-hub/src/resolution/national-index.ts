@@ -69,13 +69,24 @@ export class NationalIndex {
     return this.matching.remove(key);
   }
 
-  /** The live nominals among `keys`, with their states (withdrawn and unknown ones left out). */
-  views(keys: Iterable<MemberKey>): Map<MemberKey, MemberView> {
+  /**
+   * The live nominals among `keys`, with their states (withdrawn and unknown ones left out).
+   * States already in `decoded` (views of this index, taken in the same synchronous section)
+   * are reused, and those decoded here are added to it.
+   */
+  views(
+    keys: Iterable<MemberKey>,
+    decoded = new Map<MemberKey, MemberView>(),
+  ): Map<MemberKey, MemberView> {
     const out = new Map<MemberKey, MemberView>();
     for (const k of keys) {
+      if (out.has(k)) continue;
       const encoded = this.states.get(k);
-      if (encoded && !out.has(k))
-        out.set(k, { ...splitMemberKey(k), state: NominalState.decode(encoded) });
+      if (!encoded) continue;
+      let view = decoded.get(k);
+      if (!view)
+        decoded.set(k, (view = { ...splitMemberKey(k), state: NominalState.decode(encoded) }));
+      out.set(k, view);
     }
     return out;
   }

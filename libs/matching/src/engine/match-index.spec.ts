@@ -85,4 +85,40 @@ describe('MatchIndex (incremental)', () => {
     expect(index.clusterOf('b')).toBe(index.clusterOf('a'));
     expect(index.compare('a', 'b')?.band).toBeDefined();
   });
+
+  it('given queries, then match returns exactly the candidates scored POSSIBLE or better, each with its full score and explanation', () => {
+    const index = newIndex();
+    let returned = 0;
+    let leftOut = 0;
+    // Records of the indexed population, the same with names and year of birth only (weaker
+    // evidence), and other people (whose candidates mostly fail).
+    const known = background.slice(0, 30);
+    const vague = known.map((r) => ({
+      names: r.names,
+      dateOfBirth: { year: r.dateOfBirth?.year ?? 0, month: 0, day: 0 },
+    }));
+    const strangers = generatePersons({ persons: 200, seed: 77 }).map((g) => g.record);
+    const queries: MatchInput[] = [...known, ...vague, ...strangers];
+    for (const [i, query] of queries.entries()) {
+      // Indexed under another id as well, so compare() scores the query against each candidate
+      // with the same term frequencies that match() uses.
+      index.add(`q${i}`, query);
+      const matched = new Map(index.match(query, 10_000).map((c) => [c.id, c]));
+      for (const id of index.candidates(query)) {
+        const expected = index.compare(`q${i}`, id);
+        const got = matched.get(id);
+        if (expected?.band === undefined) {
+          expect(got).toBeUndefined();
+          leftOut++;
+        } else {
+          expect(got).toEqual({ ...expected, id, clusterId: index.clusterOf(id) });
+          returned++;
+        }
+      }
+      index.remove(`q${i}`);
+    }
+    // The filter was exercised both ways.
+    expect(returned).toBeGreaterThan(40);
+    expect(leftOut).toBeGreaterThan(40);
+  });
 });

@@ -257,9 +257,11 @@ export class MatchIndex {
     for (const s of this.candidateSeqs(blockingKeys(norm))) {
       const other = this.bySeq.get(s);
       if (!other) continue;
-      const explained = this.scorer.explain(this.comparator.compare(norm, other.norm, this.cmp));
-      if (explained.band !== undefined)
-        out.push({ ...explained, id: other.id, clusterId: other.clusterId });
+      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      // Most candidates score below POSSIBLE: score without allocating, and build the
+      // explanation (same sum, same order: the same score) only for those returned.
+      if (this.scorer.band(this.scorer.score(c)) === undefined) continue;
+      out.push({ ...this.scorer.explain(c), id: other.id, clusterId: other.clusterId });
     }
     out.sort((x, y) => y.score - x.score);
     return out.slice(0, maxResults);
