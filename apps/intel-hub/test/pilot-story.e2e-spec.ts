@@ -253,7 +253,17 @@ describe('national picture: the pilot story (e2e)', () => {
         return ALL_FOUR.every((f) => flags.includes(f));
       },
       { timeoutMs: 120_000, intervalMs: 500, what: 'the four flags on one national person' },
-    );
+    ).catch((err: Error) => {
+      // What the hub last answered, so that a failure says which part of the story is missing.
+      const seen = res?.matches.map((m) => ({
+        person: m.nationalPersonId,
+        score: m.score,
+        band: m.band,
+        flags: m.flags.map((f) => f.type),
+        held: m.holdings.map((h) => h.forceCode),
+      }));
+      throw new Error(`${err.message}; last answer: ${JSON.stringify(seen)}`);
+    });
     const [m] = res.matches;
     personId = m!.nationalPersonId;
     expect(res.matches.filter((x) => x.nationalPersonId === personId)).toHaveLength(1);
