@@ -323,12 +323,17 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
   });
 
   it('(g) a restart restores the national index as it was: no person changes, nothing re-learned', async () => {
-    // Two nominals of one rare name: linked into one person, with a stored link.
+    // Two nominals of one rare name and date of birth: linked into one person, with a stored
+    // link (a name alone would not link nationally).
     const family = `Quorr${randomUUID()
       .replace(/[^a-f]/g, '')
       .slice(0, 6)}ington`;
     const [a, b] = [randomUUID(), randomUUID()];
-    await send(upserted(a, 1, family), upserted(b, 1, family));
+    const born = (id: string) =>
+      build(EventType.EVENT_TYPE_NOMINAL_UPSERTED, id, {
+        nominal: { ...nominal(id, 1, family), datesOfBirth: [{ year: 1961, month: 4, day: 9 }] },
+      });
+    await send(born(a), born(b));
     await waitFor(
       async () => {
         const r = await db.query<{ n: string; p: string; q: string }>(

@@ -24,7 +24,9 @@ export class NationalIndex {
   private readonly states = new Map<MemberKey, Uint8Array>();
 
   constructor(readonly engine: MatchEngine) {
-    this.matching = engine.createIndex();
+    // A national link needs more than a name: records sharing only a (common) name are
+    // reported as POSSIBLE, never merged into one person (docs/hub.md, Known limits).
+    this.matching = engine.createIndex({ corroboratedLinks: true });
   }
 
   get nominalCount(): number {

@@ -17,6 +17,10 @@
  * holds several numbers, addresses and accounts, and the level is "different" whenever both
  * records list any and none is shared — a phone number against a Discord username included,
  * which is missing evidence, not conflicting evidence.
+ *
+ * `corroborates` marks fields whose agreement is evidence beyond the names (and sex, and region):
+ * a date of birth, an identifier, an online identifier, an address. An index built with
+ * `corroboratedLinks` links two records only if one of these agrees.
  */
 export const FIELDS = [
   {
@@ -33,6 +37,7 @@ export const FIELDS = [
     agreeing: 2,
     tf: true,
     contradicts: true,
+    corroborates: false,
   },
   {
     name: 'family',
@@ -40,6 +45,7 @@ export const FIELDS = [
     agreeing: 2,
     tf: true,
     contradicts: true,
+    corroborates: false,
   },
   {
     name: 'dob',
@@ -47,6 +53,7 @@ export const FIELDS = [
     agreeing: 5,
     tf: false,
     contradicts: true,
+    corroborates: true,
   },
   {
     name: 'custodyId',
@@ -54,6 +61,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: true,
+    corroborates: true,
   },
   {
     name: 'nationalId',
@@ -61,8 +69,16 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: true,
+    corroborates: true,
   },
-  { name: 'online', levels: ['shared', 'different'], agreeing: 1, tf: true, contradicts: false },
+  {
+    name: 'online',
+    levels: ['shared', 'different'],
+    agreeing: 1,
+    tf: true,
+    contradicts: false,
+    corroborates: true,
+  },
   // One field for the whole address: house number, street, second line, town and postcode are
   // strongly correlated (a move changes them together), and scoring them as separate fields
   // counts one piece of evidence four times — which also lets EM mistake "same address" for
@@ -73,9 +89,24 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: true,
+    corroborates: true,
   },
-  { name: 'region', levels: ['exact', 'different'], agreeing: 1, tf: false, contradicts: true },
-  { name: 'sex', levels: ['exact', 'different'], agreeing: 1, tf: false, contradicts: true },
+  {
+    name: 'region',
+    levels: ['exact', 'different'],
+    agreeing: 1,
+    tf: false,
+    contradicts: true,
+    corroborates: false,
+  },
+  {
+    name: 'sex',
+    levels: ['exact', 'different'],
+    agreeing: 1,
+    tf: false,
+    contradicts: true,
+    corroborates: false,
+  },
 ] as const;
 
 export type FieldName = (typeof FIELDS)[number]['name'];

@@ -121,4 +121,33 @@ describe('MatchIndex (incremental)', () => {
     expect(returned).toBeGreaterThan(40);
     expect(leftOut).toBeGreaterThan(40);
   });
+
+  it('with corroboratedLinks, links on more than a name only: a name alone is POSSIBLE', () => {
+    const sparse = (given: string, phone: string): MatchInput => ({
+      names: [{ given: [given], family: 'Quorrington' }],
+      identifiers: [],
+      onlineIdentifiers: [{ kind: 'ONLINE_IDENTIFIER_KIND_PHONE', platform: '', value: phone }],
+    });
+    const build = (corroboratedLinks: boolean) => {
+      const index = engine.createIndex({ corroboratedLinks });
+      background.forEach((r, i) => index.add(`bg${i}`, r));
+      index.add('a', sparse('Will', '+447700900001'));
+      return index;
+    };
+    // The same rare name and different phones: a link on the name alone by default...
+    const plain = build(false).add('b', sparse('Will', '+447700900002'));
+    expect(plain.links.map((l) => l.id)).toEqual(['a']);
+    // ...held back for review when a link needs corroboration.
+    const strict = build(true);
+    const b = strict.add('b', sparse('Will', '+447700900002'));
+    expect(b.links).toEqual([]);
+    expect(b.possibles).toEqual([
+      expect.objectContaining({ id: 'a', band: 'MATCH_BAND_POSSIBLE' }),
+    ]);
+    expect(strict.clusterOf('b')).toBe('b');
+    // A shared phone corroborates the name: linked.
+    const c = strict.add('c', sparse('Will', '+447700900001'));
+    expect(c.links.map((l) => l.id)).toContain('a');
+    expect(strict.clusterOf('c')).toBe('a');
+  });
 });

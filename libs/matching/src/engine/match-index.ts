@@ -14,6 +14,12 @@ import { TermFrequencies } from '../score/term-frequencies';
 export interface MatchIndexOptions {
   /** Blocks larger than this are skipped for candidates (default DEFAULT_MAX_BLOCK_SIZE). */
   maxBlockSize?: number;
+  /**
+   * Link two records only when something beyond their names agrees (a date of birth, an
+   * identifier, an online identifier, an address: FIELDS `corroborates`); a pair that scores as
+   * a link on names alone is reported as POSSIBLE, for review. Default false (the batch's rule).
+   */
+  corroboratedLinks?: boolean;
 }
 
 /** A scored edge to another indexed record. */
@@ -90,6 +96,7 @@ export class MatchIndex {
   private readonly mustLinks = new Set<string>();
   private readonly cannotLinks = new Set<string>();
   private readonly maxBlockSize: number;
+  private readonly corroboratedLinks: boolean;
   private nextSeq = 0;
   private readonly cmp = newComparison();
 
@@ -100,6 +107,7 @@ export class MatchIndex {
   ) {
     this.scorer = new FellegiSunterScorer(parameters, this.tf);
     this.maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+    this.corroboratedLinks = options.corroboratedLinks ?? false;
   }
 
   get size(): number {
@@ -128,22 +136,27 @@ export class MatchIndex {
     const keys = blockingKeys(norm);
     const entry: Entry = { id, seq, norm, clusterId: id, links: new Map() };
     this.tf.add(norm);
-    const scored: { seq: number; score: number }[] = [];
+    const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
     for (const s of this.candidateSeqs(keys)) {
       const other = this.bySeq.get(s);
       if (!other) continue;
-      scored.push({ seq: s, score: this.scoreNorm(norm, other.norm) });
+      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const score = this.scorer.score(c);
+      const namesOnly =
+        this.corroboratedLinks && this.scorer.isLink(score) && !this.scorer.corroborates(c);
+      scored.push({ seq: s, score, namesOnly });
     }
     this.insert(entry, keys);
     this.clusters.set(id, new Set([seq]));
     scored.sort((x, y) => y.score - x.score);
     const links: ScoredLink[] = [];
     const possibles: ScoredLink[] = [];
-    for (const { seq: s, score } of scored) {
+    for (const { seq: s, score, namesOnly } of scored) {
       const other = this.bySeq.get(s);
       const band = this.scorer.band(score);
       if (!other || band === undefined) continue;
-      if (this.scorer.isLink(score)) {
+      if (namesOnly) possibles.push({ id: other.id, score, band: 'MATCH_BAND_POSSIBLE' });
+      else if (this.scorer.isLink(score)) {
         links.push({ id: other.id, score, band });
         entry.links.set(s, score);
         other.links.set(seq, score);
@@ -311,10 +324,6 @@ export class MatchIndex {
     }
     this.bySeq.set(entry.seq, entry);
     this.byId.set(entry.id, entry);
-  }
-
-  private scoreNorm(a: NormalisedRecord, b: NormalisedRecord): number {
-    return this.scorer.score(this.comparator.compare(a, b, this.cmp));
   }
 
   private candidateSeqs(keys: readonly string[]): Set<number> {

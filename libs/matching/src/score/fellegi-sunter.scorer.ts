@@ -122,6 +122,17 @@ export class FellegiSunterScorer {
     return false;
   }
 
+  /**
+   * Whether something beyond the names agrees: a field marked `corroborates` (date of birth,
+   * an identifier, an online identifier, an address) weighs for the match.
+   */
+  corroborates(c: Comparison): boolean {
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (FIELDS[f]?.corroborates === true && this.fieldWeight(c, f) > 0) return true;
+    }
+    return false;
+  }
+
   band(scoreBits: number): MatchBandName | undefined {
     if (scoreBits >= this.certainBits) return 'MATCH_BAND_CERTAIN';
     if (scoreBits >= this.linkBits) return 'MATCH_BAND_PROBABLE';
