@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import jsonStableStringify from 'json-stable-stringify';
 import {
   GENESIS_HASH,
   canonicalJson,
   chainHash,
+  chainHashOfCanonical,
   normaliseAuditEntry,
   type AuditEntryInput,
   type AuditHashedFields,
@@ -52,6 +55,37 @@ describe('canonicalJson', () => {
     expect(canonicalJson([undefined, 1])).toBe('[null,1]');
   });
 
+  it('given any JSON value, then it writes exactly what json-stable-stringify (which wrote the first chains) writes', () => {
+    const anyText = fc.string({ unit: 'binary' });
+    const json = fc.jsonValue({ stringUnit: 'binary' });
+    fc.assert(
+      fc.property(fc.oneof(json, fc.dictionary(anyText, json)), (v) => {
+        expect(canonicalJson(v)).toBe(jsonStableStringify(v));
+      }),
+      { numRuns: 500 },
+    );
+    for (const v of [{ 10: 1, 9: 2, é: 3, Z: [-0, 1e21, 'a\u2028'] }, [undefined, null], 'x']) {
+      expect(canonicalJson(v)).toBe(jsonStableStringify(v));
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ['NaN', { score: Number.NaN }],
+    ['Infinity', [Number.POSITIVE_INFINITY]],
+    ['a BigInt', { n: 1n }],
+    ['a function', { f: () => 1 }],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      })(),
+    ],
+  ])('given %s, then it throws rather than write something else', (_what, v) => {
+    expect(() => canonicalJson(v)).toThrow();
+  });
+
   it('given arrays, then their order is kept (it is content)', () => {
     expect(canonicalJson(['46', '36'])).not.toBe(canonicalJson(['36', '46']));
   });
@@ -80,6 +114,43 @@ describe('chainHash', () => {
     expect(chainHash(GENESIS_HASH, { ...row, ...change })).not.toBe(chainHash(GENESIS_HASH, row));
   });
 
+  it('given any row, then it is sha256 of the previous hash and the canonical JSON of every field', () => {
+    const text = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.nat(),
+          at: fc.date({ noInvalidDate: true, min: new Date(0), max: new Date('2999-12-31') }),
+          callerForce: text,
+          callerName: text,
+          action: text,
+          purposeCode: text,
+          reason: text,
+          operationRef: text,
+          request: fc.jsonValue({ stringUnit: 'binary' }),
+          response: fc.jsonValue({ stringUnit: 'binary' }),
+          recipients: fc.array(text),
+        }),
+        (r) => {
+          const reference = createHash('sha256')
+            .update(GENESIS_HASH)
+            .update(canonicalJson({ ...r, at: r.at.toISOString() }))
+            .digest('hex');
+          expect(chainHash(GENESIS_HASH, r)).toBe(reference);
+          expect(
+            chainHashOfCanonical(
+              GENESIS_HASH,
+              r,
+              canonicalJson(r.request),
+              canonicalJson(r.response),
+            ),
+          ).toBe(reference);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('given another previous hash, then the hash changes', () => {
     expect(chainHash('f'.repeat(64), row)).not.toBe(chainHash(GENESIS_HASH, row));
   });
@@ -92,8 +163,8 @@ describe('normaliseAuditEntry', () => {
       request: { since: new Date('2024-01-01T00:00:00.000Z'), page: undefined },
       response: undefined,
     });
-    expect(n.request).toEqual({ since: '2024-01-01T00:00:00.000Z' });
-    expect(n.response).toBeNull();
+    expect(JSON.parse(n.requestJson)).toEqual({ since: '2024-01-01T00:00:00.000Z' });
+    expect(n.responseJson).toBe('null');
     expect(n.at).toEqual(entry.at);
     expect(n.at).not.toBe(entry.at);
   });
@@ -108,6 +179,46 @@ describe('normaliseAuditEntry', () => {
     ['a BigInt in the request', { request: { n: 1n } }],
   ])('given %s, then it is refused before it can fail a whole group', (_what, change) => {
     expect(() => normaliseAuditEntry({ ...entry, ...change })).toThrow();
+  });
+
+  it('given an entry, then its texts are the canonical JSON of its request and response', () => {
+    const n = normaliseAuditEntry({ ...entry, request: { b: [1, { d: 2, c: 3 }], a: 'x' } });
+    expect(n.requestJson).toBe('{"a":"x","b":[1,{"c":3,"d":2}]}');
+    expect(n.responseJson).toBe(canonicalJson(entry.response));
+  });
+
+  it('given any JSON in request and response, then it is refused exactly when it holds a NUL or an unpaired surrogate', () => {
+    const unstorable = (v: unknown): boolean =>
+      typeof v === 'string'
+        ? v.includes('\u0000') ||
+          /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)
+        : Array.isArray(v)
+          ? v.some(unstorable)
+          : v !== null && typeof v === 'object'
+            ? Object.entries(v).some(([k, x]) => unstorable(k) || unstorable(x))
+            : false;
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('\\u0000', 'a\\', '\\\u0000', '\uD83D\uDE00', '\uDE00\uD83D'),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer(),
+        fc.constant(null),
+        fc.array(tie('value')),
+        fc.dictionary(text, tie('value')),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, json, (request, response) => {
+        const attempt = () => normaliseAuditEntry({ ...entry, request, response });
+        if (unstorable(request) || unstorable(response)) expect(attempt).toThrow(/NUL/);
+        else expect(attempt).not.toThrow();
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('given paired surrogates (an emoji), then they are accepted', () => {

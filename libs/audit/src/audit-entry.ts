@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import stableStringify from 'json-stable-stringify';
+import { configure } from 'safe-stable-stringify';
 
 /**
  * One consultation or disclosure, as DPA 2018 s.62 requires it to be logged: who (force and
@@ -39,14 +39,22 @@ export type AuditHashedFields = Omit<AuditRow, 'hash' | 'prevHash'>;
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
+ * Deterministic (sorted keys) and strict: what JSON cannot hold faithfully (NaN, Infinity,
+ * BigInt, functions, symbols, cycles) throws instead of being written as something else.
+ */
+const stringify = configure({ deterministic: true, strict: true, circularValue: Error });
+
+/**
  * Canonical JSON: object keys sorted (by UTF-16 code unit), no whitespace, `toJSON` honoured
- * (a Date becomes its ISO string), `undefined` members dropped, and a top-level `undefined`
- * written as `null`. Numbers and strings are written as `JSON.stringify` writes them, which is
- * what lets a value read back from jsonb (which reorders keys and drops whitespace) canonicalise
- * to the same text. Throws on cycles and BigInt.
+ * (a Date becomes its ISO string), `undefined` members dropped (`null` in arrays), and a
+ * top-level `undefined` written as `null`. Numbers and strings are written as `JSON.stringify`
+ * writes them, which is what lets a value read back from jsonb (which reorders keys and drops
+ * whitespace) canonicalise to the same text. Throws on cycles, BigInt, NaN, Infinity, functions
+ * and symbols. Every chain ever written must verify: the text is byte for byte what
+ * json-stable-stringify, which wrote the first rows, writes for JSON (a test holds it to that).
  */
 export function canonicalJson(value: unknown): string {
-  return stableStringify(value) ?? 'null';
+  return stringify(value) ?? 'null';
 }
 
 /**
@@ -54,30 +62,57 @@ export function canonicalJson(value: unknown): string {
  * row holds, so changing any field, the order of rows, or the link breaks the chain.
  */
 export function chainHash(prevHash: string, row: AuditHashedFields): string {
-  const fields = {
-    seq: row.seq,
-    at: row.at.toISOString(),
-    callerForce: row.callerForce,
-    callerName: row.callerName,
-    action: row.action,
-    purposeCode: row.purposeCode,
-    reason: row.reason,
-    operationRef: row.operationRef,
-    request: row.request,
-    response: row.response,
-    recipients: row.recipients,
-  };
-  return createHash('sha256').update(prevHash).update(canonicalJson(fields)).digest('hex');
+  return chainHashOfCanonical(
+    prevHash,
+    row,
+    canonicalJson(row.request),
+    canonicalJson(row.response),
+  );
 }
 
 /**
- * The entry as it will read back from PostgreSQL: request and response reduced to plain JSON
- * values (Dates inside them become ISO strings), so the hash computed before the insert is the
- * hash recomputed on verification. Throws on what PostgreSQL would refuse or silently change
+ * chainHash with the request and response already in canonical JSON (an appender has them from
+ * prepareAuditEntry): the text hashed is the same, written without walking them again.
+ */
+export function chainHashOfCanonical(
+  prevHash: string,
+  row: Omit<AuditHashedFields, 'request' | 'response'>,
+  requestJson: string,
+  responseJson: string,
+): string {
+  // canonicalJson of the fields object, written out: keys in sorted order.
+  const text =
+    `{"action":${JSON.stringify(row.action)}` +
+    `,"at":${JSON.stringify(row.at.toISOString())}` +
+    `,"callerForce":${JSON.stringify(row.callerForce)}` +
+    `,"callerName":${JSON.stringify(row.callerName)}` +
+    `,"operationRef":${JSON.stringify(row.operationRef)}` +
+    `,"purposeCode":${JSON.stringify(row.purposeCode)}` +
+    `,"reason":${JSON.stringify(row.reason)}` +
+    `,"recipients":${canonicalJson(row.recipients)}` +
+    `,"request":${requestJson}` +
+    `,"response":${responseJson}` +
+    `,"seq":${canonicalJson(row.seq)}}`;
+  return createHash('sha256').update(prevHash).update(text).digest('hex');
+}
+
+/**
+ * An entry ready to chain: its fields checked, and its request and response in canonical JSON,
+ * written once (that text is what the hash covers and what is stored).
+ */
+export interface NormalisedAuditEntry extends Omit<AuditEntryInput, 'request' | 'response'> {
+  requestJson: string;
+  responseJson: string;
+}
+
+/**
+ * The entry as it will read back from PostgreSQL: request and response written as canonical
+ * JSON (Dates inside them become ISO strings, undefined members go), so the hash computed before
+ * the insert is the hash recomputed on verification. Throws on what PostgreSQL would refuse or silently change
  * (NUL characters, unpaired surrogates, an invalid date, non-string text fields), so one bad
  * entry is refused on its own instead of failing every entry committed with it.
  */
-export function normaliseAuditEntry(entry: AuditEntryInput): AuditEntryInput {
+export function normaliseAuditEntry(entry: AuditEntryInput): NormalisedAuditEntry {
   if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) {
     throw new TypeError('audit entry: at must be a valid Date');
   }
@@ -95,15 +130,31 @@ export function normaliseAuditEntry(entry: AuditEntryInput): AuditEntryInput {
   if (!Array.isArray(entry.recipients) || !entry.recipients.every((r) => typeof r === 'string')) {
     throw new TypeError('audit entry: recipients must be an array of strings');
   }
-  const normalised: AuditEntryInput = {
+  const normalised = {
     at: new Date(entry.at.getTime()),
     ...text,
-    request: JSON.parse(canonicalJson(entry.request)) as unknown,
-    response: JSON.parse(canonicalJson(entry.response)) as unknown,
     recipients: [...entry.recipients],
   };
   assertStorable(normalised, 'audit entry');
-  return normalised;
+  const requestJson = canonicalJson(entry.request);
+  const responseJson = canonicalJson(entry.response);
+  assertStorableJson(requestJson, 'audit entry.request');
+  assertStorableJson(responseJson, 'audit entry.response');
+  return { ...normalised, requestJson, responseJson };
+}
+
+/**
+ * In JSON text a NUL is written `\u0000` and an unpaired surrogate `\udXXX` (JSON.stringify's
+ * well-formed output; paired surrogates are written as they are); an escape counts only after an
+ * even run of backslashes.
+ */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+
+/** assertStorable on canonical JSON text, without parsing it unless there is something to name. */
+function assertStorableJson(json: string, path: string): void {
+  if (!UNSTORABLE_ESCAPE.test(json)) return;
+  assertStorable(JSON.parse(json) as unknown, path);
+  throw new TypeError(`${path}: contains a NUL character or an unpaired surrogate`);
 }
 
 // PostgreSQL text and jsonb cannot hold U+0000; the driver would replace an unpaired surrogate

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { loadToolConfig } from '@intel/config';
 import { dropDatabase, openDatabase, withDatabase } from '@intel/db';
 import { uniqueDbName } from '@intel/testing';
-import type { AuditEntryInput, AuditRow } from './audit-entry';
-import { AuditLog } from './audit-log';
+import { canonicalJson, type AuditEntryInput } from './audit-entry';
+import { AuditLog, type AuditReceipt } from './audit-log';
 import { AuditLog1764500000000 } from './audit-migration';
 import { verifyAuditChain } from './verify-audit-chain';
 
@@ -86,21 +86,29 @@ describe('AuditLog (integration: real PostgreSQL)', () => {
     expect(rows.map((r) => r.seq).sort((x, y) => x - y)).toEqual(
       Array.from({ length: 200 }, (_, i) => i + 1),
     );
-    rows.forEach((r, i) => expect(r.reason).toBe(`reason ${i}`));
+    // Each caller got the receipt of its own entry.
+    const reasons = new Map(
+      (await sql<{ seq: string; reason: string }>('SELECT seq, reason FROM audit_log')).map((r) => [
+        Number(r.seq),
+        r.reason,
+      ]),
+    );
+    rows.forEach((r, i) => expect(reasons.get(r.seq)).toBe(`reason ${i}`));
     // Rows committed by one transaction share its xmin: far fewer transactions than appends.
     const [tx] = await sql<{ n: number }>(
       'SELECT count(DISTINCT xmin::text)::int AS n FROM audit_log',
     );
     expect(tx?.n).toBeLessThanOrEqual(10);
-    // What the caller was given is what was stored (after jsonb's normalisation).
-    const sample = rows[7] as AuditRow;
+    // What was stored is the entry as written (after jsonb's normalisation), under the hash
+    // the caller was given.
+    const sample = rows[7] as AuditReceipt;
     const [stored] = await sql<{ request: unknown; recipients: string[]; hash: string }>(
       'SELECT request, recipients, hash FROM audit_log WHERE seq = $1',
       [sample.seq],
     );
     expect(stored).toEqual({
-      request: sample.request,
-      recipients: sample.recipients,
+      request: JSON.parse(canonicalJson(entry(7).request)) as unknown,
+      recipients: entry(7).recipients,
       hash: sample.hash,
     });
 

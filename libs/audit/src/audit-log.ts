@@ -3,10 +3,11 @@ import { inTransaction, type Sql } from '@intel/db';
 import {
   GENESIS_HASH,
   canonicalJson,
-  chainHash,
+  chainHashOfCanonical,
   normaliseAuditEntry,
   type AuditEntryInput,
   type AuditRow,
+  type NormalisedAuditEntry,
 } from './audit-entry';
 
 /**
@@ -20,9 +21,12 @@ export interface AuditLogOptions {
   maxGroupSize?: number;
 }
 
+/** What an appender gets back once its entry is durable: its place in the chain. */
+export type AuditReceipt = Pick<AuditRow, 'seq' | 'hash' | 'at'>;
+
 interface Pending {
-  entry: AuditEntryInput;
-  resolve: (row: AuditRow) => void;
+  entry: NormalisedAuditEntry;
+  resolve: (receipt: AuditReceipt) => void;
   reject: (err: unknown) => void;
 }
 
@@ -62,16 +66,16 @@ export class AuditLog {
     this.maxGroupSize = options.maxGroupSize ?? 1000;
   }
 
-  /** Resolves with the stored row once committed; its `seq` is the caller's audit reference. */
-  append(entry: AuditEntryInput): Promise<AuditRow> {
+  /** Resolves once committed; the receipt's `seq` is the caller's audit reference. */
+  append(entry: AuditEntryInput): Promise<AuditReceipt> {
     if (this.closed) return Promise.reject(new Error('audit log is closed'));
-    let normalised: AuditEntryInput;
+    let normalised: NormalisedAuditEntry;
     try {
       normalised = normaliseAuditEntry(entry);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return new Promise<AuditRow>((resolve, reject) => {
+    return new Promise<AuditReceipt>((resolve, reject) => {
       this.queue.push({ entry: normalised, resolve, reject });
       this.kick();
     });
@@ -101,9 +105,12 @@ export class AuditLog {
       const rows =
         (this.head && (await this.appendAtKnownHead(this.head, group))) ??
         (await inTransaction(this.ds, (tx) => this.appendLocked(tx, group)));
-      const last = rows[rows.length - 1] as AuditRow;
+      const last = rows[rows.length - 1] as ChainedRow;
       this.head = { seq: last.seq, hash: last.hash };
-      group.forEach((p, i) => p.resolve(rows[i] as AuditRow));
+      group.forEach((p, i) => {
+        const { seq, hash, at } = rows[i] as ChainedRow;
+        p.resolve({ seq, hash, at });
+      });
     } catch (err) {
       this.head = undefined;
       for (const p of group) p.reject(err);
@@ -114,9 +121,9 @@ export class AuditLog {
   private async appendAtKnownHead(
     head: { seq: number; hash: string },
     group: Pending[],
-  ): Promise<AuditRow[] | undefined> {
+  ): Promise<ChainedRow[] | undefined> {
     const rows = chained(head.seq, head.hash, group);
-    const last = rows[rows.length - 1] as AuditRow;
+    const last = rows[rows.length - 1] as ChainedRow;
     const runner = this.ds.createQueryRunner();
     let inserted: Array<{ seq: string }>;
     try {
@@ -140,14 +147,14 @@ export class AuditLog {
     return rows;
   }
 
-  private async appendLocked(tx: Sql, group: Pending[]): Promise<AuditRow[]> {
+  private async appendLocked(tx: Sql, group: Pending[]): Promise<ChainedRow[]> {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const [head] = await tx.query<Array<{ seq: string; hash: string }>>(
       'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
     );
     const rows = chained(head ? Number(head.seq) : 0, head ? head.hash : GENESIS_HASH, group);
     await tx.query(INSERT_ROWS, rowParams(rows));
-    const last = rows[rows.length - 1] as AuditRow;
+    const last = rows[rows.length - 1] as ChainedRow;
     await tx.query(
       `INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)
        ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
@@ -158,13 +165,21 @@ export class AuditLog {
   }
 }
 
+/** A row to insert: the entry, its place in the chain and its hash. */
+type ChainedRow = NormalisedAuditEntry & Pick<AuditRow, 'seq' | 'prevHash' | 'hash'>;
+
 /** The group's rows, numbered and hashed on from the head (seq, hash). */
-function chained(seq: number, prevHash: string, group: Pending[]): AuditRow[] {
-  return group.map(({ entry }): AuditRow => {
+function chained(seq: number, prevHash: string, group: Pending[]): ChainedRow[] {
+  return group.map(({ entry }): ChainedRow => {
     seq++;
-    const unhashed = { ...entry, seq, prevHash };
-    const row = { ...unhashed, hash: chainHash(prevHash, unhashed) };
-    prevHash = row.hash;
+    const hash = chainHashOfCanonical(
+      prevHash,
+      { ...entry, seq },
+      entry.requestJson,
+      entry.responseJson,
+    );
+    const row = { ...entry, seq, prevHash, hash };
+    prevHash = hash;
     return row;
   });
 }
@@ -200,7 +215,7 @@ interface PreparingClient {
   query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 
-function rowParams(rows: AuditRow[]): unknown[] {
+function rowParams(rows: ChainedRow[]): unknown[] {
   return [
     rows.map((r) => r.seq),
     rows.map((r) => r.at.toISOString()),
@@ -210,8 +225,8 @@ function rowParams(rows: AuditRow[]): unknown[] {
     rows.map((r) => r.purposeCode),
     rows.map((r) => r.reason),
     rows.map((r) => r.operationRef),
-    rows.map((r) => canonicalJson(r.request)),
-    rows.map((r) => canonicalJson(r.response)),
+    rows.map((r) => r.requestJson),
+    rows.map((r) => r.responseJson),
     rows.map((r) => canonicalJson(r.recipients)),
     rows.map((r) => r.prevHash),
     rows.map((r) => r.hash),

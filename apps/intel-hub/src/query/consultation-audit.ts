@@ -47,8 +47,9 @@ export class ConsultationAudit {
       purposeCode: justification?.purposeCode ?? '',
       reason: justification?.reason ?? '',
       operationRef: justification?.operationRef ?? '',
-      request: JSON.parse(JSON.stringify(request ?? null)) as unknown,
-      response: JSON.parse(JSON.stringify(response ?? null)) as unknown,
+      // Written as canonical JSON by the log, which refuses what JSON cannot hold faithfully.
+      request: request ?? null,
+      response: response ?? null,
       recipients: [...new Set([caller.force, ...told])].sort(),
     });
     return String(row.seq);
