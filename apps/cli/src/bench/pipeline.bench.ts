@@ -6,6 +6,7 @@ import { IntakeClient, startService, waitFor, type RunningNode } from '@intel/te
 import { people, rawKafkaCeiling } from './bench-fixtures';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment, percentile, seconds } from './bench-stats';
+import { CpuMeter, isKafkaBroker, isPostgres, pidsMatching } from './process-cpu';
 
 const CHUNK = 1000;
 
@@ -111,6 +112,15 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
+    // Where the run's CPU goes, per record: the system's processes, and the bench's own.
+    const cpu = new CpuMeter(() => ({
+      'force node': node.process.pid ? [node.process.pid] : [],
+      hub: hub.process.pid ? [hub.process.pid] : [],
+      PostgreSQL: pidsMatching(isPostgres),
+      'Kafka broker': pidsMatching(isKafkaBroker),
+      'bench client': [process.pid],
+    }));
+    await cpu.start();
     const t0 = process.hrtime.bigint();
     let accepted = 0;
     for (let i = 0; i < items.length; i += CHUNK) {
@@ -131,6 +141,7 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
     polling = false;
     await poller;
     const queryableSeconds = seconds(t0);
+    const cpuMs = await cpu.stop();
     const latencies = [...seenAt.values()].map((ns) => Number(ns) / 1e9).sort((a, b) => a - b);
 
     log('raw ceiling: kafkajs produce/consume …');
@@ -143,6 +154,11 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
 
     const sustained = seenAt.size / queryableSeconds;
     const p99 = percentile(latencies, 99);
+    const perRecord = (ms: number) => ms / Math.max(1, seenAt.size);
+    const systemMs = Object.entries(cpuMs)
+      .filter(([group]) => group !== 'bench client')
+      .reduce((sum, [, ms]) => sum + ms, 0);
+    const cores = environment().cpus;
     const figures: BenchFigure[] = [
       {
         name: 'SubmitBatch → queryable in the hub (sustained, records/s)',
@@ -168,6 +184,23 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
         unit: 's',
         target: '< 1 s',
         meetsTarget: p99 < 1,
+      },
+      {
+        name: 'CPU per record: force node + hub + PostgreSQL + Kafka',
+        value: perRecord(systemMs),
+        unit: 'ms',
+        target: `≤ ${((cores * 1000) / 10_000).toFixed(2)} ms for 10,000/s on ${cores} cores`,
+        meetsTarget: perRecord(systemMs) <= (cores * 1000) / 10_000,
+      },
+      ...Object.entries(cpuMs).map(([group, ms]): BenchFigure => ({
+        name: `  of which ${group}`,
+        value: perRecord(ms),
+        unit: 'ms',
+      })),
+      {
+        name: 'CPU-bound ceiling: cores ÷ CPU per record',
+        value: (cores * 1000) / perRecord(systemMs),
+        unit: 'records/s',
       },
     ];
     return {

@@ -16,6 +16,7 @@ import { generatePersons } from '@intel/synthetic';
 import { handlingP, startService, type RunningNode } from '@intel/testing';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment, percentile, seconds } from './bench-stats';
+import { CpuMeter, isPostgres, pidsMatching } from './process-cpu';
 import { benchHubEnv } from './pipeline.bench';
 
 /** Calls in flight when measuring throughput; latency is measured one call at a time. */
@@ -70,7 +71,7 @@ async function drive(
 }
 
 /** The bare grpc-js ceiling server as its own process. */
-async function startEcho(): Promise<{ address: string; stop: () => void }> {
+async function startEcho(): Promise<{ address: string; pid: number[]; stop: () => void }> {
   const child = spawn(process.execPath, [join(__dirname, 'echo-server.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -80,7 +81,11 @@ async function startEcho(): Promise<{ address: string; stop: () => void }> {
     );
     child.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
   });
-  return { address: `127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+  return {
+    address: `127.0.0.1:${port}`,
+    pid: child.pid ? [child.pid] : [],
+    stop: () => child.kill('SIGTERM'),
+  };
 }
 
 /**
@@ -196,7 +201,7 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
     HUB_TRAIN_MIN_RECORDS: String(Number.MAX_SAFE_INTEGER),
   });
   let hub: RunningNode | undefined;
-  let echo: { address: string; stop: () => void } | undefined;
+  let echo: Awaited<ReturnType<typeof startEcho>> | undefined;
   const clients: QueryClient[] = [];
   try {
     log(`generating ${persons.toLocaleString('en-GB')} persons …`);
@@ -283,9 +288,30 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
       echoCall: (i: number) => Promise<unknown>,
     ) => {
       log(`measuring ${what} …`);
+      // CPU per call under load: the hub (and its PostgreSQL) beside the bare server.
+      const hubCpu = new CpuMeter(() => ({
+        server: hub?.process.pid ? [hub.process.pid] : [],
+        PostgreSQL: pidsMatching(isPostgres),
+        client: [process.pid],
+      }));
+      await hubCpu.start();
+      const load = await drive(hubCall, durationMs, CONCURRENCY);
+      const loadCpu = await hubCpu.stop();
+      const echoCpu = new CpuMeter(() => ({ server: echo?.pid ?? [], client: [process.pid] }));
+      await echoCpu.start();
+      const echoLoad = await drive(echoCall, durationMs, CONCURRENCY);
+      const echoLoadCpu = await echoCpu.stop();
+      const perCall = (ms: number | undefined, l: Load) => (ms ?? NaN) / Math.max(1, l.calls);
       return {
-        load: await drive(hubCall, durationMs, CONCURRENCY),
-        echoLoad: await drive(echoCall, durationMs, CONCURRENCY),
+        load,
+        echoLoad,
+        cpu: {
+          hub: perCall(loadCpu.server, load),
+          postgres: perCall(loadCpu.PostgreSQL, load),
+          client: perCall(loadCpu.client, load),
+          echo: perCall(echoLoadCpu.server, echoLoad),
+          echoClient: perCall(echoLoadCpu.client, echoLoad),
+        },
         one: await drive(hubCall, durationMs, 1),
         echoOne: await drive(echoCall, durationMs, 1),
       };
@@ -329,6 +355,19 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
         meetsTarget: m.one.p99Ms < 5,
       },
       { name: `${rpc} latency p99 (${CONCURRENCY} in flight)`, value: m.load.p99Ms, unit: 'ms' },
+      {
+        name: `${rpc} CPU per call, hub (${CONCURRENCY} in flight)`,
+        value: m.cpu.hub,
+        unit: 'ms',
+        ceiling: { name: 'bare server', value: m.cpu.echo },
+      },
+      { name: `  PostgreSQL per ${rpc} (audit, alerts)`, value: m.cpu.postgres, unit: 'ms' },
+      {
+        name: `  bench client per ${rpc}`,
+        value: m.cpu.client,
+        unit: 'ms',
+        ceiling: { name: 'bare server call', value: m.cpu.echoClient },
+      },
     ];
     const figures: BenchFigure[] = [
       ...rpcFigures('CheckPerson', cp),
