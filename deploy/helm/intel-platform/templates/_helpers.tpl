@@ -107,6 +107,13 @@ Checks made once per render: required values, and settings that would only fail 
 {{- if le $periodMs (add $graceMs 5000) }}
 {{- fail (printf "terminationGracePeriodSeconds (%d s) must exceed shutdownGraceMs + 5 s (%d ms): the kubelet would SIGKILL pods before they finish draining" (int64 $v.terminationGracePeriodSeconds) (add $graceMs 5000)) }}
 {{- end }}
+{{- if and $v.hub.enabled (ne (int64 $v.hub.replicas) 1) }}
+{{- fail "hub.replicas must be 1: the national index lives in the hub's memory, and a second hub in the same consumer group would take half the partitions and hold half the index (docs/hub.md, Known limits)" }}
+{{- end }}
+{{- $hubStrategy := get $v.hub "strategy" | default dict }}
+{{- if and $v.hub.enabled (ne (get $hubStrategy "type" | default "") "Recreate") }}
+{{- fail "hub.strategy.type must be Recreate: a rolling update runs the old and the new hub side by side" }}
+{{- end }}
 {{- $seen := dict }}
 {{- range $v.forces }}
 {{- $code := toString .code }}
@@ -186,6 +193,8 @@ Checks made once per render: required values, and settings that would only fail 
 {{- define "intel-platform.deployment" -}}
 {{- $v := .root.Values }}
 {{- $cfg := .cfg -}}
+{{- /* A component's own probes (e.g. the hub's long start) override the chart's. */}}
+{{- $probes := mergeOverwrite (deepCopy $v.probes) (deepCopy (get $cfg "probes" | default dict)) -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -199,11 +208,15 @@ spec:
     matchLabels:
       {{- include "intel-platform.selectorLabels" . | nindent 6 }}
   strategy:
+    {{- with get $cfg "strategy" }}
+    {{- toYaml . | nindent 4 }}
+    {{- else }}
     type: RollingUpdate
     rollingUpdate:
       # Start the new pod before stopping an old one: no capacity dip during a release.
       maxSurge: 1
       maxUnavailable: 0
+    {{- end }}
   template:
     metadata:
       labels:
@@ -257,23 +270,23 @@ spec:
             httpGet:
               path: /health/live
               port: http
-            periodSeconds: {{ $v.probes.startup.periodSeconds }}
-            timeoutSeconds: {{ $v.probes.startup.timeoutSeconds }}
-            failureThreshold: {{ $v.probes.startup.failureThreshold }}
+            periodSeconds: {{ $probes.startup.periodSeconds }}
+            timeoutSeconds: {{ $probes.startup.timeoutSeconds }}
+            failureThreshold: {{ $probes.startup.failureThreshold }}
           livenessProbe:
             httpGet:
               path: /health/live
               port: http
-            periodSeconds: {{ $v.probes.liveness.periodSeconds }}
-            timeoutSeconds: {{ $v.probes.liveness.timeoutSeconds }}
-            failureThreshold: {{ $v.probes.liveness.failureThreshold }}
+            periodSeconds: {{ $probes.liveness.periodSeconds }}
+            timeoutSeconds: {{ $probes.liveness.timeoutSeconds }}
+            failureThreshold: {{ $probes.liveness.failureThreshold }}
           readinessProbe:
             httpGet:
               path: /health/ready
               port: http
-            periodSeconds: {{ $v.probes.readiness.periodSeconds }}
-            timeoutSeconds: {{ $v.probes.readiness.timeoutSeconds }}
-            failureThreshold: {{ $v.probes.readiness.failureThreshold }}
+            periodSeconds: {{ $probes.readiness.periodSeconds }}
+            timeoutSeconds: {{ $probes.readiness.timeoutSeconds }}
+            failureThreshold: {{ $probes.readiness.failureThreshold }}
           {{- with $cfg.resources }}
           resources:
             {{- toYaml . | nindent 12 }}
