@@ -35,11 +35,13 @@ import { QueryAlertThrottle } from './alerts/query-alert-throttle';
 import { IntelQueryService } from './query/intel-query.service';
 import { NationalStoreRepository } from './resolution/national-store.repository';
 import { ResolutionService } from './resolution/resolution.service';
+import { HubLeadership } from './leadership/hub-leadership';
 
 /**
- * Loads the national index from the database, resolves what was queued before a restart,
- * starts the alert relay, then consumes the force topics: each batch is stored (and queued for
- * resolution) and then resolved into national persons before its offsets are committed.
+ * Waits to be the only hub on the national index (HubLeadership), loads the index from the
+ * database, resolves what was queued before a restart, starts the alert relay, then consumes the
+ * force topics: each batch is stored (and queued for resolution) and then resolved into national
+ * persons before its offsets are committed.
  */
 @Injectable()
 class HubLifecycle implements OnApplicationBootstrap {
@@ -49,9 +51,12 @@ class HubLifecycle implements OnApplicationBootstrap {
     @Inject(ResolutionService) private readonly resolution: ResolutionService,
     @Inject(AlertRelay) private readonly relay: AlertRelay,
     @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
+    @Inject(HubLeadership) private readonly leadership: HubLeadership,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Only one hub works on a national index: a second one waits here, before it loads.
+    await this.leadership.acquire();
     await this.resolution.drain();
     this.resolution.onAlerts(() => this.relay.kick());
     this.relay.start();
@@ -118,6 +123,15 @@ export class HubModule {
                 logger.error({ component: 'consumer', err }, 'force-event consumer crashed'),
             }),
           inject: [KAFKA, HubMetrics],
+        },
+        {
+          provide: HubLeadership,
+          useFactory: (ds: DataSource) =>
+            new HubLeadership(ds, logger.child({ component: 'leadership' }), () =>
+              // Another hub may take over now: stop (gracefully) rather than work beside it.
+              process.kill(process.pid, 'SIGTERM'),
+            ),
+          inject: [DataSource],
         },
         HubStoreRepository,
         NationalStoreRepository,

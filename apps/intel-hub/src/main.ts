@@ -13,6 +13,7 @@ import { HubModule } from './hub.module';
 import { EVENT_CONSUMER } from './hub.tokens';
 import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
+import { HubLeadership } from './leadership/hub-leadership';
 
 async function bootstrap(): Promise<void> {
   const config = loadHubConfig();
@@ -73,6 +74,8 @@ async function bootstrap(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'alerts left unpublished'));
     await app.get(AuditLog).close();
     await app.get(KafkaPlainPublisher).close();
+    // Last before the database closes: another hub may take the index from here.
+    await app.get(HubLeadership).release();
     await app.close();
     await ds.destroy().catch(() => undefined);
     logger.info('stopped');

@@ -23,7 +23,8 @@ export interface RunningNode {
 export async function startService(
   app: 'force-node' | 'intel-hub' | 'analyst-api',
   env: Record<string, string>,
-  opts: { timeoutMs?: number } = {},
+  /** onLine: every log line as it comes, also before the service is ready. */
+  opts: { timeoutMs?: number; onLine?: (line: string) => void } = {},
 ): Promise<RunningNode> {
   const main = join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
@@ -42,6 +43,7 @@ export async function startService(
     );
     const onLine = (line: string) => {
       logs.push(line);
+      opts.onLine?.(line);
       if (logs.length > 5000) logs.shift();
       if (!line.includes('"event":"ready"')) return;
       try {
