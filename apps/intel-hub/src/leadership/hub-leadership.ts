@@ -39,10 +39,17 @@ export class HubLeadership {
     let waiting = false;
     for (;;) {
       const qr = this.ds.createQueryRunner();
-      const client = (await qr.connect()) as DriverClient;
-      const [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [
-        HUB_LEADER_LOCK,
-      ])) as Array<{ ok: boolean }>;
+      let client: DriverClient;
+      let row: { ok: boolean } | undefined;
+      try {
+        client = (await qr.connect()) as DriverClient;
+        [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [
+          HUB_LEADER_LOCK,
+        ])) as Array<{ ok: boolean }>;
+      } catch (err) {
+        await qr.release().catch(() => undefined);
+        throw err;
+      }
       if (row?.ok) {
         this.holder = qr;
         const lost = (err?: unknown) => {
