@@ -30,10 +30,6 @@ export class HubLeadership {
     private readonly retryMs = 2000,
   ) {}
 
-  get held(): boolean {
-    return this.holder !== undefined;
-  }
-
   /** Resolves once this process holds the lock. */
   async acquire(): Promise<void> {
     let waiting = false;
