@@ -190,12 +190,17 @@ export class HubModule {
           inject: [DataSource],
         },
         {
+          provide: ConsultationAudit,
+          useFactory: (audit: AuditLog) => new ConsultationAudit(audit),
+          inject: [AuditLog],
+        },
+        {
           provide: IntelQueryService,
           useFactory: async (
             ds: DataSource,
             store: NationalStoreRepository,
             resolution: ResolutionService,
-            audit: AuditLog,
+            audit: ConsultationAudit,
             m: HubMetrics,
           ) => {
             const throttle = new QueryAlertThrottle(config.query.alertQuietMs);
@@ -205,13 +210,19 @@ export class HubModule {
               ds,
               store,
               resolution,
-              new ConsultationAudit(audit),
+              audit,
               throttle,
               m,
               logger.child({ component: 'query' }),
             );
           },
-          inject: [DataSource, NationalStoreRepository, ResolutionService, AuditLog, HubMetrics],
+          inject: [
+            DataSource,
+            NationalStoreRepository,
+            ResolutionService,
+            ConsultationAudit,
+            HubMetrics,
+          ],
         },
         {
           provide: AlertFeed,

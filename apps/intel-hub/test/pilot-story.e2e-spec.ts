@@ -287,7 +287,12 @@ describe('national picture: the pilot story (e2e)', () => {
   });
 
   it("Norfolk's WatchAlerts receives the alert, and only Norfolk's alerts", async () => {
-    const stream = asNorfolk.watchAlerts('');
+    const alertDesk = {
+      purposeCode: PurposeCode.PURPOSE_CODE_PROTECTING_LIFE_AND_PROPERTY,
+      reason: 'Force intelligence bureau alert desk, duty watch',
+      operationRef: '',
+    };
+    const stream = asNorfolk.watchAlerts(alertDesk, '');
     const seen: Alert[] = [];
     try {
       await new Promise<void>((resolve, reject) => {
@@ -317,13 +322,39 @@ describe('national picture: the pilot story (e2e)', () => {
     expect(seen.some((a) => a.alertType === AlertType.ALERT_TYPE_FLAG_RAISED)).toBe(true);
     // Resumable: after the last alert seen, nothing already delivered comes again.
     const last = seen[seen.length - 1]!.alertId;
-    const again = asNorfolk.watchAlerts(last);
+    const again = asNorfolk.watchAlerts(alertDesk, last);
     const replayed: Alert[] = [];
     again.on('data', (a: Alert) => replayed.push(a));
     again.on('error', () => undefined);
     await new Promise((r) => setTimeout(r, 1500));
     again.cancel();
     expect(replayed.every((a) => BigInt(a.alertId) > BigInt(last))).toBe(true);
+
+    // The watch is justified and audited: opened, and every alert sent is in a delivery entry.
+    const { rows: opened } = await db.query<{ seq: string; reason: string }>(
+      `SELECT seq, reason FROM audit_log WHERE action = 'WatchAlerts' AND caller_force = '36'`,
+    );
+    expect(opened.map((r) => r.reason)).toEqual([alertDesk.reason, alertDesk.reason]);
+    const { rows: delivered } = await db.query<{ id: string }>(
+      `SELECT d->>'alertId' AS id FROM audit_log, jsonb_array_elements(response->'delivered') d
+       WHERE action = 'WatchAlerts.delivered' AND caller_force = '36'`,
+    );
+    const audited = new Set(delivered.map((r) => r.id));
+    expect([...seen, ...replayed].filter((a) => !audited.has(a.alertId))).toEqual([]);
+  });
+
+  it('a WatchAlerts without a justification is refused, naming the field, and audited', async () => {
+    const stream = asNorfolk.watchAlerts(undefined as never, '');
+    const err = await new Promise<ServiceError>((resolve) => {
+      stream.on('data', () => undefined);
+      stream.on('error', (e: ServiceError) => resolve(e));
+    });
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain('justification');
+    const { rows } = await db.query(
+      `SELECT 1 FROM audit_log WHERE action = 'WatchAlerts' AND response ? 'refused'`,
+    );
+    expect(rows).toHaveLength(1);
   });
 
   it('CheckIdentifiers on the new username finds him', async () => {

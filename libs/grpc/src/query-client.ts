@@ -16,6 +16,7 @@ import type {
   CheckPersonRequest,
   CheckPersonResponse,
   GetPersonRequest,
+  Justification,
   NationalPerson,
   WatchAlertsRequest,
 } from '@intel/contracts';
@@ -88,9 +89,12 @@ export class QueryClient {
     );
   }
 
-  /** The caller's alerts, resumable after an alert id; cancel() the stream to stop. */
-  watchAlerts(sinceAlertId = ''): ClientReadableStream<Alert> {
-    return this.raw.watchAlerts({ sinceAlertId }, this.md());
+  /**
+   * The caller's alerts, resumable after an alert id; cancel() the stream to stop. Justified
+   * like every call: the hub audits the watch and every alert it sends.
+   */
+  watchAlerts(justification: Justification, sinceAlertId = ''): ClientReadableStream<Alert> {
+    return this.raw.watchAlerts({ sinceAlertId, justification }, this.md());
   }
 
   close(): void {

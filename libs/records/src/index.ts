@@ -7,3 +7,4 @@ export * from './online-identifiers';
 export * from './person-record.validator';
 export * from './withdraw-request.validator';
 export * from './query.validator';
+export * from './reason';

@@ -5,6 +5,7 @@ import {
   type CheckPersonRequest,
   type GetPersonRequest,
   type Justification,
+  type WatchAlertsRequest,
   type OnlineIdentifier,
   type PersonQuery,
 } from '@intel/contracts';
@@ -12,12 +13,11 @@ import { ErrorCollector, RecordValidationError } from './field-error';
 import { LIMITS } from './limits';
 import { checkOnlineIdentifier } from './online-identifiers';
 import { checkPersonIdentity } from './person-record.validator';
+import { reasonProblem } from './reason';
 import { checkEnum, checkList, checkText } from './text';
 
 const PURPOSES = new Set(Object.values(PurposeCode).filter((v) => !v.endsWith('_UNSPECIFIED')));
 
-/** A reason must say something: "test" or "x" does not justify a consultation. */
-export const MIN_REASON_LENGTH = 10;
 export const MAX_QUERY_RESULTS = 50;
 export const DEFAULT_QUERY_RESULTS = 10;
 
@@ -25,7 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Every IntelQuery call must be justified (DPA 2018 s.62; MoPI policing purposes): a purpose
- * code and a reason of at least a few words; an operation reference is optional.
+ * code and a reason with content (reason.ts: a few words, not a placeholder); an operation
+ * reference is optional.
  */
 function checkJustification(
   j: Justification | null | undefined,
@@ -38,8 +39,9 @@ function checkJustification(
   const e = errors.at('justification');
   checkEnum(String(j.purposeCode), PURPOSES, e, 'purposeCode', { required: true });
   const reason = checkText(j.reason, e, 'reason', { required: true, max: LIMITS.reason });
-  if (reason !== '' && reason.length < MIN_REASON_LENGTH)
-    e.add('reason', `at least ${MIN_REASON_LENGTH} characters: say why the check is needed`);
+  const problem =
+    reason !== '' && reason.length <= LIMITS.reason ? reasonProblem(reason) : undefined;
+  if (problem) e.add('reason', problem);
   const operationRef = checkText(j.operationRef, e, 'operationRef', { max: 64 });
   return { purposeCode: j.purposeCode, reason, operationRef };
 }
@@ -104,4 +106,16 @@ export function validateGetPerson(r: GetPersonRequest): GetPersonRequest {
     errors.add('nationalPersonId', 'not a national person id (UUID)');
   if (!errors.ok) throw new RecordValidationError(errors.errors);
   return { nationalPersonId: id.toLowerCase(), justification };
+}
+
+const ALERT_ID = /^\d{1,18}$/;
+
+/** WatchAlerts: justified like every other call; `sinceAlertId` empty or an alert id. */
+export function validateWatchAlerts(r: WatchAlertsRequest): WatchAlertsRequest {
+  const errors = new ErrorCollector();
+  const justification = checkJustification(r.justification, errors);
+  const since = checkText(r.sinceAlertId, errors, 'sinceAlertId', { max: 18 });
+  if (since !== '' && !ALERT_ID.test(since)) errors.add('sinceAlertId', 'not an alert id (digits)');
+  if (!errors.ok) throw new RecordValidationError(errors.errors);
+  return { sinceAlertId: since, justification };
 }

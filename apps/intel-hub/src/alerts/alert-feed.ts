@@ -24,7 +24,15 @@ export class AlertFeed {
     private readonly pollMs = 2000,
   ) {}
 
-  watch(force: string, sinceAlertId: string): Observable<Alert> {
+  /**
+   * `beforeSend` runs on every page before any of it is sent (the audit of what the stream
+   * discloses); if it fails, nothing of the page is sent and the stream ends with its error.
+   */
+  watch(
+    force: string,
+    sinceAlertId: string,
+    beforeSend: (page: Alert[]) => Promise<void> = () => Promise.resolve(),
+  ): Observable<Alert> {
     const since = sinceAlertId.trim();
     if (since !== '' && !ALERT_ID.test(since))
       throw new InvalidAlertIdError('sinceAlertId: not an alert id (digits)');
@@ -45,6 +53,7 @@ export class AlertFeed {
             again = false;
             for (;;) {
               const page = await this.store.alertsFor(this.ds, force, last, PAGE);
+              if (page.length > 0 && !closed) await beforeSend(page);
               for (const a of page) {
                 if (closed) return;
                 sub.next(a);

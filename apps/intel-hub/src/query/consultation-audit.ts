@@ -1,6 +1,6 @@
 import type { Justification } from '@intel/contracts';
-import type { AuditLog } from '@intel/audit';
-import { RecordValidationError } from '@intel/records';
+import { boundedRequest, boundedText, escapeUnsafeText, type AuditLog } from '@intel/audit';
+import { LIMITS } from '@intel/records';
 
 /** Who is asking: the force named by the client certificate, and the calling system. */
 export interface Caller {
@@ -8,24 +8,69 @@ export interface Caller {
   system: string;
 }
 
+/** One field a refusal names, as the caller was told. */
+export interface RefusedField {
+  field: string;
+  message: string;
+}
+
+/** A call the hub refused: what it was, who asked (if known), and what it was told. */
+export interface Refusal {
+  action: string;
+  /** The authenticated caller; undefined when the caller could not be identified. */
+  caller: Caller | undefined;
+  /** What an unidentified caller claimed to be (metadata, certificate subject, peer). */
+  claimed?: Record<string, unknown>;
+  /** The request exactly as received: hostile, possibly huge. */
+  raw: unknown;
+  /** The gRPC status name it was answered with, e.g. INVALID_ARGUMENT. */
+  code: string;
+  errors: RefusedField[];
+}
+
+const audited = new WeakSet<object>();
+
+/** Marks an error as already written to the audit where it arose (e.g. GetPerson not found). */
+export function markAudited<E extends object>(err: E): E {
+  audited.add(err);
+  return err;
+}
+
+/** Whether `markAudited` saw this error: the edge does not audit it a second time. */
+export function wasAudited(err: unknown): boolean {
+  return err !== null && typeof err === 'object' && audited.has(err);
+}
+
+/** Bounds on what a refusal writes (characters); the whole request is kept as a digest. */
+export const REFUSAL_BOUNDS = {
+  callerName: 256,
+  purposeCode: 64,
+  reason: LIMITS.reason + 64,
+  operationRef: 128,
+  claimed: 256,
+  errors: 20,
+  field: 128,
+  message: 512,
+} as const;
+
 /**
  * Writes every IntelQuery consultation to the hash-chained audit log (DPA 2018 s.62): who,
  * force, when, purpose, reason, what was asked, what was returned, and which forces were told.
- * A refused call (no justification, bad input) is logged too, with the reason it was refused.
+ *
+ * Every refusal is logged too (`refused`), with what it was told: the request as received is
+ * stored bounded (the first REFUSED_REQUEST_CAP characters of its canonical JSON, with the
+ * SHA-256 and size of the whole), and every text taken from it escaped and cut, so that no
+ * caller's text can make the audit fail or grow without bound.
  */
 export class ConsultationAudit {
   constructor(private readonly log: AuditLog) {}
 
-  /** Runs the validator; a refusal is audited before it is thrown. */
-  async validated<T>(action: string, raw: unknown, caller: Caller, validate: () => T): Promise<T> {
+  /** Runs the validator. A refusal is audited at the gRPC edge (`refused`), with every other. */
+  validated<T>(_action: string, _raw: unknown, _caller: Caller, validate: () => T): Promise<T> {
     try {
-      return validate();
+      return Promise.resolve(validate());
     } catch (err) {
-      if (err instanceof RecordValidationError) {
-        const j = (raw as { justification?: Justification | null }).justification ?? undefined;
-        await this.record(action, caller, j, raw, { refused: err.errors }, []);
-      }
-      throw err;
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -42,11 +87,14 @@ export class ConsultationAudit {
     const row = await this.log.append({
       at: new Date(),
       callerForce: caller.force,
-      callerName: caller.system,
+      // The validators refuse what PostgreSQL cannot store; escaping here keeps one that slipped
+      // through (a calling system's name comes from its certificate or, in development, a
+      // header) from failing the audit, and so the answer.
+      callerName: escapeUnsafeText(caller.system),
       action,
-      purposeCode: justification?.purposeCode ?? '',
-      reason: justification?.reason ?? '',
-      operationRef: justification?.operationRef ?? '',
+      purposeCode: String(justification?.purposeCode ?? ''),
+      reason: escapeUnsafeText(justification?.reason ?? ''),
+      operationRef: escapeUnsafeText(justification?.operationRef ?? ''),
       // Written as canonical JSON by the log, which refuses what JSON cannot hold faithfully.
       request: request ?? null,
       response: response ?? null,
@@ -54,4 +102,58 @@ export class ConsultationAudit {
     });
     return String(row.seq);
   }
+
+  /**
+   * Appends a refused call: the justification as sent (escaped, bounded), the request bounded
+   * with its digest, and the status and fields it was refused with. Nothing was disclosed, so
+   * the caller's force (if known) is the only recipient.
+   */
+  async refused(r: Refusal): Promise<string> {
+    const j = justificationOf(r.raw);
+    const b = REFUSAL_BOUNDS;
+    const row = await this.log.append({
+      at: new Date(),
+      callerForce: r.caller?.force ?? '',
+      callerName: boundedText(r.caller?.system ?? '', b.callerName),
+      action: r.action,
+      purposeCode: boundedText(j.purposeCode, b.purposeCode),
+      reason: boundedText(j.reason, b.reason),
+      operationRef: boundedText(j.operationRef, b.operationRef),
+      request: {
+        refused: boundedRequest(r.raw),
+        ...(r.claimed ? { claimed: boundedClaims(r.claimed) } : {}),
+      },
+      response: {
+        refused: {
+          code: r.code,
+          errors: r.errors.slice(0, b.errors).map((e) => ({
+            field: boundedText(e.field, b.field),
+            message: boundedText(e.message, b.message),
+          })),
+          ...(r.errors.length > b.errors ? { moreErrors: r.errors.length - b.errors } : {}),
+        },
+      },
+      recipients: r.caller ? [r.caller.force] : [],
+    });
+    return String(row.seq);
+  }
+}
+
+/** The justification's fields as received, whatever their types. */
+function justificationOf(raw: unknown): Record<'purposeCode' | 'reason' | 'operationRef', unknown> {
+  const j =
+    raw !== null && typeof raw === 'object'
+      ? (raw as { justification?: unknown }).justification
+      : undefined;
+  const o = j !== null && typeof j === 'object' ? (j as Record<string, unknown>) : {};
+  return { purposeCode: o['purposeCode'], reason: o['reason'], operationRef: o['operationRef'] };
+}
+
+function boundedClaims(claimed: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(claimed).slice(0, 8)) {
+    if (v === undefined) continue;
+    out[boundedText(k, 64)] = boundedText(v, REFUSAL_BOUNDS.claimed);
+  }
+  return out;
 }

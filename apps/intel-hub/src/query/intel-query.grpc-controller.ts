@@ -15,28 +15,33 @@ import {
 import type { HubConfig } from '@intel/config';
 import { rpcError, status } from '@intel/grpc';
 import type { Logger } from '@intel/observability';
-import { RecordValidationError } from '@intel/records';
+import { validateWatchAlerts } from '@intel/records';
 import { UnauthenticatedError, callerIdentity, type AuthContextCarrier } from '@intel/security';
-import { defer, type Observable } from 'rxjs';
-import { AlertFeed, InvalidAlertIdError } from '../alerts/alert-feed';
+import { catchError, defer, from, switchMap, throwError, type Observable } from 'rxjs';
+import { AlertFeed } from '../alerts/alert-feed';
 import { HubMetrics } from '../hub.metrics';
 import { HUB_LOGGER, HubConfigToken } from '../hub.tokens';
-import type { Caller } from './consultation-audit';
-import { IndexNotReadyError, IntelQueryService, PersonNotFoundError } from './intel-query.service';
+import { ConsultationAudit, type Caller } from './consultation-audit';
+import { IntelQueryService } from './intel-query.service';
+import { DeadlineExceededError, classifyQueryError } from './query-errors';
 
 interface ServerCall extends AuthContextCarrier {
   getDeadline?: () => Date | number;
+  getPeer?: () => string;
 }
 
-class DeadlineExceededError extends Error {}
-
-/** gRPC edge of `intel.v1.IntelQuery`: identify the caller, check the deadline, map errors. */
+/**
+ * gRPC edge of `intel.v1.IntelQuery`: identify the caller, check the deadline, map errors.
+ * Every refusal (bad input, no justification, an unidentified caller, a rate limit) is
+ * appended to the audit chain here, bounded, before the caller is answered.
+ */
 @Controller()
 @IntelQueryControllerMethods()
 export class IntelQueryGrpcController implements IntelQueryController {
   constructor(
     @Inject(IntelQueryService) private readonly query: IntelQueryService,
     @Inject(AlertFeed) private readonly feed: AlertFeed,
+    @Inject(ConsultationAudit) private readonly audit: ConsultationAudit,
     @Inject(HubConfigToken) private readonly config: HubConfig,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(HUB_LOGGER) private readonly logger: Logger,
@@ -47,7 +52,7 @@ export class IntelQueryGrpcController implements IntelQueryController {
     md?: Metadata,
     call?: ServerCall,
   ): Promise<CheckPersonResponse> {
-    return this.unary('CheckPerson', md, call, (caller) => this.query.checkPerson(r, caller));
+    return this.unary('CheckPerson', r, md, call, (caller) => this.query.checkPerson(r, caller));
   }
 
   checkIdentifiers(
@@ -55,45 +60,112 @@ export class IntelQueryGrpcController implements IntelQueryController {
     md?: Metadata,
     call?: ServerCall,
   ): Promise<CheckIdentifiersResponse> {
-    return this.unary('CheckIdentifiers', md, call, (caller) =>
+    return this.unary('CheckIdentifiers', r, md, call, (caller) =>
       this.query.checkIdentifiers(r, caller),
     );
   }
 
   getPerson(r: GetPersonRequest, md?: Metadata, call?: ServerCall): Promise<NationalPerson> {
-    return this.unary('GetPerson', md, call, (caller) => this.query.getPerson(r, caller));
+    return this.unary('GetPerson', r, md, call, (caller) => this.query.getPerson(r, caller));
   }
 
+  /**
+   * Justified like every call. Audited when it opens (`WatchAlerts`), and each page of alerts
+   * is audited (`WatchAlerts.delivered`: every alert id, type, person and record sent) before
+   * any of it is sent, so the log shows exactly what the stream disclosed.
+   */
   watchAlerts(r: WatchAlertsRequest, md?: Metadata, call?: ServerCall): Observable<Alert> {
-    return defer(() => {
-      try {
-        const caller = this.identify(md, call);
-        this.metrics.queries.inc({ rpc: 'WatchAlerts', code: 'OK' });
-        return this.feed.watch(caller.force, r.sinceAlertId ?? '');
-      } catch (err) {
-        throw this.toRpcError('WatchAlerts', err);
-      }
-    });
+    let caller: Caller | undefined;
+    const open = async () => {
+      caller = this.identify(md, call);
+      const who = caller;
+      const req = validateWatchAlerts(r);
+      const justification = req.justification;
+      const watchRef = await this.audit.record(
+        'WatchAlerts',
+        who,
+        justification,
+        { sinceAlertId: req.sinceAlertId },
+        { opened: true },
+        [],
+      );
+      this.metrics.queries.inc({ rpc: 'WatchAlerts', code: 'OK' });
+      return this.feed.watch(who.force, req.sinceAlertId, async (page) => {
+        await this.audit.record(
+          'WatchAlerts.delivered',
+          who,
+          justification,
+          { watch: watchRef },
+          { delivered: page.map(alertSummary) },
+          [],
+        );
+      });
+    };
+    return defer(() => from(this.refusing('WatchAlerts', r, md, call, () => caller, open))).pipe(
+      switchMap((alerts) => alerts),
+      catchError((err: unknown) =>
+        throwError(() => (isRpc(err) ? err : this.toRpcError('WatchAlerts', err))),
+      ),
+    );
   }
 
-  private async unary<T>(
+  private unary<T>(
     rpc: string,
+    raw: unknown,
     md: Metadata | undefined,
     call: ServerCall | undefined,
     fn: (caller: Caller) => Promise<T>,
   ): Promise<T> {
     const end = this.metrics.queryLatency.startTimer({ rpc });
+    let caller: Caller | undefined;
+    return this.refusing(
+      rpc,
+      raw,
+      md,
+      call,
+      () => caller,
+      async () => {
+        caller = this.identify(md, call);
+        checkDeadline(call);
+        const out = await fn(caller);
+        checkDeadline(call);
+        this.metrics.queries.inc({ rpc, code: 'OK' });
+        return out;
+      },
+    ).finally(() => end());
+  }
+
+  /** Runs `fn`; on failure, audits a refusal (bounded) and rejects with the gRPC error. */
+  private async refusing<T>(
+    rpc: string,
+    raw: unknown,
+    md: Metadata | undefined,
+    call: ServerCall | undefined,
+    caller: () => Caller | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     try {
-      const caller = this.identify(md, call);
-      checkDeadline(call);
-      const out = await fn(caller);
-      checkDeadline(call);
-      this.metrics.queries.inc({ rpc, code: 'OK' });
-      return out;
+      return await fn();
     } catch (err) {
+      const outcome = classifyQueryError(err);
+      if (outcome.audit) {
+        const who = caller();
+        await this.audit
+          .refused({
+            action: rpc,
+            caller: who,
+            claimed: who ? undefined : claimedIdentity(md, call),
+            raw,
+            code: status[outcome.code],
+            errors: outcome.errors,
+          })
+          .catch((auditErr: unknown) => {
+            // The refusal is still the answer (nothing was disclosed); the gap is loud.
+            this.metrics.queries.inc({ rpc, code: 'AUDIT_FAILED' });
+            this.logger.error({ err: auditErr, rpc }, 'a refused call could not be audited');
+          });
+      }
       throw this.toRpcError(rpc, err);
-    } finally {
-      end();
     }
   }
 
@@ -107,21 +179,49 @@ export class IntelQueryGrpcController implements IntelQueryController {
   }
 
   private toRpcError(rpc: string, err: unknown) {
-    const [code, message] = classify(err);
+    const { code, message } = classifyQueryError(err);
     this.metrics.queries.inc({ rpc, code: status[code] });
     if (code === status.INTERNAL) this.logger.error({ err, rpc }, 'IntelQuery call failed');
-    return rpcError(code, message);
+    const e = rpcError(code, message);
+    rpcErrors.add(e);
+    return e;
   }
 }
 
-function classify(err: unknown): [status, string] {
-  if (err instanceof RecordValidationError) return [status.INVALID_ARGUMENT, err.message];
-  if (err instanceof InvalidAlertIdError) return [status.INVALID_ARGUMENT, err.message];
-  if (err instanceof UnauthenticatedError) return [status.UNAUTHENTICATED, err.message];
-  if (err instanceof PersonNotFoundError) return [status.NOT_FOUND, err.message];
-  if (err instanceof IndexNotReadyError) return [status.UNAVAILABLE, err.message];
-  if (err instanceof DeadlineExceededError) return [status.DEADLINE_EXCEEDED, err.message];
-  return [status.INTERNAL, 'internal error; the call was not answered'];
+const rpcErrors = new WeakSet<object>();
+function isRpc(err: unknown): boolean {
+  return err !== null && typeof err === 'object' && rpcErrors.has(err);
+}
+
+/** What an unidentified caller claimed: the development headers, its certificate, its address. */
+function claimedIdentity(
+  md: Metadata | undefined,
+  call: ServerCall | undefined,
+): Record<string, unknown> {
+  const subject = call?.getAuthContext?.()?.sslPeerCertificate?.subject;
+  let peer: string | undefined;
+  try {
+    peer = call?.getPeer?.();
+  } catch {
+    peer = undefined;
+  }
+  return {
+    xDevForce: md?.get('x-dev-force')[0],
+    xDevCaller: md?.get('x-dev-caller')[0],
+    certificateSubject: subject,
+    peer,
+  };
+}
+
+/** An alert as the audit of a stream records it: what identifies it and what it disclosed. */
+function alertSummary(a: Alert) {
+  return {
+    alertId: a.alertId,
+    alertType: a.alertType,
+    nationalPersonId: a.nationalPersonId,
+    flags: a.flags,
+    records: a.records,
+  };
 }
 
 /** Gives up before doing (or disclosing) anything once the caller's deadline has passed. */

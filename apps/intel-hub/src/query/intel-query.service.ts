@@ -39,7 +39,7 @@ import type { NationalIndex } from '../resolution/national-index';
 import type { NationalStoreRepository, StoredFlag } from '../resolution/national-store.repository';
 import type { ResolutionService } from '../resolution/resolution.service';
 import type { QueryAlertThrottle } from '../alerts/query-alert-throttle';
-import { ConsultationAudit, type Caller } from './consultation-audit';
+import { ConsultationAudit, markAudited, type Caller } from './consultation-audit';
 
 export class IndexNotReadyError extends Error {}
 export class PersonNotFoundError extends Error {}
@@ -179,8 +179,10 @@ export class IntelQueryService {
     const current = await this.store.currentPersonId(this.ds, req.nationalPersonId);
     if (!current || !index.hasPerson(current.id)) {
       await this.audit.record('GetPerson', caller, req.justification, req, { found: false }, []);
-      throw new PersonNotFoundError(
-        `nationalPersonId: no live national person ${req.nationalPersonId}`,
+      throw markAudited(
+        new PersonNotFoundError(
+          `nationalPersonId: no live national person ${req.nationalPersonId}`,
+        ),
       );
     }
     const members = index.membersOf(current.id);

@@ -294,6 +294,11 @@ export interface WatchAlertsRequest {
    * kept for the caller's force.
    */
   sinceAlertId: string;
+  /**
+   * Required, as for every other call: alerts disclose persons and flags. The watch is
+   * audited when it opens, and every page of alerts is audited before it is sent.
+   */
+  justification: Justification | undefined;
 }
 
 function createBaseJustification(): Justification {
@@ -1667,13 +1672,16 @@ export const NationalPerson: MessageFns<NationalPerson> = {
 };
 
 function createBaseWatchAlertsRequest(): WatchAlertsRequest {
-  return { sinceAlertId: "" };
+  return { sinceAlertId: "", justification: undefined };
 }
 
 export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
   encode(message: WatchAlertsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sinceAlertId !== "") {
       writer.uint32(10).string(message.sinceAlertId);
+    }
+    if (message.justification !== undefined) {
+      Justification.encode(message.justification, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -1699,6 +1707,14 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
             message.sinceAlertId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.justification = Justification.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1718,6 +1734,7 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
         : isSet(object.since_alert_id)
         ? globalThis.String(object.since_alert_id)
         : "",
+      justification: isSet(object.justification) ? Justification.fromJSON(object.justification) : undefined,
     };
   },
 
@@ -1725,6 +1742,9 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     const obj: any = {};
     if (message.sinceAlertId !== "") {
       obj.sinceAlertId = message.sinceAlertId;
+    }
+    if (message.justification !== undefined) {
+      obj.justification = Justification.toJSON(message.justification);
     }
     return obj;
   },
@@ -1742,7 +1762,10 @@ export interface IntelQueryClient {
 
   getPerson(request: GetPersonRequest, metadata?: Metadata): Observable<NationalPerson>;
 
-  /** Server streaming; the caller's force receives the alerts meant for it. */
+  /**
+   * Server streaming; the caller's force receives the alerts meant for it. Justified and
+   * audited like the other calls.
+   */
 
   watchAlerts(request: WatchAlertsRequest, metadata?: Metadata): Observable<Alert>;
 }
@@ -1768,7 +1791,10 @@ export interface IntelQueryController {
     metadata?: Metadata,
   ): Promise<NationalPerson> | Observable<NationalPerson> | NationalPerson;
 
-  /** Server streaming; the caller's force receives the alerts meant for it. */
+  /**
+   * Server streaming; the caller's force receives the alerts meant for it. Justified and
+   * audited like the other calls.
+   */
 
   watchAlerts(request: WatchAlertsRequest, metadata?: Metadata): Observable<Alert>;
 }
