@@ -33,11 +33,26 @@ fi
 say "WARNING: the local stack runs gRPC in PLAINTEXT development mode (GRPC_INSECURE_PLAINTEXT=true):"
 say "         no TLS and no caller authentication. Use mutual TLS (GRPC_TLS_*) with real data."
 
-start_service() { # name grpcPort httpPort main [env...]
-  local name=$1 grpc=$2 http=$3 main=$4
-  shift 4
+# Least-privilege database roles (docs/security.md): DATABASE_URL is the admin role, used by each
+# service only to provision its database (roles, migrations as the owner, grants); the service
+# itself runs as <database>_app with a password generated here, never committed.
+SECRETS_DIR="$RUN_DIR/secrets"
+mkdir -p "$SECRETS_DIR" && chmod 700 "$SECRETS_DIR"
+new_secret() { node -e "process.stdout.write(require('crypto').randomBytes(24).toString('hex'))"; }
+role_url() { # user password: DATABASE_URL with that user and password
+  node -e "const u=new URL(process.argv[1]);u.username=process.argv[2];u.password=process.argv[3];process.stdout.write(u.toString())" "$DATABASE_URL" "$1" "$2"
+}
+AUDITOR_PASSWORD="$(new_secret)"
+role_url intel_hub_auditor "$AUDITOR_PASSWORD" >"$SECRETS_DIR/auditor-url"
+chmod 600 "$SECRETS_DIR/auditor-url"
+
+start_service() { # name grpcPort httpPort main database [env...]
+  local name=$1 grpc=$2 http=$3 main=$4 database=$5
+  shift 5
   env "$@" GRPC_PORT="$grpc" HTTP_PORT="$http" GRPC_INSECURE_PLAINTEXT=true \
-    DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
+    DATABASE_ADMIN_URL="$DATABASE_URL" DATABASE_NAME="$database" \
+    DATABASE_URL="$(role_url "${database}_app" "$(new_secret)")" \
+    KAFKA_BROKERS="$KAFKA_BROKERS" \
     nohup node "$main" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/pids/$name.pid"
 }
@@ -55,9 +70,10 @@ wait_ready() { # name
 }
 
 for f in "${FORCES[@]}"; do
-  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js FORCE_CODE="$f"
+  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js "intel_force_$f" FORCE_CODE="$f"
 done
-start_service hub 50100 8090 dist/apps/intel-hub/src/main.js
+start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub \
+  DATABASE_AUDITOR_PASSWORD="$AUDITOR_PASSWORD"
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
 wait_ready hub
 
@@ -88,11 +104,12 @@ for f in "${FORCES[@]}"; do
 done
 say "  hub      gRPC intel.v1.IntelQuery 127.0.0.1:50100      health http://127.0.0.1:8090/health   metrics http://127.0.0.1:8090/metrics"
 say "  kafka    $KAFKA_BROKERS"
-say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46, intel_hub)"
+say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46, intel_hub;"
+say "           each service runs as <database>_app, the audit is read as intel_hub_auditor)"
 say "  endpoints written to .run/stack.json; logs in .run/logs/"
 say "try, as Kent (46) — one national person, flagged, with the evidence and an explanation:"
 say "  npm run cli -- check-person --as 46 --given William --family Hendry --dob 1979-03-14 --phone +447911100123 --reason 'Undercover operation: suspect contact in a chatroom'"
 say "  npm run cli -- check-identifiers --as 46 --kind USERNAME --platform discord --value billy_h79 --reason 'Undercover operation: username seen in a chatroom'"
-say "  npm run cli -- audit verify        (the hash-chained audit log of every consultation)"
+say "  DATABASE_URL=\"\$(cat .run/secrets/auditor-url)\" npm run cli -- audit verify   (the hash-chained audit log, read as the auditor role)"
 say "more data: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
 say "stop with: npm stop"

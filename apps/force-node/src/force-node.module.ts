@@ -6,13 +6,14 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { openDatabase } from '@intel/db';
+import { openServiceDatabase } from '@intel/db';
 import { GrpcHealth } from '@intel/grpc';
 import { KafkaTransactionalPublisher, createKafka, type EventPublisher } from '@intel/kafka';
 import { MetricsController, Registry, type Logger } from '@intel/observability';
 import { INTAKE_PROTO } from '@intel/contracts';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { forceNodeGrants } from './database/grants';
 import { FORCE_NODE_MIGRATIONS } from './database/migrations';
 import { ForceNodeMetrics } from './force-node.metrics';
 import { EVENT_PUBLISHER, FORCE_NODE_LOGGER, ForceNodeConfig, KAFKA } from './force-node.tokens';
@@ -72,12 +73,12 @@ export class ForceNodeModule {
         {
           provide: DataSource,
           useFactory: () =>
-            openDatabase({
-              serverUrl: config.database.url,
-              name: config.database.name,
+            openServiceDatabase(config.database, {
               migrations: FORCE_NODE_MIGRATIONS,
+              grants: forceNodeGrants,
               poolSize: 10,
               applicationName: `force-node-${code}`,
+              onWarning: (message) => logger.warn({ component: 'database' }, message),
             }),
         },
         {

@@ -2,6 +2,7 @@ import { dropDatabase } from '@intel/db';
 import {
   IntakeClient,
   outboxPending,
+  serviceDatabase,
   startService,
   testInfra,
   uniqueDbName,
@@ -15,19 +16,21 @@ export class ForceNodeHarness {
   client!: IntakeClient;
   readonly dbName: string;
   readonly infra = testInfra();
+  /** The node runs as its own database role (libs/db provisionDatabase), as deployed. */
+  readonly database: ReturnType<typeof serviceDatabase>;
 
   constructor(
     readonly forceCode: string,
     private readonly extraEnv: Record<string, string> = {},
   ) {
     this.dbName = uniqueDbName(`it_force_${forceCode}`);
+    this.database = serviceDatabase(this.dbName, this.infra.databaseUrl);
   }
 
   env(): Record<string, string> {
     return {
       FORCE_CODE: this.forceCode,
-      DATABASE_URL: this.infra.databaseUrl,
-      DATABASE_NAME: this.dbName,
+      ...this.database.env,
       KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),
       GRPC_INSECURE_PLAINTEXT: 'true',
       OUTBOX_POLL_MS: '20',

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { openDatabase } from '@intel/db';
+import { openServiceDatabase } from '@intel/db';
 import {
   KafkaEventConsumer,
   KafkaPlainPublisher,
@@ -18,6 +18,7 @@ import {
 import { MetricsController, Registry, type Logger } from '@intel/observability';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { hubGrants } from './database/grants';
 import { INTEL_HUB_MIGRATIONS } from './database/migrations';
 import { HealthController } from './health/health.controller';
 import type { HubConfig } from '@intel/config';
@@ -88,12 +89,12 @@ export class HubModule {
         {
           provide: DataSource,
           useFactory: () =>
-            openDatabase({
-              serverUrl: config.database.url,
-              name: config.database.name,
+            openServiceDatabase(config.database, {
               migrations: INTEL_HUB_MIGRATIONS,
+              grants: hubGrants,
               poolSize: 10,
               applicationName: 'intel-hub',
+              onWarning: (message) => logger.warn({ component: 'database' }, message),
             }),
         },
         {

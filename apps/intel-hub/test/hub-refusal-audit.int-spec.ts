@@ -6,7 +6,13 @@ import { verifyAuditChain } from '@intel/audit';
 import { PurposeCode, type CheckPersonRequest, type PersonQuery } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
-import { startService, testInfra, uniqueDbName, type RunningNode } from '@intel/testing';
+import {
+  serviceDatabase,
+  startService,
+  testInfra,
+  uniqueDbName,
+  type RunningNode,
+} from '@intel/testing';
 
 // Real PostgreSQL, real Kafka, the hub as its own process: every refusal at the hub is answered
 // with the right status and appended to the audit chain, bounded in size, whatever the text.
@@ -20,8 +26,7 @@ describe('hub refusals are audited, bounded (integration: real Postgres + Kafka)
 
   beforeAll(async () => {
     hub = await startService('intel-hub', {
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_NAME: dbName,
+      ...serviceDatabase(dbName, infra.databaseUrl).env,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       HUB_CONSUMER_GROUP: `it-hub-refusal-${randomUUID()}`,
       GRPC_INSECURE_PLAINTEXT: 'true',

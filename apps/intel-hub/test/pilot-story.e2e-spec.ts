@@ -16,7 +16,7 @@ import {
   type CheckPersonResponse,
   type PersonQuery,
 } from '@intel/contracts';
-import { dropDatabase, withDatabase } from '@intel/db';
+import { dropDatabase, withDatabase, withUser } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
 import {
   handlingP,
@@ -24,6 +24,7 @@ import {
   makeTestPki,
   personRecord,
   pncId,
+  serviceDatabase,
   startService,
   testInfra,
   uniqueDbName,
@@ -44,9 +45,10 @@ describe('national picture: the pilot story (e2e)', () => {
   const met = new ForceNodeHarness('01');
   const kent = new ForceNodeHarness('46');
   const hubDb = uniqueDbName('e2e_hub');
+  // Every service runs as its own database role (the hub may only append to the audit).
+  const hubDatabase = serviceDatabase(hubDb, infra.databaseUrl);
   const hubEnv = (group: string) => ({
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_NAME: hubDb,
+    ...hubDatabase.env,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     HUB_CONSUMER_GROUP: group,
     HUB_BATCH_SIZE: '2000',
@@ -509,15 +511,25 @@ describe('national picture: the pilot story (e2e)', () => {
     expect(refused).toHaveLength(queries.refused);
 
     const cli = join(__dirname, '../../../dist/apps/cli/src/main.js');
-    // The CLI inherits this process's environment (DATABASE_URL as testInfra reads it).
-    const ok = await run('node', [cli, 'audit', 'verify', '--database', hubDb]);
+    // Verified as the auditor role, which may read the audit log and nothing else.
+    const asAuditor = {
+      env: {
+        ...process.env,
+        DATABASE_URL: withUser(
+          infra.databaseUrl,
+          `${hubDb}_auditor`,
+          hubDatabase.env.DATABASE_AUDITOR_PASSWORD,
+        ),
+      },
+    };
+    const ok = await run('node', [cli, 'audit', 'verify', '--database', hubDb], asAuditor);
     expect(ok.stdout).toMatch(/ok|valid/i);
     // The table refuses changes (trigger); someone with the owner's rights could still do it.
     await expect(db.query(`UPDATE audit_log SET reason = 'x' WHERE seq = 2`)).rejects.toThrow();
     await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
     await db.query(`UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 2`);
     await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
-    const bad = (await run('node', [cli, 'audit', 'verify', '--database', hubDb]).catch(
+    const bad = (await run('node', [cli, 'audit', 'verify', '--database', hubDb], asAuditor).catch(
       (e: unknown) => e,
     )) as { code: number; stdout: string };
     expect(bad.code).toBe(1);

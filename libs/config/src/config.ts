@@ -15,7 +15,7 @@ export interface KafkaConfig {
 export interface ForceNodeConfig {
   forceCode: string;
   forceName: string;
-  database: { url: string; name: string };
+  database: DatabaseConfig;
   kafka: KafkaConfig;
   grpc: { host: string; port: number; security: GrpcSecurity };
   http: { host: string; port: number };
@@ -23,6 +23,26 @@ export interface ForceNodeConfig {
   intake: { chunkSize: number; maxBatchItems: number };
   logLevel: string;
   shutdownGraceMs: number;
+}
+
+/** A service's database: its own role's URL, and the admin URL used only to provision it. */
+export interface DatabaseConfig {
+  url: string;
+  name: string;
+  adminUrl?: string;
+  auditorPassword?: string;
+}
+
+export function databaseConfig(
+  e: { DATABASE_URL: string; DATABASE_ADMIN_URL?: string; DATABASE_AUDITOR_PASSWORD?: string },
+  name: string,
+): DatabaseConfig {
+  return {
+    url: e.DATABASE_URL,
+    name,
+    ...(e.DATABASE_ADMIN_URL ? { adminUrl: e.DATABASE_ADMIN_URL } : {}),
+    ...(e.DATABASE_AUDITOR_PASSWORD ? { auditorPassword: e.DATABASE_AUDITOR_PASSWORD } : {}),
+  };
 }
 
 export class ConfigError extends Error {
@@ -68,7 +88,7 @@ export function loadForceNodeConfig(
   return {
     forceCode: e.FORCE_CODE,
     forceName: forceName(e.FORCE_CODE),
-    database: { url: e.DATABASE_URL, name: e.DATABASE_NAME ?? `intel_force_${e.FORCE_CODE}` },
+    database: databaseConfig(e, e.DATABASE_NAME ?? `intel_force_${e.FORCE_CODE}`),
     kafka: { brokers: e.KAFKA_BROKERS, clientId: `force-node-${e.FORCE_CODE}` },
     grpc: { host: e.GRPC_HOST, port: e.GRPC_PORT, security: grpcSecurity(e) },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },

@@ -11,7 +11,16 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 
 /** Settings every service shares: where Postgres and Kafka are, how to log, how to secure gRPC. */
 export const baseEnvSchema = z.object({
+  /** The service's own login role (least privilege; see docs/security.md). */
   DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
+  /**
+   * Owner/admin URL used only at start to create the database and its roles and to run the
+   * migrations as the owner role; the service then runs as DATABASE_URL. Leave unset when a
+   * deployment job provisions the database.
+   */
+  DATABASE_ADMIN_URL: z.string().url().optional(),
+  /** When set, the `<database>_auditor` role can log in with it (audit verification). */
+  DATABASE_AUDITOR_PASSWORD: z.string().min(16).optional(),
   KAFKA_BROKERS: z
     .string()
     .min(1, 'KAFKA_BROKERS is required (comma-separated host:port list)')

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, grpcSecurity, type GrpcSecurity, type KafkaConfig } from './config';
+import {
+  ConfigError,
+  databaseConfig,
+  grpcSecurity,
+  type DatabaseConfig,
+  type GrpcSecurity,
+  type KafkaConfig,
+} from './config';
 import { baseEnvSchema, requireTlsUnlessPlaintext } from './env-schema';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -41,7 +48,7 @@ export const hubEnvSchema = baseEnvSchema
   .superRefine(requireTlsUnlessPlaintext);
 
 export interface HubConfig {
-  database: { url: string; name: string };
+  database: DatabaseConfig;
   kafka: KafkaConfig;
   http: { host: string; port: number };
   grpc: { host: string; port: number; security: GrpcSecurity };
@@ -62,7 +69,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
   }
   const e = result.data;
   return {
-    database: { url: e.DATABASE_URL, name: e.DATABASE_NAME },
+    database: databaseConfig(e, e.DATABASE_NAME),
     kafka: { brokers: e.KAFKA_BROKERS, clientId: 'intel-hub' },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     grpc: { host: e.GRPC_HOST, port: e.GRPC_PORT, security: grpcSecurity(e) },

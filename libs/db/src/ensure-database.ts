@@ -28,13 +28,15 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
   }
 }
 
-/** Drops a database (tests and `reset` only). */
+/** Drops a database and the roles provisioning made for it (tests and `reset` only). */
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name: ${name}`);
   const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // The roles provisionDatabase names after the database (libs/db provision.ts), if any.
+    await client.query(`DROP ROLE IF EXISTS ${name}_app, ${name}_auditor, ${name}_owner`);
   } finally {
     await client.end();
   }

@@ -3,3 +3,4 @@ export * from './database-url';
 export * from './ensure-database';
 export * from './transaction';
 export * from './combined-statement';
+export * from './provision';

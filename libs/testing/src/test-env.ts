@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
+import { withDatabase, withUser } from '@intel/db';
 import { PROTO_ROOT } from '@intel/contracts';
 import { loadToolConfig } from '@intel/config';
 
@@ -23,4 +25,26 @@ export function testInfra(): { databaseUrl: string; kafkaBrokers: string[] } {
 /** A database name unique to this test run. */
 export function uniqueDbName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/**
+ * A service database with the real roles (libs/db provisionDatabase): the service runs as
+ * `<db>_app` (DATABASE_URL) and provisions with the test server's admin URL; the auditor role
+ * `<db>_auditor` can log in. Passwords are generated per run. dropDatabase drops the roles.
+ */
+export function serviceDatabase(dbName: string, serverUrl = testInfra().databaseUrl) {
+  const appPassword = randomBytes(18).toString('hex');
+  const auditorPassword = randomBytes(18).toString('hex');
+  return {
+    env: {
+      DATABASE_URL: withUser(serverUrl, `${dbName}_app`, appPassword),
+      DATABASE_ADMIN_URL: serverUrl,
+      DATABASE_NAME: dbName,
+      DATABASE_AUDITOR_PASSWORD: auditorPassword,
+    },
+    /** The service role's URL to its database. */
+    appUrl: withDatabase(withUser(serverUrl, `${dbName}_app`, appPassword), dbName),
+    /** The auditor's URL to the database. */
+    auditorUrl: withDatabase(withUser(serverUrl, `${dbName}_auditor`, auditorPassword), dbName),
+  };
 }

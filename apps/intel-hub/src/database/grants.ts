@@ -1,0 +1,16 @@
+import { auditLogGrants } from '@intel/audit';
+import type { DatabaseRoles } from '@intel/db';
+
+/**
+ * What the hub's own role may do (libs/db provisionDatabase runs these as the owner): read and
+ * write its working tables (force state, national index, alerts), and only append to the audit
+ * log (auditLogGrants). It reads which migrations ran and changes nothing else.
+ */
+export function hubGrants(r: DatabaseRoles): string[] {
+  return [
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r.app}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r.app}`,
+    `REVOKE INSERT, UPDATE, DELETE ON migrations FROM ${r.app}`,
+    ...auditLogGrants(r),
+  ];
+}
