@@ -511,27 +511,31 @@ describe('national picture: the pilot story (e2e)', () => {
     expect(refused).toHaveLength(queries.refused);
 
     const cli = join(__dirname, '../../../dist/apps/cli/src/main.js');
-    // Verified as the auditor role, which may read the audit log and nothing else.
-    const asAuditor = {
-      env: {
-        ...process.env,
-        DATABASE_URL: withUser(
-          infra.databaseUrl,
-          `${hubDb}_auditor`,
-          hubDatabase.env.DATABASE_AUDITOR_PASSWORD,
-        ),
-      },
-    };
-    const ok = await run('node', [cli, 'audit', 'verify', '--database', hubDb], asAuditor);
+    // Verified as the auditor role, which may read the audit log and nothing else (`env` sets
+    // DATABASE_URL on top of this process's environment).
+    const auditorUrl = withUser(
+      infra.databaseUrl,
+      `${hubDb}_auditor`,
+      hubDatabase.env.DATABASE_AUDITOR_PASSWORD,
+    );
+    const verify = () =>
+      run('env', [
+        `DATABASE_URL=${auditorUrl}`,
+        'node',
+        cli,
+        'audit',
+        'verify',
+        '--database',
+        hubDb,
+      ]);
+    const ok = await verify();
     expect(ok.stdout).toMatch(/ok|valid/i);
     // The table refuses changes (trigger); someone with the owner's rights could still do it.
     await expect(db.query(`UPDATE audit_log SET reason = 'x' WHERE seq = 2`)).rejects.toThrow();
     await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
     await db.query(`UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 2`);
     await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
-    const bad = (await run('node', [cli, 'audit', 'verify', '--database', hubDb], asAuditor).catch(
-      (e: unknown) => e,
-    )) as { code: number; stdout: string };
+    const bad = (await verify().catch((e: unknown) => e)) as { code: number; stdout: string };
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('2');
   });

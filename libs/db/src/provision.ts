@@ -53,7 +53,7 @@ export async function provisionDatabase(opts: ProvisionOptions): Promise<Databas
   const app = new URL(opts.appUrl);
   const appUser = databaseUser(opts.appUrl);
   const roles = databaseRoles(opts.name, appUser);
-  for (const r of Object.values(roles))
+  for (const r of [roles.owner, roles.app, roles.auditor])
     if (!ROLE.test(r)) throw new ProvisionError(`unsafe role name: ${r}`);
   if (appUser === databaseUser(opts.adminUrl))
     throw new ProvisionError(
