@@ -1,0 +1,4 @@
+export * from './visibility';
+export * from './views';
+export * from './answers';
+export * from './probe-limiter';
