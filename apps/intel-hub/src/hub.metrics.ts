@@ -23,6 +23,7 @@ export class HubMetrics {
   readonly alerts: Counter<'alert_type'>;
   readonly queryLatency: Histogram<'rpc'>;
   readonly queries: Counter<'rpc' | 'code'>;
+  readonly probesWithheld: Counter<'force'>;
 
   constructor(registry: Registry) {
     this.consumed = new Counter({
@@ -100,6 +101,12 @@ export class HubMetrics {
       name: 'hub_queries_total',
       help: 'IntelQuery calls by RPC and gRPC status code',
       labelNames: ['rpc', 'code'],
+      registers: [registry],
+    });
+    this.probesWithheld = new Counter({
+      name: 'hub_probes_rate_limited_total',
+      help: 'Field probes beyond the caller probe rate (hit-only answers withheld), by force',
+      labelNames: ['force'],
       registers: [registry],
     });
   }

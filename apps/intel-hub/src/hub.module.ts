@@ -32,6 +32,7 @@ import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
 import { ConsultationAudit } from './query/consultation-audit';
 import { IntelQueryGrpcController } from './query/intel-query.grpc-controller';
+import { ProbeLimiter } from '@intel/disclosure';
 import { QueryAlertThrottle } from './alerts/query-alert-throttle';
 import { IntelQueryService } from './query/intel-query.service';
 import { NationalStoreRepository } from './resolution/national-store.repository';
@@ -213,6 +214,10 @@ export class HubModule {
               resolution,
               audit,
               throttle,
+              new ProbeLimiter({
+                burst: config.query.probeBurst,
+                refillPerHour: config.query.probeRefillPerHour,
+              }),
               m,
               logger.child({ component: 'query' }),
             );

@@ -44,6 +44,13 @@ export const hubEnvSchema = baseEnvSchema
      * alert to the same recipient (every consultation is still audited); 0 alerts on every one.
      */
     HUB_QUERY_ALERT_QUIET_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /**
+     * Field probes (CheckPerson, CheckIdentifiers) a caller (force and calling system) may make
+     * at once before hit-only answers are withheld from it, and the probes added back per hour
+     * (a token bucket; docs/security.md, "One disclosure policy").
+     */
+    HUB_PROBE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    HUB_PROBE_REFILL_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).default(600),
   })
   .superRefine(requireTlsUnlessPlaintext);
 
@@ -54,7 +61,7 @@ export interface HubConfig {
   grpc: { host: string; port: number; security: GrpcSecurity };
   resolution: { batchSize: number; trainMinRecords: number; referencePersons: number };
   consumer: { groupId: string; batchSize: number; concurrency: number };
-  query: { alertQuietMs: number };
+  query: { alertQuietMs: number; probeBurst: number; probeRefillPerHour: number };
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -83,7 +90,11 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       batchSize: e.HUB_BATCH_SIZE,
       concurrency: e.HUB_CONSUMER_CONCURRENCY,
     },
-    query: { alertQuietMs: e.HUB_QUERY_ALERT_QUIET_MS },
+    query: {
+      alertQuietMs: e.HUB_QUERY_ALERT_QUIET_MS,
+      probeBurst: e.HUB_PROBE_BURST,
+      probeRefillPerHour: e.HUB_PROBE_REFILL_PER_HOUR,
+    },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -1,5 +1,6 @@
 import { AlertType, FlagType, SubjectRole, type IncidentState } from '@intel/contracts';
-import { planChangeAlerts, planQueryAlerts, visibilityOf } from './alert-plan';
+import type { DerivedFlag } from '../flags/derive-flags';
+import { planChangeAlerts, planQueryAlerts, type RecipientFlags } from './alert-plan';
 
 const now = new Date('2026-11-28T00:00:00Z');
 const rso = {
@@ -15,58 +16,52 @@ const cross = {
     { forceCode: '01', entity: 'nominal', id: 'n2' },
   ],
 };
+/** Every recipient has the same view (no handling code C among the records). */
+const same = (before: FlagType[], after: DerivedFlag[]) => (): RecipientFlags => ({
+  before: new Set(before),
+  after,
+});
 
 describe('alert planning', () => {
   it('a new flag alerts every holding force; a flag already raised does not again', () => {
     const drafts = planChangeAlerts(
       {
         personId: 'P',
-        before: {
-          flags: new Set([FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER]),
-          incidents: new Set(),
-        },
-        flags: [rso, cross],
+        beforeIncidents: new Set(),
         incidents: [],
         recipients: ['01', '36'],
+        flagsFor: same([FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER], [rso, cross]),
       },
-      visibilityOf(new Set()),
       now,
     );
     expect(drafts.map((d) => [d.recipientForceCode, d.alertType, d.flags])).toEqual([
       ['01', AlertType.ALERT_TYPE_FLAG_RAISED, [FlagType.FLAG_TYPE_CROSS_FORCE]],
       ['36', AlertType.ALERT_TYPE_FLAG_RAISED, [FlagType.FLAG_TYPE_CROSS_FORCE]],
     ]);
+    expect(drafts[0]!.records).toEqual(cross.evidence);
   });
 
-  it('never shows another force a handling code C record or a flag resting only on one', () => {
+  it('each recipient is alerted from its own view: a flag absent from it raises nothing', () => {
+    // 36 holds n1 under handling code C: the Met's view has no flag at all.
     const drafts = planChangeAlerts(
       {
         personId: 'P',
-        before: { flags: new Set(), incidents: new Set() },
-        flags: [rso, cross],
+        beforeIncidents: new Set(),
         incidents: [],
         recipients: ['01', '36'],
+        flagsFor: (r) => ({ before: new Set(), after: r === '36' ? [rso, cross] : [] }),
       },
-      visibilityOf(new Set(['nominal:36:n1'])),
       now,
     );
-    const met = drafts.find((d) => d.recipientForceCode === '01')!;
-    expect(met.flags).toEqual([FlagType.FLAG_TYPE_CROSS_FORCE]);
-    expect(met.records).toEqual([{ forceCode: '01', entity: 'nominal', id: 'n2' }]);
-    expect(met.summary).toContain('Force 36 also holds restricted records');
-    const norfolk = drafts.find((d) => d.recipientForceCode === '36')!;
-    expect(norfolk.flags).toContain(FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER);
+    expect(drafts.map((d) => d.recipientForceCode)).toEqual(['36']);
+    expect(drafts[0]!.flags).toContain(FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER);
   });
 
   it('a new incident on a flagged person alerts, with the risk to a child', () => {
     const drafts = planChangeAlerts(
       {
         personId: 'P',
-        before: {
-          flags: new Set([FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER]),
-          incidents: new Set(),
-        },
-        flags: [rso],
+        beforeIncidents: new Set(),
         incidents: [
           {
             forceCode: '46',
@@ -76,8 +71,8 @@ describe('alert planning', () => {
           },
         ],
         recipients: ['36', '46'],
+        flagsFor: same([FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER], [rso]),
       },
-      visibilityOf(new Set()),
       now,
     );
     expect(drafts).toHaveLength(2);
@@ -85,6 +80,7 @@ describe('alert planning', () => {
       drafts.every((d) => d.alertType === AlertType.ALERT_TYPE_INCIDENT_ON_FLAGGED_PERSON),
     ).toBe(true);
     expect(drafts.every((d) => d.immediateRiskToChild)).toBe(true);
+    expect(drafts[0]!.summary).toContain('Immediate risk to a child');
   });
 
   it("a query tells the other forces concerned, and a restricted record's owner of the interest", () => {
@@ -93,16 +89,16 @@ describe('alert planning', () => {
         callerForce: '46',
         action: 'CheckPerson',
         personId: 'P',
-        flags: [rso],
-        recipients: ['36', '46'],
+        flagsFor: (r) => (r === '36' ? [rso] : []),
+        recipients: ['01', '36', '46'],
         hitOnly: [{ forceCode: '36', entity: 'nominal', id: 'n1' }],
       },
-      visibilityOf(new Set(['nominal:36:n1'])),
       now,
     );
     expect(drafts.map((d) => [d.recipientForceCode, d.alertType])).toEqual([
       ['36', AlertType.ALERT_TYPE_QUERY_ON_FLAGGED_PERSON],
       ['36', AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD],
     ]);
+    expect(drafts[1]!.summary).toContain('told only that you hold a record');
   });
 });

@@ -3,53 +3,13 @@ import {
   FlagType,
   timestampFromDate,
   type Alert,
-  type HandlingCode,
   type RecordRef,
 } from '@intel/contracts';
-import {
-  incidentRef,
-  isOffending,
-  isRestricted,
-  nominalRef,
-  type DerivedFlag,
-  type IncidentView,
-  type MemberView,
-} from '../flags/derive-flags';
+import { incidentRef, maySee, refKey } from '@intel/disclosure';
+import { isOffending, type DerivedFlag, type IncidentView } from '../flags/derive-flags';
 
 /** An alert for one recipient, before it has an id. */
 export type AlertDraft = Omit<Alert, 'alertId'>;
-
-/** Whether a record may be shown to a force: its owner always; others unless handling code C. */
-export type Visibility = (recipientForce: string, ref: RecordRef) => boolean;
-
-export const refKey = (r: RecordRef): string => `${r.entity}:${r.forceCode}:${r.id}`;
-
-/** Visibility from the set of restricted records (refKey): the owner sees its own always. */
-export function visibilityOf(restricted: ReadonlySet<string>): Visibility {
-  return (recipient, ref) => ref.forceCode === recipient || !restricted.has(refKey(ref));
-}
-
-/** An incident as far as its handling restricts it. */
-export interface RestrictableIncident {
-  forceCode: string;
-  incidentId: string;
-  handlingCode: HandlingCode | undefined;
-}
-
-/** Visibility of these records, from their handling codes (C: the owner only). */
-export function visibilityFor(
-  members: readonly MemberView[],
-  incidents: readonly RestrictableIncident[],
-): Visibility {
-  const restricted = new Set<string>();
-  for (const m of members)
-    if (isRestricted(m.state.handling?.handlingCode))
-      restricted.add(refKey(nominalRef(m.forceCode, m.nominalId)));
-  for (const i of incidents)
-    if (isRestricted(i.handlingCode))
-      restricted.add(refKey(incidentRef(i.forceCode, i.incidentId)));
-  return visibilityOf(restricted);
-}
 
 const FLAG_WORDS: Record<FlagType, string> = {
   [FlagType.FLAG_TYPE_UNSPECIFIED]: 'unspecified',
@@ -63,105 +23,72 @@ export function flagWords(types: readonly FlagType[]): string {
   return types.map((t) => FLAG_WORDS[t]).join(', ');
 }
 
-interface RecipientView {
-  flags: DerivedFlag[];
-  records: RecordRef[];
-  /** Forces holding restricted records the recipient may not see. */
-  restrictedHolders: string[];
-}
-
-/**
- * What one recipient may learn: a flag only when at least one record behind it is visible to
- * them, and only the visible records; forces holding restricted records are named (whom to
- * contact), nothing else of those records (DESIGN §5).
- */
-function viewFor(
-  recipient: string,
-  flags: readonly DerivedFlag[],
-  records: readonly RecordRef[],
-  visible: Visibility,
-): RecipientView {
-  const restrictedHolders = new Set<string>();
-  const seen = new Set<string>();
-  const out: RecordRef[] = [];
-  const consider = (r: RecordRef) => {
-    if (!visible(recipient, r)) {
-      restrictedHolders.add(r.forceCode);
-      return false;
-    }
-    if (!seen.has(refKey(r))) {
-      seen.add(refKey(r));
-      out.push(r);
-    }
-    return true;
-  };
-  const shown = flags.filter((f) => f.evidence.map(consider).some(Boolean));
-  for (const r of records) consider(r);
-  return { flags: shown, records: out, restrictedHolders: [...restrictedHolders].sort() };
-}
-
-function contactLine(v: RecipientView): string {
-  return v.restrictedHolders.length
-    ? ` Force ${v.restrictedHolders.join(', ')} also holds restricted records (handling code C): contact them.`
-    : '';
+/** A person's flags as one recipient's view has them, before and after a change. */
+export interface RecipientFlags {
+  before: ReadonlySet<FlagType>;
+  after: readonly DerivedFlag[];
 }
 
 export interface PersonChange {
   personId: string;
-  /** Flag types and (offending) incident keys "<force>:<id>" stored before this change. */
-  before: { flags: ReadonlySet<FlagType>; incidents: ReadonlySet<string> };
-  flags: readonly DerivedFlag[];
+  /** Offending incident keys "<force>:<id>" stored before this change. */
+  beforeIncidents: ReadonlySet<string>;
   incidents: readonly IncidentView[];
-  /** Forces holding the person's nominals, and the managing forces of its registrations. */
+  /** Forces to tell: those the person concerns from their own view of it. */
   recipients: readonly string[];
+  /** The flags of the recipient's view (`@intel/disclosure`): never the national ones. */
+  flagsFor: (recipient: string) => RecipientFlags;
+}
+
+function distinctRefs(refs: readonly RecordRef[]): RecordRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(refKey(r)) && !!seen.add(refKey(r)));
 }
 
 /**
- * Alerts for a change to one national person (DESIGN §3): a flag first appearing, or a new
- * incident on a flagged person, goes to every force holding the person and to the managing
- * force of a registration; each recipient's copy carries only what it may see. Pure.
+ * Alerts for a change to one national person: a flag first appearing in a recipient's view, or
+ * a new incident it may see on a person flagged in its view, goes to every force holding the
+ * person and to the managing force of a registration. Each copy is planned from the
+ * recipient's view alone (flags, reasons, records, risk), so a record another force marked C
+ * neither raises, nor shapes, nor dates an alert to anyone but its owner. Pure.
  */
-export function planChangeAlerts(c: PersonChange, visible: Visibility, now: Date): AlertDraft[] {
-  const newFlags = c.flags.filter((f) => !c.before.flags.has(f.type));
-  const newIncidents = c.incidents.filter(
-    (i) => isOffending(i) && !c.before.incidents.has(`${i.forceCode}:${i.incidentId}`),
+export function planChangeAlerts(c: PersonChange, now: Date): AlertDraft[] {
+  const fresh = c.incidents.filter(
+    (i) => isOffending(i) && !c.beforeIncidents.has(`${i.forceCode}:${i.incidentId}`),
   );
-  let type: AlertType;
-  if (newFlags.length > 0) type = AlertType.ALERT_TYPE_FLAG_RAISED;
-  else if (c.flags.length > 0 && newIncidents.length > 0)
-    type = AlertType.ALERT_TYPE_INCIDENT_ON_FLAGGED_PERSON;
-  else return [];
-
-  const incidentRefs = newIncidents.map((i) => ({
-    forceCode: i.forceCode,
-    entity: 'incident',
-    id: i.incidentId,
-  }));
   const drafts: AlertDraft[] = [];
   for (const recipient of c.recipients) {
-    const flags = type === AlertType.ALERT_TYPE_FLAG_RAISED ? newFlags : c.flags;
-    const v = viewFor(recipient, flags, incidentRefs, visible);
-    if (v.flags.length === 0 && v.records.length === 0) continue;
-    const risk = newIncidents.some(
-      (i) =>
-        i.state.immediateRiskToChild &&
-        visible(recipient, { forceCode: i.forceCode, entity: 'incident', id: i.incidentId }),
-    );
-    const allFlags = viewFor(recipient, c.flags, [], visible).flags.map((f) => f.type);
-    const summary =
-      type === AlertType.ALERT_TYPE_FLAG_RAISED
-        ? `New flag on national person ${c.personId}: ${flagWords(v.flags.map((f) => f.type))}.`
-        : `New incident on flagged national person ${c.personId} (${flagWords(allFlags)}).`;
-    drafts.push({
-      alertType: type,
-      recipientForceCode: recipient,
-      nationalPersonId: c.personId,
-      flags: type === AlertType.ALERT_TYPE_FLAG_RAISED ? v.flags.map((f) => f.type) : allFlags,
-      summary: summary + (risk ? ' Immediate risk to a child reported.' : '') + contactLine(v),
-      records: v.records,
-      raisedAt: timestampFromDate(now),
-      immediateRiskToChild: risk,
-    });
+    const { before, after } = c.flagsFor(recipient);
+    const newFlags = after.filter((f) => !before.has(f.type));
+    const newIncidents = fresh.filter((i) => maySee(recipient, i));
+    const incidentRefs = newIncidents.map((i) => incidentRef(i.forceCode, i.incidentId));
+    const risk = newIncidents.some((i) => i.state.immediateRiskToChild);
+    const riskLine = risk ? ' Immediate risk to a child reported.' : '';
+    if (newFlags.length > 0) {
+      const types = newFlags.map((f) => f.type);
+      drafts.push({
+        alertType: AlertType.ALERT_TYPE_FLAG_RAISED,
+        recipientForceCode: recipient,
+        nationalPersonId: c.personId,
+        flags: types,
+        summary: `New flag on national person ${c.personId}: ${flagWords(types)}.${riskLine}`,
+        records: distinctRefs([...newFlags.flatMap((f) => f.evidence), ...incidentRefs]),
+        raisedAt: timestampFromDate(now),
+        immediateRiskToChild: risk,
+      });
+    } else if (after.length > 0 && newIncidents.length > 0) {
+      const types = after.map((f) => f.type);
+      drafts.push({
+        alertType: AlertType.ALERT_TYPE_INCIDENT_ON_FLAGGED_PERSON,
+        recipientForceCode: recipient,
+        nationalPersonId: c.personId,
+        flags: types,
+        summary: `New incident on flagged national person ${c.personId} (${flagWords(types)}).${riskLine}`,
+        records: incidentRefs,
+        raisedAt: timestampFromDate(now),
+        immediateRiskToChild: risk,
+      });
+    }
   }
   return drafts;
 }
@@ -170,34 +97,34 @@ export interface Consultation {
   callerForce: string;
   action: string;
   personId: string;
-  flags: readonly DerivedFlag[];
+  /** The person's flags in the recipient's view; none when the consultation did not touch it. */
+  flagsFor: (recipient: string) => readonly { type: FlagType }[];
   recipients: readonly string[];
   /** Records of other forces under handling code C that the caller was only told exist. */
   hitOnly: readonly RecordRef[];
 }
 
 /**
- * Alerts for a query (DESIGN §3, §5): a consultation touching a flagged person tells the forces
- * concerned; a restricted record returned as a hit tells its owner of the interest. Pure.
+ * Alerts for a query: a consultation touching a person flagged in a recipient's view tells
+ * that force (with its view's flags); a restricted record returned as a hit tells its owner of
+ * the interest. Pure.
  */
-export function planQueryAlerts(q: Consultation, visible: Visibility, now: Date): AlertDraft[] {
+export function planQueryAlerts(q: Consultation, now: Date): AlertDraft[] {
   const drafts: AlertDraft[] = [];
-  if (q.flags.length > 0) {
-    for (const recipient of q.recipients) {
-      if (recipient === q.callerForce) continue;
-      const v = viewFor(recipient, q.flags, [], visible);
-      if (v.flags.length === 0) continue;
-      drafts.push({
-        alertType: AlertType.ALERT_TYPE_QUERY_ON_FLAGGED_PERSON,
-        recipientForceCode: recipient,
-        nationalPersonId: q.personId,
-        flags: v.flags.map((f) => f.type),
-        summary: `Force ${q.callerForce} consulted the national index (${q.action}) about national person ${q.personId} (${flagWords(v.flags.map((f) => f.type))}).`,
-        records: [],
-        raisedAt: timestampFromDate(now),
-        immediateRiskToChild: false,
-      });
-    }
+  for (const recipient of q.recipients) {
+    if (recipient === q.callerForce) continue;
+    const types = q.flagsFor(recipient).map((f) => f.type);
+    if (types.length === 0) continue;
+    drafts.push({
+      alertType: AlertType.ALERT_TYPE_QUERY_ON_FLAGGED_PERSON,
+      recipientForceCode: recipient,
+      nationalPersonId: q.personId,
+      flags: types,
+      summary: `Force ${q.callerForce} consulted the national index (${q.action}) about national person ${q.personId} (${flagWords(types)}).`,
+      records: [],
+      raisedAt: timestampFromDate(now),
+      immediateRiskToChild: false,
+    });
   }
   const byOwner = new Map<string, RecordRef[]>();
   for (const r of q.hitOnly) byOwner.set(r.forceCode, [...(byOwner.get(r.forceCode) ?? []), r]);

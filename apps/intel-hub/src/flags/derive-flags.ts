@@ -1,11 +1,11 @@
 import {
   FlagType,
-  HandlingCode,
   SubjectRole,
   type IncidentState,
   type NominalState,
   type RecordRef,
 } from '@intel/contracts';
+import { incidentRef, nominalRef } from '@intel/disclosure';
 
 /** A force nominal linked to the person. */
 export interface MemberView {
@@ -33,17 +33,6 @@ const OFFENDING_ROLES: ReadonlySet<SubjectRole> = new Set([
   SubjectRole.SUBJECT_ROLE_OFFENDER,
 ]);
 
-export const nominalRef = (forceCode: string, id: string): RecordRef => ({
-  forceCode,
-  entity: 'nominal',
-  id,
-});
-export const incidentRef = (forceCode: string, id: string): RecordRef => ({
-  forceCode,
-  entity: 'incident',
-  id,
-});
-
 /**
  * The same incident published twice, or by two forces, counts once: forces that share an
  * incident give it the same shared reference; without one, the force's own id identifies it.
@@ -70,8 +59,10 @@ function activeRegistrations(m: MemberView, today: Date) {
 }
 
 /**
- * The flags of one national person (DESIGN §3), derived from the records linked to it, never
- * typed in; each with its reason and the records behind it. Pure.
+ * The flags of one national person, derived from the records linked to it, never typed in;
+ * each with its reason and the records behind it. Pure. What a force is shown is this same
+ * derivation over the records it may see (`@intel/disclosure` deriveByView), never a filter
+ * of the national flags.
  */
 export function deriveFlags(
   members: readonly MemberView[],
@@ -148,9 +139,4 @@ export function concernedForces(members: readonly MemberView[], today: Date): st
   return [
     ...new Set([...members.map((m) => m.forceCode), ...managingForces(members, today)]),
   ].sort();
-}
-
-/** Handling code C withholds a record from every force but its owner (DESIGN §5). */
-export function isRestricted(handlingCode: HandlingCode | undefined): boolean {
-  return handlingCode === HandlingCode.HANDLING_CODE_C;
 }

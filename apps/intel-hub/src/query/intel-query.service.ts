@@ -1,5 +1,6 @@
 import {
   Disclosure,
+  HandlingCode,
   MatchBand,
   timestampFromDate,
   type CheckIdentifiersRequest,
@@ -27,16 +28,24 @@ import {
 } from '@intel/records';
 import type { DataSource } from 'typeorm';
 import {
-  planQueryAlerts,
-  visibilityFor,
-  type AlertDraft,
-  type Visibility,
-} from '../alerts/alert-plan';
-import { incidentRef, concernedForces, nominalRef, type MemberView } from '../flags/derive-flags';
+  ProbeLimiter,
+  discloseScore,
+  historyDisclosed,
+  incidentRef,
+  maySee,
+  nominalRef,
+  orderForRecipient,
+  recipientsByView,
+  type DisclosedScore,
+  type NominalLike,
+} from '@intel/disclosure';
+import { planQueryAlerts, type AlertDraft } from '../alerts/alert-plan';
+import { concernedForces, type MemberView } from '../flags/derive-flags';
+import type { ViewFlag } from '../flags/view-flags.repository';
 import type { HubMetrics } from '../hub.metrics';
 import { memberKey, splitMemberKey, type MemberKey } from '../resolution/member-key';
 import type { NationalIndex } from '../resolution/national-index';
-import type { NationalStoreRepository, StoredFlag } from '../resolution/national-store.repository';
+import type { NationalStoreRepository } from '../resolution/national-store.repository';
 import type { ResolutionService } from '../resolution/resolution.service';
 import type { QueryAlertThrottle } from '../alerts/query-alert-throttle';
 import { ConsultationAudit, markAudited, type Caller } from './consultation-audit';
@@ -59,6 +68,21 @@ interface PersonHit {
   candidates: ScoredCandidate[];
 }
 
+/** A person's answer before it is cut to the caller's maximum: its match and what was hidden. */
+interface Answer {
+  personId: string;
+  match: Match;
+  disclosed: DisclosedScore<ScoredCandidate>;
+  /** Other forces' C records behind it (their owners are told of the interest). */
+  hitOnly: RecordRef[];
+}
+
+/** What a field probe's answer left out for its caller, for the audit entry. */
+interface Withheld {
+  /** Hit-only persons left out because the caller's probe rate was exceeded. */
+  rateLimited: { personId: string; forces: string[] }[];
+}
+
 /**
  * `intel.v1.IntelQuery` (DESIGN §3, §5): every call is validated (justification required),
  * answered from the national index with what the caller may see (handling code C: a hit and
@@ -72,6 +96,7 @@ export class IntelQueryService {
     private readonly resolution: ResolutionService,
     private readonly audit: ConsultationAudit,
     private readonly throttle: QueryAlertThrottle,
+    private readonly probes: ProbeLimiter,
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
   ) {}
@@ -88,11 +113,18 @@ export class IntelQueryService {
     );
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
-    const hits = groupByPerson(index, index.match(person, 200)).slice(0, req.maxResults);
-    const { matches, hitOnly, views } = this.toMatches(index, hits, caller);
+    const hits = groupByPerson(index, index.match(person, 200));
+    const probe = this.probe(caller);
+    const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
+      index,
+      hits,
+      caller,
+      probe,
+      req.maxResults,
+    );
     const drafts = this.alertDrafts(
       index,
-      hits.map(touched),
+      hits.filter((h) => consulted.has(h.personId)).map(touched),
       hitOnly,
       caller,
       'CheckPerson',
@@ -103,9 +135,7 @@ export class IntelQueryService {
       caller,
       req.justification,
       req,
-      {
-        matches: matches.map(matchSummary),
-      },
+      { matches: audited, withheld },
       drafts,
     );
     return { matches, auditRef };
@@ -139,14 +169,19 @@ export class IntelQueryService {
       perIdentifier.push({ oi, hits });
     }
     const results = [];
+    const audited = [];
     const allHits: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
+    const withheld: Withheld = { rateLimited: [] };
     const views = new Map<MemberKey, MemberView>();
+    const probe = this.probe(caller);
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller, decoded);
+      const r = this.toMatches(index, hits, caller, probe, Number.MAX_SAFE_INTEGER, decoded);
       results.push({ onlineIdentifier: oi, matches: r.matches });
+      audited.push({ onlineIdentifier: oi, matches: r.audited });
       allHits.push(...hits);
       hitOnly.push(...r.hitOnly);
+      withheld.rateLimited.push(...r.withheld.rateLimited);
       for (const [k, v] of r.views) views.set(k, v);
     }
     const drafts = this.alertDrafts(
@@ -162,12 +197,7 @@ export class IntelQueryService {
       caller,
       req.justification,
       req,
-      {
-        results: results.map((r) => ({
-          onlineIdentifier: r.onlineIdentifier,
-          matches: r.matches.map(matchSummary),
-        })),
-      },
+      { results: audited, withheld },
       drafts,
     );
     return { results, auditRef };
@@ -188,17 +218,22 @@ export class IntelQueryService {
     const members = index.membersOf(current.id);
     const views = index.views(members);
     const incidents = await this.store.personIncidents(this.ds, current.id);
-    const visible = visibilityFor([...views.values()], incidents);
-    const holdings = this.holdings(members, views, caller, visible);
+    const holdings = this.holdings(members, views, caller);
+    // When the person was created and what was merged into it date and shape it: only for a
+    // caller who may see every one of its records.
+    const history = historyDisclosed(
+      caller.force,
+      members.map((k) => recordOf(k, views)),
+    );
     const person: NationalPerson = {
       nationalPersonId: current.id,
-      flags: visibleFlags(index.flagsOf(current.id), caller.force, visible),
+      flags: index.flagsFor(current.id, caller.force).map(toFlag),
       holdings: holdings.holdings,
       incidents: incidents
-        .map((i) => incidentRef(i.forceCode, i.incidentId))
-        .filter((r) => visible(caller.force, r)),
-      mergedFrom: await this.store.mergedFrom(this.ds, current.id),
-      createdAt: timestampFromDate(current.createdAt),
+        .filter((i) => maySee(caller.force, i))
+        .map((i) => incidentRef(i.forceCode, i.incidentId)),
+      mergedFrom: history ? await this.store.mergedFrom(this.ds, current.id) : [],
+      createdAt: history ? timestampFromDate(current.createdAt) : undefined,
       auditRef: '',
     };
     const drafts = this.alertDrafts(
@@ -219,53 +254,98 @@ export class IntelQueryService {
         flags: person.flags.map((f) => f.type),
         holdings: person.holdings.map(holdingSummary),
         incidents: person.incidents,
+        withheld: history ? [] : ['createdAt', 'mergedFrom'],
       },
       drafts,
     );
     return person;
   }
 
+  /** Takes a probe token for the caller; false: hit-only answers are withheld from this call. */
+  private probe(caller: Caller): boolean {
+    const ok = this.probes.take(ProbeLimiter.callerKey(caller.force, caller.system), Date.now());
+    if (!ok) this.metrics.probesWithheld.inc({ force: caller.force });
+    return ok;
+  }
+
+  /**
+   * The caller's answer for these persons (`@intel/disclosure`): flags of the caller's view,
+   * holdings by handling code, scores and bands from records the caller may see only (a person
+   * reached only through hidden records gets the constant hit-only marker), ordered without
+   * regard to hidden scores, hit-only answers dropped when the probe rate is exceeded, then cut
+   * to `max`. What was hidden goes to the audit entry.
+   */
   private toMatches(
     index: NationalIndex,
     hits: PersonHit[],
     caller: Caller,
+    probeAllowed: boolean,
+    max: number,
     decoded?: Map<MemberKey, MemberView>,
-  ): { matches: Match[]; hitOnly: RecordRef[]; views: Map<MemberKey, MemberView> } {
+  ) {
     const views = index.views(
       hits.flatMap((h) => index.membersOf(h.personId)),
       decoded,
     );
-    const visible = visibilityFor([...views.values()], []);
-    const hitOnly: RecordRef[] = [];
-    const matches = hits.map((h): Match => {
-      const hold = this.holdings(index.membersOf(h.personId), views, caller, visible);
-      hitOnly.push(...hold.hitOnly);
-      // The explanation comes from the best-scoring record the caller may see.
-      const shown = h.candidates.find((c) => visible(caller.force, memberRef(c.id)));
+    const answers = hits.map((h): Answer => {
+      const hold = this.holdings(index.membersOf(h.personId), views, caller);
+      const disclosed = discloseScore(
+        caller.force,
+        h.candidates,
+        (c) => recordOf(c.id, views),
+        bandOf,
+      );
       return {
-        nationalPersonId: h.personId,
-        score: round(h.best.score),
-        band: BANDS[h.best.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE,
-        flags: visibleFlags(index.flagsOf(h.personId), caller.force, visible),
-        holdings: hold.holdings,
-        explanation: shown ? explanationOf(shown) : undefined,
+        personId: h.personId,
+        disclosed,
+        hitOnly: hold.hitOnly,
+        match: {
+          nationalPersonId: h.personId,
+          score: round(disclosed.score),
+          band: disclosed.band,
+          flags: index.flagsFor(h.personId, caller.force).map(toFlag),
+          holdings: hold.holdings,
+          explanation: disclosed.shown ? explanationOf(disclosed.shown) : undefined,
+        },
       };
     });
-    return { matches, hitOnly, views };
+    const ordered = orderForRecipient(answers);
+    const allowed = (a: Answer) => probeAllowed || !a.disclosed.hitOnly;
+    const shown = ordered.filter(allowed).slice(0, max);
+    // Hit-only answers this call would have returned but for the probe rate: withheld from the
+    // caller, recorded in the audit entry, and their owners are still told of the interest.
+    const held = ordered.slice(0, max).filter((a) => !allowed(a));
+    const withheld: Withheld = {
+      rateLimited: held.map((a) => ({
+        personId: a.personId,
+        forces: [...new Set(a.match.holdings.map((x) => x.forceCode))].sort(),
+      })),
+    };
+    const consulted = [...shown, ...held];
+    return {
+      matches: shown.map((a) => a.match),
+      audited: shown.map((a) => ({
+        ...matchSummary(a.match),
+        ...(a.disclosed.withheld ? { hiddenScore: a.disclosed.withheld } : {}),
+      })),
+      consulted: new Set(consulted.map((a) => a.personId)),
+      hitOnly: consulted.flatMap((a) => a.hitOnly),
+      views,
+      withheld,
+    };
   }
 
   private holdings(
     members: MemberKey[],
     views: Map<MemberKey, MemberView>,
     caller: Caller,
-    visible: Visibility,
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
     const holdings: Holding[] = [];
     const hitOnly: RecordRef[] = [];
     for (const k of [...members].sort()) {
       const { forceCode, nominalId } = splitMemberKey(k);
       const contact = `${forceName(forceCode)} Force Intelligence Bureau`;
-      if (visible(caller.force, nominalRef(forceCode, nominalId))) {
+      if (maySee(caller.force, recordOf(k, views))) {
         holdings.push({
           forceCode,
           nominalId,
@@ -314,11 +394,10 @@ export class IntelQueryService {
             callerForce: caller.force,
             action,
             personId: h.personId,
-            flags: h.linked ? index.flagsOf(h.personId) : [],
-            recipients: concernedForces(held, now),
+            flagsFor: (r) => (h.linked ? index.flagsFor(h.personId, r) : []),
+            recipients: recipientsByView(held, [], (m) => concernedForces(m, now)),
             hitOnly: ownHitOnly,
           },
-          visibilityFor(held, []),
           now,
         ),
       );
@@ -364,18 +443,31 @@ function touched(h: PersonHit): { personId: string; linked: boolean } {
   };
 }
 
-function memberRef(key: MemberKey): RecordRef {
-  const { forceCode, nominalId } = splitMemberKey(key);
-  return nominalRef(forceCode, nominalId);
+/**
+ * A member as disclosure sees it. A member whose state is not at hand is treated as restricted
+ * (its owner only): nothing says it may be shared.
+ */
+function recordOf(key: MemberKey, views: Map<MemberKey, MemberView>): NominalLike {
+  return (
+    views.get(key) ?? {
+      ...splitMemberKey(key),
+      state: { handling: { handlingCode: HandlingCode.HANDLING_CODE_C } },
+    }
+  );
 }
 
-/** A flag is shown when at least one record behind it is visible, with those records only. */
-function visibleFlags(flags: StoredFlag[], force: string, visible: Visibility): Flag[] {
-  return flags.flatMap((f) => {
-    const evidence = f.evidence.filter((r) => visible(force, r));
-    if (evidence.length === 0) return [];
-    return [{ type: f.type, reason: f.reason, evidence, raisedAt: timestampFromDate(f.raisedAt) }];
-  });
+/** A flag of the caller's view (its reason, evidence and time come from that view only). */
+function toFlag(f: ViewFlag): Flag {
+  return {
+    type: f.type,
+    reason: f.reason,
+    evidence: f.evidence,
+    raisedAt: timestampFromDate(f.raisedAt),
+  };
+}
+
+function bandOf(c: ScoredCandidate): MatchBand {
+  return BANDS[c.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE;
 }
 
 function groupByPerson(index: NationalIndex, candidates: ScoredCandidate[]): PersonHit[] {

@@ -1,7 +1,8 @@
 import { NominalState } from '@intel/contracts';
 import type { MatchEngine, MatchIndex, MatchInput, RestoredLink } from '@intel/matching';
+import { viewOf } from '@intel/disclosure';
 import type { MemberView } from '../flags/derive-flags';
-import type { StoredFlag } from './national-store.repository';
+import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
 import { splitMemberKey, type MemberKey } from './member-key';
 import { nominalAsMatchInput } from './nominal-input';
 import type { PersonAssignment } from './person-assignment';
@@ -10,7 +11,7 @@ import type { PersonAssignment } from './person-assignment';
  * The hub's in-memory view of the national index, derived from its database and rebuilt from
  * it at start or after a failed resolution: the matching index over every live force nominal,
  * each nominal's state as published, which national person each nominal belongs to, and each
- * person's flags. Queries read it; only the resolution service writes it.
+ * person's flags per view (`@intel/disclosure`). Queries read it; only the resolution service writes it.
  *
  * States are kept encoded (protobuf, off the JS heap: ~0.5 KB a nominal) and decoded per query,
  * so answering a query reads nothing from the database: its only round trip is the audit entry.
@@ -20,7 +21,7 @@ export class NationalIndex {
   private readonly personOf = new Map<MemberKey, string>();
   private readonly members = new Map<string, Set<MemberKey>>();
   private readonly seq = new Map<string, number>();
-  private readonly flags = new Map<string, StoredFlag[]>();
+  private readonly flags = new Map<string, PersonViews<ViewFlag[]>>();
   private readonly states = new Map<MemberKey, Uint8Array>();
 
   constructor(readonly engine: MatchEngine) {
@@ -109,8 +110,10 @@ export class NationalIndex {
     return this.members.has(personId);
   }
 
-  flagsOf(personId: string): StoredFlag[] {
-    return this.flags.get(personId) ?? [];
+  /** The person's flags as `recipient` may see them: those of its view, never the national ones. */
+  flagsFor(personId: string, recipient: string): ViewFlag[] {
+    const views = this.flags.get(personId);
+    return views?.get(viewOf(recipient, views)) ?? [];
   }
 
   /** Candidates for a query, scored and explained (nothing is added). */
@@ -143,9 +146,10 @@ export class NationalIndex {
     }
   }
 
-  setFlags(personId: string, flags: StoredFlag[]): void {
-    if (flags.length === 0) this.flags.delete(personId);
-    else this.flags.set(personId, flags);
+  /** A person's flags per view; views without flags are kept while a C owner's view differs. */
+  setFlags(personId: string, views: PersonViews<ViewFlag[]>): void {
+    if ([...views.values()].every((f) => f.length === 0)) this.flags.delete(personId);
+    else this.flags.set(personId, views);
   }
 
   private detach(m: MemberKey): void {

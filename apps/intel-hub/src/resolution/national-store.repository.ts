@@ -1,5 +1,6 @@
 import {
   Alert,
+  HandlingCode,
   IncidentState,
   NominalState,
   type FlagType,
@@ -8,7 +9,8 @@ import {
 } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import type { MatchParameters, RestoredLink } from '@intel/matching';
-import type { AlertDraft, RestrictableIncident } from '../alerts/alert-plan';
+import type { IncidentLike } from '@intel/disclosure';
+import type { AlertDraft } from '../alerts/alert-plan';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
 
@@ -569,8 +571,8 @@ export class NationalStoreRepository {
     return rows.map((r) => r.person_id);
   }
 
-  /** A person's offending incidents, with the handling code of each (withdrawn: none). */
-  async personIncidents(tx: Sql, personId: string): Promise<RestrictableIncident[]> {
+  /** A person's offending incidents, with the handling code of each (withdrawn: owner only). */
+  async personIncidents(tx: Sql, personId: string): Promise<IncidentLike[]> {
     const rows = await tx.query<
       Array<{ force_code: string; incident_id: string; state: Buffer | null }>
     >(
@@ -582,7 +584,12 @@ export class NationalStoreRepository {
     return rows.map((r) => ({
       forceCode: r.force_code,
       incidentId: r.incident_id,
-      handlingCode: r.state ? IncidentState.decode(r.state).handling?.handlingCode : undefined,
+      // A withdrawn incident (no state) is its owner's alone: nothing says it may be shared.
+      state: {
+        handling: r.state
+          ? IncidentState.decode(r.state).handling
+          : { handlingCode: HandlingCode.HANDLING_CODE_C },
+      },
     }));
   }
 

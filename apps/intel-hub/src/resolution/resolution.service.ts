@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert } from '@intel/contracts';
+import type { Alert, FlagType } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
 import {
   MatchEngine,
@@ -10,7 +10,8 @@ import {
 import type { Logger } from '@intel/observability';
 import { generatePersons } from '@intel/synthetic';
 import type { DataSource } from 'typeorm';
-import { planChangeAlerts, visibilityFor } from '../alerts/alert-plan';
+import { PUBLIC_VIEW, deriveByView, recipientsByView, viewOf } from '@intel/disclosure';
+import { planChangeAlerts } from '../alerts/alert-plan';
 import {
   deriveFlags,
   isOffending,
@@ -18,6 +19,7 @@ import {
   type IncidentView,
   type MemberView,
 } from '../flags/derive-flags';
+import { ViewFlagsRepository, type ViewFlag } from '../flags/view-flags.repository';
 import type { HubMetrics } from '../hub.metrics';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
@@ -86,6 +88,7 @@ export class ResolutionService {
   private running: Promise<void> | undefined;
   private again = false;
   private readonly listeners = new Set<AlertListener>();
+  private readonly viewFlags = new ViewFlagsRepository();
 
   constructor(
     private readonly ds: DataSource,
@@ -172,7 +175,7 @@ export class ResolutionService {
     const index = new NationalIndex(engine);
     const memberships = await this.store.allMemberships(this.ds);
     for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
-    for (const [p, flags] of await this.store.allFlags(this.ds)) index.setFlags(p, flags);
+    for (const [p, views] of await this.viewFlags.all(this.ds)) index.setFlags(p, views);
     const live = new Set(inputs.map((i) => i.key));
     const stale = memberships.map((m) => m.key).filter((k) => !live.has(k));
     // Nominals scored now (all of them, or in a restore those without a person yet): their
@@ -319,6 +322,10 @@ export class ResolutionService {
     const seqs = await this.store.createPersons(tx, assignment.created, now);
     await this.store.setMembers(tx, assignment.assign, assignment.unassign, now);
     await this.store.endPersons(tx, assignment.merged, assignment.retired, now);
+    await this.viewFlags.forget(tx, [
+      ...assignment.merged.map((m) => m.from),
+      ...assignment.retired,
+    ]);
     await this.store.replaceLinks(tx, [...rescored, ...removed], links, now);
     index.applyAssignment(assignment, seqs);
     for (const m of assignment.merged)
@@ -354,37 +361,42 @@ export class ResolutionService {
     const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
     const incidentsOf = await this.store.incidentsOf(tx, allMembers);
     const before = await this.store.storedViews(tx, personIds);
+    const beforeViews = await this.viewFlags.before(tx, personIds);
     const computed = personIds.map((personId) => {
       const keys = index.membersOf(personId);
       const members = keys.map((k) => stateOf.get(k)).filter((m): m is MemberView => !!m);
       const incidents = mergeIncidents(keys.flatMap((k) => incidentsOf.get(k) ?? []));
-      return { personId, members, incidents, flags: deriveFlags(members, incidents, now) };
+      return {
+        personId,
+        members,
+        incidents,
+        flags: deriveFlags(members, incidents, now),
+        // What each view may be shown: the same derivation over that view's records only.
+        views: deriveByView(members, incidents, (m, i) => deriveFlags(m, i, now)),
+      };
     });
-    const stored = await this.store.writeFlags(
+    await this.store.writeFlags(
       tx,
       computed.map((c) => ({ ...c, incidents: c.incidents.filter(isOffending) })),
       now,
     );
-    // Who may see what: handling code C records only by their owner (DESIGN §5).
-    const visible = visibilityFor(
-      computed.flatMap((c) => c.members),
-      computed.flatMap((c) =>
-        c.incidents.map((i) => ({ ...i, handlingCode: i.state.handling?.handlingCode })),
-      ),
-    );
+    const stored = await this.viewFlags.write(tx, computed, now);
     const drafts = [];
     for (const c of computed) {
-      index.setFlags(c.personId, stored.get(c.personId) ?? []);
+      index.setFlags(c.personId, stored.get(c.personId) ?? new Map<string, ViewFlag[]>());
+      const was = beforeViews.get(c.personId) ?? new Map<string, Set<FlagType>>();
       drafts.push(
         ...planChangeAlerts(
           {
             personId: c.personId,
-            before: before.get(c.personId) ?? { flags: new Set(), incidents: new Set() },
-            flags: c.flags,
+            beforeIncidents: before.get(c.personId)?.incidents ?? new Set(),
             incidents: c.incidents,
-            recipients: concernedForces(c.members, now),
+            recipients: recipientsByView(c.members, c.incidents, (m) => concernedForces(m, now)),
+            flagsFor: (r) => ({
+              before: was.get(viewOf(r, was)) ?? new Set(),
+              after: c.views.get(viewOf(r, c.views)) ?? c.views.get(PUBLIC_VIEW) ?? [],
+            }),
           },
-          visible,
           now,
         ),
       );

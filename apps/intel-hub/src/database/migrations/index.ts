@@ -3,6 +3,7 @@ import { AuditLog1764500000000 } from '@intel/audit';
 import { NationalIndex1764600000000 } from './1764600000000-national-index';
 import { MatchingParameters1764700000000 } from './1764700000000-matching-parameters';
 import { AlertConsultedBy1764800000000 } from './1764800000000-alert-consulted-by';
+import { PersonFlagView1764950000000 } from './1764950000000-person-flag-view';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const INTEL_HUB_MIGRATIONS = [
   NationalIndex1764600000000,
   MatchingParameters1764700000000,
   AlertConsultedBy1764800000000,
+  PersonFlagView1764950000000,
 ];
