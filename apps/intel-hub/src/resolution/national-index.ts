@@ -1,6 +1,6 @@
 import { NominalState } from '@intel/contracts';
 import type { MatchEngine, MatchIndex, MatchInput, RestoredLink } from '@intel/matching';
-import { viewOf } from '@intel/disclosure';
+import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
 import type { MemberView } from '../flags/derive-flags';
 import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
 import { splitMemberKey, type MemberKey } from './member-key';
@@ -21,7 +21,8 @@ export class NationalIndex {
   private readonly personOf = new Map<MemberKey, string>();
   private readonly members = new Map<string, Set<MemberKey>>();
   private readonly seq = new Map<string, number>();
-  private readonly flags = new Map<string, PersonViews<ViewFlag[]>>();
+  /** Per person: its public view's flags alone (most persons), or every view's. */
+  private readonly flags = new Map<string, ViewFlag[] | PersonViews<ViewFlag[]>>();
   private readonly states = new Map<MemberKey, Uint8Array>();
 
   constructor(readonly engine: MatchEngine) {
@@ -113,7 +114,9 @@ export class NationalIndex {
   /** The person's flags as `recipient` may see them: those of its view, never the national ones. */
   flagsFor(personId: string, recipient: string): ViewFlag[] {
     const views = this.flags.get(personId);
-    return views?.get(viewOf(recipient, views)) ?? [];
+    if (!views) return [];
+    if (Array.isArray(views)) return views;
+    return views.get(viewOf(recipient, views)) ?? [];
   }
 
   /** Candidates for a query, scored and explained (nothing is added). */
@@ -148,8 +151,9 @@ export class NationalIndex {
 
   /** A person's flags per view; views without flags are kept while a C owner's view differs. */
   setFlags(personId: string, views: PersonViews<ViewFlag[]>): void {
+    const only = views.size === 1 ? views.get(PUBLIC_VIEW) : undefined;
     if ([...views.values()].every((f) => f.length === 0)) this.flags.delete(personId);
-    else this.flags.set(personId, views);
+    else this.flags.set(personId, only ?? views);
   }
 
   private detach(m: MemberKey): void {

@@ -4,7 +4,6 @@ import {
   IncidentState,
   NominalState,
   type FlagType,
-  type RecordRef,
   type SubjectRole,
 } from '@intel/contracts';
 import type { Sql } from '@intel/db';
@@ -523,25 +522,6 @@ export class NationalStoreRepository {
       seq: Number(r.seq),
       key: memberKey(r.force_code, r.nominal_id),
     }));
-  }
-
-  async allFlags(tx: Sql): Promise<Map<string, StoredFlag[]>> {
-    const rows = await tx.query<
-      Array<{
-        person_id: string;
-        flag_type: FlagType;
-        reason: string;
-        evidence: RecordRef[];
-        raised_at: Date;
-      }>
-    >(`SELECT person_id, flag_type, reason, evidence, raised_at FROM person_flag`);
-    const out = new Map<string, StoredFlag[]>();
-    for (const r of rows)
-      out.set(r.person_id, [
-        ...(out.get(r.person_id) ?? []),
-        { type: r.flag_type, reason: r.reason, evidence: r.evidence, raisedAt: r.raised_at },
-      ]);
-    return out;
   }
 
   /** The person an id now stands for, following merges (GetPerson on an old id). */
