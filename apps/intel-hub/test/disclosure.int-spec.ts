@@ -18,6 +18,7 @@ import {
   incidentRecord,
   personRecord,
   pncId,
+  serviceDatabase,
   startService,
   testInfra,
   uniqueDbName,
@@ -34,6 +35,8 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
   const met = new ForceNodeHarness('01');
   const kent = new ForceNodeHarness('46');
   const hubDb = uniqueDbName('it_disclosure');
+  // The hub runs as its own database role, so the per-view flag table's grants are exercised.
+  const hubDatabase = serviceDatabase(hubDb, infra.databaseUrl);
   // Probes allowed per caller before hit-only answers are withheld (HUB_PROBE_*); the refill is
   // far too slow to matter within the test.
   const BURST = 12;
@@ -65,8 +68,7 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
   beforeAll(async () => {
     await Promise.all([norfolk.start(), met.start(), kent.start()]);
     hub = await startService('intel-hub', {
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_NAME: hubDb,
+      ...hubDatabase.env,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       HUB_CONSUMER_GROUP: `it-disclosure-${randomUUID()}`,
       HUB_BATCH_SIZE: '2000',
