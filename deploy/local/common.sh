@@ -45,3 +45,17 @@ ensure_postgres() {
   fi
   fail "no PostgreSQL answers at DATABASE_URL=$DATABASE_URL. Install PostgreSQL 15+ (Debian: apt-get install postgresql) or set DATABASE_URL."
 }
+
+# After the broker is up (local or KAFKA_BROKERS): KAFKA_CREDENTIALS_DIR names the principals'
+# <principal>.password files (the local broker's from kafka.sh; for an external cluster it must
+# be given), then the topics and ACLs are provisioned as admin (idempotent).
+kafka_credentials_and_provision() {
+  if [[ -z "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
+    [[ -n "${KAFKA_PORT:-}" ]] || fail "KAFKA_BROKERS is set: give its credentials in KAFKA_CREDENTIALS_DIR (one <principal>.password file per principal: admin, hub, force-NN; deploy/local/README.md)"
+    KAFKA_CREDENTIALS_DIR="$(bash "$REPO_ROOT/deploy/local/kafka.sh" credentials)"
+  fi
+  export KAFKA_CREDENTIALS_DIR
+  say "provisioning Kafka topics and ACLs (as admin; credentials in $KAFKA_CREDENTIALS_DIR)"
+  (cd "$REPO_ROOT" && env -u KAFKA_SASL_USERNAME -u KAFKA_SASL_PASSWORD -u KAFKA_SASL_PASSWORD_FILE \
+    node dist/apps/cli/src/main.js kafka-provision)
+}

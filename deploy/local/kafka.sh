@@ -2,16 +2,25 @@
 # Run a real Apache Kafka 3.9.2 broker (single KRaft node, broker+controller)
 # on this machine without Docker, from Maven Central jars.
 #
-#   deploy/local/kafka.sh fetch|start|wait [secs]|stop|kill|status|reset|brokers
+#   deploy/local/kafka.sh fetch|start|wait [secs]|stop|kill|status|reset|brokers|credentials
+#
+# The broker authenticates every client (SASL/SCRAM-SHA-512) and authorises every request
+# (StandardAuthorizer, no ACL = denied). The first `start` generates one random password per
+# principal (broker, admin, hub, force-NN for every PNC force code) into <data dir>/sasl/
+# (mode 600, git-ignored, deleted by `reset`) and bootstraps the SCRAM users at format time.
+# Topics and ACLs are provisioned afterwards by `intel-cli kafka-provision` (as admin).
 #
 # Env knobs (see deploy/local/README.md):
 #   KAFKA_BROKERS          use an existing cluster instead (start/stop are no-ops)
-#   KAFKA_PORT             PLAINTEXT port               (default 9092)
+#   KAFKA_CREDENTIALS_DIR  with KAFKA_BROKERS: where its <principal>.password files are
+#   KAFKA_PORT             SASL_PLAINTEXT port (loopback) (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port        (default KAFKA_PORT+1)
 #   KAFKA_DATA_DIR         config, logs, data, pid file (default deploy/local/.kafka/data-$KAFKA_PORT)
 #   KAFKA_HEAP_OPTS        JVM heap                     (default "-Xms256m -Xmx768m")
 #   JAVA_HOME              JDK 17+ to use               (default: java on PATH)
 set -euo pipefail
+# Data dirs hold passwords: nothing this script creates is readable by other users.
+umask 077
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 POM="$SCRIPT_DIR/pom.xml"
@@ -47,6 +56,9 @@ PID_FILE="$DATA_DIR/kafka.pid"
 OUT_FILE="$DATA_DIR/kafka.out"
 CLUSTER_ID_FILE="$DATA_DIR/cluster.id"
 START_TIME_FILE="$DATA_DIR/kafka.start-time"
+CRED_DIR="$DATA_DIR/sasl"
+CRED_MARKER="$CRED_DIR/.complete"
+FORCE_CODES_SRC="$SCRIPT_DIR/../../libs/config/src/force-codes.ts"
 STARTED_PATTERN='Kafka Server started'
 
 log() { echo "[kafka] $*"; }
@@ -200,6 +212,43 @@ show_logs() {
 }
 
 # --------------------------------------------------------------------------
+# credentials
+
+# The PNC force codes, read from the one list the services validate against.
+force_codes() {
+  local codes
+  codes="$(sed -n "s/^  '\([0-9][0-9]\)': .*/\1/p" "$FORCE_CODES_SRC")"
+  (($(wc -w <<<"$codes") >= 40)) || die "could not read the force codes from $FORCE_CODES_SRC"
+  echo "$codes"
+}
+
+principals() {
+  local code
+  echo broker admin hub
+  for code in $(force_codes); do echo "force-$code"; done
+}
+
+new_password() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+
+# One random password per principal, generated once per data dir (a fresh broker, fresh secrets).
+ensure_credentials() {
+  [[ -f "$CRED_MARKER" ]] && return 0
+  if [[ -f "$LOG_DIR/meta.properties" ]]; then
+    die "$DATA_DIR was formatted without SASL users (a broker from before authentication was on); run '$0 reset' (deletes its topics) and start again"
+  fi
+  mkdir -p "$CRED_DIR"
+  chmod 700 "$CRED_DIR"
+  local p
+  for p in $(principals); do
+    new_password >"$CRED_DIR/$p.password"
+  done
+  touch "$CRED_MARKER"
+  log "generated SASL credentials for $(principals | wc -w) principals in $CRED_DIR"
+}
+
+password_of() { cat "$CRED_DIR/$1.password"; }
+
+# --------------------------------------------------------------------------
 # config rendering
 
 render() { # template output key=value...
@@ -217,7 +266,8 @@ render() { # template output key=value...
 render_config() {
   mkdir -p "$DATA_DIR" "$LOGS_DIR" "$LOG_DIR"
   render "$TEMPLATE_DIR/server.properties.template" "$CONFIG" \
-    "PORT=$PORT" "CONTROLLER_PORT=$CONTROLLER_PORT" "LOG_DIR=$LOG_DIR"
+    "PORT=$PORT" "CONTROLLER_PORT=$CONTROLLER_PORT" "LOG_DIR=$LOG_DIR" \
+    "BROKER_PASSWORD=$(password_of broker)"
   render "$TEMPLATE_DIR/log4j.properties.template" "$LOG4J_CONFIG" "LOGS_DIR=$LOGS_DIR"
 }
 
@@ -248,8 +298,13 @@ format_storage() {
     [[ -n "$cluster_id" ]] || die "kafka.tools.StorageTool random-uuid returned nothing"
     echo "$cluster_id" >"$CLUSTER_ID_FILE"
   fi
-  log "formatting storage in $LOG_DIR (cluster id $cluster_id)"
-  storage_tool format -t "$cluster_id" -c "$CONFIG" | sed 's/^/[kafka]   /' ||
+  log "formatting storage in $LOG_DIR (cluster id $cluster_id, SCRAM users bootstrapped)"
+  local -a scram=()
+  local p
+  for p in $(principals); do
+    scram+=(--add-scram "SCRAM-SHA-512=[name=$p,password=$(password_of "$p")]")
+  done
+  storage_tool format -t "$cluster_id" -c "$CONFIG" "${scram[@]}" | sed 's/^/[kafka]   /' ||
     die "formatting storage failed"
   [[ -f "$LOG_DIR/meta.properties" ]] || die "formatting storage failed: no $LOG_DIR/meta.properties"
 }
@@ -285,6 +340,8 @@ cmd_start() {
   fi
 
   rm -f "$PID_FILE"
+  mkdir -p "$DATA_DIR" "$LOGS_DIR" "$LOG_DIR"
+  ensure_credentials
   render_config
   format_storage
 
@@ -455,6 +512,17 @@ cmd_reset() {
   fi
 }
 
+# Where the <principal>.password files are (KAFKA_CREDENTIALS_DIR for an external cluster).
+cmd_credentials() {
+  if external; then
+    [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]] || die "KAFKA_BROKERS is set: give its credentials in KAFKA_CREDENTIALS_DIR"
+    echo "$KAFKA_CREDENTIALS_DIR"
+  else
+    [[ -f "$CRED_MARKER" ]] || die "no credentials in $CRED_DIR yet: run '$0 start' first"
+    echo "$CRED_DIR"
+  fi
+}
+
 cmd_brokers() {
   if external; then
     echo "$KAFKA_BROKERS"
@@ -475,8 +543,9 @@ usage: $0 <command>
   status         print state; exit 0 if running, 3 if not
   reset          stop and delete the data dir
   brokers        print the bootstrap address (127.0.0.1:\$KAFKA_PORT or \$KAFKA_BROKERS)
+  credentials    print the directory of <principal>.password files (SASL/SCRAM-SHA-512)
 
-env: KAFKA_BROKERS KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA_DIR KAFKA_HEAP_OPTS JAVA_HOME
+env: KAFKA_BROKERS KAFKA_CREDENTIALS_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA_DIR KAFKA_HEAP_OPTS JAVA_HOME
 EOF
 }
 
@@ -492,6 +561,7 @@ main() {
     status) cmd_status "$@" ;;
     reset) cmd_reset "$@" ;;
     brokers) cmd_brokers "$@" ;;
+    credentials) cmd_credentials "$@" ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -2,7 +2,9 @@
 # npm test: the whole suite on a fresh machine, doing its own set-up — npm packages, the build,
 # generated-contract and lint checks, unit tests, then a real Kafka broker (KRaft, from Maven
 # Central jars) and the real PostgreSQL for the integration and end-to-end tiers.
-# With KAFKA_BROKERS set, that cluster is used instead of a local broker.
+# The broker authenticates every client (SASL/SCRAM) and enforces ACLs; the tests start each
+# service as its own principal. With KAFKA_BROKERS set, that cluster is used instead of a local
+# broker, with the principals' passwords in KAFKA_CREDENTIALS_DIR (deploy/local/README.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -28,7 +30,10 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   trap 'bash deploy/local/kafka.sh stop >/dev/null 2>&1 || true' EXIT
   bash deploy/local/kafka.sh wait 120
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+  # This broker's own credentials (never those of another broker named in the environment).
+  KAFKA_CREDENTIALS_DIR="$(bash deploy/local/kafka.sh credentials)"
 fi
+kafka_credentials_and_provision
 say "integration tests (real PostgreSQL at $DATABASE_URL, real Kafka at $KAFKA_BROKERS)"
 npx jest --selectProjects int --runInBand --testTimeout=120000
 say "end-to-end tests"

@@ -24,11 +24,15 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   bash deploy/local/kafka.sh start
   bash deploy/local/kafka.sh wait 120
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+  KAFKA_CREDENTIALS_DIR="$(bash deploy/local/kafka.sh credentials)"
   echo "local" > "$RUN_DIR/kafka.mode"
   echo "$KAFKA_PORT" > "$RUN_DIR/kafka.port"
 else
   echo "external" > "$RUN_DIR/kafka.mode"
 fi
+# Every service authenticates as its own principal (force-NN, hub) and may do only what the
+# ACLs provisioned here allow (docs/security.md).
+kafka_credentials_and_provision
 
 say "WARNING: the local stack runs gRPC in PLAINTEXT development mode (GRPC_INSECURE_PLAINTEXT=true):"
 say "         no TLS and no caller authentication. Use mutual TLS (GRPC_TLS_*) with real data."
@@ -46,13 +50,14 @@ AUDITOR_PASSWORD="$(new_secret)"
 role_url intel_hub_auditor "$AUDITOR_PASSWORD" >"$SECRETS_DIR/auditor-url"
 chmod 600 "$SECRETS_DIR/auditor-url"
 
-start_service() { # name grpcPort httpPort main database [env...]
-  local name=$1 grpc=$2 http=$3 main=$4 database=$5
-  shift 5
-  env "$@" GRPC_PORT="$grpc" HTTP_PORT="$http" GRPC_INSECURE_PLAINTEXT=true \
+start_service() { # name grpcPort httpPort main database kafkaPrincipal [env...]
+  local name=$1 grpc=$2 http=$3 main=$4 database=$5 principal=$6
+  shift 6
+  env -u KAFKA_SASL_PASSWORD "$@" GRPC_PORT="$grpc" HTTP_PORT="$http" GRPC_INSECURE_PLAINTEXT=true \
     DATABASE_ADMIN_URL="$DATABASE_URL" DATABASE_NAME="$database" \
     DATABASE_URL="$(role_url "${database}_app" "$(new_secret)")" \
     KAFKA_BROKERS="$KAFKA_BROKERS" \
+    KAFKA_SASL_USERNAME="$principal" KAFKA_SASL_PASSWORD_FILE="$KAFKA_CREDENTIALS_DIR/$principal.password" \
     nohup node "$main" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/pids/$name.pid"
 }
@@ -70,9 +75,9 @@ wait_ready() { # name
 }
 
 for f in "${FORCES[@]}"; do
-  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js "intel_force_$f" FORCE_CODE="$f"
+  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js "intel_force_$f" "force-$f" FORCE_CODE="$f"
 done
-start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub \
+start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub hub \
   DATABASE_AUDITOR_PASSWORD="$AUDITOR_PASSWORD"
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
 wait_ready hub
@@ -86,7 +91,7 @@ cat >"$RUN_DIR/stack.json" <<JSON
 {
   "forces": [$forces_json],
   "hub": { "grpc": "127.0.0.1:50100", "http": "http://127.0.0.1:8090" },
-  "kafka": { "brokers": "$KAFKA_BROKERS" },
+  "kafka": { "brokers": "$KAFKA_BROKERS", "credentials": "$KAFKA_CREDENTIALS_DIR", "sasl": "${KAFKA_SASL_MECHANISM:-scram-sha-512}" },
   "databaseUrl": "$DATABASE_URL",
   "tls": "plaintext-dev",
   "logs": "$RUN_DIR/logs"
@@ -103,7 +108,7 @@ for f in "${FORCES[@]}"; do
   say "  force $f  gRPC intel.v1.ForceIntake 127.0.0.1:500$f   health http://127.0.0.1:80$f/health   metrics http://127.0.0.1:80$f/metrics"
 done
 say "  hub      gRPC intel.v1.IntelQuery 127.0.0.1:50100      health http://127.0.0.1:8090/health   metrics http://127.0.0.1:8090/metrics"
-say "  kafka    $KAFKA_BROKERS"
+say "  kafka    $KAFKA_BROKERS (SASL ${KAFKA_SASL_MECHANISM:-scram-sha-512}, ACLs on; passwords in $KAFKA_CREDENTIALS_DIR)"
 say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46, intel_hub;"
 say "           each service runs as <database>_app, the audit is read as intel_hub_auditor)"
 say "  endpoints written to .run/stack.json; logs in .run/logs/"

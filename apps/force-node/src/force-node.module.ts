@@ -8,7 +8,12 @@ import {
 import { TerminusModule } from '@nestjs/terminus';
 import { openServiceDatabase } from '@intel/db';
 import { GrpcHealth } from '@intel/grpc';
-import { KafkaTransactionalPublisher, createKafka, type EventPublisher } from '@intel/kafka';
+import {
+  KafkaTransactionalPublisher,
+  createKafka,
+  forceResourcePrefix,
+  type EventPublisher,
+} from '@intel/kafka';
 import { MetricsController, Registry, type Logger } from '@intel/observability';
 import { INTAKE_PROTO } from '@intel/contracts';
 import type { Kafka } from 'kafkajs';
@@ -91,7 +96,7 @@ export class ForceNodeModule {
         {
           provide: EVENT_PUBLISHER,
           useFactory: (kafka: Kafka) =>
-            new KafkaTransactionalPublisher(kafka, `force-${code}-outbox-relay`),
+            new KafkaTransactionalPublisher(kafka, `${forceResourcePrefix(code)}outbox-relay`),
           inject: [KAFKA],
         },
         { provide: GrpcHealth, useValue: new GrpcHealth([`intel.v1.ForceIntake`]) },

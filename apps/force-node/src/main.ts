@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { loadForceNodeConfig } from '@intel/config';
 import { INTAKE_PROTO } from '@intel/contracts';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
-import { createKafka, ensureTopics } from '@intel/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
 import { ForceNodeModule } from './force-node.module';
 import { OutboxPruner } from './outbox/outbox.pruner';
@@ -18,9 +17,8 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger('force-node', config.logLevel, { forceCode: config.forceCode });
   if (config.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
 
-  // Topics are created explicitly (idempotent): a node started against a fresh cluster works.
-  await ensureTopics(createKafka({ ...config.kafka, clientId: `${config.kafka.clientId}-admin` }));
-
+  // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): a force
+  // principal may not create topics.
   const registry = createMetricsRegistry('force-node', { force: config.forceCode });
   const app = await NestFactory.create(ForceNodeModule.forRoot(config, logger, registry), {
     logger: new PinoNestLogger(logger),

@@ -1,10 +1,12 @@
 import { dropDatabase } from '@intel/db';
+import { forcePrincipal } from '@intel/kafka';
 import {
   IntakeClient,
   outboxPending,
   serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
@@ -31,7 +33,8 @@ export class ForceNodeHarness {
     return {
       FORCE_CODE: this.forceCode,
       ...this.database.env,
-      KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),
+      // The force's own Kafka principal: it may write person and incident events only.
+      ...testKafkaEnv(forcePrincipal(this.forceCode)),
       GRPC_INSECURE_PLAINTEXT: 'true',
       OUTBOX_POLL_MS: '20',
       ...this.extraEnv,

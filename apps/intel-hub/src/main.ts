@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@intel/audit';
 import { QUERY_PROTO } from '@intel/contracts';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
-import { KafkaPlainPublisher, createKafka, ensureTopics, type EventConsumer } from '@intel/kafka';
+import { KafkaPlainPublisher, type EventConsumer } from '@intel/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
 import { DataSource } from 'typeorm';
 import { loadHubConfig } from '@intel/config';
@@ -20,9 +20,8 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger('intel-hub', config.logLevel);
   if (config.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
 
-  // Topics are created explicitly (idempotent): a hub started against a fresh cluster works.
-  await ensureTopics(createKafka({ ...config.kafka, clientId: `${config.kafka.clientId}-admin` }));
-
+  // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): the hub
+  // principal may not create topics.
   const registry = createMetricsRegistry('intel-hub');
   const app = await NestFactory.create(HubModule.forRoot(config, logger, registry), {
     logger: new PinoNestLogger(logger),

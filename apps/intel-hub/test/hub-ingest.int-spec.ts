@@ -15,12 +15,23 @@ import {
   HEADER_EVENT_ID,
   HEADER_EVENT_TYPE,
   HEADER_SCHEMA_VERSION,
+  ADMIN_PRINCIPAL,
+  HUB_PRINCIPAL,
   SCHEMA_VERSION,
   TOPICS,
   createKafka,
   entityKey,
+  forcePrincipal,
 } from '@intel/kafka';
-import { startService, testInfra, uniqueDbName, waitFor, type RunningNode } from '@intel/testing';
+import {
+  startService,
+  testInfra,
+  testKafka,
+  testKafkaEnv,
+  uniqueDbName,
+  waitFor,
+  type RunningNode,
+} from '@intel/testing';
 import { Partitioners, type Producer } from 'kafkajs';
 
 // Real PostgreSQL, real Kafka broker, the hub as its own process; nothing mocked. The topics are
@@ -29,7 +40,7 @@ import { Partitioners, type Producer } from 'kafkajs';
 describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
   const infra = testInfra();
   const dbName = uniqueDbName('it_hub');
-  const group = `it-hub-${randomUUID()}`;
+  const group = `intel-hub-it-${randomUUID()}`;
   const force = '36';
   let hub: RunningNode;
   let db: Client;
@@ -37,7 +48,7 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
   const env = {
     DATABASE_URL: infra.databaseUrl,
     DATABASE_NAME: dbName,
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    ...testKafkaEnv(HUB_PRINCIPAL),
     HUB_CONSUMER_GROUP: group,
     // The shared topics hold every earlier run's events: catch up quickly.
     HUB_BATCH_SIZE: '2000',
@@ -49,7 +60,8 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     hub = await startService('intel-hub', env);
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
     await db.connect();
-    producer = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-producer' }).producer({
+    // Norfolk's principal: the events below are Norfolk's (a force may write these topics).
+    producer = createKafka(testKafka(forcePrincipal(force), 'it-hub-producer')).producer({
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
@@ -366,7 +378,8 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
   });
 
   async function readDeadLetter(key: string): Promise<DeadLetter> {
-    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-dlq-reader' });
+    // Operators read dead letters (no force or the hub may).
+    const kafka = createKafka(testKafka(ADMIN_PRINCIPAL, 'it-hub-dlq-reader'));
     const consumer = kafka.consumer({ groupId: `it-hub-dlq-${randomUUID()}` });
     let found: DeadLetter | undefined;
     await consumer.connect();

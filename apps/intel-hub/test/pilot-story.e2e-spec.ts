@@ -18,6 +18,7 @@ import {
 } from '@intel/contracts';
 import { dropDatabase, withDatabase, withUser } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL } from '@intel/kafka';
 import {
   handlingP,
   incidentRecord,
@@ -27,6 +28,7 @@ import {
   serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
@@ -49,7 +51,7 @@ describe('national picture: the pilot story (e2e)', () => {
   const hubDatabase = serviceDatabase(hubDb, infra.databaseUrl);
   const hubEnv = (group: string) => ({
     ...hubDatabase.env,
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    ...testKafkaEnv(HUB_PRINCIPAL),
     HUB_CONSUMER_GROUP: group,
     HUB_BATCH_SIZE: '2000',
     HUB_CONSUMER_CONCURRENCY: '6',
@@ -99,7 +101,7 @@ describe('national picture: the pilot story (e2e)', () => {
 
   beforeAll(async () => {
     await Promise.all([norfolk.start(), met.start(), kent.start()]);
-    hub = await startService('intel-hub', hubEnv(`e2e-hub-${randomUUID()}`));
+    hub = await startService('intel-hub', hubEnv(`intel-hub-e2e-${randomUUID()}`));
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });
     await db.connect();
     asKent = clientFor('46');
@@ -565,7 +567,7 @@ describe('national picture: the pilot story (e2e)', () => {
     expect(Number(alertedBefore)).toBeGreaterThan(0);
     await hub.kill();
     // A new consumer group replays every event from the beginning into the same database.
-    hub = await startService('intel-hub', hubEnv(`e2e-hub-replay-${randomUUID()}`));
+    hub = await startService('intel-hub', hubEnv(`intel-hub-e2e-replay-${randomUUID()}`));
     const replayed = clientFor('46');
 
     // Caught up: the replay has passed our events (a marker after them is indexed, and no

@@ -1,15 +1,33 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { forceNodeEnvSchema } from './env-schema';
+import { KAFKA_SASL_MECHANISMS, forceNodeEnvSchema } from './env-schema';
 import { forceName } from './force-codes';
 
 /** mTLS material read once at boot, or `plaintext` when explicitly enabled for development. */
 export type GrpcSecurity =
   { mode: 'mtls'; ca: Buffer; cert: Buffer; key: Buffer } | { mode: 'plaintext' };
 
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** The principal a client authenticates as (SASL). */
+export interface KafkaSasl {
+  mechanism: KafkaSaslMechanism;
+  username: string;
+  password: string;
+}
+
+/** TLS to the brokers; `ca` undefined = the system's trust store. */
+export interface KafkaTls {
+  ca?: Buffer;
+}
+
 export interface KafkaConfig {
   brokers: string[];
   clientId: string;
+  sasl: KafkaSasl;
+  /** Absent: SASL_PLAINTEXT (the loopback-only local broker). */
+  tls?: KafkaTls;
 }
 
 export interface ForceNodeConfig {
@@ -80,6 +98,49 @@ export function grpcSecurity(env: {
   };
 }
 
+/** The Kafka client settings of a service, password read once from its file. */
+export function kafkaConfig(
+  env: {
+    KAFKA_BROKERS: string[];
+    KAFKA_SASL_MECHANISM: KafkaSaslMechanism;
+    KAFKA_SASL_USERNAME?: string;
+    KAFKA_SASL_PASSWORD?: string;
+    KAFKA_SASL_PASSWORD_FILE?: string;
+    KAFKA_SSL: boolean;
+    KAFKA_SSL_CA_FILE?: string;
+  },
+  clientId: string,
+): KafkaConfig {
+  const password = env.KAFKA_SASL_PASSWORD_FILE
+    ? readSecretFile(env.KAFKA_SASL_PASSWORD_FILE, 'KAFKA_SASL_PASSWORD_FILE')
+    : (env.KAFKA_SASL_PASSWORD as string);
+  const config: KafkaConfig = {
+    brokers: env.KAFKA_BROKERS,
+    clientId,
+    sasl: {
+      mechanism: env.KAFKA_SASL_MECHANISM,
+      username: env.KAFKA_SASL_USERNAME as string,
+      password,
+    },
+  };
+  if (env.KAFKA_SSL) {
+    config.tls = env.KAFKA_SSL_CA_FILE ? { ca: readFileSync(env.KAFKA_SSL_CA_FILE) } : {};
+  }
+  return config;
+}
+
+/** A secret from a file (a mounted Kubernetes secret ends with a newline): trimmed, non-empty. */
+function readSecretFile(path: string, variable: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new ConfigError([`${variable}: cannot read ${path}`]);
+  }
+  if (!text) throw new ConfigError([`${variable}: ${path} is empty`]);
+  return text;
+}
+
 /** Validates the environment once at boot (STYLE.md "Config once"); nothing else reads process.env. */
 export function loadForceNodeConfig(
   env: Record<string, string | undefined> = process.env,
@@ -89,7 +150,7 @@ export function loadForceNodeConfig(
     forceCode: e.FORCE_CODE,
     forceName: forceName(e.FORCE_CODE),
     database: databaseConfig(e, e.DATABASE_NAME ?? `intel_force_${e.FORCE_CODE}`),
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: `force-node-${e.FORCE_CODE}` },
+    kafka: kafkaConfig(e, `force-node-${e.FORCE_CODE}`),
     grpc: { host: e.GRPC_HOST, port: e.GRPC_PORT, security: grpcSecurity(e) },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     outbox: {
@@ -107,6 +168,20 @@ export function loadForceNodeConfig(
 export interface ToolConfig {
   databaseUrl: string;
   kafkaBrokers: string[] | undefined;
+  /**
+   * How tools reach Kafka as a given principal: a directory of `<principal>.password` files
+   * (KAFKA_CREDENTIALS_DIR; `deploy/local/kafka.sh credentials` prints the local broker's),
+   * or one principal given as for a service (KAFKA_SASL_USERNAME + KAFKA_SASL_PASSWORD[_FILE]).
+   */
+  kafkaAuth: {
+    mechanism: KafkaSaslMechanism;
+    credentialsDir: string | undefined;
+    username: string | undefined;
+    password: string | undefined;
+    passwordFile: string | undefined;
+    ssl: boolean;
+    sslCaFile: string | undefined;
+  };
   /** Port of the broker deploy/local/kafka.sh runs (tests stop and restart it), when local. */
   localKafkaPort: number | undefined;
   stackFile: string;
@@ -117,10 +192,79 @@ export function loadToolConfig(env: Record<string, string | undefined> = process
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const mechanism = env['KAFKA_SASL_MECHANISM'] || 'scram-sha-512';
+  if (!(KAFKA_SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+    throw new ConfigError([
+      `KAFKA_SASL_MECHANISM: one of ${KAFKA_SASL_MECHANISMS.join(', ')}, got ${mechanism}`,
+    ]);
+  }
+  const ssl = env['KAFKA_SSL'] ?? 'false';
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(ssl)) {
+    throw new ConfigError([`KAFKA_SSL: true or false, got ${ssl}`]);
+  }
   return {
     databaseUrl: env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres',
     kafkaBrokers: brokers && brokers.length > 0 ? brokers : undefined,
+    kafkaAuth: {
+      mechanism: mechanism as KafkaSaslMechanism,
+      credentialsDir: env['KAFKA_CREDENTIALS_DIR'] || undefined,
+      username: env['KAFKA_SASL_USERNAME'] || undefined,
+      password: env['KAFKA_SASL_PASSWORD'] || undefined,
+      passwordFile: env['KAFKA_SASL_PASSWORD_FILE'] || undefined,
+      ssl: ssl === 'true' || ssl === '1' || ssl === 'yes',
+      sslCaFile: env['KAFKA_SSL_CA_FILE'] || undefined,
+    },
     localKafkaPort: env['KAFKA_PORT'] ? Number(env['KAFKA_PORT']) : undefined,
     stackFile: env['STACK_FILE'] || '.run/stack.json',
   };
+}
+
+/** Where a tool finds `principal`'s password: its file in KAFKA_CREDENTIALS_DIR, or the one given. */
+function principalSecret(
+  cfg: ToolConfig,
+  principal: string,
+): { KAFKA_SASL_PASSWORD_FILE: string } | { KAFKA_SASL_PASSWORD: string } {
+  const a = cfg.kafkaAuth;
+  if (a.credentialsDir) {
+    return { KAFKA_SASL_PASSWORD_FILE: join(a.credentialsDir, `${principal}.password`) };
+  }
+  if (a.username === principal && a.passwordFile) return { KAFKA_SASL_PASSWORD_FILE: a.passwordFile };
+  if (a.username === principal && a.password) return { KAFKA_SASL_PASSWORD: a.password };
+  throw new ConfigError([
+    `KAFKA_CREDENTIALS_DIR: no credentials for Kafka principal ${principal} (set KAFKA_CREDENTIALS_DIR, e.g. to the output of deploy/local/kafka.sh credentials)`,
+  ]);
+}
+
+/**
+ * The environment a service needs to reach Kafka as `principal`, for tools that start services
+ * (tests, benchmarks). The password travels as a file path where there is one.
+ */
+export function kafkaServiceEnv(cfg: ToolConfig, principal: string): Record<string, string> {
+  if (!cfg.kafkaBrokers) throw new ConfigError(['KAFKA_BROKERS: required']);
+  const a = cfg.kafkaAuth;
+  return {
+    KAFKA_BROKERS: cfg.kafkaBrokers.join(','),
+    KAFKA_SASL_MECHANISM: a.mechanism,
+    KAFKA_SASL_USERNAME: principal,
+    KAFKA_SSL: String(a.ssl),
+    ...(a.sslCaFile ? { KAFKA_SSL_CA_FILE: a.sslCaFile } : {}),
+    ...principalSecret(cfg, principal),
+  };
+}
+
+/** A Kafka client's settings for a tool acting as `principal` (CLI, benchmarks, tests). */
+export function toolKafkaConfig(cfg: ToolConfig, principal: string, clientId: string): KafkaConfig {
+  if (!cfg.kafkaBrokers) throw new ConfigError(['KAFKA_BROKERS: required']);
+  const a = cfg.kafkaAuth;
+  return kafkaConfig(
+    {
+      KAFKA_BROKERS: cfg.kafkaBrokers,
+      KAFKA_SASL_MECHANISM: a.mechanism,
+      KAFKA_SASL_USERNAME: principal,
+      KAFKA_SSL: a.ssl,
+      KAFKA_SSL_CA_FILE: a.sslCaFile,
+      ...principalSecret(cfg, principal),
+    },
+    clientId,
+  );
 }

@@ -7,6 +7,8 @@ const bool = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Settings every service shares: where Postgres and Kafka are, how to log, how to secure gRPC. */
@@ -30,6 +32,22 @@ export const baseEnvSchema = z.object({
         .map((b) => b.trim())
         .filter(Boolean),
     ),
+  /**
+   * Kafka authentication (every client authenticates; docs/security.md). The principal's
+   * password comes from KAFKA_SASL_PASSWORD_FILE (preferred: a mounted secret) or
+   * KAFKA_SASL_PASSWORD.
+   */
+  KAFKA_SASL_MECHANISM: z.enum(KAFKA_SASL_MECHANISMS).default('scram-sha-512'),
+  KAFKA_SASL_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'KAFKA_SASL_USERNAME must be a principal name, e.g. force-36')
+    .optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD_FILE: z.string().min(1).optional(),
+  /** TLS to the brokers (SASL_SSL): on for every real cluster; the local broker is loopback only. */
+  KAFKA_SSL: bool.default(false),
+  /** PEM CA bundle the brokers' certificates chain to; without it, the system's trust store. */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRPC_HOST: z.string().default('0.0.0.0'),
   HTTP_HOST: z.string().default('0.0.0.0'),
@@ -60,7 +78,43 @@ export const forceNodeEnvSchema = baseEnvSchema
     INTAKE_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
     MAX_BATCH_ITEMS: z.coerce.number().int().min(1).default(1_000_000),
   })
-  .superRefine(requireTlsUnlessPlaintext);
+  .superRefine(requireTlsUnlessPlaintext)
+  .superRefine(requireKafkaCredentials);
+
+/** Every service authenticates to Kafka: a principal and exactly one source of its password. */
+export function requireKafkaCredentials(
+  env: {
+    KAFKA_SASL_USERNAME?: string;
+    KAFKA_SASL_PASSWORD?: string;
+    KAFKA_SASL_PASSWORD_FILE?: string;
+    KAFKA_SSL: boolean;
+    KAFKA_SSL_CA_FILE?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (!env.KAFKA_SASL_USERNAME) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KAFKA_SASL_USERNAME'],
+      message: 'KAFKA_SASL_USERNAME is required (this service\'s Kafka principal)',
+    });
+  }
+  const sources = [env.KAFKA_SASL_PASSWORD, env.KAFKA_SASL_PASSWORD_FILE].filter(Boolean).length;
+  if (sources !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KAFKA_SASL_PASSWORD_FILE'],
+      message: 'set exactly one of KAFKA_SASL_PASSWORD_FILE and KAFKA_SASL_PASSWORD',
+    });
+  }
+  if (env.KAFKA_SSL_CA_FILE && !env.KAFKA_SSL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KAFKA_SSL_CA_FILE'],
+      message: 'KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true',
+    });
+  }
+}
 
 export function requireTlsUnlessPlaintext(
   env: {

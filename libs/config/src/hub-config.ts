@@ -3,11 +3,12 @@ import {
   ConfigError,
   databaseConfig,
   grpcSecurity,
+  kafkaConfig,
   type DatabaseConfig,
   type GrpcSecurity,
   type KafkaConfig,
 } from './config';
-import { baseEnvSchema, requireTlsUnlessPlaintext } from './env-schema';
+import { baseEnvSchema, requireKafkaCredentials, requireTlsUnlessPlaintext } from './env-schema';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -22,9 +23,13 @@ export const hubEnvSchema = baseEnvSchema
       .regex(/^[a-z_][a-z0-9_]*$/)
       .default(HUB_DATABASE_NAME_DEFAULT),
     HTTP_PORT: port.default(8090),
+    /** The hub principal may use consumer groups named intel-hub… only (its prefixed ACL). */
     HUB_CONSUMER_GROUP: z
       .string()
-      .regex(/^[A-Za-z0-9._-]+$/)
+      .regex(
+        /^intel-hub[A-Za-z0-9._-]*$/,
+        'HUB_CONSUMER_GROUP must start with intel-hub (the hub principal\'s group ACL is prefixed)',
+      )
       .default('intel-hub'),
     HUB_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     /** Partitions applied in parallel (each in its own transaction, order kept per partition). */
@@ -52,7 +57,8 @@ export const hubEnvSchema = baseEnvSchema
     HUB_PROBE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
     HUB_PROBE_REFILL_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).default(600),
   })
-  .superRefine(requireTlsUnlessPlaintext);
+  .superRefine(requireTlsUnlessPlaintext)
+  .superRefine(requireKafkaCredentials);
 
 export interface HubConfig {
   database: DatabaseConfig;
@@ -77,7 +83,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
   const e = result.data;
   return {
     database: databaseConfig(e, e.DATABASE_NAME),
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: 'intel-hub' },
+    kafka: kafkaConfig(e, 'intel-hub'),
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     grpc: { host: e.GRPC_HOST, port: e.GRPC_PORT, security: grpcSecurity(e) },
     resolution: {

@@ -3,6 +3,14 @@ import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type LogEntry } fro
 export interface KafkaConnection {
   brokers: string[];
   clientId: string;
+  /** The principal this client authenticates as; brokers refuse clients without one. */
+  sasl?: {
+    mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+    username: string;
+    password: string;
+  };
+  /** TLS to the brokers (SASL_SSL); `ca` undefined = the system's trust store. */
+  tls?: { ca?: Buffer };
 }
 
 export type KafkaLogSink = (
@@ -24,6 +32,16 @@ export function createKafka(conn: KafkaConnection, sink?: KafkaLogSink): Kafka {
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
   };
+  if (conn.sasl) {
+    const { mechanism, username, password } = conn.sasl;
+    config.sasl =
+      mechanism === 'plain'
+        ? { mechanism, username, password }
+        : mechanism === 'scram-sha-256'
+          ? { mechanism, username, password }
+          : { mechanism, username, password };
+  }
+  if (conn.tls) config.ssl = conn.tls.ca ? { ca: [conn.tls.ca] } : true;
   if (sink) {
     config.logCreator =
       () =>

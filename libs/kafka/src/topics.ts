@@ -5,14 +5,27 @@
 export const TOPICS = {
   person: 'intel.person.v1',
   incident: 'intel.incident.v1',
+  /**
+   * The alert family: each alert is published on its recipient's own topic,
+   * `intel.alert.v1.<forceCode>` (alertTopic), so that an ACL lets a force read its own alerts
+   * and nobody else's. No shared `intel.alert.v1` topic exists (docs/security.md).
+   */
   alert: 'intel.alert.v1',
   dlq: 'intel.dlq.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
+/** The topic holding the alerts for one recipient force: `intel.alert.v1.<forceCode>`. */
+export function alertTopic(recipientForceCode: string): string {
+  if (!/^\d{2}$/.test(recipientForceCode)) {
+    throw new Error(`not a force code: ${JSON.stringify(recipientForceCode)}`);
+  }
+  return `${TOPICS.alert}.${recipientForceCode}`;
+}
+
 export interface TopicSpec {
-  topic: TopicName;
+  topic: string;
   numPartitions: number;
   configEntries: Array<{ name: string; value: string }>;
 }
@@ -34,9 +47,16 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     numPartitions: 6,
     configEntries: [{ name: 'retention.ms', value: '-1' }],
   },
-  { topic: TOPICS.alert, numPartitions: 3, configEntries: [] },
   { topic: TOPICS.dlq, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
 ];
+
+/** Every topic of a cluster serving these forces: the shared ones and one alert topic each. */
+export function topicSpecsFor(forceCodes: readonly string[]): TopicSpec[] {
+  return [
+    ...TOPIC_SPECS,
+    ...forceCodes.map((code) => ({ topic: alertTopic(code), numPartitions: 1, configEntries: [] })),
+  ];
+}
 
 /** Message key for a force's entity: `<forceCode>:<id>` (DESIGN.md §3). */
 export function entityKey(forceCode: string, id: string): string {

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { withDatabase, withUser } from '@intel/db';
 import { PROTO_ROOT } from '@intel/contracts';
-import { loadToolConfig } from '@intel/config';
+import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig, type KafkaConfig } from '@intel/config';
 
 /** The repository root (the folder holding proto/), from source and from dist/ alike. */
 export const REPO_ROOT = dirname(PROTO_ROOT);
 
 /**
  * Where the real PostgreSQL and Kafka for integration tests are. deploy/local/test.sh starts a
- * broker and exports KAFKA_BROKERS before Jest runs; without it the tests fail loudly rather
- * than skip.
+ * secured broker and exports KAFKA_BROKERS and KAFKA_CREDENTIALS_DIR (the principals'
+ * passwords) before Jest runs; without them the tests fail loudly rather than skip
+ * (deploy/local/README.md says how to run one file by hand).
  */
 export function testInfra(): { databaseUrl: string; kafkaBrokers: string[] } {
   const cfg = loadToolConfig();
@@ -19,7 +20,27 @@ export function testInfra(): { databaseUrl: string; kafkaBrokers: string[] } {
       'KAFKA_BROKERS is not set: run the integration tests through `npm test` (deploy/local/test.sh), which starts a real broker',
     );
   }
+  if (!cfg.kafkaAuth.credentialsDir) {
+    throw new Error(
+      'KAFKA_CREDENTIALS_DIR is not set: the broker authenticates every client; export KAFKA_CREDENTIALS_DIR=$(KAFKA_PORT=<port> deploy/local/kafka.sh credentials) (deploy/local/README.md)',
+    );
+  }
   return { databaseUrl: cfg.databaseUrl, kafkaBrokers: cfg.kafkaBrokers };
+}
+
+/**
+ * The environment a service under test needs to reach the test broker as `principal`
+ * (`force-36`, `hub`, …: libs/kafka forcePrincipal, HUB_PRINCIPAL).
+ */
+export function testKafkaEnv(principal: string): Record<string, string> {
+  testInfra();
+  return kafkaServiceEnv(loadToolConfig(), principal);
+}
+
+/** A Kafka client's settings (for createKafka) for a test acting as `principal`. */
+export function testKafka(principal: string, clientId: string): KafkaConfig {
+  testInfra();
+  return toolKafkaConfig(loadToolConfig(), principal, clientId);
 }
 
 /** A database name unique to this test run. */

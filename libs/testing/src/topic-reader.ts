@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { EventEnvelope } from '@intel/contracts';
+import { ADMIN_PRINCIPAL, createKafka } from '@intel/kafka';
+import { testKafka } from './test-env';
 
 export interface ReadMessage {
   topic: string;
@@ -14,14 +16,16 @@ export interface ReadMessage {
 /**
  * Reads a topic from the beginning with a fresh consumer group (read_committed, so aborted
  * transactional writes are invisible, as for every real consumer) until `until` is satisfied
- * or the timeout passes; returns what it read.
+ * or the timeout passes; returns what it read. It reads as the operators' `admin` principal
+ * (a super user): tests inspect every topic. `brokers` must be the test broker's.
  */
 export async function readTopic(
   brokers: string[],
   topic: string,
   opts: { until: (msgs: ReadMessage[]) => boolean; timeoutMs?: number; keyPrefix?: string },
 ): Promise<ReadMessage[]> {
-  const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafka({ ...testKafka(ADMIN_PRINCIPAL, 'test-reader'), brokers });
+  kafka.logger().setLogLevel(logLevel.NOTHING);
   const consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, readUncommitted: false });
   const msgs: ReadMessage[] = [];
   await consumer.connect();

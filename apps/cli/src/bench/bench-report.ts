@@ -1,11 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KafkaConfig } from '@intel/config';
 
 /** What the suites that run services get: the stack they run on, and --quick. */
 export interface StackBenchOptions {
   quick?: boolean;
   databaseUrl: string;
-  brokers: string[];
+  /** The environment a service needs to reach Kafka as this principal (force-36, hub). */
+  kafkaEnv: (principal: string) => Record<string, string>;
+  /** A Kafka client's settings as this principal (the bench's own probes run as admin). */
+  kafkaClient: (principal: string, clientId: string) => KafkaConfig;
 }
 
 /** One measured figure, reported beside the ceiling measured in the same run (DESIGN.md §6). */

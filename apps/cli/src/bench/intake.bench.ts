@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { logLevel, type Kafka, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventEnvelope, timestampToDate, type BatchItem } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
-import { TOPICS, createKafka } from '@intel/kafka';
+import { ADMIN_PRINCIPAL, TOPICS, createKafka, forcePrincipal } from '@intel/kafka';
 import { IntakeClient, outboxPending, startService, waitFor } from '@intel/testing';
 import { people, rawKafkaCeiling } from './bench-fixtures';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
@@ -91,16 +91,14 @@ export async function runIntakeBench(opts: StackBenchOptions): Promise<BenchSuit
     FORCE_CODE: '36',
     DATABASE_URL: opts.databaseUrl,
     DATABASE_NAME: db,
-    KAFKA_BROKERS: opts.brokers.join(','),
+    ...opts.kafkaEnv(forcePrincipal('36')),
     GRPC_INSECURE_PLAINTEXT: 'true',
   });
   const client = new IntakeClient(node.grpcAddress);
-  const kafka = createKafka({ brokers: opts.brokers, clientId: 'bench-intake' });
-  const quietKafka = new Kafka({
-    clientId: 'bench-intake',
-    brokers: opts.brokers,
-    logLevel: logLevel.NOTHING,
-  });
+  // The probes read everything and create a scratch topic: the operators' admin principal.
+  const kafka = createKafka(opts.kafkaClient(ADMIN_PRINCIPAL, 'bench-intake'));
+  const quietKafka: Kafka = createKafka(opts.kafkaClient(ADMIN_PRINCIPAL, 'bench-intake'));
+  quietKafka.logger().setLogLevel(logLevel.NOTHING);
   try {
     log(`preloading ${preload.toLocaleString('en-GB')} nominals through SubmitBatch …`);
     const tPre = process.hrtime.bigint();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { dropDatabase, withDatabase } from '@intel/db';
+import { ADMIN_PRINCIPAL, HUB_PRINCIPAL, createKafka, forcePrincipal } from '@intel/kafka';
 import { IntakeClient, startService, waitFor, type RunningNode } from '@intel/testing';
 import { people, rawKafkaCeiling } from './bench-fixtures';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
@@ -12,16 +13,15 @@ const CHUNK = 1000;
 
 /** Env for a hub process in a bench: plaintext, its own database and consumer group. */
 export function benchHubEnv(
-  databaseUrl: string,
-  brokers: string[],
+  opts: StackBenchOptions,
   db: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: opts.databaseUrl,
     DATABASE_NAME: db,
-    KAFKA_BROKERS: brokers.join(','),
-    HUB_CONSUMER_GROUP: `bench-hub-${randomUUID()}`,
+    ...opts.kafkaEnv(HUB_PRINCIPAL),
+    HUB_CONSUMER_GROUP: `intel-hub-bench-${randomUUID()}`,
     HUB_BATCH_SIZE: '2000',
     GRPC_INSECURE_PLAINTEXT: 'true',
     ...extra,
@@ -74,13 +74,13 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
       FORCE_CODE: '36',
       DATABASE_URL: opts.databaseUrl,
       DATABASE_NAME: forceDb,
-      KAFKA_BROKERS: opts.brokers.join(','),
+      ...opts.kafkaEnv(forcePrincipal('36')),
       GRPC_INSECURE_PLAINTEXT: 'true',
     });
     nodes.push(node);
     const hub = await startService(
       'intel-hub',
-      benchHubEnv(opts.databaseUrl, opts.brokers, hubDbName),
+      benchHubEnv(opts, hubDbName),
       { timeoutMs: 600_000 },
     );
     nodes.push(hub);
@@ -145,11 +145,8 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
     const latencies = [...seenAt.values()].map((ns) => Number(ns) / 1e9).sort((a, b) => a - b);
 
     log('raw ceiling: kafkajs produce/consume …');
-    const quiet = new Kafka({
-      clientId: 'bench-pipeline',
-      brokers: opts.brokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const quiet = createKafka(opts.kafkaClient(ADMIN_PRINCIPAL, 'bench-pipeline'));
+    quiet.logger().setLogLevel(logLevel.NOTHING);
     const kafkaCeiling = await rawKafkaCeiling(quiet, items);
 
     const sustained = seenAt.size / queryableSeconds;

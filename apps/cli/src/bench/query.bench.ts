@@ -191,7 +191,7 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
   const durationMs = opts.quick ? 10_000 : 20_000;
   const dbName = `bench_hub_q${Date.now().toString(36)}`;
   const log = (s: string) => process.stderr.write(`[bench query] ${s}\n`);
-  const env = benchHubEnv(opts.databaseUrl, opts.brokers, dbName, {
+  const env = benchHubEnv(opts, dbName, {
     // The heap a national index needs, and a young generation large enough that a query's
     // short-lived objects die in it: with the default (16 MB semi-spaces) the hub scavenged
     // every ~14 MB allocated, 188 times (3.7 s of pauses) in 75 s of 110k query load; with

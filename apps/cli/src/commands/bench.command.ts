@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadToolConfig } from '@intel/config';
+import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig } from '@intel/config';
 import { reportBench } from '../bench/bench-report';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
@@ -22,7 +22,13 @@ export function registerBenchCommand(program: Command): void {
           throw new Error(
             'KAFKA_BROKERS is not set: run through `npm run bench` (deploy/local/bench.sh starts a broker)',
           );
-        return { quick: opts.quick, databaseUrl: cfg.databaseUrl, brokers: cfg.kafkaBrokers };
+        return {
+          quick: opts.quick,
+          databaseUrl: cfg.databaseUrl,
+          kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
+          kafkaClient: (principal: string, clientId: string) =>
+            toolKafkaConfig(cfg, principal, clientId),
+        };
       };
       switch (suite) {
         case 'intake':

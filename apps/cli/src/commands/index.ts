@@ -4,6 +4,7 @@ import { registerBenchCommand } from './bench.command';
 import { registerImportCommand } from './import.command';
 import { registerEvalMatchingCommand } from './eval-matching.command';
 import { registerGenerateCommand } from './generate.command';
+import { registerKafkaProvisionCommand } from './kafka-provision.command';
 import { registerQueryCommands } from './query.command';
 import { registerResolveCommand } from './resolve.command';
 
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerEvalMatchingCommand(program);
   registerAuditCommand(program);
   registerQueryCommands(program);
+  registerKafkaProvisionCommand(program);
 }

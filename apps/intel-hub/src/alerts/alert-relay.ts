@@ -6,7 +6,7 @@ import {
   HEADER_EVENT_TYPE,
   HEADER_SCHEMA_VERSION,
   SCHEMA_VERSION,
-  TOPICS,
+  alertTopic,
   type EventPublisher,
 } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
@@ -23,7 +23,8 @@ export function alertEventId(alertId: string): string {
 }
 
 /**
- * Publishes stored alerts on intel.alert.v1 (keyed by recipient force), marking them published
+ * Publishes stored alerts, each on its recipient's own topic `intel.alert.v1.<forceCode>`
+ * (readable by that force alone, docs/security.md) and keyed by the recipient, marking them published
  * in the same transaction that claimed them: an alert is stored before anyone is told of it,
  * and published at least once (its event id is stable, so consumers de-duplicate).
  */
@@ -72,7 +73,7 @@ export class AlertRelay {
               alert,
             };
             return {
-              topic: TOPICS.alert,
+              topic: alertTopic(alert.recipientForceCode),
               key: alert.recipientForceCode,
               value: Buffer.from(EventEnvelope.encode(envelope).finish()),
               headers: {
