@@ -18,13 +18,14 @@ import {
 } from '@intel/contracts';
 import { dropDatabase, withDatabase, withUser } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
-import { HUB_PRINCIPAL } from '@intel/kafka';
+import { HUB_PRINCIPAL, alertTopic, forcePrincipal, forceResourcePrefix } from '@intel/kafka';
 import {
   handlingP,
   incidentRecord,
   makeTestPki,
   personRecord,
   pncId,
+  readTopic,
   serviceDatabase,
   startService,
   testInfra,
@@ -359,6 +360,20 @@ describe('national picture: the pilot story (e2e)', () => {
       `SELECT 1 FROM audit_log WHERE action = 'WatchAlerts' AND response ? 'refused'`,
     );
     expect(rows).toHaveLength(1);
+  });
+
+  it("the hub publishes Norfolk's alert on Norfolk's own alert topic, which Norfolk's principal reads", async () => {
+    const msgs = await readTopic(infra.kafkaBrokers, alertTopic('36'), {
+      as: forcePrincipal('36'),
+      groupPrefix: forceResourcePrefix('36'),
+      until: (m) => m.some((x) => x.envelope?.alert?.nationalPersonId === personId),
+      timeoutMs: 30_000,
+    });
+    const mine = msgs.filter((x) => x.envelope?.alert?.nationalPersonId === personId);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(
+      msgs.every((x) => x.key === '36' && x.envelope?.alert?.recipientForceCode === '36'),
+    ).toBe(true);
   });
 
   it('CheckIdentifiers on the new username finds him', async () => {

@@ -228,7 +228,8 @@ function principalSecret(
   if (a.credentialsDir) {
     return { KAFKA_SASL_PASSWORD_FILE: join(a.credentialsDir, `${principal}.password`) };
   }
-  if (a.username === principal && a.passwordFile) return { KAFKA_SASL_PASSWORD_FILE: a.passwordFile };
+  if (a.username === principal && a.passwordFile)
+    return { KAFKA_SASL_PASSWORD_FILE: a.passwordFile };
   if (a.username === principal && a.password) return { KAFKA_SASL_PASSWORD: a.password };
   throw new ConfigError([
     `KAFKA_CREDENTIALS_DIR: no credentials for Kafka principal ${principal} (set KAFKA_CREDENTIALS_DIR, e.g. to the output of deploy/local/kafka.sh credentials)`,

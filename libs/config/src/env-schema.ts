@@ -96,7 +96,7 @@ export function requireKafkaCredentials(
     ctx.addIssue({
       code: 'custom',
       path: ['KAFKA_SASL_USERNAME'],
-      message: 'KAFKA_SASL_USERNAME is required (this service\'s Kafka principal)',
+      message: "KAFKA_SASL_USERNAME is required (this service's Kafka principal)",
     });
   }
   const sources = [env.KAFKA_SASL_PASSWORD, env.KAFKA_SASL_PASSWORD_FILE].filter(Boolean).length;

@@ -28,7 +28,7 @@ export const hubEnvSchema = baseEnvSchema
       .string()
       .regex(
         /^intel-hub[A-Za-z0-9._-]*$/,
-        'HUB_CONSUMER_GROUP must start with intel-hub (the hub principal\'s group ACL is prefixed)',
+        "HUB_CONSUMER_GROUP must start with intel-hub (the hub principal's group ACL is prefixed)",
       )
       .default('intel-hub'),
     HUB_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),

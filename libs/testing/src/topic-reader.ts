@@ -17,16 +17,27 @@ export interface ReadMessage {
  * Reads a topic from the beginning with a fresh consumer group (read_committed, so aborted
  * transactional writes are invisible, as for every real consumer) until `until` is satisfied
  * or the timeout passes; returns what it read. It reads as the operators' `admin` principal
- * (a super user): tests inspect every topic. `brokers` must be the test broker's.
+ * (a super user: tests inspect every topic) unless `as` names another principal, with the
+ * group prefix that principal may use (`groupPrefix`, e.g. `force-36-`).
+ * `brokers` must be the test broker's.
  */
 export async function readTopic(
   brokers: string[],
   topic: string,
-  opts: { until: (msgs: ReadMessage[]) => boolean; timeoutMs?: number; keyPrefix?: string },
+  opts: {
+    until: (msgs: ReadMessage[]) => boolean;
+    timeoutMs?: number;
+    keyPrefix?: string;
+    as?: string;
+    groupPrefix?: string;
+  },
 ): Promise<ReadMessage[]> {
-  const kafka = createKafka({ ...testKafka(ADMIN_PRINCIPAL, 'test-reader'), brokers });
+  const kafka = createKafka({ ...testKafka(opts.as ?? ADMIN_PRINCIPAL, 'test-reader'), brokers });
   kafka.logger().setLogLevel(logLevel.NOTHING);
-  const consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, readUncommitted: false });
+  const consumer = kafka.consumer({
+    groupId: `${opts.groupPrefix ?? 'test-'}${randomUUID()}`,
+    readUncommitted: false,
+  });
   const msgs: ReadMessage[] = [];
   await consumer.connect();
   try {

@@ -78,11 +78,9 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
       GRPC_INSECURE_PLAINTEXT: 'true',
     });
     nodes.push(node);
-    const hub = await startService(
-      'intel-hub',
-      benchHubEnv(opts, hubDbName),
-      { timeoutMs: 600_000 },
-    );
+    const hub = await startService('intel-hub', benchHubEnv(opts, hubDbName), {
+      timeoutMs: 600_000,
+    });
     nodes.push(hub);
     await hubDb.connect();
     client = new IntakeClient(node.grpcAddress);
