@@ -83,6 +83,72 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/* Name of the Secret with a Kafka principal's password (.principal, .cfg). */}}
+{{- define "intel-platform.kafkaSecretName" -}}
+{{- if get .cfg "kafkaSecretName" }}
+{{- get .cfg "kafkaSecretName" }}
+{{- else }}
+{{- printf "%s-kafka-%s" (include "intel-platform.fullname" .root) .principal | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Kafka connection and authentication for a principal (.root, .principal). */}}
+{{- define "intel-platform.kafkaEnv" -}}
+{{- $k := .root.Values.kafka -}}
+- name: KAFKA_BROKERS
+  value: {{ $k.brokers | quote }}
+{{- if .principal }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ $k.sasl.mechanism | quote }}
+- name: KAFKA_SASL_USERNAME
+  value: {{ .principal | quote }}
+- name: KAFKA_SASL_PASSWORD_FILE
+  value: /etc/intel/kafka/{{ $k.sasl.passwordKey }}
+{{- end }}
+- name: KAFKA_SSL
+  value: {{ ternary "true" "false" (eq (toString $k.tls.enabled) "true") | quote }}
+{{- if and $k.tls.enabled $k.tls.caSecretName }}
+- name: KAFKA_SSL_CA_FILE
+  value: /etc/intel/kafka-ca/{{ $k.tls.caKey }}
+{{- end }}
+{{- end }}
+
+{{/* The Kafka volume mounts and volumes of a principal (.root, .principal, .cfg). */}}
+{{- define "intel-platform.kafkaMounts" -}}
+{{- if .principal }}
+- name: kafka-credentials
+  mountPath: /etc/intel/kafka
+  readOnly: true
+{{- end }}
+{{- if and .root.Values.kafka.tls.enabled .root.Values.kafka.tls.caSecretName }}
+- name: kafka-ca
+  mountPath: /etc/intel/kafka-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "intel-platform.kafkaVolumes" -}}
+{{- $k := .root.Values.kafka -}}
+{{- if .principal }}
+- name: kafka-credentials
+  secret:
+    secretName: {{ include "intel-platform.kafkaSecretName" . }}
+    defaultMode: 288
+    items:
+      - key: {{ $k.sasl.passwordKey }}
+        path: {{ $k.sasl.passwordKey }}
+{{- end }}
+{{- if and $k.tls.enabled $k.tls.caSecretName }}
+- name: kafka-ca
+  secret:
+    secretName: {{ $k.tls.caSecretName }}
+    defaultMode: 288
+    items:
+      - key: {{ $k.tls.caKey }}
+        path: {{ $k.tls.caKey }}
+{{- end }}
+{{- end }}
+
 {{/*
 Checks made once per render: required values, and settings that would only fail at run time.
 */}}
@@ -90,6 +156,12 @@ Checks made once per render: required values, and settings that would only fail 
 {{- $v := .Values }}
 {{- if not $v.kafka.brokers }}
 {{- fail "kafka.brokers is required: the comma-separated Kafka bootstrap list (host:port,…)" }}
+{{- end }}
+{{- if not (has $v.kafka.sasl.mechanism (list "scram-sha-512" "scram-sha-256" "plain")) }}
+{{- fail "kafka.sasl.mechanism must be scram-sha-512, scram-sha-256 or plain" }}
+{{- end }}
+{{- if and (eq $v.kafka.sasl.mechanism "plain") (not $v.kafka.tls.enabled) }}
+{{- fail "kafka.sasl.mechanism plain sends the password in clear: it needs kafka.tls.enabled" }}
 {{- end }}
 {{- if not $v.database.urlSecret.name }}
 {{- if not $v.database.url }}
@@ -130,8 +202,7 @@ Checks made once per render: required values, and settings that would only fail 
 {{/* Environment shared by every component. */}}
 {{- define "intel-platform.env" -}}
 {{- $v := .root.Values -}}
-- name: KAFKA_BROKERS
-  value: {{ $v.kafka.brokers | quote }}
+{{ include "intel-platform.kafkaEnv" . }}
 {{- if $v.database.urlSecret.name }}
 - name: DATABASE_URL
   valueFrom:
@@ -301,6 +372,9 @@ spec:
               mountPath: /etc/intel/tls
               readOnly: true
             {{- end }}
+            {{- with include "intel-platform.kafkaMounts" . }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         # The root filesystem is read-only; /tmp is the only writable path.
         - name: tmp
@@ -320,6 +394,9 @@ spec:
                 path: {{ $v.tls.certKey }}
               - key: {{ $v.tls.keyKey }}
                 path: {{ $v.tls.keyKey }}
+        {{- end }}
+        {{- with include "intel-platform.kafkaVolumes" . }}
+        {{- . | nindent 8 }}
         {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
