@@ -18,7 +18,7 @@ if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* ]]; then
   bash deploy/local/kafka.sh start >&2
   bash deploy/local/kafka.sh wait 120 >&2
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
-  KAFKA_CREDENTIALS_DIR="$(bash deploy/local/kafka.sh credentials)"
+  KAFKA_CREDENTIALS_DIR="$(env -u KAFKA_BROKERS bash deploy/local/kafka.sh credentials)"
 fi
 if [[ " $* " != *" matching "* ]]; then kafka_credentials_and_provision >&2; fi
 exec node --max-old-space-size=14000 dist/apps/cli/src/main.js bench "$@"

@@ -47,13 +47,14 @@ ensure_postgres() {
 }
 
 # After the broker is up (local or KAFKA_BROKERS): KAFKA_CREDENTIALS_DIR names the principals'
-# <principal>.password files (the local broker's from kafka.sh; for an external cluster it must
-# be given), then the topics and ACLs are provisioned as admin (idempotent).
+# <principal>.password files (the caller sets the local broker's, from `kafka.sh credentials`;
+# for an external cluster it must be given), then the topics and ACLs are provisioned as admin
+# (idempotent).
 kafka_credentials_and_provision() {
-  if [[ -z "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
-    [[ -n "${KAFKA_PORT:-}" ]] || fail "KAFKA_BROKERS is set: give its credentials in KAFKA_CREDENTIALS_DIR (one <principal>.password file per principal: admin, hub, force-NN; deploy/local/README.md)"
-    KAFKA_CREDENTIALS_DIR="$(bash "$REPO_ROOT/deploy/local/kafka.sh" credentials)"
-  fi
+  [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]] ||
+    fail "KAFKA_BROKERS is set: give its credentials in KAFKA_CREDENTIALS_DIR (one <principal>.password file per principal: admin, hub, force-NN; deploy/local/README.md)"
+  [[ -r "$KAFKA_CREDENTIALS_DIR/admin.password" ]] ||
+    fail "no readable admin.password in KAFKA_CREDENTIALS_DIR=$KAFKA_CREDENTIALS_DIR"
   export KAFKA_CREDENTIALS_DIR
   say "provisioning Kafka topics and ACLs (as admin; credentials in $KAFKA_CREDENTIALS_DIR)"
   (cd "$REPO_ROOT" && env -u KAFKA_SASL_USERNAME -u KAFKA_SASL_PASSWORD -u KAFKA_SASL_PASSWORD_FILE \

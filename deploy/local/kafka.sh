@@ -514,10 +514,11 @@ cmd_reset() {
 
 # Where the <principal>.password files are (KAFKA_CREDENTIALS_DIR for an external cluster).
 cmd_credentials() {
-  if external; then
+  if external && [[ "$KAFKA_BROKERS" != "127.0.0.1:$PORT" ]]; then
     [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]] || die "KAFKA_BROKERS is set: give its credentials in KAFKA_CREDENTIALS_DIR"
     echo "$KAFKA_CREDENTIALS_DIR"
   else
+    # The local broker on KAFKA_PORT (also when KAFKA_BROKERS names it).
     [[ -f "$CRED_MARKER" ]] || die "no credentials in $CRED_DIR yet: run '$0 start' first"
     echo "$CRED_DIR"
   fi

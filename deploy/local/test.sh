@@ -31,7 +31,7 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   bash deploy/local/kafka.sh wait 120
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
   # This broker's own credentials (never those of another broker named in the environment).
-  KAFKA_CREDENTIALS_DIR="$(bash deploy/local/kafka.sh credentials)"
+  KAFKA_CREDENTIALS_DIR="$(env -u KAFKA_BROKERS bash deploy/local/kafka.sh credentials)"
 fi
 kafka_credentials_and_provision
 say "integration tests (real PostgreSQL at $DATABASE_URL, real Kafka at $KAFKA_BROKERS)"

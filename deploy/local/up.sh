@@ -24,7 +24,7 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   bash deploy/local/kafka.sh start
   bash deploy/local/kafka.sh wait 120
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
-  KAFKA_CREDENTIALS_DIR="$(bash deploy/local/kafka.sh credentials)"
+  KAFKA_CREDENTIALS_DIR="$(env -u KAFKA_BROKERS bash deploy/local/kafka.sh credentials)"
   echo "local" > "$RUN_DIR/kafka.mode"
   echo "$KAFKA_PORT" > "$RUN_DIR/kafka.port"
 else

@@ -373,7 +373,7 @@ spec:
               readOnly: true
             {{- end }}
             {{- with include "intel-platform.kafkaMounts" . }}
-            {{- . | nindent 12 }}
+            {{- . | trim | nindent 12 }}
             {{- end }}
       volumes:
         # The root filesystem is read-only; /tmp is the only writable path.
@@ -396,7 +396,7 @@ spec:
                 path: {{ $v.tls.keyKey }}
         {{- end }}
         {{- with include "intel-platform.kafkaVolumes" . }}
-        {{- . | nindent 8 }}
+        {{- . | trim | nindent 8 }}
         {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
