@@ -27,7 +27,7 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   bash deploy/local/kafka.sh reset >/dev/null
   bash deploy/local/kafka.sh start
   started_kafka=1
-  trap 'bash deploy/local/kafka.sh stop >/dev/null 2>&1 || true' EXIT
+  trap 'env -u KAFKA_BROKERS bash deploy/local/kafka.sh stop >/dev/null 2>&1 || true' EXIT
   bash deploy/local/kafka.sh wait 120
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
   # This broker's own credentials (never those of another broker named in the environment).
@@ -38,5 +38,5 @@ say "integration tests (real PostgreSQL at $DATABASE_URL, real Kafka at $KAFKA_B
 npx jest --selectProjects int --runInBand --testTimeout=120000
 say "end-to-end tests"
 npx jest --selectProjects e2e --runInBand --passWithNoTests --testTimeout=300000
-if [[ "$started_kafka" == 1 ]]; then bash deploy/local/kafka.sh stop >/dev/null; fi
+if [[ "$started_kafka" == 1 ]]; then env -u KAFKA_BROKERS bash deploy/local/kafka.sh stop >/dev/null; fi
 say "all tests passed"
