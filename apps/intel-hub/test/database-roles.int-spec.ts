@@ -5,10 +5,12 @@ import { AuditLog, verifyAuditChain } from '@intel/audit';
 import { PurposeCode } from '@intel/contracts';
 import { dropDatabase, provisionDatabase, withDatabase, withUser } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL } from '@intel/kafka';
 import {
   serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   type RunningNode,
 } from '@intel/testing';
@@ -42,8 +44,8 @@ describe('least-privilege database roles (integration: real PostgreSQL)', () => 
     beforeAll(async () => {
       hub = await startService('intel-hub', {
         ...db.env,
-        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-        HUB_CONSUMER_GROUP: `it-roles-${randomUUID()}`,
+        ...testKafkaEnv(HUB_PRINCIPAL),
+        HUB_CONSUMER_GROUP: `intel-hub-it-roles-${randomUUID()}`,
         GRPC_INSECURE_PLAINTEXT: 'true',
       });
       app = await as(db.appUrl);

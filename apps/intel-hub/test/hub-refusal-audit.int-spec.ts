@@ -6,10 +6,12 @@ import { verifyAuditChain } from '@intel/audit';
 import { PurposeCode, type CheckPersonRequest, type PersonQuery } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL } from '@intel/kafka';
 import {
   serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   type RunningNode,
 } from '@intel/testing';
@@ -27,8 +29,8 @@ describe('hub refusals are audited, bounded (integration: real Postgres + Kafka)
   beforeAll(async () => {
     hub = await startService('intel-hub', {
       ...serviceDatabase(dbName, infra.databaseUrl).env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      HUB_CONSUMER_GROUP: `it-hub-refusal-${randomUUID()}`,
+      ...testKafkaEnv(HUB_PRINCIPAL),
+      HUB_CONSUMER_GROUP: `intel-hub-it-refusal-${randomUUID()}`,
       GRPC_INSECURE_PLAINTEXT: 'true',
     });
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
