@@ -43,7 +43,7 @@ export class ForceNodeHarness {
 
   async start(): Promise<void> {
     this.node = await startService('force-node', this.env());
-    this.client = new IntakeClient(this.node.grpcAddress);
+    this.client = new IntakeClient(this.node.grpcAddress, undefined, { devForce: this.forceCode });
   }
 
   async restart(): Promise<void> {

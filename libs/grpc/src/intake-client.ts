@@ -28,19 +28,32 @@ interface RawIntakeClient {
   close(): void;
 }
 
-/** A real grpc-js client for intel.v1.ForceIntake, as a force system would use it. */
+/**
+ * A real grpc-js client for intel.v1.ForceIntake, as a force system would use it. In the
+ * plaintext development mode, `devForce` names the caller's force (a node serves only its own
+ * force's callers) and `devCaller` the calling system; with mutual TLS the certificate does.
+ */
 export class IntakeClient {
   private readonly raw: RawIntakeClient;
 
   constructor(
     address: string,
     creds: ChannelCredentials = grpcCredentials.createInsecure(),
-    private readonly metadata: () => Metadata = () => new Metadata(),
+    private readonly options: { devForce?: string; devCaller?: string } = {},
   ) {
     const def = loadPackageDefinition(loadSync(INTAKE_PROTO, PROTO_LOADER_OPTIONS)) as unknown as {
       intel: { v1: { ForceIntake: new (addr: string, c: ChannelCredentials) => RawIntakeClient } };
     };
     this.raw = new def.intel.v1.ForceIntake(address, creds);
+  }
+
+  private metadata(): Metadata {
+    const md = new Metadata();
+    if (this.options.devForce) {
+      md.set('x-dev-force', this.options.devForce);
+      md.set('x-dev-caller', this.options.devCaller ?? `dev-${this.options.devForce}`);
+    }
+    return md;
   }
 
   submitPerson(r: PersonRecord): Promise<SubmitResult> {

@@ -10,6 +10,8 @@ export interface TestPki {
   serverKey: string;
   /** Issues a client certificate (CN = system, OU = force-<code>) signed by this CA. */
   client(system: string, forceCode: string): { cert: string; key: string };
+  /** Issues a client certificate with this exact subject (openssl -subj, e.g. `/O=36/CN=x`). */
+  clientWithSubject(subject: string): { cert: string; key: string };
   read(path: string): Buffer;
 }
 
@@ -81,52 +83,54 @@ export function makeTestPki(name = 'test-ca'): TestPki {
     dir,
   );
   let n = 0;
+  const issue = (subject: string): { cert: string; key: string } => {
+    n += 1;
+    const base = `client${n}`;
+    writeFileSync(join(dir, `${base}.ext`), 'extendedKeyUsage=clientAuth\n');
+    openssl(
+      [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        subject,
+        '-keyout',
+        `${base}.key`,
+        '-out',
+        `${base}.csr`,
+      ],
+      dir,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${base}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        `${base}.ext`,
+        '-out',
+        `${base}.crt`,
+      ],
+      dir,
+    );
+    return { cert: join(dir, `${base}.crt`), key: join(dir, `${base}.key`) };
+  };
   return {
     dir,
     caCert: join(dir, 'ca.crt'),
     serverCert: join(dir, 'server.crt'),
     serverKey: join(dir, 'server.key'),
-    client(system, forceCode) {
-      n += 1;
-      const base = `client${n}`;
-      writeFileSync(join(dir, `${base}.ext`), 'extendedKeyUsage=clientAuth\n');
-      openssl(
-        [
-          'req',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-subj',
-          `/OU=force-${forceCode}/CN=${system}`,
-          '-keyout',
-          `${base}.key`,
-          '-out',
-          `${base}.csr`,
-        ],
-        dir,
-      );
-      openssl(
-        [
-          'x509',
-          '-req',
-          '-in',
-          `${base}.csr`,
-          '-CA',
-          'ca.crt',
-          '-CAkey',
-          'ca.key',
-          '-CAcreateserial',
-          '-days',
-          '2',
-          '-extfile',
-          `${base}.ext`,
-          '-out',
-          `${base}.crt`,
-        ],
-        dir,
-      );
-      return { cert: join(dir, `${base}.crt`), key: join(dir, `${base}.key`) };
-    },
+    client: (system, forceCode) => issue(`/OU=force-${forceCode}/CN=${system}`),
+    clientWithSubject: issue,
     read: (p) => readFileSync(p),
   };
 }

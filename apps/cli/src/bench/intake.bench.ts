@@ -94,7 +94,7 @@ export async function runIntakeBench(opts: StackBenchOptions): Promise<BenchSuit
     ...opts.kafkaEnv(forcePrincipal('36')),
     GRPC_INSECURE_PLAINTEXT: 'true',
   });
-  const client = new IntakeClient(node.grpcAddress);
+  const client = new IntakeClient(node.grpcAddress, undefined, { devForce: '36' });
   // The probes read everything and create a scratch topic: the operators' admin principal.
   const kafka = createKafka(opts.kafkaClient(ADMIN_PRINCIPAL, 'bench-intake'));
   const quietKafka: Kafka = createKafka(opts.kafkaClient(ADMIN_PRINCIPAL, 'bench-intake'));

@@ -83,7 +83,7 @@ export async function runPipelineBench(opts: StackBenchOptions): Promise<BenchSu
     });
     nodes.push(hub);
     await hubDb.connect();
-    client = new IntakeClient(node.grpcAddress);
+    client = new IntakeClient(node.grpcAddress, undefined, { devForce: '36' });
 
     // The hub reads the topics from the beginning: wait until it has caught up with what is
     // there (a marker sent now is queryable), so the run measures the pipeline, not a backlog.

@@ -26,11 +26,16 @@ export function registerImportCommand(program: Command): void {
       'bulk-import a JSONL file of PersonRecords (and {"incident": …} lines) into a force node',
     )
     .requiredOption('--in <file>', 'JSONL input')
-    .option('--force <code>', 'force code, looked up in .run/stack.json')
+    .option(
+      '--force <code>',
+      'force code: looked up in .run/stack.json, and the force the caller names in plaintext mode',
+    )
     .option('--address <host:port>', 'force node gRPC address (instead of --force)')
     .option('--batch <n>', 'items per SubmitBatch stream', '5000')
     .action(async (opts: { in: string; force?: string; address?: string; batch: string }) => {
-      const client = new IntakeClient(forceAddress(opts.force, opts.address));
+      const client = new IntakeClient(forceAddress(opts.force, opts.address), undefined, {
+        devForce: opts.force,
+      });
       const batchSize = Math.max(1, Number(opts.batch));
       const total = statSync(opts.in).size;
       const tty = process.stderr.isTTY;

@@ -2,19 +2,26 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { ForceNodeConfig } from '@intel/config';
 import { rpcError, status } from '@intel/grpc';
 import { RecordValidationError } from '@intel/records';
-import { UnauthenticatedError, callerIdentity, type AuthContextCarrier } from '@intel/security';
+import {
+  PermissionDeniedError,
+  UnauthenticatedError,
+  ownForceCaller,
+  type AuthContextCarrier,
+} from '@intel/security';
 import type { RpcException } from '@nestjs/microservices';
 import { BatchTooLargeError, PreconditionError } from './intake.service';
 import { RecordNotFoundError } from './withdrawal.service';
 
-/** The calling system's name for the logs (mTLS certificate CN, or the dev-mode name). */
+/**
+ * The calling system as `NN/system` for the logs and the record log, once it is known to belong
+ * to this node's force (PERMISSION_DENIED otherwise, UNAUTHENTICATED without a usable name).
+ */
 export function identify(
   config: ForceNodeConfig,
   call: AuthContextCarrier | undefined,
   metadata: Metadata | undefined,
 ): string {
-  const id = callerIdentity(config.grpc.security, call, metadata);
-  return id.forceCode ? `${id.forceCode}/${id.system}` : id.system;
+  return ownForceCaller(config.forceCode, config.grpc.security, call, metadata);
 }
 
 /** Domain errors to gRPC status codes; anything unexpected is INTERNAL and logged by Nest. */
@@ -23,6 +30,7 @@ export function toRpcError(err: unknown): RpcException {
   if (err instanceof PreconditionError) return rpcError(status.FAILED_PRECONDITION, err.message);
   if (err instanceof RecordNotFoundError) return rpcError(status.NOT_FOUND, err.message);
   if (err instanceof UnauthenticatedError) return rpcError(status.UNAUTHENTICATED, err.message);
+  if (err instanceof PermissionDeniedError) return rpcError(status.PERMISSION_DENIED, err.message);
   if (err instanceof BatchTooLargeError) return rpcError(status.RESOURCE_EXHAUSTED, err.message);
   return rpcError(
     status.UNAVAILABLE,

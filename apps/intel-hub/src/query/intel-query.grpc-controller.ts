@@ -16,7 +16,7 @@ import type { HubConfig } from '@intel/config';
 import { rpcError, status } from '@intel/grpc';
 import type { Logger } from '@intel/observability';
 import { validateWatchAlerts } from '@intel/records';
-import { UnauthenticatedError, callerIdentity, type AuthContextCarrier } from '@intel/security';
+import { forceCaller, type AuthContextCarrier } from '@intel/security';
 import { catchError, defer, from, switchMap, throwError, type Observable } from 'rxjs';
 import { AlertFeed } from '../alerts/alert-feed';
 import { HubMetrics } from '../hub.metrics';
@@ -169,13 +169,9 @@ export class IntelQueryGrpcController implements IntelQueryController {
     }
   }
 
+  /** A known PNC force from the certificate's OU (or, in plaintext mode, x-dev-force); no other. */
   private identify(md: Metadata | undefined, call: ServerCall | undefined): Caller {
-    const id = callerIdentity(this.config.grpc.security, call, md);
-    if (!id.forceCode)
-      throw new UnauthenticatedError(
-        'the client certificate must name a force (OU=force-NN); in plaintext mode send x-dev-force',
-      );
-    return { force: id.forceCode, system: id.system };
+    return forceCaller(this.config.grpc.security, call, md);
   }
 
   private toRpcError(rpc: string, err: unknown) {
