@@ -3,6 +3,7 @@ import type { Handling } from '@intel/contracts';
 import { checkPartialDate, isEmptyDate } from './dates';
 import type { ErrorCollector } from './field-error';
 import { LIMITS } from './limits';
+import { checkText } from './text';
 
 const CLASSIFICATIONS = new Set(['CLASSIFICATION_OFFICIAL', 'CLASSIFICATION_OFFICIAL_SENSITIVE']);
 const SCHEMES = new Set([
@@ -64,13 +65,17 @@ export function checkHandling(
   if (!HANDLING_CODES.has(h.handlingCode)) {
     errors.add('handlingCode', 'must be HANDLING_CODE_P or HANDLING_CODE_C');
   }
-  const conditions = h.handlingConditions.trim();
-  if (h.handlingCode === HandlingCode.HANDLING_CODE_C && conditions === '') {
+  const conditions = checkText(h.handlingConditions, errors, 'handlingConditions', {
+    max: LIMITS.handlingConditions,
+    multiline: true,
+  });
+  if (
+    h.handlingCode === HandlingCode.HANDLING_CODE_C &&
+    conditions === '' &&
+    !errors.errors.some((e) => e.field.endsWith('handlingConditions'))
+  ) {
     // 3x5x2: "C — sharing permitted with conditions, which must be recorded with the report".
     errors.add('handlingConditions', 'required when handlingCode is C');
-  }
-  if (conditions.length > LIMITS.handlingConditions) {
-    errors.add('handlingConditions', `at most ${LIMITS.handlingConditions} characters`);
   }
   if (!isEmptyDate(h.reviewDate)) {
     checkPartialDate(h.reviewDate as NonNullable<Handling['reviewDate']>, errors.at('reviewDate'), {
@@ -83,8 +88,8 @@ export function checkHandling(
   return {
     classification: h.classification,
     gradingScheme: h.gradingScheme,
-    sourceEvaluation: h.sourceEvaluation.trim(),
-    intelligenceAssessment: h.intelligenceAssessment.trim(),
+    sourceEvaluation: String(h.sourceEvaluation ?? '').trim(),
+    intelligenceAssessment: String(h.intelligenceAssessment ?? '').trim(),
     handlingCode: h.handlingCode,
     handlingConditions: conditions,
     reviewDate: isEmptyDate(h.reviewDate)

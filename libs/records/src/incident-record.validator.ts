@@ -56,7 +56,7 @@ export function validateIncidentRecord(
     category: input.category,
     offenceCodes: checkList(input.offenceCodes, errors, 'offenceCodes', LIMITS.offenceCodes).map(
       (c, i) =>
-        checkText(c.toUpperCase(), errors.at('offenceCodes'), i, {
+        checkText(String(c ?? '').toUpperCase(), errors.at('offenceCodes'), i, {
           required: true,
           max: 8,
           pattern: CJS_OFFENCE_CODE,
@@ -84,7 +84,7 @@ export function validateIncidentRecord(
       LIMITS.onlineIdentifiers,
     ).flatMap((o, i) => checkOnlineIdentifier(o, errors.at('onlineIdentifiers').at(i)) ?? []),
     outcome: input.outcome,
-    summary: checkText(input.summary, errors, 'summary', { max: LIMITS.summary }),
+    summary: checkText(input.summary, errors, 'summary', { max: LIMITS.summary, multiline: true }),
     handling: undefined,
     immediateRiskToChild: input.immediateRiskToChild === true,
     sharedReference: checkText(input.sharedReference, errors, 'sharedReference', {

@@ -8,3 +8,4 @@ export * from './person-record.validator';
 export * from './withdraw-request.validator';
 export * from './query.validator';
 export * from './reason';
+export * from './text-hygiene';

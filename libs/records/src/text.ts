@@ -1,14 +1,30 @@
 import type { ErrorCollector } from './field-error';
+import { normaliseLineEnds, textProblem } from './text-hygiene';
 
-/** Checks a string field's presence and length; returns the trimmed value. */
+/**
+ * Checks a string field's hygiene (text-hygiene.ts: no NUL, controls, bidi overrides, lone
+ * surrogates or U+FFFD; LF and TAB only where `multiline`), presence and length; returns the
+ * trimmed value. Every string of every record and request goes through here.
+ */
 export function checkText(
   value: string | null | undefined,
   errors: ErrorCollector,
   // A number is a list index: `errors.at('offenceCodes')` + 0 reports `offenceCodes[0]`.
   field: string | number,
-  opts: { required?: boolean; max: number; pattern?: RegExp; patternHint?: string },
+  opts: {
+    required?: boolean;
+    max: number;
+    pattern?: RegExp;
+    patternHint?: string;
+    multiline?: boolean;
+  },
 ): string {
-  const v = (value ?? '').trim();
+  const v = normaliseLineEnds(typeof value === 'string' ? value : '', opts).trim();
+  const problem = textProblem(v, opts);
+  if (problem) {
+    errors.add(field, problem);
+    return '';
+  }
   if (v === '') {
     if (opts.required) errors.add(field, 'is required');
     return v;
