@@ -10,6 +10,7 @@ import {
 export class ForceNodeMetrics {
   readonly accepted: Counter<'kind' | 'outcome'>;
   readonly rejected: Counter<'kind' | 'code'>;
+  readonly failures: Counter<'rpc' | 'kind'>;
   readonly published: Counter<'topic'>;
   readonly publishErrors: Counter;
   readonly publishLag: Histogram;
@@ -28,6 +29,12 @@ export class ForceNodeMetrics {
       name: 'intake_records_rejected_total',
       help: 'Records rejected, by kind and gRPC status code',
       labelNames: ['kind', 'code'],
+      registers: [registry],
+    });
+    this.failures = new Counter({
+      name: 'intake_failures_total',
+      help: 'Intake calls or batch items that failed unexpectedly, by RPC and kind (retryable, data, internal)',
+      labelNames: ['rpc', 'kind'],
       registers: [registry],
     });
     this.published = new Counter({

@@ -26,6 +26,7 @@ import { HealthController } from './health/health.controller';
 import { IncidentRepository } from './incidents/incident.repository';
 import { ForceIntakeGrpcController } from './intake/force-intake.grpc-controller';
 import { IncidentIntakeService } from './intake/incident-intake.service';
+import { FailureReporter } from './intake/failure-reporter';
 import { IntakeService } from './intake/intake.service';
 import { PersonIntakeService } from './intake/person-intake.service';
 import { RecordLogRepository } from './intake/record-log.repository';
@@ -181,20 +182,35 @@ export class ForceNodeModule {
           inject: [DataSource, OutboxRepository, ForceNodeMetrics],
         },
         {
+          provide: FailureReporter,
+          useFactory: (m: ForceNodeMetrics) =>
+            new FailureReporter(logger.child({ component: 'intake' }), m),
+          inject: [ForceNodeMetrics],
+        },
+        {
           provide: IntakeService,
           useFactory: (
+            ds: DataSource,
             p: PersonIntakeService,
             i: IncidentIntakeService,
             w: WithdrawalService,
             r: OutboxRelay,
             m: ForceNodeMetrics,
-          ) => new IntakeService(p, i, w, r, m, config.intake.maxBatchItems),
+            f: FailureReporter,
+          ) =>
+            new IntakeService(ds, p, i, w, r, m, f, {
+              chunkSize: config.intake.chunkSize,
+              maxItems: config.intake.maxBatchItems,
+              maxBytes: config.intake.maxBatchBytes,
+            }),
           inject: [
+            DataSource,
             PersonIntakeService,
             IncidentIntakeService,
             WithdrawalService,
             OutboxRelay,
             ForceNodeMetrics,
+            FailureReporter,
           ],
         },
         ForceNodeLifecycle,

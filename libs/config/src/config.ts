@@ -38,7 +38,7 @@ export interface ForceNodeConfig {
   grpc: { host: string; port: number; security: GrpcSecurity };
   http: { host: string; port: number };
   outbox: { batchSize: number; pollMs: number; retentionHours: number };
-  intake: { chunkSize: number; maxBatchItems: number };
+  intake: { chunkSize: number; maxBatchItems: number; maxBatchBytes: number };
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -158,7 +158,11 @@ export function loadForceNodeConfig(
       pollMs: e.OUTBOX_POLL_MS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
     },
-    intake: { chunkSize: e.INTAKE_CHUNK_SIZE, maxBatchItems: e.MAX_BATCH_ITEMS },
+    intake: {
+      chunkSize: e.INTAKE_CHUNK_SIZE,
+      maxBatchItems: e.MAX_BATCH_ITEMS,
+      maxBatchBytes: e.MAX_BATCH_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -76,7 +76,14 @@ export const forceNodeEnvSchema = baseEnvSchema
     // Published outbox rows are kept this long (30 days), then deleted; 0 keeps them for ever.
     OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(0).default(720),
     INTAKE_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
-    MAX_BATCH_ITEMS: z.coerce.number().int().min(1).default(1_000_000),
+    // A SubmitBatch is held in memory until the client half-closes it (nothing is stored
+    // before: a cancelled batch keeps nothing), so it is bounded in items and in size.
+    MAX_BATCH_ITEMS: z.coerce.number().int().min(1).default(100_000),
+    MAX_BATCH_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(128 * 1024 * 1024),
   })
   .superRefine(requireTlsUnlessPlaintext)
   .superRefine(requireKafkaCredentials);

@@ -24,7 +24,12 @@ interface RawIntakeClient {
   submitBatch(
     md: Metadata,
     cb: Callback<BatchSummary>,
-  ): { write(item: BatchItem): boolean; end(): void; once(e: 'drain', f: () => void): void };
+  ): {
+    write(item: BatchItem): boolean;
+    end(): void;
+    cancel(): void;
+    once(e: 'drain', f: () => void): void;
+  };
   close(): void;
 }
 
@@ -85,6 +90,30 @@ export class IntakeClient {
     }
     call.end();
     return done;
+  }
+
+  /**
+   * A SubmitBatch call left open: write items, then end() it for the summary, or cancel() it
+   * (e.g. a client giving up half-way).
+   */
+  openBatch(): {
+    write(item: BatchItem): Promise<void>;
+    end(): void;
+    cancel(): void;
+    summary: Promise<BatchSummary>;
+  } {
+    let call!: ReturnType<RawIntakeClient['submitBatch']>;
+    const summary = new Promise<BatchSummary>((res, rej) => {
+      call = this.raw.submitBatch(this.metadata(), (e, v) => (e ? rej(e) : res(v)));
+    });
+    return {
+      write: async (item) => {
+        if (!call.write(item)) await new Promise<void>((r) => call.once('drain', r));
+      },
+      end: () => call.end(),
+      cancel: () => call.cancel(),
+      summary,
+    };
   }
 
   close(): void {

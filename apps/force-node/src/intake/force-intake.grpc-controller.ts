@@ -4,7 +4,6 @@ import { Controller, Inject } from '@nestjs/common';
 import {
   ForceIntakeControllerMethods,
   type BatchItem,
-  type BatchItemResult,
   type BatchSummary,
   type ForceIntakeController,
   type IncidentRecord,
@@ -13,19 +12,15 @@ import {
   type WithdrawRequest,
 } from '@intel/contracts';
 import { ForceNodeConfig } from '../force-node.tokens';
-import {
-  bufferCount,
-  catchError,
-  concatMap,
-  defaultIfEmpty,
-  defer,
-  map,
-  reduce,
-  throwError,
-  type Observable,
-} from 'rxjs';
-import { IntakeService, summarise } from './intake.service';
+import { catchError, concatMap, defer, reduce, throwError, type Observable } from 'rxjs';
+import { FailureReporter } from './failure-reporter';
+import { IntakeService } from './intake.service';
 import { identify, toRpcError } from './intake-errors';
+
+/** The server call of a client-streaming RPC: grpc-js sets `cancelled` when the client cancels. */
+interface StreamCall extends AuthContextCarrier {
+  cancelled?: boolean;
+}
 
 /** gRPC edge of `intel.v1.ForceIntake`: identify the caller, one service call, map errors. */
 @Controller()
@@ -34,6 +29,7 @@ export class ForceIntakeGrpcController implements ForceIntakeController {
   constructor(
     @Inject(IntakeService) private readonly intake: IntakeService,
     @Inject(ForceNodeConfig) private readonly config: ForceNodeConfig,
+    @Inject(FailureReporter) private readonly failures: FailureReporter,
   ) {}
 
   async submitPerson(
@@ -44,7 +40,7 @@ export class ForceIntakeGrpcController implements ForceIntakeController {
     try {
       return await this.intake.submitPerson(request, identify(this.config, call, metadata));
     } catch (err) {
-      throw toRpcError(err);
+      throw toRpcError(err, this.failures, 'SubmitPerson');
     }
   }
 
@@ -56,11 +52,13 @@ export class ForceIntakeGrpcController implements ForceIntakeController {
     try {
       return await this.intake.submitIncident(request, identify(this.config, call, metadata));
     } catch (err) {
-      throw toRpcError(err);
+      throw toRpcError(err, this.failures, 'SubmitIncident');
     }
   }
 
   /**
+   * Items are validated and held as they arrive; the batch is stored at half-close in one
+   * transaction that commits only if the call has not been cancelled (IntakeService.applyBatch).
    * Returns an Observable, not a Promise: Nest only starts delivering the client's stream once
    * the handler has returned (GrpcStreamMethod drains its buffer then), so awaiting the stream
    * inside the handler would wait forever.
@@ -68,26 +66,20 @@ export class ForceIntakeGrpcController implements ForceIntakeController {
   submitBatch(
     request: Observable<BatchItem>,
     metadata?: Metadata,
-    call?: AuthContextCarrier,
+    call?: StreamCall,
   ): Observable<BatchSummary> {
     return defer(() => {
       const caller = identify(this.config, call, metadata);
-      let base = 0;
       return request.pipe(
-        bufferCount(this.config.intake.chunkSize),
-        concatMap(async (chunk) => {
-          const r = await this.intake.submitChunk(chunk, base, caller);
-          base += chunk.length;
-          return r;
-        }),
-        reduce((all: BatchItemResult[], chunk) => {
-          for (const r of chunk) all.push(r);
-          return all;
-        }, []),
-        defaultIfEmpty([] as BatchItemResult[]),
-        map(summarise),
+        reduce((batch, item) => {
+          batch.add(item);
+          return batch;
+        }, this.intake.openBatch()),
+        concatMap((batch) => this.intake.applyBatch(batch, caller, () => call?.cancelled === true)),
       );
-    }).pipe(catchError((err: unknown) => throwError(() => toRpcError(err))));
+    }).pipe(
+      catchError((err: unknown) => throwError(() => toRpcError(err, this.failures, 'SubmitBatch'))),
+    );
   }
 
   async withdraw(
@@ -98,7 +90,7 @@ export class ForceIntakeGrpcController implements ForceIntakeController {
     try {
       return await this.intake.withdraw(request, identify(this.config, call, metadata));
     } catch (err) {
-      throw toRpcError(err);
+      throw toRpcError(err, this.failures, 'Withdraw');
     }
   }
 }

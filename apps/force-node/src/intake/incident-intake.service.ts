@@ -37,11 +37,16 @@ export class IncidentIntakeService {
     if (records.length === 0) return [];
     return inTransaction(this.ds, async (tx) => {
       await takeIntakeLock(tx);
-      const out: ItemOutcome[] = [];
-      for (const part of splitAtRepeatedKeys(records))
-        out.push(...(await this.submitChunk(tx, part, caller)));
-      return out;
+      return this.submitIn(tx, records, caller);
     });
+  }
+
+  /** Stores incidents in the caller's transaction, which holds the intake lock. */
+  async submitIn(tx: Sql, records: IncidentRecord[], caller: string): Promise<ItemOutcome[]> {
+    const out: ItemOutcome[] = [];
+    for (const part of splitAtRepeatedKeys(records))
+      out.push(...(await this.submitChunk(tx, part, caller)));
+    return out;
   }
 
   private async submitChunk(

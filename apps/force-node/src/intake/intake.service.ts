@@ -1,5 +1,4 @@
 import type {
-  BatchItem,
   BatchItemResult,
   BatchSummary,
   IncidentRecord,
@@ -7,19 +6,29 @@ import type {
   SubmitResult,
   WithdrawRequest,
 } from '@intel/contracts';
+import { inTransaction, type Sql } from '@intel/db';
 import {
   RecordValidationError,
   validateIncidentRecord,
   validatePersonRecord,
   validateWithdrawRequest,
 } from '@intel/records';
+import type { DataSource } from 'typeorm';
 import type { ForceNodeMetrics } from '../force-node.metrics';
 import type { OutboxRelay } from '../outbox/outbox.relay';
+import type { FailureReporter } from './failure-reporter';
 import type { IncidentIntakeService } from './incident-intake.service';
+import { takeIntakeLock } from './intake-lock';
+import { classifyFailure } from './intake-failure';
+import { PendingBatch, itemError, type BatchLimits, type ValidItem } from './pending-batch';
 import type { PersonIntakeService } from './person-intake.service';
+import type { PreparedPerson } from './prepared-person';
 import type { WithdrawalService } from './withdrawal.service';
 
-export class BatchTooLargeError extends Error {}
+export { BatchTooLargeError } from './pending-batch';
+
+/** The client cancelled a SubmitBatch before its transaction committed: nothing was kept. */
+export class BatchCancelledError extends Error {}
 
 /**
  * The force node's use cases, behind the gRPC edge: validate, store and de-duplicate, publish
@@ -28,12 +37,14 @@ export class BatchTooLargeError extends Error {}
  */
 export class IntakeService {
   constructor(
+    private readonly ds: DataSource,
     private readonly persons: PersonIntakeService,
     private readonly incidents: IncidentIntakeService,
     private readonly withdrawals: WithdrawalService,
     private readonly relay: OutboxRelay,
     private readonly metrics: ForceNodeMetrics,
-    private readonly maxBatchItems: number,
+    private readonly failures: FailureReporter,
+    private readonly limits: BatchLimits,
   ) {}
 
   async submitPerson(record: PersonRecord, caller: string): Promise<SubmitResult> {
@@ -64,71 +75,147 @@ export class IntakeService {
     return result;
   }
 
+  /** A SubmitBatch stream to fill as items arrive (validated, bounded, nothing stored yet). */
+  openBatch(): PendingBatch {
+    return new PendingBatch(this.limits, (kind) =>
+      this.metrics.rejected.inc({ kind, code: 'INVALID_ARGUMENT' }),
+    );
+  }
+
   /**
-   * One chunk of a SubmitBatch stream: validate every item, then store the valid persons and
-   * then the valid incidents (so an incident may name a person sent earlier in the same chunk).
+   * Applies a whole batch at half-close, in ONE transaction that commits only if the call is
+   * still live just before the commit: a client-streaming call acknowledges nothing before its
+   * BatchSummary, so a cancelled batch keeps nothing. The intake lock is taken only now, never
+   * while a slow client streams. Valid items are stored `chunkSize` at a time under a savepoint;
+   * a chunk the database refuses for a data reason is redone item by item, so that only the
+   * offending item fails (INTERNAL with a reference id) and the others are kept.
    */
-  async submitChunk(
-    items: BatchItem[],
-    baseIndex: number,
+  async applyBatch(
+    batch: PendingBatch,
     caller: string,
-  ): Promise<BatchItemResult[]> {
-    if (baseIndex + items.length > this.maxBatchItems) {
-      throw new BatchTooLargeError(`a batch holds at most ${this.maxBatchItems} items; split it`);
+    isCancelled: () => boolean,
+  ): Promise<BatchSummary> {
+    const results = [...batch.results];
+    const accepted: Array<[string, SubmitResult]> = [];
+    // Derived without the lock: content hashes, keys, normalised forms.
+    const chunks = batch.chunks().map((items) => ({
+      items,
+      persons: this.persons.prepare(items.flatMap((v) => (v.person ? [v.person] : []))),
+    }));
+    if (isCancelled()) throw new BatchCancelledError('the call was cancelled; nothing was kept');
+    if (chunks.length > 0) {
+      await inTransaction(this.ds, async (tx) => {
+        await takeIntakeLock(tx);
+        for (const chunk of chunks) {
+          if (isCancelled()) throw new BatchCancelledError('the call was cancelled');
+          await this.applyChunk(tx, chunk.items, chunk.persons, caller, results, accepted);
+        }
+        // The commit point: a cancel that arrives after this check is too late (see docs).
+        if (isCancelled()) throw new BatchCancelledError('the call was cancelled');
+      });
     }
-    const results = new Array<BatchItemResult>(items.length);
-    const persons: Array<{ i: number; r: PersonRecord }> = [];
-    const incidents: Array<{ i: number; r: IncidentRecord }> = [];
-    items.forEach((item, i) => {
-      const index = baseIndex + i;
+    for (const c of chunks) this.persons.remember(c.persons);
+    for (const [kind, r] of accepted) this.accepted(kind, r);
+    this.relay.wake();
+    return summarise(results as BatchItemResult[]);
+  }
+
+  private async applyChunk(
+    tx: Sql,
+    items: ValidItem[],
+    persons: PreparedPerson[][],
+    caller: string,
+    results: Array<BatchItemResult | undefined>,
+    accepted: Array<[string, SubmitResult]>,
+  ): Promise<void> {
+    await tx.query('SAVEPOINT intake_chunk');
+    try {
+      const out = await this.storeItems(tx, items, persons, caller);
+      await tx.query('RELEASE SAVEPOINT intake_chunk');
+      this.collect(out, results, accepted);
+      return;
+    } catch (err) {
+      if (classifyFailure(err) !== 'data') throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT intake_chunk');
+    }
+    // One item refused by the database: find it, keep the others (in their order).
+    const prepared = new Map(persons.flat().map((p) => [p.record, p]));
+    for (const item of items) {
+      await tx.query('SAVEPOINT intake_item');
       try {
-        if (item.person) persons.push({ i, r: validatePersonRecord(item.person) });
-        else if (item.incident) incidents.push({ i, r: validateIncidentRecord(item.incident) });
-        else
-          results[i] = itemError(
-            index,
-            'INVALID_ARGUMENT',
-            'item',
-            'a batch item needs a person or an incident',
-          );
+        const one = item.person ? [[prepared.get(item.person) as PreparedPerson]] : [];
+        const out = await this.storeItems(tx, [item], one, caller);
+        await tx.query('RELEASE SAVEPOINT intake_item');
+        this.collect(out, results, accepted);
       } catch (err) {
-        if (!(err instanceof RecordValidationError)) throw err;
+        if (classifyFailure(err) !== 'data') throw err;
+        await tx.query('ROLLBACK TO SAVEPOINT intake_item');
+        const { ref } = this.failures.report(err, { rpc: 'SubmitBatch', index: item.index });
         const kind = item.person ? 'person' : 'incident';
-        this.metrics.rejected.inc({ kind, code: 'INVALID_ARGUMENT' });
-        results[i] = itemError(index, 'INVALID_ARGUMENT', `${kind}.${err.field}`, err.message);
-      }
-    });
-    const personResults = await this.persons.submit(
-      persons.map((p) => p.r),
-      caller,
-    );
-    persons.forEach((p, k) => {
-      const result = personResults[k] as SubmitResult;
-      this.accepted('person', result);
-      results[p.i] = { index: baseIndex + p.i, result, error: undefined };
-    });
-    const incidentOutcomes = await this.incidents.submit(
-      incidents.map((x) => x.r),
-      caller,
-    );
-    incidents.forEach((x, k) => {
-      const outcome = incidentOutcomes[k];
-      if (outcome && 'result' in outcome) {
-        this.accepted('incident', outcome.result);
-        results[x.i] = { index: baseIndex + x.i, result: outcome.result, error: undefined };
-      } else if (outcome) {
-        this.metrics.rejected.inc({ kind: 'incident', code: outcome.error.code });
-        results[x.i] = itemError(
-          baseIndex + x.i,
-          outcome.error.code,
-          `incident.${outcome.error.field}`,
-          // Like validation errors, the message names the field it is about.
-          `${outcome.error.field}: ${outcome.error.message}`,
+        this.metrics.rejected.inc({ kind, code: 'INTERNAL' });
+        results[item.index] = itemError(
+          item.index,
+          'INTERNAL',
+          kind,
+          `could not be stored (reference ${ref}); nothing of this item was kept and resending it unchanged will not help`,
         );
       }
+    }
+  }
+
+  /**
+   * Persons first, then incidents, so an incident may name a person sent earlier in the same
+   * chunk. Returns each item's result (or FAILED_PRECONDITION), by batch index.
+   */
+  private async storeItems(
+    tx: Sql,
+    items: ValidItem[],
+    persons: PreparedPerson[][],
+    caller: string,
+  ): Promise<Array<[ValidItem, BatchItemResult, string | undefined]>> {
+    const out: Array<[ValidItem, BatchItemResult, string | undefined]> = [];
+    const personItems = items.filter((v) => v.person);
+    const incidentItems = items.filter((v) => v.incident);
+    const personResults = await this.persons.submitPrepared(tx, persons, caller);
+    personItems.forEach((v, k) => {
+      const result = personResults[k] as SubmitResult;
+      out.push([v, { index: v.index, result, error: undefined }, 'person']);
     });
-    this.relay.wake();
-    return results;
+    const outcomes = await this.incidents.submitIn(
+      tx,
+      incidentItems.map((v) => v.incident as IncidentRecord),
+      caller,
+    );
+    incidentItems.forEach((v, k) => {
+      const outcome = outcomes[k];
+      if (outcome && 'result' in outcome)
+        out.push([v, { index: v.index, result: outcome.result, error: undefined }, 'incident']);
+      else if (outcome)
+        out.push([
+          v,
+          itemError(
+            v.index,
+            outcome.error.code,
+            `incident.${outcome.error.field}`,
+            // Like validation errors, the message names the field it is about.
+            `${outcome.error.field}: ${outcome.error.message}`,
+          ),
+          undefined,
+        ]);
+    });
+    return out;
+  }
+
+  private collect(
+    out: Array<[ValidItem, BatchItemResult, string | undefined]>,
+    results: Array<BatchItemResult | undefined>,
+    accepted: Array<[string, SubmitResult]>,
+  ): void {
+    for (const [v, r, kind] of out) {
+      results[v.index] = r;
+      if (kind && r.result) accepted.push([kind, r.result]);
+      else if (r.error) this.metrics.rejected.inc({ kind: 'incident', code: r.error.code });
+    }
   }
 
   private validated<T>(kind: string, validate: () => T): T {
@@ -153,10 +240,6 @@ export class PreconditionError extends Error {
   ) {
     super(`${field}: ${message}`);
   }
-}
-
-function itemError(index: number, code: string, field: string, message: string): BatchItemResult {
-  return { index, result: undefined, error: { code, field, message } };
 }
 
 export function summarise(results: BatchItemResult[]): BatchSummary {

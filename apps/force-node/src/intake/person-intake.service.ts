@@ -59,21 +59,43 @@ export class PersonIntakeService {
   /** Validated, canonical records; one result per record, in order. */
   async submit(records: PersonRecord[], caller: string): Promise<SubmitResult[]> {
     if (records.length === 0) return [];
-    // A source key repeated within a batch is processed in order: split at repeats. What needs
-    // no stored state is derived before the lock, so it never holds up another submission.
-    const parts = splitAtRepeatedKeys(records).map((part) =>
-      part.map((r) => preparePerson(r, this.matcher)),
-    );
+    const parts = this.prepare(records);
     const results = await inTransaction(this.ds, async (tx) => {
       await takeIntakeLock(tx);
-      const out: SubmitResult[] = [];
-      for (const part of parts) out.push(...(await this.submitChunk(tx, part, caller)));
-      return out;
+      return this.submitPrepared(tx, parts, caller);
     });
-    // Only now: content hash → normalised form is pure, but a rolled-back chunk's records
-    // would only take the room of ones that are stored.
-    for (const part of parts) for (const p of part) this.normalisedCache.set(p.hash, p.normalised);
+    this.remember(parts);
     return results;
+  }
+
+  /**
+   * What needs no stored state, derived before the lock so it never holds up another
+   * submission. A source key repeated within the records is processed in order: split at
+   * repeats.
+   */
+  prepare(records: PersonRecord[]): PreparedPerson[][] {
+    return splitAtRepeatedKeys(records).map((part) =>
+      part.map((r) => preparePerson(r, this.matcher)),
+    );
+  }
+
+  /** Stores prepared records in the caller's transaction, which holds the intake lock. */
+  async submitPrepared(
+    tx: Sql,
+    parts: PreparedPerson[][],
+    caller: string,
+  ): Promise<SubmitResult[]> {
+    const out: SubmitResult[] = [];
+    for (const part of parts) out.push(...(await this.submitChunk(tx, part, caller)));
+    return out;
+  }
+
+  /**
+   * After the commit only: content hash → normalised form is pure, but a rolled-back chunk's
+   * records would only take the room of ones that are stored.
+   */
+  remember(parts: PreparedPerson[][]): void {
+    for (const part of parts) for (const p of part) this.normalisedCache.set(p.hash, p.normalised);
   }
 
   private async submitChunk(
