@@ -38,7 +38,11 @@ function checkJustification(
   }
   const e = errors.at('justification');
   checkEnum(String(j.purposeCode), PURPOSES, e, 'purposeCode', { required: true });
-  const reason = checkText(j.reason, e, 'reason', { required: true, max: LIMITS.reason });
+  const reason = checkText(j.reason, e, 'reason', {
+    required: true,
+    max: LIMITS.reason,
+    multiline: true,
+  });
   const problem =
     reason !== '' && reason.length <= LIMITS.reason ? reasonProblem(reason) : undefined;
   if (problem) e.add('reason', problem);

@@ -1,3 +1,5 @@
+import { textProblem } from './text-hygiene';
+
 /**
  * What a justification's reason must hold to count as one (DPA 2018 s.62: the audit must show
  * why a consultation was made). A length alone lets "aaaaaaaaaa" through, so the rule is about
@@ -8,8 +10,8 @@
  * - at least MIN_REASON_DISTINCT_LETTERS different letters (case-insensitive);
  * - not one short unit repeated: the letters and digits, lower-cased, are not a string
  *   repeated two or more times ("abcabcabc", "test test test", "asdf asdf");
- * - no control characters, bidirectional overrides or unpaired surrogates (they would make the
- *   reason read differently in the audit from what was sent).
+ * - clean text (text-hygiene.ts: no controls, bidi overrides, unpaired surrogates, U+FFFD) and
+ *   no bidi marks either (they would make the reason read differently in the audit).
  *
  * "RSO check, Op Alder", "Grooming referral 36/1234/25", "Suspect contact in chatroom" pass.
  * The rule cannot tell a true reason from invented words; it stops placeholders, not lies.
@@ -20,14 +22,16 @@ export const MIN_REASON_DISTINCT_LETTERS = 5;
 
 const WORD = /\p{L}{2,}/gu;
 const LETTER = /\p{L}/gu;
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+/** Bidi marks: allowed in text generally (right-to-left names), not in a reason. */
+const BIDI_MARKS = /[\u061c\u200e\u200f]/u;
 
 /** Pure: why `reason` (already trimmed, non-empty) does not justify a call; undefined if it does. */
 export function reasonProblem(reason: string): string | undefined {
-  if (UNSAFE.test(reason))
-    return 'must not contain control characters, bidirectional overrides or unpaired surrogates';
+  // The shared text rule (text-hygiene.ts; checkText has already applied it) plus bidi marks.
+  const text = textProblem(reason, { multiline: true });
+  if (text) return text;
+  if (BIDI_MARKS.test(reason))
+    return 'must not contain bidirectional marks (U+061C, U+200E, U+200F)';
   if (reason.length < MIN_REASON_LENGTH)
     return `at least ${MIN_REASON_LENGTH} characters: say why the check is needed`;
   const words = reason.match(WORD) ?? [];

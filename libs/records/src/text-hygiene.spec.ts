@@ -56,7 +56,7 @@ describe('textProblem (the one text-hygiene rule)', () => {
     expect(textProblem('secret\u202Etext')).toBe(
       'contains a bidirectional override or isolate (U+202E)',
     );
-    expect(textProblem('a\u0000b')).toBe('contains a NUL character (U+0000)');
+    expect(textProblem('a\u0000b')).toBe('contains a NUL control character (U+0000)');
   });
 
   it('accepts ordinary names in any script, with accents, apostrophes and emoji pairs', () => {
@@ -158,7 +158,7 @@ describe('every validator refuses bad text, naming the field', () => {
         validateWithdrawRequest({
           sourceSystem: 'niche-rms',
           sourceRecordId: 'P1',
-          reason: `MoPI review ${b}`,
+          reason: `MoPI review ${b.replace(/[\n\t]/g, '\u0000')}`,
           kind: 'RECORD_KIND_PERSON' as never,
         }),
     ],
@@ -166,7 +166,12 @@ describe('every validator refuses bad text, naming the field', () => {
       'justification.reason',
       (b) =>
         validateCheckPerson(
-          query({ justification: { ...justification, reason: `Chatroom contact ${b}` } }),
+          query({
+            justification: {
+              ...justification,
+              reason: `Chatroom contact ${b.replace(/[\n\t]/g, '\u0000')}`,
+            },
+          }),
           NOW,
         ),
     ],
@@ -212,7 +217,7 @@ describe('every validator refuses bad text, naming the field', () => {
     });
   }
 
-  it('keeps LF and TAB in an incident summary and handling conditions (CRLF becomes LF)', () => {
+  it('keeps LF and TAB in free text: summary, handling conditions, reasons (CRLF becomes LF)', () => {
     const r = incident({ summary: 'First contact.\r\n\tThen a meeting was arranged.' });
     expect(r.summary).toBe('First contact.\n\tThen a meeting was arranged.');
     const p = person({
@@ -223,5 +228,12 @@ describe('every validator refuses bad text, naming the field', () => {
       },
     });
     expect(p.handling?.handlingConditions).toBe('Contact the OIC first.\nDo not action.');
+    const w = validateWithdrawRequest({
+      sourceSystem: 'niche-rms',
+      sourceRecordId: 'P1',
+      reason: 'MoPI review:\r\n\tdisposal',
+      kind: 'RECORD_KIND_PERSON' as never,
+    });
+    expect(w.reason).toBe('MoPI review:\n\tdisposal');
   });
 });

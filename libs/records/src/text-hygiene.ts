@@ -14,8 +14,8 @@
  *   without telling anyone, so a replacement character in a request almost always stands for
  *   bytes that were not UTF-8. Refusing it refuses invalid UTF-8 instead of storing a mangled
  *   value and publishing it nationally.
- * Multi-line fields (an incident summary, handling conditions) may hold LF and TAB; CRLF is
- * normalised to LF first. Nothing else is allowed anywhere.
+ * Free-text fields (an incident summary, handling conditions, a withdrawal or justification
+ * reason) may hold LF and TAB; CRLF is normalised to LF first. Nothing else is allowed anywhere.
  */
 
 export interface TextRules {
@@ -35,7 +35,7 @@ export function textProblem(value: string, rules: TextRules = {}): string | unde
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) continue; // printable ASCII: the common case, fast
-    if (c === 0) return 'contains a NUL character (U+0000)';
+    if (c === 0) return 'contains a NUL control character (U+0000)';
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       if (rules.multiline && (c === 0x0a || c === 0x09)) continue;
       return `contains a control character (${hex(c)})`;
@@ -48,9 +48,10 @@ export function textProblem(value: string, rules: TextRules = {}): string | unde
         i += 1;
         continue;
       }
-      return 'contains a lone surrogate (not valid Unicode)';
+      return 'contains a lone surrogate (unpaired surrogates are not valid Unicode)';
     }
-    if (c >= 0xdc00 && c <= 0xdfff) return 'contains a lone surrogate (not valid Unicode)';
+    if (c >= 0xdc00 && c <= 0xdfff)
+      return 'contains a lone surrogate (unpaired surrogates are not valid Unicode)';
     if (c === 0xfffd)
       return 'contains U+FFFD (invalid UTF-8 is replaced by it when decoded): send valid UTF-8';
   }

@@ -19,7 +19,11 @@ export function validateWithdrawRequest(input: WithdrawRequest): WithdrawRequest
       pattern: SOURCE_KEY_PATTERN,
     }),
     // MoPI: every disposal decision is recorded with its reason.
-    reason: checkText(input.reason, errors, 'reason', { required: true, max: LIMITS.reason }),
+    reason: checkText(input.reason, errors, 'reason', {
+      required: true,
+      max: LIMITS.reason,
+      multiline: true,
+    }),
     kind: input.kind,
   };
   checkEnum(String(input.kind), KINDS, errors, 'kind', { required: false });
