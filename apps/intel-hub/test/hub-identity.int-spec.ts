@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { NameType, PurposeCode, Sex, type CheckPersonRequest } from '@intel/contracts';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL } from '@intel/kafka';
 import { dropDatabase } from '@intel/db';
 import {
   makeTestPki,
+  serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   type RunningNode,
 } from '@intel/testing';
@@ -51,10 +54,9 @@ function hubProcess(grpcEnv: Record<string, string>) {
       hub = await startService(
         'intel-hub',
         {
-          DATABASE_URL: infra.databaseUrl,
-          DATABASE_NAME: dbName,
-          KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-          HUB_CONSUMER_GROUP: `it-hub-id-${randomUUID()}`,
+          ...serviceDatabase(dbName, infra.databaseUrl).env,
+          ...testKafkaEnv(HUB_PRINCIPAL),
+          HUB_CONSUMER_GROUP: `intel-hub-it-identity-${randomUUID()}`,
           HUB_BATCH_SIZE: '2000',
           HUB_REFERENCE_PERSONS: '1000',
           ...grpcEnv,
