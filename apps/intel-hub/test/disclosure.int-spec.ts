@@ -13,6 +13,7 @@ import {
 } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL } from '@intel/kafka';
 import {
   handlingP,
   incidentRecord,
@@ -21,6 +22,7 @@ import {
   serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
@@ -69,8 +71,8 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
     await Promise.all([norfolk.start(), met.start(), kent.start()]);
     hub = await startService('intel-hub', {
       ...hubDatabase.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      HUB_CONSUMER_GROUP: `it-disclosure-${randomUUID()}`,
+      ...testKafkaEnv(HUB_PRINCIPAL),
+      HUB_CONSUMER_GROUP: `intel-hub-it-disclosure-${randomUUID()}`,
       HUB_BATCH_SIZE: '2000',
       HUB_CONSUMER_CONCURRENCY: '6',
       GRPC_INSECURE_PLAINTEXT: 'true',
