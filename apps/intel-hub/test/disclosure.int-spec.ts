@@ -319,7 +319,8 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
 
   // A person Kent sees only through Norfolk's C record (HIT_ONLY).
   const hiddenDob = { year: 1970 + rnd(25), month: rnd(12), day: rnd(28) };
-  const hiddenPostcode = 'NR2 4TE';
+  // Per run: the shared topics hold earlier runs' look-alikes (same names, other postcodes).
+  const hiddenPostcode = `NR${rnd(9)} ${rnd(9)}${'ABDEFGHJLNPQRSTUWXYZ'[rnd(20) - 1]}${'ABDEFGHJLNPQRSTUWXYZ'[rnd(20) - 1]}`;
   const hiddenPhone = `+4479222${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
   const hiddenNames = [
     { given: ['Ambrose'], family: letters(`Vantry${tag}`), type: 'NAME_TYPE_BIRTH' as never },
@@ -382,7 +383,8 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
     const answers: string[] = [];
     const returned: number[] = [];
     for (const [n, v] of variants.entries()) {
-      const res = await asKent.checkPerson({ person: v, justification, maxResults: 5 });
+      // Room for earlier runs' look-alikes: hit-only answers are ordered by person id.
+      const res = await asKent.checkPerson({ person: v, justification, maxResults: 50 });
       const m = matchOf(res, hiddenPerson);
       if (!m) continue; // the one bit a query still learns (docs/security.md)
       returned.push(n);

@@ -54,6 +54,22 @@ export function discloseScore<C extends { score: number }>(
   };
 }
 
+const LINK_BANDS: ReadonlySet<MatchBand> = new Set([
+  MatchBand.MATCH_BAND_CERTAIN,
+  MatchBand.MATCH_BAND_PROBABLE,
+]);
+
+/**
+ * Whether a field probe returns this person. A person reached only through hidden records is
+ * returned only when the hidden match is at a link band (CERTAIN or PROBABLE): hit-only
+ * answers are ordered by person id, not by score, so weak (POSSIBLE) hidden matches, which
+ * the caller has nothing to judge by, would otherwise crowd strong ones out of the results.
+ * Still one bit per person and probe (returned or not), at a higher threshold.
+ */
+export function probeReturns(d: DisclosedScore<unknown>): boolean {
+  return !d.hitOnly || (d.withheld !== undefined && LINK_BANDS.has(d.withheld.band));
+}
+
 /**
  * Answers in the order a recipient gets them: scored matches by score (best first), then
  * hit-only ones by person id. Applied before any cut to a maximum number of results, so which

@@ -9,6 +9,7 @@ import {
   historyDisclosed,
   maySee,
   orderForRecipient,
+  probeReturns,
   recipientsByView,
   recordsInView,
   viewOf,
@@ -149,6 +150,13 @@ describe('scores and bands', () => {
       MatchBand.MATCH_BAND_POSSIBLE,
       'shared',
     ]);
+  });
+
+  it('a field probe returns a hit-only person only at a hidden link band', () => {
+    expect(probeReturns(disclose('46', [cand('hidden', 25)]))).toBe(true);
+    expect(probeReturns(disclose('46', [cand('hidden', 3)]))).toBe(false);
+    expect(probeReturns(disclose('46', [cand('own', 3)]))).toBe(true);
+    expect(probeReturns(disclose('46', [cand('hidden', 25), cand('shared', 1)]))).toBe(true);
   });
 
   it('orders scored answers first, hit-only ones by person id, whatever their hidden score', () => {

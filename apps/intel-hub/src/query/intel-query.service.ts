@@ -35,6 +35,7 @@ import {
   maySee,
   nominalRef,
   orderForRecipient,
+  probeReturns,
   recipientsByView,
   type DisclosedScore,
   type NominalLike,
@@ -121,6 +122,7 @@ export class IntelQueryService {
       caller,
       probe,
       req.maxResults,
+      true,
     );
     const drafts = this.alertDrafts(
       index,
@@ -176,7 +178,7 @@ export class IntelQueryService {
     const views = new Map<MemberKey, MemberView>();
     const probe = this.probe(caller);
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller, probe, Number.MAX_SAFE_INTEGER, decoded);
+      const r = this.toMatches(index, hits, caller, probe, Number.MAX_SAFE_INTEGER, false, decoded);
       results.push({ onlineIdentifier: oi, matches: r.matches });
       audited.push({ onlineIdentifier: oi, matches: r.audited });
       allHits.push(...hits);
@@ -281,6 +283,8 @@ export class IntelQueryService {
     caller: Caller,
     probeAllowed: boolean,
     max: number,
+    /** CheckPerson: hit-only persons only at a link band (probeReturns); identifiers: exact. */
+    scored: boolean,
     decoded?: Map<MemberKey, MemberView>,
   ) {
     const views = index.views(
@@ -309,7 +313,9 @@ export class IntelQueryService {
         },
       };
     });
-    const ordered = orderForRecipient(answers);
+    const ordered = orderForRecipient(
+      scored ? answers.filter((a) => probeReturns(a.disclosed)) : answers,
+    );
     const allowed = (a: Answer) => probeAllowed || !a.disclosed.hitOnly;
     const shown = ordered.filter(allowed).slice(0, max);
     // Hit-only answers this call would have returned but for the probe rate: withheld from the
