@@ -47,6 +47,14 @@ role_url() { # user password: DATABASE_URL with that user and password
   node -e "const u=new URL(process.argv[1]);u.username=process.argv[2];u.password=process.argv[3];process.stdout.write(u.toString())" "$DATABASE_URL" "$1" "$2"
 }
 AUDITOR_PASSWORD="$(new_secret)"
+# The key that signs the audit chain's head (anchors on intel.audit-anchor.v1 and in
+# .run/audit-anchors.jsonl): a file PostgreSQL never sees. Kept across restarts.
+if [[ ! -f "$SECRETS_DIR/audit-anchor-key.pem" ]]; then
+  node -e "const c=require('crypto');const k=c.generateKeyPairSync('ed25519');const fs=require('fs');
+fs.writeFileSync(process.argv[1],k.privateKey.export({type:'pkcs8',format:'pem'}),{mode:0o600});
+fs.writeFileSync(process.argv[2],k.publicKey.export({type:'spki',format:'pem'}));" \
+    "$SECRETS_DIR/audit-anchor-key.pem" "$RUN_DIR/audit-anchor-key.pub.pem"
+fi
 role_url intel_hub_auditor "$AUDITOR_PASSWORD" >"$SECRETS_DIR/auditor-url"
 chmod 600 "$SECRETS_DIR/auditor-url"
 
@@ -78,7 +86,8 @@ for f in "${FORCES[@]}"; do
   start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js "intel_force_$f" "force-$f" FORCE_CODE="$f"
 done
 start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub hub \
-  DATABASE_AUDITOR_PASSWORD="$AUDITOR_PASSWORD"
+  DATABASE_AUDITOR_PASSWORD="$AUDITOR_PASSWORD" \
+  AUDIT_ANCHOR_KEY_FILE="$SECRETS_DIR/audit-anchor-key.pem" AUDIT_ANCHOR_FILE="$RUN_DIR/audit-anchors.jsonl"
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
 wait_ready hub
 
@@ -115,6 +124,7 @@ say "  endpoints written to .run/stack.json; logs in .run/logs/"
 say "try, as Kent (46) — one national person, flagged, with the evidence and an explanation:"
 say "  npm run cli -- check-person --as 46 --given William --family Hendry --dob 1979-03-14 --phone +447911100123 --reason 'Undercover operation: suspect contact in a chatroom'"
 say "  npm run cli -- check-identifiers --as 46 --kind USERNAME --platform discord --value billy_h79 --reason 'Undercover operation: username seen in a chatroom'"
-say "  DATABASE_URL=\"\$(cat .run/secrets/auditor-url)\" npm run cli -- audit verify   (the hash-chained audit log, read as the auditor role)"
+say "  DATABASE_URL=\"\$(cat .run/secrets/auditor-url)\" npm run cli -- audit verify --public-key .run/audit-anchor-key.pub.pem --anchors-from-kafka"
+say "       (the hash-chained audit log, read as the auditor role, checked against the signed anchors of its head)"
 say "more data: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
 say "stop with: npm stop"

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -23,7 +24,8 @@ import { INTEL_HUB_MIGRATIONS } from './database/migrations';
 import { HealthController } from './health/health.controller';
 import type { HubConfig } from '@intel/config';
 import { HubMetrics } from './hub.metrics';
-import { EVENT_CONSUMER, HUB_LOGGER, HubConfigToken, KAFKA } from './hub.tokens';
+import { AUDIT_ANCHORER, EVENT_CONSUMER, HUB_LOGGER, HubConfigToken, KAFKA } from './hub.tokens';
+import { AuditAnchorer } from './audit/audit-anchorer';
 import { HubStoreRepository } from './ingest/hub-store.repository';
 import { IngestService } from './ingest/ingest.service';
 import { AuditLog } from '@intel/audit';
@@ -54,11 +56,19 @@ class HubLifecycle implements OnApplicationBootstrap {
     @Inject(AlertRelay) private readonly relay: AlertRelay,
     @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
     @Inject(HubLeadership) private readonly leadership: HubLeadership,
+    @Inject(AUDIT_ANCHORER) private readonly anchorer: AuditAnchorer | null,
+    @Inject(HUB_LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // Only one hub works on a national index: a second one waits here, before it loads.
     await this.leadership.acquire();
+    if (this.anchorer) this.anchorer.start();
+    else
+      this.logger.warn(
+        'AUDIT_ANCHOR_KEY_FILE is not set: the audit chain head is not anchored outside the ' +
+          'database, so a consistent rewrite of the chain would go undetected',
+      );
     await this.resolution.drain();
     this.resolution.onAlerts(() => this.relay.kick());
     this.relay.start();
@@ -235,6 +245,31 @@ export class HubModule {
           useFactory: (ds: DataSource, store: NationalStoreRepository, r: ResolutionService) =>
             new AlertFeed(ds, store, r),
           inject: [DataSource, NationalStoreRepository, ResolutionService],
+        },
+        {
+          provide: AUDIT_ANCHORER,
+          useFactory: (ds: DataSource, kafka: Kafka, r: Registry): AuditAnchorer | null => {
+            const pem = config.auditAnchor.keyPem;
+            if (!pem) return null;
+            const key = createPrivateKey(pem);
+            if (key.asymmetricKeyType !== 'ed25519')
+              throw new Error(
+                'AUDIT_ANCHOR_KEY_FILE must hold an Ed25519 private key (PKCS#8 PEM)',
+              );
+            return new AuditAnchorer(
+              ds,
+              new KafkaPlainPublisher(kafka),
+              key,
+              {
+                database: config.database.name,
+                intervalMs: config.auditAnchor.intervalMs,
+                file: config.auditAnchor.file,
+              },
+              logger.child({ component: 'audit-anchor' }),
+              r,
+            );
+          },
+          inject: [DataSource, KAFKA, Registry],
         },
         { provide: GrpcHealth, useValue: new GrpcHealth(['intel.v1.IntelQuery']) },
         HubLifecycle,

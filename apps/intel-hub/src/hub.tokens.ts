@@ -3,3 +3,6 @@ export const HubConfigToken = Symbol('HubConfig');
 export const HUB_LOGGER = Symbol('HubLogger');
 export const KAFKA = Symbol('Kafka');
 export const EVENT_CONSUMER = Symbol('EventConsumer');
+
+/** The AuditAnchorer, or null when no anchor key is configured. */
+export const AUDIT_ANCHORER = Symbol('AUDIT_ANCHORER');

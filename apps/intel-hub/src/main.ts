@@ -10,7 +10,8 @@ import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/obse
 import { DataSource } from 'typeorm';
 import { loadHubConfig } from '@intel/config';
 import { HubModule } from './hub.module';
-import { EVENT_CONSUMER } from './hub.tokens';
+import { AUDIT_ANCHORER, EVENT_CONSUMER } from './hub.tokens';
+import type { AuditAnchorer } from './audit/audit-anchorer';
 import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
 import { HubLeadership } from './leadership/hub-leadership';
@@ -72,6 +73,8 @@ async function bootstrap(): Promise<void> {
       .publishPending()
       .catch((err: unknown) => logger.warn({ err }, 'alerts left unpublished'));
     await app.get(AuditLog).close();
+    // The final head, anchored outside the database before the producers close.
+    await app.get<AuditAnchorer | null>(AUDIT_ANCHORER)?.stop();
     await app.get(KafkaPlainPublisher).close();
     // Last before the database closes: another hub may take the index from here.
     await app.get(HubLeadership).release();

@@ -5,3 +5,4 @@ export * from './audit-grants';
 export * from './audit-migration';
 export * from './bounded-text';
 export * from './verify-audit-chain';
+export * from './audit-anchor';

@@ -100,3 +100,17 @@ export async function verifyAuditChain(
     await qr.release();
   }
 }
+
+/** The stored hash at each of `seqs` that exists (to compare with signed anchors). */
+export async function storedHashesAt(
+  ds: DataSource,
+  seqs: Iterable<number>,
+): Promise<Map<number, string>> {
+  const list = [...new Set(seqs)];
+  if (list.length === 0) return new Map();
+  const rows = await ds.query<Array<{ seq: string; hash: string }>>(
+    'SELECT seq, hash FROM audit_log WHERE seq = ANY($1::bigint[])',
+    [list.map(String)],
+  );
+  return new Map(rows.map((r) => [Number(r.seq), r.hash]));
+}

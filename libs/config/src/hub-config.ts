@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   ConfigError,
@@ -56,6 +57,15 @@ export const hubEnvSchema = baseEnvSchema
      */
     HUB_PROBE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
     HUB_PROBE_REFILL_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).default(600),
+    /**
+     * Ed25519 private key (PKCS#8 PEM file, kept outside PostgreSQL) that signs the audit
+     * chain's head; unset, the head is not anchored (announced at start).
+     */
+    AUDIT_ANCHOR_KEY_FILE: z.string().min(1).optional(),
+    /** How often the head is signed and published to intel.audit-anchor.v1. */
+    AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Also append every anchor to this file (JSON lines). */
+    AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   })
   .superRefine(requireTlsUnlessPlaintext)
   .superRefine(requireKafkaCredentials);
@@ -68,6 +78,8 @@ export interface HubConfig {
   resolution: { batchSize: number; trainMinRecords: number; referencePersons: number };
   consumer: { groupId: string; batchSize: number; concurrency: number };
   query: { alertQuietMs: number; probeBurst: number; probeRefillPerHour: number };
+  /** Audit chain anchoring: the signing key's PEM (undefined: not anchored). */
+  auditAnchor: { keyPem: Buffer | undefined; intervalMs: number; file: string | undefined };
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -100,6 +112,11 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       alertQuietMs: e.HUB_QUERY_ALERT_QUIET_MS,
       probeBurst: e.HUB_PROBE_BURST,
       probeRefillPerHour: e.HUB_PROBE_REFILL_PER_HOUR,
+    },
+    auditAnchor: {
+      keyPem: e.AUDIT_ANCHOR_KEY_FILE ? readFileSync(e.AUDIT_ANCHOR_KEY_FILE) : undefined,
+      intervalMs: e.AUDIT_ANCHOR_INTERVAL_MS,
+      file: e.AUDIT_ANCHOR_FILE,
     },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -7,3 +7,4 @@ export * from './plain-publisher';
 export * from './topic-admin';
 export * from './topics';
 export * from './transactional-publisher';
+export * from './topic-dump';

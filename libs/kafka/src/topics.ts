@@ -12,6 +12,11 @@ export const TOPICS = {
    */
   alert: 'intel.alert.v1',
   dlq: 'intel.dlq.v1',
+  /**
+   * The hub's signed audit-chain heads (libs/audit audit-anchor.ts), key = the hub's database:
+   * the chain anchored outside PostgreSQL. Written by the hub only, read by auditors.
+   */
+  auditAnchor: 'intel.audit-anchor.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -48,6 +53,12 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     configEntries: [{ name: 'retention.ms', value: '-1' }],
   },
   { topic: TOPICS.dlq, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+  {
+    // Kept for ever: every anchor is evidence against a later rewrite of the chain.
+    topic: TOPICS.auditAnchor,
+    numPartitions: 1,
+    configEntries: [{ name: 'retention.ms', value: '-1' }],
+  },
 ];
 
 /** Every topic of a cluster serving these forces: the shared ones and one alert topic each. */
