@@ -34,8 +34,8 @@ export const MAX_AUDIT_PROBLEMS = 100;
  * the end, audit_head not naming the last row (deleted or added rows at the tail).
  *
  * What it cannot catch on its own: a rewrite that recomputes every hash after the change and
- * the head as well. Recording the head (`audit verify` prints it) somewhere outside the database
- * turns that into a head mismatch on the next comparison.
+ * the head as well. The hub signs the head at intervals outside the database (audit-anchor.ts);
+ * compareWithAnchors turns such a rewrite into a contradiction with a signed anchor.
  */
 export class AuditChainVerifier {
   private expectedSeq = 1;

@@ -8,12 +8,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * seq and hash in one row, so the chain's end is known even if its last rows are deleted, and
  * appenders in several processes serialise on it (audit-log.ts).
  *
- * Append-only: a trigger rejects UPDATE, DELETE and TRUNCATE on audit_log for everyone,
- * including the application's role. The table's owner or a superuser can still disable the
- * trigger (the integration tests do, to tamper); that is what the hash chain is for. In
- * production the application's role should also hold only SELECT and INSERT on audit_log
- * (`REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM <app role>`) and not own the table, so
- * it cannot disable the trigger either.
+ * Append-only: a trigger rejects UPDATE, DELETE and TRUNCATE on audit_log for everyone. The
+ * tables and the trigger belong to the database's owner role, which runs the migrations
+ * (libs/db provisionDatabase); the hub's own role only appends (audit-grants.ts), so it can
+ * neither change rows nor switch the trigger off. A superuser still can (the integration tests
+ * do, to tamper): that is what the hash chain and the signed anchors of its head
+ * (audit-anchor.ts) are for.
  */
 export class AuditLog1764500000000 implements MigrationInterface {
   name = 'AuditLog1764500000000';
