@@ -6,7 +6,7 @@
 #
 # The broker authenticates every client (SASL/SCRAM-SHA-512) and authorises every request
 # (StandardAuthorizer, no ACL = denied). The first `start` generates one random password per
-# principal (broker, admin, hub, force-NN for every PNC force code) into <data dir>/sasl/
+# principal (broker, admin, hub, auditor, force-NN for every PNC force code) into <data dir>/sasl/
 # (mode 600, git-ignored, deleted by `reset`) and bootstraps the SCRAM users at format time.
 # Topics and ACLs are provisioned afterwards by `intel-cli kafka-provision` (as admin).
 #
@@ -224,7 +224,7 @@ force_codes() {
 
 principals() {
   local code
-  echo broker admin hub
+  echo broker admin hub auditor
   for code in $(force_codes); do echo "force-$code"; done
 }
 

@@ -9,11 +9,13 @@ import { chainHash, GENESIS_HASH, parseAnchors, type AuditRow } from '@intel/aud
 import { PurposeCode } from '@intel/contracts';
 import { dropDatabase, withDatabase, withUser } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL } from '@intel/kafka';
 import {
   REPO_ROOT,
   serviceDatabase,
   startService,
   testInfra,
+  testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
@@ -48,8 +50,8 @@ describe('audit chain anchored outside the database (integration: real Postgres 
     writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
     hub = await startService('intel-hub', {
       ...db.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      HUB_CONSUMER_GROUP: `it-anchor-${randomUUID()}`,
+      ...testKafkaEnv(HUB_PRINCIPAL),
+      HUB_CONSUMER_GROUP: `intel-hub-it-anchor-${randomUUID()}`,
       GRPC_INSECURE_PLAINTEXT: 'true',
       AUDIT_ANCHOR_KEY_FILE: keyFile,
       AUDIT_ANCHOR_INTERVAL_MS: '1000',

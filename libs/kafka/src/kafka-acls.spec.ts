@@ -1,4 +1,10 @@
-import { aclPlan, forcePrincipal, HUB_PRINCIPAL, type AclGrant } from './kafka-acls';
+import {
+  aclPlan,
+  AUDITOR_PRINCIPAL,
+  forcePrincipal,
+  HUB_PRINCIPAL,
+  type AclGrant,
+} from './kafka-acls';
 import { TOPICS, alertTopic, topicSpecsFor } from './topics';
 
 /** Whether a grant lets `principal` do `operation` on the named resource. */
@@ -55,7 +61,18 @@ describe('aclPlan', () => {
 
   it('grants nothing to anyone else', () => {
     const principals = new Set(plan.map((g) => g.principal));
-    expect([...principals].sort()).toEqual(['force-01', 'force-36', 'hub']);
+    expect([...principals].sort()).toEqual(['auditor', 'force-01', 'force-36', 'hub']);
+  });
+
+  it('lets the hub write the audit anchors and the auditor read them and nothing else', () => {
+    expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.auditAnchor, 'WRITE')).toBe(true);
+    expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.auditAnchor, 'READ')).toBe(false);
+    expect(allows(plan, 'force-36', 'TOPIC', TOPICS.auditAnchor, 'WRITE')).toBe(false);
+    expect(allows(plan, AUDITOR_PRINCIPAL, 'TOPIC', TOPICS.auditAnchor, 'READ')).toBe(true);
+    expect(allows(plan, AUDITOR_PRINCIPAL, 'TOPIC', TOPICS.auditAnchor, 'WRITE')).toBe(false);
+    expect(allows(plan, AUDITOR_PRINCIPAL, 'GROUP', 'auditor-verify', 'READ')).toBe(true);
+    for (const topic of [TOPICS.person, TOPICS.incident, alertTopic('36'), TOPICS.dlq])
+      expect(allows(plan, AUDITOR_PRINCIPAL, 'TOPIC', topic, 'READ')).toBe(false);
   });
 });
 
@@ -68,6 +85,7 @@ describe('topics', () => {
       TOPICS.person,
       TOPICS.incident,
       TOPICS.dlq,
+      TOPICS.auditAnchor,
       'intel.alert.v1.36',
       'intel.alert.v1.01',
     ]);

@@ -8,6 +8,10 @@ import { TOPICS, alertTopic } from './topics';
  */
 export const HUB_PRINCIPAL = 'hub';
 export const ADMIN_PRINCIPAL = 'admin';
+/** Reads the audit anchors (`audit verify --anchors-from-kafka`), nothing else. */
+export const AUDITOR_PRINCIPAL = 'auditor';
+/** Consumer groups the auditor may use start with this. */
+export const AUDITOR_GROUP_PREFIX = 'auditor-';
 
 /** A force's principal: `force-<code>` (one SCRAM user per force). */
 export function forcePrincipal(forceCode: string): string {
@@ -44,8 +48,10 @@ export interface AclGrant {
  *   and READs only its own alert topic, in groups `force-<code>-…`. It cannot read person or
  *   incident events (its own or anyone's), any other alert topic, or the DLQ, nor write alerts
  *   or dead letters;
- * - the hub READs person and incident (groups `intel-hub…`) and WRITEs every alert topic and
- *   the DLQ. It cannot write person or incident events.
+ * - the hub READs person and incident (groups `intel-hub…`) and WRITEs every alert topic,
+ *   the DLQ and the audit anchors (its signed audit-chain heads). It cannot write person or
+ *   incident events;
+ * - the auditor READs the audit anchors (groups `auditor-…`) and nothing else.
  */
 export function aclPlan(forceCodes: readonly string[]): AclGrant[] {
   const grants: AclGrant[] = [];
@@ -96,6 +102,15 @@ export function aclPlan(forceCodes: readonly string[]): AclGrant[] {
       operation: 'WRITE',
     },
     topic(HUB_PRINCIPAL, TOPICS.dlq, 'WRITE'),
+    topic(HUB_PRINCIPAL, TOPICS.auditAnchor, 'WRITE'),
+    topic(AUDITOR_PRINCIPAL, TOPICS.auditAnchor, 'READ'),
+    {
+      principal: AUDITOR_PRINCIPAL,
+      resource: 'GROUP',
+      pattern: 'PREFIXED',
+      name: AUDITOR_GROUP_PREFIX,
+      operation: 'READ',
+    },
   );
   return grants;
 }

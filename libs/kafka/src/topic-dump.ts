@@ -9,6 +9,8 @@ import type { Kafka } from 'kafkajs';
 export async function readTopicToEnd(
   kafka: Kafka,
   topic: string,
+  /** The reader's consumer group starts with this (its ACL names a prefix). */
+  groupPrefix: string,
   timeoutMs = 60_000,
 ): Promise<Array<{ key: string; value: string }>> {
   const admin = kafka.admin();
@@ -23,7 +25,10 @@ export async function readTopicToEnd(
   const left = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
   const out: Array<{ key: string; value: string }> = [];
   if (left.size === 0) return out;
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, readUncommitted: false });
+  const consumer = kafka.consumer({
+    groupId: `${groupPrefix}${randomUUID()}`,
+    readUncommitted: false,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -10,11 +10,16 @@ import {
   type AnchorVerification,
   type AuditVerification,
 } from '@intel/audit';
-import { HUB_DATABASE_NAME_DEFAULT, loadToolConfig } from '@intel/config';
+import { HUB_DATABASE_NAME_DEFAULT, loadToolConfig, toolKafkaConfig } from '@intel/config';
 import { withDatabase } from '@intel/db';
-import { TOPICS, createKafka, readTopicToEnd } from '@intel/kafka';
+import {
+  AUDITOR_GROUP_PREFIX,
+  AUDITOR_PRINCIPAL,
+  TOPICS,
+  createKafka,
+  readTopicToEnd,
+} from '@intel/kafka';
 import { PhaseProgress } from './resolve.command';
-import { kafkaBrokers } from './stack-file';
 
 /** The verdict as a short table, then one line per problem. */
 export function formatAuditVerification(
@@ -82,8 +87,12 @@ async function loadAnchors(src: AnchorSource): Promise<string[]> {
   const lines: string[] = [];
   if (src.file) lines.push(...readFileSync(src.file, 'utf8').split('\n'));
   if (src.kafka) {
-    const kafka = createKafka({ brokers: kafkaBrokers(), clientId: 'intel-cli-audit-verify' });
-    lines.push(...(await readTopicToEnd(kafka, TOPICS.auditAnchor)).map((m) => m.value));
+    // As the auditor principal, which may read the anchors and nothing else.
+    const kafka = createKafka(
+      toolKafkaConfig(loadToolConfig(), AUDITOR_PRINCIPAL, 'intel-cli-audit-verify'),
+    );
+    const read = await readTopicToEnd(kafka, TOPICS.auditAnchor, AUDITOR_GROUP_PREFIX);
+    lines.push(...read.map((m) => m.value));
   }
   return lines;
 }

@@ -5,7 +5,6 @@ import { loadToolConfig } from '@intel/config';
 interface StackFile {
   forces: Array<{ code: string; grpc: string }>;
   hub?: { grpc: string };
-  kafka?: { brokers: string };
 }
 
 function readStack(): StackFile {
@@ -33,13 +32,4 @@ export function hubAddress(address: string | undefined): string {
   const hub = readStack().hub;
   if (!hub) throw new Error('the stack file has no hub: restart the stack with `npm start`');
   return hub.grpc;
-}
-
-/** Kafka brokers: KAFKA_BROKERS, or the local stack's (.run/stack.json). */
-export function kafkaBrokers(): string[] {
-  const fromEnv = loadToolConfig().kafkaBrokers;
-  if (fromEnv) return fromEnv;
-  const brokers = readStack().kafka?.brokers;
-  if (!brokers) throw new Error('set KAFKA_BROKERS (the stack file names no broker)');
-  return brokers.split(',').map((b) => b.trim());
 }
