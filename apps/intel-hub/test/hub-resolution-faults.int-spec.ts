@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { Client } from 'pg';
+import {
+  EventEnvelope,
+  EventType,
+  IncidentState,
+  NameType,
+  PurposeCode,
+  Sex,
+  SubjectRole,
+  timestampFromDate,
+  type NominalState,
+  type PersonQuery,
+} from '@intel/contracts';
+import { dropDatabase, withDatabase } from '@intel/db';
+import { QueryClient } from '@intel/grpc';
+import {
+  HEADER_EVENT_ID,
+  HEADER_EVENT_TYPE,
+  HEADER_SCHEMA_VERSION,
+  SCHEMA_VERSION,
+  TOPICS,
+  createKafka,
+  entityKey,
+} from '@intel/kafka';
+import { startService, testInfra, uniqueDbName, waitFor, type RunningNode } from '@intel/testing';
+import { Partitioners, type Producer } from 'kafkajs';
+
+// Issue #11, finding 1: one ordinary batch must never stop national resolution. Real
+// PostgreSQL, real Kafka, the hub as its own process; events are produced as the force nodes
+// would (one partition, so that they land in one consumed batch and one resolution batch).
+describe('hub resolution never wedges (integration: real Postgres + Kafka)', () => {
+  const infra = testInfra();
+  const dbName = uniqueDbName('it_hub_faults');
+  const group = `it-hub-faults-${randomUUID()}`;
+  let hub: RunningNode;
+  let db: Client;
+  let producer: Producer;
+  let asKent: QueryClient;
+  const env = {
+    DATABASE_URL: infra.databaseUrl,
+    DATABASE_NAME: dbName,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    HUB_CONSUMER_GROUP: group,
+    HUB_BATCH_SIZE: '2000',
+    HUB_CONSUMER_CONCURRENCY: '6',
+    GRPC_INSECURE_PLAINTEXT: 'true',
+  };
+  const justification = {
+    purposeCode: PurposeCode.PURPOSE_CODE_PREVENTING_OFFENCES,
+    reason: 'Resilience test: a person updated by two forces at once',
+    operationRef: 'OP-RESILIENCE',
+  };
+
+  beforeAll(async () => {
+    hub = await startService('intel-hub', env, { timeoutMs: 120_000 });
+    db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
+    await db.connect();
+    producer = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-faults' }).producer({
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    asKent = new QueryClient(hub.grpcAddress, undefined, { devForce: '46' });
+    // A fresh group reads the shared topics from the beginning: wait until it has caught up.
+    const marker = randomUUID();
+    await send(upserted('36', nominal(marker, 1, 'Marker')));
+    await resolved([memberKey('36', marker)], 110_000);
+  });
+  afterAll(async () => {
+    asKent?.close();
+    await producer?.disconnect();
+    await db?.end();
+    await hub?.stop();
+    await dropDatabase(infra.databaseUrl, dbName).catch(() => undefined);
+  });
+
+  const memberKey = (force: string, id: string) => `${force}:${id}`;
+
+  function nominal(nominalId: string, version: number, family: string): NominalState {
+    return {
+      nominalId,
+      version,
+      names: [{ given: ['Test'], family, type: NameType.NAME_TYPE_BIRTH }],
+      datesOfBirth: [],
+      sex: Sex.SEX_UNSPECIFIED,
+      identifiers: [],
+      onlineIdentifiers: [],
+      addresses: [],
+      registrations: [],
+      handling: undefined,
+      subjectCategories: [],
+      sources: [],
+      updatedAt: undefined,
+    };
+  }
+
+  interface Built {
+    key: string;
+    value: Buffer;
+    headers: Record<string, string>;
+  }
+
+  function build(
+    force: string,
+    eventType: EventType,
+    id: string,
+    payload: Pick<EventEnvelope, 'nominal' | 'incident'>,
+  ): Built {
+    const eventId = randomUUID();
+    const envelope: EventEnvelope = {
+      eventId,
+      eventType,
+      forceCode: force,
+      occurredAt: timestampFromDate(new Date()),
+      schemaVersion: SCHEMA_VERSION,
+      ...payload,
+    };
+    return {
+      key: entityKey(force, id),
+      value: Buffer.from(EventEnvelope.encode(envelope).finish()),
+      headers: {
+        [HEADER_EVENT_ID]: eventId,
+        [HEADER_EVENT_TYPE]: eventType,
+        [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+      },
+    };
+  }
+
+  const upserted = (force: string, n: NominalState) =>
+    build(force, EventType.EVENT_TYPE_NOMINAL_UPSERTED, n.nominalId, { nominal: n });
+
+  /** One produce request on one partition: one consumed batch, one resolution batch. */
+  async function send(...msgs: Built[]) {
+    await sendTo(TOPICS.person, ...msgs);
+  }
+  async function sendTo(topic: string, ...msgs: Built[]) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: msgs.map((m) => ({ ...m, partition: 0 })),
+    });
+  }
+
+  /** Every key resolved into a person and nothing of them left on the queue. */
+  async function resolved(keys: string[], timeoutMs = 30_000) {
+    await waitFor(
+      async () => {
+        const r = await db.query<{ n: string; q: string }>(
+          `SELECT (SELECT count(*) FROM person_member
+                   WHERE force_code || ':' || nominal_id = ANY($1::text[])) AS n,
+                  (SELECT count(*) FROM resolution_queue
+                   WHERE force_code || ':' || id = ANY($1::text[])) AS q`,
+          [keys],
+        );
+        return r.rows[0]?.n === String(keys.length) && r.rows[0]?.q === '0';
+      },
+      { timeoutMs, what: `${keys.join(', ')} resolved` },
+    );
+  }
+
+  async function queueLength(): Promise<number> {
+    const r = await db.query<{ n: string }>('SELECT count(*) AS n FROM resolution_queue');
+    return Number(r.rows[0]?.n);
+  }
+
+  async function metric(name: string): Promise<number> {
+    const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+
+  /** Queries in a loop until stopped: every answer's gRPC code. */
+  function queryLoop(q: PersonQuery) {
+    const codes = new Map<string, number>();
+    let stop = false;
+    const done = (async () => {
+      while (!stop) {
+        let code = 'OK';
+        try {
+          await asKent.checkPerson({ person: q, justification, maxResults: 5 });
+        } catch (err) {
+          code = status[(err as ServiceError).code] ?? String(err);
+        }
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    return {
+      codes,
+      async stop() {
+        stop = true;
+        await done;
+        return Object.fromEntries(codes);
+      },
+    };
+  }
+
+  const rareFamily = () =>
+    `Wedgw${randomUUID()
+      .replace(/[^a-f]/g, '')
+      .slice(0, 6)}ood`;
+
+  it('two forces update the same linked person in one batch while queries run: no UNAVAILABLE, no stuck queue', async () => {
+    const family = rareFamily();
+    const dob = { year: 1966, month: 7, day: 21 };
+    const [a, b] = [randomUUID(), randomUUID()];
+    const norfolk = (v: number, sex = Sex.SEX_UNSPECIFIED) => ({
+      ...nominal(a, v, family),
+      datesOfBirth: [dob],
+      sex,
+    });
+    const met = (v: number, sex = Sex.SEX_UNSPECIFIED) => ({
+      ...nominal(b, v, family),
+      datesOfBirth: [dob],
+      sex,
+    });
+    await send(upserted('36', norfolk(1)), upserted('01', met(1)));
+    const keys = [memberKey('36', a), memberKey('01', b)];
+    await resolved(keys);
+    const personOf = async () =>
+      (
+        await db.query<{ person_id: string; nominal_id: string }>(
+          `SELECT person_id, nominal_id FROM person_member
+           WHERE force_code || ':' || nominal_id = ANY($1::text[])`,
+          [keys],
+        )
+      ).rows;
+    const linked = await personOf();
+    expect(new Set(linked.map((r) => r.person_id)).size).toBe(1);
+
+    const loop = queryLoop({
+      names: [{ given: ['Test'], family, type: NameType.NAME_TYPE_BIRTH }],
+      dateOfBirth: dob,
+      sex: Sex.SEX_UNSPECIFIED,
+      identifiers: [],
+      onlineIdentifiers: [],
+      addresses: [],
+    });
+    let codes: Record<string, number>;
+    try {
+      // Both forces update him in one batch: each nominal's re-scored links name the other.
+      await send(upserted('36', norfolk(2, Sex.SEX_MALE)), upserted('01', met(2, Sex.SEX_MALE)));
+      await waitFor(
+        async () => {
+          const r = await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM force_nominal
+             WHERE force_code || ':' || nominal_id = ANY($1::text[]) AND version = 2`,
+            [keys],
+          );
+          return r.rows[0]?.n === '2';
+        },
+        { what: 'both updates ingested' },
+      );
+      await waitFor(async () => (await queueLength()) === 0, {
+        timeoutMs: 30_000,
+        what: 'the resolution queue to empty',
+      });
+      // Queries go on a little after the batch.
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      codes = await loop.stop();
+    }
+    expect(codes).toEqual({ OK: expect.any(Number) as number });
+    expect(codes.OK).toBeGreaterThan(10);
+
+    // The person's state is right: still one person, the pair linked once, nothing set aside.
+    const after = await personOf();
+    expect(after).toHaveLength(2);
+    expect(new Set(after.map((r) => r.person_id))).toEqual(new Set(linked.map((r) => r.person_id)));
+    const links = await db.query(
+      `SELECT 1 FROM person_link WHERE member_a = ANY($1::text[]) AND member_b = ANY($1::text[])`,
+      [keys],
+    );
+    expect(links.rowCount).toBe(1);
+    const answer = await asKent.checkPerson({
+      person: {
+        names: [{ given: ['Test'], family, type: NameType.NAME_TYPE_BIRTH }],
+        dateOfBirth: dob,
+        sex: Sex.SEX_MALE,
+        identifiers: [],
+        onlineIdentifiers: [],
+        addresses: [],
+      },
+      justification,
+      maxResults: 5,
+    });
+    expect(answer.matches[0]?.nationalPersonId).toBe(after[0]?.person_id);
+    expect(answer.matches[0]?.holdings.map((h) => h.forceCode).sort()).toEqual(['01', '36']);
+    expect((await fetch(`${hub.httpUrl}/health/ready`)).status).toBe(200);
+  });
+
+  it('an entity that fails resolution for a reason of its own is set aside, counted and visible; the rest flows', async () => {
+    // An incident naming a subject whose id PostgreSQL cannot store as text (a NUL): its own
+    // fault, not the batch's. An ordinary nominal travels with it.
+    const incidentId = randomUUID();
+    const poisonSubject = `subjectmark\u0000${randomUUID()}`;
+    const incident: IncidentState = {
+      ...IncidentState.decode(new Uint8Array()),
+      incidentId,
+      version: 1,
+      summary: 'resilience test incident',
+      subjects: [{ nominalId: poisonSubject, role: SubjectRole.SUBJECT_ROLE_SUSPECT }],
+    };
+    const healthy = randomUUID();
+    const before = await metric('hub_resolution_set_aside_total');
+    await sendTo(
+      TOPICS.incident,
+      build('36', EventType.EVENT_TYPE_INCIDENT_UPSERTED, incidentId, { incident }),
+    );
+    await send(upserted('36', nominal(healthy, 1, rareFamily())));
+    await resolved([memberKey('36', healthy)]);
+    await waitFor(async () => (await queueLength()) === 0, {
+      timeoutMs: 30_000,
+      what: 'the resolution queue to empty',
+    });
+
+    const aside = await db.query<{ entity: string; error_class: string; attempts: number }>(
+      `SELECT entity, error_class, attempts FROM resolution_set_aside
+       WHERE force_code = '36' AND id = $1`,
+      [incidentId],
+    );
+    expect(aside.rows).toEqual([
+      { entity: 'incident', error_class: expect.stringMatching(/^pg-/) as string, attempts: 1 },
+    ]);
+    expect(await metric('hub_resolution_set_aside_total')).toBeGreaterThan(before);
+    expect(await metric('hub_resolution_set_aside')).toBeGreaterThanOrEqual(1);
+    // Logged by key and error class, never with the record's content.
+    const line = hub.logs.find(
+      (l) => l.includes('"event":"resolution-set-aside"') && l.includes(incidentId),
+    );
+    expect(line).toBeDefined();
+    expect(line).not.toContain('subjectmark');
+    // Set aside is not stuck: the hub stays ready.
+    expect((await fetch(`${hub.httpUrl}/health/ready`)).status).toBe(200);
+  });
+});
