@@ -24,8 +24,26 @@ export class HubMetrics {
   readonly queryLatency: Histogram<'rpc'>;
   readonly queries: Counter<'rpc' | 'code'>;
   readonly probesWithheld: Counter<'force'>;
+  readonly resolutionFailures: Counter<'class'>;
+  readonly resolutionConsecutiveFailures: Gauge;
+  readonly setAsideTotal: Counter;
+  readonly setAside: Gauge;
+  readonly queueHeadAge: Gauge;
+  readonly leader: Gauge;
+  readonly leadershipLost: Counter;
+  private backlogProbe: (() => Promise<{ headAgeMs: number; setAside: number }>) | undefined;
+
+  /** Where the queue-head age and set-aside gauges are read from at each scrape. */
+  probeBacklog(probe: () => Promise<{ headAgeMs: number; setAside: number }>): void {
+    this.backlogProbe = probe;
+  }
 
   constructor(registry: Registry) {
+    const backlog = async (set: (b: { headAgeMs: number; setAside: number }) => void) => {
+      // Unreadable (the database is down): the gauge keeps its last value.
+      const b = await this.backlogProbe?.().catch(() => undefined);
+      if (b) set(b);
+    };
     this.consumed = new Counter({
       name: 'hub_events_consumed_total',
       help: 'Messages consumed from the force topics, tombstones included',
@@ -107,6 +125,48 @@ export class HubMetrics {
       name: 'hub_probes_rate_limited_total',
       help: 'Field probes beyond the caller probe rate (hit-only answers withheld), by force',
       labelNames: ['force'],
+      registers: [registry],
+    });
+    this.resolutionFailures = new Counter({
+      name: 'hub_resolution_failures_total',
+      help: 'Resolution batches that failed, by error class (pg-<SQLSTATE>, connection-lost, …)',
+      labelNames: ['class'],
+      registers: [registry],
+    });
+    this.resolutionConsecutiveFailures = new Gauge({
+      name: 'hub_resolution_consecutive_failures',
+      help: 'Resolution batches failed since the last one that committed',
+      registers: [registry],
+    });
+    this.setAsideTotal = new Counter({
+      name: 'hub_resolution_set_aside_total',
+      help: 'Queued entities set aside after failing resolution alone (resolution_set_aside)',
+      registers: [registry],
+    });
+    this.setAside = new Gauge({
+      name: 'hub_resolution_set_aside',
+      help: 'Entities currently set aside, waiting for an operator or a newer version',
+      registers: [registry],
+      async collect() {
+        await backlog((b) => this.set(b.setAside));
+      },
+    });
+    this.queueHeadAge = new Gauge({
+      name: 'hub_resolution_queue_head_age_seconds',
+      help: 'How long the oldest entity on the resolution queue has waited (0 when empty)',
+      registers: [registry],
+      async collect() {
+        await backlog((b) => this.set(b.headAgeMs / 1000));
+      },
+    });
+    this.leader = new Gauge({
+      name: 'hub_leader',
+      help: '1 while this hub holds the leadership lock and works on the index, else 0',
+      registers: [registry],
+    });
+    this.leadershipLost = new Counter({
+      name: 'hub_leadership_lost_total',
+      help: "Times the leadership lock's database connection was lost",
       registers: [registry],
     });
   }

@@ -1,11 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import {
-  Inject,
-  Injectable,
-  Module,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { openServiceDatabase } from '@intel/db';
 import {
@@ -40,46 +34,7 @@ import { IntelQueryService } from './query/intel-query.service';
 import { NationalStoreRepository } from './resolution/national-store.repository';
 import { ResolutionService } from './resolution/resolution.service';
 import { HubLeadership } from './leadership/hub-leadership';
-
-/**
- * Waits to be the only hub on the national index (HubLeadership), loads the index from the
- * database, resolves what was queued before a restart, starts the alert relay, then consumes the
- * force topics: each batch is stored (and queued for resolution) and then resolved into national
- * persons before its offsets are committed.
- */
-@Injectable()
-class HubLifecycle implements OnApplicationBootstrap {
-  constructor(
-    @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
-    @Inject(IngestService) private readonly ingest: IngestService,
-    @Inject(ResolutionService) private readonly resolution: ResolutionService,
-    @Inject(AlertRelay) private readonly relay: AlertRelay,
-    @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
-    @Inject(HubLeadership) private readonly leadership: HubLeadership,
-    @Inject(AUDIT_ANCHORER) private readonly anchorer: AuditAnchorer | null,
-    @Inject(HUB_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // Only one hub works on a national index: a second one waits here, before it loads.
-    await this.leadership.acquire();
-    if (this.anchorer) this.anchorer.start();
-    else
-      this.logger.warn(
-        'AUDIT_ANCHOR_KEY_FILE is not set: the audit chain head is not anchored outside the ' +
-          'database, so a consistent rewrite of the chain would go undetected',
-      );
-    await this.resolution.drain();
-    this.resolution.onAlerts(() => this.relay.kick());
-    this.relay.start();
-    this.relay.kick();
-    this.grpcHealth.set('SERVING');
-    await this.consumer.start(async (batch) => {
-      await this.ingest.handle(batch);
-      await this.resolution.drain();
-    });
-  }
-}
+import { HubLifecycle } from './hub-lifecycle';
 
 @Module({})
 export class HubModule {
@@ -139,10 +94,7 @@ export class HubModule {
         {
           provide: HubLeadership,
           useFactory: (ds: DataSource) =>
-            new HubLeadership(ds, logger.child({ component: 'leadership' }), () =>
-              // Another hub may take over now: stop (gracefully) rather than work beside it.
-              process.kill(process.pid, 'SIGTERM'),
-            ),
+            new HubLeadership(ds, logger.child({ component: 'leadership' })),
           inject: [DataSource],
         },
         HubStoreRepository,

@@ -15,6 +15,7 @@ import type { AuditAnchorer } from './audit/audit-anchorer';
 import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
 import { HubLeadership } from './leadership/hub-leadership';
+import { HubLifecycle } from './hub-lifecycle';
 
 async function bootstrap(): Promise<void> {
   const config = loadHubConfig();
@@ -59,6 +60,8 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 5000);
     timer.unref();
+    // No recovery of a lost leadership from here on.
+    app.get(HubLifecycle).stop();
     grpcHealth.set('NOT_SERVING');
     app.get(AlertFeed).closeAll();
     await grpc.closeWithin(Math.min(5000, config.shutdownGraceMs));

@@ -66,6 +66,10 @@ export const hubEnvSchema = baseEnvSchema
     AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     /** Also append every anchor to this file (JSON lines). */
     AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+    /** Readiness fails when the oldest queued entity has waited longer than this. */
+    HUB_RESOLUTION_STUCK_MS: z.coerce.number().int().min(1000).default(120_000),
+    /** Readiness fails after this many resolution batches failed in a row. */
+    HUB_RESOLUTION_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
   })
   .superRefine(requireTlsUnlessPlaintext)
   .superRefine(requireKafkaCredentials);
@@ -75,7 +79,13 @@ export interface HubConfig {
   kafka: KafkaConfig;
   http: { host: string; port: number };
   grpc: { host: string; port: number; security: GrpcSecurity };
-  resolution: { batchSize: number; trainMinRecords: number; referencePersons: number };
+  resolution: {
+    batchSize: number;
+    trainMinRecords: number;
+    referencePersons: number;
+    stuckMs: number;
+    maxConsecutiveFailures: number;
+  };
   consumer: { groupId: string; batchSize: number; concurrency: number };
   query: { alertQuietMs: number; probeBurst: number; probeRefillPerHour: number };
   /** Audit chain anchoring: the signing key's PEM (undefined: not anchored). */
@@ -102,6 +112,8 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       batchSize: e.HUB_RESOLUTION_BATCH,
       trainMinRecords: e.HUB_TRAIN_MIN_RECORDS,
       referencePersons: e.HUB_REFERENCE_PERSONS,
+      stuckMs: e.HUB_RESOLUTION_STUCK_MS,
+      maxConsecutiveFailures: e.HUB_RESOLUTION_MAX_FAILURES,
     },
     consumer: {
       groupId: e.HUB_CONSUMER_GROUP,

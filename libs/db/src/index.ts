@@ -4,3 +4,4 @@ export * from './ensure-database';
 export * from './transaction';
 export * from './combined-statement';
 export * from './provision';
+export * from './database-errors';

@@ -9,8 +9,14 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { HealthEndpoints, dependencyReady } from '@intel/observability';
 import { EVENT_CONSUMER, KAFKA } from '../hub.tokens';
+import { HubLeadership } from '../leadership/hub-leadership';
+import { ResolutionService } from '../resolution/resolution.service';
 
-/** Ready when the database answers, Kafka answers, and the force-event consumer is running. */
+/**
+ * Ready when the database answers, Kafka answers, this hub leads (holds the leadership lock),
+ * the force-event consumer is running, and resolution flows (not stuck, not failing: the
+ * reason says which; entities set aside are reported without making the hub unready).
+ */
 @Controller('health')
 export class HealthController extends HealthEndpoints {
   constructor(
@@ -19,6 +25,8 @@ export class HealthController extends HealthEndpoints {
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
+    @Inject(HubLeadership) private readonly leadership: HubLeadership,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
   ) {
     super(health, indicator);
   }
@@ -31,6 +39,28 @@ export class HealthController extends HealthEndpoints {
         const s = this.indicator.check('consumer');
         const detail = { lastError: this.consumer.lastError ?? null };
         return Promise.resolve(this.consumer.running ? s.up(detail) : s.down(detail));
+      },
+      () => {
+        const s = this.indicator.check('leadership');
+        return Promise.resolve(
+          this.leadership.leading
+            ? s.up()
+            : s.down({ message: 'not leading: standing by or taking the lock again' }),
+        );
+      },
+      async () => {
+        const s = this.indicator.check('resolution');
+        try {
+          const r = await this.resolution.status();
+          const detail = {
+            queueHeadAgeSeconds: Math.round(r.queueHeadAgeMs / 1000),
+            consecutiveFailures: r.consecutiveFailures,
+            setAside: r.setAside,
+          };
+          return r.ready ? s.up(detail) : s.down({ ...detail, message: r.reason });
+        } catch (err) {
+          return s.down({ message: err instanceof Error ? err.message : String(err) });
+        }
       },
     ];
   }

@@ -1,5 +1,7 @@
+import { isDatabaseUnavailable } from '@intel/db';
 import type { Logger } from '@intel/observability';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { nextBackoffMs } from './backoff';
 
 /** Advisory lock key held by the hub working on a national index (libs/db: 7342001 migrations). */
 export const HUB_LEADER_LOCK = 7342300;
@@ -9,6 +11,24 @@ interface DriverClient {
   once(event: 'error' | 'end', listener: (err?: unknown) => void): unknown;
 }
 
+/** What taking the lock found. */
+export interface Leadership {
+  /** This leadership's epoch (hub_leadership.epoch after this hub's bump). */
+  epoch: number;
+  /**
+   * Another hub led since this hub's previous epoch: the index in memory is stale and must be
+   * loaded again. False on a first acquisition (nothing is loaded yet) and after a reconnect
+   * with nobody in between.
+   */
+  othersLedSince: boolean;
+}
+
+export class LeadershipReleasedError extends Error {
+  constructor() {
+    super('the hub is stopping; leadership is no longer sought');
+  }
+}
+
 /**
  * One hub per national index. The index lives in the hub's memory and its resolver assumes it
  * sees every change, so a second hub on the same database (a rolling update, a mistaken scale
@@ -16,50 +36,67 @@ interface DriverClient {
  * its database before it loads the index; a second one logs that it is standing by and waits
  * until the lock is free (the first stopped), then carries on as the only one.
  *
- * The lock lives as long as its connection: if that connection is lost, another hub may take
- * over, so `onLost` is called and this hub must stop.
+ * The lock lives as long as its connection. When that connection is lost (PostgreSQL
+ * restarted, the network between them cut, or a keep-alive query failing), `onLost`'s listener
+ * is called:
+ * the hub stops consuming, resolving and answering, and `acquire` is called again. It retries
+ * with back-off until the database answers and the lock is free, and bumps the leadership
+ * epoch (`hub_leadership`) each time it takes the lock: from the epoch it learns whether another
+ * hub led meanwhile (then its index is stale), and every resolution transaction checks it (a
+ * deposed hub cannot commit after its successor's bump).
  */
 export class HubLeadership {
   private holder: QueryRunner | undefined;
   private released = false;
+  private epoch: number | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private lostListener: () => void = () => undefined;
 
   constructor(
     private readonly ds: DataSource,
     private readonly logger: Logger,
-    private readonly onLost: () => void,
-    private readonly retryMs = 2000,
+    private readonly options: { retryMs?: number; maxRetryMs?: number; keepAliveMs?: number } = {},
   ) {}
 
-  /** Resolves once this process holds the lock. */
-  async acquire(): Promise<void> {
+  /** Called (once per loss) when the lock's connection is lost. */
+  onLost(listener: () => void): void {
+    this.lostListener = listener;
+  }
+
+  get leading(): boolean {
+    return this.holder !== undefined;
+  }
+
+  /**
+   * Resolves once this process holds the lock. While the database cannot be reached it retries
+   * with back-off (logged once per outage); another hub holding the lock makes it stand by.
+   */
+  async acquire(): Promise<Leadership> {
     let waiting = false;
+    let unreachable = false;
+    let delay = 0;
     for (;;) {
-      const qr = this.ds.createQueryRunner();
-      let client: DriverClient;
-      let row: { ok: boolean } | undefined;
+      if (this.released) throw new LeadershipReleasedError();
+      let taken: Leadership | undefined;
       try {
-        client = (await qr.connect()) as DriverClient;
-        [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [
-          HUB_LEADER_LOCK,
-        ])) as Array<{ ok: boolean }>;
+        taken = await this.tryTake();
       } catch (err) {
-        await qr.release().catch(() => undefined);
-        throw err;
+        if (!isDatabaseUnavailable(err)) throw err;
+        if (!unreachable)
+          this.logger.warn(
+            { err },
+            'the database cannot be reached; retrying to take the hub lock with back-off',
+          );
+        unreachable = true;
+        delay = nextBackoffMs(delay, this.options.maxRetryMs ?? 5000);
+        await sleep(delay);
+        continue;
       }
-      if (row?.ok) {
-        this.holder = qr;
-        const lost = (err?: unknown) => {
-          if (this.released) return;
-          this.holder = undefined;
-          this.logger.error({ err }, 'lost the hub lock (its database connection ended); stopping');
-          this.onLost();
-        };
-        client.once('error', lost);
-        client.once('end', lost);
+      if (taken) {
         if (waiting) this.logger.info('the other hub stopped; this hub now works on the index');
-        return;
+        if (unreachable) this.logger.info({ epoch: taken.epoch }, 'database reachable again');
+        return taken;
       }
-      await qr.release();
       if (!waiting) {
         this.logger.warn(
           { lock: HUB_LEADER_LOCK },
@@ -67,8 +104,71 @@ export class HubLeadership {
         );
         waiting = true;
       }
-      await new Promise((r) => setTimeout(r, this.retryMs));
+      await sleep(this.options.retryMs ?? 2000);
     }
+  }
+
+  /** One attempt: the lock and the epoch bump on one dedicated connection, or undefined. */
+  private async tryTake(): Promise<Leadership | undefined> {
+    const qr = this.ds.createQueryRunner();
+    let client: DriverClient;
+    try {
+      client = (await qr.connect()) as DriverClient;
+      const [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [
+        HUB_LEADER_LOCK,
+      ])) as Array<{ ok: boolean }>;
+      if (!row?.ok) {
+        await qr.release();
+        return undefined;
+      }
+      // Waits for any resolution transaction of a previous leader still holding the fence.
+      const [bumped] = (await qr.query(
+        `INSERT INTO hub_leadership (id, epoch, holder) VALUES (1, 1, $1)
+         ON CONFLICT (id) DO UPDATE
+           SET epoch = hub_leadership.epoch + 1, holder = EXCLUDED.holder, since = now()
+         RETURNING epoch::text`,
+        [`pid ${process.pid}`],
+      )) as Array<{ epoch: string }>;
+      const epoch = Number(bumped?.epoch);
+      const othersLedSince = this.epoch !== undefined && epoch !== this.epoch + 1;
+      this.epoch = epoch;
+      this.holder = qr;
+      this.watch(qr, client);
+      return { epoch, othersLedSince };
+    } catch (err) {
+      await qr.release().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Calls onLost once if the lock's connection ends, errs, or stops answering. */
+  private watch(qr: QueryRunner, client: DriverClient): void {
+    let done = false;
+    const lost = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+      if (this.released || this.holder !== qr) return;
+      this.holder = undefined;
+      void qr.release().catch(() => undefined);
+      this.logger.error(
+        { err },
+        'lost the hub lock (its database connection ended); pausing until it is taken again',
+      );
+      this.lostListener();
+    };
+    client.once('error', lost);
+    client.once('end', lost);
+    let probing = false;
+    this.keepAlive = setInterval(() => {
+      if (probing) return;
+      probing = true;
+      qr.query('SELECT 1')
+        .catch((err: unknown) => lost(err))
+        .finally(() => (probing = false));
+    }, this.options.keepAliveMs ?? 5000);
+    this.keepAlive.unref();
   }
 
   /** Gives the lock up (before the database closes: a held connection would keep the pool open). */
@@ -76,8 +176,13 @@ export class HubLeadership {
     const qr = this.holder;
     this.released = true;
     this.holder = undefined;
+    clearInterval(this.keepAlive);
     if (!qr) return;
     await qr.query('SELECT pg_advisory_unlock($1)', [HUB_LEADER_LOCK]).catch(() => undefined);
-    await qr.release();
+    await qr.release().catch(() => undefined);
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -104,7 +104,10 @@ export class IntelQueryService {
 
   private index(): NationalIndex {
     const i = this.resolution.current;
-    if (!i) throw new IndexNotReadyError('the national index is still loading; retry shortly');
+    if (!i)
+      throw new IndexNotReadyError(
+        'the national index is not available (loading, or reconnecting to its database); retry shortly',
+      );
     return i;
   }
 

@@ -19,6 +19,14 @@ describe('classifyQueryError', () => {
     ['a person not found', new PersonNotFoundError('gone'), status.NOT_FOUND, true],
     ['the index loading', new IndexNotReadyError('wait'), status.UNAVAILABLE, false],
     ['a passed deadline', new DeadlineExceededError('late'), status.DEADLINE_EXCEEDED, false],
+    [
+      'the database gone (PostgreSQL restarting)',
+      Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+      }),
+      status.UNAVAILABLE,
+      false,
+    ],
     ['anything else', new TypeError('secret internals'), status.INTERNAL, false],
   ])(
     'given %s, then it is answered with its status and audited when a refusal',

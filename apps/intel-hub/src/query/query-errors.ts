@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@intel/db';
 import { status } from '@intel/grpc';
 import { RecordValidationError } from '@intel/records';
 import { UnauthenticatedError } from '@intel/security';
@@ -49,6 +50,13 @@ function codeOf(err: unknown): [status, string, RefusedField[]] {
   if (err instanceof PersonNotFoundError) return [status.NOT_FOUND, err.message, []];
   if (err instanceof IndexNotReadyError) return [status.UNAVAILABLE, err.message, []];
   if (err instanceof DeadlineExceededError) return [status.DEADLINE_EXCEEDED, err.message, []];
+  // The audit must be durable before any answer: without the database there is none. Retryable.
+  if (isDatabaseUnavailable(err))
+    return [
+      status.UNAVAILABLE,
+      'the national index is unavailable (its database); retry shortly',
+      [],
+    ];
   return [status.INTERNAL, 'internal error; the call was not answered', []];
 }
 

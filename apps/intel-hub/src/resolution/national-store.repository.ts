@@ -11,6 +11,7 @@ import type { MatchParameters, RestoredLink } from '@intel/matching';
 import type { IncidentLike } from '@intel/disclosure';
 import type { AlertDraft } from '../alerts/alert-plan';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
+import { uniqueLinks } from './link-pairs';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
 
 export interface QueuedEntity {
@@ -56,13 +57,16 @@ export class NationalStoreRepository {
     );
   }
 
-  /** Claims up to `limit` queued entities (other hub processes skip them). */
+  /**
+   * Claims up to `limit` queued entities (other hub processes skip them), oldest first in a
+   * total order: a batch cut in halves (batch-isolation) takes the same entities again.
+   */
   async claimQueue(tx: Sql, limit: number): Promise<QueuedEntity[]> {
     const rows = await tx.query<
       Array<{ entity: 'nominal' | 'incident'; force_code: string; id: string }>
     >(
       `SELECT entity, force_code, id FROM resolution_queue
-       ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+       ORDER BY queued_at, entity, force_code, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     return rows.map((r) => ({ entity: r.entity, forceCode: r.force_code, id: r.id }));
@@ -75,6 +79,71 @@ export class NationalStoreRepository {
        WHERE q.entity = t.e AND q.force_code = t.f AND q.id = t.i`,
       [entities.map((e) => e.entity), entities.map((e) => e.forceCode), entities.map((e) => e.id)],
     );
+  }
+
+  /**
+   * Sets entities aside after their resolution failed for a reason of their own (isolated to
+   * each alone): off the queue, into `resolution_set_aside` with the error's class.
+   */
+  async setAside(tx: Sql, entities: QueuedEntity[], errorClass: string): Promise<void> {
+    if (entities.length === 0) return;
+    const cols = [
+      entities.map((e) => e.entity),
+      entities.map((e) => e.forceCode),
+      entities.map((e) => e.id),
+    ];
+    await tx.query(
+      `INSERT INTO resolution_set_aside (entity, force_code, id, error_class)
+       SELECT * , $4::text FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (entity, force_code, id) DO UPDATE
+         SET attempts = resolution_set_aside.attempts + 1, error_class = EXCLUDED.error_class,
+             last_failed = now()`,
+      [...cols, errorClass],
+    );
+    await this.dequeue(tx, entities);
+  }
+
+  /** Entities resolved after all (a newer version, or re-queued) are no longer set aside. */
+  async clearSetAside(tx: Sql, entities: QueuedEntity[]): Promise<void> {
+    if (entities.length === 0) return;
+    await tx.query(
+      `DELETE FROM resolution_set_aside s USING unnest($1::text[], $2::text[], $3::text[]) AS t(e, f, i)
+       WHERE s.entity = t.e AND s.force_code = t.f AND s.id = t.i`,
+      [entities.map((e) => e.entity), entities.map((e) => e.forceCode), entities.map((e) => e.id)],
+    );
+  }
+
+  /** Puts every entity set aside back on the queue (operators, after a fix); returns how many. */
+  async requeueSetAside(tx: Sql): Promise<number> {
+    const rows = await tx.query<unknown[]>(
+      `WITH moved AS (DELETE FROM resolution_set_aside RETURNING entity, force_code, id)
+       INSERT INTO resolution_queue (entity, force_code, id)
+       SELECT entity, force_code, id FROM moved ON CONFLICT DO NOTHING
+       RETURNING 1`,
+    );
+    return rows.length;
+  }
+
+  /** Age of the queue's oldest entity (ms, 0 when empty) and how many entities are set aside. */
+  async resolutionBacklog(tx: Sql): Promise<{ headAgeMs: number; setAside: number }> {
+    const [row] = await tx.query<Array<{ age_ms: number | null; set_aside: string }>>(
+      `SELECT (SELECT extract(epoch FROM now() - min(queued_at)) * 1000 FROM resolution_queue)::float8
+                AS age_ms,
+              (SELECT count(*) FROM resolution_set_aside) AS set_aside`,
+    );
+    return { headAgeMs: Math.max(0, row?.age_ms ?? 0), setAside: Number(row?.set_aside ?? 0) };
+  }
+
+  /**
+   * The fence: a resolution transaction goes on only while the leadership epoch is the one its
+   * hub took. FOR SHARE makes a new leader's epoch bump wait for this transaction, so nothing
+   * a deposed hub resolves can commit after its successor has started loading.
+   */
+  async leadershipEpoch(tx: Sql): Promise<number | undefined> {
+    const rows = await tx.query<Array<{ epoch: string }>>(
+      `SELECT epoch::text FROM hub_leadership WHERE id = 1 FOR SHARE`,
+    );
+    return rows[0] ? Number(rows[0].epoch) : undefined;
   }
 
   async queueLength(tx: Sql): Promise<number> {
@@ -262,7 +331,8 @@ export class NationalStoreRepository {
         [rescored],
       );
     if (links.length === 0) return;
-    const norm = links.map((l) => (l.a < l.b ? l : { ...l, a: l.b, b: l.a }));
+    // One row per pair: both ends of a link re-scored in one batch report it twice.
+    const norm = uniqueLinks(links);
     await tx.query(
       `INSERT INTO person_link (member_a, member_b, score, band, explanation, decided_at)
        SELECT a, b, s, d, e, $6 FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::jsonb[])

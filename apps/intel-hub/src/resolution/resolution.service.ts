@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert, FlagType } from '@intel/contracts';
-import { inTransaction, type Sql } from '@intel/db';
+import { classifyDatabaseError, databaseErrorClass, inTransaction, type Sql } from '@intel/db';
 import {
   MatchEngine,
   type ClusterChanges,
@@ -21,12 +21,24 @@ import {
 } from '../flags/derive-flags';
 import { ViewFlagsRepository, type ViewFlag } from '../flags/view-flags.repository';
 import type { HubMetrics } from '../hub.metrics';
+import {
+  afterOwnFailure,
+  afterSuccess,
+  isolationStart,
+  type IsolationState,
+} from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
-import type { NationalStoreRepository, StoredLink, StoredState } from './national-store.repository';
+import type {
+  NationalStoreRepository,
+  QueuedEntity,
+  StoredLink,
+  StoredState,
+} from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
 import { chooseParameters, type ParameterSource } from './parameter-choice';
 import { assignPersons } from './person-assignment';
+import { resolutionReadiness, type ResolutionStatus } from './resolution-health';
 
 export interface ResolutionOptions {
   /** Queue entries resolved per transaction. */
@@ -35,6 +47,20 @@ export interface ResolutionOptions {
   trainMinRecords: number;
   /** Size of the generated reference population the cold-start parameters are learned from. */
   referencePersons: number;
+  /** Readiness: the oldest queued entity may wait this long (ms). */
+  stuckMs: number;
+  /** Readiness: this many failed batches in a row count as failing. */
+  maxConsecutiveFailures: number;
+}
+
+/**
+ * The leadership epoch changed under a resolution transaction: another hub leads now. Nothing
+ * was committed; this hub must not resolve until it leads again.
+ */
+export class LeadershipFencedError extends Error {
+  constructor() {
+    super('another hub took the national index over; this hub no longer resolves');
+  }
 }
 
 /** A fixed seed: every hub learns the same cold-start parameters. */
@@ -81,10 +107,31 @@ type AlertListener = (alerts: Alert[]) => void;
  * applies them to the matching index, gives the changed clusters stable person ids, stores the
  * links with their evidence, recomputes the flags of every person touched and raises alerts,
  * all in one transaction per batch. The in-memory index is derived state: if a transaction
- * fails, it is rebuilt from the database before the next batch.
+ * fails, it is loaded again from the database before the next batch, while queries go on
+ * being answered from the index in hand (it differs from the database only by the failed
+ * batch's resolution).
+ *
+ * A batch that fails for a reason of its own never stops the rest (issue #11): the failing
+ * batch is cut in halves down to the single entity (batch-isolation), which is set aside
+ * (`resolution_set_aside`, counted, logged by key and error class) while everything else is
+ * resolved. A failure that is not the batch's own (the database unreachable, a lock conflict)
+ * is thrown to the caller, which retries later; readiness reports a resolution that is stuck
+ * or failing.
+ *
+ * While the hub does not lead (its leadership lock's connection was lost) resolution is
+ * suspended and `current` is undefined: queries are refused as retryable rather than answered
+ * from an index another hub may have moved past.
  */
 export class ResolutionService {
   private index: NationalIndex | undefined;
+  /** The index holds changes the database does not (a failed batch): load it again. */
+  private stale = false;
+  private suspended = false;
+  /** The leadership epoch this hub resolves under (every transaction checks it). */
+  private epoch: number | undefined;
+  private isolation: IsolationState;
+  private consecutiveFailures = 0;
+  private lastFailureClass: string | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private readonly listeners = new Set<AlertListener>();
@@ -96,11 +143,54 @@ export class ResolutionService {
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
     private readonly options: ResolutionOptions,
-  ) {}
+  ) {
+    this.isolation = isolationStart(options.batchSize);
+    metrics.probeBacklog(() => store.resolutionBacklog(ds));
+  }
 
-  /** The index for queries; undefined until loaded. */
+  /** The index for queries; undefined until loaded, and while this hub does not lead. */
   get current(): NationalIndex | undefined {
-    return this.index;
+    return this.suspended ? undefined : this.index;
+  }
+
+  /**
+   * Stops resolving and answering (the leadership lock was lost): a batch in flight fails at
+   * its fence or its connection, and the index is treated as stale.
+   */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  /**
+   * Resolves (again) under leadership `epoch`. `reload`: another hub led in between, so the
+   * index is loaded again from the database before anything else.
+   */
+  resume(epoch: number, reload: boolean): void {
+    this.epoch = epoch;
+    if (reload) {
+      // Nothing is answered from an index another hub has moved past: load it first.
+      this.index = undefined;
+      this.stale = true;
+    }
+    this.suspended = false;
+  }
+
+  /** Where resolution stands, for readiness and its reason. */
+  async status(): Promise<ResolutionStatus & { ready: boolean; reason?: string }> {
+    const backlog = await this.store.resolutionBacklog(this.ds);
+    const s: ResolutionStatus = {
+      queueHeadAgeMs: backlog.headAgeMs,
+      setAside: backlog.setAside,
+      consecutiveFailures: this.consecutiveFailures,
+      lastFailureClass: this.lastFailureClass,
+    };
+    return {
+      ...s,
+      ...resolutionReadiness(s, {
+        stuckMs: this.options.stuckMs,
+        maxConsecutiveFailures: this.options.maxConsecutiveFailures,
+      }),
+    };
   }
 
   onAlerts(listener: AlertListener): () => void {
@@ -131,18 +221,64 @@ export class ResolutionService {
   }
 
   private async runOnce(): Promise<void> {
-    if (!this.index) await this.load();
     for (;;) {
+      if (this.suspended) return;
+      if (!this.index || this.stale) await this.load();
       const index = this.index as NationalIndex;
+      let claimed: QueuedEntity[] = [];
       try {
-        const done = await this.resolveBatch(index);
+        const done = await this.resolveBatch(index, this.isolation.limit, (c) => (claimed = c));
         if (done === 0) return;
+        this.isolation = afterSuccess(this.isolation, done, this.options.batchSize);
+        this.consecutiveFailures = 0;
+        this.metrics.resolutionConsecutiveFailures.set(0);
       } catch (err) {
-        // The in-memory index may hold changes the database does not: rebuild it.
-        this.index = undefined;
-        throw err;
+        // The in-memory index may hold changes the database does not: load it again (queries
+        // keep the index in hand meanwhile).
+        this.stale = true;
+        const own = !(err instanceof LeadershipFencedError) && classifyDatabaseError(err) === 'own';
+        const errorClass =
+          err instanceof LeadershipFencedError ? 'fenced' : databaseErrorClass(err);
+        this.consecutiveFailures++;
+        this.lastFailureClass = errorClass;
+        this.metrics.resolutionFailures.inc({ class: errorClass });
+        this.metrics.resolutionConsecutiveFailures.set(this.consecutiveFailures);
+        // The class only: a refused statement's text may quote the record.
+        this.logger.warn(
+          { event: 'resolution-failed', errorClass, entities: claimed.length, own },
+          own
+            ? 'resolution batch failed for a reason of its own; isolating it'
+            : 'resolution batch failed; it will be retried',
+        );
+        if (!own || claimed.length === 0) throw err;
+        const step = afterOwnFailure(this.isolation, claimed.length, this.options.batchSize);
+        this.isolation = step.state;
+        if (step.setAside) await this.setAside(claimed, errorClass);
       }
     }
+  }
+
+  /** Takes entities that failed alone off the queue, so that the rest flows. */
+  private async setAside(entities: QueuedEntity[], errorClass: string): Promise<void> {
+    await inTransaction(this.ds, (tx) => this.store.setAside(tx, entities, errorClass));
+    for (const e of entities) {
+      this.metrics.setAsideTotal.inc();
+      this.logger.error(
+        {
+          event: 'resolution-set-aside',
+          entity: e.entity,
+          key: `${e.forceCode}:${e.id}`,
+          errorClass,
+        },
+        'entity set aside: its resolution fails on its own (resolution_set_aside; re-queue it once fixed)',
+      );
+    }
+  }
+
+  /** Throws LeadershipFencedError unless this hub still leads under its epoch. */
+  private async fence(tx: Sql): Promise<void> {
+    if (this.epoch === undefined) return;
+    if ((await this.store.leadershipEpoch(tx)) !== this.epoch) throw new LeadershipFencedError();
   }
 
   /**
@@ -200,7 +336,6 @@ export class ResolutionService {
       const r = index.upsertNominal(key, state, encoded);
       if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
     }
-    this.index = index;
     const groups = new Map<string, MemberKey[]>();
     for (const { key } of inputs) {
       const c = index.matching.clusterOf(key);
@@ -208,6 +343,7 @@ export class ResolutionService {
     }
     const now = new Date();
     await inTransaction(this.ds, async (tx) => {
+      await this.fence(tx);
       if (source !== 'saved') {
         await this.store.saveParameters(tx, {
           source,
@@ -219,6 +355,9 @@ export class ResolutionService {
       const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
       return this.commitChanges(tx, index, [...groups.values()], stale, links, [], now, rescored);
     });
+    // Queries move to the new index only now that it matches the database.
+    this.index = index;
+    this.stale = false;
     this.metrics.persons.set(index.personCount);
     this.logger.info(
       {
@@ -235,11 +374,17 @@ export class ResolutionService {
     );
   }
 
-  private async resolveBatch(index: NationalIndex): Promise<number> {
+  private async resolveBatch(
+    index: NationalIndex,
+    limit: number,
+    onClaimed: (claimed: QueuedEntity[]) => void,
+  ): Promise<number> {
     const end = this.metrics.resolutionSeconds.startTimer();
     const now = new Date();
     const { n, alerts } = await inTransaction(this.ds, async (tx) => {
-      const claimed = await this.store.claimQueue(tx, this.options.batchSize);
+      await this.fence(tx);
+      const claimed = await this.store.claimQueue(tx, limit);
+      onClaimed(claimed);
       if (claimed.length === 0) return { n: 0, alerts: [] as Alert[] };
       const nominalKeys = claimed
         .filter((e) => e.entity === 'nominal')
@@ -283,6 +428,7 @@ export class ResolutionService {
         nominalKeys,
       );
       await this.store.dequeue(tx, claimed);
+      await this.store.clearSetAside(tx, claimed);
       return { n: claimed.length, alerts };
     });
     end();

@@ -1,0 +1,132 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { GrpcHealth } from '@intel/grpc';
+import type { EventConsumer } from '@intel/kafka';
+import type { Logger } from '@intel/observability';
+import { AlertRelay } from './alerts/alert-relay';
+import { AuditAnchorer } from './audit/audit-anchorer';
+import { HubMetrics } from './hub.metrics';
+import { AUDIT_ANCHORER, EVENT_CONSUMER, HUB_LOGGER } from './hub.tokens';
+import { IngestService } from './ingest/ingest.service';
+import { nextBackoffMs } from './leadership/backoff';
+import { HubLeadership, LeadershipReleasedError } from './leadership/hub-leadership';
+import { ResolutionService } from './resolution/resolution.service';
+
+/**
+ * Waits to be the only hub on the national index (HubLeadership), loads the index from the
+ * database, resolves what was queued before a restart, starts the alert relay, then consumes the
+ * force topics: each batch is stored (and queued for resolution) and then resolved into national
+ * persons before its offsets are committed.
+ *
+ * When the leadership lock's connection is lost (PostgreSQL restarted, say) the hub does not
+ * exit: it stops consuming and resolving, refuses queries as retryable (UNAVAILABLE), takes
+ * the lock again with back-off once the database answers, loads the index again if another
+ * hub led meanwhile, and resumes.
+ */
+@Injectable()
+export class HubLifecycle implements OnApplicationBootstrap {
+  private recovering: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
+    @Inject(IngestService) private readonly ingest: IngestService,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
+    @Inject(AlertRelay) private readonly relay: AlertRelay,
+    @Inject(GrpcHealth) private readonly grpcHealth: GrpcHealth,
+    @Inject(HubLeadership) private readonly leadership: HubLeadership,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(AUDIT_ANCHORER) private readonly anchorer: AuditAnchorer | null,
+    @Inject(HUB_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.leadership.onLost(() => this.leadershipLost());
+    // Only one hub works on a national index: a second one waits here, before it loads.
+    const { epoch } = await this.leadership.acquire();
+    if (this.anchorer) this.anchorer.start();
+    else
+      this.logger.warn(
+        'AUDIT_ANCHOR_KEY_FILE is not set: the audit chain head is not anchored outside the ' +
+          'database, so a consistent rewrite of the chain would go undetected',
+      );
+    this.resolution.resume(epoch, false);
+    await this.resolution.drain();
+    this.resolution.onAlerts(() => this.relay.kick());
+    this.relay.start();
+    this.relay.kick();
+    await this.work();
+  }
+
+  /** Called by HubLeadership when the lock's connection is lost. */
+  leadershipLost(): void {
+    if (this.stopping) return;
+    this.metrics.leader.set(0);
+    this.metrics.leadershipLost.inc();
+    this.resolution.suspend();
+    this.grpcHealth.set('NOT_SERVING');
+    if (this.recovering) return;
+    this.recovering = this.recover()
+      .catch((err: unknown) => {
+        if (err instanceof LeadershipReleasedError) return;
+        // Not a database outage (those are retried): nothing sensible is left but to stop.
+        this.logger.error({ err }, 'the hub could not recover its leadership; stopping');
+        process.kill(process.pid, 'SIGTERM');
+      })
+      .finally(() => (this.recovering = undefined));
+  }
+
+  /** The hub is shutting down: no recovery from here. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  private async recover(): Promise<void> {
+    const lostAt = Date.now();
+    await this.consumer
+      .stop()
+      .catch((err: unknown) => this.logger.warn({ err }, 'consumer stop failed'));
+    let reloaded = false;
+    let delay = 0;
+    for (;;) {
+      if (this.stopping) return;
+      if (!this.leadership.leading) {
+        const { epoch, othersLedSince } = await this.leadership.acquire();
+        if (othersLedSince)
+          this.logger.warn(
+            { epoch },
+            'another hub led the national index meanwhile: loading the index again',
+          );
+        reloaded ||= othersLedSince;
+        this.resolution.resume(epoch, othersLedSince);
+      }
+      try {
+        // Resolves what was queued (loading the index first when it is stale).
+        await this.resolution.drain();
+      } catch (err) {
+        // The database went away again, or is still settling: try again (a lost lock is
+        // taken again first).
+        this.logger.warn({ err }, 'resolution failed while resuming; retrying');
+        await new Promise((r) => setTimeout(r, (delay = nextBackoffMs(delay, 5000))));
+        continue;
+      }
+      if (!this.leadership.leading) continue;
+      if (this.stopping) return;
+      await this.work();
+      this.logger.info(
+        { event: 'leadership-recovered', reloaded, ms: Date.now() - lostAt },
+        'the hub leads again and works on the index',
+      );
+      return;
+    }
+  }
+
+  /** Serves and consumes (the hub leads). */
+  private async work(): Promise<void> {
+    this.grpcHealth.set('SERVING');
+    this.metrics.leader.set(1);
+    await this.consumer.start(async (batch) => {
+      await this.ingest.handle(batch);
+      await this.resolution.drain();
+    });
+  }
+}
