@@ -8,3 +8,4 @@ export * from './test-certs';
 export * from './test-env';
 export * from './topic-reader';
 export * from './wait-for';
+export * from './private-postgres';
