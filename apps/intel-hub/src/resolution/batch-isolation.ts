@@ -31,10 +31,9 @@ export function afterOwnFailure(
       setAside: true,
     };
   }
-  return {
-    state: { limit: Math.ceil(claimed / 2), suspects: Math.max(s.suspects, claimed) },
-    setAside: false,
-  };
+  // The failing batch is the new window of suspects: what lay outside it (of a larger window
+  // before) is taken again at the full size once the window is cleared.
+  return { state: { limit: Math.ceil(claimed / 2), suspects: claimed }, setAside: false };
 }
 
 /** After a batch of `resolved` entities committed. */

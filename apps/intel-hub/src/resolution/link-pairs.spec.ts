@@ -1,5 +1,4 @@
-import { uniqueLinks } from './link-pairs';
-import type { StoredLink } from './national-store.repository';
+import { uniqueLinks, type StoredLink } from './link-pairs';
 
 const link = (a: string, b: string, score: number): StoredLink => ({
   a,

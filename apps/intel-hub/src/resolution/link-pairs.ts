@@ -1,4 +1,13 @@
-import type { StoredLink } from './national-store.repository';
+import type { MemberKey } from './member-key';
+
+/** A link between two nominals as stored (`person_link`), with its per-field explanation. */
+export interface StoredLink {
+  a: MemberKey;
+  b: MemberKey;
+  score: number;
+  band: string;
+  explanation: unknown;
+}
 
 /**
  * One link per pair, in canonical order (`a` < `b`), the last one given winning. When two

@@ -11,7 +11,7 @@ import type { MatchParameters, RestoredLink } from '@intel/matching';
 import type { IncidentLike } from '@intel/disclosure';
 import type { AlertDraft } from '../alerts/alert-plan';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
-import { uniqueLinks } from './link-pairs';
+import { uniqueLinks, type StoredLink } from './link-pairs';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
 
 export interface QueuedEntity {
@@ -24,13 +24,7 @@ export interface StoredFlag extends DerivedFlag {
   raisedAt: Date;
 }
 
-export interface StoredLink {
-  a: MemberKey;
-  b: MemberKey;
-  score: number;
-  band: string;
-  explanation: unknown;
-}
+export type { StoredLink };
 
 /** A nominal's state decoded, and as stored (protobuf), which the index keeps. */
 export interface StoredState {
