@@ -12,14 +12,16 @@ import {
 import { withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
 import {
+  IntakeClient,
   PrivatePostgres,
+  outboxPending,
   personRecord,
+  serviceDatabase,
   startService,
   testInfra,
   waitFor,
   type RunningNode,
 } from '@intel/testing';
-import { ForceNodeHarness } from '../../force-node/test/force-node.harness';
 
 /** `n` distinct people (each with its own e-mail), so each becomes its own nominal. */
 function people(run: string, n: number): BatchItem[] {
@@ -57,7 +59,8 @@ const codeOf = (err: unknown) => status[(err as ServiceError).code] ?? 'NOT_A_GR
 describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
   const infra = testInfra();
   let pg: PrivatePostgres;
-  let node: ForceNodeHarness;
+  let node: RunningNode;
+  let intake: IntakeClient;
   let hub: RunningNode;
   let hubDb: Client | undefined;
   let query: QueryClient;
@@ -70,13 +73,19 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
 
   beforeAll(async () => {
     pg = await PrivatePostgres.start();
-    node = new ForceNodeHarness('36', { DATABASE_URL: pg.url });
-    await node.start();
+    // Both services run as their own database roles, provisioned on the private server.
+    node = await startService('force-node', {
+      FORCE_CODE: '36',
+      ...serviceDatabase('force_36', pg.url).env,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      GRPC_INSECURE_PLAINTEXT: 'true',
+      OUTBOX_POLL_MS: '20',
+    });
+    intake = new IntakeClient(node.grpcAddress);
     hub = await startService(
       'intel-hub',
       {
-        DATABASE_URL: pg.url,
-        DATABASE_NAME: 'intel_hub',
+        ...serviceDatabase('intel_hub', pg.url).env,
         KAFKA_BROKERS: infra.kafkaBrokers.join(','),
         HUB_CONSUMER_GROUP: `e2e-pg-restart-${run}`,
         HUB_BATCH_SIZE: '2000',
@@ -92,14 +101,14 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
     query?.close();
     await hubDb?.end().catch(() => undefined);
     await hub?.stop();
-    node?.client?.close();
-    await node?.node?.stop();
+    intake?.close();
+    await node?.stop();
     pg?.destroy();
   });
 
   it('clear retryable errors while it is down; nothing accepted lost or duplicated; every service recovers by itself', async () => {
     // The hub reads the topics from the beginning: wait until it has caught up.
-    const marker = await node.client.submitBatch(people(`${run}m`, 1));
+    const marker = await intake.submitBatch(people(`${run}m`, 1));
     hubDb = new Client({ connectionString: withDatabase(pg.url, 'intel_hub') });
     hubDb.on('error', () => undefined);
     await hubDb.connect();
@@ -176,7 +185,7 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
         const startedAt = Date.now();
         let summary: BatchSummary;
         try {
-          summary = await node.client.submitBatch(part);
+          summary = await intake.submitBatch(part);
         } catch (err) {
           submits.push({
             code: codeOf(err),
@@ -223,7 +232,7 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
       what: 'the hub to be ready again',
     });
     const hubReadyAfterMs = Date.now() - upAt;
-    await waitFor(async () => (await fetch(`${node.node.httpUrl}/health/ready`)).status === 200, {
+    await waitFor(async () => (await fetch(`${node.httpUrl}/health/ready`)).status === 200, {
       timeoutMs: 60_000,
       what: 'the force node to be ready again',
     });
@@ -233,7 +242,10 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
     expect(accepted.size).toBe(items.length);
     const ids = [...accepted.values()].map((a) => a.nominalId);
     expect(new Set(ids).size).toBe(items.length);
-    await node.drained(120_000);
+    await waitFor(async () => (await outboxPending(node.httpUrl)) === 0, {
+      timeoutMs: 120_000,
+      what: "the node's outbox to drain",
+    });
     await waitFor(
       async () => {
         const r = await db.query<{ n: string }>(
@@ -268,7 +280,7 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
 
     // Recovered without a restart of their own.
     expect(hub.process.exitCode).toBeNull();
-    expect(node.node.process.exitCode).toBeNull();
+    expect(node.process.exitCode).toBeNull();
     expect(hub.logs.some((l) => l.includes('"event":"leadership-recovered"'))).toBe(true);
     // Figures for the record.
     const unavailableMs =
