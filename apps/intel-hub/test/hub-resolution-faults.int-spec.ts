@@ -19,29 +19,39 @@ import {
   HEADER_EVENT_ID,
   HEADER_EVENT_TYPE,
   HEADER_SCHEMA_VERSION,
+  HUB_PRINCIPAL,
   SCHEMA_VERSION,
   TOPICS,
   createKafka,
   entityKey,
+  forcePrincipal,
 } from '@intel/kafka';
-import { startService, testInfra, uniqueDbName, waitFor, type RunningNode } from '@intel/testing';
+import {
+  serviceDatabase,
+  startService,
+  testInfra,
+  testKafka,
+  testKafkaEnv,
+  uniqueDbName,
+  waitFor,
+  type RunningNode,
+} from '@intel/testing';
 import { Partitioners, type Producer } from 'kafkajs';
 
 // Issue #11, finding 1: one ordinary batch must never stop national resolution. Real
-// PostgreSQL, real Kafka, the hub as its own process; events are produced as the force nodes
-// would (one partition, so that they land in one consumed batch and one resolution batch).
+// PostgreSQL, real Kafka, the hub as its own process (as its own database role and Kafka
+// principal); events are produced as the force nodes would, each force as its own principal.
 describe('hub resolution never wedges (integration: real Postgres + Kafka)', () => {
   const infra = testInfra();
   const dbName = uniqueDbName('it_hub_faults');
-  const group = `it-hub-faults-${randomUUID()}`;
+  const group = `intel-hub-it-faults-${randomUUID()}`;
   let hub: RunningNode;
   let db: Client;
-  let producer: Producer;
+  const producers = new Map<string, Producer>();
   let asKent: QueryClient;
   const env = {
-    DATABASE_URL: infra.databaseUrl,
-    DATABASE_NAME: dbName,
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    ...serviceDatabase(dbName, infra.databaseUrl).env,
+    ...testKafkaEnv(HUB_PRINCIPAL),
     HUB_CONSUMER_GROUP: group,
     HUB_BATCH_SIZE: '2000',
     HUB_CONSUMER_CONCURRENCY: '6',
@@ -57,11 +67,14 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     hub = await startService('intel-hub', env, { timeoutMs: 120_000 });
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
     await db.connect();
-    producer = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-hub-faults' }).producer({
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+    for (const force of ['36', '01']) {
+      const p = createKafka(testKafka(forcePrincipal(force), `it-hub-faults-${force}`)).producer({
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await p.connect();
+      producers.set(force, p);
+    }
     asKent = new QueryClient(hub.grpcAddress, undefined, { devForce: '46' });
     // A fresh group reads the shared topics from the beginning: wait until it has caught up.
     const marker = randomUUID();
@@ -70,7 +83,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
   });
   afterAll(async () => {
     asKent?.close();
-    await producer?.disconnect();
+    for (const p of producers.values()) await p.disconnect();
     await db?.end();
     await hub?.stop();
     await dropDatabase(infra.databaseUrl, dbName).catch(() => undefined);
@@ -97,6 +110,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
   }
 
   interface Built {
+    force: string;
     key: string;
     value: Buffer;
     headers: Record<string, string>;
@@ -118,6 +132,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
       ...payload,
     };
     return {
+      force,
       key: entityKey(force, id),
       value: Buffer.from(EventEnvelope.encode(envelope).finish()),
       headers: {
@@ -131,16 +146,17 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
   const upserted = (force: string, n: NominalState) =>
     build(force, EventType.EVENT_TYPE_NOMINAL_UPSERTED, n.nominalId, { nominal: n });
 
-  /** One produce request on one partition: one consumed batch, one resolution batch. */
+  /** Each force's events by its own producer, in order; `partition` pins them. */
   async function send(...msgs: Built[]) {
-    await sendTo(TOPICS.person, ...msgs);
+    await sendTo(TOPICS.person, 0, ...msgs);
   }
-  async function sendTo(topic: string, ...msgs: Built[]) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: msgs.map((m) => ({ ...m, partition: 0 })),
-    });
+  async function sendTo(topic: string, partition: number, ...msgs: Built[]) {
+    for (const m of msgs)
+      await producers.get(m.force)?.send({
+        topic,
+        acks: -1,
+        messages: [{ key: m.key, value: m.value, headers: m.headers, partition }],
+      });
   }
 
   /** Every key resolved into a person and nothing of them left on the queue. */
@@ -245,9 +261,35 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     let codes: Record<string, number>;
     // (Earlier runs' poison events on the shared topics were isolated during the catch-up.)
     const failedBefore = hub.logs.filter((l) => l.includes('"event":"resolution-failed"')).length;
+    // Both forces update him in one resolution batch: each nominal's re-scored links name the
+    // other. To have both in one consumed batch, the hub's consumer is held on an unrelated
+    // record (its ingestion waits for a row lock the test holds) while both updates are
+    // produced on one partition; once let go, its next fetch takes them together.
+    const blocker = randomUUID();
+    await sendTo(TOPICS.person, 2, upserted('36', nominal(blocker, 1, rareFamily())));
+    await resolved([memberKey('36', blocker)]);
+    const holder = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
+    await holder.connect();
     try {
-      // Both forces update him in one batch: each nominal's re-scored links name the other.
-      await send(upserted('36', norfolk(2, Sex.SEX_MALE)), upserted('01', met(2, Sex.SEX_MALE)));
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT 1 FROM force_nominal WHERE force_code = '36' AND nominal_id = $1 FOR UPDATE`,
+        [blocker],
+      );
+      await sendTo(TOPICS.person, 2, upserted('36', nominal(blocker, 2, rareFamily())));
+      await waitFor(
+        async () =>
+          (
+            await db.query(
+              `SELECT 1 FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          ).rowCount === 1,
+        { what: "the hub's ingestion to wait for the test's lock" },
+      );
+      await sendTo(TOPICS.person, 0, upserted('36', norfolk(2, Sex.SEX_MALE)));
+      await sendTo(TOPICS.person, 0, upserted('01', met(2, Sex.SEX_MALE)));
+      await holder.query('COMMIT');
       await waitFor(
         async () => {
           const r = await db.query<{ n: string }>(
@@ -266,6 +308,8 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
       // Queries go on a little after the batch.
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
       codes = await loop.stop();
     }
     expect(codes).toEqual({ OK: expect.any(Number) as number });
@@ -384,6 +428,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     const before = await metric('hub_resolution_set_aside_total');
     await sendTo(
       TOPICS.incident,
+      0,
       build('36', EventType.EVENT_TYPE_INCIDENT_UPSERTED, incidentId, { incident }),
     );
     await send(upserted('36', nominal(healthy, 1, rareFamily())));

@@ -11,6 +11,7 @@ import {
 } from '@intel/contracts';
 import { withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
+import { HUB_PRINCIPAL, forcePrincipal } from '@intel/kafka';
 import {
   IntakeClient,
   PrivatePostgres,
@@ -18,7 +19,7 @@ import {
   personRecord,
   serviceDatabase,
   startService,
-  testInfra,
+  testKafkaEnv,
   waitFor,
   type RunningNode,
 } from '@intel/testing';
@@ -57,7 +58,6 @@ const codeOf = (err: unknown) => status[(err as ServiceError).code] ?? 'NOT_A_GR
 // shared one is never restarted); Kafka is the test broker. Services run as processes and are
 // never restarted by the test.
 describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
-  const infra = testInfra();
   let pg: PrivatePostgres;
   let node: RunningNode;
   let intake: IntakeClient;
@@ -77,7 +77,7 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
     node = await startService('force-node', {
       FORCE_CODE: '36',
       ...serviceDatabase('force_36', pg.url).env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      ...testKafkaEnv(forcePrincipal('36')),
       GRPC_INSECURE_PLAINTEXT: 'true',
       OUTBOX_POLL_MS: '20',
     });
@@ -86,8 +86,8 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
       'intel-hub',
       {
         ...serviceDatabase('intel_hub', pg.url).env,
-        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-        HUB_CONSUMER_GROUP: `e2e-pg-restart-${run}`,
+        ...testKafkaEnv(HUB_PRINCIPAL),
+        HUB_CONSUMER_GROUP: `intel-hub-e2e-pg-restart-${run}`,
         HUB_BATCH_SIZE: '2000',
         HUB_CONSUMER_CONCURRENCY: '6',
         GRPC_INSECURE_PLAINTEXT: 'true',

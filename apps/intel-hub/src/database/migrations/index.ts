@@ -4,7 +4,7 @@ import { NationalIndex1764600000000 } from './1764600000000-national-index';
 import { MatchingParameters1764700000000 } from './1764700000000-matching-parameters';
 import { AlertConsultedBy1764800000000 } from './1764800000000-alert-consulted-by';
 import { PersonFlagView1764950000000 } from './1764950000000-person-flag-view';
-import { ResolutionResilience1764911000000 } from './1764911000000-resolution-resilience';
+import { ResolutionResilience1764960000000 } from './1764960000000-resolution-resilience';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -14,5 +14,5 @@ export const INTEL_HUB_MIGRATIONS = [
   MatchingParameters1764700000000,
   AlertConsultedBy1764800000000,
   PersonFlagView1764950000000,
-  ResolutionResilience1764911000000,
+  ResolutionResilience1764960000000,
 ];

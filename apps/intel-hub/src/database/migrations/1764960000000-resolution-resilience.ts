@@ -12,8 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   resolution transaction checks the epoch it was started under (a fence: a hub that is no
  *   longer the leader cannot commit).
  */
-export class ResolutionResilience1764911000000 implements MigrationInterface {
-  name = 'ResolutionResilience1764911000000';
+export class ResolutionResilience1764960000000 implements MigrationInterface {
+  name = 'ResolutionResilience1764960000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
