@@ -81,7 +81,7 @@ describe('PostgreSQL restart during a bulk import and queries (e2e)', () => {
       GRPC_INSECURE_PLAINTEXT: 'true',
       OUTBOX_POLL_MS: '20',
     });
-    intake = new IntakeClient(node.grpcAddress);
+    intake = new IntakeClient(node.grpcAddress, undefined, { devForce: '36' });
     hub = await startService(
       'intel-hub',
       {
