@@ -1,0 +1,6 @@
+export * from './key-ids';
+export * from './key-set';
+export * from './keys';
+export * from './sealing';
+export * from './signing';
+export * from './envelope';
