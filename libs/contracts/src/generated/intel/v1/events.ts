@@ -97,7 +97,31 @@ export interface EventEnvelope {
   nominal?: NominalState | undefined;
   incident?: IncidentState | undefined;
   withdrawal?: Withdrawal | undefined;
-  alert?: Alert | undefined;
+  alert?:
+    | Alert
+    | undefined;
+  /**
+   * Handling code C: the payload above then carries only the entity's id, version and handling
+   * code; its whole state (NominalState or IncidentState) travels here, encrypted for the hub.
+   */
+  sealed: SealedPayload | undefined;
+}
+
+/**
+ * A state encrypted for the hub only (docs/security.md, "Events bound to their force"):
+ * X25519 with a fresh ephemeral key, HKDF-SHA256, AES-256-GCM, with the topic, Kafka key, event
+ * id, event type, force code and version as associated data. Every event is also signed by its
+ * force (Kafka headers intel-signer, intel-signing-key-id, intel-signature).
+ */
+export interface SealedPayload {
+  /** Which of the hub's sealing keys it was sealed for (keys rotate; old ones still open). */
+  hubKeyId: string;
+  /** Raw X25519 public key, 32 bytes, fresh for every payload. */
+  ephemeralPublicKey: Uint8Array;
+  /** 12 bytes. */
+  nonce: Uint8Array;
+  /** AES-256-GCM ciphertext followed by its 16-byte tag. */
+  ciphertext: Uint8Array;
 }
 
 /** The value written to intel.dlq.v1 for a message that could not be processed. */
@@ -109,7 +133,16 @@ export interface DeadLetter {
   value: Uint8Array;
   error: string;
   consumerGroup: string;
-  failedAt: Timestamp | undefined;
+  failedAt:
+    | Timestamp
+    | undefined;
+  /** The original record's headers (its signature among them). */
+  headers: { [key: string]: string };
+}
+
+export interface DeadLetter_HeadersEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseEventEnvelope(): EventEnvelope {
@@ -119,6 +152,7 @@ function createBaseEventEnvelope(): EventEnvelope {
     forceCode: "",
     occurredAt: undefined,
     schemaVersion: 0,
+    sealed: undefined,
   };
 }
 
@@ -150,6 +184,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.alert !== undefined) {
       Alert.encode(message.alert, writer.uint32(106).fork()).join();
+    }
+    if (message.sealed !== undefined) {
+      SealedPayload.encode(message.sealed, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -239,6 +276,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.alert = Alert.decode(reader, reader.uint32());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.sealed = SealedPayload.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -282,6 +327,7 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       incident: isSet(object.incident) ? IncidentState.fromJSON(object.incident) : undefined,
       withdrawal: isSet(object.withdrawal) ? Withdrawal.fromJSON(object.withdrawal) : undefined,
       alert: isSet(object.alert) ? Alert.fromJSON(object.alert) : undefined,
+      sealed: isSet(object.sealed) ? SealedPayload.fromJSON(object.sealed) : undefined,
     };
   },
 
@@ -314,6 +360,127 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.alert !== undefined) {
       obj.alert = Alert.toJSON(message.alert);
     }
+    if (message.sealed !== undefined) {
+      obj.sealed = SealedPayload.toJSON(message.sealed);
+    }
+    return obj;
+  },
+};
+
+function createBaseSealedPayload(): SealedPayload {
+  return {
+    hubKeyId: "",
+    ephemeralPublicKey: new Uint8Array(0),
+    nonce: new Uint8Array(0),
+    ciphertext: new Uint8Array(0),
+  };
+}
+
+export const SealedPayload: MessageFns<SealedPayload> = {
+  encode(message: SealedPayload, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hubKeyId !== "") {
+      writer.uint32(10).string(message.hubKeyId);
+    }
+    if (message.ephemeralPublicKey.length !== 0) {
+      writer.uint32(18).bytes(message.ephemeralPublicKey);
+    }
+    if (message.nonce.length !== 0) {
+      writer.uint32(26).bytes(message.nonce);
+    }
+    if (message.ciphertext.length !== 0) {
+      writer.uint32(34).bytes(message.ciphertext);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SealedPayload {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSealedPayload();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hubKeyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ephemeralPublicKey = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nonce = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.ciphertext = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SealedPayload {
+    return {
+      hubKeyId: isSet(object.hubKeyId)
+        ? globalThis.String(object.hubKeyId)
+        : isSet(object.hub_key_id)
+        ? globalThis.String(object.hub_key_id)
+        : "",
+      ephemeralPublicKey: isSet(object.ephemeralPublicKey)
+        ? bytesFromBase64(object.ephemeralPublicKey)
+        : isSet(object.ephemeral_public_key)
+        ? bytesFromBase64(object.ephemeral_public_key)
+        : new Uint8Array(0),
+      nonce: isSet(object.nonce) ? bytesFromBase64(object.nonce) : new Uint8Array(0),
+      ciphertext: isSet(object.ciphertext) ? bytesFromBase64(object.ciphertext) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: SealedPayload): unknown {
+    const obj: any = {};
+    if (message.hubKeyId !== "") {
+      obj.hubKeyId = message.hubKeyId;
+    }
+    if (message.ephemeralPublicKey.length !== 0) {
+      obj.ephemeralPublicKey = base64FromBytes(message.ephemeralPublicKey);
+    }
+    if (message.nonce.length !== 0) {
+      obj.nonce = base64FromBytes(message.nonce);
+    }
+    if (message.ciphertext.length !== 0) {
+      obj.ciphertext = base64FromBytes(message.ciphertext);
+    }
     return obj;
   },
 };
@@ -328,6 +495,7 @@ function createBaseDeadLetter(): DeadLetter {
     error: "",
     consumerGroup: "",
     failedAt: undefined,
+    headers: {},
   };
 }
 
@@ -357,6 +525,9 @@ export const DeadLetter: MessageFns<DeadLetter> = {
     if (message.failedAt !== undefined) {
       Timestamp.encode(message.failedAt, writer.uint32(66).fork()).join();
     }
+    globalThis.Object.entries(message.headers).forEach(([key, value]: [string, string]) => {
+      DeadLetter_HeadersEntry.encode({ key: key as any, value }, writer.uint32(74).fork()).join();
+    });
     return writer;
   },
 
@@ -437,6 +608,17 @@ export const DeadLetter: MessageFns<DeadLetter> = {
             message.failedAt = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            const entry9 = DeadLetter_HeadersEntry.decode(reader, reader.uint32());
+            if (entry9.value !== undefined) {
+              message.headers[entry9.key] = entry9.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -467,6 +649,20 @@ export const DeadLetter: MessageFns<DeadLetter> = {
         : isSet(object.failed_at)
         ? fromJsonTimestamp(object.failed_at)
         : undefined,
+      headers: isObject(object.headers)
+        ? (globalThis.Object.entries(object.headers) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -495,6 +691,90 @@ export const DeadLetter: MessageFns<DeadLetter> = {
     }
     if (message.failedAt !== undefined) {
       obj.failedAt = fromTimestamp(message.failedAt).toISOString();
+    }
+    if (message.headers) {
+      const entries = globalThis.Object.entries(message.headers) as [string, string][];
+      if (entries.length > 0) {
+        obj.headers = {};
+        entries.forEach(([k, v]) => {
+          obj.headers[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+};
+
+function createBaseDeadLetter_HeadersEntry(): DeadLetter_HeadersEntry {
+  return { key: "", value: "" };
+}
+
+export const DeadLetter_HeadersEntry: MessageFns<DeadLetter_HeadersEntry> = {
+  encode(message: DeadLetter_HeadersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeadLetter_HeadersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeadLetter_HeadersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeadLetter_HeadersEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: DeadLetter_HeadersEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
     }
     return obj;
   },
@@ -556,6 +836,10 @@ function fromJsonTimestamp(o: any): Timestamp {
   } else {
     return Timestamp.fromJSON(o);
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
