@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KAFKA_SASL_MECHANISMS, forceNodeEnvSchema } from './env-schema';
+import { forceNodeEventKeys, type ForceNodeEventKeys } from './event-keys';
 import { forceName } from './force-codes';
 
 /** mTLS material read once at boot, or `plaintext` when explicitly enabled for development. */
@@ -39,6 +40,8 @@ export interface ForceNodeConfig {
   http: { host: string; port: number };
   outbox: { batchSize: number; pollMs: number; retentionHours: number };
   intake: { chunkSize: number; maxBatchItems: number; maxBatchBytes: number };
+  /** Signs every event; seals handling-code-C states for the hub. */
+  events: ForceNodeEventKeys;
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -163,6 +166,7 @@ export function loadForceNodeConfig(
       maxBatchItems: e.MAX_BATCH_ITEMS,
       maxBatchBytes: e.MAX_BATCH_BYTES,
     },
+    events: forceNodeEventKeys(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

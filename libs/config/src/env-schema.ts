@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forceNodeEventKeysEnvSchema } from './event-keys';
 import { isForceCode } from './force-codes';
 
 const bool = z
@@ -85,6 +86,7 @@ export const forceNodeEnvSchema = baseEnvSchema
       .min(1024)
       .default(128 * 1024 * 1024),
   })
+  .extend(forceNodeEventKeysEnvSchema.shape)
   .superRefine(requireTlsUnlessPlaintext)
   .superRefine(requireKafkaCredentials);
 

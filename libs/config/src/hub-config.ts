@@ -10,6 +10,7 @@ import {
   type KafkaConfig,
 } from './config';
 import { baseEnvSchema, requireKafkaCredentials, requireTlsUnlessPlaintext } from './env-schema';
+import { hubEventKeys, hubEventKeysEnvSchema, type HubEventKeys } from './event-keys';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -71,6 +72,7 @@ export const hubEnvSchema = baseEnvSchema
     /** Readiness fails after this many resolution batches failed in a row. */
     HUB_RESOLUTION_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
   })
+  .extend(hubEventKeysEnvSchema.shape)
   .superRefine(requireTlsUnlessPlaintext)
   .superRefine(requireKafkaCredentials);
 
@@ -90,6 +92,8 @@ export interface HubConfig {
   query: { alertQuietMs: number; probeBurst: number; probeRefillPerHour: number };
   /** Audit chain anchoring: the signing key's PEM (undefined: not anchored). */
   auditAnchor: { keyPem: Buffer | undefined; intervalMs: number; file: string | undefined };
+  /** Forces' verification keys, the hub's sealing keys, the version step bound. */
+  events: HubEventKeys;
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -130,6 +134,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       intervalMs: e.AUDIT_ANCHOR_INTERVAL_MS,
       file: e.AUDIT_ANCHOR_FILE,
     },
+    events: hubEventKeys(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -1,4 +1,5 @@
 export * from './config';
 export * from './env-schema';
+export * from './event-keys';
 export * from './force-codes';
 export * from './hub-config';

@@ -9,3 +9,4 @@ export * from './withdraw-request.validator';
 export * from './query.validator';
 export * from './reason';
 export * from './text-hygiene';
+export * from './published-state.validator';

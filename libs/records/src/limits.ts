@@ -24,4 +24,8 @@ export const LIMITS = {
   summary: 2000,
   sharedReference: 64,
   reason: 500,
+  /** Source records merged into one published nominal (a hub refuses a state with more). */
+  nominalSources: 10_000,
+  /** Ids of published entities (nominal, incident, subject references). */
+  entityId: 128,
 } as const;
