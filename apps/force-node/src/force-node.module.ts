@@ -33,6 +33,7 @@ import { RecordLogRepository } from './intake/record-log.repository';
 import { WithdrawalService } from './intake/withdrawal.service';
 import { NominalRepository } from './nominals/nominal.repository';
 import { OutboxPruner } from './outbox/outbox.pruner';
+import { eventProtection } from './outbox/event-protection';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { SamePersonMatcher } from './nominals/same-person.matcher';
@@ -169,6 +170,7 @@ export class ForceNodeModule {
               m,
               logger.child({ component: 'outbox-relay' }),
               config.outbox,
+              eventProtection(config.forceCode, config.events),
             ),
           inject: [DataSource, OutboxRepository, EVENT_PUBLISHER, ForceNodeMetrics],
         },

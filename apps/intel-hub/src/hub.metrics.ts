@@ -13,7 +13,7 @@ export class HubMetrics {
   readonly consumed: Counter<'topic'>;
   readonly applied: Counter<'event_type'>;
   readonly skipped: Counter<'reason'>;
-  readonly deadLettered: Counter<'topic'>;
+  readonly deadLettered: Counter<'topic' | 'reason'>;
   readonly batchSeconds: Histogram;
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly resolutionSeconds: Histogram;
@@ -64,8 +64,8 @@ export class HubMetrics {
     });
     this.deadLettered = new Counter({
       name: 'hub_events_dead_lettered_total',
-      help: 'Poison messages parked on intel.dlq.v1, by source topic',
-      labelNames: ['topic'],
+      help: 'Messages parked on intel.dlq.v1, by source topic and reason (unsigned, unknown-force, unknown-key, bad-signature, force-mismatch, unsealable, not-an-envelope, invalid, beyond-limits, version-jump)',
+      labelNames: ['topic', 'reason'],
       registers: [registry],
     });
     this.batchSeconds = new Histogram({

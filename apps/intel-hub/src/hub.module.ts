@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { openServiceDatabase } from '@intel/db';
+import { buildSealingKeys, buildSignerRegistry } from '@intel/envelope-security';
 import {
   KafkaEventConsumer,
   KafkaPlainPublisher,
@@ -116,6 +117,14 @@ export class HubModule {
               m,
               logger.child({ component: 'ingest' }),
               config.consumer.groupId,
+              {
+                // Keys are parsed here, at start: an unusable key file stops the hub at once.
+                trust: {
+                  registry: buildSignerRegistry(config.events.forceKeys),
+                  sealingKeys: buildSealingKeys(config.events.sealingKeys),
+                },
+                maxVersionStep: config.events.maxVersionStep,
+              },
             ),
           inject: [
             DataSource,

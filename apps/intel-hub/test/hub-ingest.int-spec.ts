@@ -23,8 +23,10 @@ import {
   entityKey,
   forcePrincipal,
 } from '@intel/kafka';
+import { protectRecord } from '@intel/envelope-security';
 import {
   startService,
+  testEventKeys,
   testInfra,
   testKafka,
   testKafkaEnv,
@@ -116,18 +118,38 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
       forceCode: force,
       occurredAt: timestampFromDate(new Date()),
       schemaVersion: SCHEMA_VERSION,
+      sealed: undefined,
       ...payload,
     };
-    return {
-      eventId,
-      key: entityKey(force, id),
-      value: Buffer.from(EventEnvelope.encode(env).finish()),
-      headers: {
-        [HEADER_EVENT_ID]: eventId,
-        [HEADER_EVENT_TYPE]: eventType,
-        [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+    // Signed as force 36's node signs (this run's ephemeral keys, which the hub was given).
+    const signed = protectRecord(
+      {
+        topic: eventType.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person,
+        key: entityKey(force, id),
+        value: Buffer.from(EventEnvelope.encode(env).finish()),
+        headers: {
+          [HEADER_EVENT_ID]: eventId,
+          [HEADER_EVENT_TYPE]: eventType,
+          [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+        },
       },
-    };
+      testEventKeys().forceKeys(force),
+    );
+    return { eventId, key: signed.key, value: signed.value as Buffer, headers: signed.headers };
+  }
+
+  /** A tombstone as force 36's node writes it after a withdrawal: signed too. */
+  function tombstone(id: string): Sendable {
+    const eventId = randomUUID();
+    return protectRecord(
+      {
+        topic: TOPICS.person,
+        key: entityKey(force, id),
+        value: null,
+        headers: { [HEADER_EVENT_ID]: eventId },
+      },
+      testEventKeys().forceKeys(force),
+    );
   }
 
   const upserted = (id: string, version: number, family = 'Smith') =>
@@ -258,7 +280,7 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     await send(upserted(id, 1));
     await storedVersion(id, 1);
     const w = withdrawn(id, 2);
-    await send(w, { key: entityKey(force, id), value: null, headers: {} });
+    await send(w, tombstone(id));
     await storedVersion(id, 2);
     const r = await row(id);
     expect(r?.withdrawn_at).toBeInstanceOf(Date);

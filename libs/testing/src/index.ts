@@ -1,3 +1,4 @@
+export * from './event-keys';
 export * from './key-order';
 export * from './local-kafka';
 export { IntakeClient } from '@intel/grpc';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { eventKeyEnv } from './event-keys';
 import { REPO_ROOT } from './test-env';
 
 export interface RunningNode {
@@ -29,7 +30,8 @@ export async function startService(
   const main = join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
-    env: { GRPC_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    // Each service gets this run's ephemeral event keys (event-keys.ts) unless env names its own.
+    env: { GRPC_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...eventKeyEnv(app, env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -8,6 +8,8 @@ export interface ReadMessage {
   topic: string;
   key: string;
   envelope: EventEnvelope | null;
+  /** The value's bytes as they travelled (null = tombstone). */
+  value: Buffer | null;
   headers: Record<string, string>;
   offset: string;
   partition: number;
@@ -30,6 +32,8 @@ export async function readTopic(
     keyPrefix?: string;
     as?: string;
     groupPrefix?: string;
+    /** Keep the bytes only (a topic whose values are not EventEnvelopes, e.g. intel.dlq.v1). */
+    raw?: boolean;
   },
 ): Promise<ReadMessage[]> {
   const kafka = createKafka({ ...testKafka(opts.as ?? ADMIN_PRINCIPAL, 'test-reader'), brokers });
@@ -53,7 +57,8 @@ export async function readTopic(
         msgs.push({
           topic: t,
           key,
-          envelope: message.value ? EventEnvelope.decode(message.value) : null,
+          envelope: message.value && !opts.raw ? EventEnvelope.decode(message.value) : null,
+          value: message.value ?? null,
           headers,
           offset: message.offset,
           partition,

@@ -40,6 +40,8 @@ function envelope(
     incident: undefined,
     withdrawal: undefined,
     alert: undefined,
+    // Sealed (handling code C) and signed by the relay as it publishes (event-protection).
+    sealed: undefined,
     ...payload,
   };
   return {

@@ -61,6 +61,8 @@ describe('OutboxRelay wake-ups', () => {
       new ForceNodeMetrics(new Registry()),
       createLogger('force-node-test', 'silent'),
       { batchSize: 100, pollMs: POLL_MS },
+      // Signing and sealing are event-protection's (and the lib's) tests; here, the relay's.
+      (m) => m,
     );
   });
 

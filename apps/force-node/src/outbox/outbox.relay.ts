@@ -1,5 +1,5 @@
 import { inTransaction } from '@intel/db';
-import type { EventPublisher } from '@intel/kafka';
+import type { EventPublisher, OutgoingMessage } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ForceNodeMetrics } from '../force-node.metrics';
@@ -13,7 +13,8 @@ const RELAY_LEADER_LOCK = 7342200;
  * the same database transaction. A failure anywhere rolls both back and the round is retried,
  * so a broker outage delays publication but loses nothing; read_committed consumers never see
  * an aborted attempt. One relay per force publishes at a time (a session advisory lock), which
- * keeps each key's versions in order.
+ * keeps each key's versions in order. Every record is passed through `protect` on its way out
+ * (the force's signature; a handling-code-C state sealed for the hub: event-protection.ts).
  */
 export class OutboxRelay {
   private running = false;
@@ -32,6 +33,7 @@ export class OutboxRelay {
     private readonly metrics: ForceNodeMetrics,
     private readonly logger: Logger,
     private readonly opts: { batchSize: number; pollMs: number },
+    private readonly protect: (m: OutgoingMessage) => OutgoingMessage,
   ) {}
 
   start(): void {
@@ -106,7 +108,9 @@ export class OutboxRelay {
       const rows = await this.outbox.lockPending(tx, this.opts.batchSize);
       if (rows.length === 0) return 0;
       await this.publisher.publish(
-        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })),
+        rows.map((r) =>
+          this.protect({ topic: r.topic, key: r.key, value: r.value, headers: r.headers }),
+        ),
       );
       await this.outbox.markPublished(
         tx,

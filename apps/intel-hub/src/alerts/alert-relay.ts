@@ -71,6 +71,7 @@ export class AlertRelay {
               occurredAt: alert.raisedAt ?? timestampFromDate(new Date()),
               schemaVersion: SCHEMA_VERSION,
               alert,
+              sealed: undefined,
             };
             return {
               topic: alertTopic(alert.recipientForceCode),

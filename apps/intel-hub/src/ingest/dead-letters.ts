@@ -27,6 +27,7 @@ export function deadLetterMessage(f: Failure, consumerGroup: string, at: Date): 
     error: f.error,
     consumerGroup,
     failedAt: timestampFromDate(at),
+    headers: { ...m.headers },
   };
   return {
     topic: TOPICS.dlq,

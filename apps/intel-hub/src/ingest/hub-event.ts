@@ -1,5 +1,7 @@
 import { EventEnvelope, EventType, IncidentState, NominalState } from '@intel/contracts';
+import { openRecord, type HubEventTrust, type RefusalReason } from '@intel/envelope-security';
 import { TOPICS, entityKey, type ConsumedMessage } from '@intel/kafka';
+import { checkPublishedIncident, checkPublishedNominal, type FieldError } from '@intel/records';
 
 /** What the hub does with one valid event. */
 export type HubEvent =
@@ -28,13 +30,28 @@ export type HubEvent =
       version: number;
     };
 
+/** Why a message went to the dead-letter topic (a metric label; never content). */
+export type PoisonReason = RefusalReason | 'invalid' | 'beyond-limits' | 'version-jump';
+
 export type ParsedMessage =
-  { ok: true; event: HubEvent } | { ok: false; error: string } | { ok: 'tombstone' };
+  | { ok: true; event: HubEvent }
+  | { ok: false; reason: PoisonReason; error: string }
+  | { ok: 'tombstone' };
+
+/** No force's version of an entity may exceed this (versions count updates of one record). */
+export const MAX_EVENT_VERSION = 2 ** 31 - 1;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FORCE_CODE = /^\d{2}$/;
 
-class InvalidEvent extends Error {}
+class InvalidEvent extends Error {
+  constructor(
+    message: string,
+    readonly reason: PoisonReason = 'invalid',
+  ) {
+    super(message);
+  }
+}
 
 function check(cond: boolean, message: string): asserts cond {
   if (!cond) throw new InvalidEvent(message);
@@ -50,19 +67,24 @@ function checkEntity(
   check(m.topic === topic, `${env.eventType} does not belong on ${m.topic}`);
   check(id.length > 0, 'payload has no id');
   check(Number.isSafeInteger(version) && version > 0, `invalid version ${version}`);
+  if (version > MAX_EVENT_VERSION)
+    throw new InvalidEvent(`version ${version} is beyond ${MAX_EVENT_VERSION}`, 'version-jump');
   const expected = entityKey(env.forceCode, id);
   check(m.key === expected, `key ${JSON.stringify(m.key)} does not match payload (${expected})`);
 }
 
-function toEvent(m: ConsumedMessage, value: Buffer): HubEvent {
-  let env: EventEnvelope;
-  try {
-    env = EventEnvelope.decode(value);
-  } catch (err) {
-    throw new InvalidEvent(
-      `not a protobuf EventEnvelope: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+/** The intake's own limits, applied again: a state no force node could have built is refused. */
+function checkLimits(errors: FieldError[], what: string): void {
+  if (errors.length === 0) return;
+  const shown = errors
+    .slice(0, 3)
+    .map((e) => `${e.field}: ${e.message}`)
+    .join('; ');
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+  throw new InvalidEvent(`${what} beyond the intake's limits: ${shown}${more}`, 'beyond-limits');
+}
+
+function toEvent(m: ConsumedMessage, env: EventEnvelope): HubEvent {
   check(UUID.test(env.eventId), `invalid eventId ${JSON.stringify(env.eventId)}`);
   check(FORCE_CODE.test(env.forceCode), `invalid forceCode ${JSON.stringify(env.forceCode)}`);
   const base = { eventId: env.eventId.toLowerCase(), forceCode: env.forceCode };
@@ -71,6 +93,7 @@ function toEvent(m: ConsumedMessage, value: Buffer): HubEvent {
       const n = env.nominal;
       check(n !== undefined, `${env.eventType} without a nominal payload`);
       checkEntity(m, env, TOPICS.person, n.nominalId, n.version);
+      checkLimits(checkPublishedNominal(n), 'nominal');
       return {
         kind: 'nominal-upserted',
         ...base,
@@ -83,6 +106,7 @@ function toEvent(m: ConsumedMessage, value: Buffer): HubEvent {
       const i = env.incident;
       check(i !== undefined, `${env.eventType} without an incident payload`);
       checkEntity(m, env, TOPICS.incident, i.incidentId, i.version);
+      checkLimits(checkPublishedIncident(i), 'incident');
       return {
         kind: 'incident-upserted',
         ...base,
@@ -113,15 +137,24 @@ function toEvent(m: ConsumedMessage, value: Buffer): HubEvent {
 }
 
 /**
- * Decodes and validates one message from a force topic. A tombstone carries no meaning of its
- * own (the withdrawal event before it does); anything else that is not a valid event is poison.
+ * Verifies, opens, decodes and validates one message from a force topic. Before anything else
+ * reads it, the message must carry a valid signature by a registered key of the force its key
+ * names (tombstones included); a sealed (handling code C) state is opened; the state must be
+ * within the intake's limits. A tombstone carries no meaning of its own (the withdrawal event
+ * before it does); anything else that is not a valid event is poison.
  */
-export function parseMessage(m: ConsumedMessage): ParsedMessage {
-  if (m.value === null) return { ok: 'tombstone' };
+export function parseMessage(m: ConsumedMessage, trust: HubEventTrust): ParsedMessage {
+  const opened = openRecord(m, trust);
+  if (!opened.ok) return { ok: false, reason: opened.reason, error: opened.detail };
+  if (opened.envelope === null) return { ok: 'tombstone' };
   try {
-    return { ok: true, event: toEvent(m, m.value) };
+    return { ok: true, event: toEvent(m, opened.envelope) };
   } catch (err) {
-    if (err instanceof InvalidEvent) return { ok: false, error: err.message };
-    return { ok: false, error: `unexpected: ${err instanceof Error ? err.message : String(err)}` };
+    if (err instanceof InvalidEvent) return { ok: false, reason: err.reason, error: err.message };
+    return {
+      ok: false,
+      reason: 'invalid',
+      error: `unexpected: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

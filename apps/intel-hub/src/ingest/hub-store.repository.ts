@@ -1,5 +1,6 @@
 import type { Sql } from '@intel/db';
 import type { HubEvent } from './hub-event';
+import { versionKey } from './version-bounds';
 
 export interface ApplyResult {
   /** Events that changed the store. */
@@ -39,6 +40,34 @@ export class HubStoreRepository {
       [eventIds],
     );
     return new Set(rows.map((r) => r.event_id));
+  }
+
+  /** The stored version of each entity the events touch (withdrawn ones included), by versionKey. */
+  async currentVersions(tx: Sql, events: HubEvent[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const nominals = events.filter(isNominal);
+    const incidents = events.filter((e) => !isNominal(e));
+    if (nominals.length > 0) {
+      const rows = await tx.query<Array<{ f: string; i: string; v: string }>>(
+        `SELECT n.force_code AS f, n.nominal_id AS i, n.version AS v
+         FROM force_nominal n JOIN unnest($1::text[], $2::text[]) AS t(f, i)
+           ON n.force_code = t.f AND n.nominal_id = t.i`,
+        [nominals.map((e) => e.forceCode), nominals.map((e) => e.id)],
+      );
+      for (const r of rows)
+        out.set(versionKey({ kind: 'nominal-upserted', forceCode: r.f, id: r.i }), Number(r.v));
+    }
+    if (incidents.length > 0) {
+      const rows = await tx.query<Array<{ f: string; i: string; v: string }>>(
+        `SELECT n.force_code AS f, n.incident_id AS i, n.version AS v
+         FROM force_incident n JOIN unnest($1::text[], $2::text[]) AS t(f, i)
+           ON n.force_code = t.f AND n.incident_id = t.i`,
+        [incidents.map((e) => e.forceCode), incidents.map((e) => e.id)],
+      );
+      for (const r of rows)
+        out.set(versionKey({ kind: 'incident-upserted', forceCode: r.f, id: r.i }), Number(r.v));
+    }
+    return out;
   }
 
   /**

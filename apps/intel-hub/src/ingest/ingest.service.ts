@@ -1,11 +1,13 @@
 import { inTransaction } from '@intel/db';
+import type { HubEventTrust } from '@intel/envelope-security';
 import type { ConsumedMessage, EventPublisher } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
 import type { DataSource } from 'typeorm';
 import type { HubMetrics } from '../hub.metrics';
 import { publishDeadLetters, type Failure } from './dead-letters';
-import { parseMessage, type HubEvent } from './hub-event';
+import { parseMessage, type HubEvent, type PoisonReason } from './hub-event';
 import type { HubStoreRepository } from './hub-store.repository';
+import { versionJumps } from './version-bounds';
 import type { NationalStoreRepository } from '../resolution/national-store.repository';
 
 export interface BatchOutcome {
@@ -16,11 +18,21 @@ export interface BatchOutcome {
   deadLettered: number;
 }
 
+/** What the ingest needs to tell a force's genuine events from anything else. */
+export interface IngestPolicy {
+  trust: HubEventTrust;
+  /** An entity's version may move at most this far past the stored one. */
+  maxVersionStep: number;
+}
+
 /**
  * Applies a consumed batch of force events to the hub store: every valid event of the batch and
  * its processed_event row in one transaction (idempotent on event id, then a version check),
- * poison messages to intel.dlq.v1. Resolves only when both are durable, so the consumer may
- * commit the offsets; a throw makes the consumer redeliver the batch.
+ * poison messages to intel.dlq.v1. An event is valid only when signed by a registered key of
+ * its force, within the intake's limits, and its version does not jump absurdly; the refused
+ * ones go to the DLQ with the reason, counted by reason and logged without content. Resolves
+ * only when both are durable, so the consumer may commit the offsets; a throw makes the consumer
+ * redeliver the batch.
  */
 export class IngestService {
   constructor(
@@ -31,6 +43,7 @@ export class IngestService {
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
     private readonly consumerGroup: string,
+    private readonly policy: IngestPolicy,
   ) {}
 
   async handle(batch: ConsumedMessage[]): Promise<BatchOutcome> {
@@ -43,26 +56,42 @@ export class IngestService {
       deadLettered: 0,
     };
     const events: HubEvent[] = [];
-    const failures: Failure[] = [];
+    const failures: Array<Failure & { reason: PoisonReason }> = [];
+    const messageOf = new Map<HubEvent, ConsumedMessage>();
     for (const m of batch) {
       this.metrics.consumed.inc({ topic: m.topic });
-      const parsed = parseMessage(m);
+      const parsed = parseMessage(m, this.policy.trust);
       if (parsed.ok === 'tombstone') outcome.tombstones++;
-      else if (parsed.ok) events.push(parsed.event);
-      else failures.push({ message: m, error: parsed.error });
+      else if (parsed.ok) {
+        events.push(parsed.event);
+        messageOf.set(parsed.event, m);
+      } else
+        failures.push({
+          message: m,
+          error: `${parsed.reason}: ${parsed.error}`,
+          reason: parsed.reason,
+        });
     }
 
     const applied: HubEvent[] = [];
     if (events.length > 0) {
       const at = new Date();
       const result = await inTransaction(this.ds, async (tx) => {
+        // An absurd version jump is refused before it is marked processed, so a redelivery
+        // refuses it again (and parks it again if the dead-letter publish failed).
+        const jumps = versionJumps(
+          events,
+          await this.store.currentVersions(tx, events),
+          this.policy.maxVersionStep,
+        );
+        const kept = events.filter((e) => !jumps.has(e));
         const fresh = await this.store.markProcessed(
           tx,
-          events.map((e) => e.eventId),
+          kept.map((e) => e.eventId),
         );
         // A redelivered event, or the second copy of one within the batch, is a duplicate.
         const todo: HubEvent[] = [];
-        for (const e of events) if (fresh.delete(e.eventId)) todo.push(e);
+        for (const e of kept) if (fresh.delete(e.eventId)) todo.push(e);
         const r = await this.store.apply(tx, todo, at);
         // Resolution into national persons follows; the queue row makes it durable now.
         await this.national.enqueue(
@@ -78,10 +107,17 @@ export class IngestService {
         );
         return {
           applied: r.applied,
-          duplicate: events.length - todo.length,
+          duplicate: kept.length - todo.length,
           stale: r.stale.length,
+          jumps: [...jumps],
         };
       });
+      for (const e of result.jumps)
+        failures.push({
+          message: messageOf.get(e) as ConsumedMessage,
+          reason: 'version-jump',
+          error: `version-jump: version ${e.version} is more than ${this.policy.maxVersionStep} past the current one`,
+        });
       applied.push(...result.applied);
       outcome.applied = result.applied.length;
       outcome.duplicate = result.duplicate;
@@ -92,7 +128,8 @@ export class IngestService {
       await publishDeadLetters(this.deadLetters, failures, this.consumerGroup);
       outcome.deadLettered = failures.length;
       for (const f of failures) {
-        this.metrics.deadLettered.inc({ topic: f.message.topic });
+        this.metrics.deadLettered.inc({ topic: f.message.topic, reason: f.reason });
+        // Where it was and why it was refused: never any of its content.
         this.logger.warn(
           {
             event: 'dead-lettered',
@@ -100,6 +137,7 @@ export class IngestService {
             partition: f.message.partition,
             offset: f.message.offset,
             key: f.message.key,
+            reason: f.reason,
             error: f.error,
           },
           'poison message parked on the dead-letter topic',

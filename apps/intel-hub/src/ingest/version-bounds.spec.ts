@@ -1,0 +1,49 @@
+import type { HubEvent } from './hub-event';
+import { versionJumps, versionKey } from './version-bounds';
+
+const ev = (id: string, version: number, kind: HubEvent['kind'] = 'nominal-upserted'): HubEvent =>
+  kind === 'nominal-upserted'
+    ? { kind, eventId: `${id}-${version}`, forceCode: '36', id, version, state: Buffer.alloc(0) }
+    : kind === 'incident-upserted'
+      ? {
+          kind,
+          eventId: `${id}-${version}`,
+          forceCode: '36',
+          id,
+          version,
+          state: Buffer.alloc(0),
+          sharedReference: null,
+        }
+      : { kind, eventId: `${id}-${version}`, forceCode: '36', id, version };
+
+describe('versionJumps', () => {
+  it('refuses a jump beyond the step over the stored version, accepts a step within it', () => {
+    const stored = new Map([[versionKey(ev('a', 1)), 5]]);
+    const ok = ev('a', 15);
+    const jump = ev('a', 16, 'nominal-withdrawn');
+    expect([...versionJumps([ok], stored, 10)]).toEqual([]);
+    expect([...versionJumps([jump], stored, 10)]).toEqual([jump]);
+  });
+
+  it('lets an unseen entity start anywhere, then bounds the rest of the batch from there', () => {
+    const first = ev('b', 400);
+    const next = ev('b', 401);
+    const absurd = ev('b', 2 ** 30);
+    expect([...versionJumps([first, next, absurd], new Map(), 10)]).toEqual([absurd]);
+  });
+
+  it('a refused jump does not move the current version', () => {
+    const stored = new Map([[versionKey(ev('c', 1)), 1]]);
+    const jump = ev('c', 1000);
+    const genuine = ev('c', 2);
+    expect([...versionJumps([jump, genuine], stored, 10)]).toEqual([jump]);
+  });
+
+  it('keys nominals and incidents apart', () => {
+    const stored = new Map([[versionKey(ev('d', 1, 'incident-upserted')), 1]]);
+    // The nominal d is unseen: any start is fine; the incident d is bounded.
+    const n = ev('d', 500);
+    const i = ev('d', 500, 'incident-upserted');
+    expect([...versionJumps([n, i], stored, 10)]).toEqual([i]);
+  });
+});
