@@ -58,6 +58,25 @@ fi
 role_url intel_hub_auditor "$AUDITOR_PASSWORD" >"$SECRETS_DIR/auditor-url"
 chmod 600 "$SECRETS_DIR/auditor-url"
 
+# Event keys (docs/security.md, "Events bound to their force"): generated for this stack on its
+# first start into .run/keys (never committed) and kept, so the events already on the topics
+# still verify after a restart. Each force node signs with its own key and seals handling-code-C
+# states for the hub; the hub verifies every event against the forces' public keys.
+KEYS_DIR="$RUN_DIR/keys"
+ensure_event_keys() {
+  [[ -f "$KEYS_DIR/forces/hub.h1.pub.pem" ]] || rm -rf "$KEYS_DIR"
+  local f
+  for f in "${FORCES[@]}"; do
+    if [[ ! -f "$KEYS_DIR/forces/$f.k1.key.pem" ]]; then
+      node dist/apps/cli/src/main.js keys generate --out "$KEYS_DIR" --forces "$f" --key-id k1 --no-hub >/dev/null
+    fi
+  done
+  if [[ ! -f "$KEYS_DIR/forces/hub.h1.pub.pem" ]]; then
+    node dist/apps/cli/src/main.js keys generate --out "$KEYS_DIR" --hub-key-id h1 >/dev/null
+  fi
+}
+ensure_event_keys
+
 start_service() { # name grpcPort httpPort main database kafkaPrincipal [env...]
   local name=$1 grpc=$2 http=$3 main=$4 database=$5 principal=$6
   shift 6
@@ -83,11 +102,14 @@ wait_ready() { # name
 }
 
 for f in "${FORCES[@]}"; do
-  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js "intel_force_$f" "force-$f" FORCE_CODE="$f"
+  start_service "force-$f" "500$f" "80$f" dist/apps/force-node/src/main.js "intel_force_$f" "force-$f" FORCE_CODE="$f" \
+    EVENT_SIGNING_KEY_FILE="$KEYS_DIR/forces/$f.k1.key.pem" EVENT_SIGNING_KEY_ID=k1 \
+    HUB_SEALING_PUBLIC_KEY_FILE="$KEYS_DIR/forces/hub.h1.pub.pem" HUB_SEALING_KEY_ID=h1
 done
 start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub hub \
   DATABASE_AUDITOR_PASSWORD="$AUDITOR_PASSWORD" \
-  AUDIT_ANCHOR_KEY_FILE="$SECRETS_DIR/audit-anchor-key.pem" AUDIT_ANCHOR_FILE="$RUN_DIR/audit-anchors.jsonl"
+  AUDIT_ANCHOR_KEY_FILE="$SECRETS_DIR/audit-anchor-key.pem" AUDIT_ANCHOR_FILE="$RUN_DIR/audit-anchors.jsonl" \
+  HUB_FORCE_KEYS_DIR="$KEYS_DIR/hub/force-keys" HUB_SEALING_KEYS_DIR="$KEYS_DIR/hub/sealing-keys"
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
 wait_ready hub
 

@@ -5,6 +5,7 @@ import { registerImportCommand } from './import.command';
 import { registerEvalMatchingCommand } from './eval-matching.command';
 import { registerGenerateCommand } from './generate.command';
 import { registerKafkaProvisionCommand } from './kafka-provision.command';
+import { registerKeysCommand } from './keys.command';
 import { registerQueryCommands } from './query.command';
 import { registerResolveCommand } from './resolve.command';
 
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerQueryCommands(program);
   registerKafkaProvisionCommand(program);
+  registerKeysCommand(program);
 }
