@@ -248,6 +248,22 @@ Checks made once per render: required values, and settings that would only fail 
 - name: GRPC_TLS_KEY
   value: /etc/intel/tls/{{ $v.tls.keyKey }}
 {{- end }}
+{{- /* Event keys (docs/security.md, "Events bound to their force"), mounted at /etc/intel/keys. */}}
+{{- if eq .component "force-node" }}
+- name: EVENT_SIGNING_KEY_FILE
+  value: /etc/intel/keys/signing.key.pem
+- name: EVENT_SIGNING_KEY_ID
+  value: {{ $v.eventKeys.forceKeyId | quote }}
+- name: HUB_SEALING_PUBLIC_KEY_FILE
+  value: /etc/intel/keys/hub-sealing.pub.pem
+- name: HUB_SEALING_KEY_ID
+  value: {{ $v.eventKeys.hubKeyId | quote }}
+{{- else if eq .component "hub" }}
+- name: HUB_FORCE_KEYS_DIR
+  value: /etc/intel/keys/forces
+- name: HUB_SEALING_KEYS_DIR
+  value: /etc/intel/keys/sealing
+{{- end }}
 {{- /* Extra env: chart-wide first, the component's own overriding it. */}}
 {{- range $name, $value := merge (deepCopy (default dict (get .cfg "env"))) (deepCopy (default dict $v.env)) }}
 - name: {{ $name }}
@@ -375,6 +391,18 @@ spec:
             {{- with include "intel-platform.kafkaMounts" . }}
             {{- . | trim | nindent 12 }}
             {{- end }}
+            {{- if eq .component "force-node" }}
+            - name: event-keys
+              mountPath: /etc/intel/keys
+              readOnly: true
+            {{- else if eq .component "hub" }}
+            - name: force-keys
+              mountPath: /etc/intel/keys/forces
+              readOnly: true
+            - name: sealing-keys
+              mountPath: /etc/intel/keys/sealing
+              readOnly: true
+            {{- end }}
       volumes:
         # The root filesystem is read-only; /tmp is the only writable path.
         - name: tmp
@@ -397,6 +425,24 @@ spec:
         {{- end }}
         {{- with include "intel-platform.kafkaVolumes" . }}
         {{- . | trim | nindent 8 }}
+        {{- end }}
+        {{- if eq .component "force-node" }}
+        # This force's signing key (signing.key.pem) and the hub's public sealing key
+        # (hub-sealing.pub.pem): a Secret per force, "<component>-event-keys".
+        - name: event-keys
+          secret:
+            secretName: {{ printf "%s-event-keys" (include "intel-platform.componentName" .) }}
+            defaultMode: 288
+        {{- else if eq .component "hub" }}
+        # Every force's public key (<forceCode>.<keyId>.pub.pem; old keys kept for verification).
+        - name: force-keys
+          configMap:
+            name: {{ printf "%s-force-keys" (include "intel-platform.componentName" .) }}
+        # The hub's private sealing keys (<keyId>.key.pem; old keys kept to open old events).
+        - name: sealing-keys
+          secret:
+            secretName: {{ printf "%s-sealing-keys" (include "intel-platform.componentName" .) }}
+            defaultMode: 288
         {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
