@@ -26,10 +26,13 @@ import {
   HEADER_EVENT_ID,
   HEADER_EVENT_TYPE,
   HEADER_SCHEMA_VERSION,
+  HUB_GROUP_PREFIX,
+  HUB_PRINCIPAL,
   SCHEMA_VERSION,
   TOPICS,
   createKafka,
   entityKey,
+  forcePrincipal,
 } from '@intel/kafka';
 import {
   IntakeClient,
@@ -37,9 +40,12 @@ import {
   incidentRecord,
   personRecord,
   readTopic,
+  serviceDatabase,
   startService,
   testEventKeys,
   testInfra,
+  testKafka,
+  testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
@@ -47,13 +53,17 @@ import {
 import { Partitioners, type Producer } from 'kafkajs';
 
 // Issue #11, findings 2 and 3 (the event half) and the hub's limits: real PostgreSQL, a real
-// broker, a real force node (Norfolk, 36) and the hub as processes. Anyone who can reach Kafka
-// is played by a raw kafkajs producer and consumer.
+// broker with authentication and ACLs, a real force node (Norfolk, 36) and the hub as processes.
+// The ACLs let every force write the shared person and incident topics, so a forger is played by
+// another force's principal (Kent, 46) with a raw kafkajs producer; a broken or stolen Norfolk
+// producer by Norfolk's own principal; anyone reading the topics by a raw consumer.
 describe('events bound to their force (integration: real Postgres + Kafka)', () => {
   const infra = testInfra();
   const hubDb = uniqueDbName('it_trust_hub');
   const forceDb = uniqueDbName('it_trust_36');
-  const group = `it-trust-${randomUUID()}`;
+  const group = `${HUB_GROUP_PREFIX}-it-trust-${randomUUID()}`;
+  const hubDatabase = serviceDatabase(hubDb, infra.databaseUrl);
+  const forceDatabase = serviceDatabase(forceDb, infra.databaseUrl);
   const keys = testEventKeys();
   let hub: RunningNode;
   let norfolk: RunningNode;
@@ -61,7 +71,9 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
   let asMet: QueryClient;
   let asNorfolk: QueryClient;
   let db: Client;
-  let producer: Producer;
+  /** Kent's principal, forging other forces' events; Norfolk's, publishing with its own key. */
+  let asKent: Producer;
+  let asNorfolkProducer: Producer;
   const justification = {
     purposeCode: 'PURPOSE_CODE_PREVENTING_OFFENCES' as never,
     reason: 'Integration test of forged and sealed events',
@@ -82,9 +94,8 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
 
   beforeAll(async () => {
     hub = await startService('intel-hub', {
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_NAME: hubDb,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      ...hubDatabase.env,
+      ...testKafkaEnv(HUB_PRINCIPAL),
       HUB_CONSUMER_GROUP: group,
       HUB_BATCH_SIZE: '2000',
       HUB_CONSUMER_CONCURRENCY: '6',
@@ -93,9 +104,8 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
     });
     norfolk = await startService('force-node', {
       FORCE_CODE: '36',
-      DATABASE_URL: infra.databaseUrl,
-      DATABASE_NAME: forceDb,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      ...forceDatabase.env,
+      ...testKafkaEnv(forcePrincipal('36')),
       GRPC_INSECURE_PLAINTEXT: 'true',
       OUTBOX_POLL_MS: '20',
     });
@@ -104,10 +114,16 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
     asNorfolk = new QueryClient(hub.grpcAddress, undefined, { devForce: '36' });
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });
     await db.connect();
-    producer = createKafka({ brokers: infra.kafkaBrokers, clientId: 'it-trust-attacker' }).producer(
-      { maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner },
-    );
-    await producer.connect();
+    const producerAs = async (force: string) => {
+      const p = createKafka(testKafka(forcePrincipal(force), `it-trust-${force}`)).producer({
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await p.connect();
+      return p;
+    };
+    asKent = await producerAs('46');
+    asNorfolkProducer = await producerAs('36');
     // Catch up with the shared topics' backlog: a genuine marker from Norfolk is applied.
     const marker = await intake.submitPerson(person(`m-${randomUUID()}`));
     await storedVersion('36', marker.nominalId, 1, 120_000);
@@ -117,7 +133,8 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
     intake?.close();
     asMet?.close();
     asNorfolk?.close();
-    await producer?.disconnect();
+    await asKent?.disconnect();
+    await asNorfolkProducer?.disconnect();
     await db?.end();
     await norfolk?.stop();
     await hub?.stop();
@@ -189,13 +206,13 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
     };
   }
 
-  async function send(msg: {
-    topic: string;
-    key: string;
-    value: Buffer | null;
-    headers: Record<string, string>;
-  }) {
-    await producer.send({ topic: msg.topic, acks: -1, messages: [msg] });
+  /** Sent by Kent's principal (a forger), or by Norfolk's own (`asNorfolk`). */
+  async function send(
+    msg: { topic: string; key: string; value: Buffer | null; headers: Record<string, string> },
+    from: 'kent' | 'norfolk' = 'kent',
+  ) {
+    const p = from === 'kent' ? asKent : asNorfolkProducer;
+    await p.send({ topic: msg.topic, acks: -1, messages: [msg] });
   }
 
   async function deadLetter(key: string): Promise<DeadLetter> {
@@ -320,7 +337,7 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
       { withdrawal: { entity: 'nominal', id, version: 2 ** 40, reason: 'x', mergedInto: '' } },
       keys.forceKeys('36'),
     );
-    await send(jump);
+    await send(jump, 'norfolk');
     await waitFor(
       async () =>
         (
@@ -342,7 +359,7 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
       { withdrawal: { entity: 'nominal', id, version: 100_002, reason: 'x', mergedInto: '' } },
       keys.forceKeys('36'),
     );
-    await send(stepped);
+    await send(stepped, 'norfolk');
     await waitFor(
       async () =>
         (
@@ -429,7 +446,7 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
       },
       keys.forceKeys('36'),
     );
-    await send(big);
+    await send(big, 'norfolk');
     const letter = await waitDeadLetter(big.key);
     expect(letter.error).toMatch(
       /^beyond-limits: nominal beyond the intake's limits: names: at most 20 entries/,
@@ -449,7 +466,7 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
       },
       keys.forceKeys('36'),
     );
-    await send(longSummary);
+    await send(longSummary, 'norfolk');
     expect((await waitDeadLetter(longSummary.key)).error).toMatch(
       /summary: at most 2000 characters/,
     );
