@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, kafkaServiceEnv, loadForceNodeConfig, loadToolConfig } from './config';
@@ -7,7 +8,30 @@ import { loadHubConfig } from './hub-config';
 describe('Kafka credentials in configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-cred-'));
   writeFileSync(join(dir, 'force-36.password'), 's3cret\n');
+  // Every service also needs its event keys (event-keys.ts); made here, the same for each case.
+  const pem = (type: 'ed25519' | 'x25519', part: 'private' | 'public') => {
+    const pair = generateKeyPairSync(type as 'ed25519');
+    return part === 'private'
+      ? pair.privateKey.export({ type: 'pkcs8', format: 'pem' })
+      : pair.publicKey.export({ type: 'spki', format: 'pem' });
+  };
+  mkdirSync(join(dir, 'force-keys'));
+  mkdirSync(join(dir, 'sealing-keys'));
+  writeFileSync(join(dir, 'signing.key.pem'), pem('ed25519', 'private'));
+  writeFileSync(join(dir, 'hub.pub.pem'), pem('x25519', 'public'));
+  writeFileSync(join(dir, 'sealing-keys', 'h1.key.pem'), pem('x25519', 'private'));
+  const forceKeys = {
+    EVENT_SIGNING_KEY_FILE: join(dir, 'signing.key.pem'),
+    EVENT_SIGNING_KEY_ID: 'k1',
+    HUB_SEALING_PUBLIC_KEY_FILE: join(dir, 'hub.pub.pem'),
+    HUB_SEALING_KEY_ID: 'h1',
+  };
+  const hubKeys = {
+    HUB_FORCE_KEYS_DIR: join(dir, 'force-keys'),
+    HUB_SEALING_KEYS_DIR: join(dir, 'sealing-keys'),
+  };
   const base = {
+    ...forceKeys,
     FORCE_CODE: '36',
     KAFKA_BROKERS: 'b1:9093,b2:9093',
     GRPC_INSECURE_PLAINTEXT: 'true',
@@ -51,6 +75,7 @@ describe('Kafka credentials in configuration', () => {
   it('turns TLS on with a CA file (SASL_SSL)', () => {
     writeFileSync(join(dir, 'ca.pem'), 'PEM');
     const cfg = loadHubConfig({
+      ...hubKeys,
       KAFKA_BROKERS: 'b1:9093',
       KAFKA_SASL_USERNAME: 'hub',
       KAFKA_SASL_PASSWORD: 'p',
@@ -61,6 +86,7 @@ describe('Kafka credentials in configuration', () => {
     expect(cfg.kafka.tls?.ca?.toString()).toBe('PEM');
     expect(() =>
       loadHubConfig({
+        ...hubKeys,
         KAFKA_BROKERS: 'b1:9093',
         KAFKA_SASL_USERNAME: 'hub',
         KAFKA_SASL_PASSWORD: 'p',
@@ -72,6 +98,7 @@ describe('Kafka credentials in configuration', () => {
 
   it("refuses a hub consumer group outside the hub principal's ACL prefix", () => {
     const hub = {
+      ...hubKeys,
       KAFKA_BROKERS: 'b1:9093',
       KAFKA_SASL_USERNAME: 'hub',
       KAFKA_SASL_PASSWORD: 'p',
