@@ -26,9 +26,11 @@ import {
   entityKey,
   forcePrincipal,
 } from '@intel/kafka';
+import { protectRecord } from '@intel/envelope-security';
 import {
   serviceDatabase,
   startService,
+  testEventKeys,
   testInfra,
   testKafka,
   testKafkaEnv,
@@ -129,18 +131,24 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
       forceCode: force,
       occurredAt: timestampFromDate(new Date()),
       schemaVersion: SCHEMA_VERSION,
+      sealed: undefined,
       ...payload,
     };
-    return {
-      force,
-      key: entityKey(force, id),
-      value: Buffer.from(EventEnvelope.encode(envelope).finish()),
-      headers: {
-        [HEADER_EVENT_ID]: eventId,
-        [HEADER_EVENT_TYPE]: eventType,
-        [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+    // Signed (and sealed if C) as the force's node would: this run's keys, which the hub holds.
+    const signed = protectRecord(
+      {
+        topic: eventType.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person,
+        key: entityKey(force, id),
+        value: Buffer.from(EventEnvelope.encode(envelope).finish()),
+        headers: {
+          [HEADER_EVENT_ID]: eventId,
+          [HEADER_EVENT_TYPE]: eventType,
+          [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
+        },
       },
-    };
+      testEventKeys().forceKeys(force),
+    );
+    return { force, key: signed.key, value: signed.value as Buffer, headers: signed.headers };
   }
 
   const upserted = (force: string, n: NominalState) =>
