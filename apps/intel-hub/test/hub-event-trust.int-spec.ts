@@ -109,7 +109,7 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
       GRPC_INSECURE_PLAINTEXT: 'true',
       OUTBOX_POLL_MS: '20',
     });
-    intake = new IntakeClient(norfolk.grpcAddress);
+    intake = new IntakeClient(norfolk.grpcAddress, undefined, { devForce: '36' });
     asMet = new QueryClient(hub.grpcAddress, undefined, { devForce: '01' });
     asNorfolk = new QueryClient(hub.grpcAddress, undefined, { devForce: '36' });
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });

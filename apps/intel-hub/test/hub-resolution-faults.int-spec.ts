@@ -434,10 +434,18 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     };
     const healthy = randomUUID();
     const before = await metric('hub_resolution_set_aside_total');
-    await sendTo(
-      TOPICS.incident,
-      0,
-      build('36', EventType.EVENT_TYPE_INCIDENT_UPSERTED, incidentId, { incident }),
+    // The bus no longer carries such a state: the hub applies the intake's limits at ingest and
+    // parks it on the DLQ (docs/security.md, "Events bound to their force"). So the poison is
+    // put where only a defect could put it, straight into the hub's store and queue; the next
+    // batch's resolution takes it up.
+    await db.query(
+      `INSERT INTO force_incident (force_code, incident_id, version, state, updated_at)
+       VALUES ('36', $1, 1, $2, now())`,
+      [incidentId, Buffer.from(IncidentState.encode(incident).finish())],
+    );
+    await db.query(
+      `INSERT INTO resolution_queue (entity, force_code, id) VALUES ('incident', '36', $1)`,
+      [incidentId],
     );
     await send(upserted('36', nominal(healthy, 1, rareFamily())));
     await resolved([memberKey('36', healthy)]);
