@@ -102,6 +102,23 @@ export class ViewFlagsRepository {
     await tx.query(`DELETE FROM person_flag_view WHERE person_id = ANY($1::uuid[])`, [personIds]);
   }
 
+  /** Up to `limit` persons whose views were never derived per view (the upgrade's list). */
+  async underived(tx: Sql, limit: number): Promise<string[]> {
+    const rows = await tx.query<Array<{ person_id: string }>>(
+      `SELECT person_id FROM person_view_underived ORDER BY person_id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.person_id);
+  }
+
+  /** Takes these persons off the upgrade's list (their views are derived, or they ended). */
+  async derived(tx: Sql, personIds: string[]): Promise<void> {
+    if (personIds.length === 0) return;
+    await tx.query(`DELETE FROM person_view_underived WHERE person_id = ANY($1::uuid[])`, [
+      personIds,
+    ]);
+  }
+
   /** Every person's per-view flags (loading the index). */
   async all(tx: Sql): Promise<Map<string, PersonViews<ViewFlag[]>>> {
     const rows = await tx.query<

@@ -19,6 +19,7 @@ import {
   type IncidentView,
   type MemberView,
 } from '../flags/derive-flags';
+import { planUnderived } from '../flags/underived-views';
 import { ViewFlagsRepository, type ViewFlag } from '../flags/view-flags.repository';
 import type { HubMetrics } from '../hub.metrics';
 import {
@@ -62,6 +63,9 @@ export class LeadershipFencedError extends Error {
     super('another hub took the national index over; this hub no longer resolves');
   }
 }
+
+/** Persons derived per transaction when the upgrade's list is worked off at load. */
+const UNDERIVED_PAGE = 1000;
 
 /** A fixed seed: every hub learns the same cold-start parameters. */
 const REFERENCE_SEED = 20_261_128;
@@ -355,6 +359,7 @@ export class ResolutionService {
       const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
       return this.commitChanges(tx, index, [...groups.values()], stale, links, [], now, rescored);
     });
+    const underived = await this.deriveUnderivedViews(index);
     // Queries move to the new index only now that it matches the database.
     this.index = index;
     this.stale = false;
@@ -366,12 +371,36 @@ export class ResolutionService {
         nominals: index.nominalCount,
         scored: scored.length,
         persons: index.personCount,
+        viewsDerived: underived,
         parameters: PARAMETER_ORIGIN[source],
         lambda: engine.parameters.lambda,
         ms: Date.now() - started,
       },
       'national index loaded',
     );
+  }
+
+  /**
+   * Derives the views of every person the upgrade to per-view flags listed as never derived
+   * (`person_view_underived`: their public view holds national flags copied from every record,
+   * C ones included), page by page, before the index answers anything. Returns how many were
+   * derived; once the list is empty this is one empty read per load.
+   */
+  private async deriveUnderivedViews(index: NationalIndex): Promise<number> {
+    let derived = 0;
+    for (;;) {
+      const { listed, count, alerts } = await inTransaction(this.ds, async (tx) => {
+        await this.fence(tx);
+        const page = await this.viewFlags.underived(tx, UNDERIVED_PAGE);
+        const plan = planUnderived(page, (p) => index.hasPerson(p));
+        const raised = await this.recomputeFlags(tx, index, plan.derive, new Date());
+        await this.viewFlags.derived(tx, page);
+        return { listed: page.length, count: plan.derive.length, alerts: raised };
+      });
+      derived += count;
+      this.publishAlerts(alerts);
+      if (listed < UNDERIVED_PAGE) return derived;
+    }
   }
 
   private async resolveBatch(

@@ -5,6 +5,7 @@ import { MatchingParameters1764700000000 } from './1764700000000-matching-parame
 import { AlertConsultedBy1764800000000 } from './1764800000000-alert-consulted-by';
 import { PersonFlagView1764950000000 } from './1764950000000-person-flag-view';
 import { ResolutionResilience1764960000000 } from './1764960000000-resolution-resilience';
+import { PersonViewUnderived1764970000000 } from './1764970000000-person-view-underived';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const INTEL_HUB_MIGRATIONS = [
   AlertConsultedBy1764800000000,
   PersonFlagView1764950000000,
   ResolutionResilience1764960000000,
+  PersonViewUnderived1764970000000,
 ];
