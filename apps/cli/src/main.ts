@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { describeCliError } from './cli-error';
 import { registerCommands } from './commands';
 
-/** Operator commands: `npm run cli -- <command>` (DESIGN.md §2, apps/cli). */
+/** Operator commands: `npm run cli -- <command>`. */
 async function main(): Promise<void> {
   const program = new Command('intel')
     .description('Operator commands for the inter-force intelligence sharing platform')
@@ -12,6 +13,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  console.error(describeCliError(err));
   process.exit(1);
 });
