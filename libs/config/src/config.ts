@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KAFKA_SASL_MECHANISMS, forceNodeEnvSchema } from './env-schema';
@@ -55,15 +55,70 @@ export interface DatabaseConfig {
 }
 
 export function databaseConfig(
-  e: { DATABASE_URL: string; DATABASE_ADMIN_URL?: string; DATABASE_AUDITOR_PASSWORD?: string },
+  e: {
+    DATABASE_URL: string;
+    DATABASE_PASSWORD_FILE?: string;
+    DATABASE_ADMIN_URL?: string;
+    DATABASE_AUDITOR_PASSWORD?: string;
+  },
   name: string,
 ): DatabaseConfig {
   return {
-    url: e.DATABASE_URL,
+    url: e.DATABASE_PASSWORD_FILE
+      ? urlWithPassword(
+          e.DATABASE_URL,
+          readSecretFile(e.DATABASE_PASSWORD_FILE, 'DATABASE_PASSWORD_FILE'),
+        )
+      : e.DATABASE_URL,
     name,
     ...(e.DATABASE_ADMIN_URL ? { adminUrl: e.DATABASE_ADMIN_URL } : {}),
     ...(e.DATABASE_AUDITOR_PASSWORD ? { auditorPassword: e.DATABASE_AUDITOR_PASSWORD } : {}),
   };
+}
+
+function urlWithPassword(url: string, password: string): string {
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/**
+ * What `npm run cli -- db-provision` needs (docs/deploy.md): the admin URL (a role that may
+ * create databases and roles; used by nothing else) and the directory of the roles' passwords,
+ * one `<role>/password` file each (mounted secrets; read, never printed).
+ */
+export interface DbProvisionConfig {
+  adminUrl: string;
+  credentialsDir: string;
+}
+
+export function loadDbProvisionConfig(
+  env: Record<string, string | undefined> = process.env,
+): DbProvisionConfig {
+  const e = parse(
+    z.object({
+      DATABASE_ADMIN_URL: z.string().url('DATABASE_ADMIN_URL is required (the provisioning role)'),
+      DATABASE_CREDENTIALS_DIR: z
+        .string()
+        .min(1, 'DATABASE_CREDENTIALS_DIR is required (a <role>/password file per role)'),
+    }),
+    env,
+  );
+  return { adminUrl: e.DATABASE_ADMIN_URL, credentialsDir: e.DATABASE_CREDENTIALS_DIR };
+}
+
+/**
+ * A role's password from `<credentialsDir>/<role>/password`: required (an error naming the file,
+ * never its content) or, when `optional`, undefined if the file is absent.
+ */
+export function rolePassword(
+  cfg: DbProvisionConfig,
+  role: string,
+  optional = false,
+): string | undefined {
+  const path = join(cfg.credentialsDir, role, 'password');
+  if (optional && !existsSync(path)) return undefined;
+  return readSecretFile(path, `DATABASE_CREDENTIALS_DIR (role ${role})`);
 }
 
 export class ConfigError extends Error {

@@ -22,6 +22,11 @@ export const baseEnvSchema = z.object({
    * deployment job provisions the database.
    */
   DATABASE_ADMIN_URL: z.string().url().optional(),
+  /**
+   * The service role's password from a file (a mounted secret), put into DATABASE_URL; the URL
+   * then names only the user. Preferred over a password written into DATABASE_URL.
+   */
+  DATABASE_PASSWORD_FILE: z.string().min(1).optional(),
   /** When set, the `<database>_auditor` role can log in with it (audit verification). */
   DATABASE_AUDITOR_PASSWORD: z.string().min(16).optional(),
   KAFKA_BROKERS: z

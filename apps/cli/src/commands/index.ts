@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAuditCommand } from './audit.command';
 import { registerBenchCommand } from './bench.command';
+import { registerDbProvisionCommand } from './db-provision.command';
 import { registerImportCommand } from './import.command';
 import { registerEvalMatchingCommand } from './eval-matching.command';
 import { registerGenerateCommand } from './generate.command';
@@ -19,5 +20,6 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerQueryCommands(program);
   registerKafkaProvisionCommand(program);
+  registerDbProvisionCommand(program);
   registerKeysCommand(program);
 }
