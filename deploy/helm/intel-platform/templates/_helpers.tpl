@@ -163,15 +163,20 @@ Checks made once per render: required values, and settings that would only fail 
 {{- if and (eq $v.kafka.sasl.mechanism "plain") (not $v.kafka.tls.enabled) }}
 {{- fail "kafka.sasl.mechanism plain sends the password in clear: it needs kafka.tls.enabled" }}
 {{- end }}
-{{- if not $v.database.urlSecret.name }}
 {{- if not $v.database.url }}
-{{- fail "database.url is required (postgres://user@host:5432/postgres, no password), or set database.urlSecret.name" }}
+{{- fail "database.url is required (postgres://host:5432/postgres: no user, no password; each service connects as its own role)" }}
 {{- end }}
-{{- if regexMatch "^[a-z]+://[^/@]*:[^/@]*@" $v.database.url }}
-{{- fail "database.url must not contain a password: put it in a Secret (database.existingSecret) or use database.urlSecret" }}
+{{- if regexMatch "^[a-z]+://[^/]*@" $v.database.url }}
+{{- fail "database.url must name neither a user nor a password: each service connects as its own role (<database>_app) with its password from a Secret (database.passwordKey), and only the db-provision Job holds the admin URL (database.provision.adminUrlSecret)" }}
 {{- end }}
-{{- if not $v.database.existingSecret }}
-{{- fail "database.existingSecret is required: the name of an existing Secret holding the database password (key database.passwordKey)" }}
+{{- if and $v.database.provision.enabled (not $v.database.provision.adminUrlSecret.name) }}
+{{- fail "database.provision.adminUrlSecret.name is required: the Secret with the admin URL the db-provision Job (only) uses; or set database.provision.enabled=false if the database's operators run db-provision themselves" }}
+{{- end }}
+{{- if $v.database.provision.enabled }}
+{{- range $v.forces }}
+{{- if and .databaseName (ne .databaseName (printf "intel_force_%s" (toString .code))) }}
+{{- fail (printf "forces[].databaseName %q: the db-provision Job names force %s's database intel_force_%s; set database.provision.enabled=false to use another name" .databaseName (toString .code) (toString .code)) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- $graceMs := int64 $v.shutdownGraceMs }}
@@ -199,28 +204,39 @@ Checks made once per render: required values, and settings that would only fail 
 {{- end }}
 {{- end }}
 
+{{/* A component's database (.cfg.databaseName, else the provisioning Job's name for it). */}}
+{{- define "intel-platform.databaseName" -}}
+{{- if get .cfg "databaseName" }}
+{{- get .cfg "databaseName" }}
+{{- else if eq .component "force-node" }}
+{{- printf "intel_force_%s" .forceCode }}
+{{- else }}
+{{- print "intel_hub" }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the Secret with the password of a component's database role. */}}
+{{- define "intel-platform.databaseSecretName" -}}
+{{- if get .cfg "databaseSecretName" }}
+{{- get .cfg "databaseSecretName" }}
+{{- else }}
+{{- printf "%s-db" (include "intel-platform.componentName" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
 {{/* Environment shared by every component. */}}
 {{- define "intel-platform.env" -}}
 {{- $v := .root.Values -}}
 {{ include "intel-platform.kafkaEnv" . }}
-{{- if $v.database.urlSecret.name }}
+{{- if ne .component "analyst-api" }}
+{{- $db := include "intel-platform.databaseName" . }}
+{{- /* Its own role, never the admin: <database>_app, password from its Secret's file. */}}
 - name: DATABASE_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ $v.database.urlSecret.name }}
-      key: {{ $v.database.urlSecret.key }}
-{{- else }}
-- name: DATABASE_URL
-  value: {{ $v.database.url | quote }}
-- name: PGPASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $v.database.existingSecret }}
-      key: {{ $v.database.passwordKey }}
-{{- end }}
-{{- with get .cfg "databaseName" }}
+  value: {{ regexReplaceAll "^([a-z]+://)" $v.database.url (printf "${1}%s_app@" $db) | quote }}
+- name: DATABASE_PASSWORD_FILE
+  value: /etc/intel/db/{{ $v.database.passwordKey }}
 - name: DATABASE_NAME
-  value: {{ . | quote }}
+  value: {{ $db | quote }}
 {{- end }}
 {{- with .forceCode }}
 - name: FORCE_CODE
@@ -263,6 +279,12 @@ Checks made once per render: required values, and settings that would only fail 
   value: /etc/intel/keys/forces
 - name: HUB_SEALING_KEYS_DIR
   value: /etc/intel/keys/sealing
+{{- if .cfg.auditAnchor.enabled }}
+- name: AUDIT_ANCHOR_KEY_FILE
+  value: /etc/intel/audit-anchor/{{ .cfg.auditAnchor.key }}
+- name: AUDIT_ANCHOR_INTERVAL_MS
+  value: {{ int64 .cfg.auditAnchor.intervalMs | quote }}
+{{- end }}
 {{- end }}
 {{- /* Extra env: chart-wide first, the component's own overriding it. */}}
 {{- range $name, $value := merge (deepCopy (default dict (get .cfg "env"))) (deepCopy (default dict $v.env)) }}
@@ -391,6 +413,11 @@ spec:
             {{- with include "intel-platform.kafkaMounts" . }}
             {{- . | trim | nindent 12 }}
             {{- end }}
+            {{- if ne .component "analyst-api" }}
+            - name: db-credentials
+              mountPath: /etc/intel/db
+              readOnly: true
+            {{- end }}
             {{- if eq .component "force-node" }}
             - name: event-keys
               mountPath: /etc/intel/keys
@@ -402,6 +429,11 @@ spec:
             - name: sealing-keys
               mountPath: /etc/intel/keys/sealing
               readOnly: true
+            {{- if .cfg.auditAnchor.enabled }}
+            - name: audit-anchor
+              mountPath: /etc/intel/audit-anchor
+              readOnly: true
+            {{- end }}
             {{- end }}
       volumes:
         # The root filesystem is read-only; /tmp is the only writable path.
@@ -426,6 +458,16 @@ spec:
         {{- with include "intel-platform.kafkaVolumes" . }}
         {{- . | trim | nindent 8 }}
         {{- end }}
+        {{- if ne .component "analyst-api" }}
+        # The password of this component's own database role (never the admin's).
+        - name: db-credentials
+          secret:
+            secretName: {{ include "intel-platform.databaseSecretName" . }}
+            defaultMode: 288
+            items:
+              - key: {{ $v.database.passwordKey }}
+                path: {{ $v.database.passwordKey }}
+        {{- end }}
         {{- if eq .component "force-node" }}
         # This force's signing key (signing.key.pem) and the hub's public sealing key
         # (hub-sealing.pub.pem): a Secret per force, "<component>-event-keys".
@@ -443,6 +485,16 @@ spec:
           secret:
             secretName: {{ printf "%s-sealing-keys" (include "intel-platform.componentName" .) }}
             defaultMode: 288
+        {{- if .cfg.auditAnchor.enabled }}
+        # The key that signs the audit chain's head: outside PostgreSQL, readable by the hub only.
+        - name: audit-anchor
+          secret:
+            secretName: {{ .cfg.auditAnchor.secretName | default (printf "%s-audit-anchor" (include "intel-platform.componentName" .)) }}
+            defaultMode: 288
+            items:
+              - key: {{ .cfg.auditAnchor.key }}
+                path: {{ .cfg.auditAnchor.key }}
+        {{- end }}
         {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
