@@ -1,93 +1,59 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import {
   Alert,
   Disclosure,
   FlagType,
-  HandlingCode,
   PurposeCode,
   SubjectRole,
   type CheckPersonResponse,
   type Match,
   type PersonQuery,
 } from '@intel/contracts';
-import { dropDatabase, withDatabase } from '@intel/db';
-import { QueryClient } from '@intel/grpc';
-import { HUB_PRINCIPAL } from '@intel/kafka';
 import {
-  handlingP,
+  covertHandling,
   incidentRecord,
+  lettersOnly,
   personRecord,
   pncId,
-  serviceDatabase,
-  startService,
-  testInfra,
-  testKafkaEnv,
-  uniqueDbName,
+  randomSerial,
   waitFor,
-  type RunningNode,
 } from '@intel/testing';
 import { ForceNodeHarness } from '../../force-node/test/force-node.harness';
+import { HubHarness } from './hub.harness';
 
 // One disclosure policy (docs/security.md): what another force's handling code C record gives
 // a recipient. Three force nodes and the hub as processes on the real Kafka and PostgreSQL.
 describe('disclosure of handling code C (integration: force nodes + hub processes)', () => {
-  const infra = testInfra();
   const norfolk = new ForceNodeHarness('36');
   const met = new ForceNodeHarness('01');
   const kent = new ForceNodeHarness('46');
-  const hubDb = uniqueDbName('it_disclosure');
-  // The hub runs as its own database role, so the per-view flag table's grants are exercised.
-  const hubDatabase = serviceDatabase(hubDb, infra.databaseUrl);
   // Probes allowed per caller before hit-only answers are withheld (HUB_PROBE_*); the refill is
   // far too slow to matter within the test.
   const BURST = 12;
-  let hub: RunningNode;
-  let db: Client;
-  const clients: QueryClient[] = [];
-  const as = (force: string) => {
-    const c = new QueryClient(hub.grpcAddress, undefined, { devForce: force });
-    clients.push(c);
-    return c;
-  };
+  // The hub runs as its own database role, so the per-view flag table's grants are exercised.
+  const hub = new HubHarness('it_disclosure', 'disclosure', {
+    HUB_BATCH_SIZE: '2000',
+    HUB_CONSUMER_CONCURRENCY: '6',
+    HUB_PROBE_BURST: String(BURST),
+    HUB_PROBE_REFILL_PER_HOUR: '1',
+  });
+  const db = hub.db;
 
   const tag = randomUUID().slice(0, 6);
-  // Letters only (names are compared without digits), unique to this run.
-  const letters = (s: string) => s.replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? '');
   const rnd = (n: number) => 1 + Math.floor(Math.random() * n);
-  const serial = () => 100_000 + Math.floor(Math.random() * 800_000);
   const justification = {
     purposeCode: PurposeCode.PURPOSE_CODE_PREVENTING_OFFENCES,
     reason: 'Online grooming enquiry: checking a suspect against the national index',
     operationRef: `OP-D-${tag}`,
   };
-  const covert = {
-    ...handlingP(),
-    handlingCode: HandlingCode.HANDLING_CODE_C,
-    handlingConditions: 'Covert source: do not disseminate without the FIB inspector',
-  };
 
   beforeAll(async () => {
     await Promise.all([norfolk.start(), met.start(), kent.start()]);
-    hub = await startService('intel-hub', {
-      ...hubDatabase.env,
-      ...testKafkaEnv(HUB_PRINCIPAL),
-      HUB_CONSUMER_GROUP: `intel-hub-it-disclosure-${randomUUID()}`,
-      HUB_BATCH_SIZE: '2000',
-      HUB_CONSUMER_CONCURRENCY: '6',
-      GRPC_INSECURE_PLAINTEXT: 'true',
-      HUB_PROBE_BURST: String(BURST),
-      HUB_PROBE_REFILL_PER_HOUR: '1',
-    });
-    db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });
-    await db.connect();
+    await hub.start();
   });
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await db?.end();
-    await hub?.stop();
+    await hub.stop();
     await Promise.all([norfolk.stop(), met.stop(), kent.stop()]);
-    await dropDatabase(infra.databaseUrl, hubDb).catch(() => undefined);
   });
 
   /** The national person holding these nominals, once all are in one person. */
@@ -140,8 +106,8 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
     res.matches.find((m) => m.nationalPersonId === personId);
 
   it('a registration held only on a C record gives other forces no RSO flag, no RSO_OUT_OF_AREA, no reason naming it', async () => {
-    const pnc = pncId(1975, serial());
-    const family = letters(`Renard${tag}`);
+    const pnc = pncId(1975, randomSerial());
+    const family = lettersOnly(`Renard${tag}`);
     const dob = { year: 1975, month: rnd(12), day: rnd(28) };
     const names = [{ given: ['Oswin'], family, type: 'NAME_TYPE_BIRTH' as never }];
     const nf = await norfolk.client.submitPerson(
@@ -156,9 +122,9 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
           managingForce: '36',
           startDate: { year: 2020, month: 1, day: 1 },
           endDate: undefined,
-          visorRef: `V${serial()}`,
+          visorRef: `V${randomSerial()}`,
         },
-        handling: covert,
+        handling: covertHandling(),
         subjectCategory: 'SUBJECT_CATEGORY_CONVICTED' as never,
       }),
     );
@@ -199,7 +165,7 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
       onlineIdentifiers: [],
       addresses: [],
     };
-    const asMet = as('01');
+    const asMet = hub.as('01');
     const res = await asMet.checkPerson({ person: q, justification, maxResults: 5 });
     const m = matchOf(res, personId);
     expect(m).toBeDefined();
@@ -222,13 +188,13 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
     // The Met's own incident is still its own: it sees it.
     expect(got.incidents.map((i) => i.id)).toContain(inc.incidentId);
     // Norfolk, the owner, sees the registration flags.
-    const own = await as('36').getPerson({ nationalPersonId: personId, justification });
+    const own = await hub.as('36').getPerson({ nationalPersonId: personId, justification });
     expect(own.flags.map((f) => f.type)).toEqual(expect.arrayContaining(registrationFlags));
   });
 
   it('a C incident gives other forces no REPEAT_OFFENDER and no incident id', async () => {
-    const pnc = pncId(1981, serial());
-    const family = letters(`Thorne${tag}`);
+    const pnc = pncId(1981, randomSerial());
+    const family = lettersOnly(`Thorne${tag}`);
     const dob = { year: 1981, month: rnd(12), day: rnd(28) };
     const names = [{ given: ['Piers'], family, type: 'NAME_TYPE_BIRTH' as never }];
     const ident = [{ scheme: 'IDENTIFIER_SCHEME_PNC' as never, value: pnc }];
@@ -265,7 +231,7 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
       incidentRecord({
         sourceRecordId: `nf-rep-inc-${tag}`,
         sharedReference: '',
-        handling: covert,
+        handling: covertHandling(),
         subjects: [
           {
             personSourceSystem: 'niche-rms',
@@ -280,7 +246,7 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
       ['36', nf.nominalId],
     ]);
     await flagged(personId, [FlagType.FLAG_TYPE_REPEAT_OFFENDER]);
-    const asKent = as('46');
+    const asKent = hub.as('46');
     const res = await asKent.checkPerson({
       person: {
         names,
@@ -312,7 +278,7 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
       expect(a.summary).not.toContain(hidden.incidentId);
     }
     // Norfolk owns the incident: REPEAT_OFFENDER from its view, with both incidents.
-    const own = await as('36').getPerson({ nationalPersonId: personId, justification });
+    const own = await hub.as('36').getPerson({ nationalPersonId: personId, justification });
     const repeat = own.flags.find((f) => f.type === FlagType.FLAG_TYPE_REPEAT_OFFENDER);
     expect(repeat?.evidence.map((e) => e.id)).toContain(hidden.incidentId);
   });
@@ -323,7 +289,7 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
   const hiddenPostcode = `NR${rnd(9)} ${rnd(9)}${'ABDEFGHJLNPQRSTUWXYZ'[rnd(20) - 1]}${'ABDEFGHJLNPQRSTUWXYZ'[rnd(20) - 1]}`;
   const hiddenPhone = `+4479222${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
   const hiddenNames = [
-    { given: ['Ambrose'], family: letters(`Vantry${tag}`), type: 'NAME_TYPE_BIRTH' as never },
+    { given: ['Ambrose'], family: lettersOnly(`Vantry${tag}`), type: 'NAME_TYPE_BIRTH' as never },
   ];
   // Two exact identifiers place the hit whatever one varied field says.
   const hiddenIdentifiers = [
@@ -360,11 +326,11 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
         sex: 'SEX_MALE' as never,
         onlineIdentifiers: hiddenIdentifiers,
         addresses: [{ line: '3 Elm Hill', town: 'Norwich', postcode: hiddenPostcode }],
-        handling: covert,
+        handling: covertHandling(),
       }),
     );
     hiddenPerson = await personOf([['36', nf.nominalId]]);
-    const asKent = as('46');
+    const asKent = hub.as('46');
     // A day out: a mismatch the two identifiers still carry to a link band. (A date years
     // out, or the other sex, takes the hit away: the one bit, bounded by the probe rate.)
     const wrongDob = { ...hiddenDob, day: (hiddenDob.day % 28) + 1 };
@@ -414,20 +380,20 @@ describe('disclosure of handling code C (integration: force nodes + hub processe
 
   it('GetPerson of a C-only person carries no createdAt (no timestamp) for other forces', async () => {
     expect(hiddenPerson).not.toBe('');
-    const got = await as('46').getPerson({ nationalPersonId: hiddenPerson, justification });
+    const got = await hub.as('46').getPerson({ nationalPersonId: hiddenPerson, justification });
     expect(got.holdings.map((h) => h.disclosure)).toEqual([Disclosure.DISCLOSURE_HIT_ONLY]);
     expect(got.createdAt).toBeFalsy();
     expect(got.flags.every((f) => !f.raisedAt)).toBe(true);
     expect(got.incidents).toEqual([]);
     // Its owner still sees when it was created.
-    const own = await as('36').getPerson({ nationalPersonId: hiddenPerson, justification });
+    const own = await hub.as('36').getPerson({ nationalPersonId: hiddenPerson, justification });
     expect(own.createdAt).toBeTruthy();
   });
 
   it('probes beyond the rate get no hit-only answers, and each withheld answer is audited', async () => {
     expect(hiddenPerson).not.toBe('');
     // The Met: its own system's bucket. A few probes get the hit, then it is withheld.
-    const asMet = as('01');
+    const asMet = hub.as('01');
     const seen: boolean[] = [];
     const refs: string[] = [];
     for (let i = 0; i < BURST + 4; i++) {

@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { FlagType, HandlingCode, PurposeCode, type Flag, type PersonQuery } from '@intel/contracts';
-import { databaseRoles, databaseUser, dropDatabase, withDatabase } from '@intel/db';
-import { QueryClient } from '@intel/grpc';
-import { HUB_PRINCIPAL } from '@intel/kafka';
+import { FlagType, PurposeCode, type Flag, type PersonQuery } from '@intel/contracts';
+import { databaseRoles, databaseUser, withDatabase } from '@intel/db';
 import {
-  handlingP,
+  covertHandling,
+  lettersOnly,
   personRecord,
   pncId,
-  serviceDatabase,
-  startService,
-  testInfra,
-  testKafkaEnv,
-  uniqueDbName,
+  randomSerial,
   waitFor,
-  type RunningNode,
 } from '@intel/testing';
 import { ForceNodeHarness } from '../../force-node/test/force-node.harness';
+import { HubHarness } from './hub.harness';
 import { INTEL_HUB_MIGRATIONS } from '../src/database/migrations';
 
 // The upgrade to per-view flags (docs/hub.md, "Flags per view"): the migration that introduced
@@ -28,38 +22,16 @@ import { INTEL_HUB_MIGRATIONS } from '../src/database/migrations';
 // PostgreSQL; the database is taken back to the schema before per-view flags, as a pre-upgrade
 // hub left it.
 describe('upgrade to per-view flags (integration: force nodes + hub processes)', () => {
-  const infra = testInfra();
   const norfolk = new ForceNodeHarness('36');
   const met = new ForceNodeHarness('01');
-  const hubDb = uniqueDbName('it_flagview_upgrade');
-  const hubDatabase = serviceDatabase(hubDb, infra.databaseUrl);
-  const hubEnv = {
-    ...hubDatabase.env,
-    ...testKafkaEnv(HUB_PRINCIPAL),
-    HUB_CONSUMER_GROUP: `intel-hub-it-flagview-${randomUUID()}`,
-    GRPC_INSECURE_PLAINTEXT: 'true',
-  };
-  let hub: RunningNode | undefined;
-  let db: Client;
-  const clients: QueryClient[] = [];
-  const as = (force: string) => {
-    const c = new QueryClient(hub!.grpcAddress, undefined, { devForce: force });
-    clients.push(c);
-    return c;
-  };
+  const hub = new HubHarness('it_flagview_upgrade', 'flagview');
+  const { infra, dbName: hubDb, database: hubDatabase, db } = hub;
 
   const tag = randomUUID().slice(0, 6);
-  const letters = (s: string) => s.replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? '');
-  const serial = () => 100_000 + Math.floor(Math.random() * 800_000);
   const justification = {
     purposeCode: PurposeCode.PURPOSE_CODE_PREVENTING_OFFENCES,
     reason: 'Safeguarding enquiry: checking a subject against the national index',
     operationRef: `OP-U-${tag}`,
-  };
-  const covert = {
-    ...handlingP(),
-    handlingCode: HandlingCode.HANDLING_CODE_C,
-    handlingConditions: 'Covert source: do not disseminate without the FIB inspector',
   };
   const registrationFlags = [
     FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER,
@@ -68,16 +40,11 @@ describe('upgrade to per-view flags (integration: force nodes + hub processes)',
 
   beforeAll(async () => {
     await Promise.all([norfolk.start(), met.start()]);
-    hub = await startService('intel-hub', hubEnv);
-    db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });
-    await db.connect();
+    await hub.start();
   });
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await db?.end();
-    await hub?.stop();
+    await hub.stop();
     await Promise.all([norfolk.stop(), met.stop()]);
-    await dropDatabase(infra.databaseUrl, hubDb).catch(() => undefined);
   });
 
   /**
@@ -109,8 +76,8 @@ describe('upgrade to per-view flags (integration: force nodes + hub processes)',
   }
 
   it('a C-only registration copied into the public view by the migration reaches no other force once the hub starts', async () => {
-    const pnc = pncId(1972, serial());
-    const family = letters(`Vance${tag}`);
+    const pnc = pncId(1972, randomSerial());
+    const family = lettersOnly(`Vance${tag}`);
     const dob = { year: 1972, month: 3, day: 14 };
     const names = [{ given: ['Ambrose'], family, type: 'NAME_TYPE_BIRTH' as never }];
     const ident = [{ scheme: 'IDENTIFIER_SCHEME_PNC' as never, value: pnc }];
@@ -126,9 +93,9 @@ describe('upgrade to per-view flags (integration: force nodes + hub processes)',
           managingForce: '36',
           startDate: { year: 2019, month: 6, day: 1 },
           endDate: undefined,
-          visorRef: `V${serial()}`,
+          visorRef: `V${randomSerial()}`,
         },
-        handling: covert,
+        handling: covertHandling(),
         subjectCategory: 'SUBJECT_CATEGORY_CONVICTED' as never,
       }),
     );
@@ -167,10 +134,9 @@ describe('upgrade to per-view flags (integration: force nodes + hub processes)',
     );
 
     // The upgrade: a database as the pre-upgrade hub left it, and the new hub started on it.
-    await hub!.stop();
-    hub = undefined;
+    await hub.stopProcess();
     await backBeforePerViewFlags();
-    hub = await startService('intel-hub', hubEnv);
+    await hub.startProcess();
 
     const q: PersonQuery = {
       names,
@@ -180,7 +146,7 @@ describe('upgrade to per-view flags (integration: force nodes + hub processes)',
       onlineIdentifiers: [],
       addresses: [],
     };
-    const asMet = as('01');
+    const asMet = hub.as('01');
     const res = await asMet.checkPerson({ person: q, justification, maxResults: 5 });
     const m = res.matches.find((x) => x.nationalPersonId === personId);
     expect(m).toBeDefined();
@@ -198,7 +164,7 @@ describe('upgrade to per-view flags (integration: force nodes + hub processes)',
     expect(got.flags.map((f) => f.type)).not.toContain(FlagType.FLAG_TYPE_CROSS_FORCE);
 
     // Norfolk, the owner, still sees its registration flags.
-    const own = await as('36').getPerson({ nationalPersonId: personId, justification });
+    const own = await hub.as('36').getPerson({ nationalPersonId: personId, justification });
     expect(own.flags.map((f) => f.type)).toContain(FlagType.FLAG_TYPE_REGISTERED_SEX_OFFENDER);
 
     // The public view as stored holds nothing from the C record either.

@@ -65,3 +65,22 @@ export function incidentRecord(
     ...overrides,
   };
 }
+
+/** Digits to letters (names are compared without digits), for names unique to a run. */
+export function lettersOnly(s: string): string {
+  return s.replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? '');
+}
+
+/** A random PNC serial for a record of its own. */
+export function randomSerial(): number {
+  return 100_000 + Math.floor(Math.random() * 800_000);
+}
+
+/** Handling code C (hit-only), with conditions naming who may disseminate it. */
+export function covertHandling(): Handling {
+  return {
+    ...handlingP(),
+    handlingCode: HandlingCode.HANDLING_CODE_C,
+    handlingConditions: 'Covert source: do not disseminate without the FIB inspector',
+  };
+}
