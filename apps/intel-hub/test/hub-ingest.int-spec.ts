@@ -1,29 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import {
-  DeadLetter,
-  EventEnvelope,
-  EventType,
-  IncidentState,
-  NameType,
-  Sex,
-  timestampFromDate,
-} from '@intel/contracts';
-import type { NominalState } from '@intel/contracts';
+import { DeadLetter, EventEnvelope, EventType, IncidentState } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import {
   HEADER_EVENT_ID,
-  HEADER_EVENT_TYPE,
-  HEADER_SCHEMA_VERSION,
   ADMIN_PRINCIPAL,
   HUB_PRINCIPAL,
-  SCHEMA_VERSION,
   TOPICS,
   createKafka,
   entityKey,
-  forcePrincipal,
 } from '@intel/kafka';
-import { protectRecord } from '@intel/envelope-security';
 import {
   startService,
   testEventKeys,
@@ -33,8 +19,13 @@ import {
   uniqueDbName,
   waitFor,
   type RunningNode,
+  bareNominal,
+  forceProducer,
+  signedEvent,
+  type SignedEvent,
 } from '@intel/testing';
-import { Partitioners, type Producer } from 'kafkajs';
+import { protectRecord } from '@intel/envelope-security';
+import type { Producer } from 'kafkajs';
 
 // Real PostgreSQL, real Kafka broker, the hub as its own process; nothing mocked. The topics are
 // shared with other tests, so every id here is unique to this run and a fresh consumer group
@@ -63,11 +54,7 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
     await db.connect();
     // Norfolk's principal: the events below are Norfolk's (a force may write these topics).
-    producer = createKafka(testKafka(forcePrincipal(force), 'it-hub-producer')).producer({
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+    producer = await forceProducer(force, 'it-hub-producer');
     // A fresh group reads the shared topics from the beginning: wait until it has caught up
     // (a marker sent now is applied), so the tests below measure the hub, not the backlog.
     const marker = randomUUID();
@@ -81,62 +68,12 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     await dropDatabase(infra.databaseUrl, dbName).catch(() => undefined);
   });
 
-  function nominal(nominalId: string, version: number, family: string): NominalState {
-    return {
-      nominalId,
-      version,
-      names: [{ given: ['Test'], family, type: NameType.NAME_TYPE_BIRTH }],
-      datesOfBirth: [],
-      sex: Sex.SEX_UNSPECIFIED,
-      identifiers: [],
-      onlineIdentifiers: [],
-      addresses: [],
-      registrations: [],
-      handling: undefined,
-      subjectCategories: [],
-      sources: [],
-      updatedAt: undefined,
-    };
-  }
-
-  interface Built {
-    eventId: string;
-    key: string;
-    value: Buffer;
-    headers: Record<string, string>;
-  }
-
-  function build(
+  type Built = SignedEvent;
+  const build = (
     eventType: EventType,
     id: string,
     payload: Pick<EventEnvelope, 'nominal' | 'incident' | 'withdrawal'>,
-  ): Built {
-    const eventId = randomUUID();
-    const env: EventEnvelope = {
-      eventId,
-      eventType,
-      forceCode: force,
-      occurredAt: timestampFromDate(new Date()),
-      schemaVersion: SCHEMA_VERSION,
-      sealed: undefined,
-      ...payload,
-    };
-    // Signed as force 36's node signs (this run's ephemeral keys, which the hub was given).
-    const signed = protectRecord(
-      {
-        topic: eventType.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person,
-        key: entityKey(force, id),
-        value: Buffer.from(EventEnvelope.encode(env).finish()),
-        headers: {
-          [HEADER_EVENT_ID]: eventId,
-          [HEADER_EVENT_TYPE]: eventType,
-          [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
-        },
-      },
-      testEventKeys().forceKeys(force),
-    );
-    return { eventId, key: signed.key, value: signed.value as Buffer, headers: signed.headers };
-  }
+  ): Built => signedEvent(force, eventType, id, payload);
 
   /** A tombstone as force 36's node writes it after a withdrawal: signed too. */
   function tombstone(id: string): Sendable {
@@ -153,7 +90,7 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
   }
 
   const upserted = (id: string, version: number, family = 'Smith') =>
-    build(EventType.EVENT_TYPE_NOMINAL_UPSERTED, id, { nominal: nominal(id, version, family) });
+    build(EventType.EVENT_TYPE_NOMINAL_UPSERTED, id, { nominal: bareNominal(id, version, family) });
 
   const withdrawn = (id: string, version: number) =>
     build(EventType.EVENT_TYPE_NOMINAL_WITHDRAWN, id, {
@@ -365,7 +302,10 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const born = (id: string) =>
       build(EventType.EVENT_TYPE_NOMINAL_UPSERTED, id, {
-        nominal: { ...nominal(id, 1, family), datesOfBirth: [{ year: 1961, month: 4, day: 9 }] },
+        nominal: {
+          ...bareNominal(id, 1, family),
+          datesOfBirth: [{ year: 1961, month: 4, day: 9 }],
+        },
       });
     await send(born(a), born(b));
     await waitFor(

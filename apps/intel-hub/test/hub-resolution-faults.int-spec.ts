@@ -9,36 +9,26 @@ import {
   PurposeCode,
   Sex,
   SubjectRole,
-  timestampFromDate,
   type NominalState,
   type PersonQuery,
 } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
-import {
-  HEADER_EVENT_ID,
-  HEADER_EVENT_TYPE,
-  HEADER_SCHEMA_VERSION,
-  HUB_PRINCIPAL,
-  SCHEMA_VERSION,
-  TOPICS,
-  createKafka,
-  entityKey,
-  forcePrincipal,
-} from '@intel/kafka';
-import { protectRecord } from '@intel/envelope-security';
+import { HUB_PRINCIPAL, TOPICS } from '@intel/kafka';
 import {
   serviceDatabase,
   startService,
-  testEventKeys,
   testInfra,
-  testKafka,
   testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
+  bareNominal,
+  forceProducer,
+  signedEvent,
+  type SignedEvent,
 } from '@intel/testing';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 
 // Issue #11, finding 1: one ordinary batch must never stop national resolution. Real
 // PostgreSQL, real Kafka, the hub as its own process (as its own database role and Kafka
@@ -70,17 +60,12 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
     await db.connect();
     for (const force of ['36', '01']) {
-      const p = createKafka(testKafka(forcePrincipal(force), `it-hub-faults-${force}`)).producer({
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await p.connect();
-      producers.set(force, p);
+      producers.set(force, await forceProducer(force, `it-hub-faults-${force}`));
     }
     asKent = new QueryClient(hub.grpcAddress, undefined, { devForce: '46' });
     // A fresh group reads the shared topics from the beginning: wait until it has caught up.
     const marker = randomUUID();
-    await send(upserted('36', nominal(marker, 1, 'Marker')));
+    await send(upserted('36', bareNominal(marker, 1, 'Marker')));
     await resolved([memberKey('36', marker)], 110_000);
   });
   afterAll(async () => {
@@ -93,63 +78,13 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
 
   const memberKey = (force: string, id: string) => `${force}:${id}`;
 
-  function nominal(nominalId: string, version: number, family: string): NominalState {
-    return {
-      nominalId,
-      version,
-      names: [{ given: ['Test'], family, type: NameType.NAME_TYPE_BIRTH }],
-      datesOfBirth: [],
-      sex: Sex.SEX_UNSPECIFIED,
-      identifiers: [],
-      onlineIdentifiers: [],
-      addresses: [],
-      registrations: [],
-      handling: undefined,
-      subjectCategories: [],
-      sources: [],
-      updatedAt: undefined,
-    };
-  }
-
-  interface Built {
-    force: string;
-    key: string;
-    value: Buffer;
-    headers: Record<string, string>;
-  }
-
-  function build(
+  type Built = SignedEvent & { force: string };
+  const build = (
     force: string,
     eventType: EventType,
     id: string,
     payload: Pick<EventEnvelope, 'nominal' | 'incident'>,
-  ): Built {
-    const eventId = randomUUID();
-    const envelope: EventEnvelope = {
-      eventId,
-      eventType,
-      forceCode: force,
-      occurredAt: timestampFromDate(new Date()),
-      schemaVersion: SCHEMA_VERSION,
-      sealed: undefined,
-      ...payload,
-    };
-    // Signed (and sealed if C) as the force's node would: this run's keys, which the hub holds.
-    const signed = protectRecord(
-      {
-        topic: eventType.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person,
-        key: entityKey(force, id),
-        value: Buffer.from(EventEnvelope.encode(envelope).finish()),
-        headers: {
-          [HEADER_EVENT_ID]: eventId,
-          [HEADER_EVENT_TYPE]: eventType,
-          [HEADER_SCHEMA_VERSION]: String(SCHEMA_VERSION),
-        },
-      },
-      testEventKeys().forceKeys(force),
-    );
-    return { force, key: signed.key, value: signed.value as Buffer, headers: signed.headers };
-  }
+  ): Built => ({ force, ...signedEvent(force, eventType, id, payload) });
 
   const upserted = (force: string, n: NominalState) =>
     build(force, EventType.EVENT_TYPE_NOMINAL_UPSERTED, n.nominalId, { nominal: n });
@@ -235,12 +170,12 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     const dob = { year: 1950 + rnd(40), month: rnd(12), day: rnd(28) };
     const [a, b] = [randomUUID(), randomUUID()];
     const norfolk = (v: number, sex = Sex.SEX_UNSPECIFIED) => ({
-      ...nominal(a, v, family),
+      ...bareNominal(a, v, family),
       datesOfBirth: [dob],
       sex,
     });
     const met = (v: number, sex = Sex.SEX_UNSPECIFIED) => ({
-      ...nominal(b, v, family),
+      ...bareNominal(b, v, family),
       datesOfBirth: [dob],
       sex,
     });
@@ -274,7 +209,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     // record (its ingestion waits for a row lock the test holds) while both updates are
     // produced on one partition; once let go, its next fetch takes them together.
     const blocker = randomUUID();
-    await sendTo(TOPICS.person, 2, upserted('36', nominal(blocker, 1, rareFamily())));
+    await sendTo(TOPICS.person, 2, upserted('36', bareNominal(blocker, 1, rareFamily())));
     await resolved([memberKey('36', blocker)]);
     const holder = new Client({ connectionString: withDatabase(infra.databaseUrl, dbName) });
     await holder.connect();
@@ -284,7 +219,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
         `SELECT 1 FROM force_nominal WHERE force_code = '36' AND nominal_id = $1 FOR UPDATE`,
         [blocker],
       );
-      await sendTo(TOPICS.person, 2, upserted('36', nominal(blocker, 2, rareFamily())));
+      await sendTo(TOPICS.person, 2, upserted('36', bareNominal(blocker, 2, rareFamily())));
       await waitFor(
         async () =>
           (
@@ -416,7 +351,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
     });
     // And it works: a new nominal is resolved.
     const id = randomUUID();
-    await send(upserted('36', nominal(id, 1, rareFamily())));
+    await send(upserted('36', bareNominal(id, 1, rareFamily())));
     await resolved([memberKey('36', id)]);
   });
 
@@ -447,7 +382,7 @@ describe('hub resolution never wedges (integration: real Postgres + Kafka)', () 
       `INSERT INTO resolution_queue (entity, force_code, id) VALUES ('incident', '36', $1)`,
       [incidentId],
     );
-    await send(upserted('36', nominal(healthy, 1, rareFamily())));
+    await send(upserted('36', bareNominal(healthy, 1, rareFamily())));
     await resolved([memberKey('36', healthy)]);
     await waitFor(async () => (await queueLength()) === 0, {
       timeoutMs: 30_000,

@@ -10,3 +10,4 @@ export * from './test-env';
 export * from './topic-reader';
 export * from './wait-for';
 export * from './private-postgres';
+export * from './signed-events';
