@@ -30,12 +30,12 @@ import {
   HUB_PRINCIPAL,
   SCHEMA_VERSION,
   TOPICS,
-  createKafka,
   entityKey,
   forcePrincipal,
 } from '@intel/kafka';
 import {
   IntakeClient,
+  forceProducer,
   handlingP,
   incidentRecord,
   personRecord,
@@ -44,13 +44,12 @@ import {
   startService,
   testEventKeys,
   testInfra,
-  testKafka,
   testKafkaEnv,
   uniqueDbName,
   waitFor,
   type RunningNode,
 } from '@intel/testing';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 
 // Issue #11, findings 2 and 3 (the event half) and the hub's limits: real PostgreSQL, a real
 // broker with authentication and ACLs, a real force node (Norfolk, 36) and the hub as processes.
@@ -114,14 +113,7 @@ describe('events bound to their force (integration: real Postgres + Kafka)', () 
     asNorfolk = new QueryClient(hub.grpcAddress, undefined, { devForce: '36' });
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });
     await db.connect();
-    const producerAs = async (force: string) => {
-      const p = createKafka(testKafka(forcePrincipal(force), `it-trust-${force}`)).producer({
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await p.connect();
-      return p;
-    };
+    const producerAs = (force: string) => forceProducer(force, `it-trust-${force}`);
     asKent = await producerAs('46');
     asNorfolkProducer = await producerAs('36');
     // Catch up with the shared topics' backlog: a genuine marker from Norfolk is applied.
