@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { chainHash, GENESIS_HASH, parseAnchors, type AuditRow } from '@intel/audit';
+import {
+  chainHash,
+  GENESIS_HASH,
+  parseAnchors,
+  toAuditRow,
+  type AuditLogRecord,
+  type AuditRow,
+} from '@intel/audit';
 import { PurposeCode } from '@intel/contracts';
 import { dropDatabase, withDatabase, withUser } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
@@ -131,38 +138,15 @@ describe('audit chain anchored outside the database (integration: real Postgres 
 
   it('given every row rewritten consistently by a superuser, then the chain alone verifies, and the anchors show the rewrite', async () => {
     await hub.stop();
-    const { rows } = await su.query<{
-      seq: string;
-      at: Date;
-      caller_force: string;
-      caller_name: string;
-      action: string;
-      purpose_code: string;
-      reason: string;
-      operation_ref: string;
-      request: unknown;
-      response: unknown;
-      recipients: string[];
-    }>(`SELECT * FROM audit_log ORDER BY seq`);
+    const { rows } = await su.query<AuditLogRecord>(`SELECT * FROM audit_log ORDER BY seq`);
     expect(rows.length).toBeGreaterThanOrEqual(5);
     await su.query('BEGIN');
     await su.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
     let prevHash = GENESIS_HASH;
     for (const r of rows) {
-      const row: Omit<AuditRow, 'hash'> = {
-        seq: Number(r.seq),
-        at: r.at,
-        callerForce: r.caller_force,
-        callerName: r.caller_name,
-        action: r.action,
-        purposeCode: r.purpose_code,
-        reason: 'routine check',
-        operationRef: r.operation_ref,
-        request: r.request,
-        response: r.response,
-        recipients: r.recipients,
-        prevHash,
-      };
+      // The row as stored, its reason rewritten and re-chained: what verify hashes, nothing else.
+      const { hash: _stored, ...stored } = toAuditRow(r);
+      const row: Omit<AuditRow, 'hash'> = { ...stored, reason: 'routine check', prevHash };
       const hash = chainHash(prevHash, row);
       await su.query(`UPDATE audit_log SET reason = $2, prev_hash = $3, hash = $4 WHERE seq = $1`, [
         row.seq,

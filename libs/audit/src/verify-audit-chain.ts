@@ -14,7 +14,8 @@ export interface VerifyAuditChainOptions {
   maxProblems?: number;
 }
 
-interface AuditLogRecord {
+/** An `audit_log` row as PostgreSQL returns it (snake_case columns). */
+export interface AuditLogRecord {
   seq: string;
   at: Date;
   caller_force: string;
@@ -30,7 +31,8 @@ interface AuditLogRecord {
   hash: string;
 }
 
-function toAuditRow(r: AuditLogRecord): AuditRow {
+/** The stored row in the shape the chain hash is computed over. */
+export function toAuditRow(r: AuditLogRecord): AuditRow {
   return {
     seq: Number(r.seq),
     at: r.at,
