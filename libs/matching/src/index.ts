@@ -22,6 +22,7 @@ export {
   type AddResult,
   type ClusterChanges,
   type HeldLink,
+  type PairWaterfall,
   type MatchIndexOptions,
   type RestoredLink,
   type RestoredRecord,
@@ -42,9 +43,11 @@ export {
   type FieldParameters,
   type MatchParameters,
 } from './score/match-parameters';
+export { waterfallOf, type Threshold, type Waterfall, type WaterfallStep } from './score/waterfall';
 export { FIELDS, FIELD_NAMES, type FieldName } from './compare/fields';
 export { RecordComparator, newComparison, type Comparison } from './compare/record.comparator';
 export { normaliseRecord, type NormalisedRecord } from './normalise/record.normaliser';
+export { comparedValues, type ComparedValues } from './normalise/compared-values';
 export {
   areNicknameEquivalent,
   foldText,

@@ -10,6 +10,7 @@ import {
 } from '../score/fellegi-sunter.scorer';
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
+import { waterfallOf, type Waterfall } from '../score/waterfall';
 
 export interface MatchIndexOptions {
   /** Blocks larger than this are skipped for candidates (default DEFAULT_MAX_BLOCK_SIZE). */
@@ -66,6 +67,16 @@ export interface RestoredLink {
 /** A link held by the index, with the band of its score. */
 export interface HeldLink extends RestoredLink {
   band: MatchBandName;
+}
+
+/** Two indexed records' waterfall, with the band this index gives the pair now. */
+export interface PairWaterfall extends Waterfall {
+  /**
+   * The band the index decides for the pair: the score's band, except that with
+   * `corroboratedLinks` a link on names alone is POSSIBLE (`namesOnly`).
+   */
+  decidedBand: MatchBandName | undefined;
+  namesOnly: boolean;
 }
 
 interface Entry {
@@ -286,6 +297,38 @@ export class MatchIndex {
     const b = this.byId.get(idB);
     if (!a || !b) return undefined;
     return this.scorer.explain(this.comparator.compare(a.norm, b.norm, this.cmp));
+  }
+
+  /**
+   * Two indexed records compared now (current parameters and term frequencies) as a waterfall:
+   * per field the level, its weight and the term-frequency adjustment apart, the running total,
+   * the thresholds, and the band this index decides for the pair.
+   */
+  waterfall(idA: string, idB: string): PairWaterfall | undefined {
+    const a = this.byId.get(idA);
+    const b = this.byId.get(idB);
+    if (!a || !b) return undefined;
+    const w = waterfallOf(this.scorer, this.comparator.compare(a.norm, b.norm, newComparison()));
+    const namesOnly = this.corroboratedLinks && this.scorer.isLink(w.score) && !w.corroborated;
+    return { ...w, decidedBand: namesOnly ? 'MATCH_BAND_POSSIBLE' : w.band, namesOnly };
+  }
+
+  /** The links held between these records, once each (`a` < `b`), strongest first. */
+  linksAmong(ids: Iterable<string>): HeldLink[] {
+    const entries = new Map<number, Entry>();
+    for (const id of ids) {
+      const e = this.byId.get(id);
+      if (e) entries.set(e.seq, e);
+    }
+    const out: HeldLink[] = [];
+    for (const e of entries.values())
+      for (const [s, score] of e.links) {
+        const other = entries.get(s);
+        const band = this.scorer.band(score);
+        if (!other || !band || e.id === other.id) continue;
+        if (e.id < other.id) out.push({ a: e.id, b: other.id, score, band });
+      }
+    return out.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
   }
 
   /** An analyst's decision that two records are the same person. */
