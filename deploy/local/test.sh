@@ -13,6 +13,8 @@ ensure_node_modules
 say "checking generated contracts are up to date"
 npm run --silent check:proto
 build
+say "checking the analysts' OpenAPI document is up to date"
+npm run --silent check:openapi
 say "lint (types, eslint, prettier, import cycles)"
 npm run --silent lint
 

@@ -16,6 +16,7 @@ import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
 import { HubLeadership } from './leadership/hub-leadership';
 import { HubLifecycle } from './hub-lifecycle';
+import { startAnalystApi } from './analyst/analyst-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadHubConfig();
@@ -34,16 +35,21 @@ async function bootstrap(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
   const httpPort = ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
+  // The analysts' HTTP API: a second application on the hub's services, on its own port.
+  const analyst = config.analyst.enabled ? await startAnalystApi(app, config, logger) : undefined;
   logger.info(
     {
       event: 'ready',
       grpcPort: grpc.boundPort,
       httpPort,
+      analystHttpPort: analyst?.port,
       tls: config.grpc.security.mode,
       database: config.database.name,
       consumerGroup: config.consumer.groupId,
     },
-    `intel hub ready: gRPC :${grpc.boundPort}, HTTP :${httpPort}, consumer group ${config.consumer.groupId}`,
+    `intel hub ready: gRPC :${grpc.boundPort}, HTTP :${httpPort}` +
+      (analyst ? `, analysts' API :${analyst.port}` : '') +
+      `, consumer group ${config.consumer.groupId}`,
   );
 
   // Graceful shutdown: stop answering (open alert streams end; clients resume by alert id;
@@ -65,6 +71,9 @@ async function bootstrap(): Promise<void> {
     grpcHealth.set('NOT_SERVING');
     app.get(AlertFeed).closeAll();
     await grpc.closeWithin(Math.min(5000, config.shutdownGraceMs));
+    await analyst
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, "the analysts' API did not close cleanly"));
     await app
       .get<EventConsumer>(EVENT_CONSUMER)
       .stop()

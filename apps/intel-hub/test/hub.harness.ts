@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test helpers hand back JSON for assertions */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { dropDatabase, withDatabase } from '@intel/db';
@@ -11,6 +12,13 @@ import {
   uniqueDbName,
   type RunningNode,
 } from '@intel/testing';
+import { analystHttp, type AnalystHttpOptions, type AnalystHttpResponse } from './analyst-http';
+import { TestIssuer, type MintOptions, type TestClaims } from './test-issuer';
+
+export interface HubHarnessOptions {
+  /** Starts the analysts' HTTP API (port 0) trusting a test OIDC issuer made for this run. */
+  analyst?: boolean;
+}
 
 /**
  * The intel hub as its own process on the real PostgreSQL and Kafka: a fresh database served as
@@ -28,12 +36,16 @@ export class HubHarness {
   readonly db: Client;
   private running: RunningNode | undefined;
   private readonly clients: QueryClient[] = [];
+  /** The test OIDC issuer the analysts' API trusts (with `analyst: true`). */
+  readonly issuer: TestIssuer | undefined;
 
   constructor(
     dbPrefix: string,
     groupName: string,
     private readonly extraEnv: Record<string, string> = {},
+    opts: HubHarnessOptions = {},
   ) {
+    this.issuer = opts.analyst ? new TestIssuer() : undefined;
     this.dbName = uniqueDbName(dbPrefix);
     this.database = serviceDatabase(this.dbName, this.infra.databaseUrl);
     this.group = `intel-hub-it-${groupName}-${randomUUID()}`;
@@ -46,6 +58,7 @@ export class HubHarness {
       ...testKafkaEnv(HUB_PRINCIPAL),
       HUB_CONSUMER_GROUP: this.group,
       GRPC_INSECURE_PLAINTEXT: 'true',
+      ...(this.issuer?.env() ?? {}),
       ...this.extraEnv,
     };
   }
@@ -58,6 +71,7 @@ export class HubHarness {
 
   /** Starts the hub and connects to its database. */
   async start(): Promise<void> {
+    await this.issuer?.start();
     await this.startProcess();
     await this.db.connect();
   }
@@ -81,10 +95,60 @@ export class HubHarness {
     return c;
   }
 
+  /** The analysts' API's origin, e.g. http://127.0.0.1:41234 (from the ready line's analystHttpPort). */
+  get analystUrl(): string {
+    const ready = this.hub.logs.find((l) => l.includes('"event":"ready"'));
+    const port = ready
+      ? (JSON.parse(ready) as { analystHttpPort?: number }).analystHttpPort
+      : undefined;
+    if (!port)
+      throw new Error("the hub's analysts' API is not running (HubHarness { analyst: true })");
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** A bearer token from the test issuer (`opts` spoils it for refusal tests). */
+  mintToken(claims: TestClaims, opts?: MintOptions): Promise<string> {
+    if (!this.issuer) throw new Error('HubHarness was made without { analyst: true }');
+    return this.issuer.mintToken(claims, opts);
+  }
+
+  /** A request to the analysts' API; `path` is absolute (`/api/v1/me`, `/analyst/`). */
+  http<T = any>(
+    method: string,
+    path: string,
+    opts?: AnalystHttpOptions,
+  ): Promise<AnalystHttpResponse<T>> {
+    return analystHttp<T>(this.analystUrl, method, path, opts);
+  }
+
+  /** A request to the API under /api/v1 (`api('GET', '/me', …)`). */
+  api<T = any>(
+    method: string,
+    path: string,
+    opts?: AnalystHttpOptions,
+  ): Promise<AnalystHttpResponse<T>> {
+    return this.http<T>(method, `/api/v1${path}`, opts);
+  }
+
+  /** Opens a consultation for the token's user; resolves with its id (for X-Consultation-Id). */
+  async openConsultation(
+    token: string,
+    reason = 'Online grooming referral: checking the suspect',
+  ): Promise<string> {
+    const r = await this.api<{ consultationId: string }>('POST', '/consultations', {
+      token,
+      body: { purposeCode: 'PREVENTING_OFFENCES', reason },
+    });
+    if (r.status !== 201)
+      throw new Error(`openConsultation: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.consultationId;
+  }
+
   async stop(): Promise<void> {
     for (const c of this.clients) c.close();
     await this.db.end().catch(() => undefined);
     await this.stopProcess();
+    await this.issuer?.stop();
     await dropDatabase(this.infra.databaseUrl, this.dbName).catch(() => undefined);
   }
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { forceNodeEventKeysEnvSchema } from './event-keys';
 import { isForceCode } from './force-codes';
 
-const bool = z
+/** A boolean setting: true/false, 1/0, yes/no. */
+export const envBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -51,14 +52,14 @@ export const baseEnvSchema = z.object({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD_FILE: z.string().min(1).optional(),
   /** TLS to the brokers (SASL_SSL): on for every real cluster; the local broker is loopback only. */
-  KAFKA_SSL: bool.default(false),
+  KAFKA_SSL: envBool.default(false),
   /** PEM CA bundle the brokers' certificates chain to; without it, the system's trust store. */
   KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRPC_HOST: z.string().default('0.0.0.0'),
   HTTP_HOST: z.string().default('0.0.0.0'),
   /** Plaintext gRPC without client certificates: development only, announced loudly. */
-  GRPC_INSECURE_PLAINTEXT: bool.default(false),
+  GRPC_INSECURE_PLAINTEXT: envBool.default(false),
   GRPC_TLS_CA: z.string().optional(),
   GRPC_TLS_CERT: z.string().optional(),
   GRPC_TLS_KEY: z.string().optional(),

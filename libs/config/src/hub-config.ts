@@ -9,6 +9,12 @@ import {
   type GrpcSecurity,
   type KafkaConfig,
 } from './config';
+import {
+  analystConfig,
+  analystEnvSchema,
+  requireAnalystIssuer,
+  type AnalystConfig,
+} from './analyst-config';
 import { baseEnvSchema, requireKafkaCredentials, requireTlsUnlessPlaintext } from './env-schema';
 import { hubEventKeys, hubEventKeysEnvSchema, type HubEventKeys } from './event-keys';
 
@@ -73,8 +79,10 @@ export const hubEnvSchema = baseEnvSchema
     HUB_RESOLUTION_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
   })
   .extend(hubEventKeysEnvSchema.shape)
+  .extend(analystEnvSchema.shape)
   .superRefine(requireTlsUnlessPlaintext)
-  .superRefine(requireKafkaCredentials);
+  .superRefine(requireKafkaCredentials)
+  .superRefine(requireAnalystIssuer);
 
 export interface HubConfig {
   database: DatabaseConfig;
@@ -94,6 +102,8 @@ export interface HubConfig {
   auditAnchor: { keyPem: Buffer | undefined; intervalMs: number; file: string | undefined };
   /** Forces' verification keys, the hub's sealing keys, the version step bound. */
   events: HubEventKeys;
+  /** The analysts' HTTP API (docs/analyst.md). */
+  analyst: AnalystConfig;
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -135,6 +145,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       file: e.AUDIT_ANCHOR_FILE,
     },
     events: hubEventKeys(e),
+    analyst: analystConfig(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -1,3 +1,4 @@
+export * from './analyst-config';
 export * from './config';
 export * from './env-schema';
 export * from './event-keys';

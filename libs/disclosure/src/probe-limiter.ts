@@ -45,6 +45,12 @@ export class ProbeLimiter {
     return Math.floor(this.level(caller, nowMs).tokens);
   }
 
+  /** Milliseconds until `caller` has a token again (0 when it has one now). */
+  msUntilToken(caller: string, nowMs: number): number {
+    const b = this.level(caller, nowMs);
+    return b.tokens >= 1 ? 0 : (1 - b.tokens) / this.perMs;
+  }
+
   private level(caller: string, nowMs: number): Bucket {
     let b = this.buckets.get(caller);
     if (!b) {

@@ -31,7 +31,14 @@ export async function startService(
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
     // Each service gets this run's ephemeral event keys (event-keys.ts) unless env names its own.
-    env: { GRPC_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...eventKeyEnv(app, env), ...env },
+    env: {
+      GRPC_PORT: '0',
+      HTTP_PORT: '0',
+      ANALYST_HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...eventKeyEnv(app, env),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -2,10 +2,33 @@ import type { Justification } from '@intel/contracts';
 import { boundedRequest, boundedText, escapeUnsafeText, type AuditLog } from '@intel/audit';
 import { LIMITS } from '@intel/records';
 
-/** Who is asking: the force named by the client certificate, and the calling system. */
+/** The end user behind an analyst's call (verified token), as the audit records them. */
+export interface CallerUser {
+  sub: string;
+  name: string;
+  roles: string[];
+  /** The consultation justifying the call (X-Consultation-Id), when it needs one. */
+  consultationId?: string;
+}
+
+/**
+ * Who is asking: the force named by the client certificate, and the calling system; for an
+ * analyst (the analysts' HTTP API), the token's force, `analyst:<sub>`, and the user.
+ */
 export interface Caller {
   force: string;
   system: string;
+  user?: CallerUser;
+}
+
+/** The request as written to the audit: an analyst's identity travels with it. */
+function withUser(caller: Caller | undefined, request: unknown): unknown {
+  if (!caller?.user) return request ?? null;
+  const { sub, name, roles, consultationId } = caller.user;
+  const analyst = { sub, name, roles, consultationId: consultationId ?? null };
+  return request !== null && typeof request === 'object' && !Array.isArray(request)
+    ? { ...request, analyst }
+    : { analyst, request: request ?? null };
 }
 
 /** One field a refusal names, as the caller was told. */
@@ -96,7 +119,7 @@ export class ConsultationAudit {
       reason: escapeUnsafeText(justification?.reason ?? ''),
       operationRef: escapeUnsafeText(justification?.operationRef ?? ''),
       // Written as canonical JSON by the log, which refuses what JSON cannot hold faithfully.
-      request: request ?? null,
+      request: withUser(caller, request),
       response: response ?? null,
       recipients: [...new Set([caller.force, ...told])].sort(),
     });
@@ -119,10 +142,10 @@ export class ConsultationAudit {
       purposeCode: boundedText(j.purposeCode, b.purposeCode),
       reason: boundedText(j.reason, b.reason),
       operationRef: boundedText(j.operationRef, b.operationRef),
-      request: {
+      request: withUser(r.caller, {
         refused: boundedRequest(r.raw),
         ...(r.claimed ? { claimed: boundedClaims(r.claimed) } : {}),
-      },
+      }),
       response: {
         refused: {
           code: r.code,

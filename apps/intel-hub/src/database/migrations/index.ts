@@ -6,6 +6,7 @@ import { AlertConsultedBy1764800000000 } from './1764800000000-alert-consulted-b
 import { PersonFlagView1764950000000 } from './1764950000000-person-flag-view';
 import { ResolutionResilience1764960000000 } from './1764960000000-resolution-resilience';
 import { PersonViewUnderived1764970000000 } from './1764970000000-person-view-underived';
+import { AnalystConsultation1765000000000 } from './1765000000000-analyst-consultation';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const INTEL_HUB_MIGRATIONS = [
   PersonFlagView1764950000000,
   ResolutionResilience1764960000000,
   PersonViewUnderived1764970000000,
+  AnalystConsultation1765000000000,
 ];

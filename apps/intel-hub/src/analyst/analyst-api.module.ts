@@ -1,0 +1,33 @@
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import type { HubConfig } from '@intel/config';
+import type { Logger } from '@intel/observability';
+import { AnalystCoreModule } from './analyst-core.module';
+import { CoreRoutesModule } from './core-routes.module';
+import { HubBridgeModule } from './hub-bridge.module';
+import type { TokenVerifier } from './identity/token-verifier';
+
+/** Each area of the analysts' API is a module of its own (controllers, providers); add yours. */
+const AREAS = [CoreRoutesModule];
+
+/**
+ * The analysts' HTTP API: a second Nest application in the hub process (docs/analyst.md), whose
+ * hub services are the hub application's own instances (HubBridgeModule).
+ */
+@Module({})
+export class AnalystApiModule {
+  static forRoot(
+    hub: INestApplication,
+    config: HubConfig,
+    logger: Logger,
+    verifier: TokenVerifier,
+  ): DynamicModule {
+    return {
+      module: AnalystApiModule,
+      imports: [
+        HubBridgeModule.forRoot(hub),
+        AnalystCoreModule.forRoot(config, logger, verifier),
+        ...AREAS,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { HubConfig } from '@intel/config';
+import { PinoNestLogger, type Logger } from '@intel/observability';
+import { AnalystApiModule } from './analyst-api.module';
+import { noStore, securityHeaders } from './http/security-headers';
+import { TokenVerifier } from './identity/token-verifier';
+
+/** The running analysts' API. */
+export interface AnalystApi {
+  port: number;
+  /** Stops taking requests; in-flight ones finish (their audit included). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the analysts' HTTP API beside the hub (its own Nest application and port, its own
+ * middleware), on the hub application's services. Bodies are read by the route guard (bounded,
+ * after the caller is identified), not by a global body parser.
+ */
+export async function startAnalystApi(
+  hub: INestApplication,
+  config: HubConfig,
+  hubLogger: Logger,
+): Promise<AnalystApi> {
+  const logger = hubLogger.child({ component: 'analyst-api' });
+  const { oidc } = config.analyst;
+  if (!oidc.jwksUrl) throw new Error('the analysts API needs ANALYST_OIDC_JWKS_URL');
+  const verifier = TokenVerifier.remote(oidc.jwksUrl, oidc);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AnalystApiModule.forRoot(hub, config, logger, verifier),
+    { bodyParser: false, logger: new PinoNestLogger(logger) },
+  );
+  app.set('query parser', 'simple');
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+  app.use(noStore);
+  await app.listen(config.analyst.port, config.analyst.host);
+  const server: HttpServer = app.getHttpServer();
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeIdleConnections();
+      await app.close();
+    },
+  };
+}

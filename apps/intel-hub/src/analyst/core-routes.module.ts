@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ConsultationsController } from './consultations/consultations.controller';
+import { MeController } from './identity/me.controller';
+import { DossierController } from './persons/dossier.controller';
+
+/** The core routes: identity, justification, and the persons' search and dossier. */
+@Module({ controllers: [MeController, ConsultationsController, DossierController] })
+export class CoreRoutesModule {}

@@ -1,0 +1,10 @@
+import { OPEN_CONSULTATION } from '../consultations/consultation.routes';
+import { GET_ME } from '../identity/identity.routes';
+import { GET_DOSSIER } from '../persons/persons.routes';
+import type { RouteSpec } from './route-spec';
+
+/**
+ * Every route of the analysts' API, in the OpenAPI document's order (docs/openapi.json is
+ * generated from this list: `npm run gen:openapi`). Each area adds its `*.routes.ts` specs here.
+ */
+export const ALL_ROUTES: readonly RouteSpec[] = [GET_ME, OPEN_CONSULTATION, GET_DOSSIER];
