@@ -1,5 +1,10 @@
 import { GENESIS_HASH, chainHash, type AuditRow } from './audit-entry';
-import { verifyRows, type AuditHead } from './audit-chain.verifier';
+import {
+  AuditChainVerifier,
+  MAX_AUDIT_PROBLEMS,
+  verifyRows,
+  type AuditHead,
+} from './audit-chain.verifier';
 
 /** A valid chain of n rows, and its head. */
 function chain(n: number): { rows: AuditRow[]; head: AuditHead } {
@@ -147,5 +152,74 @@ describe('verifyRows', () => {
     const result = verifyRows(tampered, head, 5);
     expect(result).toMatchObject({ ok: false, rows: 20, truncated: true });
     expect(seqs(result)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('AuditChainVerifier over a range', () => {
+  /** Rows from..to of chain(n), checked from the hash before `from`, ending at `to`. */
+  function range(rows: AuditRow[], from: number, to: number, prevHash?: string) {
+    const v = new AuditChainVerifier(MAX_AUDIT_PROBLEMS, {
+      seq: from,
+      prevHash: prevHash ?? (from === 1 ? GENESIS_HASH : rows[from - 2]!.hash),
+    });
+    for (const r of rows.filter((x) => x.seq >= from && x.seq <= to)) v.push(r);
+    return v.finishRange(to, rows.find((x) => x.seq === to + 1)?.prevHash);
+  }
+
+  it('given an intact middle range, then it is ok and counts only its rows', () => {
+    const { rows } = chain(10);
+    expect(range(rows, 4, 7)).toMatchObject({ ok: true, rows: 4, problems: [] });
+  });
+
+  it('given an altered row inside the range, then only that row is reported', () => {
+    const { rows } = chain(10);
+    rows[5] = { ...rows[5]!, reason: 'changed' };
+    expect(range(rows, 4, 7).problems).toEqual([
+      { seq: 6, problem: expect.stringContaining('altered') },
+    ]);
+  });
+
+  it('given the first row of the range recomputed, then its link from the row before breaks', () => {
+    const { rows } = chain(10);
+    const forged = { ...rows[3]!, prevHash: 'a'.repeat(64) };
+    rows[3] = { ...forged, hash: chainHash(forged.prevHash, forged) };
+    expect(seqs(range(rows, 4, 4))).toEqual([4, 5]);
+  });
+
+  it('given the last row of the range recomputed, then the row after it no longer links', () => {
+    const { rows } = chain(10);
+    const forged = { ...rows[6]!, reason: 'changed' };
+    rows[6] = { ...forged, hash: chainHash(forged.prevHash, forged) };
+    expect(range(rows, 4, 7).problems).toEqual([
+      { seq: 8, problem: 'row 8 does not link to row 7 (prevHash differs from its hash)' },
+    ]);
+  });
+
+  it('given rows missing at the start, middle or end of the range, then the first missing seq is reported', () => {
+    const { rows } = chain(10);
+    const without = (...gone: number[]) => rows.filter((r) => !gone.includes(r.seq));
+    expect(seqs(range(without(4), 4, 7))).toEqual([4]);
+    expect(range(without(5, 6), 4, 7).problems).toEqual([
+      { seq: 5, problem: 'rows 5..6 are missing (deleted)' },
+    ]);
+    expect(range(without(7), 4, 7).problems).toEqual([
+      { seq: 7, problem: 'row 7 is missing (deleted)' },
+    ]);
+  });
+
+  it('given no hash before the range (that row is gone), then the first link is not checked', () => {
+    const { rows } = chain(10);
+    const v = new AuditChainVerifier(MAX_AUDIT_PROBLEMS, { seq: 4, prevHash: undefined });
+    for (const r of rows.slice(3, 7)) v.push(r);
+    expect(v.finishRange(7, rows[7]!.prevHash).ok).toBe(true);
+  });
+
+  it('given a range that reaches the head, then finish compares it with audit_head', () => {
+    const { rows, head } = chain(10);
+    const v = new AuditChainVerifier(MAX_AUDIT_PROBLEMS, { seq: 8, prevHash: rows[6]!.hash });
+    for (const r of rows.slice(7, 9)) v.push(r);
+    expect(v.finish(head).problems).toEqual([
+      { seq: 10, problem: expect.stringContaining('missing from the end') },
+    ]);
   });
 });

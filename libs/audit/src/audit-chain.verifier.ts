@@ -23,6 +23,16 @@ export interface AuditVerification {
 
 export const MAX_AUDIT_PROBLEMS = 100;
 
+/** Where a check of part of the chain starts: its first seq and the hash it must link to. */
+export interface AuditChainStart {
+  seq: number;
+  /**
+   * The stored hash of row `seq - 1` (GENESIS_HASH when `seq` is 1); undefined when that row
+   * is not there, so the first row's link cannot be checked (the caller reports why).
+   */
+  prevHash: string | undefined;
+}
+
 /**
  * Checks the chain one row at a time, in seq order, so the log can be streamed in pages. Pure:
  * no I/O. After a problem it carries on from the row as stored, so one altered row is reported
@@ -38,14 +48,22 @@ export const MAX_AUDIT_PROBLEMS = 100;
  * compareWithAnchors turns such a rewrite into a contradiction with a signed anchor.
  */
 export class AuditChainVerifier {
-  private expectedSeq = 1;
-  private prevHash = GENESIS_HASH;
-  private lastSeq = 0;
+  private expectedSeq: number;
+  private prevHash: string | undefined;
+  private lastSeq: number;
   private rows = 0;
   private readonly problems: AuditProblem[] = [];
   private truncated = false;
 
-  constructor(private readonly maxProblems = MAX_AUDIT_PROBLEMS) {}
+  /** `start`: check from that row on (a range), linking to the stored hash before it. */
+  constructor(
+    private readonly maxProblems = MAX_AUDIT_PROBLEMS,
+    start: AuditChainStart = { seq: 1, prevHash: GENESIS_HASH },
+  ) {
+    this.expectedSeq = start.seq;
+    this.prevHash = start.prevHash;
+    this.lastSeq = start.seq - 1;
+  }
 
   /** Rows checked so far. */
   get checked(): number {
@@ -76,7 +94,7 @@ export class AuditChainVerifier {
       this.report(row.seq, `row ${row.seq} was altered: its contents do not match its hash`);
     }
     // After a gap the link is broken by the missing rows, already reported.
-    if (!gap && row.prevHash !== this.prevHash) {
+    if (!gap && this.prevHash !== undefined && row.prevHash !== this.prevHash) {
       this.report(
         row.seq,
         row.seq === 1
@@ -115,6 +133,35 @@ export class AuditChainVerifier {
       problems: [...this.problems],
       truncated: this.truncated,
       head,
+    };
+  }
+
+  /**
+   * The verdict for a range ending at `toSeq` below the head: rows missing at its end are
+   * reported, and, when row `toSeq + 1` exists, its prevHash must be the hash of row `toSeq`
+   * (else row `toSeq + 1` is reported, as the whole-chain check reports it).
+   */
+  finishRange(toSeq: number, nextPrevHash: string | undefined): AuditVerification {
+    if (this.lastSeq < toSeq) {
+      const first = this.lastSeq + 1;
+      this.report(
+        first,
+        first === toSeq
+          ? `row ${first} is missing (deleted)`
+          : `rows ${first}..${toSeq} are missing (deleted)`,
+      );
+    } else if (nextPrevHash !== undefined && nextPrevHash !== this.prevHash) {
+      this.report(
+        toSeq + 1,
+        `row ${toSeq + 1} does not link to row ${toSeq} (prevHash differs from its hash)`,
+      );
+    }
+    return {
+      ok: this.problems.length === 0,
+      rows: this.rows,
+      problems: [...this.problems],
+      truncated: this.truncated,
+      head: undefined,
     };
   }
 

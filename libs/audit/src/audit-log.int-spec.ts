@@ -6,7 +6,7 @@ import { uniqueDbName } from '@intel/testing';
 import { canonicalJson, type AuditEntryInput } from './audit-entry';
 import { AuditLog, type AuditReceipt } from './audit-log';
 import { AuditLog1764500000000 } from './audit-migration';
-import { verifyAuditChain } from './verify-audit-chain';
+import { verifyAuditChain, verifyAuditRange } from './verify-audit-chain';
 
 // Real PostgreSQL, nothing mocked: a fresh database, two DataSources standing for two hub
 // processes appending to one chain, and tampering done as the superuser would (trigger off).
@@ -261,5 +261,88 @@ describe('AuditLog known-head path (integration: real PostgreSQL)', () => {
     expect(log.commits).toEqual({ locked: 2, knownHead: 1 });
     await log.close();
     expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: 10 });
+  });
+});
+
+// A part of the chain checked on its own (the auditors' screen verifies a seq range).
+describe('verifyAuditRange (integration: real PostgreSQL)', () => {
+  const ctx = twoProcesses('it_audit_range');
+  let processA: DataSource;
+  let db: Client;
+  beforeAll(async () => {
+    ({ processA, db } = ctx);
+    const log = new AuditLog(processA);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        log.append({
+          at: new Date(Date.UTC(2026, 0, 5, 9, 0, 0, i)),
+          callerForce: '36',
+          callerName: 'analyst:range',
+          action: 'Analyst.getDossier',
+          purposeCode: 'PREVENTING_OFFENCES',
+          reason: `range ${i}`,
+          operationRef: '',
+          request: { i },
+          response: { n: i },
+          recipients: ['36'],
+        }),
+      ),
+    );
+    await log.close();
+  });
+
+  async function tampering(sql: string, params: unknown[] = []): Promise<void> {
+    await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
+    try {
+      await db.query(sql, params);
+    } finally {
+      await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
+    }
+  }
+
+  it('given an intact chain, then any range verifies, in pages, and a range past the head ends at it', async () => {
+    expect(
+      await verifyAuditRange(processA, { fromSeq: 11, toSeq: 20 }, { pageSize: 3 }),
+    ).toMatchObject({ ok: true, rows: 10, fromSeq: 11, toSeq: 20, firstBadSeq: undefined });
+    expect(await verifyAuditRange(processA, { fromSeq: 1, toSeq: 1000 })).toMatchObject({
+      ok: true,
+      rows: 30,
+      toSeq: 30,
+      head: { seq: 30 },
+    });
+    expect(await verifyAuditRange(processA, { fromSeq: 31, toSeq: 40 })).toMatchObject({
+      ok: true,
+      rows: 0,
+    });
+    await expect(verifyAuditRange(processA, { fromSeq: 5, toSeq: 4 })).rejects.toThrow(RangeError);
+  });
+
+  it('given a row altered, then a range holding it reports it first, and a range before it does not', async () => {
+    const [row] = (
+      await db.query<{ reason: string }>('SELECT reason FROM audit_log WHERE seq = 17')
+    ).rows;
+    await tampering(`UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 17`);
+    try {
+      const r = await verifyAuditRange(processA, { fromSeq: 10, toSeq: 25 }, { pageSize: 4 });
+      expect(r).toMatchObject({ ok: false, firstBadSeq: 17 });
+      expect(r.problems).toEqual([{ seq: 17, problem: expect.stringContaining('altered') }]);
+      expect((await verifyAuditRange(processA, { fromSeq: 1, toSeq: 16 })).ok).toBe(true);
+    } finally {
+      await tampering('UPDATE audit_log SET reason = $1 WHERE seq = 17', [row?.reason]);
+    }
+  });
+
+  it('given the row before the range deleted, then it is reported and the range itself checked', async () => {
+    await db.query('CREATE TABLE it_saved_range AS SELECT * FROM audit_log WHERE seq = 9');
+    await tampering('DELETE FROM audit_log WHERE seq = 9');
+    try {
+      const r = await verifyAuditRange(processA, { fromSeq: 10, toSeq: 12 });
+      expect(r).toMatchObject({ ok: false, rows: 3, firstBadSeq: 9 });
+      expect(r.problems).toHaveLength(1);
+    } finally {
+      await db.query('INSERT INTO audit_log SELECT * FROM it_saved_range');
+      await db.query('DROP TABLE it_saved_range');
+    }
+    expect((await verifyAuditRange(processA, { fromSeq: 1, toSeq: 30 })).ok).toBe(true);
   });
 });

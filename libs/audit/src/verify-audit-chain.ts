@@ -1,9 +1,10 @@
-import type { DataSource } from 'typeorm';
-import type { AuditRow } from './audit-entry';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { GENESIS_HASH, type AuditRow } from './audit-entry';
 import {
   AuditChainVerifier,
   MAX_AUDIT_PROBLEMS,
   type AuditHead,
+  type AuditProblem,
   type AuditVerification,
 } from './audit-chain.verifier';
 
@@ -60,47 +61,183 @@ export async function verifyAuditChain(
   ds: DataSource,
   options: VerifyAuditChainOptions = {},
 ): Promise<AuditVerification> {
-  const pageSize = options.pageSize ?? 5000;
   const verifier = new AuditChainVerifier(options.maxProblems ?? MAX_AUDIT_PROBLEMS);
-  const qr = ds.createQueryRunner();
-  await qr.connect();
-  try {
-    await qr.startTransaction('REPEATABLE READ');
-    await qr.query('SET TRANSACTION READ ONLY');
-    const [head] = (await qr.query('SELECT seq, hash FROM audit_head WHERE id = 1')) as Array<{
-      seq: string;
-      hash: string;
-    }>;
+  return inSnapshot(ds, async (qr) => {
+    const head = await readHead(qr);
     const [count] = (await qr.query('SELECT count(*) AS n FROM audit_log')) as Array<{
       n: string;
     }>;
     const total = Number(count?.n ?? 0);
     options.onProgress?.(0, total);
-    // Keyset pagination from the smallest bigint, so rows inserted with seq < 1 are seen too.
-    let from = '-9223372036854775808';
-    for (;;) {
-      const page = (await qr.query(
-        `SELECT seq, at, caller_force, caller_name, action, purpose_code, reason, operation_ref,
-                request, response, recipients, prev_hash, hash
-         FROM audit_log WHERE seq >= $1::bigint
-         ORDER BY seq LIMIT $2`,
-        [from, pageSize],
-      )) as AuditLogRecord[];
-      for (const r of page) verifier.push(toAuditRow(r));
-      options.onProgress?.(verifier.checked, total);
-      const last = page[page.length - 1];
-      if (!last || page.length < pageSize) break;
-      from = (BigInt(last.seq) + 1n).toString();
+    // From the smallest bigint, so rows inserted with seq < 1 are seen too.
+    await pushPages(qr, verifier, -(2n ** 63n), undefined, options.pageSize, (done) =>
+      options.onProgress?.(done, total),
+    );
+    return verifier.finish(head);
+  });
+}
+
+/** What verifyAuditRange checked, besides the verdict. */
+export interface AuditRangeVerification extends AuditVerification {
+  fromSeq: number;
+  /** The last seq checked: the one asked for, or the head when the range went past it. */
+  toSeq: number;
+  /** The lowest seq with a problem (the first broken row), if any. */
+  firstBadSeq: number | undefined;
+}
+
+/**
+ * Checks rows `fromSeq..toSeq` of the chain (AuditChainVerifier from a start): every row's
+ * hash, every link inside the range, the link into it (from the stored hash of row
+ * `fromSeq - 1`) and the link out of it (row `toSeq + 1`'s prevHash), or audit_head when the
+ * range reaches the end. One snapshot, as verifyAuditChain. A rewrite that recomputes every hash
+ * after the range and the head verifies here as it does there: the signed anchors
+ * (audit-anchor.ts, `audit verify`) catch that.
+ */
+export async function verifyAuditRange(
+  ds: DataSource,
+  range: { fromSeq: number; toSeq: number },
+  options: Pick<VerifyAuditChainOptions, 'pageSize' | 'maxProblems'> = {},
+): Promise<AuditRangeVerification> {
+  const { fromSeq } = range;
+  if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(range.toSeq) || fromSeq < 1)
+    throw new RangeError('fromSeq and toSeq must be whole numbers, fromSeq at least 1');
+  if (range.toSeq < fromSeq) throw new RangeError('toSeq must not be below fromSeq');
+  return inSnapshot(ds, async (qr) => {
+    const head = await readHead(qr);
+    const problems: AuditProblem[] = [];
+    let prevHash: string | undefined = GENESIS_HASH;
+    if (fromSeq > 1) {
+      prevHash = (await hashesAt(qr, [fromSeq - 1])).get(fromSeq - 1);
+      if (prevHash === undefined)
+        problems.push({
+          seq: fromSeq - 1,
+          problem: `row ${fromSeq - 1}, before the range, is missing (deleted): the link into row ${fromSeq} cannot be checked`,
+        });
     }
+    const verifier = new AuditChainVerifier(options.maxProblems ?? MAX_AUDIT_PROBLEMS, {
+      seq: fromSeq,
+      prevHash,
+    });
+    const headSeq = head?.seq ?? 0;
+    if (fromSeq > headSeq) return beyondHead(qr, fromSeq, head);
+    // A range past the head ends at the head (rows beyond it are reported by finish).
+    const toSeq = range.toSeq >= headSeq ? Math.max(headSeq, fromSeq) : range.toSeq;
+    const reachesHead = range.toSeq >= headSeq;
+    await pushPages(
+      qr,
+      verifier,
+      BigInt(fromSeq),
+      reachesHead ? undefined : BigInt(toSeq),
+      options.pageSize,
+    );
+    let result: AuditVerification;
+    if (reachesHead) {
+      result = verifier.finish(head);
+    } else {
+      const next = (await qr.query('SELECT prev_hash FROM audit_log WHERE seq = $1::bigint', [
+        String(toSeq + 1),
+      ])) as Array<{ prev_hash: string }>;
+      result = { ...verifier.finishRange(toSeq, next[0]?.prev_hash), head };
+    }
+    const all = [...problems, ...result.problems].sort((a, b) => a.seq - b.seq);
+    return {
+      ...result,
+      ok: all.length === 0,
+      problems: all,
+      fromSeq,
+      toSeq,
+      firstBadSeq: all[0]?.seq,
+    };
+  });
+}
+
+/** A range wholly after the head: nothing to check, unless rows were added outside the log. */
+async function beyondHead(
+  qr: QueryRunner,
+  fromSeq: number,
+  head: AuditHead | undefined,
+): Promise<AuditRangeVerification> {
+  const [stray] = (await qr.query(
+    'SELECT seq FROM audit_log WHERE seq >= $1::bigint ORDER BY seq LIMIT 1',
+    [String(fromSeq)],
+  )) as Array<{ seq: string }>;
+  const problems: AuditProblem[] = stray
+    ? [
+        {
+          seq: Number(stray.seq),
+          problem: `row ${stray.seq} is after audit_head (seq ${head?.seq ?? 0}): added outside the audit log`,
+        },
+      ]
+    : [];
+  return {
+    ok: problems.length === 0,
+    rows: 0,
+    problems,
+    truncated: false,
+    head,
+    fromSeq,
+    toSeq: head?.seq ?? 0,
+    firstBadSeq: problems[0]?.seq,
+  };
+}
+
+/** Runs `fn` in one REPEATABLE READ, READ ONLY transaction (one snapshot of the log). */
+async function inSnapshot<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.startTransaction('REPEATABLE READ');
+    await qr.query('SET TRANSACTION READ ONLY');
+    const result = await fn(qr);
     await qr.commitTransaction();
-    const auditHead: AuditHead | undefined = head
-      ? { seq: Number(head.seq), hash: head.hash }
-      : undefined;
-    return verifier.finish(auditHead);
+    return result;
   } finally {
     if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     await qr.release();
   }
+}
+
+async function readHead(qr: QueryRunner): Promise<AuditHead | undefined> {
+  const [head] = (await qr.query('SELECT seq, hash FROM audit_head WHERE id = 1')) as Array<{
+    seq: string;
+    hash: string;
+  }>;
+  return head ? { seq: Number(head.seq), hash: head.hash } : undefined;
+}
+
+/** Feeds rows `from..to` (to: unbounded when undefined) to the verifier, a page at a time. */
+async function pushPages(
+  qr: QueryRunner,
+  verifier: AuditChainVerifier,
+  from: bigint,
+  to: bigint | undefined,
+  pageSize = 5000,
+  onPage?: (done: number) => void,
+): Promise<void> {
+  const upTo = to ?? 2n ** 63n - 1n;
+  for (let next = from; ;) {
+    // Keyset pagination on seq.
+    const page = (await qr.query(
+      `SELECT seq, at, caller_force, caller_name, action, purpose_code, reason, operation_ref,
+              request, response, recipients, prev_hash, hash
+       FROM audit_log WHERE seq >= $1::bigint AND seq <= $2::bigint
+       ORDER BY seq LIMIT $3`,
+      [next.toString(), upTo.toString(), pageSize],
+    )) as AuditLogRecord[];
+    for (const r of page) verifier.push(toAuditRow(r));
+    onPage?.(verifier.checked);
+    const last = page[page.length - 1];
+    if (!last || page.length < pageSize) return;
+    next = BigInt(last.seq) + 1n;
+  }
+}
+
+async function hashesAt(qr: QueryRunner | DataSource, seqs: number[]) {
+  const rows = (await qr.query('SELECT seq, hash FROM audit_log WHERE seq = ANY($1::bigint[])', [
+    seqs.map(String),
+  ])) as Array<{ seq: string; hash: string }>;
+  return new Map(rows.map((r) => [Number(r.seq), r.hash]));
 }
 
 /** The stored hash at each of `seqs` that exists (to compare with signed anchors). */
@@ -110,9 +247,5 @@ export async function storedHashesAt(
 ): Promise<Map<number, string>> {
   const list = [...new Set(seqs)];
   if (list.length === 0) return new Map();
-  const rows = await ds.query<Array<{ seq: string; hash: string }>>(
-    'SELECT seq, hash FROM audit_log WHERE seq = ANY($1::bigint[])',
-    [list.map(String)],
-  );
-  return new Map(rows.map((r) => [Number(r.seq), r.hash]));
+  return hashesAt(ds, list);
 }
