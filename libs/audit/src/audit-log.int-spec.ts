@@ -31,6 +31,33 @@ function twoProcesses(prefix: string) {
   return ctx;
 }
 
+/** Runs `fn` with the append-only trigger off, as a superuser tampering would. */
+async function tamper<T>(db: Client, fn: () => Promise<T>): Promise<T> {
+  await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
+  try {
+    return await fn();
+  } finally {
+    await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
+  }
+}
+
+/** A plain entry number `i` (its time, reason and request follow i). */
+function plainEntry(i: number, over: Partial<AuditEntryInput> = {}): AuditEntryInput {
+  return {
+    at: new Date(Date.UTC(2026, 10, 28, 9, 0, 0, i)),
+    callerForce: '36',
+    callerName: 'DC 1 Test',
+    action: 'CheckPerson',
+    purposeCode: 'SAFEGUARDING',
+    reason: `reason ${i}`,
+    operationRef: '',
+    request: { i },
+    response: {},
+    recipients: [],
+    ...over,
+  };
+}
+
 describe('AuditLog (integration: real PostgreSQL)', () => {
   const ctx = twoProcesses('it_audit');
   let processA: DataSource;
@@ -66,14 +93,7 @@ describe('AuditLog (integration: real PostgreSQL)', () => {
     return (await db.query(text, params)).rows as T[];
   }
 
-  async function tampering<T>(fn: () => Promise<T>): Promise<T> {
-    await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
-    try {
-      return await fn();
-    } finally {
-      await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
-    }
-  }
+  const tampering = <T>(fn: () => Promise<T>) => tamper(db, fn);
 
   it('given 200 concurrent appends from two processes, then they get seq 1..200 in one valid chain, committed in groups', async () => {
     const logA = new AuditLog(processA);
@@ -205,18 +225,7 @@ describe('AuditLog known-head path (integration: real PostgreSQL)', () => {
   let db: Client;
   beforeAll(() => ({ processA, processB, db } = ctx));
 
-  const entry = (i: number): AuditEntryInput => ({
-    at: new Date(Date.UTC(2026, 10, 28, 9, 0, 0, i)),
-    callerForce: '36',
-    callerName: 'DC 1 Test',
-    action: 'CheckPerson',
-    purposeCode: 'SAFEGUARDING',
-    reason: `reason ${i}`,
-    operationRef: '',
-    request: { i },
-    response: {},
-    recipients: [],
-  });
+  const entry = (i: number) => plainEntry(i);
 
   it('given another process moved the head, then the group is written by the locked path and the chain stays whole', async () => {
     const logA = new AuditLog(processA);
@@ -274,31 +283,14 @@ describe('verifyAuditRange (integration: real PostgreSQL)', () => {
     const log = new AuditLog(processA);
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        log.append({
-          at: new Date(Date.UTC(2026, 0, 5, 9, 0, 0, i)),
-          callerForce: '36',
-          callerName: 'analyst:range',
-          action: 'Analyst.getDossier',
-          purposeCode: 'PREVENTING_OFFENCES',
-          reason: `range ${i}`,
-          operationRef: '',
-          request: { i },
-          response: { n: i },
-          recipients: ['36'],
-        }),
+        log.append(plainEntry(i, { callerName: 'analyst:range', recipients: ['36'] })),
       ),
     );
     await log.close();
   });
 
-  async function tampering(sql: string, params: unknown[] = []): Promise<void> {
-    await db.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change');
-    try {
-      await db.query(sql, params);
-    } finally {
-      await db.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change');
-    }
-  }
+  const tampering = (sql: string, params: unknown[] = []) =>
+    tamper(db, () => db.query(sql, params));
 
   it('given an intact chain, then any range verifies, in pages, and a range past the head ends at it', async () => {
     expect(

@@ -32,6 +32,10 @@ export interface AuditLogRecord {
   hash: string;
 }
 
+/** The columns of an AuditLogRecord, for a SELECT. */
+export const AUDIT_LOG_COLUMNS = `seq, at, caller_force, caller_name, action, purpose_code, reason,
+  operation_ref, request, response, recipients, prev_hash, hash`;
+
 /** The stored row in the shape the chain hash is computed over. */
 export function toAuditRow(r: AuditLogRecord): AuditRow {
   return {
@@ -219,8 +223,7 @@ async function pushPages(
   for (let next = from; ;) {
     // Keyset pagination on seq.
     const page = (await qr.query(
-      `SELECT seq, at, caller_force, caller_name, action, purpose_code, reason, operation_ref,
-              request, response, recipients, prev_hash, hash
+      `SELECT ${AUDIT_LOG_COLUMNS}
        FROM audit_log WHERE seq >= $1::bigint AND seq <= $2::bigint
        ORDER BY seq LIMIT $3`,
       [next.toString(), upTo.toString(), pageSize],
