@@ -615,6 +615,30 @@ export class NationalStoreRepository {
     return rows.map((r) => r.person_id);
   }
 
+  /**
+   * Every id that stands for the same person as `personId`: the person it now is (following
+   * merges up) and every id merged into that one, at any depth (the audit of a person counts
+   * what was consulted under its former ids). `personId` itself, even when unknown. Bounded.
+   */
+  async mergedFamily(tx: Sql, personId: string, max = 1000): Promise<string[]> {
+    const rows = await tx.query<Array<{ id: string }>>(
+      `WITH RECURSIVE up(id, depth) AS (
+         SELECT $1::uuid, 0
+         UNION ALL
+         SELECT p.merged_into, u.depth + 1 FROM national_person p JOIN up u ON p.person_id = u.id
+         WHERE p.merged_into IS NOT NULL AND u.depth < 100),
+       top AS (SELECT id FROM up ORDER BY depth DESC LIMIT 1),
+       down(id, depth) AS (
+         SELECT id, 0 FROM top
+         UNION ALL
+         SELECT p.person_id, d.depth + 1 FROM national_person p JOIN down d ON p.merged_into = d.id
+         WHERE d.depth < 100)
+       SELECT id::text FROM (SELECT id FROM down UNION SELECT $1::uuid) f ORDER BY id LIMIT $2`,
+      [personId, max],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** A person's offending incidents, with the handling code of each (withdrawn: owner only). */
   async personIncidents(tx: Sql, personId: string): Promise<IncidentLike[]> {
     const rows = await tx.query<

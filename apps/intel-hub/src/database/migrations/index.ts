@@ -7,6 +7,8 @@ import { PersonFlagView1764950000000 } from './1764950000000-person-flag-view';
 import { ResolutionResilience1764960000000 } from './1764960000000-resolution-resilience';
 import { PersonViewUnderived1764970000000 } from './1764970000000-person-view-underived';
 import { AnalystConsultation1765000000000 } from './1765000000000-analyst-consultation';
+import { AuditViewerIndexes1765100000000 } from './1765100000000-audit-viewer-indexes';
+import { AlertAcknowledgement1765100000001 } from './1765100000001-alert-acknowledgement';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -19,4 +21,6 @@ export const INTEL_HUB_MIGRATIONS = [
   ResolutionResilience1764960000000,
   PersonViewUnderived1764970000000,
   AnalystConsultation1765000000000,
+  AuditViewerIndexes1765100000000,
+  AlertAcknowledgement1765100000001,
 ];

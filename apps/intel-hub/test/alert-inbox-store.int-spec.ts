@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AlertType, FlagType, timestampFromDate } from '@intel/contracts';
+import type { AlertDraft } from '../src/alerts/alert-plan';
+import { AlertInboxService } from '../src/analyst/alerts/alert-inbox.service';
+import { InvalidCursorError } from '../src/analyst/paging/keyset-cursor';
+import { NationalStoreRepository } from '../src/resolution/national-store.repository';
+import { hubDatabase } from './hub-database.fixture';
+
+// A force's alerts inbox on the real PostgreSQL, as the hub's own role: newest first, paged,
+// the unacknowledged only, and acknowledgement once, by the recipient force only.
+describe('AlertInboxService (integration: real PostgreSQL, the hub role)', () => {
+  const hub = hubDatabase('it_alert_inbox');
+  const db = hub.database;
+  const store = new NationalStoreRepository();
+  let app: DataSource;
+  let inbox: AlertInboxService;
+  const person = randomUUID();
+  const ids: string[] = [];
+
+  const draft = (recipient: string, i: number): AlertDraft => ({
+    alertType: AlertType.ALERT_TYPE_QUERY_ON_FLAGGED_PERSON,
+    recipientForceCode: recipient,
+    nationalPersonId: person,
+    flags: [FlagType.FLAG_TYPE_REPEAT_OFFENDER],
+    summary: `Force 46 consulted the national index (CheckPerson) about national person ${person} (${i}).`,
+    records: [],
+    raisedAt: timestampFromDate(new Date(Date.UTC(2026, 0, 5, 9, 0, i))),
+    immediateRiskToChild: false,
+  });
+
+  beforeAll(async () => {
+    await hub.provision();
+    app = new DataSource({ type: 'postgres', url: db.appUrl, extra: { max: 6 } });
+    await app.initialize();
+    inbox = new AlertInboxService(app);
+    for (let i = 0; i < 12; i++) {
+      const [mine] = await store.insertAlerts(app, [draft('36', i), draft('01', i)], '46');
+      ids.push(mine!.alertId);
+    }
+  });
+  afterAll(async () => {
+    await app?.destroy();
+    await hub.drop();
+  });
+
+  it('given a force, then its alerts only, newest first, in pages without gap or repeat', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await inbox.list('36', { limit: 5, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((a) => a.alertId));
+      expect(page.items.every((a) => a.nationalPersonId === person)).toBe(true);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual([...ids].reverse());
+    await expect(inbox.list('36', { cursor: 'eA' })).rejects.toThrow(InvalidCursorError);
+  });
+
+  it('acknowledges once: the first stands, a repeat changes nothing, another force finds nothing', async () => {
+    const id = ids[3]!;
+    const first = await inbox.acknowledge('36', id, { sub: 'u-36', name: 'DS Bea Cole' });
+    expect(first).toMatchObject({
+      acknowledgedNow: true,
+      alert: { alertId: id, acknowledged: { sub: 'u-36', name: 'DS Bea Cole' } },
+    });
+    const again = await inbox.acknowledge('36', id, { sub: 'u-36b', name: 'PC Other' });
+    expect(again).toMatchObject({
+      acknowledgedNow: false,
+      alert: { acknowledged: first!.alert.acknowledged },
+    });
+    expect(await inbox.acknowledge('01', id, { sub: 'u-01', name: 'Met analyst' })).toBeUndefined();
+    expect(await inbox.acknowledge('36', '999999999', { sub: 'u-36', name: 'x' })).toBeUndefined();
+    expect(
+      await inbox.acknowledge('36', "1' OR '1'='1", { sub: 'u-36', name: 'x' }),
+    ).toBeUndefined();
+
+    const open = await inbox.list('36', { unacknowledged: true, limit: 200 });
+    expect(open.items.map((a) => a.alertId)).not.toContain(id);
+    expect(open.items).toHaveLength(11);
+    const listed = (await inbox.list('36', { limit: 200 })).items.find((a) => a.alertId === id);
+    expect(listed?.acknowledged).toEqual(first!.alert.acknowledged);
+  });
+
+  it('given acknowledgements racing, then exactly one is recorded and all answer with it', async () => {
+    const id = ids[7]!;
+    const all = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        inbox.acknowledge('36', id, { sub: `u-${i}`, name: `User ${i}` }),
+      ),
+    );
+    expect(all.filter((a) => a?.acknowledgedNow)).toHaveLength(1);
+    expect(new Set(all.map((a) => JSON.stringify(a?.alert.acknowledged))).size).toBe(1);
+  });
+});
