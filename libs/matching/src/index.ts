@@ -24,6 +24,7 @@ export {
   type HeldLink,
   type PairWaterfall,
   type MatchIndexOptions,
+  type PairConstraint,
   type RestoredLink,
   type RestoredRecord,
   type ScoredCandidate,

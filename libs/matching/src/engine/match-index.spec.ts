@@ -151,3 +151,128 @@ describe('MatchIndex (incremental)', () => {
     expect(strict.clusterOf('c')).toBe('a');
   });
 });
+
+describe('MatchIndex: analysts’ decisions', () => {
+  const background = generatePersons({ persons: 300, seed: 5 }).map((g) => g.record);
+  const engine = MatchEngine.train(background);
+  const newIndex = (): MatchIndex => {
+    const index = engine.createIndex({ corroboratedLinks: true });
+    background.forEach((r, i) => index.add(`bg${i}`, r));
+    return index;
+  };
+  const together = (index: MatchIndex, a: string, b: string) =>
+    index.clusterOf(a) !== undefined && index.clusterOf(a) === index.clusterOf(b);
+  // A record and a damaged copy of it: the same rare name, nothing else to corroborate it, so
+  // the engine leaves the pair POSSIBLE.
+  const full = rec('Ambrose', 'Quillfeather', [1971, 4, 9], '1979/0163001B');
+  const damaged: MatchInput = { names: [{ given: ['Ambrose'], family: 'Quillfeather' }] };
+
+  it('a must-link joins a pair the engine left POSSIBLE, and holds when a record is updated', () => {
+    const index = newIndex();
+    index.add('a', full);
+    const b = index.add('b', damaged);
+    expect(b.links).toEqual([]);
+    expect(b.possibles.map((p) => p.id)).toContain('a');
+    expect(together(index, 'a', 'b')).toBe(false);
+    const changes = index.addMustLink('a', 'b');
+    expect(together(index, 'a', 'b')).toBe(true);
+    expect(changes.clusters.find((c) => c.members.length === 2)?.members.sort()).toEqual([
+      'a',
+      'b',
+    ]);
+    // The force updates the damaged record: it is scored again, and the decision still holds.
+    const again = index.add('b', { ...damaged, sex: 'SEX_MALE' });
+    expect(again.links).toEqual([]);
+    expect(together(index, 'a', 'b')).toBe(true);
+    expect(
+      again.clusters.find((c) => c.clusterId === index.clusterOf('a'))?.members.sort(),
+    ).toEqual(['a', 'b']);
+  });
+
+  it('decisions set before the records are added (a rebuild) are honoured whatever the order', () => {
+    for (const order of [
+      ['a', 'b', 'x', 'y'],
+      ['y', 'b', 'x', 'a'],
+    ]) {
+      const index = newIndex();
+      index.setConstraint('a', 'b', 'must');
+      index.setConstraint('x', 'y', 'cannot');
+      const records: Record<string, MatchInput> = {
+        a: full,
+        b: damaged,
+        x: rec('Peter', 'Oakley', [1960, 5, 5]),
+        y: rec('Peter', 'Oakley', [1960, 5, 5]),
+      };
+      for (const id of order) index.add(id, records[id] as MatchInput);
+      expect(together(index, 'a', 'b')).toBe(true);
+      expect(together(index, 'x', 'y')).toBe(false);
+    }
+  });
+
+  it('a cannot-link cuts the weakest link on the path: a bridging record stays with its stronger side', () => {
+    const index = newIndex();
+    const x = rec('Peter', 'Oakley', [1960, 5, 5], '1979/0163001B');
+    index.add('x', x);
+    index.add('y', rec('Peter', 'Oakley', [1960, 5, 5]));
+    expect(together(index, 'x', 'y')).toBe(true);
+    index.addCannotLink('x', 'y');
+    expect(together(index, 'x', 'y')).toBe(false);
+    // A record sharing x's PNC ID (a strong link) and y's name and date (a weaker one).
+    const bridge = index.add('bridge', x);
+    const strongest = bridge.links[0]?.id;
+    expect(strongest).toBe('x');
+    expect(together(index, 'bridge', 'x')).toBe(true);
+    expect(together(index, 'bridge', 'y')).toBe(false);
+    // Removing the decision lets the links join all three again.
+    index.removeConstraint('x', 'y');
+    expect(together(index, 'x', 'y')).toBe(true);
+    expect(together(index, 'bridge', 'y')).toBe(true);
+  });
+
+  it('a cannot-link on a new record splits the cluster it links into at its weakest link', () => {
+    const index = newIndex();
+    index.add('x', rec('Peter', 'Oakley', [1960, 5, 5], '1979/0163001B'));
+    index.add('y', rec('Peter', 'Oakley', [1960, 5, 5]));
+    expect(together(index, 'x', 'y')).toBe(true);
+    index.setConstraint('new', 'y', 'cannot');
+    index.add('new', rec('Peter', 'Oakley', [1960, 5, 5], '1979/0163001B'));
+    expect(together(index, 'new', 'y')).toBe(false);
+    expect(together(index, 'new', 'x')).toBe(true);
+  });
+
+  it('previews a decision without changing anything, as the decision then comes out', () => {
+    const index = newIndex();
+    index.add('a', full);
+    index.add('b', damaged);
+    const before = [index.clusterOf('a'), index.clusterOf('b')];
+    const preview = index.previewConstraint('a', 'b', 'must');
+    expect([index.clusterOf('a'), index.clusterOf('b')]).toEqual(before);
+    expect(index.constraintOf('a', 'b')).toBeUndefined();
+    expect(preview.map((g) => [...g].sort())).toEqual([['a', 'b']]);
+    expect(index.previewConstraint('a', 'b', 'cannot').map((g) => [...g].sort())).toEqual([
+      ['a'],
+      ['b'],
+    ]);
+    index.addMustLink('a', 'b');
+    expect(index.constraintOf('b', 'a')).toBe('must');
+    expect(index.previewConstraint('a', 'b', undefined).map((g) => [...g].sort())).toEqual([
+      ['a'],
+      ['b'],
+    ]);
+    expect(index.constraintOf('a', 'b')).toBe('must');
+    expect(index.previewConstraint('a', 'missing', 'must')).toEqual([]);
+  });
+
+  it('a must-link survives the removal of records around it, and is forgotten when removed', () => {
+    const index = newIndex();
+    index.add('a', full);
+    index.add('a2', { ...full, sex: 'SEX_MALE' });
+    index.add('b', damaged);
+    index.addMustLink('a', 'b');
+    index.remove('a2');
+    expect(together(index, 'a', 'b')).toBe(true);
+    index.removeConstraint('a', 'b');
+    expect(together(index, 'a', 'b')).toBe(false);
+    expect(index.constraintOf('a', 'b')).toBeUndefined();
+  });
+});

@@ -79,6 +79,13 @@ export interface PairWaterfall extends Waterfall {
   namesOnly: boolean;
 }
 
+/**
+ * An analyst's decision on a pair of records: `must` (the same person: always one cluster) or
+ * `cannot` (different people: never one cluster). Decisions are about records, not scores: they
+ * hold whatever the parameters or the term frequencies make of the pair.
+ */
+export type PairConstraint = 'must' | 'cannot';
+
 interface Entry {
   id: string;
   seq: number;
@@ -96,6 +103,12 @@ interface Entry {
  * Cluster ids are the id of the cluster's earliest-added member, so they are stable while that
  * member stays. Term frequencies track the records held; links already made are not re-scored
  * when frequencies drift (re-run the batch to refresh them).
+ *
+ * Analysts' decisions (`PairConstraint`) name records, not scores, and are honoured by every
+ * change: a must-link pair is one cluster whatever its records score (when either is added
+ * again, the other's cluster is joined to it); a cannot-link pair is never one cluster: the
+ * records concerned are clustered from their links strongest first, and the first link that
+ * would join the pair is not taken (the weakest link on the strongest path between them).
  */
 export class MatchIndex {
   private readonly scorer: FellegiSunterScorer;
@@ -104,8 +117,8 @@ export class MatchIndex {
   private readonly byId = new Map<string, Entry>();
   private readonly blocks = new Map<string, number[]>();
   private readonly clusters = new Map<string, Set<number>>();
-  private readonly mustLinks = new Set<string>();
-  private readonly cannotLinks = new Set<string>();
+  /** Analysts' decisions, both ways: record id → other record id → decision. */
+  private readonly constraints = new Map<string, Map<string, PairConstraint>>();
   private readonly maxBlockSize: number;
   private readonly corroboratedLinks: boolean;
   private nextSeq = 0;
@@ -178,6 +191,14 @@ export class MatchIndex {
       const other = this.byId.get(l.id);
       if (!other || other.clusterId === entry.clusterId) continue;
       this.tryMerge(entry.clusterId, other.clusterId, changes);
+    }
+    // An analyst's must-link holds whatever the record scores now (it may have been updated, or
+    // the index rebuilt with other parameters): its partners' clusters are joined to its own.
+    for (const [partner, kind] of this.constraints.get(id) ?? []) {
+      const other = this.byId.get(partner);
+      if (kind !== 'must' || !other || other.clusterId === entry.clusterId) continue;
+      for (const c of this.reclusterAround(id, partner).clusters)
+        changes.set(c.clusterId, c.members);
     }
     const clusterId = entry.clusterId;
     changes.set(clusterId, this.membersOf(clusterId));
@@ -331,18 +352,74 @@ export class MatchIndex {
     return out.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
   }
 
-  /** An analyst's decision that two records are the same person. */
+  /** An analyst's decision that two records are the same person; re-clusters around them. */
   addMustLink(idA: string, idB: string): ClusterChanges {
-    this.mustLinks.add(pairKey(idA, idB));
-    this.cannotLinks.delete(pairKey(idA, idB));
+    this.setConstraint(idA, idB, 'must');
     return this.reclusterAround(idA, idB);
   }
 
-  /** An analyst's decision that two records are not the same person. */
+  /** An analyst's decision that two records are not the same person; re-clusters around them. */
   addCannotLink(idA: string, idB: string): ClusterChanges {
-    this.cannotLinks.add(pairKey(idA, idB));
-    this.mustLinks.delete(pairKey(idA, idB));
+    this.setConstraint(idA, idB, 'cannot');
     return this.reclusterAround(idA, idB);
+  }
+
+  /**
+   * Withdraws an analyst's decision on a pair: their clusters are formed again from their
+   * links alone (and the other decisions).
+   */
+  removeConstraint(idA: string, idB: string): ClusterChanges {
+    this.setConstraint(idA, idB, undefined);
+    return this.reclusterAround(idA, idB);
+  }
+
+  /**
+   * Records (or, with `undefined`, forgets) a decision on a pair without re-clustering anything:
+   * for decisions loaded before the records they name (a rebuild adds records afterwards and
+   * honours them; a restore takes clusters that already do). The records need not be indexed.
+   */
+  setConstraint(idA: string, idB: string, kind: PairConstraint | undefined): void {
+    if (idA === idB) return;
+    for (const [x, y] of [
+      [idA, idB],
+      [idB, idA],
+    ] as const) {
+      let partners = this.constraints.get(x);
+      if (kind === undefined) {
+        partners?.delete(y);
+        if (partners?.size === 0) this.constraints.delete(x);
+        continue;
+      }
+      if (!partners) this.constraints.set(x, (partners = new Map<string, PairConstraint>()));
+      partners.set(y, kind);
+    }
+  }
+
+  /** The decision held on a pair, if any. */
+  constraintOf(idA: string, idB: string): PairConstraint | undefined {
+    return this.constraints.get(idA)?.get(idB);
+  }
+
+  /**
+   * What the clusters of `idA` and `idB` would become with the pair's decision set to `kind`
+   * (`undefined`: none), the index left unchanged: each group's member ids, earliest added
+   * first. The same clustering as the decision itself would run (for deciding whether it
+   * needs a supervisor's approval before it is made). Empty when either record is not indexed.
+   */
+  previewConstraint(idA: string, idB: string, kind: PairConstraint | undefined): string[][] {
+    const a = this.byId.get(idA);
+    const b = this.byId.get(idB);
+    if (!a || !b) return [];
+    const held = this.constraintOf(idA, idB);
+    this.setConstraint(idA, idB, kind);
+    try {
+      const members = new Set<number>();
+      for (const c of new Set([a.clusterId, b.clusterId]))
+        for (const s of this.clusters.get(c) ?? []) members.add(s);
+      return this.groupsOf([...members]).map((g) => g.map((s) => this.bySeq.get(s)?.id ?? ''));
+    } finally {
+      this.setConstraint(idA, idB, held);
+    }
   }
 
   private reclusterAround(idA: string, idB: string): ClusterChanges {
@@ -383,13 +460,28 @@ export class MatchIndex {
     const ma = this.clusters.get(ca);
     const mb = this.clusters.get(cb);
     if (!ma || !mb) return;
-    const groups = this.groupsOf([...ma, ...mb]);
-    // The guard or a cannot-link refused the merge: the clusters stay as they were.
-    if (groups.length !== 1) return;
+    const seqs = [...ma, ...mb];
+    const groups = this.groupsOf(seqs);
+    // The guard refused the merge: the clusters stay as they were. Where analysts' decisions
+    // bear on these records, their clustering again from the links is taken as it comes out
+    // (a cannot-link cuts the weakest link on the strongest path between its pair), so that
+    // adding records gives what re-clustering them would.
+    if (groups.length !== 1 && !this.constrainedAmong(seqs)) return;
     this.clusters.delete(ca);
     this.clusters.delete(cb);
-    const [merged] = this.writeGroups(groups);
-    for (const c of [ca, cb]) if (c !== merged?.clusterId) changes.set(c, []);
+    const written = this.writeGroups(groups);
+    for (const c of [ca, cb]) if (!written.some((w) => w.clusterId === c)) changes.set(c, []);
+    if (written.length > 1) for (const w of written) changes.set(w.clusterId, w.members);
+  }
+
+  /** Whether any analyst's decision names two of these records. */
+  private constrainedAmong(seqs: readonly number[]): boolean {
+    if (this.constraints.size === 0) return false;
+    const ids = new Set(seqs.map((s) => this.bySeq.get(s)?.id));
+    for (const id of ids)
+      for (const partner of this.constraints.get(id ?? '')?.keys() ?? [])
+        if (ids.has(partner)) return true;
+    return false;
   }
 
   private recluster(seqs: number[]): { clusterId: string; members: string[] }[] {
@@ -414,19 +506,20 @@ export class MatchIndex {
         return { score: this.scorer.score(cmp), contradicts: this.scorer.contradicts(cmp) };
       },
     });
-    if (this.cannotLinks.size > 0 || this.mustLinks.size > 0) {
-      const ids = seqs.map((s) => this.bySeq.get(s)?.id ?? '');
-      for (let i = 0; i < ids.length; i++) {
-        for (let j = i + 1; j < ids.length; j++) {
-          if (this.cannotLinks.has(pairKey(ids[i] ?? '', ids[j] ?? '')))
-            clusterer.addCannotLink(i, j);
+    if (this.constraints.size > 0) {
+      // Each decided pair among these records once (i < j); cannot-links before must-links, so
+      // a must-link that would break one is not made.
+      const must: [number, number][] = [];
+      const localOf = new Map(seqs.map((s, i) => [this.bySeq.get(s)?.id ?? '', i]));
+      for (const [id, i] of localOf)
+        for (const [partner, kind] of this.constraints.get(id) ?? []) {
+          const j = localOf.get(partner);
+          if (j === undefined || j <= i) continue;
+          if (kind === 'cannot') clusterer.addCannotLink(i, j);
+          else must.push([i, j]);
         }
-      }
-      for (let i = 0; i < ids.length; i++) {
-        for (let j = i + 1; j < ids.length; j++) {
-          if (this.mustLinks.has(pairKey(ids[i] ?? '', ids[j] ?? ''))) clusterer.forceLink(i, j);
-        }
-      }
+      must.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      for (const [i, j] of must) clusterer.forceLink(i, j);
     }
     const edges: { a: number; b: number; score: number }[] = [];
     seqs.forEach((s, i) => {
@@ -459,8 +552,4 @@ export class MatchIndex {
       return { clusterId, members };
     });
   }
-}
-
-function pairKey(a: string, b: string): string {
-  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
