@@ -34,6 +34,7 @@ import { QueryAlertThrottle } from './alerts/query-alert-throttle';
 import { IntelQueryService } from './query/intel-query.service';
 import { NationalStoreRepository } from './resolution/national-store.repository';
 import { ResolutionService } from './resolution/resolution.service';
+import { ReviewService } from './review/review.service';
 import { HubLeadership } from './leadership/hub-leadership';
 import { HubLifecycle } from './hub-lifecycle';
 
@@ -200,6 +201,12 @@ export class HubModule {
             ConsultationAudit,
             HubMetrics,
           ],
+        },
+        {
+          provide: ReviewService,
+          useFactory: (ds: DataSource, store: NationalStoreRepository, r: ResolutionService) =>
+            new ReviewService(ds, store, r),
+          inject: [DataSource, NationalStoreRepository, ResolutionService],
         },
         {
           provide: AlertFeed,

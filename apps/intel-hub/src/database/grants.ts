@@ -4,13 +4,15 @@ import type { DatabaseRoles } from '@intel/db';
 /**
  * What the hub's own role may do (libs/db provisionDatabase runs these as the owner): read and
  * write its working tables (force state, national index, alerts), and only append to the audit
- * log (auditLogGrants). It reads which migrations ran and changes nothing else.
+ * log (auditLogGrants). It reads which migrations ran and changes nothing else. Review
+ * judgements are history: their status changes (retracted, rejected), they are never deleted.
  */
 export function hubGrants(r: DatabaseRoles): string[] {
   return [
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r.app}`,
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r.app}`,
     `REVOKE INSERT, UPDATE, DELETE ON migrations FROM ${r.app}`,
+    `REVOKE DELETE, TRUNCATE ON review_judgement FROM ${r.app}`,
     ...auditLogGrants(r),
   ];
 }

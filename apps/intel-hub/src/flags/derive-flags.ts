@@ -140,3 +140,15 @@ export function concernedForces(members: readonly MemberView[], today: Date): st
     ...new Set([...members.map((m) => m.forceCode), ...managingForces(members, today)]),
   ].sort();
 }
+
+/** One view per incident, with the roles of every member named in it. */
+export function mergeIncidents(views: IncidentView[]): IncidentView[] {
+  const byKey = new Map<string, IncidentView>();
+  for (const v of views) {
+    const k = `${v.forceCode}:${v.incidentId}`;
+    const cur = byKey.get(k);
+    if (cur) cur.roles = [...new Set([...cur.roles, ...v.roles])];
+    else byKey.set(k, { ...v, roles: [...v.roles] });
+  }
+  return [...byKey.values()];
+}

@@ -5,23 +5,33 @@ import {
   MatchEngine,
   type ClusterChanges,
   type MatchInput,
+  type PairConstraint,
   type ScoredLink,
 } from '@intel/matching';
 import type { Logger } from '@intel/observability';
 import { generatePersons } from '@intel/synthetic';
+import type { NominalState } from '@intel/contracts';
 import type { DataSource } from 'typeorm';
-import { PUBLIC_VIEW, deriveByView, recipientsByView, viewOf } from '@intel/disclosure';
+import {
+  PUBLIC_VIEW,
+  deriveByView,
+  isRestricted,
+  isRestrictedRecord,
+  recipientsByView,
+  viewOf,
+} from '@intel/disclosure';
 import { planChangeAlerts } from '../alerts/alert-plan';
 import {
   deriveFlags,
   isOffending,
   concernedForces,
-  type IncidentView,
+  mergeIncidents,
   type MemberView,
 } from '../flags/derive-flags';
 import { planUnderived } from '../flags/underived-views';
 import { ViewFlagsRepository, type ViewFlag } from '../flags/view-flags.repository';
 import type { HubMetrics } from '../hub.metrics';
+import { ReviewRepository, type CandidateReport } from '../review/review.repository';
 import {
   afterOwnFailure,
   afterSuccess,
@@ -61,6 +71,15 @@ export interface ResolutionOptions {
 export class LeadershipFencedError extends Error {
   constructor() {
     super('another hub took the national index over; this hub no longer resolves');
+  }
+}
+
+/** The index is not loaded, or this hub does not lead: nothing can be decided now (retry). */
+export class IndexUnavailableError extends Error {
+  constructor() {
+    super(
+      'the national index is not available (loading, or reconnecting to its database); retry shortly',
+    );
   }
 }
 
@@ -104,6 +123,69 @@ function* allExplainedLinks(index: NationalIndex): IterableIterator<StoredLink> 
     yield { ...l, explanation: index.matching.compare(l.a, l.b)?.explanation ?? [] };
 }
 
+/** POSSIBLE pairs kept for review per nominal scored: its strongest ones. */
+export const REVIEW_CANDIDATES_PER_RECORD = 5;
+
+/**
+ * The POSSIBLE pairs a nominal's scoring reported, as review candidates: the strongest
+ * REVIEW_CANDIDATES_PER_RECORD, each with whether its records are handling code C (a pair is
+ * queued only for forces that may see both).
+ */
+function candidateReports(
+  index: NationalIndex,
+  key: MemberKey,
+  state: NominalState,
+  possibles: readonly ScoredLink[],
+): CandidateReport[] {
+  const top = possibles.slice(0, REVIEW_CANDIDATES_PER_RECORD);
+  if (top.length === 0) return [];
+  const others = index.views(top.map((p) => p.id));
+  const restrictedA = isRestricted(state.handling?.handlingCode);
+  const out: CandidateReport[] = [];
+  for (const p of top) {
+    const other = others.get(p.id);
+    if (other)
+      out.push({
+        a: key,
+        b: p.id,
+        restrictedA,
+        restrictedB: isRestrictedRecord(other),
+        score: p.score,
+        band: p.band,
+      });
+  }
+  return out;
+}
+
+/** The clusters as they are now, for every member a change mentioned. */
+function clustersNow(index: NationalIndex, reported: ClusterChanges['clusters']): MemberKey[][] {
+  const groups = new Map<string, MemberKey[]>();
+  for (const c of reported)
+    for (const m of c.members) {
+      const cid = index.matching.clusterOf(m);
+      if (cid !== undefined && !groups.has(cid)) groups.set(cid, index.matching.membersOf(cid));
+    }
+  return [...groups.values()];
+}
+
+/** An analyst's decision on a pair taking effect (`undefined`: a decision withdrawn). */
+export interface ConstraintChange {
+  a: MemberKey;
+  b: MemberKey;
+  constraint: PairConstraint | undefined;
+}
+
+/** What a decision's work gives `decide`: its result, and the constraints to put in force. */
+export interface DecisionWork<T> {
+  value: T;
+  changes: ConstraintChange[];
+  /**
+   * Runs last in the transaction, once the persons are recomputed, with the alerts raised
+   * (e.g. to audit the decision: it commits only if this succeeds).
+   */
+  seal?: (tx: Sql, alerts: Alert[]) => Promise<void>;
+}
+
 type AlertListener = (alerts: Alert[]) => void;
 
 /**
@@ -140,6 +222,9 @@ export class ResolutionService {
   private again = false;
   private readonly listeners = new Set<AlertListener>();
   private readonly viewFlags = new ViewFlagsRepository();
+  private readonly review = new ReviewRepository();
+  /** Resolution batches, loads and analysts' decisions run one at a time on the index. */
+  private lane: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ds: DataSource,
@@ -227,11 +312,19 @@ export class ResolutionService {
   private async runOnce(): Promise<void> {
     for (;;) {
       if (this.suspended) return;
-      if (!this.index || this.stale) await this.load();
-      const index = this.index as NationalIndex;
+      if (!this.index || this.stale) {
+        await this.exclusive(() => this.load());
+        continue;
+      }
       let claimed: QueuedEntity[] = [];
       try {
-        const done = await this.resolveBatch(index, this.isolation.limit, (c) => (claimed = c));
+        // A decision that failed in between leaves the index stale: load it first.
+        const done = await this.exclusive(() =>
+          this.stale || !this.index
+            ? Promise.resolve(-1)
+            : this.resolveBatch(this.index, this.isolation.limit, (c) => (claimed = c)),
+        );
+        if (done < 0) continue;
         if (done === 0) return;
         this.isolation = afterSuccess(this.isolation, done, this.options.batchSize);
         this.consecutiveFailures = 0;
@@ -260,6 +353,70 @@ export class ResolutionService {
         if (step.setAside) await this.setAside(claimed, errorClass);
       }
     }
+  }
+
+  /** Runs `fn` once everything before it on the index is done, and nothing else meanwhile. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn, fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Puts analysts' decisions into force through the same path as any other change (issue #12):
+   * `work` runs in one transaction with the index at hand (between resolution batches, never
+   * during one) and returns the constraints to add or withdraw; the clusters around them are
+   * formed again, persons are given ids, their flags derived again and alerts raised, as for a
+   * new link, and `seal` runs last. Nothing is committed unless all of it is. Throws
+   * IndexUnavailableError while the index is not loaded or this hub does not lead.
+   */
+  async decide<T>(work: (tx: Sql, index: NationalIndex) => Promise<DecisionWork<T>>): Promise<T> {
+    return this.exclusive(async () => {
+      if (this.suspended || !this.index) throw new IndexUnavailableError();
+      if (this.stale) await this.load();
+      const index = this.index;
+      let applied = false;
+      let raised: Alert[] = [];
+      try {
+        const value = await inTransaction(this.ds, async (tx) => {
+          await this.fence(tx);
+          const now = new Date();
+          const done = await work(tx, index);
+          applied = done.changes.length > 0;
+          const reported: ClusterChanges['clusters'] = [];
+          for (const c of done.changes) {
+            const r =
+              c.constraint === 'must'
+                ? index.matching.addMustLink(c.a, c.b)
+                : c.constraint === 'cannot'
+                  ? index.matching.addCannotLink(c.a, c.b)
+                  : index.matching.removeConstraint(c.a, c.b);
+            reported.push(...r.clusters);
+          }
+          const pairs = done.changes.flatMap((c) => [c.a, c.b]);
+          raised = applied
+            ? await this.commitChanges(tx, index, clustersNow(index, reported), [], [], pairs, now)
+            : [];
+          await done.seal?.(tx, raised);
+          return done.value;
+        });
+        this.metrics.persons.set(index.personCount);
+        this.publishAlerts(raised);
+        return value;
+      } catch (err) {
+        if (applied) {
+          // The index holds a decision the database does not: load it again (queries keep
+          // the index in hand meanwhile, as after a failed batch).
+          this.stale = true;
+          setImmediate(() => {
+            this.drain().catch((e: unknown) =>
+              this.logger.warn({ err: e }, 'reloading the index after a failed decision failed'),
+            );
+          });
+        }
+        throw err;
+      }
+    });
   }
 
   /** Takes entities that failed alone off the queue, so that the rest flows. */
@@ -313,6 +470,9 @@ export class ResolutionService {
           ? MatchEngine.train(inputs.map((i): MatchInput => nominalAsMatchInput(i.state)))
           : referenceEngine(this.options.referencePersons);
     const index = new NationalIndex(engine);
+    // Analysts' decisions name records, not scores: they hold whatever the parameters.
+    for (const c of await this.review.activeConstraints(this.ds))
+      index.matching.setConstraint(c.a, c.b, c.constraint);
     const memberships = await this.store.allMemberships(this.ds);
     for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
     for (const [p, views] of await this.viewFlags.all(this.ds)) index.setFlags(p, views);
@@ -336,9 +496,11 @@ export class ResolutionService {
       for (const h of held) if (lostMember.delete(h.personId)) index.matching.regroup(h.key);
     }
     const links: StoredLink[] = [];
+    const candidates: CandidateReport[] = [];
     for (const { key, state, encoded } of scored) {
       const r = index.upsertNominal(key, state, encoded);
       if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
+      candidates.push(...candidateReports(index, key, state, r.possibles));
     }
     const groups = new Map<string, MemberKey[]>();
     for (const { key } of inputs) {
@@ -357,6 +519,13 @@ export class ResolutionService {
         await this.store.replaceAllLinks(tx, allExplainedLinks(index), now);
       }
       const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
+      await this.review.recordCandidates(
+        tx,
+        candidates,
+        source === 'saved' ? rescored : 'all',
+        stale,
+        now,
+      );
       return this.commitChanges(tx, index, [...groups.values()], stale, links, [], now, rescored);
     });
     const underived = await this.deriveUnderivedViews(index);
@@ -424,11 +593,13 @@ export class ResolutionService {
       const reported: ClusterChanges['clusters'] = [];
       const removed: MemberKey[] = [];
       const links: StoredLink[] = [];
+      const candidates: CandidateReport[] = [];
       for (const [key, stored] of states) {
         if (stored) {
           const r = index.upsertNominal(key, stored.state, stored.encoded);
           reported.push(...r.clusters);
           links.push(...explainedLinks(index, key, r.links));
+          candidates.push(...candidateReports(index, key, stored.state, r.possibles));
           for (const l of r.links) this.metrics.linkDecisions.inc({ band: l.band });
           for (const p of r.possibles) this.metrics.linkDecisions.inc({ band: p.band });
         } else if (index.matching.has(key)) {
@@ -438,18 +609,13 @@ export class ResolutionService {
           removed.push(key);
         }
       }
-      // The clusters as they are now, for every member any change mentioned.
-      const groups = new Map<string, MemberKey[]>();
-      for (const c of reported)
-        for (const m of c.members) {
-          const cid = index.matching.clusterOf(m);
-          if (cid !== undefined && !groups.has(cid)) groups.set(cid, index.matching.membersOf(cid));
-        }
+      const rescored = [...states].filter(([, st]) => st).map(([k]) => k);
+      await this.review.recordCandidates(tx, candidates, rescored, removed, now);
       const incidentMembers = await this.store.replaceIncidentSubjects(tx, incidents);
       const alerts = await this.commitChanges(
         tx,
         index,
-        [...groups.values()],
+        clustersNow(index, reported),
         removed,
         links,
         [...nominalKeys, ...incidentMembers],
@@ -589,16 +755,4 @@ export class ResolutionService {
   async queueLength(): Promise<number> {
     return this.store.queueLength(this.ds);
   }
-}
-
-/** One view per incident, with the roles of every member named in it. */
-function mergeIncidents(views: IncidentView[]): IncidentView[] {
-  const byKey = new Map<string, IncidentView>();
-  for (const v of views) {
-    const k = `${v.forceCode}:${v.incidentId}`;
-    const cur = byKey.get(k);
-    if (cur) cur.roles = [...new Set([...cur.roles, ...v.roles])];
-    else byKey.set(k, { ...v, roles: [...v.roles] });
-  }
-  return [...byKey.values()];
 }

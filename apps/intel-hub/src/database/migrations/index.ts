@@ -9,6 +9,7 @@ import { PersonViewUnderived1764970000000 } from './1764970000000-person-view-un
 import { AnalystConsultation1765000000000 } from './1765000000000-analyst-consultation';
 import { AuditViewerIndexes1765100000000 } from './1765100000000-audit-viewer-indexes';
 import { AlertAcknowledgement1765100000001 } from './1765100000001-alert-acknowledgement';
+import { MatchReview1765120000000 } from './1765120000000-match-review';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const INTEL_HUB_MIGRATIONS = [
   AnalystConsultation1765000000000,
   AuditViewerIndexes1765100000000,
   AlertAcknowledgement1765100000001,
+  MatchReview1765120000000,
 ];
