@@ -209,6 +209,14 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     );
   }
 
+  const rationale = 'Same custody photograph and the same address history';
+  const judgeAs = (
+    u: Reviewer,
+    pairId: string,
+    verdict: 'SAME' | 'NOT_SAME' | 'UNSURE',
+    why = rationale,
+  ) => review.judge(u, { pairId, verdict, rationale: why }, auditFor(u));
+
   async function refusal(p: Promise<unknown>): Promise<number> {
     try {
       await p;
@@ -224,7 +232,6 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
   const supervisor36 = user('s36', '36', 'supervisor');
   const analyst01 = user('a01', '01');
   const supervisor01 = user('s01', '01', 'supervisor');
-  const rationale = 'Same custody photograph and the same address history';
 
   it('a SAME judgement within one force makes one person at once; the pair leaves the queue for good', async () => {
     const f = family();
@@ -236,11 +243,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     if (!item) throw new Error('not queued');
     expect(item.a.names[0]?.family).toBe(f);
 
-    const j = await review.judge(
-      analyst36,
-      { pairId: item.pairId, verdict: 'SAME', rationale },
-      auditFor(analyst36),
-    );
+    const j = await judgeAs(analyst36, item.pairId, 'SAME');
     expect(j).toMatchObject({ status: 'ACTIVE', approvalReasons: [] });
     expect(await personOf('36', a.nominalId)).toBe(await personOf('36', b.nominalId));
     const audited = await db.query<{ action: string; caller_name: string }>(
@@ -256,15 +259,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     await startHub();
     expect(await personOf('36', a.nominalId)).toBe(await personOf('36', b.nominalId));
     expect(await queuedPair(other36, a.nominalId, b.nominalId)).toBeUndefined();
-    expect(
-      await refusal(
-        review.judge(
-          other36,
-          { pairId: item.pairId, verdict: 'NOT_SAME', rationale },
-          auditFor(other36),
-        ),
-      ),
-    ).toBe(409);
+    expect(await refusal(judgeAs(other36, item.pairId, 'NOT_SAME'))).toBe(409);
 
     // Retracted: the constraint goes, the persons are formed again from their links (none),
     // and the pair is queued again.
@@ -292,11 +287,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     await publish('01', [b], [incident(b.nominalId)]);
     const item = await queuedPair(supervisor36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
-    const j = await review.judge(
-      supervisor36,
-      { pairId: item.pairId, verdict: 'SAME', rationale },
-      auditFor(supervisor36),
-    );
+    const j = await judgeAs(supervisor36, item.pairId, 'SAME');
     expect(j.status).toBe('PENDING_APPROVAL');
     expect(j.approvalReasons).toEqual(['CROSS_FORCE_MERGE', 'REPEAT_OFFENDER_FLAG_ADDED']);
     expect(await personOf('36', a.nominalId)).not.toBe(await personOf('01', b.nominalId));
@@ -353,11 +344,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     await publish('36', [b]);
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
-    const j = await review.judge(
-      analyst36,
-      { pairId: item.pairId, verdict: 'NOT_SAME', rationale: 'Twins: different custody records' },
-      auditFor(analyst36),
-    );
+    const j = await judgeAs(analyst36, item.pairId, 'NOT_SAME', 'Twins: different custody records');
     expect(j.status).toBe('ACTIVE');
     // The force learns b's other phone, a's: the engine would link them now.
     const updated = {
@@ -408,22 +395,12 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     await publish('36', [a, b]);
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
-    const j = await review.judge(
-      analyst36,
-      { pairId: item.pairId, verdict: 'UNSURE', rationale: 'Cannot tell from the names alone' },
-      auditFor(analyst36),
-    );
+    const j = await judgeAs(analyst36, item.pairId, 'UNSURE', 'Cannot tell from the names alone');
     expect(j.status).toBe('ACTIVE');
     expect(await queuedPair(analyst36, a.nominalId, b.nominalId)).toBeUndefined();
     expect(await queuedPair(other36, a.nominalId, b.nominalId)).toMatchObject({ unsure: 1 });
     expect(
-      await refusal(
-        review.judge(
-          analyst36,
-          { pairId: item.pairId, verdict: 'UNSURE', rationale: 'Still cannot tell either way' },
-          auditFor(analyst36),
-        ),
-      ),
+      await refusal(judgeAs(analyst36, item.pairId, 'UNSURE', 'Still cannot tell either way')),
     ).toBe(409);
   });
 
@@ -436,15 +413,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     expect(await queuedPair(analyst01, covert.nominalId, open.nominalId)).toBeUndefined();
     const item = await queuedPair(analyst36, covert.nominalId, open.nominalId);
     if (!item) throw new Error('not queued for the owner');
-    expect(
-      await refusal(
-        review.judge(
-          analyst01,
-          { pairId: item.pairId, verdict: 'SAME', rationale },
-          auditFor(analyst01),
-        ),
-      ),
-    ).toBe(404);
+    expect(await refusal(judgeAs(analyst01, item.pairId, 'SAME'))).toBe(404);
     const queue01 = await review.queue(analyst01, { limit: 100 }, auditFor(analyst01));
     expect(JSON.stringify(queue01)).not.toContain(covert.nominalId);
 

@@ -17,14 +17,8 @@ export interface CandidateReport {
 }
 
 /** A review candidate as stored (`a` < `b`). */
-export interface Candidate {
+export interface Candidate extends CandidateReport {
   pairId: string;
-  a: MemberKey;
-  b: MemberKey;
-  restrictedA: boolean;
-  restrictedB: boolean;
-  score: number;
-  band: string;
   status: 'OPEN' | 'JUDGED';
   firstSeen: Date;
   lastSeen: Date;

@@ -381,32 +381,11 @@ export class ReviewService {
   async reject(
     user: Reviewer,
     judgementId: string,
-    rationaleRaw: string,
+    rationale: string,
     audit: ReviewAudit,
   ): Promise<{ judgementId: string; status: JudgementStatus; auditRef: string }> {
     if (!isSupervisor(user)) throw reviewForbidden('rejecting judgements is for supervisors');
-    const rationale = checkRationale(rationaleRaw);
-    this.index();
-    return this.decide(async (tx, index) => {
-      const j = await this.ownForceJudgement(tx, index, user, judgementId);
-      if (j.status !== 'PENDING_APPROVAL')
-        throw reviewConflict(`the judgement is ${j.status}, not PENDING_APPROVAL`);
-      const at = new Date();
-      await this.repo.close(tx, j.judgementId, 'REJECTED', user, rationale, at);
-      await this.requeue(tx, index, j, at);
-      const value = { judgementId: j.judgementId, status: 'REJECTED' as const, auditRef: '' };
-      return {
-        value,
-        changes: [],
-        seal: async () => {
-          value.auditRef = await audit(
-            'Analyst.rejectJudgement',
-            { judgementId, rationale, pair: { a: j.a, b: j.b }, verdict: j.verdict },
-            { judgementId, status: 'REJECTED' },
-          );
-        },
-      };
-    });
+    return this.closeJudgement(user, judgementId, rationale, audit, 'REJECTED');
   }
 
   /**
@@ -417,32 +396,45 @@ export class ReviewService {
   async retract(
     user: Reviewer,
     judgementId: string,
-    rationaleRaw: string,
+    rationale: string,
     audit: ReviewAudit,
   ): Promise<{ judgementId: string; status: JudgementStatus; auditRef: string }> {
     if (!isAnalyst(user)) throw reviewForbidden('retracting judgements is for analysts');
+    return this.closeJudgement(user, judgementId, rationale, audit, 'RETRACTED');
+  }
+
+  private closeJudgement(
+    user: Reviewer,
+    judgementId: string,
+    rationaleRaw: string,
+    audit: ReviewAudit,
+    closing: 'RETRACTED' | 'REJECTED',
+  ): Promise<{ judgementId: string; status: JudgementStatus; auditRef: string }> {
     const rationale = checkRationale(rationaleRaw);
     this.index();
     return this.decide(async (tx, index) => {
       const j = await this.ownForceJudgement(tx, index, user, judgementId);
-      if (j.judgedBy.sub !== user.sub && !isSupervisor(user))
+      if (closing === 'REJECTED' && j.status !== 'PENDING_APPROVAL')
+        throw reviewConflict(`the judgement is ${j.status}, not PENDING_APPROVAL`);
+      if (closing === 'RETRACTED' && j.judgedBy.sub !== user.sub && !isSupervisor(user))
         throw reviewForbidden('only its author or a supervisor of the force may retract it');
       if (j.status !== 'ACTIVE' && j.status !== 'PENDING_APPROVAL')
         throw reviewConflict(`the judgement is ${j.status} already`);
       const at = new Date();
-      await this.repo.close(tx, j.judgementId, 'RETRACTED', user, rationale, at);
+      await this.repo.close(tx, j.judgementId, closing, user, rationale, at);
       const constraint = constraintOf(j.verdict);
       if (constraint) await this.requeue(tx, index, j, at);
-      const value = { judgementId: j.judgementId, status: 'RETRACTED' as const, auditRef: '' };
+      const value = { judgementId: j.judgementId, status: closing, auditRef: '' };
       return {
         value,
+        // Only an active judgement's constraint is in force (a pending one never was).
         changes:
           constraint && j.status === 'ACTIVE' ? [{ a: j.a, b: j.b, constraint: undefined }] : [],
         seal: async (_tx: Sql, alerts: Alert[]) => {
           value.auditRef = await audit(
-            'Analyst.retractJudgement',
+            closing === 'REJECTED' ? 'Analyst.rejectJudgement' : 'Analyst.retractJudgement',
             { judgementId, rationale, pair: { a: j.a, b: j.b }, verdict: j.verdict },
-            { judgementId, status: 'RETRACTED', alerts: alerts.map((x) => x.alertId) },
+            { judgementId, status: closing, alerts: alerts.map((x) => x.alertId) },
             toldOf(alerts),
           );
         },
