@@ -45,6 +45,31 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // The analysts' page runs in the browser: text goes into the DOM as text, never as markup
+    // (names and usernames are chosen by offenders), and nothing evaluates strings as code.
+    files: ['apps/intel-hub/src/analyst/page/web/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'srcdoc'].map((property) => ({
+          property,
+          message: 'Insert text with textContent/append (dom.ts), never markup.',
+        })),
+        { object: 'document', property: 'write', message: 'No document.write.' },
+        { object: 'document', property: 'writeln', message: 'No document.writeln.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='createContextualFragment']",
+          message: 'No markup parsing.',
+        },
+      ],
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

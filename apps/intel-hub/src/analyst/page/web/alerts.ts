@@ -1,0 +1,122 @@
+// The alerts inbox for the user's force, with acknowledgement.
+import { get, post } from './api.js';
+import { button, h, fill } from './dom.js';
+import { flagLabel, humanise, stripPrefix } from './format.js';
+import { href } from './router.js';
+import type { Alert, Page } from './types.js';
+import { errorBox, heading, loading, when } from './ui.js';
+
+export async function renderAlerts(main: HTMLElement): Promise<void> {
+  const onlyNew = h('input', {
+    attrs: { type: 'checkbox', id: 'only-unacknowledged', checked: true },
+  });
+  const body = h('tbody', {});
+  const more = h('div', { class: 'more' });
+  fill(
+    main,
+    heading('Alerts'),
+    h(
+      'p',
+      { class: 'filters' },
+      h(
+        'label',
+        { attrs: { for: 'only-unacknowledged' } },
+        onlyNew,
+        ' Only alerts not yet acknowledged',
+      ),
+    ),
+    h(
+      'table',
+      { class: 'table alerts' },
+      h('caption', { class: 'visually-hidden' }, 'Alerts for your force'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Raised', 'Alert', 'Person', 'Flags', 'Acknowledged'].map((t) =>
+            h('th', { attrs: { scope: 'col' } }, t),
+          ),
+        ),
+      ),
+      body,
+    ),
+    more,
+  );
+  const load = async (cursor?: string) => {
+    fill(more, loading('Loading alerts'));
+    try {
+      const page = await get<Page<Alert>>('/alerts', {
+        query: { cursor, unacknowledged: onlyNew.checked ? true : undefined },
+      });
+      for (const a of page.items) body.append(alertRow(a));
+      if (body.children.length === 0) fill(more, h('p', { class: 'empty' }, 'No alerts.'));
+      else
+        fill(
+          more,
+          page.nextCursor
+            ? button('More alerts', () => void load(page.nextCursor ?? undefined))
+            : '',
+        );
+    } catch (err) {
+      fill(more, errorBox(err));
+    }
+  };
+  onlyNew.addEventListener('change', () => {
+    fill(body);
+    void load();
+  });
+  await load();
+}
+
+function alertRow(a: Alert): HTMLElement {
+  const ack = h('td', {});
+  const showAcked = (at: string | null | undefined, by: string | null | undefined) =>
+    fill(
+      ack,
+      h('span', { class: 'ok' }, 'Acknowledged '),
+      when(at ?? undefined),
+      by ? ` by ${by}` : '',
+    );
+  if (a.acknowledgedAt) showAcked(a.acknowledgedAt, a.acknowledgedBy);
+  else
+    ack.append(
+      button(
+        'Acknowledge',
+        (e) => {
+          const b = e.currentTarget as HTMLButtonElement;
+          b.disabled = true;
+          void post<Alert>(`/alerts/${encodeURIComponent(a.alertId)}/acknowledge`)
+            .then((r) =>
+              showAcked(r?.acknowledgedAt ?? new Date().toISOString(), r?.acknowledgedBy),
+            )
+            .catch((err: unknown) => {
+              b.disabled = false;
+              ack.append(errorBox(err));
+            });
+        },
+        { 'data-alert': a.alertId },
+      ),
+    );
+  return h(
+    'tr',
+    { attrs: { 'data-alert-row': a.alertId }, class: a.acknowledgedAt ? 'acknowledged' : 'new' },
+    h('td', {}, when(a.createdAt ?? a.raisedAt)),
+    h(
+      'td',
+      {},
+      a.alertType ? humanise(stripPrefix(a.alertType, 'ALERT_TYPE_')) : '',
+      a.summary || a.reason ? h('p', { class: 'muted' }, a.summary ?? a.reason ?? '') : null,
+    ),
+    h(
+      'td',
+      {},
+      a.nationalPersonId
+        ? h('a', { attrs: { href: href('person', [a.nationalPersonId]) } }, a.nationalPersonId)
+        : '',
+    ),
+    h('td', {}, (a.flags ?? []).map(flagLabel).join(', ')),
+    ack,
+  );
+}

@@ -1,0 +1,193 @@
+// The audit viewer (auditors): who consulted a person, what a user consulted, over a period;
+// and a check of the hash chain over a range of entries.
+import { ApiError, get, post } from './api.js';
+import { button, field, h, input, fill } from './dom.js';
+import { PURPOSE_LABELS, stripPrefix } from './format.js';
+import type { AuditEntry, AuditVerification, Page, PurposeCode } from './types.js';
+import { errorBox, heading, loading, when } from './ui.js';
+
+/** A date-time-local value (no zone) as ISO 8601 in UTC, or undefined. */
+export function localToIso(v: string): string | undefined {
+  if (!v) return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+export function renderAudit(main: HTMLElement): void {
+  const person = input('a-person', { placeholder: 'national person id' });
+  const user = input('a-user', { placeholder: 'user (sub), e.g. analyst-46' });
+  const from = input('a-from', { type: 'datetime-local' });
+  const to = input('a-to', { type: 'datetime-local' });
+  const body = h('tbody', {});
+  const more = h('div', { class: 'more' });
+  const results = h(
+    'section',
+    { class: 'card', attrs: { 'aria-labelledby': 'entries-title' } },
+    h('h2', { id: 'entries-title' }, 'Entries'),
+    h(
+      'table',
+      { class: 'table audit' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...[
+            '#',
+            'When',
+            'Who',
+            'Force',
+            'Action',
+            'Purpose',
+            'Reason',
+            'Consultation',
+            'Outcome',
+          ].map((t) => h('th', { attrs: { scope: 'col' } }, t)),
+        ),
+      ),
+      body,
+    ),
+    more,
+  );
+  let query: Record<string, string | undefined> = {};
+  const load = async (cursor?: string) => {
+    fill(more, loading('Reading the audit'));
+    try {
+      const page = await get<Page<AuditEntry>>('/audit/entries', { query: { ...query, cursor } });
+      for (const e of page.items) body.append(entryRow(e));
+      if (body.children.length === 0) fill(more, h('p', { class: 'empty' }, 'No entries.'));
+      else
+        fill(
+          more,
+          page.nextCursor
+            ? button('More entries', () => void load(page.nextCursor ?? undefined))
+            : '',
+        );
+    } catch (err) {
+      // Refused the screen itself (not an auditor): the problem replaces the screen.
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        fill(main, heading('Audit'), errorBox(err));
+      } else fill(more, errorBox(err));
+    }
+  };
+  const filter = h(
+    'form',
+    {
+      class: 'audit-form',
+      attrs: { 'aria-label': 'Audit filter' },
+      on: {
+        submit: (e) => {
+          e.preventDefault();
+          query = {
+            person: person.value.trim() || undefined,
+            user: user.value.trim() || undefined,
+            from: localToIso(from.value),
+            to: localToIso(to.value),
+          };
+          fill(body);
+          void load();
+        },
+      },
+    },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Who consulted, what, when'),
+      field('Person', person),
+      field('User', user),
+      field('From', from),
+      field('To', to),
+    ),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { class: 'primary', attrs: { type: 'submit' } }, 'Show entries'),
+    ),
+  );
+  const fromSeq = input('v-from', { type: 'number', min: 1, required: true });
+  const toSeq = input('v-to', { type: 'number', min: 1, required: true });
+  const verdict = h('div', { attrs: { 'aria-live': 'polite' } });
+  const verify = h(
+    'form',
+    {
+      class: 'verify-form',
+      attrs: { 'aria-label': 'Verify the audit chain' },
+      on: {
+        submit: (e) => {
+          e.preventDefault();
+          fill(verdict, loading('Verifying'));
+          void post<AuditVerification>('/audit/verify', {
+            fromSeq: Number(fromSeq.value),
+            toSeq: Number(toSeq.value),
+          })
+            .then((v) => fill(verdict, verification(v)))
+            .catch((err: unknown) => fill(verdict, errorBox(err)));
+        },
+      },
+    },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Verify the hash chain'),
+      field('From entry', fromSeq),
+      field('To entry', toSeq),
+    ),
+    h('div', { class: 'form-actions' }, h('button', { attrs: { type: 'submit' } }, 'Verify')),
+    verdict,
+  );
+  fill(main, heading('Audit'), h('div', { class: 'audit-forms' }, filter, verify), results);
+  void load();
+}
+
+function entryRow(e: AuditEntry): HTMLElement {
+  const purpose = e.purposeCode ? stripPrefix(e.purposeCode, 'PURPOSE_CODE_') : '';
+  const refused = e.refused !== undefined && e.refused !== false;
+  return h(
+    'tr',
+    { class: refused ? 'refused' : '', attrs: { 'data-seq': String(e.seq) } },
+    h('td', { class: 'num' }, String(e.seq)),
+    h('td', {}, when(e.at ?? e.occurredAt)),
+    h(
+      'td',
+      {},
+      e.user?.name ? `${e.user.name} (${e.user.sub ?? ''})` : (e.callerName ?? ''),
+      e.user?.role ? h('span', { class: 'muted' }, ` ${e.user.role}`) : null,
+    ),
+    h('td', {}, e.callerForce ?? ''),
+    h('td', {}, h('code', {}, e.action)),
+    h('td', {}, PURPOSE_LABELS[purpose as PurposeCode] ?? purpose),
+    h(
+      'td',
+      {},
+      e.reason ?? '',
+      e.operationRef ? h('span', { class: 'muted' }, ` ${e.operationRef}`) : null,
+    ),
+    h('td', {}, e.consultationId ? h('code', {}, e.consultationId) : ''),
+    h(
+      'td',
+      {},
+      refused
+        ? `Refused${typeof e.refused === 'string' ? `: ${e.refused}` : ''}`
+        : (e.outcome ?? 'Answered'),
+    ),
+  );
+}
+
+function verification(v: AuditVerification): HTMLElement {
+  return v.ok
+    ? h(
+        'p',
+        { class: 'ok', attrs: { role: 'status' } },
+        `The chain verifies${v.checked !== undefined ? ` over ${v.checked} entries` : ''}.`,
+      )
+    : h(
+        'div',
+        { class: 'problem', attrs: { role: 'alert' } },
+        h('strong', {}, 'The chain does not verify'),
+        v.firstBad !== undefined && v.firstBad !== null
+          ? h('p', {}, `First bad entry: ${String(v.firstBad)}`)
+          : null,
+        v.detail ? h('p', {}, v.detail) : null,
+      );
+}

@@ -1,0 +1,341 @@
+// The dossier of a national person: holdings per force (3x5x2 grading, handling code),
+// identifiers, incidents (paged), flags with reason, evidence and when raised, merge history,
+// and the links between its records (each with its explanation).
+import { get } from './api.js';
+import { button, dl, h, fill } from './dom.js';
+import {
+  dateTime,
+  flagLabel,
+  gradingText,
+  handlingLetter,
+  humanise,
+  identifierText,
+  nameText,
+  score,
+  stripPrefix,
+} from './format.js';
+import { href } from './router.js';
+import type {
+  Dossier,
+  DossierHolding,
+  Flag,
+  FlagEvidence,
+  Incident,
+  Link,
+  Page,
+  RecordRef,
+} from './types.js';
+import { bandBadge, errorBox, heading, hitOnlyLine, loading, when } from './ui.js';
+
+export async function renderDossier(main: HTMLElement, personId: string): Promise<void> {
+  fill(main, heading('Dossier'), loading('Loading the dossier'));
+  let d: Dossier;
+  try {
+    d = await get<Dossier>(`/persons/${encodeURIComponent(personId)}`);
+  } catch (err) {
+    fill(main, heading('Dossier'), errorBox(err));
+    return;
+  }
+  const full = d.holdings.filter((x) => x.disclosure === 'FULL');
+  const name =
+    full
+      .flatMap((x) => x.names ?? [])
+      .map(nameText)
+      .find((n) => n !== '') ?? 'Restricted person';
+  const incidents = h('section', {
+    class: 'card',
+    attrs: { 'aria-labelledby': 'incidents-title' },
+  });
+  const links = h('section', { class: 'card', attrs: { 'aria-labelledby': 'links-title' } });
+  fill(
+    main,
+    heading(name, h('span', { class: 'person-id' }, ` ${d.nationalPersonId}`)),
+    h(
+      'nav',
+      { class: 'actions', attrs: { 'aria-label': 'Person actions' } },
+      h(
+        'a',
+        { class: 'button', attrs: { href: href('network', [d.nationalPersonId]) } },
+        'Network chart',
+      ),
+      d.auditRef ? h('span', { class: 'muted' }, `Audit entry ${d.auditRef}`) : null,
+    ),
+    flagsSection(d.flags),
+    h(
+      'section',
+      { class: 'card', attrs: { 'aria-labelledby': 'holdings-title' } },
+      h('h2', { id: 'holdings-title' }, 'Holdings by force'),
+      h('div', { class: 'holding-grid' }, ...d.holdings.map(holdingCard)),
+    ),
+    identifiersSection(d),
+    links,
+    incidents,
+    historySection(d),
+  );
+  void renderIncidents(incidents, personId);
+  void renderLinks(links, personId);
+}
+
+function flagsSection(flags: Flag[]): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', attrs: { 'aria-labelledby': 'flags-title' } },
+    h('h2', { id: 'flags-title' }, 'Flags'),
+    flags.length === 0
+      ? h('p', { class: 'empty' }, 'No flags.')
+      : h(
+          'ul',
+          { class: 'flag-list' },
+          ...flags.map((f) =>
+            h(
+              'li',
+              { class: `flag-item flag-${stripPrefix(f.type, 'FLAG_TYPE_').toLowerCase()}` },
+              h('strong', {}, flagLabel(f.type)),
+              f.raisedAt ? h('span', { class: 'muted' }, ' raised ', when(f.raisedAt)) : null,
+              f.reason ? h('p', {}, f.reason) : null,
+              f.evidence && f.evidence.length > 0
+                ? h(
+                    'ul',
+                    { class: 'evidence', attrs: { 'aria-label': 'Evidence' } },
+                    ...f.evidence.map(evidenceItem),
+                  )
+                : null,
+            ),
+          ),
+        ),
+  );
+}
+
+function evidenceItem(e: FlagEvidence | string): HTMLElement {
+  if (typeof e === 'string') return h('li', {}, e);
+  const what =
+    e.description ?? (e.kind ? humanise(stripPrefix(e.kind, 'EVIDENCE_KIND_')) : 'Record');
+  return h(
+    'li',
+    {},
+    what,
+    e.forceName || e.forceCode ? ` — ${e.forceName ?? 'force'} (${e.forceCode ?? ''})` : '',
+    e.id ? h('span', { class: 'muted' }, ` ${e.id}`) : null,
+    e.occurredAt ? h('span', { class: 'muted' }, ' ', when(e.occurredAt)) : null,
+  );
+}
+
+function holdingCard(x: DossierHolding): HTMLElement {
+  const head = h('h3', {}, `${x.forceName} (${x.forceCode})`);
+  if (x.disclosure === 'HIT_ONLY') {
+    return h(
+      'article',
+      { class: 'holding hit-only-card', attrs: { 'data-force': x.forceCode } },
+      head,
+      h(
+        'p',
+        { class: 'hit-only' },
+        h('span', { class: 'hit-only-badge' }, 'Hit only'),
+        ' This force holds something under handling code C. Ask them: ',
+        h('strong', {}, x.contact),
+      ),
+    );
+  }
+  const g = x.grading ? gradingText(x.grading) : undefined;
+  const code = handlingLetter(x.handlingCode ?? x.grading?.handling);
+  return h(
+    'article',
+    { class: 'holding', attrs: { 'data-force': x.forceCode } },
+    head,
+    dl([
+      ['Record', x.nominalId ?? ''],
+      ['Grading', g ? h('abbr', { class: 'grading', attrs: { title: g.long } }, g.short) : ''],
+      [
+        'Handling',
+        code ? h('span', { class: `handling handling-${code.toLowerCase()}` }, code) : '',
+      ],
+      [
+        'Names',
+        (x.names ?? []).map((n, i) =>
+          h(
+            'span',
+            { class: 'value' },
+            i ? '; ' : '',
+            nameText(n),
+            n.type && stripPrefix(n.type, 'NAME_TYPE_') === 'ALIAS' ? ' (alias)' : '',
+          ),
+        ),
+      ],
+      ['Born', x.dateOfBirth ?? ''],
+      [
+        'Identifiers',
+        (x.identifiers ?? []).map((i) => h('span', { class: 'value' }, identifierText(i))),
+      ],
+      [
+        'Online',
+        (x.onlineIdentifiers ?? []).map((i) => h('span', { class: 'value' }, identifierText(i))),
+      ],
+      [
+        'Addresses',
+        (x.addresses ?? []).map((a) =>
+          h('span', { class: 'value' }, [a.line, a.town, a.postcode].filter(Boolean).join(', ')),
+        ),
+      ],
+      ['Contact', x.contact],
+    ]),
+  );
+}
+
+function identifiersSection(d: Dossier): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', attrs: { 'aria-labelledby': 'ids-title' } },
+    h('h2', { id: 'ids-title' }, 'Identifiers'),
+    d.identifiers.length === 0
+      ? h('p', { class: 'empty' }, 'None disclosed.')
+      : h(
+          'ul',
+          { class: 'identifier-list' },
+          ...d.identifiers.map((i) => h('li', {}, identifierText(i))),
+        ),
+  );
+}
+
+function historySection(d: Dossier): HTMLElement {
+  const merged = d.history?.mergedFrom ?? [];
+  return h(
+    'section',
+    { class: 'card', attrs: { 'aria-labelledby': 'history-title' } },
+    h('h2', { id: 'history-title' }, 'History'),
+    dl([['Created', d.history?.createdAt ? when(d.history.createdAt) : '']]),
+    merged.length === 0
+      ? h('p', { class: 'empty' }, 'No merges.')
+      : h(
+          'ul',
+          {},
+          ...merged.map((m) =>
+            typeof m === 'string'
+              ? h('li', {}, `Merged from ${m}`)
+              : h(
+                  'li',
+                  {},
+                  `Merged from ${m.nationalPersonId ?? 'a person'}`,
+                  m.at ? ` on ${dateTime(m.at)}` : '',
+                ),
+          ),
+        ),
+  );
+}
+
+async function renderIncidents(section: HTMLElement, personId: string): Promise<void> {
+  const body = h('tbody', {});
+  const table = h(
+    'table',
+    { class: 'table' },
+    h('caption', { class: 'visually-hidden' }, 'Incidents'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['When', 'Force', 'Category', 'Role', 'Platforms', 'Outcome', 'Summary'].map((t) =>
+          h('th', { attrs: { scope: 'col' } }, t),
+        ),
+      ),
+    ),
+    body,
+  );
+  const more = h('div', { class: 'more' });
+  fill(section, h('h2', { id: 'incidents-title' }, 'Incidents'), table, more);
+  const load = async (cursor?: string) => {
+    fill(more, loading('Loading incidents'));
+    try {
+      const page = await get<Page<Incident>>(`/persons/${encodeURIComponent(personId)}/incidents`, {
+        query: { cursor, limit: 10 },
+      });
+      for (const i of page.items) body.append(incidentRow(i));
+      if (body.children.length === 0) fill(more, h('p', { class: 'empty' }, 'No incidents.'));
+      else if (page.nextCursor)
+        fill(
+          more,
+          button('More incidents', () => void load(page.nextCursor ?? undefined)),
+        );
+      else fill(more);
+    } catch (err) {
+      fill(more, errorBox(err));
+    }
+  };
+  await load();
+}
+
+function incidentRow(i: Incident): HTMLElement {
+  if (i.disclosure === 'HIT_ONLY') {
+    return h(
+      'tr',
+      { class: 'hit-only-row' },
+      h(
+        'td',
+        { attrs: { colspan: 7 } },
+        hitOnlyLine({ forceCode: i.forceCode ?? '', forceName: i.forceName, contact: i.contact }),
+      ),
+    );
+  }
+  const e = (v: string | undefined, p: string) => (v ? humanise(stripPrefix(v, p)) : '');
+  return h(
+    'tr',
+    {},
+    h('td', {}, when(i.occurredFrom ?? i.occurredAt)),
+    h('td', {}, i.forceName ? `${i.forceName} (${i.forceCode ?? ''})` : (i.forceCode ?? '')),
+    h('td', {}, e(i.category, 'INCIDENT_CATEGORY_')),
+    h('td', {}, e(i.role, 'SUBJECT_ROLE_')),
+    h('td', {}, (i.platforms ?? []).join(', ')),
+    h('td', {}, e(i.outcome, 'INCIDENT_OUTCOME_')),
+    h('td', {}, i.summary ?? ''),
+  );
+}
+
+export const refText = (r: RecordRef): string =>
+  r.nominalId ? `${r.forceCode}/${r.nominalId}` : `${r.forceCode}/(restricted)`;
+
+async function renderLinks(section: HTMLElement, personId: string): Promise<void> {
+  fill(
+    section,
+    h('h2', { id: 'links-title' }, 'Links between its records'),
+    loading('Loading links'),
+  );
+  try {
+    const res = await get<Link[] | { links: Link[] } | { items: Link[] }>(
+      `/persons/${encodeURIComponent(personId)}/links`,
+    );
+    const list = Array.isArray(res) ? res : 'links' in res ? res.links : res.items;
+    const items = list.map((l) => {
+      const explainable = l.a.nominalId && l.b.nominalId;
+      return h(
+        'li',
+        { class: 'link-item' },
+        h('code', {}, refText(l.a)),
+        ' ↔ ',
+        h('code', {}, refText(l.b)),
+        ' ',
+        l.band ? bandBadge(l.band) : null,
+        l.score !== undefined ? h('span', { class: 'score' }, ` ${score(l.score)}`) : null,
+        ' ',
+        explainable
+          ? h(
+              'a',
+              {
+                class: 'button small',
+                attrs: { href: href('explain', [], { a: refText(l.a), b: refText(l.b) }) },
+              },
+              'Explain',
+            )
+          : h('span', { class: 'muted' }, 'held by another force: no explanation'),
+      );
+    });
+    fill(
+      section,
+      h('h2', { id: 'links-title' }, 'Links between its records'),
+      items.length === 0
+        ? h('p', { class: 'empty' }, 'One record: no links.')
+        : h('ul', { class: 'link-list' }, ...items),
+    );
+  } catch (err) {
+    fill(section, h('h2', { id: 'links-title' }, 'Links between its records'), errorBox(err));
+  }
+}

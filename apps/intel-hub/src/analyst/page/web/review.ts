@@ -1,0 +1,369 @@
+// Match review: the POSSIBLE pairs the engine declined to link, judged SAME / NOT_SAME / UNSURE
+// with a rationale. Keyboard: j/k move, s/n/u choose, Enter submits (the rationale is
+// required), Escape leaves the rationale. Supervisors approve the judgements that wait for them.
+import { get, post } from './api.js';
+import { button, field, h, input, fill } from './dom.js';
+import { dateTime, score } from './format.js';
+import { href } from './router.js';
+import { refText } from './dossier.js';
+import { valueText } from './explain.js';
+import { moveIndex, reviewAction, VERDICT_LABELS } from './review-keys.js';
+import { session } from './session.js';
+import type { Judgement, Page, ReviewPair, Verdict } from './types.js';
+import { bandBadge, errorBox, heading, hitOnlyLine, loading } from './ui.js';
+
+const VERDICTS: Verdict[] = ['SAME', 'NOT_SAME', 'UNSURE'];
+const KEY_OF: Record<Verdict, string> = { SAME: 's', NOT_SAME: 'n', UNSURE: 'u' };
+
+const itemsOf = <T>(r: T[] | Page<T> | { pairs: T[] } | { judgements: T[] }): T[] =>
+  Array.isArray(r) ? r : 'items' in r ? r.items : 'pairs' in r ? r.pairs : r.judgements;
+
+export async function renderReview(main: HTMLElement): Promise<() => void> {
+  const list = h('ol', { class: 'queue', attrs: { 'aria-label': 'Pairs to review' } });
+  const detail = h('section', {
+    class: 'pair',
+    attrs: { 'aria-live': 'polite', 'aria-label': 'Selected pair' },
+  });
+  const approvals = h('section', {
+    class: 'card',
+    attrs: { 'aria-labelledby': 'approvals-title' },
+  });
+  const status = h('div', { class: 'review-status', attrs: { role: 'status' } });
+  fill(
+    main,
+    heading('Match review'),
+    h(
+      'p',
+      { class: 'keys-help' },
+      'Keys: ',
+      h('kbd', {}, 'j'),
+      '/',
+      h('kbd', {}, 'k'),
+      ' next/previous pair, ',
+      h('kbd', {}, 's'),
+      ' same, ',
+      h('kbd', {}, 'n'),
+      ' not the same, ',
+      h('kbd', {}, 'u'),
+      ' unsure, then the rationale and ',
+      h('kbd', {}, 'Enter'),
+      ' to submit; ',
+      h('kbd', {}, 'Esc'),
+      ' leaves the rationale.',
+    ),
+    status,
+    h('div', { class: 'review-layout' }, h('div', { class: 'queue-wrap' }, list), detail),
+    session.hasRole('supervisor') ? approvals : null,
+  );
+  let pairs: ReviewPair[] = [];
+  let index = -1;
+  let verdict: Verdict | undefined;
+  let rationale: HTMLInputElement | undefined;
+  let submitting = false;
+
+  const select = (i: number) => {
+    index = i;
+    verdict = undefined;
+    [...list.children].forEach((li, j) => {
+      li.classList.toggle('selected', j === i);
+      li.setAttribute('aria-selected', String(j === i));
+    });
+    list.children[i]?.scrollIntoView({ block: 'nearest' });
+    renderDetail();
+  };
+
+  const setVerdict = (v: Verdict) => {
+    verdict = v;
+    detail
+      .querySelectorAll<HTMLInputElement>('input[name="verdict"]')
+      .forEach((r) => (r.checked = r.value === v));
+    rationale?.focus();
+  };
+
+  const submit = async () => {
+    const pair = pairs[index];
+    if (!pair || submitting) return;
+    const err = detail.querySelector<HTMLElement>('.pair-error');
+    if (!verdict) {
+      err?.replaceChildren(errorBox(new Error('Choose a verdict first: s, n or u')));
+      return;
+    }
+    const text = rationale?.value.trim() ?? '';
+    if (!text) {
+      err?.replaceChildren(errorBox(new Error('Give a rationale: what makes you sure?')));
+      rationale?.focus();
+      return;
+    }
+    submitting = true;
+    try {
+      const j = await post<Judgement>('/review/judgements', {
+        pairId: pair.pairId,
+        verdict,
+        rationale: text,
+      });
+      fill(
+        status,
+        h(
+          'p',
+          { class: 'ok' },
+          `${VERDICT_LABELS[verdict]}: judgement ${j.judgementId} `,
+          j.status === 'PENDING_APPROVAL'
+            ? 'waits for a supervisor\u2019s approval (it changes a flag or merges across forces).'
+            : 'is in force.',
+        ),
+      );
+      pairs.splice(index, 1);
+      list.children[index]?.remove();
+      select(moveIndex(index, 0, pairs.length));
+      if (session.hasRole('supervisor')) void renderApprovals(approvals);
+    } catch (e) {
+      err?.replaceChildren(errorBox(e));
+    } finally {
+      submitting = false;
+    }
+  };
+
+  const renderDetail = () => {
+    const pair = pairs[index];
+    rationale = undefined;
+    if (!pair) {
+      fill(
+        detail,
+        h('p', { class: 'empty' }, pairs.length === 0 ? 'Nothing to review.' : 'Select a pair.'),
+      );
+      return;
+    }
+    rationale = input('rationale', {
+      required: true,
+      maxlength: 1000,
+      placeholder: 'What decides it (shared identifier, different date of birth, ...)',
+    });
+    const radios = h(
+      'fieldset',
+      { class: 'verdicts' },
+      h('legend', {}, 'Verdict'),
+      ...VERDICTS.map((v) =>
+        h(
+          'label',
+          { class: `verdict verdict-${v.toLowerCase()}` },
+          h('input', {
+            attrs: { type: 'radio', name: 'verdict', value: v },
+            on: { change: () => setVerdict(v) },
+          }),
+          ` ${VERDICT_LABELS[v]} `,
+          h('kbd', {}, KEY_OF[v]),
+        ),
+      ),
+    );
+    fill(
+      detail,
+      h(
+        'div',
+        { class: 'pair-head' },
+        h('h2', {}, 'Pair ', h('code', {}, pair.pairId)),
+        pair.band ? bandBadge(pair.band) : null,
+        pair.score !== undefined
+          ? h('span', { class: 'score' }, ` score ${score(pair.score)}`)
+          : null,
+        pair.a.nominalId && pair.b.nominalId
+          ? h(
+              'a',
+              {
+                class: 'button small',
+                attrs: { href: href('explain', [], { a: refText(pair.a), b: refText(pair.b) }) },
+              },
+              'Full explanation',
+            )
+          : null,
+      ),
+      comparison(pair),
+      h(
+        'form',
+        {
+          class: 'judge-form',
+          on: {
+            submit: (e) => {
+              e.preventDefault();
+              void submit();
+            },
+          },
+        },
+        radios,
+        field('Rationale', rationale),
+        h(
+          'div',
+          { class: 'form-actions' },
+          h('button', { class: 'primary', attrs: { type: 'submit' } }, 'Submit judgement'),
+        ),
+        h('div', { class: 'pair-error' }),
+      ),
+    );
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    const t = e.target as HTMLElement | null;
+    const inText =
+      !!t &&
+      (t.tagName === 'TEXTAREA' ||
+        (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'radio') ||
+        t.isContentEditable);
+    if (t?.closest('.justify-form, dialog')) return;
+    const a = reviewAction({
+      key: e.key,
+      ctrlKey: e.ctrlKey,
+      metaKey: e.metaKey,
+      altKey: e.altKey,
+      shiftKey: e.shiftKey,
+      inText,
+    });
+    switch (a.kind) {
+      case 'move':
+        e.preventDefault();
+        select(moveIndex(index, a.by, pairs.length));
+        break;
+      case 'verdict':
+        e.preventDefault();
+        setVerdict(a.verdict);
+        break;
+      case 'submit':
+        if (t?.closest('.pair') || !inText) {
+          e.preventDefault();
+          void submit();
+        }
+        break;
+      case 'leave-text':
+        (t as HTMLElement).blur();
+        list.focus();
+        break;
+      case 'none':
+        break;
+    }
+  };
+  document.addEventListener('keydown', onKey);
+
+  list.setAttribute('tabindex', '0');
+  list.setAttribute('role', 'listbox');
+  fill(detail, loading('Loading the queue'));
+  try {
+    pairs = itemsOf(
+      await get<ReviewPair[] | Page<ReviewPair> | { pairs: ReviewPair[] }>('/review/queue', {
+        query: { limit: 50 },
+      }),
+    );
+    for (const [i, p] of pairs.entries()) {
+      list.append(
+        h(
+          'li',
+          {
+            attrs: { role: 'option', 'aria-selected': 'false', 'data-pair': p.pairId },
+            on: { click: () => select(i) },
+          },
+          h('span', {}, `${refText(p.a)} ↔ ${refText(p.b)}`),
+          ' ',
+          p.band ? bandBadge(p.band) : null,
+          p.score !== undefined ? h('span', { class: 'score' }, ` ${score(p.score)}`) : null,
+        ),
+      );
+    }
+    select(pairs.length > 0 ? 0 : -1);
+    list.focus();
+  } catch (err) {
+    fill(detail, errorBox(err));
+  }
+  if (session.hasRole('supervisor')) void renderApprovals(approvals);
+  return () => document.removeEventListener('keydown', onKey);
+}
+
+const SKIP = new Set(['forceCode', 'forceName', 'nominalId', 'contact', 'hitOnly', 'disclosure']);
+
+function comparison(p: ReviewPair): HTMLElement {
+  const diff = new Set(p.differences ?? []);
+  const side = (r: ReviewPair['a']) =>
+    r.hitOnly || r.disclosure === 'HIT_ONLY' ? hitOnlyLine(r) : null;
+  const keys = [...new Set([...Object.keys(p.a), ...Object.keys(p.b)])].filter((k) => !SKIP.has(k));
+  return h(
+    'div',
+    {},
+    side(p.a),
+    side(p.b),
+    h(
+      'table',
+      { class: 'table compare' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { attrs: { scope: 'col' } }, 'Field'),
+          h('th', { attrs: { scope: 'col' } }, `A: ${p.a.forceName ?? p.a.forceCode}`),
+          h('th', { attrs: { scope: 'col' } }, `B: ${p.b.forceName ?? p.b.forceCode}`),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...keys.map((k) =>
+          h(
+            'tr',
+            { class: diff.has(k) ? 'diff' : '' },
+            h(
+              'th',
+              { attrs: { scope: 'row' } },
+              k,
+              diff.has(k)
+                ? h(
+                    'span',
+                    { class: 'diff-mark', attrs: { title: 'differs', 'aria-label': 'differs' } },
+                    ' ≠',
+                  )
+                : null,
+            ),
+            h('td', {}, valueText(p.a[k])),
+            h('td', {}, valueText(p.b[k])),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function renderApprovals(section: HTMLElement): Promise<void> {
+  fill(section, h('h2', { id: 'approvals-title' }, 'Waiting for your approval'), loading());
+  try {
+    const items = itemsOf(
+      await get<Judgement[] | Page<Judgement> | { judgements: Judgement[] }>('/review/judgements', {
+        query: { status: 'PENDING_APPROVAL' },
+      }),
+    );
+    const rows = items.map((j) => {
+      const out = h('span', { class: 'approval-result' });
+      return h(
+        'li',
+        { attrs: { 'data-judgement': j.judgementId } },
+        h('strong', {}, j.verdict ? VERDICT_LABELS[j.verdict] : ''),
+        j.a && j.b ? ` ${refText(j.a)} ↔ ${refText(j.b)}` : j.pairId ? ` pair ${j.pairId}` : '',
+        j.judgedBy ? ` by ${j.judgedBy}` : '',
+        j.judgedAt ? ` on ${dateTime(j.judgedAt)}` : '',
+        j.rationale ? h('q', {}, j.rationale) : null,
+        ' ',
+        button('Approve', (e) => {
+          (e.currentTarget as HTMLButtonElement).disabled = true;
+          void post<Judgement>(`/review/judgements/${encodeURIComponent(j.judgementId)}/approve`)
+            .then((r) => fill(out, `Approved: ${r.status}`))
+            .catch((err: unknown) => fill(out, errorBox(err)));
+        }),
+        out,
+      );
+    });
+    fill(
+      section,
+      h('h2', { id: 'approvals-title' }, 'Waiting for your approval'),
+      rows.length === 0
+        ? h('p', { class: 'empty' }, 'Nothing waits for approval.')
+        : h('ul', { class: 'approvals' }, ...rows),
+    );
+  } catch (err) {
+    fill(section, h('h2', { id: 'approvals-title' }, 'Waiting for your approval'), errorBox(err));
+  }
+}
