@@ -39,6 +39,7 @@ kafka_credentials_and_provision
 say "integration tests (real PostgreSQL at $DATABASE_URL, real Kafka at $KAFKA_BROKERS)"
 npx jest --selectProjects int --runInBand --testTimeout=120000
 say "end-to-end tests"
+ensure_chromium
 npx jest --selectProjects e2e --runInBand --passWithNoTests --testTimeout=300000
 if [[ "$started_kafka" == 1 ]]; then env -u KAFKA_BROKERS bash deploy/local/kafka.sh stop >/dev/null; fi
 say "all tests passed"
