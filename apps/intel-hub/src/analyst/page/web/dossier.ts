@@ -4,7 +4,6 @@
 import { get } from './api.js';
 import { button, dl, h, fill } from './dom.js';
 import {
-  dateTime,
   flagLabel,
   gradingText,
   handlingLetter,
@@ -106,18 +105,8 @@ function flagsSection(flags: Flag[]): HTMLElement {
   );
 }
 
-function evidenceItem(e: FlagEvidence | string): HTMLElement {
-  if (typeof e === 'string') return h('li', {}, e);
-  const what =
-    e.description ?? (e.kind ? humanise(stripPrefix(e.kind, 'EVIDENCE_KIND_')) : 'Record');
-  return h(
-    'li',
-    {},
-    what,
-    e.forceName || e.forceCode ? ` — ${e.forceName ?? 'force'} (${e.forceCode ?? ''})` : '',
-    e.id ? h('span', { class: 'muted' }, ` ${e.id}`) : null,
-    e.occurredAt ? h('span', { class: 'muted' }, ' ', when(e.occurredAt)) : null,
-  );
+function evidenceItem(e: FlagEvidence): HTMLElement {
+  return h('li', {}, `${humanise(e.entity)} held by force ${e.forceCode} `, h('code', {}, e.id));
 }
 
 function holdingCard(x: DossierHolding): HTMLElement {
@@ -161,7 +150,32 @@ function holdingCard(x: DossierHolding): HTMLElement {
           ),
         ),
       ],
-      ['Born', x.dateOfBirth ?? ''],
+      [
+        'Born',
+        x.datesOfBirth && x.datesOfBirth.length > 1
+          ? x.datesOfBirth.join('; ')
+          : (x.dateOfBirth ?? ''),
+      ],
+      ['Sex', x.sex ? humanise(stripPrefix(x.sex, 'SEX_')) : ''],
+      [
+        'Category',
+        (x.subjectCategories ?? [])
+          .map((c) => humanise(stripPrefix(c, 'SUBJECT_CATEGORY_')))
+          .join(', '),
+      ],
+      [
+        'Registration',
+        (x.registrations ?? []).map((r) =>
+          h(
+            'span',
+            { class: 'value' },
+            `${r.active ? 'Active' : 'Ended'}, managed by force ${r.managingForce}`,
+            r.startDate ? ` since ${r.startDate}` : '',
+            r.endDate ? ` until ${r.endDate}` : '',
+            r.visorRef ? ` (ViSOR ${r.visorRef})` : '',
+          ),
+        ),
+      ],
       [
         'Identifiers',
         (x.identifiers ?? []).map((i) => h('span', { class: 'value' }, identifierText(i))),
@@ -176,7 +190,9 @@ function holdingCard(x: DossierHolding): HTMLElement {
           h('span', { class: 'value' }, [a.line, a.town, a.postcode].filter(Boolean).join(', ')),
         ),
       ],
+      ['Conditions', x.handlingConditions ?? ''],
       ['Contact', x.contact],
+      ['Updated', x.updatedAt ? when(x.updatedAt) : ''],
     ]),
   );
 }
@@ -191,7 +207,14 @@ function identifiersSection(d: Dossier): HTMLElement {
       : h(
           'ul',
           { class: 'identifier-list' },
-          ...d.identifiers.map((i) => h('li', {}, identifierText(i))),
+          ...d.identifiers.map((i) =>
+            h(
+              'li',
+              {},
+              identifierText({ kind: i.type, value: i.value, platform: i.platform }),
+              h('span', { class: 'muted' }, ` held by ${i.forces.join(', ')}`),
+            ),
+          ),
         ),
   );
 }
@@ -205,20 +228,7 @@ function historySection(d: Dossier): HTMLElement {
     dl([['Created', d.history?.createdAt ? when(d.history.createdAt) : '']]),
     merged.length === 0
       ? h('p', { class: 'empty' }, 'No merges.')
-      : h(
-          'ul',
-          {},
-          ...merged.map((m) =>
-            typeof m === 'string'
-              ? h('li', {}, `Merged from ${m}`)
-              : h(
-                  'li',
-                  {},
-                  `Merged from ${m.nationalPersonId ?? 'a person'}`,
-                  m.at ? ` on ${dateTime(m.at)}` : '',
-                ),
-          ),
-        ),
+      : h('ul', {}, ...merged.map((m) => h('li', {}, 'Merged from ', h('code', {}, m)))),
   );
 }
 

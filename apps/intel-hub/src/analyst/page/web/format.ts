@@ -97,13 +97,29 @@ export function nameText(n: NameValue | string | undefined): string {
   return [given, n.family ?? ''].filter((x) => x !== '').join(' ');
 }
 
+const ID_LABELS: Record<string, string> = {
+  PNC: 'PNC',
+  CRO: 'CRO',
+  NINO: 'NI number',
+  VISOR: 'ViSOR',
+  FORCE_URN: 'Force URN',
+  EMAIL: 'E-mail',
+  IP_ADDRESS: 'IP address',
+  PROFILE_URL: 'Profile URL',
+  PLATFORM_USER_ID: 'Platform user id',
+  DEVICE_ID: 'Device id',
+};
+
+/** An identifier's kind or scheme (PNC, USERNAME, IDENTIFIER_SCHEME_CRO, ...) as a label. */
+export function identifierKind(kind: string): string {
+  const k = stripPrefix(stripPrefix(kind, 'ONLINE_IDENTIFIER_KIND_'), 'IDENTIFIER_SCHEME_');
+  return ID_LABELS[k] ?? humanise(k);
+}
+
 export function identifierText(i: IdentifierValue | OnlineIdentifierValue): string {
-  if ('kind' in i && i.kind) {
-    const kind = humanise(stripPrefix(i.kind, 'ONLINE_IDENTIFIER_KIND_'));
-    return `${kind}: ${i.value}${i.platform ? ` (${i.platform})` : ''}`;
-  }
-  const scheme = 'scheme' in i && i.scheme ? stripPrefix(i.scheme, 'IDENTIFIER_SCHEME_') : '';
-  return scheme ? `${scheme}: ${i.value}` : i.value;
+  const kind = 'kind' in i && i.kind ? i.kind : 'scheme' in i ? i.scheme : undefined;
+  const platform = 'platform' in i && i.platform ? ` (${i.platform})` : '';
+  return kind ? `${identifierKind(kind)}: ${i.value}${platform}` : `${i.value}${platform}`;
 }
 
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {

@@ -27,7 +27,7 @@ export function justificationFields(prefix: string): {
     maxlength: 500,
     placeholder: 'Why you need to look, in words an auditor will understand',
   });
-  const opRef = input(`${prefix}operation-ref`, { maxlength: 100, placeholder: 'e.g. OP-HARBOUR' });
+  const opRef = input(`${prefix}operation-ref`, { maxlength: 64, placeholder: 'e.g. OP-HARBOUR' });
   return {
     fields: [
       field('Purpose', purpose),

@@ -11,6 +11,8 @@ export interface Problem {
   errors: { field?: string; detail: string }[];
   type?: string;
   retryAfterSeconds?: number;
+  /** The request's id, to quote to the service desk. */
+  correlationId?: string;
 }
 
 const STATUS_TITLES: Record<number, string> = {
@@ -64,6 +66,7 @@ export function parseProblem(status: number, body: unknown, retryAfter?: string 
     fields: [...fields],
     errors,
     type: str(o.type),
+    correlationId: str(o.correlationId),
     retryAfterSeconds: Number.isFinite(seconds) ? seconds : undefined,
   };
 }

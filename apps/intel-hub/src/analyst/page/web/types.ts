@@ -57,20 +57,19 @@ export interface Consultation {
 
 export type Band = 'CERTAIN' | 'PROBABLE' | 'POSSIBLE';
 
+/** What a flag rests on: a force's record or incident. */
 export interface FlagEvidence {
-  forceCode?: string;
-  forceName?: string;
-  kind?: string;
-  id?: string;
-  description?: string;
-  occurredAt?: string;
+  forceCode: string;
+  /** 'person' | 'incident' */
+  entity: string;
+  id: string;
 }
 
 export interface Flag {
   type: string;
   reason?: string;
   raisedAt?: string;
-  evidence?: (FlagEvidence | string)[];
+  evidence?: FlagEvidence[];
 }
 
 export interface NameValue {
@@ -130,6 +129,7 @@ export interface SearchBody {
 }
 
 export interface Grading {
+  scheme?: string;
   source: string;
   intelligence: string;
   handling: string;
@@ -143,11 +143,31 @@ export interface DossierHolding {
   contact: string;
   grading?: Grading;
   handlingCode?: string;
+  handlingConditions?: string;
   names?: NameValue[];
   dateOfBirth?: string;
+  datesOfBirth?: string[];
+  sex?: string;
   identifiers?: IdentifierValue[];
   onlineIdentifiers?: OnlineIdentifierValue[];
   addresses?: AddressValue[];
+  registrations?: {
+    active: boolean;
+    managingForce: string;
+    startDate?: string;
+    endDate?: string;
+    visorRef?: string;
+  }[];
+  subjectCategories?: string[];
+  updatedAt?: string;
+}
+
+/** An identifier of the person, once, with the forces that hold it. */
+export interface PersonIdentifier {
+  type: string;
+  value: string;
+  platform?: string;
+  forces: string[];
 }
 
 /** getDossier */
@@ -155,11 +175,9 @@ export interface Dossier {
   nationalPersonId: string;
   flags: Flag[];
   holdings: DossierHolding[];
-  identifiers: (IdentifierValue | OnlineIdentifierValue)[];
-  history: {
-    createdAt?: string;
-    mergedFrom: (string | { nationalPersonId?: string; at?: string })[];
-  };
+  identifiers: PersonIdentifier[];
+  incidentCount?: number;
+  history: { createdAt?: string; mergedFrom: string[] };
   auditRef?: string;
 }
 

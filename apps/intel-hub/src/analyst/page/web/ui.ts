@@ -30,6 +30,9 @@ export function problemBox(p: Problem): HTMLElement {
         )
       : null,
     p.retryAfterSeconds !== undefined ? h('p', {}, `Try again in ${p.retryAfterSeconds} s.`) : null,
+    p.correlationId
+      ? h('p', { class: 'problem-ref muted' }, 'Reference ', h('code', {}, p.correlationId))
+      : null,
   );
 }
 
