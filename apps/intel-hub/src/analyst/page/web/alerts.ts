@@ -4,7 +4,8 @@ import { button, h, fill } from './dom.js';
 import { flagLabel, humanise, stripPrefix } from './format.js';
 import { href } from './router.js';
 import type { Alert, Page } from './types.js';
-import { errorBox, heading, loading, when } from './ui.js';
+import { errorBox, heading, when } from './ui.js';
+import { loadPaged } from './pager.js';
 
 export async function renderAlerts(main: HTMLElement): Promise<void> {
   const onlyNew = h('input', {
@@ -44,30 +45,18 @@ export async function renderAlerts(main: HTMLElement): Promise<void> {
     ),
     more,
   );
-  const load = async (cursor?: string) => {
-    fill(more, loading('Loading alerts'));
-    try {
-      const page = await get<Page<Alert>>('/alerts', {
+  const pager = {
+    body,
+    more,
+    what: 'alerts',
+    fetch: (cursor?: string) =>
+      get<Page<Alert>>('/alerts', {
         query: { cursor, unacknowledged: onlyNew.checked ? true : undefined },
-      });
-      for (const a of page.items) body.append(alertRow(a));
-      if (body.children.length === 0) fill(more, h('p', { class: 'empty' }, 'No alerts.'));
-      else
-        fill(
-          more,
-          page.nextCursor
-            ? button('More alerts', () => void load(page.nextCursor ?? undefined))
-            : '',
-        );
-    } catch (err) {
-      fill(more, errorBox(err));
-    }
+      }),
+    row: alertRow,
   };
-  onlyNew.addEventListener('change', () => {
-    fill(body);
-    void load();
-  });
-  await load();
+  onlyNew.addEventListener('change', () => void loadPaged(pager));
+  await loadPaged(pager);
 }
 
 function alertRow(a: Alert): HTMLElement {

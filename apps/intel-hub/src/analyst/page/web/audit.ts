@@ -1,10 +1,11 @@
 // The audit viewer (auditors): who consulted a person, what a user consulted, over a period;
 // and a check of the hash chain over a range of entries.
 import { ApiError, get, post } from './api.js';
-import { button, field, h, input, fill } from './dom.js';
+import { field, h, input, fill } from './dom.js';
 import { PURPOSE_LABELS, stripPrefix } from './format.js';
 import type { AuditEntry, AuditVerification, Page, PurposeCode } from './types.js';
 import { errorBox, heading, loading, when } from './ui.js';
+import { loadPaged } from './pager.js';
 
 /** A date-time-local value (no zone) as ISO 8601 in UTC, or undefined. */
 export function localToIso(v: string): string | undefined {
@@ -51,25 +52,19 @@ export function renderAudit(main: HTMLElement): void {
     more,
   );
   let query: Record<string, string | undefined> = {};
-  const load = async (cursor?: string) => {
-    fill(more, loading('Reading the audit'));
-    try {
-      const page = await get<Page<AuditEntry>>('/audit/entries', { query: { ...query, cursor } });
-      for (const e of page.items) body.append(entryRow(e));
-      if (body.children.length === 0) fill(more, h('p', { class: 'empty' }, 'No entries.'));
-      else
-        fill(
-          more,
-          page.nextCursor
-            ? button('More entries', () => void load(page.nextCursor ?? undefined))
-            : '',
-        );
-    } catch (err) {
+  const pager = {
+    body,
+    more,
+    what: 'entries',
+    fetch: (cursor?: string) =>
+      get<Page<AuditEntry>>('/audit/entries', { query: { ...query, cursor } }),
+    row: entryRow,
+    onError: (err: unknown) => {
       // Refused the screen itself (not an auditor): the problem replaces the screen.
-      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
-        fill(main, heading('Audit'), errorBox(err));
-      } else fill(more, errorBox(err));
-    }
+      if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) return false;
+      fill(main, heading('Audit'), errorBox(err));
+      return true;
+    },
   };
   const filter = h(
     'form',
@@ -85,8 +80,7 @@ export function renderAudit(main: HTMLElement): void {
             from: localToIso(from.value),
             to: localToIso(to.value),
           };
-          fill(body);
-          void load();
+          void loadPaged(pager);
         },
       },
     },
@@ -137,7 +131,7 @@ export function renderAudit(main: HTMLElement): void {
     verdict,
   );
   fill(main, heading('Audit'), h('div', { class: 'audit-forms' }, filter, verify), results);
-  void load();
+  void loadPaged(pager);
 }
 
 function entryRow(e: AuditEntry): HTMLElement {

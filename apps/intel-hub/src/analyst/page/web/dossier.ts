@@ -2,7 +2,7 @@
 // identifiers, incidents (paged), flags with reason, evidence and when raised, merge history,
 // and the links between its records (each with its explanation).
 import { get } from './api.js';
-import { button, dl, h, fill } from './dom.js';
+import { dl, h, fill } from './dom.js';
 import {
   flagLabel,
   gradingText,
@@ -13,6 +13,7 @@ import {
   score,
   stripPrefix,
 } from './format.js';
+import { loadPaged } from './pager.js';
 import { href } from './router.js';
 import type {
   Dossier,
@@ -253,25 +254,16 @@ async function renderIncidents(section: HTMLElement, personId: string): Promise<
   );
   const more = h('div', { class: 'more' });
   fill(section, h('h2', { id: 'incidents-title' }, 'Incidents'), table, more);
-  const load = async (cursor?: string) => {
-    fill(more, loading('Loading incidents'));
-    try {
-      const page = await get<Page<Incident>>(`/persons/${encodeURIComponent(personId)}/incidents`, {
+  await loadPaged({
+    body,
+    more,
+    what: 'incidents',
+    fetch: (cursor) =>
+      get<Page<Incident>>(`/persons/${encodeURIComponent(personId)}/incidents`, {
         query: { cursor, limit: 10 },
-      });
-      for (const i of page.items) body.append(incidentRow(i));
-      if (body.children.length === 0) fill(more, h('p', { class: 'empty' }, 'No incidents.'));
-      else if (page.nextCursor)
-        fill(
-          more,
-          button('More incidents', () => void load(page.nextCursor ?? undefined)),
-        );
-      else fill(more);
-    } catch (err) {
-      fill(more, errorBox(err));
-    }
-  };
-  await load();
+      }),
+    row: incidentRow,
+  });
 }
 
 function incidentRow(i: Incident): HTMLElement {
