@@ -4,10 +4,11 @@ import type { Logger } from '@intel/observability';
 import { AnalystCoreModule } from './analyst-core.module';
 import { CoreRoutesModule } from './core-routes.module';
 import { HubBridgeModule } from './hub-bridge.module';
+import { AnalystPageModule } from './page/page.module';
 import type { TokenVerifier } from './identity/token-verifier';
 
 /** Each area of the analysts' API is a module of its own (controllers, providers); add yours. */
-const AREAS = [CoreRoutesModule];
+const AREAS = [CoreRoutesModule, AnalystPageModule];
 
 /**
  * The analysts' HTTP API: a second Nest application in the hub process (docs/analyst.md), whose

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Req, Res } from '@nestjs/common';
+import { notFound } from '../http/problem';
+import { PublicEndpoint } from '../http/route-spec';
 import { assetName, loadPageAssets, type PageAsset } from './page-assets';
 
 type Request = IncomingMessage & { path: string; originalUrl: string };
@@ -8,9 +10,11 @@ type Request = IncomingMessage & { path: string; originalUrl: string };
  * The analysts' web page at /analyst/: index.html, its ES modules and stylesheet, and cytoscape
  * from node_modules, all from memory. No data in any of it: everything the page shows comes from
  * the API under /api/v1, justified and audited. The security headers (CSP script-src 'self',
- * no inline script or style) are the analyst app's, from helmet.
+ * no inline script or style) are the analyst app's, from helmet. Public: the page carries no
+ * data, and logging in is the first thing it does.
  */
 @Controller('analyst')
+@PublicEndpoint()
 export class AnalystPageController {
   private readonly assets: Map<string, PageAsset> = loadPageAssets();
 
@@ -35,17 +39,9 @@ export class AnalystPageController {
   private send(req: Request, res: ServerResponse, name: string): void {
     const a = this.assets.get(name);
     if (!a) {
-      res.statusCode = 404;
-      res.setHeader('Content-Type', 'application/problem+json');
-      res.end(
-        JSON.stringify({
-          type: 'about:blank',
-          title: 'Not Found',
-          status: 404,
-          detail: name === 'index.html' ? 'the page is not built (npm run build)' : 'no such file',
-        }),
+      throw notFound(
+        name === 'index.html' ? 'the page is not built (npm run build)' : 'no such file',
       );
-      return;
     }
     res.setHeader('Content-Type', a.contentType);
     res.setHeader('ETag', a.etag);
