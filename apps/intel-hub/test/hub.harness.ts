@@ -10,6 +10,7 @@ import {
   testInfra,
   testKafkaEnv,
   uniqueDbName,
+  waitFor,
   type RunningNode,
 } from '@intel/testing';
 import { analystHttp, type AnalystHttpOptions, type AnalystHttpResponse } from './analyst-http';
@@ -142,6 +143,25 @@ export class HubHarness {
     if (r.status !== 201)
       throw new Error(`openConsultation: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body.consultationId;
+  }
+
+  /** The national person holding every one of `members` ([force, nominalId]), once it does. */
+  async personOf(members: Array<[string, string]>, timeoutMs = 120_000): Promise<string> {
+    let id = '';
+    await waitFor(
+      async () => {
+        const { rows } = await this.db.query<{ person_id: string; n: number }>(
+          `SELECT m.person_id, count(*)::int AS n FROM person_member m
+           JOIN unnest($1::text[], $2::text[]) AS t(f, n) ON m.force_code = t.f AND m.nominal_id = t.n
+           GROUP BY m.person_id`,
+          [members.map((m) => m[0]), members.map((m) => m[1])],
+        );
+        id = rows[0]?.person_id ?? '';
+        return rows.length === 1 && rows[0]?.n === members.length;
+      },
+      { timeoutMs, intervalMs: 300, what: `one national person of ${JSON.stringify(members)}` },
+    );
+    return id;
   }
 
   async stop(): Promise<void> {

@@ -76,4 +76,15 @@ describe('analyst API settings', () => {
       ).sort(),
     ).toEqual(['ANALYST_CONSULTATION_TTL_MINUTES', 'ANALYST_HTTP_PORT', 'ANALYST_RATE_BURST']);
   });
+
+  it('given national auditor forces, then known codes are kept and an unknown one is refused by name', () => {
+    expect(analystConfig(schema.parse({})).nationalAuditorForces).toEqual([]);
+    expect(
+      analystConfig(schema.parse({ ANALYST_NATIONAL_AUDITOR_FORCES: ' 01, 36 ,' }))
+        .nationalAuditorForces,
+    ).toEqual(['01', '36']);
+    expect(fields(parse({ ANALYST_NATIONAL_AUDITOR_FORCES: '01,X9' }))).toEqual([
+      'ANALYST_NATIONAL_AUDITOR_FORCES',
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBool } from './env-schema';
+import { isForceCode } from './force-codes';
 
 /** The issuer the development token service names in its tokens when none is configured. */
 export const DEV_ISSUER_DEFAULT = 'urn:intel:dev-oidc';
@@ -38,6 +39,21 @@ export const analystEnvSchema = z.object({
   /** Per-user token bucket (anti-trawling): requests at once, and requests added back a minute. */
   ANALYST_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(60),
   ANALYST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /**
+   * Forces whose auditors see the whole national audit (e.g. the national oversight unit's
+   * code), comma-separated; every other auditor sees its own force's entries and what its force
+   * was told (docs/analyst.md, "Audit viewer"). Empty: no national auditor.
+   */
+  ANALYST_NATIONAL_AUDITOR_FORCES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    )
+    .refine((codes) => codes.every(isForceCode), 'must list known PNC force codes, e.g. 01,36'),
 });
 
 type AnalystEnv = z.infer<typeof analystEnvSchema>;
@@ -68,6 +84,8 @@ export interface AnalystConfig {
   devIssuer: { enabled: boolean; keyFile: string | undefined };
   consultationTtlMs: number;
   rateLimit: { burst: number; perMinute: number };
+  /** Auditors of these forces see the whole national audit. */
+  nationalAuditorForces: string[];
 }
 
 export function analystConfig(e: AnalystEnv): AnalystConfig {
@@ -83,5 +101,6 @@ export function analystConfig(e: AnalystEnv): AnalystConfig {
     devIssuer: { enabled: e.ANALYST_DEV_ISSUER, keyFile: e.ANALYST_DEV_ISSUER_KEY_FILE },
     consultationTtlMs: e.ANALYST_CONSULTATION_TTL_MINUTES * 60_000,
     rateLimit: { burst: e.ANALYST_RATE_BURST, perMinute: e.ANALYST_RATE_PER_MINUTE },
+    nationalAuditorForces: e.ANALYST_NATIONAL_AUDITOR_FORCES,
   };
 }

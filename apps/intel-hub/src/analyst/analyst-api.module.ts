@@ -1,14 +1,16 @@
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import type { HubConfig } from '@intel/config';
 import type { Logger } from '@intel/observability';
+import { AlertsModule } from './alerts/alerts.module';
 import { AnalystCoreModule } from './analyst-core.module';
+import { AuditViewerModule } from './audit-viewer/audit-viewer.module';
 import { CoreRoutesModule } from './core-routes.module';
 import { HubBridgeModule } from './hub-bridge.module';
 import { AnalystPageModule } from './page/page.module';
 import type { TokenVerifier } from './identity/token-verifier';
 
 /** Each area of the analysts' API is a module of its own (controllers, providers); add yours. */
-const AREAS = [CoreRoutesModule, AnalystPageModule];
+const AREAS = [CoreRoutesModule, AuditViewerModule, AlertsModule, AnalystPageModule];
 
 /**
  * The analysts' HTTP API: a second Nest application in the hub process (docs/analyst.md), whose

@@ -19,6 +19,7 @@ import { validateWatchAlerts } from '@intel/records';
 import { forceCaller, type AuthContextCarrier } from '@intel/security';
 import { catchError, defer, from, switchMap, throwError, type Observable } from 'rxjs';
 import { AlertFeed } from '../alerts/alert-feed';
+import { alertDisclosed } from '../alerts/alert-disclosed';
 import { HubMetrics } from '../hub.metrics';
 import { HUB_LOGGER, HubConfigToken } from '../hub.tokens';
 import { ConsultationAudit, type Caller } from './consultation-audit';
@@ -96,7 +97,7 @@ export class IntelQueryGrpcController implements IntelQueryController {
           who,
           justification,
           { watch: watchRef },
-          { delivered: page.map(alertSummary) },
+          { delivered: page.map(alertDisclosed) },
           [],
         );
       });
@@ -210,15 +211,6 @@ function claimedIdentity(
 }
 
 /** An alert as the audit of a stream records it: what identifies it and what it disclosed. */
-function alertSummary(a: Alert) {
-  return {
-    alertId: a.alertId,
-    alertType: a.alertType,
-    nationalPersonId: a.nationalPersonId,
-    flags: a.flags,
-    records: a.records,
-  };
-}
 
 /** Gives up before doing (or disclosing) anything once the caller's deadline has passed. */
 function checkDeadline(call: ServerCall | undefined): void {

@@ -1,6 +1,7 @@
 import { Alert, timestampToDate, type RecordRef } from '@intel/contracts';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../paging/keyset-cursor';
+import { enumName } from '../persons/person-json';
 
 /** Bounds of the alerts inbox (docs/analyst.md). */
 export const ALERT_INBOX_BOUNDS = { defaultPage: 50, maxPage: 200 } as const;
@@ -10,6 +11,7 @@ export const ALERT_ID = /^[1-9]\d{0,17}$/;
 /** One alert in a force's inbox: the alert as delivered to that force, and its acknowledgement. */
 export interface InboxAlert {
   alertId: string;
+  /** Without its proto prefix, e.g. `QUERY_ON_FLAGGED_PERSON`. */
   alertType: string;
   nationalPersonId: string;
   flags: string[];
@@ -123,9 +125,9 @@ function toInbox(r: AlertRow): InboxAlert {
   const a = Alert.decode(r.payload);
   return {
     alertId: r.alert_id,
-    alertType: a.alertType,
+    alertType: enumName(a.alertType, 'ALERT_TYPE_'),
     nationalPersonId: a.nationalPersonId,
-    flags: a.flags,
+    flags: a.flags.map((f) => enumName(f, 'FLAG_TYPE_')),
     summary: a.summary,
     records: a.records,
     raisedAt: (timestampToDate(a.raisedAt) ?? new Date(0)).toISOString(),

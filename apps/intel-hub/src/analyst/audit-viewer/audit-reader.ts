@@ -1,3 +1,4 @@
+import type { OnModuleDestroy } from '@nestjs/common';
 import type { DatabaseConfig } from '@intel/config';
 import { withDatabase, withUser } from '@intel/db';
 import type { Logger } from '@intel/observability';
@@ -15,7 +16,7 @@ export class AuditReaderUnavailableError extends Error {}
  * and time-limited. Opened on first use (and again after a failure); without
  * DATABASE_AUDITOR_PASSWORD the viewer answers 503 and the hub says so at start.
  */
-export class AuditReader {
+export class AuditReader implements OnModuleDestroy {
   private ds: DataSource | undefined;
   private opening: Promise<DataSource> | undefined;
 
@@ -69,6 +70,10 @@ export class AuditReader {
     }
     this.ds = ds;
     return ds;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import { ACKNOWLEDGE_ALERT, LIST_ALERTS } from '../alerts/alerts.routes';
+import { LIST_AUDIT_ENTRIES, VERIFY_AUDIT } from '../audit-viewer/audit-viewer.routes';
 import { OPEN_CONSULTATION } from '../consultations/consultation.routes';
 import { GET_ME } from '../identity/identity.routes';
 import { GET_DOSSIER } from '../persons/persons.routes';
@@ -7,4 +9,12 @@ import type { RouteSpec } from './route-spec';
  * Every route of the analysts' API, in the OpenAPI document's order (docs/openapi.json is
  * generated from this list: `npm run gen:openapi`). Each area adds its `*.routes.ts` specs here.
  */
-export const ALL_ROUTES: readonly RouteSpec[] = [GET_ME, OPEN_CONSULTATION, GET_DOSSIER];
+export const ALL_ROUTES: readonly RouteSpec[] = [
+  GET_ME,
+  OPEN_CONSULTATION,
+  GET_DOSSIER,
+  LIST_ALERTS,
+  ACKNOWLEDGE_ALERT,
+  LIST_AUDIT_ENTRIES,
+  VERIFY_AUDIT,
+];
