@@ -60,9 +60,15 @@ export function databaseConfig(
     DATABASE_PASSWORD_FILE?: string;
     DATABASE_ADMIN_URL?: string;
     DATABASE_AUDITOR_PASSWORD?: string;
+    DATABASE_AUDITOR_PASSWORD_FILE?: string;
   },
   name: string,
 ): DatabaseConfig {
+  const auditorPassword =
+    e.DATABASE_AUDITOR_PASSWORD ??
+    (e.DATABASE_AUDITOR_PASSWORD_FILE && existsSync(e.DATABASE_AUDITOR_PASSWORD_FILE)
+      ? readSecretFile(e.DATABASE_AUDITOR_PASSWORD_FILE, 'DATABASE_AUDITOR_PASSWORD_FILE')
+      : undefined);
   return {
     url: e.DATABASE_PASSWORD_FILE
       ? urlWithPassword(
@@ -72,7 +78,7 @@ export function databaseConfig(
       : e.DATABASE_URL,
     name,
     ...(e.DATABASE_ADMIN_URL ? { adminUrl: e.DATABASE_ADMIN_URL } : {}),
-    ...(e.DATABASE_AUDITOR_PASSWORD ? { auditorPassword: e.DATABASE_AUDITOR_PASSWORD } : {}),
+    ...(auditorPassword ? { auditorPassword } : {}),
   };
 }
 

@@ -22,6 +22,23 @@ describe('database credentials from files', () => {
     expect(c.adminUrl).toBeUndefined();
   });
 
+  it("reads the auditor role's password from DATABASE_AUDITOR_PASSWORD_FILE, and none from a file not there", () => {
+    const secrets = mkdtempSync(join(tmpdir(), 'dbaud-'));
+    const file = join(secrets, 'password');
+    writeFileSync(file, 'auditor-password-0123\n');
+    const url = 'postgres://intel_hub_app@db:5432/postgres';
+    expect(
+      databaseConfig({ DATABASE_URL: url, DATABASE_AUDITOR_PASSWORD_FILE: file }, 'intel_hub')
+        .auditorPassword,
+    ).toBe('auditor-password-0123');
+    expect(
+      databaseConfig(
+        { DATABASE_URL: url, DATABASE_AUDITOR_PASSWORD_FILE: join(secrets, 'absent') },
+        'intel_hub',
+      ).auditorPassword,
+    ).toBeUndefined();
+  });
+
   it('db-provision needs the admin URL and the credentials directory', () => {
     expect(() => loadDbProvisionConfig({})).toThrow(ConfigError);
     const cfg = loadDbProvisionConfig({

@@ -30,6 +30,11 @@ export const baseEnvSchema = z.object({
   DATABASE_PASSWORD_FILE: z.string().min(1).optional(),
   /** When set, the `<database>_auditor` role can log in with it (audit verification). */
   DATABASE_AUDITOR_PASSWORD: z.string().min(16).optional(),
+  /**
+   * The auditor role's password from a file (an optional mounted secret): the hub's audit viewer
+   * reads the log as that role. A file that is not there counts as no password (viewer off).
+   */
+  DATABASE_AUDITOR_PASSWORD_FILE: z.string().min(1).optional(),
   KAFKA_BROKERS: z
     .string()
     .min(1, 'KAFKA_BROKERS is required (comma-separated host:port list)')

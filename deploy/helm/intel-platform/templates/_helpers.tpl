@@ -279,6 +279,10 @@ Checks made once per render: required values, and settings that would only fail 
   value: /etc/intel/keys/forces
 - name: HUB_SEALING_KEYS_DIR
   value: /etc/intel/keys/sealing
+# The auditors' screen reads the audit as the auditor role (docs/analyst.md): its password, if
+# its Secret exists (absent: the viewer answers 503).
+- name: DATABASE_AUDITOR_PASSWORD_FILE
+  value: /etc/intel/db-auditor/{{ $v.database.passwordKey }}
 {{- if .cfg.auditAnchor.enabled }}
 - name: AUDIT_ANCHOR_KEY_FILE
   value: /etc/intel/audit-anchor/{{ .cfg.auditAnchor.key }}
@@ -429,6 +433,9 @@ spec:
             - name: sealing-keys
               mountPath: /etc/intel/keys/sealing
               readOnly: true
+            - name: db-auditor
+              mountPath: /etc/intel/db-auditor
+              readOnly: true
             {{- if .cfg.auditAnchor.enabled }}
             - name: audit-anchor
               mountPath: /etc/intel/audit-anchor
@@ -485,6 +492,16 @@ spec:
           secret:
             secretName: {{ printf "%s-sealing-keys" (include "intel-platform.componentName" .) }}
             defaultMode: 288
+        # The hub database's auditor role's password (the same Secret db-provision reads), for
+        # the audit viewer; optional.
+        - name: db-auditor
+          secret:
+            secretName: {{ $v.database.auditorSecretName | default (printf "%s-db-auditor" (include "intel-platform.componentName" .)) }}
+            optional: true
+            defaultMode: 288
+            items:
+              - key: {{ $v.database.passwordKey }}
+                path: {{ $v.database.passwordKey }}
         {{- if .cfg.auditAnchor.enabled }}
         # The key that signs the audit chain's head: outside PostgreSQL, readable by the hub only.
         - name: audit-anchor
