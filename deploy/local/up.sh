@@ -36,6 +36,8 @@ kafka_credentials_and_provision
 
 say "WARNING: the local stack runs gRPC in PLAINTEXT development mode (GRPC_INSECURE_PLAINTEXT=true):"
 say "         no TLS and no caller authentication. Use mutual TLS (GRPC_TLS_*) with real data."
+say "WARNING: the analysts' API trusts a DEVELOPMENT token issuer (ANALYST_DEV_ISSUER=true): anyone who"
+say "         reaches 127.0.0.1:8095 can sign in as a demo user. Use a real OIDC issuer with real data."
 
 # Least-privilege database roles (docs/security.md): DATABASE_URL is the admin role, used by each
 # service only to provision its database (roles, migrations as the owner, grants); the service
@@ -106,8 +108,13 @@ for f in "${FORCES[@]}"; do
     EVENT_SIGNING_KEY_FILE="$KEYS_DIR/forces/$f.k1.key.pem" EVENT_SIGNING_KEY_ID=k1 \
     HUB_SEALING_PUBLIC_KEY_FILE="$KEYS_DIR/forces/hub.h1.pub.pem" HUB_SEALING_KEY_ID=h1
 done
+# The analysts' API (docs/analyst.md) on 8095, loopback only, with the development issuer: its
+# signing key is kept in .run/secrets so that tokens outlive a restart of the hub.
+ANALYST_URL="http://127.0.0.1:8095"
 start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub hub \
   DATABASE_AUDITOR_PASSWORD="$AUDITOR_PASSWORD" \
+  ANALYST_HTTP_ENABLED=true ANALYST_HTTP_PORT=8095 ANALYST_HTTP_HOST=127.0.0.1 ANALYST_DEV_ISSUER=true \
+  ANALYST_DEV_ISSUER_KEY_FILE="$SECRETS_DIR/dev-oidc-key.jwk.json" \
   AUDIT_ANCHOR_KEY_FILE="$SECRETS_DIR/audit-anchor-key.pem" AUDIT_ANCHOR_FILE="$RUN_DIR/audit-anchors.jsonl" \
   HUB_FORCE_KEYS_DIR="$KEYS_DIR/hub/force-keys" HUB_SEALING_KEYS_DIR="$KEYS_DIR/hub/sealing-keys"
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
@@ -122,6 +129,7 @@ cat >"$RUN_DIR/stack.json" <<JSON
 {
   "forces": [$forces_json],
   "hub": { "grpc": "127.0.0.1:50100", "http": "http://127.0.0.1:8090" },
+  "analyst": { "url": "$ANALYST_URL", "page": "$ANALYST_URL/analyst/", "api": "$ANALYST_URL/api/v1", "devIssuer": true },
   "kafka": { "brokers": "$KAFKA_BROKERS", "credentials": "$KAFKA_CREDENTIALS_DIR", "sasl": "${KAFKA_SASL_MECHANISM:-scram-sha-512}" },
   "databaseUrl": "$DATABASE_URL",
   "tls": "plaintext-dev",
@@ -139,6 +147,7 @@ for f in "${FORCES[@]}"; do
   say "  force $f  gRPC intel.v1.ForceIntake 127.0.0.1:500$f   health http://127.0.0.1:80$f/health   metrics http://127.0.0.1:80$f/metrics"
 done
 say "  hub      gRPC intel.v1.IntelQuery 127.0.0.1:50100      health http://127.0.0.1:8090/health   metrics http://127.0.0.1:8090/metrics"
+say "  analysts' page $ANALYST_URL/analyst/   API $ANALYST_URL/api/v1 (docs/analyst.md, docs/openapi.json)"
 say "  kafka    $KAFKA_BROKERS (SASL ${KAFKA_SASL_MECHANISM:-scram-sha-512}, ACLs on; passwords in $KAFKA_CREDENTIALS_DIR)"
 say "  postgres $DATABASE_URL (databases intel_force_36, intel_force_01, intel_force_46, intel_hub;"
 say "           each service runs as <database>_app, the audit is read as intel_hub_auditor)"
@@ -148,5 +157,9 @@ say "  npm run cli -- check-person --as 46 --given William --family Hendry --dob
 say "  npm run cli -- check-identifiers --as 46 --kind USERNAME --platform discord --value billy_h79 --reason 'Undercover operation: username seen in a chatroom'"
 say "  DATABASE_URL=\"\$(cat .run/secrets/auditor-url)\" npm run cli -- audit verify --public-key .run/audit-anchor-key.pub.pem --anchors-file .run/audit-anchors.jsonl"
 say "       (the hash-chained audit log, read as the auditor role, checked against the signed anchors of its head)"
+say "sign in to the analysts' page ($ANALYST_URL/analyst/) as a demo user of the development issuer:"
+say "  analyst.36 (Norfolk), analyst.01 (Metropolitan Police), analyst.46 (Kent), supervisor.36, auditor.36"
+say "  or take a token for the API:"
+say "  curl -s -X POST $ANALYST_URL/dev-oidc/token -H 'Content-Type: application/json' -d '{\"sub\":\"analyst.46\"}'"
 say "more data: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
 say "stop with: npm stop"

@@ -6,6 +6,8 @@ import { AnalystCoreModule } from './analyst-core.module';
 import { AuditViewerModule } from './audit-viewer/audit-viewer.module';
 import { CoreRoutesModule } from './core-routes.module';
 import { HubBridgeModule } from './hub-bridge.module';
+import { SignInModule } from './identity/auth-config';
+import type { DevIssuer } from './identity/dev-issuer';
 import { AnalystPageModule } from './page/page.module';
 import type { TokenVerifier } from './identity/token-verifier';
 
@@ -23,12 +25,15 @@ export class AnalystApiModule {
     config: HubConfig,
     logger: Logger,
     verifier: TokenVerifier,
+    /** The development issuer, when ANALYST_DEV_ISSUER=true. */
+    dev: DevIssuer | undefined,
   ): DynamicModule {
     return {
       module: AnalystApiModule,
       imports: [
         HubBridgeModule.forRoot(hub),
         AnalystCoreModule.forRoot(config, logger, verifier),
+        SignInModule.forRoot(dev),
         ...AREAS,
       ],
     };

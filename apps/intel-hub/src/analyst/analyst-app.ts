@@ -7,6 +7,7 @@ import type { HubConfig } from '@intel/config';
 import { PinoNestLogger, type Logger } from '@intel/observability';
 import { AnalystApiModule } from './analyst-api.module';
 import { noStore, securityHeaders } from './http/security-headers';
+import { DEV_ISSUER_WARNING, DevIssuer } from './identity/dev-issuer';
 import { TokenVerifier } from './identity/token-verifier';
 
 /** The running analysts' API. */
@@ -27,11 +28,19 @@ export async function startAnalystApi(
   hubLogger: Logger,
 ): Promise<AnalystApi> {
   const logger = hubLogger.child({ component: 'analyst-api' });
-  const { oidc } = config.analyst;
-  if (!oidc.jwksUrl) throw new Error('the analysts API needs ANALYST_OIDC_JWKS_URL');
-  const verifier = TokenVerifier.remote(oidc.jwksUrl, oidc);
+  const { oidc, devIssuer } = config.analyst;
+  const dev = devIssuer.enabled
+    ? await DevIssuer.create({
+        ...oidc,
+        ...(devIssuer.keyFile ? { keyFile: devIssuer.keyFile } : {}),
+      })
+    : undefined;
+  if (dev) logger.warn(DEV_ISSUER_WARNING);
+  const verifier = dev
+    ? new TokenVerifier(dev.keySet(), oidc)
+    : TokenVerifier.remote(requireJwksUrl(oidc.jwksUrl), oidc);
   const app = await NestFactory.create<NestExpressApplication>(
-    AnalystApiModule.forRoot(hub, config, logger, verifier),
+    AnalystApiModule.forRoot(hub, config, logger, verifier, dev),
     { bodyParser: false, logger: new PinoNestLogger(logger) },
   );
   app.set('query parser', 'simple');
@@ -47,4 +56,10 @@ export async function startAnalystApi(
       await app.close();
     },
   };
+}
+
+function requireJwksUrl(url: string | undefined): string {
+  if (!url)
+    throw new Error("the analysts' API needs ANALYST_OIDC_JWKS_URL (or ANALYST_DEV_ISSUER)");
+  return url;
 }

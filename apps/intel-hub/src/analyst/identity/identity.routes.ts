@@ -18,3 +18,31 @@ export const GET_ME = defineRoute({
     roles: z.array(z.enum(ANALYST_ROLES)),
   }),
 });
+
+export const GET_AUTH_CONFIG = defineRoute({
+  operationId: 'getAuthConfig',
+  method: 'GET',
+  path: '/auth-config',
+  summary: 'How the page signs in: the issuer, and with the development issuer its demo users',
+  tag: 'identity',
+  roles: [],
+  consultation: false,
+  public: true,
+  response: z.object({
+    issuer: z.string(),
+    audience: z.string(),
+    dev: z.boolean(),
+    tokenUrl: z.string().optional(),
+    demoUsers: z
+      .array(
+        z.object({
+          sub: z.string(),
+          name: z.string(),
+          force: z.string(),
+          forceName: z.string(),
+          roles: z.array(z.enum(ANALYST_ROLES)),
+        }),
+      )
+      .optional(),
+  }),
+});

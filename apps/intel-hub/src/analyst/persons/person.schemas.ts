@@ -17,7 +17,7 @@ const nameSchema = z.object({
   type: z.string(),
 });
 const identifierSchema = z.object({ scheme: z.string(), value: z.string() });
-const onlineIdentifierSchema = z
+export const onlineIdentifierSchema = z
   .object({
     kind: z.string(),
     value: z.string(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route-spec';
-import { dossierSchema } from './person.schemas';
+import { incidentSchema } from './incident-json';
+import { dossierSchema, matchSchema } from './person.schemas';
+import { lookupBody, searchBody } from './search-request';
 
 /** A national person's id (as IntelQuery takes it). */
 export const personIdSchema = z
@@ -21,4 +23,62 @@ export const GET_DOSSIER = defineRoute({
   consultation: true,
   params: z.strictObject({ personId: personIdSchema }),
   response: dossierSchema,
+});
+
+export const SEARCH_PERSONS = defineRoute({
+  operationId: 'searchPersons',
+  method: 'POST',
+  path: '/persons/search',
+  summary:
+    'Search national persons by names (fuzzy), date of birth, PNC/CRO and online identifiers; ranked, with band, flags and holding forces',
+  tag: 'persons',
+  roles: DATA_READERS,
+  consultation: true,
+  body: searchBody,
+  response: z.object({ results: z.array(matchSchema), auditRef: z.string() }),
+});
+
+export const LOOKUP_IDENTIFIERS = defineRoute({
+  operationId: 'lookupIdentifiers',
+  method: 'POST',
+  path: '/identifiers/lookup',
+  summary:
+    'Exact look-up of online identifiers (username, e-mail, phone, ...) in the national index',
+  tag: 'persons',
+  roles: DATA_READERS,
+  consultation: true,
+  body: lookupBody,
+  response: z.object({
+    results: z.array(
+      z.object({
+        identifier: z.object({
+          kind: z.string(),
+          value: z.string(),
+          platform: z.string().optional(),
+        }),
+        matches: z.array(matchSchema),
+      }),
+    ),
+    auditRef: z.string(),
+  }),
+});
+
+export const LIST_INCIDENTS = defineRoute({
+  operationId: 'listIncidents',
+  method: 'GET',
+  path: '/persons/{personId}/incidents',
+  summary: "A national person's incidents the caller may see, paged (opaque cursor)",
+  tag: 'persons',
+  roles: DATA_READERS,
+  consultation: true,
+  params: z.strictObject({ personId: personIdSchema }),
+  query: z.strictObject({
+    cursor: z.string().max(512).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  }),
+  response: z.object({
+    items: z.array(incidentSchema),
+    nextCursor: z.string().nullable(),
+    auditRef: z.string(),
+  }),
 });

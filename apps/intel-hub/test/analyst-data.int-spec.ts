@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import { TOPICS } from '@intel/kafka';
+import {
+  EventType,
+  IdentifierScheme,
+  IncidentCategory,
+  IncidentOutcome,
+  NameType,
+  OnlineIdentifierKind,
+  Sex,
+  SubjectCategory,
+  SubjectRole,
+  timestampFromDate,
+  type IncidentState,
+  type NominalState,
+} from '@intel/contracts';
+import {
+  covertHandling,
+  forceProducer,
+  handlingP,
+  lettersOnly,
+  pncId,
+  randomSerial,
+  signedEvent,
+  waitFor,
+} from '@intel/testing';
+import { HubHarness } from './hub.harness';
+
+interface Holding {
+  forceCode: string;
+  disclosure: string;
+  nominalId?: string;
+  name?: string;
+  dateOfBirth?: string;
+  names?: unknown[];
+  grading?: unknown;
+  handlingCode?: string;
+}
+
+// The analysts' data routes on the real hub (real PostgreSQL, real Kafka, signed force events):
+// search, identifier look-up, dossier and incidents read through IntelQueryService with the
+// analyst as the caller, so another force's C record is a hit only and every read is one audit
+// entry naming the user.
+describe("analysts' API: search, dossier and incidents (integration)", () => {
+  const h = new HubHarness('it_analyst_data', 'analyst-data', {}, { analyst: true });
+  const tag = randomUUID().slice(0, 6);
+  const family = lettersOnly(`Hendry${tag}`);
+  const pnc = pncId(1979, randomSerial());
+  const phone = `+4479111${String(randomSerial()).slice(0, 5)}`;
+  const ids = { norfolk: `nf-${tag}`, met: `met-${tag}`, kent: `kent-${tag}` };
+  const producers: Producer[] = [];
+  let personId = '';
+
+  const now = timestampFromDate(new Date());
+  function nominal(nominalId: string, extra: Partial<NominalState>): NominalState {
+    return {
+      nominalId,
+      version: 1,
+      names: [{ given: ['William'], family, type: NameType.NAME_TYPE_BIRTH }],
+      datesOfBirth: [{ year: 1979, month: 3, day: 14 }],
+      sex: Sex.SEX_MALE,
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
+      onlineIdentifiers: [],
+      addresses: [],
+      registrations: [],
+      handling: handlingP(),
+      subjectCategories: [SubjectCategory.SUBJECT_CATEGORY_CONVICTED],
+      sources: [{ sourceSystem: 'niche-rms', sourceRecordId: nominalId }],
+      updatedAt: now,
+      ...extra,
+    };
+  }
+  function incident(incidentId: string, nominalId: string): IncidentState {
+    return {
+      incidentId,
+      version: 1,
+      category: IncidentCategory.INCIDENT_CATEGORY_ONLINE_GROOMING,
+      offenceCodes: [],
+      occurredFrom: now,
+      occurredTo: undefined,
+      reportedAt: now,
+      platforms: ['discord'],
+      subjects: [{ nominalId, role: SubjectRole.SUBJECT_ROLE_SUSPECT }],
+      onlineIdentifiers: [],
+      outcome: IncidentOutcome.INCIDENT_OUTCOME_UNSPECIFIED,
+      summary: 'Contact with a child in a chatroom',
+      handling: handlingP(),
+      immediateRiskToChild: false,
+      sharedReference: '',
+      victimCount: 1,
+      source: { sourceSystem: 'niche-rms', sourceRecordId: incidentId },
+      updatedAt: now,
+    };
+  }
+
+  async function publish(force: string, type: EventType, id: string, payload: object) {
+    const p = await forceProducer(force, `it-analyst-${force}-${tag}`);
+    producers.push(p);
+    const e = signedEvent(force, type, id, payload);
+    const topic = type.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person;
+    await p.send({ topic, acks: -1, messages: [e] });
+  }
+
+  beforeAll(async () => {
+    await h.start();
+    await publish('36', EventType.EVENT_TYPE_NOMINAL_UPSERTED, ids.norfolk, {
+      nominal: nominal(ids.norfolk, {
+        registrations: [
+          {
+            active: true,
+            managingForce: '36',
+            startDate: { year: 2020, month: 1, day: 1 },
+            endDate: undefined,
+            visorRef: `V${randomSerial()}`,
+          },
+        ],
+        onlineIdentifiers: [
+          {
+            kind: OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PHONE,
+            platform: '',
+            value: phone,
+            observedAt: undefined,
+          },
+        ],
+      }),
+    });
+    await publish('01', EventType.EVENT_TYPE_NOMINAL_UPSERTED, ids.met, {
+      nominal: nominal(ids.met, {}),
+    });
+    await publish('46', EventType.EVENT_TYPE_NOMINAL_UPSERTED, ids.kent, {
+      nominal: nominal(ids.kent, { handling: covertHandling() }),
+    });
+    for (const n of [1, 2])
+      await publish('36', EventType.EVENT_TYPE_INCIDENT_UPSERTED, `inc-${n}-${tag}`, {
+        incident: incident(`inc-${n}-${tag}`, ids.norfolk),
+      });
+    await waitFor(
+      async () => {
+        const { rows } = await h.db.query<{
+          person_id: string;
+          n: string;
+          flags: string;
+          incidents: string;
+        }>(
+          `SELECT m.person_id, count(*)::text AS n,
+             (SELECT count(*) FROM person_flag f WHERE f.person_id = m.person_id)::text AS flags,
+             (SELECT count(*) FROM person_incident i WHERE i.person_id = m.person_id)::text AS incidents
+           FROM person_member m WHERE m.nominal_id = ANY($1) GROUP BY m.person_id`,
+          [Object.values(ids)],
+        );
+        personId = rows[0]?.person_id ?? '';
+        return (
+          rows.length === 1 &&
+          rows[0]?.n === '3' &&
+          rows[0]?.flags !== '0' &&
+          rows[0]?.incidents === '2'
+        );
+      },
+      {
+        timeoutMs: 120_000,
+        intervalMs: 300,
+        what: 'one flagged national person of the three records',
+      },
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(producers.map((p) => p.disconnect()));
+    await h.stop();
+  });
+
+  async function as(force: string, roles = ['analyst']) {
+    const token = await h.mintToken({ sub: `analyst.${force}.${tag}`, force, roles });
+    return { token, consultation: await h.openConsultation(token) };
+  }
+  async function auditRows(action: string, sub: string) {
+    const { rows } = await h.db.query<{
+      caller_force: string;
+      caller_name: string;
+      purpose_code: string;
+      request: { analyst?: { sub: string; roles: string[]; consultationId: string } };
+    }>(
+      `SELECT caller_force, caller_name, purpose_code, request FROM audit_log
+       WHERE action = $1 AND caller_name = $2 ORDER BY seq`,
+      [action, `analyst:${sub}`],
+    );
+    return rows;
+  }
+
+  it('given a search by name and date of birth, then the RSO is found with its flag and every holding force; Kent’s C record is a hit only', async () => {
+    const met = await as('01');
+    const r = await h.api('POST', '/persons/search', {
+      ...met,
+      body: { names: [{ given: 'William', family }], dateOfBirth: '1979-03-14', maxResults: 5 },
+    });
+    expect(r.status).toBe(200);
+    const hit = (
+      r.body.results as Array<{
+        nationalPersonId: string;
+        band: string;
+        flags: Array<{ type: string }>;
+        holdings: Holding[];
+      }>
+    ).find((x) => x.nationalPersonId === personId);
+    expect(hit?.flags.map((f) => f.type)).toContain('REGISTERED_SEX_OFFENDER');
+    expect(['CERTAIN', 'PROBABLE']).toContain(hit?.band);
+    const byForce = Object.fromEntries((hit?.holdings ?? []).map((x) => [x.forceCode, x]));
+    expect(byForce['36']).toMatchObject({
+      disclosure: 'FULL',
+      nominalId: ids.norfolk,
+      dateOfBirth: '1979-03-14',
+    });
+    expect(byForce['46']).toEqual({
+      forceCode: '46',
+      forceName: 'Kent',
+      disclosure: 'HIT_ONLY',
+      contact: 'Kent Force Intelligence Bureau',
+    });
+    expect(r.body.auditRef).toEqual(expect.any(String));
+  });
+
+  it('given the phone number, then the identifier look-up finds the person', async () => {
+    const r = await h.api('POST', '/identifiers/lookup', {
+      ...(await as('36')),
+      body: { onlineIdentifiers: [{ kind: 'PHONE', value: phone }] },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results[0].identifier).toMatchObject({ kind: 'PHONE', value: phone });
+    expect(
+      (r.body.results[0].matches as Array<{ nationalPersonId: string }>).map(
+        (m) => m.nationalPersonId,
+      ),
+    ).toContain(personId);
+  });
+
+  it("given a dossier read, then FULL holdings carry grading and handling, Kent's C record nothing, and the read is one audit entry naming the analyst", async () => {
+    const met = await as('01');
+    const sub = `analyst.01.${tag}`;
+    const before = (await auditRows('GetPerson', sub)).length;
+    const r = await h.api('GET', `/persons/${personId}`, met);
+    expect(r.status).toBe(200);
+    const byForce = Object.fromEntries((r.body.holdings as Holding[]).map((x) => [x.forceCode, x]));
+    expect(byForce['01']).toMatchObject({
+      disclosure: 'FULL',
+      grading: { scheme: '3X5X2', source: '1', intelligence: 'A', handling: 'P' },
+      handlingCode: 'P',
+    });
+    expect(byForce['46']).toEqual({
+      forceCode: '46',
+      forceName: 'Kent',
+      disclosure: 'HIT_ONLY',
+      contact: 'Kent Force Intelligence Bureau',
+    });
+    expect(JSON.stringify(r.body)).not.toContain(ids.kent);
+    expect((r.body.flags as Array<{ type: string }>).map((f) => f.type)).toContain(
+      'REGISTERED_SEX_OFFENDER',
+    );
+    const rows = await auditRows('GetPerson', sub);
+    expect(rows.length).toBe(before + 1);
+    expect(rows[rows.length - 1]).toMatchObject({
+      caller_force: '01',
+      purpose_code: 'PURPOSE_CODE_PREVENTING_OFFENCES',
+      request: { analyst: { sub, roles: ['analyst'], consultationId: met.consultation } },
+    });
+  });
+
+  it('given the owning force, then its own C record is shown in full', async () => {
+    const r = await h.api('GET', `/persons/${personId}`, await as('46'));
+    const kent = (r.body.holdings as Holding[]).find((x) => x.forceCode === '46');
+    expect(kent).toMatchObject({ disclosure: 'FULL', nominalId: ids.kent, handlingCode: 'C' });
+  });
+
+  it('given incidents, then they come a page at a time with an opaque cursor', async () => {
+    const who = await as('36');
+    const first = await h.api('GET', `/persons/${personId}/incidents?limit=1`, who);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.items[0]).toMatchObject({
+      forceCode: '36',
+      available: true,
+      category: 'ONLINE_GROOMING',
+    });
+    const second = await h.api(
+      'GET',
+      `/persons/${personId}/incidents?limit=1&cursor=${encodeURIComponent(first.body.nextCursor as string)}`,
+      who,
+    );
+    expect(second.body.items[0].incidentId).not.toBe(first.body.items[0].incidentId);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('given a bad PNC in a search, then 400 names pnc', async () => {
+    const r = await h.api('POST', '/persons/search', {
+      ...(await as('36')),
+      body: { pnc: '79/1234567Q' },
+    });
+    expect(r.status).toBe(400);
+    expect((r.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain('pnc');
+  });
+
+  it('given an auditor-only token, then search is refused (403)', async () => {
+    const auditor = await as('36', ['auditor']);
+    const r = await h.api('POST', '/persons/search', { ...auditor, body: { names: [{ family }] } });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('given the page asking how to sign in, then the issuer without a token', async () => {
+    const r = await h.api('GET', '/auth-config');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ issuer: h.issuer?.issuer, audience: 'intel-analyst-api', dev: false });
+  });
+});
