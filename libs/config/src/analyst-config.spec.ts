@@ -48,6 +48,8 @@ describe('analyst API settings', () => {
       issuer: 'https://idp.example/realms/police',
       audience: 'intel',
       jwksUrl: 'https://idp.example/realms/police/certs',
+      clientId: undefined,
+      scope: 'openid profile',
     });
     expect(c.port).toBe(0);
   });

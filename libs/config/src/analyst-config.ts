@@ -20,6 +20,9 @@ export const analystEnvSchema = z.object({
   ANALYST_OIDC_ISSUER: z.string().min(1).optional(),
   /** The `aud` every token must carry. */
   ANALYST_OIDC_AUDIENCE: z.string().min(1).default(ANALYST_AUDIENCE_DEFAULT),
+  /** The page's OIDC client (authorization code + PKCE) at the issuer, told to the page. */
+  ANALYST_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  ANALYST_OIDC_SCOPE: z.string().min(1).default('openid profile'),
   /** Where the issuer publishes its signing keys (JWKS). */
   ANALYST_OIDC_JWKS_URL: z.string().url().optional(),
   /**
@@ -80,6 +83,9 @@ export interface AnalystConfig {
     audience: string;
     /** Undefined only with the development issuer, which serves its own keys. */
     jwksUrl: string | undefined;
+    /** The page's client at the issuer (for its sign-in), and the scope it asks for. */
+    clientId: string | undefined;
+    scope: string;
   };
   devIssuer: { enabled: boolean; keyFile: string | undefined };
   consultationTtlMs: number;
@@ -97,6 +103,8 @@ export function analystConfig(e: AnalystEnv): AnalystConfig {
       issuer: e.ANALYST_OIDC_ISSUER ?? DEV_ISSUER_DEFAULT,
       audience: e.ANALYST_OIDC_AUDIENCE,
       jwksUrl: e.ANALYST_DEV_ISSUER ? undefined : e.ANALYST_OIDC_JWKS_URL,
+      clientId: e.ANALYST_OIDC_CLIENT_ID,
+      scope: e.ANALYST_OIDC_SCOPE,
     },
     devIssuer: { enabled: e.ANALYST_DEV_ISSUER, keyFile: e.ANALYST_DEV_ISSUER_KEY_FILE },
     consultationTtlMs: e.ANALYST_CONSULTATION_TTL_MINUTES * 60_000,

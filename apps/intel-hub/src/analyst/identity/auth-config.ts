@@ -18,6 +18,7 @@ export class AuthConfigController {
       issuer: oidc.issuer,
       audience: oidc.audience,
       dev: devIssuer.enabled,
+      ...(oidc.clientId ? { clientId: oidc.clientId, scope: oidc.scope } : {}),
       ...(devIssuer.enabled ? { tokenUrl: '/dev-oidc/token', demoUsers: demoUsersJson() } : {}),
     };
   }

@@ -32,6 +32,9 @@ export const GET_AUTH_CONFIG = defineRoute({
     issuer: z.string(),
     audience: z.string(),
     dev: z.boolean(),
+    /** The page's OIDC client (authorization code + PKCE) with a real issuer. */
+    clientId: z.string().optional(),
+    scope: z.string().optional(),
     tokenUrl: z.string().optional(),
     demoUsers: z
       .array(
