@@ -77,9 +77,12 @@ export class HubHarness {
     await this.db.connect();
   }
 
-  /** Starts the hub process only (its database connection is kept across restarts). */
-  async startProcess(): Promise<void> {
-    this.running = await startService('intel-hub', this.env());
+  /**
+   * Starts the hub process only (its database connection is kept across restarts); `env`
+   * overrides the harness's for this start (e.g. a restart that learns its parameters again).
+   */
+  async startProcess(env: Record<string, string> = {}): Promise<void> {
+    this.running = await startService('intel-hub', { ...this.env(), ...env });
   }
 
   /** Stops the hub process only. */

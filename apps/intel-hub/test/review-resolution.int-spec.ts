@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import {
-  IncidentState,
-  IncidentCategory,
-  IncidentOutcome,
-  NominalState,
-  OnlineIdentifierKind,
-  SubjectRole,
-  FlagType,
-  NameType,
-} from '@intel/contracts';
+import { FlagType, IncidentState, NominalState } from '@intel/contracts';
 import { AuditLog } from '@intel/audit';
 import { dropDatabase, inTransaction, openDatabase, withDatabase } from '@intel/db';
 import { createLogger, Registry } from '@intel/observability';
 import { loadToolConfig } from '@intel/config';
-import { bareNominal, covertHandling, lettersOnly, uniqueDbName } from '@intel/testing';
+import { covertHandling, uniqueDbName } from '@intel/testing';
 import { INTEL_HUB_MIGRATIONS } from '../src/database/migrations';
 import { HubMetrics } from '../src/hub.metrics';
 import { HubStoreRepository } from '../src/ingest/hub-store.repository';
@@ -23,6 +14,7 @@ import { NationalStoreRepository } from '../src/resolution/national-store.reposi
 import { ResolutionService } from '../src/resolution/resolution.service';
 import { ReviewError } from '../src/review/review-errors';
 import { ReviewService, type ReviewAudit, type Reviewer } from '../src/review/review.service';
+import { rareFamily, rareUsername, reviewNominal, suspectIncident } from './review.fixture';
 
 // Match review against national resolution on the real PostgreSQL, in process: judgements
 // become constraints that the resolution honours, through restarts (a new ResolutionService
@@ -148,50 +140,11 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     await resolution.drain();
   }
 
-  /** A nominal with a name unique to this run and a phone: the same name alone is POSSIBLE. */
-  function nominal(family: string, phone: string, extra: Partial<NominalState> = {}) {
-    return {
-      ...bareNominal(randomUUID(), version++, family),
-      names: [{ given: ['Ambrose'], family, type: NameType.NAME_TYPE_BIRTH }],
-      onlineIdentifiers: [
-        {
-          kind: OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PHONE,
-          platform: '',
-          value: phone,
-          observedAt: undefined,
-        },
-      ],
-      ...extra,
-    };
-  }
-
-  function incident(subject: string): IncidentState {
-    return {
-      incidentId: randomUUID(),
-      version: 1,
-      category: IncidentCategory.INCIDENT_CATEGORY_ONLINE_GROOMING,
-      offenceCodes: ['SX03224A'],
-      occurredFrom: { seconds: 1_700_000_000, nanos: 0 },
-      occurredTo: undefined,
-      reportedAt: undefined,
-      platforms: ['snapchat'],
-      subjects: [{ nominalId: subject, role: SubjectRole.SUBJECT_ROLE_SUSPECT }],
-      onlineIdentifiers: [],
-      outcome: IncidentOutcome.INCIDENT_OUTCOME_ARRESTED,
-      summary: 'Suspect arranged to meet a decoy persona',
-      handling: undefined,
-      immediateRiskToChild: false,
-      sharedReference: '',
-      victimCount: 1,
-      source: undefined,
-      updatedAt: undefined,
-    };
-  }
-
-  const family = () => `Q${lettersOnly(randomUUID().replace(/-/g, '').slice(0, 10))}`;
-  let phones = 0;
-  /** Ofcom's drama range: a fresh number per call (the database is this test's alone). */
-  const phone = () => `+447700900${String(phones++).padStart(3, '0')}`;
+  const nominal = (family: string, username: string, extra: Partial<NominalState> = {}) =>
+    reviewNominal(family, [username], extra, version++);
+  const incident = suspectIncident;
+  const family = rareFamily;
+  const username = rareUsername;
 
   async function personOf(force: string, id: string): Promise<string | undefined> {
     const r = await db.query<{ person_id: string }>(
@@ -205,7 +158,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     const q = await review.queue(u, { limit: 100 }, auditFor(u));
     return q.items.find(
       (i) =>
-        [i.a.nominalId, i.b.nominalId].includes(a) && [i.a.nominalId, i.b.nominalId].includes(b),
+        [i.a.view.nominalId, i.b.view.nominalId].includes(a) &&
+        [i.a.view.nominalId, i.b.view.nominalId].includes(b),
     );
   }
 
@@ -235,13 +189,13 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
   it('a SAME judgement within one force makes one person at once; the pair leaves the queue for good', async () => {
     const f = family();
-    const [a, b] = [nominal(f, phone()), nominal(f, phone())];
+    const [a, b] = [nominal(f, username()), nominal(f, username())];
     await publish('36', [a, b]);
     expect(await personOf('36', a.nominalId)).not.toBe(await personOf('36', b.nominalId));
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     expect(item).toMatchObject({ band: 'MATCH_BAND_POSSIBLE', unsure: 0 });
     if (!item) throw new Error('not queued');
-    expect(item.a.names[0]?.family).toBe(f);
+    expect(item.a.view.state.names[0]?.family).toBe(f);
 
     const j = await judgeAs(analyst36, item.pairId, 'SAME');
     expect(j).toMatchObject({ status: 'ACTIVE', approvalReasons: [] });
@@ -284,8 +238,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
   it('a cross-force SAME that adds a flag waits for a supervisor of the force, then links and alerts both forces', async () => {
     const f = family();
-    const a = nominal(f, phone());
-    const b = nominal(f, phone());
+    const a = nominal(f, username());
+    const b = nominal(f, username());
     await publish('36', [a], [incident(a.nominalId)]);
     await publish('01', [b], [incident(b.nominalId)]);
     const item = await queuedPair(supervisor36, a.nominalId, b.nominalId);
@@ -339,13 +293,13 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     return r.rows[0]?.m ?? '0';
   }
 
-  /** Two records of one force the engine leaves POSSIBLE, judged NOT_SAME, then given a phone
+  /** Two records of one force the engine leaves POSSIBLE, judged NOT_SAME, then given a username
    * in common (the engine would link them now): the judgement keeps them apart. */
   async function notSamePair() {
     const f = family();
-    const shared = phone();
+    const shared = username();
     const a = nominal(f, shared);
-    const b = nominal(f, phone());
+    const b = nominal(f, username());
     await publish('36', [a]);
     await publish('36', [b]);
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
@@ -366,7 +320,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
   it('a NOT_SAME judgement keeps two records apart when the engine would link them, through a restart; retracted, the links join them', async () => {
     const { a, b, f, shared, judgement, apart } = await notSamePair();
-    // A third record with that phone links to both: it joins one side, never both.
+    // A third record with that username links to both: it joins one side, never both.
     const c = nominal(f, shared);
     await publish('36', [c]);
     const persons = new Set([
@@ -380,7 +334,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     await startHub();
     expect(await apart()).toBe(true);
 
-    // Retracted: nothing keeps them apart, and the shared phone links them.
+    // Retracted: nothing keeps them apart, and the shared username links them.
     await review.retract(
       analyst36,
       judgement.judgementId,
@@ -392,7 +346,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
   it('an UNSURE keeps the pair queued for everyone else, marked', async () => {
     const f = family();
-    const [a, b] = [nominal(f, phone()), nominal(f, phone())];
+    const [a, b] = [nominal(f, username()), nominal(f, username())];
     await publish('36', [a, b]);
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
@@ -407,8 +361,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
   it("another force's C record: its pairs are queued for the owner only; two forces' C records for no one", async () => {
     const f = family();
-    const covert = nominal(f, phone(), { handling: covertHandling() });
-    const open = nominal(f, phone());
+    const covert = nominal(f, username(), { handling: covertHandling() });
+    const open = nominal(f, username());
     await publish('36', [covert]);
     await publish('01', [open]);
     expect(await queuedPair(analyst01, covert.nominalId, open.nominalId)).toBeUndefined();
@@ -419,8 +373,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     expect(JSON.stringify(queue01)).not.toContain(covert.nominalId);
 
     const g = family();
-    const c36 = nominal(g, phone(), { handling: covertHandling() });
-    const c01 = nominal(g, phone(), { handling: covertHandling() });
+    const c36 = nominal(g, username(), { handling: covertHandling() });
+    const c01 = nominal(g, username(), { handling: covertHandling() });
     await publish('36', [c36]);
     await publish('01', [c01]);
     const stored = await db.query(

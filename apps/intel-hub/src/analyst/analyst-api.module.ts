@@ -10,9 +10,16 @@ import { SignInModule } from './identity/auth-config';
 import type { DevIssuer } from './identity/dev-issuer';
 import { AnalystPageModule } from './page/page.module';
 import type { TokenVerifier } from './identity/token-verifier';
+import { ReviewRoutesModule } from './review/review-routes.module';
 
 /** Each area of the analysts' API is a module of its own (controllers, providers); add yours. */
-const AREAS = [CoreRoutesModule, AuditViewerModule, AlertsModule, AnalystPageModule];
+const AREAS = [
+  CoreRoutesModule,
+  AuditViewerModule,
+  AlertsModule,
+  ReviewRoutesModule,
+  AnalystPageModule,
+];
 
 /**
  * The analysts' HTTP API: a second Nest application in the hub process (docs/analyst.md), whose

@@ -8,6 +8,7 @@ import { ConsultationAudit } from '../query/consultation-audit';
 import { IntelQueryService } from '../query/intel-query.service';
 import { NationalStoreRepository } from '../resolution/national-store.repository';
 import { ResolutionService } from '../resolution/resolution.service';
+import { ReviewService } from '../review/review.service';
 
 /**
  * The hub's services the analysts' API uses: the same instances as the gRPC path (one national
@@ -24,6 +25,7 @@ export const FROM_HUB = [
   IntelQueryService,
   NationalStoreRepository,
   ResolutionService,
+  ReviewService,
   AlertFeed,
 ] as const;
 

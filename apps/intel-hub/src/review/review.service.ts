@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Alert } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import { maySee, recordsInView } from '@intel/disclosure';
-import { reasonProblem } from '@intel/records';
 import type { DataSource } from 'typeorm';
 import { deriveFlags, mergeIncidents, type MemberView } from '../flags/derive-flags';
 import type { MemberKey } from '../resolution/member-key';
@@ -15,7 +14,8 @@ import {
   type ResolutionService,
 } from '../resolution/resolution.service';
 import { approvalReasons, type PersonPicture } from './approval-rule';
-import { mayReview, reviewRecord, type ReviewRecord } from './pair-view';
+import { mayReview, type PairEnd } from './pair-view';
+import { rationaleProblem } from './rationale';
 import {
   judgementCursor,
   parseJudgementCursor,
@@ -74,8 +74,8 @@ export interface QueueItem {
   lastSeen: string;
   /** Other analysts who called the pair UNSURE (it stays queued for everyone else). */
   unsure: number;
-  a: ReviewRecord;
-  b: ReviewRecord;
+  a: PairEnd;
+  b: PairEnd;
 }
 
 export interface JudgementView {
@@ -97,17 +97,14 @@ export interface JudgementView {
 }
 
 export const REVIEW_PAGE_MAX = 100;
-export const RATIONALE_MAX = 2000;
 
 const isSupervisor = (u: Reviewer) => u.roles.includes('supervisor');
 const isAnalyst = (u: Reviewer) => u.roles.includes('analyst') || isSupervisor(u);
 
 function checkRationale(raw: string): string {
   const text = raw.trim();
-  if (text.length > RATIONALE_MAX)
-    throw reviewInvalid('rationale', `at most ${RATIONALE_MAX} characters`);
-  const problem = text === '' ? 'required' : reasonProblem(text);
-  if (problem) throw reviewInvalid('rationale', problem.replace('the check is', 'this is'));
+  const problem = rationaleProblem(text);
+  if (problem) throw reviewInvalid('rationale', problem);
   return text;
 }
 
@@ -228,12 +225,9 @@ export class ReviewService {
     if (!a || !b || !mayReview(user.force, a, b)) return undefined;
     const pa = index.personOfMember(c.a);
     if (pa !== undefined && pa === index.personOfMember(c.b)) return undefined;
-    const shown = (v: MemberView, key: MemberKey) => {
-      const id = index.personOfMember(key);
-      return reviewRecord(v, {
-        id,
-        flags: id ? index.flagsFor(id, user.force).map((f) => f.type) : [],
-      });
+    const shown = (view: MemberView, key: MemberKey): PairEnd => {
+      const personId = index.personOfMember(key);
+      return { view, personId, flags: personId ? index.flagsFor(personId, user.force) : [] };
     };
     return {
       pairId: c.pairId,

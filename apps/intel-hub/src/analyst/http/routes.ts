@@ -8,6 +8,7 @@ import {
   LOOKUP_IDENTIFIERS,
   SEARCH_PERSONS,
 } from '../persons/persons.routes';
+import { REVIEW_ROUTES } from '../review/review.routes';
 import type { RouteSpec } from './route-spec';
 
 /**
@@ -22,6 +23,7 @@ export const ALL_ROUTES: readonly RouteSpec[] = [
   LOOKUP_IDENTIFIERS,
   GET_DOSSIER,
   LIST_INCIDENTS,
+  ...REVIEW_ROUTES,
   LIST_ALERTS,
   ACKNOWLEDGE_ALERT,
   LIST_AUDIT_ENTRIES,

@@ -113,7 +113,8 @@ export function dossierHoldingJson(h: Holding): z.output<typeof dossierHoldingSc
   };
 }
 
-function stateJson(s: NominalState) {
+/** A nominal's content as the API shows it (for a force that may see it). */
+export function stateJson(s: NominalState) {
   const dobs = s.datesOfBirth.map(partialDate).filter((d): d is string => !!d);
   return {
     names: s.names.map((n) => ({
