@@ -1,5 +1,6 @@
 import { IncidentState, NominalState, SubjectRole } from '@intel/contracts';
 import { pncCheckLetter } from '@intel/identifiers';
+import type { Network } from '../src/analyst/explain/network';
 import type { IncidentView, MemberView } from '../src/flags/derive-flags';
 
 /** Fixtures for the explanation, network and export specs: a nominal and an incident. */
@@ -67,4 +68,30 @@ function handling(code: 'P' | 'C') {
 /** A valid 1979 PNC ID for a serial. */
 export function pnc(serial: number): string {
   return `1979/${String(serial).padStart(7, '0')}${pncCheckLetter(79, serial)}`;
+}
+
+/** A small network for the export specs, with `hostile` as a username. */
+export function sampleNetwork(hostile: string): Network {
+  return {
+    nationalPersonId: 'p1',
+    depth: 1,
+    truncated: false,
+    nodes: [
+      { id: 'person:p1', type: 'person', label: 'William Hendry' },
+      { id: 'record:46:n1', type: 'record', label: 'William Hendry (46)' },
+      { id: 'identifier:phone:+447911100123', type: 'identifier', label: '+447911100123' },
+      { id: 'identifier:username:discord:x', type: 'identifier', label: `username ${hostile}` },
+      { id: 'incident:46:i1', type: 'incident', label: 'Online grooming 2025-06' },
+      { id: 'hit:p1:36', type: 'record', label: 'record held by X — contact Y', hitOnly: true },
+      { id: 'force:46', type: 'force', label: 'Lancashire' },
+    ],
+    edges: [
+      { source: 'person:p1', target: 'record:46:n1', type: 'has_record' },
+      { source: 'record:46:n1', target: 'identifier:phone:+447911100123', type: 'has_identifier' },
+      { source: 'record:46:n1', target: 'identifier:username:discord:x', type: 'has_identifier' },
+      { source: 'record:46:n1', target: 'incident:46:i1', type: 'subject_of', label: 'suspect' },
+      { source: 'person:p1', target: 'hit:p1:36', type: 'has_record' },
+      { source: 'record:46:n1', target: 'force:46', type: 'held_by' },
+    ],
+  };
 }

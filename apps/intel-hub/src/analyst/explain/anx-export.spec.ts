@@ -1,30 +1,9 @@
 import { SaxesParser } from 'saxes';
 import { escapeXmlAttribute, networkAnx } from './anx-export';
-import type { Network } from './network';
+import { sampleNetwork } from '../../../test/explain.fixture';
 
 const hostile = `"/><ChartItem Label="injected"/><x a='&amp;\u0000\u0007\uD800'>`;
-const n: Network = {
-  nationalPersonId: 'p1',
-  depth: 1,
-  truncated: false,
-  nodes: [
-    { id: 'person:p1', type: 'person', label: 'William Hendry' },
-    { id: 'record:46:n1', type: 'record', label: 'William Hendry (46)' },
-    { id: 'identifier:phone:+447911100123', type: 'identifier', label: 'phone +447911100123' },
-    { id: 'identifier:username:discord:x', type: 'identifier', label: `username ${hostile}` },
-    { id: 'incident:46:i1', type: 'incident', label: 'Online grooming 2025-06' },
-    { id: 'hit:p1:36', type: 'record', label: 'record held by X — contact Y', hitOnly: true },
-    { id: 'force:46', type: 'force', label: 'Lancashire' },
-  ],
-  edges: [
-    { source: 'person:p1', target: 'record:46:n1', type: 'has_record' },
-    { source: 'record:46:n1', target: 'identifier:phone:+447911100123', type: 'has_identifier' },
-    { source: 'record:46:n1', target: 'identifier:username:discord:x', type: 'has_identifier' },
-    { source: 'record:46:n1', target: 'incident:46:i1', type: 'subject_of', label: 'suspect' },
-    { source: 'person:p1', target: 'hit:p1:36', type: 'has_record' },
-    { source: 'record:46:n1', target: 'force:46', type: 'held_by' },
-  ],
-};
+const n = sampleNetwork(hostile);
 const meta = { title: `National person p1 & "friends"`, comments: 'OFFICIAL-SENSITIVE <handle>' };
 
 interface Element {

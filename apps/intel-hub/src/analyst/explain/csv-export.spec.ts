@@ -1,5 +1,5 @@
 import { csvCell, csvRow, networkCsv, CSV_COLUMNS } from './csv-export';
-import type { Network } from './network';
+import { sampleNetwork } from '../../../test/explain.fixture';
 
 /** RFC 4180 read back: quoted cells, doubled quotes, CRLF after every record. */
 function parseCsv(text: string): string[][] {
@@ -54,22 +54,8 @@ describe('CSV cells', () => {
 
 describe('network as CSV', () => {
   const hostile = '=HYPERLINK("http://x","y")';
-  const n: Network = {
-    nationalPersonId: 'p1',
-    depth: 1,
-    truncated: false,
-    nodes: [
-      { id: 'person:p1', type: 'person', label: 'William Hendry' },
-      {
-        id: `identifier:username:discord:${hostile}`,
-        type: 'identifier',
-        label: `username ${hostile}`,
-      },
-      { id: 'identifier:phone:+447911100123', type: 'identifier', label: '+447911100123' },
-      { id: 'hit:p1:36', type: 'record', label: 'record held by …', hitOnly: true },
-    ],
-    edges: [{ source: 'person:p1', target: 'hit:p1:36', type: 'has_record' }],
-  };
+  const n = sampleNetwork(hostile);
+  const byId = (rows: string[][], id: string) => rows.find((r) => r[1] === id);
 
   it('is produced row by row: the header, a meta row, the nodes, the edges', () => {
     const chunks = [...networkCsv(n)];
@@ -78,14 +64,26 @@ describe('network as CSV', () => {
     const rows = parseCsv(chunks.join(''));
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows.every((r) => r.length === CSV_COLUMNS.length)).toBe(true);
-    expect(rows.slice(2).map((r) => r[0])).toEqual(['node', 'node', 'node', 'node', 'edge']);
-    expect(rows[5]).toEqual(['node', 'hit:p1:36', 'record', 'record held by …', 'true', '', '']);
+    expect(rows.slice(2).map((r) => r[0])).toEqual([
+      ...n.nodes.map(() => 'node'),
+      ...n.edges.map(() => 'edge'),
+    ]);
+    expect(byId(rows, 'hit:p1:36')).toEqual([
+      'node',
+      'hit:p1:36',
+      'record',
+      'record held by X — contact Y',
+      'true',
+      '',
+      '',
+    ]);
   });
 
   it('neutralises every cell that could start a formula', () => {
     const rows = parseCsv([...networkCsv(n)].join(''));
     for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-    expect(rows[4]?.[3]).toBe("'+447911100123");
-    expect(rows[3]?.[3]).toBe(`username ${hostile}`);
+    expect(byId(rows, 'identifier:phone:+447911100123')?.[3]).toBe("'+447911100123");
+    expect(byId(rows, 'identifier:username:discord:x')?.[3]).toBe(`username ${hostile}`);
+    expect(byId(rows, `person:${n.nationalPersonId}`)?.[0]).toBe('meta');
   });
 });

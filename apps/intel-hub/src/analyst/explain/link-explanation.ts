@@ -5,24 +5,12 @@ import {
   type FieldName,
   type HeldLink,
   type PairWaterfall,
+  type WaterfallStep,
 } from '@intel/matching';
 import { maySee } from '@intel/disclosure';
 import type { MemberView } from '../../flags/derive-flags';
 import { nominalAsMatchInput } from '../../resolution/nominal-input';
 import { bandName, hitOnlyHolders, type BandName, type HitOnlyHolder } from './hit-only';
-
-/** One step of the waterfall as the analysts' API gives it. */
-export interface ExplainedStep {
-  field: FieldName;
-  level: string;
-  /** m and u of the level (absent for a null: either record lacks the field). */
-  m?: number;
-  u?: number;
-  levelWeight: number;
-  tfAdjustment: number;
-  weight: number;
-  running: number;
-}
 
 export interface ExplainedRecord {
   forceCode: string;
@@ -36,7 +24,7 @@ export interface FullExplanation {
   /** λ, and log2(λ / (1 − λ)) in bits: where the waterfall starts. */
   lambda: number;
   prior: number;
-  steps: ExplainedStep[];
+  steps: WaterfallStep[];
   /** The prior plus every step's weight. */
   total: number;
   probability: number;
