@@ -1,5 +1,6 @@
 import { IncidentState, NominalState, SubjectRole } from '@intel/contracts';
 import { pncCheckLetter } from '@intel/identifiers';
+import { SaxesParser } from 'saxes';
 import type { Network } from '../src/analyst/explain/network';
 import type { IncidentView, MemberView } from '../src/flags/derive-flags';
 
@@ -94,4 +95,39 @@ export function sampleNetwork(hostile: string): Network {
       { source: 'record:46:n1', target: 'force:46', type: 'held_by' },
     ],
   };
+}
+
+export interface XmlElement {
+  nodeName: string;
+  attributes: Record<string, string>;
+  childNodes: XmlElement[];
+  getAttribute(name: string): string | undefined;
+}
+
+/**
+ * Parses as XML with a conforming parser (saxes: XML 1.0 well-formedness, strictly), into a
+ * small tree; any error throws.
+ */
+export function parseXml(xml: string): { documentElement: XmlElement } {
+  const parser = new SaxesParser();
+  const root: XmlElement[] = [];
+  const open: XmlElement[] = [];
+  let error: Error | undefined;
+  parser.on('error', (e) => (error ??= e));
+  parser.on('opentag', (t) => {
+    const attributes = t.attributes as Record<string, string>;
+    const e: XmlElement = {
+      nodeName: t.name,
+      attributes,
+      childNodes: [],
+      getAttribute: (name) => attributes[name],
+    };
+    (open.at(-1)?.childNodes ?? root).push(e);
+    open.push(e);
+  });
+  parser.on('closetag', () => open.pop());
+  parser.write(xml).close();
+  if (error) throw error;
+  if (root.length !== 1 || !root[0]) throw new Error('not one root element');
+  return { documentElement: root[0] };
 }

@@ -5,6 +5,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { AnalystCoreModule } from './analyst-core.module';
 import { AuditViewerModule } from './audit-viewer/audit-viewer.module';
 import { CoreRoutesModule } from './core-routes.module';
+import { ExplainRoutesModule } from './explain/explain-routes.module';
 import { HubBridgeModule } from './hub-bridge.module';
 import { SignInModule } from './identity/auth-config';
 import type { DevIssuer } from './identity/dev-issuer';
@@ -15,6 +16,7 @@ import { ReviewRoutesModule } from './review/review-routes.module';
 /** Each area of the analysts' API is a module of its own (controllers, providers); add yours. */
 const AREAS = [
   CoreRoutesModule,
+  ExplainRoutesModule,
   AuditViewerModule,
   AlertsModule,
   ReviewRoutesModule,

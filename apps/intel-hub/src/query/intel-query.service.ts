@@ -266,6 +266,33 @@ export class IntelQueryService {
     return person;
   }
 
+  /**
+   * The alerts an analyst's read of persons calls for when it does not go through the calls
+   * above (a person's links, a link explanation, the network, an export), planned as GetPerson
+   * plans them: a person flagged in a recipient's view alerts that force (throttled), and
+   * another force's C record (`hitOnly`) tells its owner of the interest. The alerts are stored
+   * here; `publish` sends them on once the read's audit entry is durable. `told`: the forces
+   * alerted, for that entry.
+   */
+  async consultationAlerts(
+    action: string,
+    caller: Caller,
+    personIds: string[],
+    hitOnly: RecordRef[],
+  ): Promise<{ told: string[]; publish: () => void }> {
+    const index = this.index();
+    const views = index.views(personIds.flatMap((p) => index.membersOf(p)));
+    const persons = personIds.map((personId) => ({ personId, linked: true }));
+    const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, views);
+    if (drafts.length === 0) return { told: [], publish: () => undefined };
+    const alerts = await this.store.insertAlerts(this.ds, drafts, caller.force);
+    this.throttle.raised(caller.force, drafts, new Date());
+    return {
+      told: drafts.map((d) => d.recipientForceCode),
+      publish: () => this.resolution.publishAlerts(alerts),
+    };
+  }
+
   /** Takes a probe token for the caller; false: hit-only answers are withheld from this call. */
   private probe(caller: Caller): boolean {
     const ok = this.probes.take(ProbeLimiter.callerKey(caller.force, caller.system), Date.now());

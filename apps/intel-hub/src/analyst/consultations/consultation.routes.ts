@@ -20,6 +20,23 @@ export const consultationSchema = z
   })
   .meta({ id: 'Consultation' });
 
+/** A justification: a MoPI purpose, a reason with content, an optional operation reference. */
+export const justificationSchema = z.strictObject({
+  purposeCode: z.enum(PURPOSE_CODES),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'is required: say why the check is needed')
+    .max(LIMITS.reason)
+    .superRefine(checked(reasonProblem)),
+  operationRef: z
+    .string()
+    .trim()
+    .max(64)
+    .superRefine(checked((v) => textProblem(v)))
+    .optional(),
+});
+
 /** Opens a consultation: the purpose and reason that justify the reads that name it. */
 export const OPEN_CONSULTATION = defineRoute({
   operationId: 'openConsultation',
@@ -31,20 +48,6 @@ export const OPEN_CONSULTATION = defineRoute({
   roles: ['analyst', 'auditor'],
   consultation: false,
   status: 201,
-  body: z.strictObject({
-    purposeCode: z.enum(PURPOSE_CODES),
-    reason: z
-      .string()
-      .trim()
-      .min(1, 'is required: say why the check is needed')
-      .max(LIMITS.reason)
-      .superRefine(checked(reasonProblem)),
-    operationRef: z
-      .string()
-      .trim()
-      .max(64)
-      .superRefine(checked((v) => textProblem(v)))
-      .optional(),
-  }),
+  body: justificationSchema,
   response: consultationSchema,
 });

@@ -1,45 +1,13 @@
-import { SaxesParser } from 'saxes';
 import { escapeXmlAttribute, networkAnx } from './anx-export';
-import { sampleNetwork } from '../../../test/explain.fixture';
+import {
+  parseXml as parse,
+  sampleNetwork,
+  type XmlElement as Element,
+} from '../../../test/explain.fixture';
 
 const hostile = `"/><ChartItem Label="injected"/><x a='&amp;\u0000\u0007\uD800'>`;
 const n = sampleNetwork(hostile);
 const meta = { title: `National person p1 & "friends"`, comments: 'OFFICIAL-SENSITIVE <handle>' };
-
-interface Element {
-  nodeName: string;
-  attributes: Record<string, string>;
-  childNodes: Element[];
-  getAttribute(name: string): string | undefined;
-}
-
-/**
- * Parses as XML with a conforming parser (saxes: XML 1.0 well-formedness, strictly), into a
- * small tree; any error throws.
- */
-function parse(xml: string): { documentElement: Element } {
-  const parser = new SaxesParser();
-  const root: Element[] = [];
-  const open: Element[] = [];
-  let error: Error | undefined;
-  parser.on('error', (e) => (error ??= e));
-  parser.on('opentag', (t) => {
-    const attributes = t.attributes as Record<string, string>;
-    const e: Element = {
-      nodeName: t.name,
-      attributes,
-      childNodes: [],
-      getAttribute: (name) => attributes[name],
-    };
-    (open.at(-1)?.childNodes ?? root).push(e);
-    open.push(e);
-  });
-  parser.on('closetag', () => open.pop());
-  parser.write(xml).close();
-  if (error) throw error;
-  if (root.length !== 1 || !root[0]) throw new Error('not one root element');
-  return { documentElement: root[0] };
-}
 
 const children = (e: Element, name: string) => e.childNodes.filter((c) => c.nodeName === name);
 

@@ -179,7 +179,7 @@ class GraphBuilder {
   }
 
   identifier(id: RecordIdentifier): string {
-    return this.node(`identifier:${id.key}`, `${id.kind} ${id.value}`, 'identifier');
+    return this.node(`identifier:${id.key}`, id.label, 'identifier');
   }
 
   nodes(): NetworkNode[] {

@@ -20,14 +20,14 @@ describe('a record’s identifiers for the network', () => {
   });
 
   it('gives each identifier once under the canonical key identifier look-ups use', () => {
-    expect(recordIdentifiers(state).map((i) => [i.key, i.kind, i.expandable])).toEqual([
-      ['pnc:1979/0163001B', 'PNC', true],
-      ['force_urn:ABC123', 'force URN', false],
-      ['nino:QQ123456C', 'NINO', true],
-      ['username:discord:hendry79', 'username', true],
-      ['phone:+447911100123', 'phone', true],
-      ['email:whendry@gmail.com', 'e-mail', true],
-      ['ip_address:203.0.113.7', 'IP address', false],
+    expect(recordIdentifiers(state).map((i) => [i.key, i.kind, i.label, i.expandable])).toEqual([
+      ['pnc:1979/0163001B', 'PNC', 'PNC 1979/0163001B', true],
+      ['force_urn:ABC123', 'force URN', 'URN ABC123', false],
+      ['nino:QQ123456C', 'NINO', 'NINO QQ123456C', true],
+      ['username:discord:hendry79', 'username', 'hendry79 (discord)', true],
+      ['phone:+447911100123', 'phone', '+447911100123', true],
+      ['email:whendry@gmail.com', 'e-mail', 'whendry@gmail.com', true],
+      ['ip_address:203.0.113.7', 'IP address', '203.0.113.7', false],
     ]);
   });
 });

@@ -16,6 +16,11 @@ export interface RecordIdentifier {
   kind: string;
   /** The canonical value (a username with its platform). */
   value: string;
+  /**
+   * For people: the value as it is used (`+447911100123`, `hendry79 (discord)`), a scheme's
+   * value after its scheme (`PNC 1979/0163001B`).
+   */
+  label: string;
   /** Whether records of other persons sharing it are worth a look (not a force URN or an IP). */
   expandable: boolean;
   /** As held, to look the holders up with. */
@@ -31,6 +36,11 @@ const ONLINE_KIND: Readonly<Record<string, string>> = {
   [OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_IP_ADDRESS]: 'IP address',
   [OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_DEVICE_ID]: 'device',
 };
+
+const PLATFORM_SCOPED: ReadonlySet<string> = new Set([
+  OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_USERNAME,
+  OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PLATFORM_USER_ID,
+]);
 
 /**
  * The identifiers of a record, each once, in a stable order: PNC, CRO and the other schemes,
@@ -51,6 +61,7 @@ export function recordIdentifiers(state: NominalState): RecordIdentifier[] {
         key,
         kind: scheme === 'FORCE_URN' ? 'force URN' : scheme.replace(/_/g, ' '),
         value,
+        label: `${scheme === 'FORCE_URN' ? 'URN' : scheme.replace(/_/g, ' ')} ${value}`,
         expandable: id.scheme !== IdentifierScheme.IDENTIFIER_SCHEME_FORCE_URN,
         source: { identifier: id },
       });
@@ -61,10 +72,13 @@ export function recordIdentifiers(state: NominalState): RecordIdentifier[] {
       onlineIdentifierKey(o) ??
       `${o.kind.replace(/^ONLINE_IDENTIFIER_KIND_/, '').toLowerCase()}:${o.value.trim()}`;
     if (out.has(key)) continue;
+    const value = key.slice(key.indexOf(':') + 1);
+    const platform = PLATFORM_SCOPED.has(o.kind) ? value.slice(0, value.indexOf(':')) : '';
     out.set(key, {
       key,
       kind,
-      value: key.slice(key.indexOf(':') + 1),
+      value,
+      label: platform ? `${value.slice(platform.length + 1)} (${platform})` : value,
       expandable: o.kind !== OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_IP_ADDRESS,
       source: { online: o },
     });

@@ -54,8 +54,8 @@ export interface RouteSpec<
   response: R;
   /** Success status (default 200). */
   status?: number;
-  /** Media type of the success answer (default application/json). */
-  produces?: string;
+  /** Media type of the success answer (default application/json); several when the request chooses. */
+  produces?: string | readonly string[];
 }
 
 /** Keeps a spec's schema types, so that AnalystRequest<typeof SPEC> is typed. */

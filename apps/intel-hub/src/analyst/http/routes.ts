@@ -1,6 +1,7 @@
 import { ACKNOWLEDGE_ALERT, LIST_ALERTS } from '../alerts/alerts.routes';
 import { LIST_AUDIT_ENTRIES, VERIFY_AUDIT } from '../audit-viewer/audit-viewer.routes';
 import { OPEN_CONSULTATION } from '../consultations/consultation.routes';
+import { EXPLAIN_ROUTES } from '../explain/explain.routes';
 import { GET_AUTH_CONFIG, GET_ME } from '../identity/identity.routes';
 import {
   GET_DOSSIER,
@@ -23,6 +24,7 @@ export const ALL_ROUTES: readonly RouteSpec[] = [
   LOOKUP_IDENTIFIERS,
   GET_DOSSIER,
   LIST_INCIDENTS,
+  ...EXPLAIN_ROUTES,
   ...REVIEW_ROUTES,
   LIST_ALERTS,
   ACKNOWLEDGE_ALERT,

@@ -104,7 +104,11 @@ function operation(r: RouteSpec, convert: (s: z.ZodType, io: Io) => Json): Json 
     responses: {
       [status]: {
         description: r.summary,
-        content: { [r.produces ?? 'application/json']: { schema: convert(r.response, 'output') } },
+        content: Object.fromEntries(
+          [r.produces ?? 'application/json']
+            .flat()
+            .map((type) => [type, { schema: convert(r.response, 'output') }]),
+        ),
       },
       ...Object.fromEntries(
         [...new Set(problems)]
