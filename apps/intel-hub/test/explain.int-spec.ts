@@ -122,12 +122,12 @@ describe('analysts: explanation, network and exports (integration)', () => {
       norfolk: n.nominalId,
       otherMet: o.nominalId,
     });
-    person = await personOf([
+    person = await h.personOf([
       ['46', k.nominalId],
       ['01', m.nominalId],
       ['36', n.nominalId],
     ]);
-    other = await personOf([['01', o.nominalId]]);
+    other = await h.personOf([['01', o.nominalId]]);
     await waitFor(
       async () => {
         const { rows } = await h.db.query(`SELECT 1 FROM person_incident WHERE person_id = $1`, [
@@ -146,24 +146,6 @@ describe('analysts: explanation, network and exports (integration)', () => {
     await h.stop();
     await Promise.all([norfolk.stop(), met.stop(), kent.stop()]);
   });
-
-  async function personOf(members: [string, string][]): Promise<string> {
-    let id = '';
-    await waitFor(
-      async () => {
-        const { rows } = await h.db.query<{ person_id: string; n: string }>(
-          `SELECT m.person_id, count(*)::text AS n FROM person_member m
-           JOIN unnest($1::text[], $2::text[]) AS t(f, n) ON m.force_code = t.f AND m.nominal_id = t.n
-           GROUP BY m.person_id`,
-          [members.map((x) => x[0]), members.map((x) => x[1])],
-        );
-        id = rows[0]?.person_id ?? '';
-        return rows.length === 1 && Number(rows[0]?.n) === members.length;
-      },
-      { timeoutMs: 120_000, intervalMs: 300, what: `one person of ${JSON.stringify(members)}` },
-    );
-    return id;
-  }
 
   const as = (who: 'kent' | 'norfolk') => session[who];
   const get = <T>(who: 'kent' | 'norfolk', path: string) => h.api<T>('GET', path, as(who));

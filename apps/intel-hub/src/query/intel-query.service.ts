@@ -54,6 +54,16 @@ import { ConsultationAudit, markAudited, type Caller } from './consultation-audi
 export class IndexNotReadyError extends Error {}
 export class PersonNotFoundError extends Error {}
 
+/** The index reads are answered from; while there is none, a retryable refusal. */
+export function queryableIndex(resolution: ResolutionService): NationalIndex {
+  const i = resolution.current;
+  if (!i)
+    throw new IndexNotReadyError(
+      'the national index is not available (loading, or reconnecting to its database); retry shortly',
+    );
+  return i;
+}
+
 const BANDS: Record<string, MatchBand> = {
   MATCH_BAND_CERTAIN: MatchBand.MATCH_BAND_CERTAIN,
   MATCH_BAND_PROBABLE: MatchBand.MATCH_BAND_PROBABLE,
@@ -103,12 +113,7 @@ export class IntelQueryService {
   ) {}
 
   private index(): NationalIndex {
-    const i = this.resolution.current;
-    if (!i)
-      throw new IndexNotReadyError(
-        'the national index is not available (loading, or reconnecting to its database); retry shortly',
-      );
-    return i;
+    return queryableIndex(this.resolution);
   }
 
   async checkPerson(raw: CheckPersonRequest, caller: Caller): Promise<CheckPersonResponse> {

@@ -3,7 +3,7 @@ import { maySee, nominalRef } from '@intel/disclosure';
 import type { HeldLink, MatchInput } from '@intel/matching';
 import type { DataSource } from 'typeorm';
 import type { MemberView } from '../../flags/derive-flags';
-import { IndexNotReadyError, PersonNotFoundError } from '../../query/intel-query.service';
+import { PersonNotFoundError, queryableIndex } from '../../query/intel-query.service';
 import { memberKey, splitMemberKey, type MemberKey } from '../../resolution/member-key';
 import type { NationalIndex } from '../../resolution/national-index';
 import type { NationalStoreRepository } from '../../resolution/national-store.repository';
@@ -35,12 +35,7 @@ export class ExplainService {
   ) {}
 
   private index(): NationalIndex {
-    const i = this.resolution.current;
-    if (!i)
-      throw new IndexNotReadyError(
-        'the national index is not available (loading, or reconnecting to its database); retry shortly',
-      );
-    return i;
+    return queryableIndex(this.resolution);
   }
 
   /** The live person an id stands for now (an id merged away is followed to the survivor). */
