@@ -5,6 +5,11 @@ import type { KafkaConfig } from '@intel/config';
 /** What the suites that run services get: the stack they run on, and --quick. */
 export interface StackBenchOptions {
   quick?: boolean;
+  /**
+   * The hub's database to use and keep (suites that load the national index): a later run with
+   * the same name skips the load and the index's first build.
+   */
+  keepDatabase?: string;
   databaseUrl: string;
   /** The environment a service needs to reach Kafka as this principal (force-36, hub). */
   kafkaEnv: (principal: string) => Record<string, string>;

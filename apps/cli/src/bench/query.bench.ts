@@ -3,21 +3,26 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import {
-  NominalState,
   PersonRecord,
   PurposeCode,
   type CheckIdentifiersRequest,
   type CheckPersonRequest,
 } from '@intel/contracts';
-import { dropDatabase, withDatabase } from '@intel/db';
+import { withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
 import { validateCheckIdentifiers, validateCheckPerson } from '@intel/records';
-import { generatePersons } from '@intel/synthetic';
-import { handlingP, startService, type RunningNode } from '@intel/testing';
+import { type RunningNode } from '@intel/testing';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
-import { environment, percentile, seconds } from './bench-stats';
+import {
+  benchDatabase,
+  dropBenchDatabase,
+  indexFigures,
+  nationalHubEnv,
+  startIndexedHub,
+} from './bench-index';
+import { environment } from './bench-stats';
+import { drive, type Load } from './load-driver';
 import { CpuMeter, isPostgres, pidsMatching } from './process-cpu';
-import { benchHubEnv } from './pipeline.bench';
 
 /** Calls in flight when measuring throughput; latency is measured one call at a time. */
 const CONCURRENCY = 16;
@@ -26,49 +31,6 @@ const justification = {
   reason: 'benchmark: national index query load',
   operationRef: 'BENCH',
 };
-
-interface Load {
-  qps: number;
-  p50Ms: number;
-  p99Ms: number;
-  calls: number;
-  errors: number;
-}
-
-/** `concurrency` calls in flight for `durationMs`; latency of each, QPS over the run. */
-async function drive(
-  call: (i: number) => Promise<unknown>,
-  durationMs: number,
-  concurrency: number,
-): Promise<Load> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  const until = Date.now() + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const s = process.hrtime.bigint();
-        try {
-          await call(next++);
-          latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const total = seconds(t0);
-  latencies.sort((a, b) => a - b);
-  return {
-    qps: latencies.length / total,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    calls: latencies.length,
-    errors,
-  };
-}
 
 /** The bare grpc-js ceiling server as its own process. */
 async function startEcho(): Promise<{ address: string; pid: number[]; stop: () => void }> {
@@ -134,50 +96,6 @@ async function auditedEchoFloor(
   }
 }
 
-/** Generated records as the force nominals the hub holds (one source record each). */
-async function bulkLoad(
-  db: Client,
-  records: ReturnType<typeof generatePersons>,
-  log: (s: string) => void,
-) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < records.length; i += 10_000) {
-    const chunk = records.slice(i, i + 10_000);
-    const states = chunk.map((g, k) => {
-      const r = PersonRecord.fromJSON(g.record);
-      const state: NominalState = {
-        nominalId: `bench-${i + k}`,
-        version: 1,
-        names: r.names,
-        datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
-        sex: r.sex,
-        identifiers: r.identifiers,
-        onlineIdentifiers: r.onlineIdentifiers,
-        addresses: r.addresses,
-        registrations: [],
-        handling: handlingP(),
-        subjectCategories: [r.subjectCategory],
-        sources: [{ sourceSystem: r.sourceSystem, sourceRecordId: r.sourceRecordId }],
-        updatedAt: undefined,
-      };
-      return Buffer.from(NominalState.encode(state).finish());
-    });
-    await db.query(
-      `INSERT INTO force_nominal (force_code, nominal_id, version, state)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])`,
-      [
-        chunk.map((g) => g.forceCode),
-        chunk.map((_, k) => `bench-${i + k}`),
-        chunk.map(() => 1),
-        states,
-      ],
-    );
-    if ((i / 10_000) % 10 === 0)
-      log(`bulk-loaded ${(i + chunk.length).toLocaleString('en-GB')} nominals`);
-  }
-  return seconds(t0);
-}
-
 /**
  * `npm run bench -- query`: CheckPerson and CheckIdentifiers QPS and latency p50/p99 against a hub
  * holding the national index of generated persons (1,000,000; 100,000 with --quick), bulk-loaded
@@ -189,56 +107,22 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
   const started = new Date();
   const persons = opts.quick ? 100_000 : 1_000_000;
   const durationMs = opts.quick ? 10_000 : 20_000;
-  const dbName = `bench_hub_q${Date.now().toString(36)}`;
+  const dbName = benchDatabase(opts, 'bench_hub_q');
   const log = (s: string) => process.stderr.write(`[bench query] ${s}\n`);
-  const env = benchHubEnv(opts, dbName, {
-    // The heap a national index needs, and a young generation large enough that a query's
-    // short-lived objects die in it: with the default (16 MB semi-spaces) the hub scavenged
-    // every ~14 MB allocated, 188 times (3.7 s of pauses) in 75 s of 110k query load; with
-    // 64 MB, 36 times (1.2 s). docs/hub.md: run the hub with the same flags at this scale.
-    NODE_OPTIONS: '--max-old-space-size=16000 --max-semi-space-size=64',
-    // The cold-start parameters, not EM over the whole index at every start.
-    HUB_TRAIN_MIN_RECORDS: String(Number.MAX_SAFE_INTEGER),
-    // One bench client probes thousands of times a second: answers stay comparable with
-    // earlier runs only if its hit-only results are not withheld by the probe rate.
-    HUB_PROBE_BURST: '1000000',
-    HUB_PROBE_REFILL_PER_HOUR: '100000000',
-  });
+  const env = nationalHubEnv(opts, dbName);
   let hub: RunningNode | undefined;
   let echo: Awaited<ReturnType<typeof startEcho>> | undefined;
   const clients: QueryClient[] = [];
   try {
-    log(`generating ${persons.toLocaleString('en-GB')} persons …`);
-    const records = generatePersons({
+    const loaded = await startIndexedHub({
+      databaseUrl: opts.databaseUrl,
+      dbName,
       persons,
-      forces: 10,
-      seed: 4242,
-      profile: { extraRecords: 0.1 },
+      env,
+      log,
     });
-    // A hub on the empty database creates the schema; then the index is bulk-loaded.
-    await (await startService('intel-hub', env, { timeoutMs: 120_000 })).stop();
-    const db = new Client({ connectionString: withDatabase(opts.databaseUrl, dbName) });
-    await db.connect();
-    const loadSeconds = await bulkLoad(db, records, log);
-    await db.end();
-    log(`starting the hub on ${records.length.toLocaleString('en-GB')} nominals …`);
-    const t0 = process.hrtime.bigint();
-    hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
-    const indexSeconds = seconds(t0);
-    // Restarted, the hub restores the index it stored (persons, links, parameters) instead of
-    // scoring every nominal again; the queries below run against the restored index.
-    log('restarting the hub (index restored from the database) …');
-    await hub.stop();
-    const t1 = process.hrtime.bigint();
-    hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
-    const restartSeconds = seconds(t1);
-    const stats = new Client({ connectionString: withDatabase(opts.databaseUrl, dbName) });
-    await stats.connect();
-    const nPersons = Number(
-      (await stats.query<{ n: string }>(`SELECT count(DISTINCT person_id) AS n FROM person_member`))
-        .rows[0]?.n,
-    );
-    await stats.end();
+    const { records, nationalPersons: nPersons } = loaded;
+    hub = loaded.hub;
 
     // Queries: names, date of birth and sex of loaded records (typos and all); identifiers of
     // loaded records. Only requests the hub would accept.
@@ -396,9 +280,7 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
         value: cp.echoOne.p99Ms,
         unit: 'ms',
       },
-      { name: 'hub first start: index built from the database', value: indexSeconds, unit: 's' },
-      { name: 'hub restart: index restored from the database', value: restartSeconds, unit: 's' },
-      { name: 'bulk load of force nominals', value: records.length / loadSeconds, unit: 'rows/s' },
+      ...indexFigures(loaded),
     ];
     return {
       suite: 'query',
@@ -427,6 +309,6 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
     for (const c of clients) c.close();
     echo?.stop();
     await hub?.stop();
-    await dropDatabase(opts.databaseUrl, dbName).catch(() => undefined);
+    await dropBenchDatabase(opts, dbName);
   }
 }

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig } from '@intel/config';
+import { runAnalystBench } from '../bench/analyst.bench';
 import { reportBench } from '../bench/bench-report';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
 import { runPipelineBench } from '../bench/pipeline.bench';
 import { runQueryBench } from '../bench/query.bench';
 
-const SUITES = ['intake', 'matching', 'pipeline', 'query'] as const;
+const SUITES = ['intake', 'matching', 'pipeline', 'query', 'analyst'] as const;
 
 /** `npm run bench -- <suite> [--quick]`: writes bench/results/latest.json and prints a table. */
 export function registerBenchCommand(program: Command): void {
@@ -15,7 +16,11 @@ export function registerBenchCommand(program: Command): void {
     .description(`run a benchmark suite (${SUITES.join(', ')})`)
     .argument('<suite>', SUITES.join(' | '))
     .option('--quick', 'smaller data sets, for a smoke run')
-    .action(async (suite: string, opts: { quick?: boolean }) => {
+    .option(
+      '--keep-database <name>',
+      'query, analyst: load the index into this database and keep it; a later run reuses it',
+    )
+    .action(async (suite: string, opts: { quick?: boolean; keepDatabase?: string }) => {
       const cfg = loadToolConfig();
       const stack = () => {
         if (!cfg.kafkaBrokers)
@@ -24,6 +29,7 @@ export function registerBenchCommand(program: Command): void {
           );
         return {
           quick: opts.quick,
+          keepDatabase: opts.keepDatabase,
           databaseUrl: cfg.databaseUrl,
           kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
           kafkaClient: (principal: string, clientId: string) =>
@@ -39,6 +45,9 @@ export function registerBenchCommand(program: Command): void {
           break;
         case 'query':
           reportBench(await runQueryBench(stack()));
+          break;
+        case 'analyst':
+          reportBench(await runAnalystBench(stack()));
           break;
         case 'matching':
           reportBench(await runMatchingBench({ quick: opts.quick }));
