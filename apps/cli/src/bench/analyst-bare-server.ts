@@ -1,20 +1,21 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, HttpCode, Module, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Module, Param, Post, Req } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
+import { readJsonBody } from '../../../intel-hub/src/analyst/http/json-body';
+import { configureAnalystHttp } from '../../../intel-hub/src/analyst/http/http-setup';
 
-/** A small JSON answer: what a search that found nobody looks like. */
-const EMPTY_SEARCH = { results: [], auditRef: '0' };
-
-/** The analysts' routes of the bench, answered at once without reading anything. */
+/** The analysts' routes of the bench, answered with a small JSON without reading anything. */
 @Controller('api/v1')
 class BareController {
   @Post('persons/search')
   @HttpCode(200)
-  search(): object {
-    return EMPTY_SEARCH;
+  async search(@Req() req: IncomingMessage): Promise<object> {
+    // The body is read as the analysts' API reads it (bounded, UTF-8 checked, parsed).
+    await readJsonBody(req);
+    return { results: [], auditRef: '0' };
   }
 
   @Get('persons/:personId')
@@ -27,20 +28,21 @@ class BareController {
 class BareModule {}
 
 /**
- * The analyst bench's ceiling: the same framework (Nest 11 on express) with the same security
- * headers (helmet) and JSON body parsing as the analysts' API, routes of the same paths and
- * methods answering a small JSON at once (no token check, no consultation, no index, no audit).
- * Run as its own process with the hub's node flags; prints {"port": N} when listening.
+ * The analyst bench's ceiling: the analysts' API's framework and middleware without its work.
+ * Nest 11 on express, set up by the API's own configureAnalystHttp (no body parser, the simple
+ * query parser, the security headers, no-store and correlation id; the body read by the API's
+ * own bounded reader), with routes of the same paths and methods answering a small JSON
+ * at once: no token check, no consultation, no validation, no index, no audit. Run as its own
+ * process with the hub's node flags; prints {"port": N} when listening.
  */
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(BareModule, {
     logger: false,
     bodyParser: false,
   });
-  app.use(helmet());
-  app.useBodyParser('json', { limit: '64kb' });
+  configureAnalystHttp(app);
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
   process.stdout.write(`${JSON.stringify({ port })}\n`);
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }

@@ -4,11 +4,13 @@ import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { PersonRecord } from '@intel/contracts';
 import { withDatabase } from '@intel/db';
+import { ALL_ROUTES } from '../../../intel-hub/src/analyst/http/routes';
 import { FORCE_CODES } from '@intel/synthetic';
 import type { RunningNode } from '@intel/testing';
 import {
   HUB_NODE_OPTIONS,
   benchDatabase,
+  benchScale,
   dropBenchDatabase,
   indexFigures,
   nationalHubEnv,
@@ -18,8 +20,7 @@ import { BenchHttpClient } from './bench-http';
 import { BenchIssuer, type BenchUser } from './bench-oidc';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment } from './bench-stats';
-import { drive, type Load } from './load-driver';
-import { CpuMeter, isPostgres, pidsMatching } from './process-cpu';
+import { drive, measureBesideCeiling, type BesideCeiling } from './load-driver';
 
 /** Concurrent analysts, each its own user (token `sub`) with its own consultation. */
 const USERS = 16;
@@ -89,22 +90,14 @@ async function personIds(databaseUrl: string, dbName: string, n: number): Promis
   await db.connect();
   try {
     const { rows } = await db.query<{ person_id: string }>(
-      `SELECT DISTINCT person_id FROM person_member ORDER BY md5(person_id) LIMIT $1`,
+      `SELECT person_id FROM (SELECT DISTINCT person_id FROM person_member) p
+       ORDER BY md5(person_id::text) LIMIT $1`,
       [n],
     );
     return rows.map((r) => r.person_id);
   } finally {
     await db.end();
   }
-}
-
-/** One route measured on the hub and on the bare server, same client, same users, same calls. */
-interface RouteRun {
-  load: Load;
-  bareLoad: Load;
-  one: Load;
-  bareOne: Load;
-  cpu: { hub: number; postgres: number; client: number; bare: number; bareClient: number };
 }
 
 /**
@@ -120,8 +113,7 @@ interface RouteRun {
  */
 export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSuiteResult> {
   const started = new Date();
-  const persons = opts.quick ? 100_000 : 1_000_000;
-  const durationMs = opts.quick ? 10_000 : 20_000;
+  const { persons, durationMs } = benchScale(opts);
   const dbName = benchDatabase(opts, 'bench_hub_a');
   const log = (s: string) => process.stderr.write(`[bench analyst] ${s}\n`);
   const issuer = await BenchIssuer.start();
@@ -186,71 +178,68 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
     const dossier = (http: BenchHttpClient) => (i: number, w: number) =>
       http.json('GET', `${API}/persons/${id(i)}`, headers[w % USERS]);
 
+    // The routes measured: those the analysts' API has (ALL_ROUTES).
+    const candidates = [
+      { name: 'search', operationId: 'searchPersons', call: search },
+      { name: 'dossier', operationId: 'getDossier', call: dossier },
+    ];
+    const routes = candidates.filter((r) =>
+      ALL_ROUTES.some((s) => s.operationId === r.operationId),
+    );
+    for (const r of candidates)
+      if (!routes.includes(r)) log(`the API has no ${r.operationId} route: ${r.name} not measured`);
+
     // What the searches find, so the table says what the hub did for them.
     let found = 0;
-    for (let i = 0; i < 200; i++) found += countResults(await search(hubHttp)(i, i % USERS));
+    if (routes.some((r) => r.call === search))
+      for (let i = 0; i < 200; i++) found += countResults(await search(hubHttp)(i, i % USERS));
 
     log('warming up …');
-    for (const call of [search(hubHttp), search(bareHttp), dossier(hubHttp), dossier(bareHttp)])
-      await drive(call, 2000, USERS);
+    for (const r of routes) {
+      await drive(r.call(hubHttp), 2000, USERS);
+      await drive(r.call(bareHttp), 2000, USERS);
+    }
 
-    const measure = async (
+    const measure = (
       what: string,
       hubCall: (i: number, w: number) => Promise<unknown>,
       bareCall: (i: number, w: number) => Promise<unknown>,
-    ): Promise<RouteRun> => {
+    ) => {
       log(`measuring ${what} …`);
-      const hubCpu = new CpuMeter(() => ({
-        server: hub?.process.pid ? [hub.process.pid] : [],
-        PostgreSQL: pidsMatching(isPostgres),
-        client: [process.pid],
-      }));
-      await hubCpu.start();
-      const load = await drive(hubCall, durationMs, USERS);
-      const hubUsed = await hubCpu.stop();
-      const bareCpu = new CpuMeter(() => ({ server: bare?.pid ?? [], client: [process.pid] }));
-      await bareCpu.start();
-      const bareLoad = await drive(bareCall, durationMs, USERS);
-      const bareUsed = await bareCpu.stop();
-      if (load.firstError) log(`${what}: ${load.errors} errors, the first: ${load.firstError}`);
-      const perCall = (ms: number | undefined, l: Load) => (ms ?? NaN) / Math.max(1, l.calls);
-      return {
-        load,
-        bareLoad,
-        cpu: {
-          hub: perCall(hubUsed.server, load),
-          postgres: perCall(hubUsed.PostgreSQL, load),
-          client: perCall(hubUsed.client, load),
-          bare: perCall(bareUsed.server, bareLoad),
-          bareClient: perCall(bareUsed.client, bareLoad),
-        },
-        one: await drive(hubCall, durationMs / 2, 1),
-        bareOne: await drive(bareCall, durationMs / 2, 1),
-      };
+      return measureBesideCeiling({
+        serverPids: () => (hub?.process.pid ? [hub.process.pid] : []),
+        ceilingPids: () => bare?.pid ?? [],
+        call: hubCall,
+        ceilingCall: bareCall,
+        durationMs,
+        oneAtATimeMs: durationMs / 2,
+        concurrency: USERS,
+      });
     };
-    const s = await measure('person search', search(hubHttp), search(bareHttp));
-    const d = await measure('dossier', dossier(hubHttp), dossier(bareHttp));
+    const runs: { name: string; run: BesideCeiling }[] = [];
+    for (const r of routes)
+      runs.push({ name: r.name, run: await measure(r.name, r.call(hubHttp), r.call(bareHttp)) });
 
-    const routeFigures = (route: string, m: RouteRun): BenchFigure[] => [
+    const routeFigures = (route: string, m: BesideCeiling): BenchFigure[] => [
       {
         name: `${route} requests/s (${USERS} users)`,
         value: m.load.qps,
         unit: 'req/s',
-        ceiling: { name: 'bare Nest route', value: m.bareLoad.qps },
+        ceiling: { name: 'bare Nest route', value: m.ceilingLoad.qps },
         target: '≥ 0.3 of the bare route',
-        meetsTarget: m.load.qps >= 0.3 * m.bareLoad.qps,
+        meetsTarget: m.load.qps >= 0.3 * m.ceilingLoad.qps,
       },
       {
         name: `${route} latency p50 (${USERS} users)`,
         value: m.load.p50Ms,
         unit: 'ms',
-        ceiling: { name: 'bare route p50', value: m.bareLoad.p50Ms },
+        ceiling: { name: 'bare route p50', value: m.ceilingLoad.p50Ms },
       },
       {
         name: `${route} latency p99 (${USERS} users)`,
         value: m.load.p99Ms,
         unit: 'ms',
-        ceiling: { name: 'bare route p99', value: m.bareLoad.p99Ms },
+        ceiling: { name: 'bare route p99', value: m.ceilingLoad.p99Ms },
         target: '< 50 ms',
         meetsTarget: m.load.p99Ms < 50,
       },
@@ -258,20 +247,20 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
         name: `${route} latency p50 / p99 (one at a time)`,
         value: m.one.p50Ms,
         unit: `ms / ${m.one.p99Ms.toPrecision(3)} ms`,
-        ceiling: { name: 'bare route p50', value: m.bareOne.p50Ms },
+        ceiling: { name: 'bare route p50', value: m.ceilingOne.p50Ms },
       },
       {
         name: `${route} CPU per request, hub`,
-        value: m.cpu.hub,
+        value: m.cpu.server,
         unit: 'ms',
-        ceiling: { name: 'bare route server', value: m.cpu.bare },
+        ceiling: { name: 'bare route server', value: m.cpu.ceiling },
       },
       { name: `  PostgreSQL per ${route} request`, value: m.cpu.postgres, unit: 'ms' },
       {
         name: `  bench client per ${route} request`,
         value: m.cpu.client,
         unit: 'ms',
-        ceiling: { name: 'bare route', value: m.cpu.bareClient },
+        ceiling: { name: 'bare route', value: m.cpu.ceilingClient },
       },
     ];
     return {
@@ -288,20 +277,20 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
         durationSeconds: durationMs / 1000,
         hubRateLimit: rateLimit,
         bareRoute:
-          'Nest 11 + express, helmet, JSON body parser, same paths; own process, same node flags',
+          "Nest 11 on express set up as the analysts' API (its security headers, no-store, bounded JSON body reader), same paths; its own process, the hub's node flags",
         meanSearchResults: found / 200,
-        calls: { search: s.load.calls + s.one.calls, dossier: d.load.calls + d.one.calls },
-        errors: {
-          search: s.load.errors + s.one.errors,
-          dossier: d.load.errors + d.one.errors,
-          bare: s.bareLoad.errors + d.bareLoad.errors + s.bareOne.errors + d.bareOne.errors,
-        },
+        calls: Object.fromEntries(runs.map((r) => [r.name, r.run.load.calls + r.run.one.calls])),
+        errors: Object.fromEntries(
+          runs.map((r) => [
+            r.name,
+            {
+              hub: r.run.load.errors + r.run.one.errors,
+              bare: r.run.ceilingLoad.errors + r.run.ceilingOne.errors,
+            },
+          ]),
+        ),
       },
-      figures: [
-        ...routeFigures('search', s),
-        ...routeFigures('dossier', d),
-        ...indexFigures(loaded),
-      ],
+      figures: [...runs.flatMap((r) => routeFigures(r.name, r.run)), ...indexFigures(loaded)],
     };
   } finally {
     for (const c of clients) c.close();

@@ -154,6 +154,13 @@ export function indexFigures(h: IndexedHub): BenchFigure[] {
   ];
 }
 
+/** A suite's scale: generated persons in the index, and how long each measurement runs. */
+export function benchScale(opts: StackBenchOptions): { persons: number; durationMs: number } {
+  return opts.quick
+    ? { persons: 100_000, durationMs: 10_000 }
+    : { persons: 1_000_000, durationMs: 20_000 };
+}
+
 /** The hub's database for a run: the one kept between runs when asked for, else a fresh one. */
 export function benchDatabase(opts: StackBenchOptions, prefix: string): string {
   return opts.keepDatabase ?? `${prefix}${Date.now().toString(36)}`;

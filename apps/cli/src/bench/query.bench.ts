@@ -15,14 +15,14 @@ import { type RunningNode } from '@intel/testing';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import {
   benchDatabase,
+  benchScale,
   dropBenchDatabase,
   indexFigures,
   nationalHubEnv,
   startIndexedHub,
 } from './bench-index';
 import { environment } from './bench-stats';
-import { drive, type Load } from './load-driver';
-import { CpuMeter, isPostgres, pidsMatching } from './process-cpu';
+import { drive, measureBesideCeiling, type Load } from './load-driver';
 
 /** Calls in flight when measuring throughput; latency is measured one call at a time. */
 const CONCURRENCY = 16;
@@ -105,8 +105,7 @@ async function auditedEchoFloor(
  */
 export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuiteResult> {
   const started = new Date();
-  const persons = opts.quick ? 100_000 : 1_000_000;
-  const durationMs = opts.quick ? 10_000 : 20_000;
+  const { persons, durationMs } = benchScale(opts);
   const dbName = benchDatabase(opts, 'bench_hub_q');
   const log = (s: string) => process.stderr.write(`[bench query] ${s}\n`);
   const env = nationalHubEnv(opts, dbName);
@@ -170,39 +169,21 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
     await drive((i) => echoClient.checkPerson(pq(i)), 2000, CONCURRENCY);
     // Throughput with CONCURRENCY calls in flight; latency of one call at a time (under load,
     // latency is mostly queueing, even on the bare server).
-    const measure = async (
+    const measure = (
       what: string,
       hubCall: (i: number) => Promise<unknown>,
       echoCall: (i: number) => Promise<unknown>,
     ) => {
       log(`measuring ${what} …`);
-      // CPU per call under load: the hub (and its PostgreSQL) beside the bare server.
-      const hubCpu = new CpuMeter(() => ({
-        server: hub?.process.pid ? [hub.process.pid] : [],
-        PostgreSQL: pidsMatching(isPostgres),
-        client: [process.pid],
-      }));
-      await hubCpu.start();
-      const load = await drive(hubCall, durationMs, CONCURRENCY);
-      const loadCpu = await hubCpu.stop();
-      const echoCpu = new CpuMeter(() => ({ server: echo?.pid ?? [], client: [process.pid] }));
-      await echoCpu.start();
-      const echoLoad = await drive(echoCall, durationMs, CONCURRENCY);
-      const echoLoadCpu = await echoCpu.stop();
-      const perCall = (ms: number | undefined, l: Load) => (ms ?? NaN) / Math.max(1, l.calls);
-      return {
-        load,
-        echoLoad,
-        cpu: {
-          hub: perCall(loadCpu.server, load),
-          postgres: perCall(loadCpu.PostgreSQL, load),
-          client: perCall(loadCpu.client, load),
-          echo: perCall(echoLoadCpu.server, echoLoad),
-          echoClient: perCall(echoLoadCpu.client, echoLoad),
-        },
-        one: await drive(hubCall, durationMs, 1),
-        echoOne: await drive(echoCall, durationMs, 1),
-      };
+      return measureBesideCeiling({
+        serverPids: () => (hub?.process.pid ? [hub.process.pid] : []),
+        ceilingPids: () => echo?.pid ?? [],
+        call: hubCall,
+        ceilingCall: echoCall,
+        durationMs,
+        oneAtATimeMs: durationMs,
+        concurrency: CONCURRENCY,
+      });
     };
     const cp = await measure(
       'CheckPerson',
@@ -228,9 +209,9 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
         name: `${rpc} QPS (${CONCURRENCY} in flight)`,
         value: m.load.qps,
         unit: 'calls/s',
-        ceiling: { name: 'bare grpc-js server', value: m.echoLoad.qps },
+        ceiling: { name: 'bare grpc-js server', value: m.ceilingLoad.qps },
         target: '≥ 0.5 of the ceiling',
-        meetsTarget: m.load.qps >= 0.5 * m.echoLoad.qps,
+        meetsTarget: m.load.qps >= 0.5 * m.ceilingLoad.qps,
       },
       { name: `${rpc} latency p50 (one at a time)`, value: m.one.p50Ms, unit: 'ms' },
       {
@@ -245,16 +226,16 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
       { name: `${rpc} latency p99 (${CONCURRENCY} in flight)`, value: m.load.p99Ms, unit: 'ms' },
       {
         name: `${rpc} CPU per call, hub (${CONCURRENCY} in flight)`,
-        value: m.cpu.hub,
+        value: m.cpu.server,
         unit: 'ms',
-        ceiling: { name: 'bare server', value: m.cpu.echo },
+        ceiling: { name: 'bare server', value: m.cpu.ceiling },
       },
       { name: `  PostgreSQL per ${rpc} (audit, alerts)`, value: m.cpu.postgres, unit: 'ms' },
       {
         name: `  bench client per ${rpc}`,
         value: m.cpu.client,
         unit: 'ms',
-        ceiling: { name: 'bare server call', value: m.cpu.echoClient },
+        ceiling: { name: 'bare server call', value: m.cpu.ceilingClient },
       },
     ];
     const figures: BenchFigure[] = [
@@ -277,7 +258,7 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
       },
       {
         name: 'floor: bare server alone, p99 (one at a time)',
-        value: cp.echoOne.p99Ms,
+        value: cp.ceilingOne.p99Ms,
         unit: 'ms',
       },
       ...indexFigures(loaded),
@@ -300,7 +281,11 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
         errors: {
           checkPerson: cp.load.errors + cp.one.errors,
           checkIdentifiers: ci.load.errors + ci.one.errors,
-          echo: cp.echoLoad.errors + cp.echoOne.errors + ci.echoLoad.errors + ci.echoOne.errors,
+          echo:
+            cp.ceilingLoad.errors +
+            cp.ceilingOne.errors +
+            ci.ceilingLoad.errors +
+            ci.ceilingOne.errors,
         },
       },
       figures,

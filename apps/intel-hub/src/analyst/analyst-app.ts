@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { HubConfig } from '@intel/config';
 import { PinoNestLogger, type Logger } from '@intel/observability';
 import { AnalystApiModule } from './analyst-api.module';
-import { noStore, securityHeaders } from './http/security-headers';
+import { configureAnalystHttp } from './http/http-setup';
 import { DEV_ISSUER_WARNING, DevIssuer } from './identity/dev-issuer';
 import { TokenVerifier } from './identity/token-verifier';
 
@@ -43,10 +43,7 @@ export async function startAnalystApi(
     AnalystApiModule.forRoot(hub, config, logger, verifier, dev),
     { bodyParser: false, logger: new PinoNestLogger(logger) },
   );
-  app.set('query parser', 'simple');
-  app.set('trust proxy', false);
-  app.use(securityHeaders);
-  app.use(noStore);
+  configureAnalystHttp(app);
   await app.listen(config.analyst.port, config.analyst.host);
   const server: HttpServer = app.getHttpServer();
   return {

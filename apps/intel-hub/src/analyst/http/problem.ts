@@ -13,11 +13,13 @@ export const PROBLEM_KINDS = {
   403: ['forbidden', 'Forbidden'],
   404: ['not-found', 'Not Found'],
   405: ['method-not-allowed', 'Method Not Allowed'],
+  408: ['request-timeout', 'Request Timeout'],
   409: ['conflict', 'Conflict'],
   413: ['payload-too-large', 'Content Too Large'],
   415: ['unsupported-media-type', 'Unsupported Media Type'],
   428: ['consultation-required', 'Precondition Required'],
   429: ['rate-limited', 'Too Many Requests'],
+  431: ['headers-too-large', 'Request Header Fields Too Large'],
   500: ['internal', 'Internal Server Error'],
   503: ['unavailable', 'Service Unavailable'],
 } as const;
