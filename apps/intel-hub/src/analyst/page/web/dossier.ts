@@ -25,7 +25,7 @@ import type {
   Page,
   RecordRef,
 } from './types.js';
-import { bandBadge, errorBox, heading, hitOnlyLine, loading, when } from './ui.js';
+import { bandBadge, errorBox, heading, loading, when } from './ui.js';
 
 export async function renderDossier(main: HTMLElement, personId: string): Promise<void> {
   fill(main, heading('Dossier'), loading('Loading the dossier'));
@@ -245,7 +245,7 @@ async function renderIncidents(section: HTMLElement, personId: string): Promise<
       h(
         'tr',
         {},
-        ...['When', 'Force', 'Category', 'Role', 'Platforms', 'Outcome', 'Summary'].map((t) =>
+        ...['When', 'Force', 'Category', 'Platforms', 'Outcome', 'Risk', 'Summary'].map((t) =>
           h('th', { attrs: { scope: 'col' } }, t),
         ),
       ),
@@ -267,27 +267,37 @@ async function renderIncidents(section: HTMLElement, personId: string): Promise<
 }
 
 function incidentRow(i: Incident): HTMLElement {
-  if (i.disclosure === 'HIT_ONLY') {
+  const force = `${i.forceName} (${i.forceCode})`;
+  if (!i.available) {
     return h(
       'tr',
-      { class: 'hit-only-row' },
-      h(
-        'td',
-        { attrs: { colspan: 7 } },
-        hitOnlyLine({ forceCode: i.forceCode ?? '', forceName: i.forceName, contact: i.contact }),
-      ),
+      { class: 'withdrawn' },
+      h('td', {}),
+      h('td', {}, force),
+      h('td', { attrs: { colspan: 5 } }, `Withdrawn by the force (incident ${i.incidentId})`),
     );
   }
   const e = (v: string | undefined, p: string) => (v ? humanise(stripPrefix(v, p)) : '');
   return h(
     'tr',
     {},
-    h('td', {}, when(i.occurredFrom ?? i.occurredAt)),
-    h('td', {}, i.forceName ? `${i.forceName} (${i.forceCode ?? ''})` : (i.forceCode ?? '')),
-    h('td', {}, e(i.category, 'INCIDENT_CATEGORY_')),
-    h('td', {}, e(i.role, 'SUBJECT_ROLE_')),
+    h('td', {}, when(i.occurredFrom ?? i.reportedAt)),
+    h('td', {}, force),
+    h(
+      'td',
+      {},
+      e(i.category, 'INCIDENT_CATEGORY_'),
+      i.offenceCodes?.length
+        ? h('span', { class: 'muted' }, ` ${i.offenceCodes.join(', ')}`)
+        : null,
+    ),
     h('td', {}, (i.platforms ?? []).join(', ')),
     h('td', {}, e(i.outcome, 'INCIDENT_OUTCOME_')),
+    h(
+      'td',
+      {},
+      i.immediateRiskToChild ? h('strong', { class: 'risk' }, 'Immediate risk to a child') : '',
+    ),
     h('td', {}, i.summary ?? ''),
   );
 }

@@ -181,19 +181,24 @@ export interface Dossier {
   auditRef?: string;
 }
 
+/** listIncidents: an incident the caller may see. */
 export interface Incident {
-  forceCode?: string;
-  forceName?: string;
-  incidentId?: string;
+  forceCode: string;
+  forceName: string;
+  incidentId: string;
+  /** False when the incident was withdrawn since (its content is gone). */
+  available: boolean;
   category?: string;
+  offenceCodes?: string[];
   occurredFrom?: string;
-  occurredAt?: string;
-  role?: string;
+  occurredTo?: string;
+  reportedAt?: string;
   platforms?: string[];
   outcome?: string;
   summary?: string;
-  disclosure?: 'FULL' | 'HIT_ONLY';
-  contact?: string;
+  immediateRiskToChild?: boolean;
+  victimCount?: number;
+  handlingCode?: string;
 }
 
 export interface Page<T> {
