@@ -3,7 +3,7 @@ import { get, post } from './api.js';
 import { button, h, fill } from './dom.js';
 import { flagLabel, humanise, stripPrefix } from './format.js';
 import { href } from './router.js';
-import type { Alert, Page } from './types.js';
+import type { Acknowledgement, Alert, Page } from './types.js';
 import { errorBox, heading, when } from './ui.js';
 import { loadPaged } from './pager.js';
 
@@ -61,14 +61,9 @@ export async function renderAlerts(main: HTMLElement): Promise<void> {
 
 function alertRow(a: Alert): HTMLElement {
   const ack = h('td', {});
-  const showAcked = (at: string | null | undefined, by: string | null | undefined) =>
-    fill(
-      ack,
-      h('span', { class: 'ok' }, 'Acknowledged '),
-      when(at ?? undefined),
-      by ? ` by ${by}` : '',
-    );
-  if (a.acknowledgedAt) showAcked(a.acknowledgedAt, a.acknowledgedBy);
+  const showAcked = (x: NonNullable<Alert['acknowledged']>) =>
+    fill(ack, h('span', { class: 'ok' }, 'Acknowledged '), when(x.at), ` by ${x.name} (${x.sub})`);
+  if (a.acknowledged) showAcked(a.acknowledged);
   else
     ack.append(
       button(
@@ -76,10 +71,10 @@ function alertRow(a: Alert): HTMLElement {
         (e) => {
           const b = e.currentTarget as HTMLButtonElement;
           b.disabled = true;
-          void post<Alert>(`/alerts/${encodeURIComponent(a.alertId)}/acknowledge`)
-            .then((r) =>
-              showAcked(r?.acknowledgedAt ?? new Date().toISOString(), r?.acknowledgedBy),
-            )
+          void post<Acknowledgement>(`/alerts/${encodeURIComponent(a.alertId)}/acknowledge`)
+            .then((r) => {
+              if (r.alert.acknowledged) showAcked(r.alert.acknowledged);
+            })
             .catch((err: unknown) => {
               b.disabled = false;
               ack.append(errorBox(err));
@@ -90,22 +85,19 @@ function alertRow(a: Alert): HTMLElement {
     );
   return h(
     'tr',
-    { attrs: { 'data-alert-row': a.alertId }, class: a.acknowledgedAt ? 'acknowledged' : 'new' },
-    h('td', {}, when(a.createdAt ?? a.raisedAt)),
+    { attrs: { 'data-alert-row': a.alertId }, class: a.acknowledged ? 'acknowledged' : 'new' },
+    h('td', {}, when(a.raisedAt)),
     h(
       'td',
       {},
-      a.alertType ? humanise(stripPrefix(a.alertType, 'ALERT_TYPE_')) : '',
-      a.summary || a.reason ? h('p', { class: 'muted' }, a.summary ?? a.reason ?? '') : null,
+      humanise(stripPrefix(a.alertType, 'ALERT_TYPE_')),
+      a.immediateRiskToChild
+        ? h('strong', { class: 'risk' }, ' · immediate risk to a child')
+        : null,
+      a.summary ? h('p', { class: 'muted' }, a.summary) : null,
     ),
-    h(
-      'td',
-      {},
-      a.nationalPersonId
-        ? h('a', { attrs: { href: href('person', [a.nationalPersonId]) } }, a.nationalPersonId)
-        : '',
-    ),
-    h('td', {}, (a.flags ?? []).map(flagLabel).join(', ')),
+    h('td', {}, h('a', { attrs: { href: href('person', [a.nationalPersonId]) } }, 'Dossier')),
+    h('td', {}, a.flags.map(flagLabel).join(', ')),
     ack,
   );
 }

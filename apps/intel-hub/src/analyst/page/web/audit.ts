@@ -2,7 +2,7 @@
 // and a check of the hash chain over a range of entries.
 import { ApiError, get, post } from './api.js';
 import { field, h, input, fill } from './dom.js';
-import { PURPOSE_LABELS, stripPrefix } from './format.js';
+import { PURPOSE_LABELS, humanise, stripPrefix } from './format.js';
 import type { AuditEntry, AuditVerification, Page, PurposeCode } from './types.js';
 import { errorBox, heading, loading, when } from './ui.js';
 import { loadPaged } from './pager.js';
@@ -16,7 +16,7 @@ export function localToIso(v: string): string | undefined {
 
 export function renderAudit(main: HTMLElement): void {
   const person = input('a-person', { placeholder: 'national person id' });
-  const user = input('a-user', { placeholder: 'user (sub), e.g. analyst-46' });
+  const user = input('a-user', { placeholder: 'user (sub), e.g. analyst.46' });
   const from = input('a-from', { type: 'datetime-local' });
   const to = input('a-to', { type: 'datetime-local' });
   const body = h('tbody', {});
@@ -136,19 +136,23 @@ export function renderAudit(main: HTMLElement): void {
 
 function entryRow(e: AuditEntry): HTMLElement {
   const purpose = e.purposeCode ? stripPrefix(e.purposeCode, 'PURPOSE_CODE_') : '';
-  const refused = e.refused !== undefined && e.refused !== false;
+  const c = e.caller;
+  const who =
+    c.kind === 'analyst'
+      ? [
+          c.displayName ?? c.sub ?? '',
+          c.sub ? h('span', { class: 'muted' }, ` ${c.sub}`) : null,
+          c.roles?.length ? h('span', { class: 'muted' }, ` · ${c.roles.join(', ')}`) : null,
+        ]
+      : [c.name ?? (c.kind === 'system' ? 'a force system' : 'unidentified')];
+  const refused = e.outcome.status === 'refused';
   return h(
     'tr',
-    { class: refused ? 'refused' : '', attrs: { 'data-seq': String(e.seq) } },
-    h('td', { class: 'num' }, String(e.seq)),
-    h('td', {}, when(e.at ?? e.occurredAt)),
-    h(
-      'td',
-      {},
-      e.user?.name ? `${e.user.name} (${e.user.sub ?? ''})` : (e.callerName ?? ''),
-      e.user?.role ? h('span', { class: 'muted' }, ` ${e.user.role}`) : null,
-    ),
-    h('td', {}, e.callerForce ?? ''),
+    { class: refused ? 'refused' : '', attrs: { 'data-seq': e.seq } },
+    h('td', { class: 'num' }, e.seq),
+    h('td', {}, when(e.at)),
+    h('td', {}, ...who),
+    h('td', {}, `${c.forceName} (${c.force})`),
     h('td', {}, h('code', {}, e.action)),
     h('td', {}, PURPOSE_LABELS[purpose as PurposeCode] ?? purpose),
     h(
@@ -157,31 +161,39 @@ function entryRow(e: AuditEntry): HTMLElement {
       e.reason ?? '',
       e.operationRef ? h('span', { class: 'muted' }, ` ${e.operationRef}`) : null,
     ),
-    h('td', {}, e.consultationId ? h('code', {}, e.consultationId) : ''),
+    h('td', {}, c.consultationId ? h('code', {}, c.consultationId) : ''),
     h(
       'td',
       {},
       refused
-        ? `Refused${typeof e.refused === 'string' ? `: ${e.refused}` : ''}`
-        : (e.outcome ?? 'Answered'),
+        ? `Refused${e.outcome.code ? ` (${e.outcome.code})` : ''}`
+        : humanise(e.outcome.status),
+      e.outcome.fields?.length
+        ? h('span', { class: 'muted' }, ` ${e.outcome.fields.join(', ')}`)
+        : null,
+      e.persons.length > 0
+        ? h('div', { class: 'muted' }, `persons: ${e.persons.join(', ')}`)
+        : null,
+      e.withheld.length > 0
+        ? h('div', { class: 'muted' }, `withheld: ${e.withheld.join(', ')}`)
+        : null,
     ),
   );
 }
 
 function verification(v: AuditVerification): HTMLElement {
-  return v.ok
-    ? h(
-        'p',
-        { class: 'ok', attrs: { role: 'status' } },
-        `The chain verifies${v.checked !== undefined ? ` over ${v.checked} entries` : ''}.`,
-      )
-    : h(
-        'div',
-        { class: 'problem', attrs: { role: 'alert' } },
-        h('strong', {}, 'The chain does not verify'),
-        v.firstBad !== undefined && v.firstBad !== null
-          ? h('p', {}, `First bad entry: ${String(v.firstBad)}`)
-          : null,
-        v.detail ? h('p', {}, v.detail) : null,
-      );
+  if (v.ok) {
+    return h(
+      'p',
+      { class: 'ok', attrs: { role: 'status' } },
+      `Entries ${v.fromSeq} to ${v.toSeq} verify (${v.rows} checked; the head is at ${v.headSeq})${v.truncated ? '; the range was cut at the bound' : ''}.`,
+    );
+  }
+  return h(
+    'div',
+    { class: 'problem', attrs: { role: 'alert' } },
+    h('strong', {}, 'The chain does not verify'),
+    v.firstBadSeq !== null ? h('p', {}, `First bad entry: ${v.firstBadSeq}`) : null,
+    h('ul', {}, ...v.problems.map((p) => h('li', {}, `${p.seq}: ${p.problem}`))),
+  );
 }

@@ -16,6 +16,7 @@ import {
 import { loadPaged } from './pager.js';
 import { href } from './router.js';
 import type {
+  LinkEnd,
   Dossier,
   DossierHolding,
   Flag,
@@ -23,9 +24,8 @@ import type {
   Incident,
   Link,
   Page,
-  RecordRef,
 } from './types.js';
-import { bandBadge, errorBox, heading, loading, when } from './ui.js';
+import { bandBadge, errorBox, heading, hitOnlyLine, loading, when } from './ui.js';
 
 export async function renderDossier(main: HTMLElement, personId: string): Promise<void> {
   fill(main, heading('Dossier'), loading('Loading the dossier'));
@@ -302,8 +302,45 @@ function incidentRow(i: Incident): HTMLElement {
   );
 }
 
-export const refText = (r: RecordRef): string =>
-  r.nominalId ? `${r.forceCode}/${r.nominalId}` : `${r.forceCode}/(restricted)`;
+export const refText = (r: { forceCode: string; nominalId: string }): string =>
+  `${r.forceCode}/${r.nominalId}`;
+
+const isRecord = (e: LinkEnd | null): e is { forceCode: string; nominalId: string } =>
+  e !== null && !('hitOnly' in e);
+
+function linkItem(l: Link): HTMLElement {
+  const { a, b } = l;
+  // A link touching another force's C record: one line per holding force, nothing else.
+  if (!isRecord(a) || !isRecord(b)) {
+    const holder = [a, b].find(
+      (e): e is Extract<LinkEnd, { hitOnly: true }> => e !== null && 'hitOnly' in e,
+    );
+    return h(
+      'li',
+      { class: 'link-item' },
+      holder ? hitOnlyLine(holder) : 'A link to a record held by another force',
+    );
+  }
+  return h(
+    'li',
+    { class: 'link-item' },
+    h('code', {}, refText(a)),
+    ' ↔ ',
+    h('code', {}, refText(b)),
+    ' ',
+    bandBadge(l.band),
+    l.score !== null ? h('span', { class: 'score' }, ` ${score(l.score)}`) : null,
+    ' ',
+    h(
+      'a',
+      {
+        class: 'button small',
+        attrs: { href: href('explain', [], { a: refText(a), b: refText(b) }) },
+      },
+      'Explain',
+    ),
+  );
+}
 
 async function renderLinks(section: HTMLElement, personId: string): Promise<void> {
   fill(
@@ -312,34 +349,8 @@ async function renderLinks(section: HTMLElement, personId: string): Promise<void
     loading('Loading links'),
   );
   try {
-    const res = await get<Link[] | { links: Link[] } | { items: Link[] }>(
-      `/persons/${encodeURIComponent(personId)}/links`,
-    );
-    const list = Array.isArray(res) ? res : 'links' in res ? res.links : res.items;
-    const items = list.map((l) => {
-      const explainable = l.a.nominalId && l.b.nominalId;
-      return h(
-        'li',
-        { class: 'link-item' },
-        h('code', {}, refText(l.a)),
-        ' ↔ ',
-        h('code', {}, refText(l.b)),
-        ' ',
-        l.band ? bandBadge(l.band) : null,
-        l.score !== undefined ? h('span', { class: 'score' }, ` ${score(l.score)}`) : null,
-        ' ',
-        explainable
-          ? h(
-              'a',
-              {
-                class: 'button small',
-                attrs: { href: href('explain', [], { a: refText(l.a), b: refText(l.b) }) },
-              },
-              'Explain',
-            )
-          : h('span', { class: 'muted' }, 'held by another force: no explanation'),
-      );
-    });
+    const res = await get<{ links: Link[] }>(`/persons/${encodeURIComponent(personId)}/links`);
+    const items = res.links.map(linkItem);
     fill(
       section,
       h('h2', { id: 'links-title' }, 'Links between its records'),

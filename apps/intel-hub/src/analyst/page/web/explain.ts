@@ -4,8 +4,8 @@
 // something and whom to contact.
 import { get } from './api.js';
 import { h, svg, fill } from './dom.js';
-import { bandLabel, fieldName, identifierText, nameText, score, signed } from './format.js';
-import type { Explanation, RecordRef } from './types.js';
+import { bandLabel, fieldName, score, signed } from './format.js';
+import type { ExplainedRecord, Explanation, FullExplanation } from './types.js';
 import { bandBadge, errorBox, heading, hitOnlyLine, loading } from './ui.js';
 import { scaleX, ticks, waterfallModel, type WaterfallModel } from './waterfall-model.js';
 
@@ -19,17 +19,16 @@ export async function renderExplanation(main: HTMLElement, a: string, b: string)
     fill(main, title, errorBox(err));
     return;
   }
-  const holders = e.holders ?? (e.holder ? [e.holder] : []);
-  if (e.hitOnly || !e.steps) {
+  if (e.disclosure === 'HIT_ONLY') {
     fill(
       main,
       title,
       h(
         'p',
-        {},
-        'One of these records is held under handling code C by another force. Its content and its match weights are not shown; ask the holder.',
+        { class: 'notice' },
+        'One of these records is held under handling code C by another force: its content and its match weights are not shown. Ask the holder.',
       ),
-      ...holders.map((x: RecordRef) => hitOnlyLine(x)),
+      ...e.hitOnly.map((x) => hitOnlyLine(x)),
     );
     return;
   }
@@ -43,10 +42,18 @@ export async function renderExplanation(main: HTMLElement, a: string, b: string)
       'Total ',
       h('strong', {}, score(model.total)),
       ' ',
-      bandBadge(e.band ?? null),
-      e.thresholds
-        ? ` — link at ${score(e.thresholds.link)}, possible at ${score(e.thresholds.possible)}`
-        : '',
+      bandBadge(e.band),
+      ` — possible from ${score(e.thresholds.possible)}, linked from ${score(e.thresholds.link)}`,
+      e.thresholds.certain !== undefined ? `, certain from ${score(e.thresholds.certain)}` : '',
+      e.probability !== undefined ? ` · probability ${(e.probability * 100).toFixed(1)}%` : '',
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      e.link
+        ? `The hub links these records (score ${score(e.link.score)}, ${bandLabel(e.link.band)}).`
+        : 'The hub holds no link between these records.',
+      e.namesOnly ? ' Only names could be compared.' : '',
     ),
     h(
       'section',
@@ -55,7 +62,7 @@ export async function renderExplanation(main: HTMLElement, a: string, b: string)
       waterfallChart(model, e),
       stepsTable(model),
     ),
-    e.records ? sideBySide(e.records.a, e.records.b, new Set(e.differences ?? [])) : null,
+    sideBySide(e.records.a, e.records.b, new Set(e.differences)),
   );
 }
 
@@ -67,7 +74,7 @@ const ROW_H = 28;
 const TOP = 24;
 const BOTTOM = 26;
 
-function waterfallChart(m: WaterfallModel, e: Explanation): SVGSVGElement {
+function waterfallChart(m: WaterfallModel, e: FullExplanation): SVGSVGElement {
   const plotW = W - LABEL_W - VALUE_W;
   const x = scaleX(m, plotW);
   const rowsEnd = TOP + m.rows.length * ROW_H;
@@ -78,7 +85,7 @@ function waterfallChart(m: WaterfallModel, e: Explanation): SVGSVGElement {
     width: W,
     height,
     role: 'img',
-    'aria-label': `Waterfall: prior ${score(m.rows[0]?.to)}, total ${score(m.total)}, ${bandLabel(e.band ?? null)}`,
+    'aria-label': `Waterfall: prior ${score(m.rows[0]?.to)}, total ${score(m.total)}, ${bandLabel(e.band)}`,
   });
   const plot = svg('g', { transform: `translate(${LABEL_W},0)` });
   chart.append(plot);
@@ -202,39 +209,9 @@ function stepsTable(m: WaterfallModel): HTMLElement {
   );
 }
 
-/** A record's value as text: names, identifiers, arrays and plain values. */
-export function valueText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v))
-    return v
-      .map(valueText)
-      .filter((s) => s !== '')
-      .join('; ');
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('family' in o || 'given' in o) return nameText(o);
-    if ('value' in o && ('kind' in o || 'scheme' in o)) return identifierText(o as never);
-    if ('year' in o)
-      return [o.year, o.month, o.day]
-        .filter((x) => x !== undefined && x !== 0)
-        .map((n) => String(n).padStart(2, '0'))
-        .join('-');
-    if ('line' in o || 'postcode' in o)
-      return [o.line, o.town, o.postcode].filter(Boolean).join(', ');
-    return Object.values(o)
-      .map(valueText)
-      .filter((s) => s !== '')
-      .join(', ');
-  }
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-}
-
-function sideBySide(
-  a: Record<string, unknown>,
-  b: Record<string, unknown>,
-  differences: Set<string>,
-): HTMLElement {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+function sideBySide(a: ExplainedRecord, b: ExplainedRecord, differences: Set<string>): HTMLElement {
+  const keys = [...new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])];
+  const th = (t: string) => h('th', { attrs: { scope: 'col' } }, t);
   return h(
     'section',
     { class: 'card', attrs: { 'aria-labelledby': 'ab-title' } },
@@ -242,16 +219,20 @@ function sideBySide(
     h(
       'table',
       { class: 'table compare' },
-      h('caption', {}, 'Fields that differ are marked ≠'),
+      h(
+        'caption',
+        {},
+        'The values compared, as the engine normalised them; fields that differ are marked ≠',
+      ),
       h(
         'thead',
         {},
         h(
           'tr',
           {},
-          h('th', { attrs: { scope: 'col' } }, 'Field'),
-          h('th', { attrs: { scope: 'col' } }, 'A'),
-          h('th', { attrs: { scope: 'col' } }, 'B'),
+          th('Field'),
+          th(`A: ${a.forceCode}/${a.nominalId}`),
+          th(`B: ${b.forceCode}/${b.nominalId}`),
         ),
       ),
       h(
@@ -261,7 +242,7 @@ function sideBySide(
           const diff = differences.has(k);
           return h(
             'tr',
-            { class: diff ? 'diff' : '' },
+            { class: diff ? 'diff' : '', attrs: { 'data-field': k } },
             h(
               'th',
               { attrs: { scope: 'row' } },
@@ -274,8 +255,8 @@ function sideBySide(
                   )
                 : null,
             ),
-            h('td', {}, valueText(a[k])),
-            h('td', {}, valueText(b[k])),
+            h('td', {}, (a.fields[k] ?? []).join('; ')),
+            h('td', {}, (b.fields[k] ?? []).join('; ')),
           );
         }),
       ),

@@ -1,31 +1,34 @@
-import { newElements, nodeElement } from './network-model';
+import { edgeElement, newElements, nodeElement } from './network-model';
+import type { Network } from './types';
 
 describe('network chart elements', () => {
-  const net = {
+  const hidden = 'Held by Metropolitan Police Service: contact its Force Intelligence Bureau';
+  const net: Network = {
     nodes: [
-      { id: 'person:p1', type: 'person' as const, label: 'William Hendry' },
-      { id: 'record:36/n1', type: 'record' as const, label: 'Norfolk n1', forceCode: '36' },
-      {
-        id: 'record:01/x',
-        type: 'record' as const,
-        label: 'Metropolitan Police',
-        hitOnly: true,
-        forceCode: '01',
-      },
+      { id: 'person:p1', type: 'person', label: 'William Hendry' },
+      { id: 'record:36:n1', type: 'record', label: 'Norfolk n1' },
+      { id: 'record:01:hidden', type: 'record', label: hidden, hitOnly: true },
     ],
     edges: [
-      { source: 'person:p1', target: 'record:36/n1', type: 'holds' },
-      { source: 'person:p1', target: 'record:01/x', type: 'holds' },
-      { source: 'person:p1', target: 'nowhere', type: 'holds' },
+      { source: 'person:p1', target: 'record:36:n1', type: 'has_record' },
+      { source: 'person:p1', target: 'record:01:hidden', type: 'has_record' },
+      { source: 'person:p1', target: 'nowhere', type: 'has_record' },
     ],
   };
 
-  it('types nodes by class; a hit-only node says only who holds it', () => {
+  it("types nodes by class; a hit-only node keeps the hub's words on who holds it", () => {
     expect(nodeElement(net.nodes[2]!)).toMatchObject({
       classes: 'record hit-only',
-      data: { label: 'held by Metropolitan Police', hitOnly: true },
+      data: { label: hidden, hitOnly: true, forceCode: '01' },
     });
     expect(nodeElement(net.nodes[0]!).data.personId).toBe('p1');
+    expect(nodeElement(net.nodes[1]!).data.forceCode).toBe('36');
+  });
+
+  it('labels edges by their role, else their type in words', () => {
+    const role = { source: 'a', target: 'b', type: 'subject_of', label: 'suspect' };
+    expect(edgeElement(role).data.label).toBe('suspect');
+    expect(edgeElement({ source: 'a', target: 'b', type: 'held_by' }).data.label).toBe('held by');
   });
 
   it('adds only what is new, and no edge to a node not shown', () => {
@@ -33,7 +36,9 @@ describe('network chart elements', () => {
     const first = newElements(shown, net);
     expect(first.filter((e) => e.group === 'nodes')).toHaveLength(3);
     expect(first.filter((e) => e.group === 'edges')).toHaveLength(2);
-    for (const e of first) (e.group === 'nodes' ? shown.nodes : shown.edges).add(String(e.data.id));
+    for (const e of first) {
+      (e.group === 'nodes' ? shown.nodes : shown.edges).add(String(e.data.id));
+    }
     expect(newElements(shown, net)).toEqual([]);
   });
 });

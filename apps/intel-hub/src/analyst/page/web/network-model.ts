@@ -15,19 +15,21 @@ export function nodeElement(n: NetworkNode): ChartElement {
     group: 'nodes',
     data: {
       id: n.id,
-      label: n.hitOnly ? hitOnlyLabel(n) : n.label,
+      // A hit-only node's label is the hub's own text: who holds something, whom to ask.
+      label: n.label,
       type: n.type,
       hitOnly: n.hitOnly === true,
-      forceCode: n.forceCode,
-      personId: n.personId ?? (n.type === 'person' ? personIdOf(n.id) : undefined),
+      forceCode: forceCodeOf(n.id),
+      personId: n.type === 'person' ? personIdOf(n.id) : undefined,
     },
     classes: [n.type, n.hitOnly ? 'hit-only' : ''].filter(Boolean).join(' '),
   };
 }
 
-/** A hit-only record says only which force holds something. */
-function hitOnlyLabel(n: NetworkNode): string {
-  return n.label.startsWith('held by') ? n.label : `held by ${n.label}`;
+/** Record ids are "record:<force>:<nominal>", force ids "force:<force>". */
+export function forceCodeOf(nodeId: string): string | undefined {
+  const m = /^(?:record|force):(\d{2})\b/.exec(nodeId);
+  return m?.[1];
 }
 
 /** Person node ids are "person:<nationalPersonId>" or the bare id. */
@@ -38,7 +40,13 @@ export function personIdOf(nodeId: string): string {
 export function edgeElement(e: NetworkEdge): ChartElement {
   return {
     group: 'edges',
-    data: { id: edgeId(e), source: e.source, target: e.target, type: e.type, label: e.type },
+    data: {
+      id: edgeId(e),
+      source: e.source,
+      target: e.target,
+      type: e.type,
+      label: e.label ?? e.type.replace(/_/g, ' '),
+    },
     classes: e.type,
   };
 }

@@ -184,8 +184,17 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
   let cy: cytoscape.Core | undefined;
   const shown = { nodes: new Set<string>(), edges: new Set<string>() };
   const expanded = new Set<string>();
+  let truncated = false;
+  const summary = () =>
+    h(
+      'p',
+      { class: 'muted' },
+      `${shown.nodes.size} nodes, ${shown.edges.size} links`,
+      truncated ? ' — more persons share these identifiers than are shown' : '',
+    );
 
   const add = (net: Network) => {
+    truncated ||= net.truncated === true;
     const els = newElements(shown, net);
     for (const el of els) {
       if (el.group === 'nodes') {
@@ -222,10 +231,7 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
       if (nodeId) cy.getElementById(nodeId).addClass('expanded');
       runLayout(cy);
     }
-    fill(
-      status,
-      h('p', { class: 'muted' }, `${shown.nodes.size} nodes, ${shown.edges.size} links`),
-    );
+    fill(status, summary());
   };
 
   try {
@@ -246,10 +252,7 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
       if (expanded.has(String(n.data('personId') ?? personIdOf(n.id())))) n.addClass('expanded');
     });
     runLayout(cy);
-    fill(
-      status,
-      h('p', { class: 'muted' }, `${shown.nodes.size} nodes, ${shown.edges.size} links`),
-    );
+    fill(status, summary());
     cy.on('tap', 'node', (evt) => {
       const n = evt.target as cytoscape.NodeSingular;
       fill(panel, nodePanel(n));

@@ -3,14 +3,14 @@
 // required), Escape leaves the rationale. Supervisors approve the judgements that wait for them.
 import { get, post } from './api.js';
 import { button, field, h, input, fill } from './dom.js';
-import { dateTime, score } from './format.js';
+import { dateTime, humanise, score } from './format.js';
 import { href } from './router.js';
 import { refText } from './dossier.js';
-import { valueText } from './explain.js';
+import { compareRecords } from './record-rows.js';
 import { moveIndex, reviewAction, VERDICT_LABELS } from './review-keys.js';
 import { session } from './session.js';
-import type { Judgement, Page, ReviewPair, Verdict } from './types.js';
-import { bandBadge, errorBox, heading, hitOnlyLine, loading } from './ui.js';
+import type { Decided, Judgement, Page, ReviewPair, Verdict } from './types.js';
+import { bandBadge, errorBox, heading, loading } from './ui.js';
 
 const VERDICTS: Verdict[] = ['SAME', 'NOT_SAME', 'UNSURE'];
 const KEY_OF: Record<Verdict, string> = { SAME: 's', NOT_SAME: 'n', UNSURE: 'u' };
@@ -96,7 +96,7 @@ export async function renderReview(main: HTMLElement): Promise<() => void> {
     }
     submitting = true;
     try {
-      const j = await post<Judgement>('/review/judgements', {
+      const j = await post<Decided>('/review/judgements', {
         pairId: pair.pairId,
         verdict,
         rationale: text,
@@ -108,8 +108,15 @@ export async function renderReview(main: HTMLElement): Promise<() => void> {
           { class: 'ok' },
           `${VERDICT_LABELS[verdict]}: judgement ${j.judgementId} `,
           j.status === 'PENDING_APPROVAL'
-            ? 'waits for a supervisor\u2019s approval (it changes a flag or merges across forces).'
+            ? `waits for a supervisor\u2019s approval (${(j.approvalReasons ?? []).map(humanise).join(', ')}).`
             : 'is in force.',
+          pair.a.nationalPersonId && verdict === 'SAME'
+            ? h(
+                'a',
+                { attrs: { href: href('person', [pair.a.nationalPersonId]) } },
+                ' Open the person',
+              )
+            : null,
         ),
       );
       pairs.splice(index, 1);
@@ -274,54 +281,58 @@ export async function renderReview(main: HTMLElement): Promise<() => void> {
   return () => document.removeEventListener('keydown', onKey);
 }
 
-const SKIP = new Set(['forceCode', 'forceName', 'nominalId', 'contact', 'hitOnly', 'disclosure']);
-
 function comparison(p: ReviewPair): HTMLElement {
-  const diff = new Set(p.differences ?? []);
-  const side = (r: ReviewPair['a']) =>
-    r.hitOnly || r.disclosure === 'HIT_ONLY' ? hitOnlyLine(r) : null;
-  const keys = [...new Set([...Object.keys(p.a), ...Object.keys(p.b)])].filter((k) => !SKIP.has(k));
+  const th = (t: string) => h('th', { attrs: { scope: 'col' } }, t);
+  const person = (r: ReviewPair['a']) =>
+    r.nationalPersonId
+      ? h('a', { attrs: { href: href('person', [r.nationalPersonId]) } }, 'its person now')
+      : 'no person yet';
   return h(
-    'div',
-    {},
-    side(p.a),
-    side(p.b),
+    'table',
+    { class: 'table compare' },
+    h('caption', {}, 'Fields that differ are marked ≠'),
     h(
-      'table',
-      { class: 'table compare' },
+      'thead',
+      {},
       h(
-        'thead',
+        'tr',
         {},
+        th('Field'),
         h(
-          'tr',
-          {},
-          h('th', { attrs: { scope: 'col' } }, 'Field'),
-          h('th', { attrs: { scope: 'col' } }, `A: ${p.a.forceName ?? p.a.forceCode}`),
-          h('th', { attrs: { scope: 'col' } }, `B: ${p.b.forceName ?? p.b.forceCode}`),
+          'th',
+          { attrs: { scope: 'col' } },
+          `A: ${p.a.forceName} (${p.a.forceCode}) `,
+          person(p.a),
+        ),
+        h(
+          'th',
+          { attrs: { scope: 'col' } },
+          `B: ${p.b.forceName} (${p.b.forceCode}) `,
+          person(p.b),
         ),
       ),
-      h(
-        'tbody',
-        {},
-        ...keys.map((k) =>
+    ),
+    h(
+      'tbody',
+      {},
+      ...compareRecords(p.a, p.b).map((r) =>
+        h(
+          'tr',
+          { class: r.differs ? 'diff' : '' },
           h(
-            'tr',
-            { class: diff.has(k) ? 'diff' : '' },
-            h(
-              'th',
-              { attrs: { scope: 'row' } },
-              k,
-              diff.has(k)
-                ? h(
-                    'span',
-                    { class: 'diff-mark', attrs: { title: 'differs', 'aria-label': 'differs' } },
-                    ' ≠',
-                  )
-                : null,
-            ),
-            h('td', {}, valueText(p.a[k])),
-            h('td', {}, valueText(p.b[k])),
+            'th',
+            { attrs: { scope: 'row' } },
+            r.label,
+            r.differs
+              ? h(
+                  'span',
+                  { class: 'diff-mark', attrs: { title: 'differs', 'aria-label': 'differs' } },
+                  ' ≠',
+                )
+              : null,
           ),
+          h('td', {}, r.a),
+          h('td', {}, r.b),
         ),
       ),
     ),
@@ -341,16 +352,17 @@ async function renderApprovals(section: HTMLElement): Promise<void> {
       return h(
         'li',
         { attrs: { 'data-judgement': j.judgementId } },
-        h('strong', {}, j.verdict ? VERDICT_LABELS[j.verdict] : ''),
-        j.a && j.b ? ` ${refText(j.a)} ↔ ${refText(j.b)}` : j.pairId ? ` pair ${j.pairId}` : '',
-        j.judgedBy ? ` by ${j.judgedBy}` : '',
-        j.judgedAt ? ` on ${dateTime(j.judgedAt)}` : '',
-        j.rationale ? h('q', {}, j.rationale) : null,
+        h('strong', {}, VERDICT_LABELS[j.verdict]),
+        ` ${refText(j.a)} ↔ ${refText(j.b)} by ${j.judgedBy.name} (${j.judgedBy.sub}) on ${dateTime(j.judgedAt)}`,
+        j.approvalReasons.length > 0
+          ? h('span', { class: 'muted' }, ` — ${j.approvalReasons.map(humanise).join(', ')}`)
+          : null,
+        h('q', {}, j.rationale),
         ' ',
         button('Approve', (e) => {
           (e.currentTarget as HTMLButtonElement).disabled = true;
-          void post<Judgement>(`/review/judgements/${encodeURIComponent(j.judgementId)}/approve`)
-            .then((r) => fill(out, `Approved: ${r.status}`))
+          void post<Decided>(`/review/judgements/${encodeURIComponent(j.judgementId)}/approve`)
+            .then((r) => fill(out, h('span', { class: 'ok' }, ` Approved: ${humanise(r.status)}`)))
             .catch((err: unknown) => fill(out, errorBox(err)));
         }),
         out,

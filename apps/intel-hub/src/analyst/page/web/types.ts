@@ -213,35 +213,67 @@ export interface RecordRef {
   contact?: string;
 }
 
-/** listLinks */
+/** Another force's handling-code-C record: who holds something, and whom to ask. */
+export interface HitOnlyHolder {
+  forceCode: string;
+  forceName: string;
+  contact: string;
+}
+
+/** One end of a link: a record the caller may see, or a hit-only holding. */
+export type LinkEnd =
+  { forceCode: string; nominalId: string } | ({ hitOnly: true } & HitOnlyHolder);
+
+/** listLinks: b is null for a link touching a hidden record (its other end is not named). */
 export interface Link {
-  a: RecordRef;
-  b: RecordRef;
-  score?: number;
-  band?: Band;
+  a: LinkEnd;
+  b: LinkEnd | null;
+  score: number | null;
+  band: Band | null;
 }
 
 export interface ExplanationStep {
   field: string;
   level: string;
-  weight: number;
+  m?: number;
+  u?: number;
+  levelWeight?: number;
   tfAdjustment?: number;
+  weight: number;
   running: number;
 }
 
-/** explainLink: the full answer, or a hit-only one for another force's C record. */
-export interface Explanation {
-  prior?: number;
-  steps?: ExplanationStep[];
-  total?: number;
-  thresholds?: { link: number; possible: number };
-  band?: Band | null;
-  records?: { a: Record<string, unknown>; b: Record<string, unknown> };
-  differences?: string[];
-  hitOnly?: boolean;
-  holder?: RecordRef;
-  holders?: RecordRef[];
+export interface ExplainedRecord {
+  forceCode: string;
+  nominalId: string;
+  /** The compared values per field (given, family, dob, online, ...). */
+  fields: Record<string, string[]>;
 }
+
+/** explainLink: the waterfall of two records the caller may see. */
+export interface FullExplanation {
+  disclosure: 'FULL';
+  lambda?: number;
+  prior: number;
+  steps: ExplanationStep[];
+  total: number;
+  probability?: number;
+  thresholds: { possible: number; link: number; certain?: number };
+  band: Band | null;
+  namesOnly?: boolean;
+  /** The link the hub holds between them, if any. */
+  link?: { score: number; band: Band | null } | null;
+  records: { a: ExplainedRecord; b: ExplainedRecord };
+  differences: string[];
+}
+
+/** explainLink when another force's C record is one of the two: only who holds something. */
+export interface HitOnlyExplanation {
+  disclosure: 'HIT_ONLY';
+  hitOnly: HitOnlyHolder[];
+}
+
+export type Explanation = FullExplanation | HitOnlyExplanation;
 
 export type NodeType = 'person' | 'record' | 'identifier' | 'incident' | 'force';
 
@@ -250,84 +282,144 @@ export interface NetworkNode {
   type: NodeType;
   label: string;
   hitOnly?: boolean;
-  forceCode?: string;
-  personId?: string;
-  contact?: string;
 }
 
 export interface NetworkEdge {
   source: string;
   target: string;
   type: string;
+  /** A subject's role in an incident (suspect, offender, ...). */
+  label?: string;
 }
 
 /** getNetwork */
 export interface Network {
+  nationalPersonId?: string;
+  depth?: 1 | 2;
   nodes: NetworkNode[];
   edges: NetworkEdge[];
+  /** Depth 2 stopped at its bounds. */
+  truncated?: boolean;
 }
 
 export type Verdict = 'SAME' | 'NOT_SAME' | 'UNSURE';
+export type JudgementStatus = 'ACTIVE' | 'PENDING_APPROVAL' | 'RETRACTED' | 'REJECTED';
+
+/** A record of a review pair, shown whole (the queue lists only pairs the force may see). */
+export interface ReviewRecord extends Pick<
+  DossierHolding,
+  | 'forceCode'
+  | 'forceName'
+  | 'handlingCode'
+  | 'names'
+  | 'dateOfBirth'
+  | 'datesOfBirth'
+  | 'sex'
+  | 'identifiers'
+  | 'onlineIdentifiers'
+  | 'addresses'
+  | 'registrations'
+  | 'subjectCategories'
+  | 'updatedAt'
+> {
+  nominalId: string;
+  /** The national person the record is in now, and its flags as the user's force sees them. */
+  nationalPersonId?: string;
+  flags: Flag[];
+}
 
 /** listReviewQueue */
 export interface ReviewPair {
   pairId: string;
-  score?: number;
-  band?: Band;
-  a: RecordRef & Record<string, unknown>;
-  b: RecordRef & Record<string, unknown>;
-  differences?: string[];
-  reasons?: string[];
+  score: number;
+  band: Band;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** How many other analysts called the pair UNSURE. */
+  unsure?: number;
+  a: ReviewRecord;
+  b: ReviewRecord;
 }
 
+/** judgePair, approveJudgement, rejectJudgement, retractJudgement */
+export interface Decided {
+  judgementId: string;
+  status: JudgementStatus;
+  auditRef?: string;
+  approvalReasons?: string[];
+}
+
+/** listJudgements */
 export interface Judgement {
   judgementId: string;
   pairId?: string;
-  verdict?: Verdict;
-  rationale?: string;
-  status: string;
-  judgedBy?: string;
-  judgedAt?: string;
-  a?: RecordRef;
-  b?: RecordRef;
-  effects?: string[];
+  verdict: Verdict;
+  rationale: string;
+  status: JudgementStatus;
+  approvalReasons: string[];
+  judgedBy: { sub: string; name: string; force: string; role: string };
+  judgedAt: string;
+  approvedBy?: { sub: string; name: string };
+  approvedAt?: string;
+  a: { forceCode: string; nominalId: string };
+  b: { forceCode: string; nominalId: string };
 }
 
+/** listAlerts: an alert as delivered to the user's force, and its acknowledgement. */
 export interface Alert {
   alertId: string;
-  alertType?: string;
-  nationalPersonId?: string;
-  flags?: string[];
-  summary?: string;
-  reason?: string;
-  createdAt?: string;
-  raisedAt?: string;
-  acknowledgedAt?: string | null;
-  acknowledgedBy?: string | null;
+  alertType: string;
+  nationalPersonId: string;
+  flags: string[];
+  summary: string;
+  records?: { forceCode: string; nominalId?: string }[];
+  raisedAt: string;
+  immediateRiskToChild: boolean;
+  acknowledged: { sub: string; name: string; at: string } | null;
 }
 
+/** acknowledgeAlert */
+export interface Acknowledgement {
+  alert: Alert;
+  /** False when it had been acknowledged already (that acknowledgement stands). */
+  acknowledgedNow: boolean;
+}
+
+/** listAuditEntries: one entry as the auditor's scope may see it. */
 export interface AuditEntry {
-  seq: string | number;
-  at?: string;
-  occurredAt?: string;
+  seq: string;
+  at: string;
   action: string;
-  callerName?: string;
-  callerForce?: string;
+  view: 'national' | 'own' | 'told';
+  caller: {
+    force: string;
+    forceName: string;
+    kind: 'analyst' | 'system' | 'unidentified';
+    name?: string;
+    sub?: string;
+    displayName?: string;
+    roles?: string[];
+    consultationId?: string;
+  };
   purposeCode?: string;
   reason?: string;
   operationRef?: string;
-  consultationId?: string;
-  user?: { sub?: string; name?: string; role?: string; roles?: string[] };
-  subjects?: string[];
-  refused?: boolean | string;
-  outcome?: string;
+  recipients: string[];
+  persons: string[];
+  records: { forceCode: string; nominalId?: string }[];
+  outcome: { status: 'answered' | 'not-found' | 'refused'; code?: string; fields?: string[] };
+  /** What this view leaves out. */
+  withheld: string[];
 }
 
+/** verifyAudit */
 export interface AuditVerification {
   ok: boolean;
-  fromSeq?: string | number;
-  toSeq?: string | number;
-  checked?: number;
-  firstBad?: string | number | null;
-  detail?: string;
+  fromSeq: number;
+  toSeq: number;
+  rows: number;
+  firstBadSeq: number | null;
+  problems: { seq: number; problem: string }[];
+  truncated: boolean;
+  headSeq: number;
 }

@@ -1,13 +1,16 @@
 // The explanation waterfall's geometry (Splink-style match weights): the prior, one bar per
 // field from the running total before it to the one after, the total, and the thresholds.
 // Pure: unit-tested; waterfall.ts draws it.
-import type { Explanation } from './types.js';
+import type { FullExplanation } from './types.js';
 
 export interface WaterfallRow {
   kind: 'prior' | 'field' | 'total';
   label: string;
   level?: string;
+  /** The step: from the running total before it to the one after. */
   weight: number;
+  /** Its parts: the level's weight and the term-frequency adjustment. */
+  levelWeight?: number;
   tfAdjustment?: number;
   from: number;
   to: number;
@@ -23,14 +26,16 @@ export interface WaterfallModel {
 
 const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
-export function waterfallModel(e: Explanation): WaterfallModel {
+export function waterfallModel(
+  e: Pick<FullExplanation, 'prior' | 'steps' | 'total' | 'thresholds'>,
+): WaterfallModel {
   const prior = num(e.prior);
   const rows: WaterfallRow[] = [
     { kind: 'prior', label: 'Prior', weight: prior, from: 0, to: prior },
   ];
   let running = prior;
   for (const s of e.steps ?? []) {
-    const weight = num(s.weight) + num(s.tfAdjustment);
+    const weight = num(s.weight, num(s.levelWeight) + num(s.tfAdjustment));
     const to =
       typeof s.running === 'number' && Number.isFinite(s.running) ? s.running : running + weight;
     rows.push({
@@ -38,6 +43,7 @@ export function waterfallModel(e: Explanation): WaterfallModel {
       label: s.field,
       level: s.level,
       weight: to - running,
+      levelWeight: s.levelWeight,
       tfAdjustment: s.tfAdjustment,
       from: running,
       to,
