@@ -91,8 +91,9 @@ export async function call<T>(method: string, path: string, opts: RequestOptions
 }
 
 export const get = <T>(path: string, opts?: RequestOptions) => call<T>('GET', path, opts);
+/** A POST; without a body when the route takes none (approve, acknowledge). */
 export const post = <T>(path: string, body?: unknown, opts?: RequestOptions) =>
-  call<T>('POST', path, { ...opts, body: body ?? {} });
+  call<T>('POST', path, { ...opts, body });
 
 /** A streamed file (exports): the blob and the name the server gave it. */
 export async function download(

@@ -8,6 +8,7 @@ import { renderDossier } from './dossier.js';
 import { renderExplanation } from './explain.js';
 import { justificationNeeded, mountJustificationBar } from './justify.js';
 import { renderNetwork } from './network.js';
+import { jwtExpiry } from './pkce.js';
 import { problemText } from './problem.js';
 import { renderReview } from './review.js';
 import { href, parseRoute } from './router.js';
@@ -81,13 +82,21 @@ function logout(): void {
 async function route(): Promise<void> {
   cleanup?.();
   cleanup = undefined;
+  const exp = session.token ? jwtExpiry(session.token) : undefined;
+  const expired = exp !== undefined && exp <= Date.now();
+  if (expired) session.logout();
   renderHeader();
   if (!session.token || !session.me) {
-    await renderLogin(main, () => {
-      renderHeader();
-      location.hash = href(defaultRoute());
-      void route();
-    });
+    const message = expired ? 'Your session has ended. Log in again.' : undefined;
+    await renderLogin(
+      main,
+      () => {
+        renderHeader();
+        location.hash = href(defaultRoute());
+        void route();
+      },
+      message,
+    );
     return;
   }
   const r = parseRoute(location.hash);

@@ -16,7 +16,7 @@ export function localToIso(v: string): string | undefined {
 
 export function renderAudit(main: HTMLElement): void {
   const person = input('a-person', { placeholder: 'national person id' });
-  const user = input('a-user', { placeholder: 'user (sub), e.g. analyst.46' });
+  const user = input('a-user', { placeholder: 'analyst:analyst.36' });
   const from = input('a-from', { type: 'datetime-local' });
   const to = input('a-to', { type: 'datetime-local' });
   const body = h('tbody', {});
@@ -89,7 +89,7 @@ export function renderAudit(main: HTMLElement): void {
       {},
       h('legend', {}, 'Who consulted, what, when'),
       field('Person', person),
-      field('User', user),
+      field('User', user, 'analyst:<sub>, or a calling system’s name'),
       field('From', from),
       field('To', to),
     ),

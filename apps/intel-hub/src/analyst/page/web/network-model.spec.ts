@@ -7,11 +7,11 @@ describe('network chart elements', () => {
     nodes: [
       { id: 'person:p1', type: 'person', label: 'William Hendry' },
       { id: 'record:36:n1', type: 'record', label: 'Norfolk n1' },
-      { id: 'record:01:hidden', type: 'record', label: hidden, hitOnly: true },
+      { id: 'hit:p1:01', type: 'record', label: hidden, hitOnly: true },
     ],
     edges: [
       { source: 'person:p1', target: 'record:36:n1', type: 'has_record' },
-      { source: 'person:p1', target: 'record:01:hidden', type: 'has_record' },
+      { source: 'person:p1', target: 'hit:p1:01', type: 'has_record' },
       { source: 'person:p1', target: 'nowhere', type: 'has_record' },
     ],
   };

@@ -26,9 +26,9 @@ export function nodeElement(n: NetworkNode): ChartElement {
   };
 }
 
-/** Record ids are "record:<force>:<nominal>", force ids "force:<force>". */
+/** Record ids are "record:<force>:<nominal>", force ids "force:<force>", hits "hit:<person>:<force>". */
 export function forceCodeOf(nodeId: string): string | undefined {
-  const m = /^(?:record|force):(\d{2})\b/.exec(nodeId);
+  const m = /^(?:record|force):(\d{2})\b/.exec(nodeId) ?? /^hit:.*:(\d{2})$/.exec(nodeId);
   return m?.[1];
 }
 
