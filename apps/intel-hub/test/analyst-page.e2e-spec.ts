@@ -187,14 +187,25 @@ describe("the analysts' page in a real browser (e2e)", () => {
         hendryId = ids[0] ?? '';
         if (!hendryId || ids.some((p) => p !== hendryId)) return false;
         const { rows } = await db.query(
-          `SELECT 1 FROM person_flag_view WHERE person_id = $1 AND viewer = '36'
+          `SELECT 1 FROM person_flag_view WHERE person_id = $1 AND viewer = ''
              AND flag_type = 'FLAG_TYPE_RSO_OUT_OF_AREA'`,
           [hendryId],
         );
         return rows.length === 1;
       },
       { timeoutMs: 120_000, intervalMs: 500, what: 'the demo person resolved and flagged' },
-    );
+    ).catch(async (err: Error) => {
+      // What the hub holds, so that a failure says which part of the story is missing.
+      const { rows } = await db.query(
+        `SELECT m.force_code, m.person_id, array_agg(f.flag_type) AS flags
+           FROM person_member m LEFT JOIN person_flag_view f
+             ON f.person_id = m.person_id AND f.viewer = ''
+          WHERE (m.force_code, m.nominal_id) IN (('36', $1), ('01', $2), ('46', $3))
+          GROUP BY m.force_code, m.person_id`,
+        [demoNominal['36'], demoNominal['01'], demoNominal['46']],
+      );
+      throw new Error(`${err.message}; demo records at the hub: ${JSON.stringify(rows)}`);
+    });
     await waitFor(
       async () => {
         quillId = (await personOf('36', norfolkQuillNominal)) ?? '';
@@ -246,8 +257,14 @@ describe("the analysts' page in a real browser (e2e)", () => {
     await bar().getByLabel('Reason').fill(why);
     await bar().getByLabel('Operation ref (optional)').fill(`OP-${tag.toUpperCase()}`);
     await bar().getByRole('button', { name: 'Justify' }).click();
-    await bar().getByText('Justified', { exact: true }).waitFor();
-    return (await bar().locator('.justified-id code').textContent()) ?? '';
+    await bar()
+      .getByText('Justified', { exact: true })
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err: Error) => {
+        await shot('failed-justify');
+        throw new Error(`${err.message}; the bar says: ${await bar().innerText()}`);
+      });
+    return (await bar().locator('.justified-id code').getAttribute('data-id')) ?? '';
   }
 
   async function search(q: { given?: string; family?: string; dob?: string }): Promise<void> {
@@ -295,7 +312,7 @@ describe("the analysts' page in a real browser (e2e)", () => {
   it('justified, the search finds the demo RSO, ranked, with flags and holding forces', async () => {
     consultationId = await justify(reason);
     expect(consultationId).toMatch(/^[0-9a-f-]{36}$/);
-    await expect(bar().textContent()).resolves.toMatch(/expires .*\(in \d+/);
+    await expect(bar().textContent()).resolves.toMatch(/until \d\d:\d\d \(in \d+/);
     await search({ given: 'William', family: 'Hendry', dob: '1979-03-14' });
     const first = main().locator('.result').first();
     await first.waitFor();
@@ -360,7 +377,7 @@ describe("the analysts' page in a real browser (e2e)", () => {
     ]);
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv).toContain(demoNominal['36']);
-    await dialog.getByText(/recorded in the audit/).waitFor();
+    await dialog.locator('.ok', { hasText: /recorded in the audit/ }).waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     const { rows } = await db.query(
       `SELECT 1 FROM audit_log WHERE caller_name = 'analyst:analyst.36' AND reason = $1`,
@@ -374,7 +391,7 @@ describe("the analysts' page in a real browser (e2e)", () => {
     const first = main().locator('.result').first();
     await first.waitFor();
     expect(await first.getAttribute('data-person')).toBe(quillId);
-    await expect(first.textContent()).resolves.toMatch(/held by Kent Police \(46\)/);
+    await expect(first.textContent()).resolves.toMatch(/held by Kent \(46\) — contact/);
     const leaked = (text: string) =>
       [covertNominal, covert.username, 'Covert source'].filter((s) => text.includes(s));
     expect(leaked(await pageText())).toEqual([]);
@@ -384,6 +401,7 @@ describe("the analysts' page in a real browser (e2e)", () => {
     await main().locator('section[aria-labelledby="links-title"] .hit-only').waitFor();
     // Someone else's text is shown as text.
     await main().getByText(xssProbe, { exact: false }).waitFor();
+    await shot('hit-only');
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(leaked(await pageText())).toEqual([]);
 
@@ -392,7 +410,7 @@ describe("the analysts' page in a real browser (e2e)", () => {
       .getByText(/held under handling code C/)
       .waitFor();
     await expect(main().locator('svg.waterfall').count()).resolves.toBe(0);
-    await expect(main().locator('.hit-only').textContent()).resolves.toMatch(/Kent Police/);
+    await expect(main().locator('.hit-only').textContent()).resolves.toMatch(/Kent/);
 
     await page.goto(`${base}/analyst/#/network/${quillId}`);
     await main()
@@ -431,7 +449,9 @@ describe("the analysts' page in a real browser (e2e)", () => {
     await page.getByRole('button', { name: 'Show entries' }).click();
     const rows = main().locator('table.audit tbody tr');
     await rows.first().waitFor();
-    const mine = main().locator('table.audit tbody tr', { hasText: consultationId });
+    const mine = main().locator('table.audit tbody tr', {
+      has: page.locator(`code[data-id="${consultationId}"]`),
+    });
     await mine.first().waitFor();
     await expect(mine.first().textContent()).resolves.toContain(reason);
     await expect(

@@ -82,6 +82,8 @@ function logout(): void {
 async function route(): Promise<void> {
   cleanup?.();
   cleanup = undefined;
+  // A dialog (an export's justification) belongs to the screen it was opened on.
+  document.querySelectorAll('dialog').forEach((d) => d.close());
   const exp = session.token ? jwtExpiry(session.token) : undefined;
   const expired = exp !== undefined && exp <= Date.now();
   if (expired) session.logout();

@@ -4,7 +4,7 @@ import { ApiError, get, post } from './api.js';
 import { field, h, input, fill } from './dom.js';
 import { PURPOSE_LABELS, humanise, stripPrefix } from './format.js';
 import type { AuditEntry, AuditVerification, Page, PurposeCode } from './types.js';
-import { errorBox, heading, loading, when } from './ui.js';
+import { errorBox, heading, loading, shortId, when } from './ui.js';
 import { loadPaged } from './pager.js';
 
 /** A date-time-local value (no zone) as ISO 8601 in UTC, or undefined. */
@@ -150,9 +150,9 @@ function entryRow(e: AuditEntry): HTMLElement {
     'tr',
     { class: refused ? 'refused' : '', attrs: { 'data-seq': e.seq } },
     h('td', { class: 'num' }, e.seq),
-    h('td', {}, when(e.at)),
+    h('td', { class: 'when' }, when(e.at)),
     h('td', {}, ...who),
-    h('td', {}, `${c.forceName} (${c.force})`),
+    h('td', { class: 'force' }, `${c.forceName} (${c.force})`),
     h('td', {}, h('code', {}, e.action)),
     h('td', {}, PURPOSE_LABELS[purpose as PurposeCode] ?? purpose),
     h(
@@ -161,7 +161,7 @@ function entryRow(e: AuditEntry): HTMLElement {
       e.reason ?? '',
       e.operationRef ? h('span', { class: 'muted' }, ` ${e.operationRef}`) : null,
     ),
-    h('td', {}, c.consultationId ? h('code', {}, c.consultationId) : ''),
+    h('td', {}, c.consultationId ? shortId(c.consultationId) : ''),
     h(
       'td',
       {},
@@ -172,10 +172,17 @@ function entryRow(e: AuditEntry): HTMLElement {
         ? h('span', { class: 'muted' }, ` ${e.outcome.fields.join(', ')}`)
         : null,
       e.persons.length > 0
-        ? h('div', { class: 'muted' }, `persons: ${e.persons.join(', ')}`)
+        ? h('div', { class: 'muted' }, 'persons ', ...e.persons.map((p) => shortId(p)))
         : null,
       e.withheld.length > 0
-        ? h('div', { class: 'muted' }, `withheld: ${e.withheld.join(', ')}`)
+        ? h(
+            'div',
+            {
+              class: 'muted withheld',
+              attrs: { title: `Not shown to this view: ${e.withheld.join(', ')}` },
+            },
+            `${e.withheld.length} field${e.withheld.length === 1 ? '' : 's'} withheld`,
+          )
         : null,
     ),
   );

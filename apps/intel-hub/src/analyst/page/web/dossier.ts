@@ -10,6 +10,7 @@ import {
   humanise,
   identifierText,
   nameText,
+  personTitle,
   score,
   stripPrefix,
 } from './format.js';
@@ -37,11 +38,7 @@ export async function renderDossier(main: HTMLElement, personId: string): Promis
     return;
   }
   const full = d.holdings.filter((x) => x.disclosure === 'FULL');
-  const name =
-    full
-      .flatMap((x) => x.names ?? [])
-      .map(nameText)
-      .find((n) => n !== '') ?? 'Restricted person';
+  const name = personTitle(full.flatMap((x) => x.names ?? []).map(nameText)) ?? 'Restricted person';
   const incidents = h('section', {
     class: 'card',
     attrs: { 'aria-labelledby': 'incidents-title' },
@@ -141,11 +138,10 @@ function holdingCard(x: DossierHolding): HTMLElement {
       ],
       [
         'Names',
-        (x.names ?? []).map((n, i) =>
+        (x.names ?? []).map((n) =>
           h(
             'span',
             { class: 'value' },
-            i ? '; ' : '',
             nameText(n),
             n.type && stripPrefix(n.type, 'NAME_TYPE_') === 'ALIAS' ? ' (alias)' : '',
           ),
@@ -305,6 +301,11 @@ function incidentRow(i: Incident): HTMLElement {
 export const refText = (r: { forceCode: string; nominalId: string }): string =>
   `${r.forceCode}/${r.nominalId}`;
 
+/** A record named on screen by its force and the start of its id (whole in the title). */
+function refCode(r: { forceCode: string; nominalId: string }): HTMLElement {
+  return h('code', { attrs: { title: refText(r) } }, `${r.forceCode}/${r.nominalId.slice(0, 8)}…`);
+}
+
 const isRecord = (e: LinkEnd | null): e is { forceCode: string; nominalId: string } =>
   e !== null && !('hitOnly' in e);
 
@@ -324,9 +325,9 @@ function linkItem(l: Link): HTMLElement {
   return h(
     'li',
     { class: 'link-item' },
-    h('code', {}, refText(a)),
+    refCode(a),
     ' ↔ ',
-    h('code', {}, refText(b)),
+    refCode(b),
     ' ',
     bandBadge(l.band),
     l.score !== null ? h('span', { class: 'score' }, ` ${score(l.score)}`) : null,

@@ -102,10 +102,12 @@ function waterfallChart(m: WaterfallModel, e: FullExplanation): SVGSVGElement {
     );
   }
   if (m.thresholds) {
-    for (const [name, v] of [
+    const lines: [string, number][] = [
       ['possible', m.thresholds.possible],
       ['link', m.thresholds.link],
-    ] as const) {
+    ];
+    if (m.thresholds.certain !== undefined) lines.push(['certain', m.thresholds.certain]);
+    for (const [name, v] of lines) {
       plot.append(
         svg('line', {
           x1: x(v),

@@ -1,5 +1,6 @@
 import {
   bandLabel,
+  personTitle,
   flagLabel,
   gradingText,
   identifierText,
@@ -52,5 +53,13 @@ describe('format', () => {
     expect(remaining('2026-12-05T09:59:00Z', now)).toBe('expired');
     expect(signed(3.456)).toBe('+3.46');
     expect(signed(-1)).toBe('−1.00');
+  });
+
+  it('heads a person with the family name most records share, in its fullest form', () => {
+    expect(
+      personTitle(['Bill Hendrie', 'William James Hendry', 'William Hendry', 'Will Hendry']),
+    ).toBe('William James Hendry');
+    expect(personTitle(['', ' '])).toBeUndefined();
+    expect(personTitle(['Ann Lee'])).toBe('Ann Lee');
   });
 });

@@ -97,6 +97,20 @@ export function nameText(n: NameValue | string | undefined): string {
   return [given, n.family ?? ''].filter((x) => x !== '').join(' ');
 }
 
+/**
+ * The name to head a person with, from its records' names ("Given Family"): the family name
+ * most records share, and the fullest name with it. Undefined when no name is disclosed.
+ */
+export function personTitle(names: readonly string[]): string | undefined {
+  const named = names.map((n) => n.trim().replace(/\s+/g, ' ')).filter((n) => n !== '');
+  if (named.length === 0) return undefined;
+  const family = (n: string) => (n.split(' ').pop() ?? '').toLowerCase();
+  const counts = new Map<string, number>();
+  for (const n of named) counts.set(family(n), (counts.get(family(n)) ?? 0) + 1);
+  const top = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  return named.filter((n) => family(n) === top).reduce((a, b) => (b.length > a.length ? b : a));
+}
+
 const ID_LABELS: Record<string, string> = {
   PNC: 'PNC',
   CRO: 'CRO',
@@ -131,6 +145,13 @@ export function dateTime(iso: string | undefined | null): string {
   if (!iso) return '';
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : DATE_TIME.format(t);
+}
+
+const TIME = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short' });
+
+export function timeOfDay(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : TIME.format(t);
 }
 
 /** "in 29 min", "in 1 h 5 min", "expired". */

@@ -3,10 +3,10 @@
 // with its expiry. Without one, the hub refuses reads (428) and the bar says so.
 import { post } from './api.js';
 import { button, field, h, input, select, fill } from './dom.js';
-import { PURPOSE_LABELS, dateTime, remaining } from './format.js';
+import { PURPOSE_LABELS, dateTime, remaining, timeOfDay } from './format.js';
 import { session } from './session.js';
 import { PURPOSE_CODES, type Consultation, type Justification, type PurposeCode } from './types.js';
-import { errorBox } from './ui.js';
+import { errorBox, shortId } from './ui.js';
 
 let bar: HTMLElement | undefined;
 let editing = false;
@@ -58,22 +58,31 @@ export function justificationNeeded(): void {
   bar?.querySelector<HTMLInputElement>('input[name="j-reason"]')?.focus();
 }
 
+/** What the bar shows now: a form being typed into is never rebuilt under the user. */
+let shown = '';
+
 function render(): void {
   if (!bar) return;
   const me = session.me;
   if (!me) {
     bar.hidden = true;
+    shown = '';
     return;
   }
   bar.hidden = false;
   const c = session.consultation;
   if (c && !editing) {
+    // The countdown is redrawn every 30 s; nothing to type into here.
+    shown = `active:${c.consultationId}`;
     bar.classList.remove('attention', 'unjustified');
     fill(bar, activeView(c));
-  } else {
-    bar.classList.add('unjustified');
-    fill(bar, formView(c));
+    return;
   }
+  const form = `form:${me.sub}:${c?.consultationId ?? ''}:${session.expiredConsultation?.consultationId ?? ''}`;
+  if (shown === form) return;
+  shown = form;
+  bar.classList.add('unjustified');
+  fill(bar, formView(c));
 }
 
 function activeView(c: Consultation): HTMLElement {
@@ -84,12 +93,16 @@ function activeView(c: Consultation): HTMLElement {
     h('span', { class: 'justified-purpose' }, PURPOSE_LABELS[c.purposeCode] ?? c.purposeCode),
     h('span', { class: 'justified-reason' }, c.reason),
     c.operationRef ? h('span', { class: 'justified-op' }, c.operationRef) : null,
-    h('span', { class: 'justified-id' }, 'Consultation ', h('code', {}, c.consultationId)),
+    h('span', { class: 'justified-id' }, 'Consultation ', shortId(c.consultationId)),
     h(
       'span',
       { class: 'justified-expiry' },
-      'expires ',
-      h('time', { attrs: { datetime: c.expiresAt } }, dateTime(c.expiresAt)),
+      'until ',
+      h(
+        'time',
+        { attrs: { datetime: c.expiresAt, title: dateTime(c.expiresAt) } },
+        timeOfDay(c.expiresAt),
+      ),
       ` (${remaining(c.expiresAt)})`,
     ),
     button('New justification', () => {
@@ -116,6 +129,7 @@ function formView(current: Consultation | undefined): HTMLElement {
           void post<Consultation>('/consultations', read())
             .then((c) => {
               editing = false;
+              shown = '';
               session.setConsultation(c);
             })
             .catch((x: unknown) => fill(err, errorBox(x)));

@@ -2,7 +2,8 @@ import { edgeElement, newElements, nodeElement } from './network-model';
 import type { Network } from './types';
 
 describe('network chart elements', () => {
-  const hidden = 'Held by Metropolitan Police Service: contact its Force Intelligence Bureau';
+  const hidden =
+    'record held by Metropolitan Police — contact Metropolitan Police Force Intelligence Bureau';
   const net: Network = {
     nodes: [
       { id: 'person:p1', type: 'person', label: 'William Hendry' },
@@ -19,7 +20,12 @@ describe('network chart elements', () => {
   it("types nodes by class; a hit-only node keeps the hub's words on who holds it", () => {
     expect(nodeElement(net.nodes[2]!)).toMatchObject({
       classes: 'record hit-only',
-      data: { label: hidden, hitOnly: true, forceCode: '01' },
+      data: {
+        label: 'record held by Metropolitan Police',
+        fullLabel: hidden,
+        hitOnly: true,
+        forceCode: '01',
+      },
     });
     expect(nodeElement(net.nodes[0]!).data.personId).toBe('p1');
     expect(nodeElement(net.nodes[1]!).data.forceCode).toBe('36');

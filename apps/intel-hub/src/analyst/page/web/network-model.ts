@@ -15,8 +15,10 @@ export function nodeElement(n: NetworkNode): ChartElement {
     group: 'nodes',
     data: {
       id: n.id,
-      // A hit-only node's label is the hub's own text: who holds something, whom to ask.
-      label: n.label,
+      // A hit-only node's label is the hub's own text: who holds something, whom to ask. The
+      // chart shows who; the side panel and the table the whole text.
+      label: n.hitOnly ? (n.label.split(' — ')[0] ?? n.label) : n.label,
+      fullLabel: n.label,
       type: n.type,
       hitOnly: n.hitOnly === true,
       forceCode: forceCodeOf(n.id),

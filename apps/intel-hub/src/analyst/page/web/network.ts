@@ -49,17 +49,17 @@ const STYLE: cytoscape.StylesheetJson = [
     selector: 'node',
     style: {
       label: 'data(label)',
-      'font-size': 11,
+      'font-size': 12,
       'font-family': 'system-ui, sans-serif',
       color: '#1b1b1b',
       'text-valign': 'bottom',
       'text-margin-y': 4,
       'text-wrap': 'wrap',
-      'text-max-width': '140px',
+      'text-max-width': '96px',
       'border-width': 1,
       'border-color': '#fff',
-      width: 26,
-      height: 26,
+      width: 30,
+      height: 30,
     },
   },
   {
@@ -67,15 +67,15 @@ const STYLE: cytoscape.StylesheetJson = [
     style: {
       shape: 'ellipse',
       'background-color': COLOURS.person,
-      width: 44,
-      height: 44,
+      width: 48,
+      height: 48,
       'font-weight': 'bold',
-      'font-size': 12,
+      'font-size': 16,
     },
   },
   {
     selector: 'node.record',
-    style: { shape: 'round-rectangle', 'background-color': COLOURS.record, width: 34, height: 24 },
+    style: { shape: 'round-rectangle', 'background-color': COLOURS.record, width: 40, height: 28 },
   },
   {
     selector: 'node.identifier',
@@ -113,7 +113,7 @@ const STYLE: cytoscape.StylesheetJson = [
       'curve-style': 'bezier',
       'target-arrow-shape': 'none',
       label: 'data(label)',
-      'font-size': 8,
+      'font-size': 10,
       color: '#5c636a',
       'text-rotation': 'autorotate',
       'text-background-color': '#fff',
@@ -209,7 +209,7 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
               NODE_TYPE_LABELS[el.data.type as keyof typeof NODE_TYPE_LABELS] ??
                 String(el.data.type),
             ),
-            h('td', {}, String(el.data.label ?? '')),
+            h('td', {}, String(el.data.fullLabel ?? el.data.label ?? '')),
             h('td', {}, h('code', {}, String(el.data.id))),
           ),
         );
@@ -269,21 +269,32 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
 
 function runLayout(cy: cytoscape.Core): void {
   // A tree from the persons shown: their records, then what the records hold (identifiers,
-  // incidents) and the forces holding them. Deterministic, so the chart reads the same each time.
+  // incidents) and the forces holding them. Deterministic: the chart reads the same each time.
+  const persons = cy.nodes('.person.expanded').nonempty()
+    ? cy.nodes('.person.expanded')
+    : cy.nodes('.person');
   cy.layout({
     name: 'breadthfirst',
-    // A collection is what cytoscape takes (its typings say string[]; ids with ':' are no
-    // selectors it parses).
-    roots: (cy.nodes('.person.expanded').nonempty()
-      ? cy.nodes('.person.expanded')
-      : cy.nodes('.person')) as unknown as string[],
+    // A collection is what cytoscape takes (its typings say string[]).
+    roots: persons as unknown as string[],
     directed: false,
-    spacingFactor: 1.15,
+    spacingFactor: 1,
     avoidOverlap: true,
+    nodeDimensionsIncludeLabels: true,
     animate: false,
-    fit: true,
-    padding: 30,
+    fit: false,
   }).run();
+  // The tree is as wide as its widest level and flat: stretch its levels apart to the
+  // container's proportions (at most 3 times), then fit it.
+  const bb = cy.elements().boundingBox();
+  const aspect = cy.height() / Math.max(cy.width(), 1);
+  const stretch = Math.min(3, Math.max(1, (bb.w * aspect) / Math.max(bb.h, 1)));
+  const top = bb.y1;
+  cy.nodes().positions((n) => ({
+    x: n.position('x'),
+    y: top + (n.position('y') - top) * stretch,
+  }));
+  cy.fit(undefined, 24);
 }
 
 function nodePanel(n: cytoscape.NodeSingular): HTMLElement {
@@ -294,7 +305,7 @@ function nodePanel(n: cytoscape.NodeSingular): HTMLElement {
     {},
     h('h2', {}, NODE_TYPE_LABELS[type as keyof typeof NODE_TYPE_LABELS] ?? type),
     dl([
-      ['Label', String(n.data('label') ?? '')],
+      ['Label', String(n.data('fullLabel') ?? n.data('label') ?? '')],
       ['Force', String(n.data('forceCode') ?? '')],
       ['Id', h('code', {}, n.id())],
       ['Disclosure', n.data('hitOnly') ? 'Hit only: ask the holding force' : ''],

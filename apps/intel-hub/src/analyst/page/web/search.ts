@@ -2,7 +2,7 @@
 // flags and holding forces; another force's C record only as "held by <force> — contact ...".
 import { post } from './api.js';
 import { field, h, input, select, fill } from './dom.js';
-import { nameText, score } from './format.js';
+import { nameText, personTitle, score } from './format.js';
 import { href } from './router.js';
 import { ONLINE_KINDS, buildSearch, type SearchForm } from './search-query.js';
 import type { Holding, PersonMatch, SearchResponse } from './types.js';
@@ -127,7 +127,7 @@ function resultList(r: SearchResponse): HTMLElement {
 function resultItem(m: PersonMatch, i: number): HTMLElement {
   const full = m.holdings.filter((x) => x.disclosure === 'FULL');
   const title =
-    full.map((x) => nameText(x.name)).find((n) => n !== '') ?? 'Restricted: held by another force';
+    personTitle(full.map((x) => nameText(x.name))) ?? 'Restricted: held by another force';
   return h(
     'li',
     { class: 'result', attrs: { 'data-person': m.nationalPersonId } },

@@ -100,6 +100,15 @@ export function when(iso: string | undefined | null): Child {
   return h('time', { attrs: { datetime: iso } }, dateTime(iso));
 }
 
+/** A long id (UUID) shortened on screen, whole in its title and data-id. */
+export function shortId(id: string, length = 8): HTMLElement {
+  return h(
+    'code',
+    { class: 'short-id', attrs: { title: id, 'data-id': id } },
+    id.length > length + 1 ? `${id.slice(0, length)}…` : id,
+  );
+}
+
 export function heading(text: string, ...extra: Child[]): HTMLHeadingElement {
   return h('h1', { attrs: { tabindex: -1 } }, text, ...extra);
 }

@@ -20,7 +20,7 @@ export interface WaterfallModel {
   rows: WaterfallRow[];
   min: number;
   max: number;
-  thresholds: { link: number; possible: number } | undefined;
+  thresholds: { link: number; possible: number; certain?: number } | undefined;
   total: number;
 }
 
@@ -54,6 +54,7 @@ export function waterfallModel(
   rows.push({ kind: 'total', label: 'Total', weight: total, from: 0, to: total });
   const values = rows.flatMap((r) => [r.from, r.to]);
   if (e.thresholds) values.push(e.thresholds.link, e.thresholds.possible);
+  if (e.thresholds?.certain !== undefined) values.push(e.thresholds.certain);
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
   const pad = Math.max(0.5, (hi - lo) * 0.05);
