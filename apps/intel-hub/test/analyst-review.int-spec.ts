@@ -139,8 +139,19 @@ describe('match review over the analysts’ API (integration: real PostgreSQL + 
     return item;
   }
 
+  interface AuditedRecord {
+    forceCode: string;
+    nominalId: string;
+    nationalPersonId?: string;
+  }
   async function auditRow(seq: string) {
-    const r = await h.db.query<{ action: string; caller_name: string; caller_force: string }>(
+    const r = await h.db.query<{
+      action: string;
+      caller_name: string;
+      caller_force: string;
+      request: { pair?: { a: AuditedRecord; b: AuditedRecord } };
+      response: { pair?: { a: AuditedRecord; b: AuditedRecord } };
+    }>(
       `SELECT action, caller_name, caller_force, request, response FROM audit_log WHERE seq = $1`,
       [seq],
     );
@@ -197,13 +208,18 @@ describe('match review over the analysts’ API (integration: real PostgreSQL + 
     const approved = await call('sup36b', 'POST', path);
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ judgementId, status: 'ACTIVE' });
-    expect(await auditRow(approved.body.auditRef)).toMatchObject({
+    const approval = await auditRow(approved.body.auditRef);
+    expect(approval).toMatchObject({
       action: 'Analyst.approveJudgement',
       caller_name: 'analyst:sam.36',
     });
 
     const person = await personOf(key('36', a.nominalId));
     expect(person).toBeDefined();
+    // Named as the audit viewer finds persons and records: before and after the link.
+    expect(approval?.request.pair?.b).toMatchObject({ forceCode: '01', nominalId: b.nominalId });
+    expect(approval?.response.pair?.b.nationalPersonId).toBe(person);
+    expect(approval?.response.pair?.a.nationalPersonId).toBe(person);
     expect(await personOf(key('01', b.nominalId))).toBe(person);
     const dossier = await call<{ flags: { type: string }[] }>(
       'analyst01',

@@ -344,6 +344,26 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     expect(await apart()).toBe(false);
   });
 
+  it('a judgement that would contradict judgements in force is refused', async () => {
+    const f = family();
+    const [a, b, c] = [nominal(f, username()), nominal(f, username()), nominal(f, username())];
+    await publish('36', [a, b, c]);
+    const pair = async (x: NominalState, y: NominalState) => {
+      const item = await queuedPair(analyst36, x.nominalId, y.nominalId);
+      if (!item) throw new Error('not queued');
+      return item.pairId;
+    };
+    expect((await judgeAs(analyst36, await pair(a, c), 'SAME')).status).toBe('ACTIVE');
+    const bc = await pair(b, c);
+    expect((await judgeAs(analyst36, bc, 'NOT_SAME', 'Different custody records')).status).toBe(
+      'ACTIVE',
+    );
+    // a is c, c is not b: so a cannot be b.
+    expect(await refusal(judgeAs(analyst36, await pair(a, b), 'SAME'))).toBe(409);
+    expect(await personOf('36', a.nominalId)).toBe(await personOf('36', c.nominalId));
+    expect(await personOf('36', a.nominalId)).not.toBe(await personOf('36', b.nominalId));
+  });
+
   it('an UNSURE keeps the pair queued for everyone else, marked', async () => {
     const f = family();
     const [a, b] = [nominal(f, username()), nominal(f, username())];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Alert } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import { maySee, recordsInView } from '@intel/disclosure';
+import type { PairConstraint } from '@intel/matching';
 import type { DataSource } from 'typeorm';
 import { deriveFlags, mergeIncidents, type MemberView } from '../flags/derive-flags';
 import type { MemberKey } from '../resolution/member-key';
@@ -133,6 +134,18 @@ function judgementView(j: Judgement): JudgementView {
   };
 }
 
+/**
+ * A pair's records as the audit names them (the audit viewer's convention: `forceCode` and
+ * `nominalId`, and the national person each is in at that moment as `nationalPersonId`).
+ */
+function auditedPair(index: NationalIndex, a: MemberKey, b: MemberKey) {
+  const record = (k: MemberKey) => {
+    const personId = index.personOfMember(k);
+    return { ...refOf(k), ...(personId ? { nationalPersonId: personId } : {}) };
+  };
+  return { a: record(a), b: record(b) };
+}
+
 /** Forces alerted, for the audit entry. */
 const toldOf = (alerts: readonly Alert[]) => [...new Set(alerts.map((a) => a.recipientForceCode))];
 
@@ -213,7 +226,13 @@ export class ReviewService {
     const auditRef = await audit(
       'Analyst.listReviewQueue',
       { limit, cursor: page.cursor ?? null },
-      { pairs: picked.map((c) => ({ pairId: c.pairId, a: c.a, b: c.b, score: c.score })) },
+      {
+        pairs: picked.map((c) => ({
+          pairId: c.pairId,
+          score: c.score,
+          ...auditedPair(index, c.a, c.b),
+        })),
+      },
     );
     return { items, ...(nextCursor ? { nextCursor } : {}), auditRef };
   }
@@ -281,12 +300,7 @@ export class ReviewService {
         ? approvalReasons(
             input.verdict,
             await this.pictures(tx, index, this.personsOf(index, [c.a, c.b]), user.force),
-            await this.pictures(
-              tx,
-              index,
-              index.matching.previewConstraint(c.a, c.b, constraint),
-              user.force,
-            ),
+            await this.pictures(tx, index, this.previewOf(index, c.a, c.b, constraint), user.force),
           )
         : [];
       const status: JudgementStatus = reasons.length > 0 ? 'PENDING_APPROVAL' : 'ACTIVE';
@@ -314,22 +328,19 @@ export class ReviewService {
       const changes: ConstraintChange[] =
         constraint && status === 'ACTIVE' ? [{ a: c.a, b: c.b, constraint }] : [];
       const value = { judgementId, status, approvalReasons: reasons, auditRef: '' };
+      const before = auditedPair(index, c.a, c.b);
       return {
         value,
         changes,
         seal: async (_tx: Sql, alerts: Alert[]) => {
           value.auditRef = await audit(
             'Analyst.judgePair',
-            {
-              pairId: input.pairId,
-              verdict: input.verdict,
-              rationale,
-              pair: { a: c.a, b: c.b },
-            },
+            { pairId: input.pairId, verdict: input.verdict, rationale, pair: before },
             {
               judgementId,
               status,
               approvalReasons: reasons,
+              pair: auditedPair(index, c.a, c.b),
               alerts: alerts.map((x) => x.alertId),
             },
             toldOf(alerts),
@@ -351,10 +362,13 @@ export class ReviewService {
       const j = await this.ownForceJudgement(tx, index, user, judgementId);
       if (j.status !== 'PENDING_APPROVAL')
         throw reviewConflict(`the judgement is ${j.status}, not PENDING_APPROVAL`);
+      const before = auditedPair(index, j.a, j.b);
       if (j.judgedBy.sub === user.sub)
         throw reviewForbidden('supervisors cannot approve their own judgements');
-      await this.repo.approve(tx, j.judgementId, user, new Date());
       const constraint = constraintOf(j.verdict);
+      // Other judgements may have come into force since this one was made.
+      if (constraint) this.previewOf(index, j.a, j.b, constraint);
+      await this.repo.approve(tx, j.judgementId, user, new Date());
       const value = { judgementId: j.judgementId, status: 'ACTIVE' as const, auditRef: '' };
       return {
         value,
@@ -362,8 +376,13 @@ export class ReviewService {
         seal: async (_tx: Sql, alerts: Alert[]) => {
           value.auditRef = await audit(
             'Analyst.approveJudgement',
-            { judgementId, pair: { a: j.a, b: j.b }, verdict: j.verdict },
-            { judgementId, status: 'ACTIVE', alerts: alerts.map((x) => x.alertId) },
+            { judgementId, verdict: j.verdict, pair: before },
+            {
+              judgementId,
+              status: 'ACTIVE',
+              pair: auditedPair(index, j.a, j.b),
+              alerts: alerts.map((x) => x.alertId),
+            },
             toldOf(alerts),
           );
         },
@@ -415,6 +434,7 @@ export class ReviewService {
       if (j.status !== 'ACTIVE' && j.status !== 'PENDING_APPROVAL')
         throw reviewConflict(`the judgement is ${j.status} already`);
       const at = new Date();
+      const before = auditedPair(index, j.a, j.b);
       await this.repo.close(tx, j.judgementId, closing, user, rationale, at);
       const constraint = constraintOf(j.verdict);
       if (constraint) await this.requeue(tx, index, j, at);
@@ -427,8 +447,13 @@ export class ReviewService {
         seal: async (_tx: Sql, alerts: Alert[]) => {
           value.auditRef = await audit(
             closing === 'REJECTED' ? 'Analyst.rejectJudgement' : 'Analyst.retractJudgement',
-            { judgementId, rationale, pair: { a: j.a, b: j.b }, verdict: j.verdict },
-            { judgementId, status: closing, alerts: alerts.map((x) => x.alertId) },
+            { judgementId, rationale, verdict: j.verdict, pair: before },
+            {
+              judgementId,
+              status: closing,
+              pair: auditedPair(index, j.a, j.b),
+              alerts: alerts.map((x) => x.alertId),
+            },
             toldOf(alerts),
           );
         },
@@ -460,7 +485,9 @@ export class ReviewService {
     const auditRef = await audit(
       'Analyst.listJudgements',
       { status: query.status ?? null, limit, cursor: query.cursor ?? null },
-      { judgements: items.map((j) => j.judgementId) },
+      {
+        judgements: items.map((j) => ({ judgementId: j.judgementId, a: j.a, b: j.b })),
+      },
     );
     return { items, ...(nextCursor ? { nextCursor } : {}), auditRef };
   }
@@ -518,6 +545,25 @@ export class ReviewService {
       now?.band ? { score: now.score, band: c?.band ?? now.band } : undefined,
       at,
     );
+  }
+
+  /**
+   * The persons the pair's records would form with the constraint; a 409 when it would
+   * contradict judgements already in force (say, SAME on a pair a chain of NOT_SAME keeps
+   * apart: they would not hold, and the judgement would be in force yet not honoured).
+   */
+  private previewOf(
+    index: NationalIndex,
+    a: MemberKey,
+    b: MemberKey,
+    constraint: PairConstraint,
+  ): MemberKey[][] {
+    const preview = index.matching.previewConstraint(a, b, constraint);
+    if (!preview.consistent)
+      throw reviewConflict(
+        'this would contradict judgements in force on these persons; retract those first',
+      );
+    return preview.groups;
   }
 
   /** The persons (clusters) the records are in now, each once. */

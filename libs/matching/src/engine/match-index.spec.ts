@@ -245,22 +245,36 @@ describe('MatchIndex: analysts’ decisions', () => {
     index.add('a', full);
     index.add('b', damaged);
     const before = [index.clusterOf('a'), index.clusterOf('b')];
+    const sorted = (p: { groups: string[][] }) => p.groups.map((g) => [...g].sort());
     const preview = index.previewConstraint('a', 'b', 'must');
     expect([index.clusterOf('a'), index.clusterOf('b')]).toEqual(before);
     expect(index.constraintOf('a', 'b')).toBeUndefined();
-    expect(preview.map((g) => [...g].sort())).toEqual([['a', 'b']]);
-    expect(index.previewConstraint('a', 'b', 'cannot').map((g) => [...g].sort())).toEqual([
-      ['a'],
-      ['b'],
-    ]);
+    expect(sorted(preview)).toEqual([['a', 'b']]);
+    expect(preview.consistent).toBe(true);
+    expect(sorted(index.previewConstraint('a', 'b', 'cannot'))).toEqual([['a'], ['b']]);
     index.addMustLink('a', 'b');
     expect(index.constraintOf('b', 'a')).toBe('must');
-    expect(index.previewConstraint('a', 'b', undefined).map((g) => [...g].sort())).toEqual([
-      ['a'],
-      ['b'],
-    ]);
+    expect(sorted(index.previewConstraint('a', 'b', undefined))).toEqual([['a'], ['b']]);
     expect(index.constraintOf('a', 'b')).toBe('must');
-    expect(index.previewConstraint('a', 'missing', 'must')).toEqual([]);
+    expect(index.previewConstraint('a', 'missing', 'must')).toEqual({
+      groups: [],
+      consistent: true,
+    });
+  });
+
+  it('a preview tells when decisions would contradict each other (cannot-links win)', () => {
+    const index = newIndex();
+    index.add('a', full);
+    index.add('b', damaged);
+    index.add('c', { names: [{ given: ['Ambrose'], family: 'Quillfeather' }], sex: 'SEX_MALE' });
+    index.addMustLink('a', 'c');
+    index.addCannotLink('c', 'b');
+    // a is c; c is not b: so a cannot be b.
+    const same = index.previewConstraint('a', 'b', 'must');
+    expect(same.consistent).toBe(false);
+    expect(index.previewConstraint('a', 'b', 'cannot').consistent).toBe(true);
+    expect(index.clusterOf('a')).toBe(index.clusterOf('c'));
+    expect(index.clusterOf('b')).not.toBe(index.clusterOf('a'));
   });
 
   it('a must-link survives the removal of records around it, and is forgotten when removed', () => {

@@ -403,23 +403,44 @@ export class MatchIndex {
   /**
    * What the clusters of `idA` and `idB` would become with the pair's decision set to `kind`
    * (`undefined`: none), the index left unchanged: each group's member ids, earliest added
-   * first. The same clustering as the decision itself would run (for deciding whether it
-   * needs a supervisor's approval before it is made). Empty when either record is not indexed.
+   * first, and whether every decision among those records would hold (`consistent`: false when
+   * decisions contradict each other, e.g. a must-link whose pair a chain of cannot-links keeps
+   * apart: cannot-links win). The same clustering as the decision itself would run. No groups
+   * when either record is not indexed.
    */
-  previewConstraint(idA: string, idB: string, kind: PairConstraint | undefined): string[][] {
+  previewConstraint(
+    idA: string,
+    idB: string,
+    kind: PairConstraint | undefined,
+  ): { groups: string[][]; consistent: boolean } {
     const a = this.byId.get(idA);
     const b = this.byId.get(idB);
-    if (!a || !b) return [];
+    if (!a || !b) return { groups: [], consistent: true };
     const held = this.constraintOf(idA, idB);
     this.setConstraint(idA, idB, kind);
     try {
       const members = new Set<number>();
       for (const c of new Set([a.clusterId, b.clusterId]))
         for (const s of this.clusters.get(c) ?? []) members.add(s);
-      return this.groupsOf([...members]).map((g) => g.map((s) => this.bySeq.get(s)?.id ?? ''));
+      const groups = this.groupsOf([...members]).map((g) =>
+        g.map((s) => this.bySeq.get(s)?.id ?? ''),
+      );
+      return { groups, consistent: this.decisionsHold(groups) };
     } finally {
       this.setConstraint(idA, idB, held);
     }
+  }
+
+  /** Whether every decision among these records holds in this grouping. */
+  private decisionsHold(groups: readonly (readonly string[])[]): boolean {
+    const groupOf = new Map<string, number>();
+    groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
+    for (const [id, i] of groupOf)
+      for (const [partner, kind] of this.constraints.get(id) ?? []) {
+        const j = groupOf.get(partner);
+        if (j !== undefined && (kind === 'must') !== (i === j)) return false;
+      }
+    return true;
   }
 
   private reclusterAround(idA: string, idB: string): ClusterChanges {
