@@ -217,7 +217,11 @@ describe('match review over the analysts’ API (integration: real PostgreSQL + 
     const person = await personOf(key('36', a.nominalId));
     expect(person).toBeDefined();
     // Named as the audit viewer finds persons and records: before and after the link.
-    expect(approval?.request.pair?.b).toMatchObject({ forceCode: '01', nominalId: b.nominalId });
+    const named = approval?.request.pair;
+    expect([named?.a, named?.b]).toContainEqual(
+      expect.objectContaining({ forceCode: '01', nominalId: b.nominalId }),
+    );
+    expect(named?.a.nationalPersonId).not.toBe(named?.b.nationalPersonId);
     expect(approval?.response.pair?.b.nationalPersonId).toBe(person);
     expect(approval?.response.pair?.a.nationalPersonId).toBe(person);
     expect(await personOf(key('01', b.nominalId))).toBe(person);
