@@ -7,6 +7,7 @@ import type { HubConfig } from '@intel/config';
 import { PinoNestLogger, type Logger } from '@intel/observability';
 import { AnalystApiModule } from './analyst-api.module';
 import { configureAnalystHttp } from './http/http-setup';
+import { signInOrigins } from './http/security-headers';
 import { DEV_ISSUER_WARNING, DevIssuer } from './identity/dev-issuer';
 import { TokenVerifier } from './identity/token-verifier';
 
@@ -43,7 +44,7 @@ export async function startAnalystApi(
     AnalystApiModule.forRoot(hub, config, logger, verifier, dev),
     { bodyParser: false, logger: new PinoNestLogger(logger) },
   );
-  configureAnalystHttp(app);
+  configureAnalystHttp(app, dev ? [] : signInOrigins(oidc));
   await app.listen(config.analyst.port, config.analyst.host);
   const server: HttpServer = app.getHttpServer();
   return {

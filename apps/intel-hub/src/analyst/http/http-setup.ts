@@ -9,10 +9,14 @@ import { noStore, securityHeaders } from './security-headers';
  * correlation id on every answer, and problem+json for requests that are not well-formed HTTP.
  * (The bench's bare route is set up with it too, so that its ceiling is the same stack.)
  */
-export function configureAnalystHttp(app: NestExpressApplication): void {
+export function configureAnalystHttp(
+  app: NestExpressApplication,
+  /** Origins the page may connect to besides this one (signInOrigins). */
+  connectTo: readonly string[] = [],
+): void {
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
-  app.use(securityHeaders);
+  app.use(securityHeaders(connectTo));
   app.use(noStore);
   const server: HttpServer = app.getHttpServer();
   server.on('clientError', answerMalformedRequest);
