@@ -74,6 +74,8 @@ describe("the analysts' page in a real browser (e2e)", () => {
   const xssProbe = '<img src=x onerror="window.__xss=1">';
   const demoNominal: Record<string, string> = {};
   let covertNominal = '';
+  let reviewNominal = '';
+  let reviewIncident = '';
   let norfolkQuillNominal = '';
   let hendryId = '';
   let quillId = '';
@@ -111,19 +113,30 @@ describe("the analysts' page in a real browser (e2e)", () => {
         join(REPO_ROOT, 'deploy/local/demo', `${f.forceCode}.jsonl`),
       ]);
     }
-    for (const [f, id] of [
-      [norfolk, 'demo-nf-1'],
-      [met, 'demo-met-1'],
-      [kent, 'demo-kent-1'],
-    ] as const) {
+    const nominalOf = async (f: ForceNodeHarness, sourceRecordId: string) => {
       const c = new Client({ connectionString: f.database.appUrl });
       await c.connect();
       const { rows } = await c.query<{ nominal_id: string }>(
         'SELECT nominal_id FROM person_record WHERE source_record_id = $1',
-        [id],
+        [sourceRecordId],
       );
       await c.end();
-      demoNominal[f.forceCode] = rows[0]!.nominal_id;
+      return rows[0]!.nominal_id;
+    };
+    demoNominal['36'] = await nominalOf(norfolk, 'demo-nf-1');
+    demoNominal['01'] = await nominalOf(met, 'demo-met-1');
+    demoNominal['46'] = await nominalOf(kent, 'demo-kent-1');
+    // The demo's match-review pair: Kent's damaged "Wiliam Hendry", left POSSIBLE.
+    reviewNominal = await nominalOf(kent, 'demo-kent-2');
+    {
+      const c = new Client({ connectionString: kent.database.appUrl });
+      await c.connect();
+      const { rows } = await c.query<{ id: string }>(
+        'SELECT id FROM incident WHERE source_record_id = $1',
+        ['demo-kent-inc-2'],
+      );
+      await c.end();
+      reviewIncident = rows[0]!.id;
     }
 
     // Kent holds a record under handling code C; Norfolk holds the same man openly, with an
@@ -431,6 +444,109 @@ describe("the analysts' page in a real browser (e2e)", () => {
     expect(anx).toContain(norfolkQuillNominal);
     expect(leaked(anx)).toEqual([]);
     await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('the review queue, by keyboard: a Norfolk analyst judges the demo pair SAME', async () => {
+    const member = `46:${reviewNominal}`;
+    await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM review_candidate WHERE status = 'OPEN' AND (member_a = $1 OR member_b = $1)`,
+            [member],
+          )
+        ).rows.length > 0,
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the demo pair in the review queue' },
+    );
+    await page.goto(`${base}/analyst/#/review`);
+    const items = main().locator('ol.queue li');
+    await items.first().waitFor();
+    const records = await Promise.all(
+      (await items.all()).map((li) => li.getAttribute('data-records')),
+    );
+    const at = records.findIndex((r) => r?.includes(`46/${reviewNominal}`));
+    expect(at).toBeGreaterThanOrEqual(0);
+    // j moves down the queue to the pair, s says SAME and puts the cursor in the rationale.
+    for (let i = 0; i < at; i++) await page.keyboard.press('j');
+    await expect(items.nth(at).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.keyboard.press('s');
+    await expect(main().locator('input[name="verdict"][value="SAME"]').isChecked()).resolves.toBe(
+      true,
+    );
+    await expect(page.locator(':focus').getAttribute('name')).resolves.toBe('rationale');
+    await page.keyboard.type(
+      'Same first name misspelt, same family name, Snapchat grooming as in Norfolk',
+    );
+    await shot('review');
+    await page.keyboard.press('Enter');
+    // It would add the RSO and repeat-offender flags and join forces: a supervisor approves it.
+    await main()
+      .getByText(/waits for a supervisor/)
+      .waitFor();
+    await expect(
+      main().locator(`ol.queue li[data-records*="${reviewNominal}"]`).count(),
+    ).resolves.toBe(0);
+  });
+
+  it('a Norfolk supervisor approves it; the record joins the flagged person and the alert comes', async () => {
+    await logIn('supervisor.36');
+    await justify('Supervisor review of pending match judgements');
+    await page.goto(`${base}/analyst/#/review`);
+    const pending = main().locator('ul.approvals li', { hasText: reviewNominal.slice(0, 8) });
+    await pending.first().waitFor();
+    const approvedAt = new Date();
+    await pending.first().getByRole('button', { name: 'Approve' }).click();
+    await pending
+      .first()
+      .getByText(/Approved: Active/)
+      .waitFor();
+
+    // The record is in William Hendry's national person now, and his flags rest on it too.
+    await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM person_member WHERE force_code = '46' AND nominal_id = $1 AND person_id = $2`,
+            [reviewNominal, hendryId],
+          )
+        ).rows.length === 1,
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the judged record joined to the person' },
+    );
+    await page.goto(`${base}/analyst/#/person/${hendryId}`);
+    await main().locator('.holding').first().waitFor();
+    await expect(main().locator(`.holding[data-force="46"]`).count()).resolves.toBe(2);
+    await main()
+      .getByText(/gave his name as Wiliam/)
+      .waitFor();
+    // The flags now rest on the judged record's incident too.
+    const flags = (await main().locator('.flag-list').textContent()) ?? '';
+    expect(flags).toContain('Registered sex offender');
+    expect(flags).toContain(reviewIncident);
+
+    // Norfolk's inbox: the alert of the new incident on its flagged person, acknowledged.
+    let alertId = '';
+    await waitFor(
+      async () => {
+        const { rows } = await db.query<{ alert_id: string }>(
+          `SELECT alert_id::text FROM alert WHERE recipient_force = '36' AND person_id = $1
+             AND raised_at >= $2 AND alert_type <> 'ALERT_TYPE_QUERY_ON_FLAGGED_PERSON'
+           ORDER BY alert_id LIMIT 1`,
+          [hendryId, approvedAt],
+        );
+        alertId = rows[0]?.alert_id ?? '';
+        return alertId !== '';
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: "the alert in Norfolk's inbox" },
+    );
+    await logIn('analyst.36');
+    await justify('Force intelligence bureau alert desk, duty watch');
+    await page.goto(`${base}/analyst/#/alerts`);
+    const row = main().locator(`tr[data-alert-row="${alertId}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/flagged person|Flag raised/i);
+    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    await row.getByText(/Acknowledged/).waitFor();
+    await shot('alerts');
   });
 
   it("an analyst of Norfolk is refused the auditors' screen", async () => {

@@ -302,7 +302,7 @@ export const refText = (r: { forceCode: string; nominalId: string }): string =>
   `${r.forceCode}/${r.nominalId}`;
 
 /** A record named on screen by its force and the start of its id (whole in the title). */
-function refCode(r: { forceCode: string; nominalId: string }): HTMLElement {
+export function refCode(r: { forceCode: string; nominalId: string }): HTMLElement {
   return h('code', { attrs: { title: refText(r) } }, `${r.forceCode}/${r.nominalId.slice(0, 8)}…`);
 }
 

@@ -5,7 +5,7 @@ import { get, post } from './api.js';
 import { button, field, h, input, fill } from './dom.js';
 import { dateTime, humanise, score } from './format.js';
 import { href } from './router.js';
-import { refText } from './dossier.js';
+import { refCode, refText } from './dossier.js';
 import { compareRecords } from './record-rows.js';
 import { moveIndex, reviewAction, VERDICT_LABELS } from './review-keys.js';
 import { session } from './session.js';
@@ -262,10 +262,15 @@ export async function renderReview(main: HTMLElement): Promise<() => void> {
         h(
           'li',
           {
-            attrs: { role: 'option', 'aria-selected': 'false', 'data-pair': p.pairId },
+            attrs: {
+              role: 'option',
+              'aria-selected': 'false',
+              'data-pair': p.pairId,
+              'data-records': `${refText(p.a)} ${refText(p.b)}`,
+            },
             on: { click: () => select(i) },
           },
-          h('span', {}, `${refText(p.a)} ↔ ${refText(p.b)}`),
+          h('span', {}, refCode(p.a), ' ↔ ', refCode(p.b)),
           ' ',
           p.band ? bandBadge(p.band) : null,
           p.score !== undefined ? h('span', { class: 'score' }, ` ${score(p.score)}`) : null,
@@ -365,6 +370,8 @@ async function renderApprovals(section: HTMLElement): Promise<void> {
             .then((r) => fill(out, h('span', { class: 'ok' }, ` Approved: ${humanise(r.status)}`)))
             .catch((err: unknown) => fill(out, errorBox(err)));
         }),
+        ' ',
+        rejectForm(j, out),
         out,
       );
     });
@@ -378,4 +385,37 @@ async function renderApprovals(section: HTMLElement): Promise<void> {
   } catch (err) {
     fill(section, h('h2', { id: 'approvals-title' }, 'Waiting for your approval'), errorBox(err));
   }
+}
+
+/** Turning a pending judgement down takes a rationale of its own; the pair is queued again. */
+function rejectForm(j: Judgement, out: HTMLElement): HTMLElement {
+  const why = input(`reject-${j.judgementId}`, {
+    placeholder: 'why not (required)',
+    maxlength: 1000,
+    'aria-label': 'Why you turn it down',
+  });
+  return h(
+    'form',
+    {
+      class: 'reject-form',
+      on: {
+        submit: (e) => {
+          e.preventDefault();
+          if (!why.value.trim()) {
+            fill(out, errorBox(new Error('Say why you turn it down')));
+            return;
+          }
+          void post<Decided>(`/review/judgements/${encodeURIComponent(j.judgementId)}/reject`, {
+            rationale: why.value.trim(),
+          })
+            .then((r) =>
+              fill(out, h('span', { class: 'ok' }, ` Turned down: ${humanise(r.status)}`)),
+            )
+            .catch((err: unknown) => fill(out, errorBox(err)));
+        },
+      },
+    },
+    why,
+    h('button', { attrs: { type: 'submit' } }, 'Reject'),
+  );
 }
