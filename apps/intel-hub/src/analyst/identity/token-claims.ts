@@ -23,7 +23,7 @@ const claimsSchema = z.object({
   name: cleanText(200).optional(),
   force: z
     .string()
-    .refine(isForceCode, 'must be a known two-digit PNC force code (DOMAIN.md "Forces")'),
+    .refine(isForceCode, 'must be a known two-digit PNC force code'),
   // Roles this API does not know (an IdP's own) are ignored, not refused.
   roles: z.array(z.string().max(64)).max(50),
 });
