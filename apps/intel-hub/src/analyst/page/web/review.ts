@@ -3,7 +3,7 @@
 // required), Escape leaves the rationale. Supervisors approve the judgements that wait for them.
 import { get, post } from './api.js';
 import { button, field, h, input, fill } from './dom.js';
-import { dateTime, humanise, score } from './format.js';
+import { dateTime, humanise, nameText, score } from './format.js';
 import { href } from './router.js';
 import { refCode, refText } from './dossier.js';
 import { compareRecords } from './record-rows.js';
@@ -270,7 +270,8 @@ export async function renderReview(main: HTMLElement): Promise<() => void> {
             },
             on: { click: () => select(i) },
           },
-          h('span', {}, refCode(p.a), ' ↔ ', refCode(p.b)),
+          h('span', { class: 'pair-names' }, `${who(p.a)} ↔ ${who(p.b)}`),
+          h('span', { class: 'pair-ids' }, refCode(p.a), ' ↔ ', refCode(p.b)),
           ' ',
           p.band ? bandBadge(p.band) : null,
           p.score !== undefined ? h('span', { class: 'score' }, ` ${score(p.score)}`) : null,
@@ -285,6 +286,9 @@ export async function renderReview(main: HTMLElement): Promise<() => void> {
   if (session.hasRole('supervisor')) void renderApprovals(approvals);
   return () => document.removeEventListener('keydown', onKey);
 }
+
+/** A record in the queue: its first name and its force. */
+const who = (r: ReviewPair['a']) => `${nameText(r.names?.[0]) || 'no name'} (${r.forceCode})`;
 
 function comparison(p: ReviewPair): HTMLElement {
   const th = (t: string) => h('th', { attrs: { scope: 'col' } }, t);
