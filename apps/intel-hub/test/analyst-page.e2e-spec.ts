@@ -379,6 +379,16 @@ describe("the analysts' page in a real browser (e2e)", () => {
     for (const [f, n] of Object.entries(demoNominal)) expect(ids).toContain(`record:${f}:${n}`);
     expect(ids.some((i) => i.startsWith('incident:'))).toBe(true);
     await shot('chart');
+    // Depth 2: persons holding its identifiers too (none in the demo); the chart stays whole.
+    const [deeper] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/network?depth=2')),
+      main().getByRole('button', { name: 'Persons sharing its identifiers' }).click(),
+    ]);
+    expect(deeper.status()).toBe(200);
+    await main()
+      .getByText(/\d+ nodes, \d+ links/)
+      .waitFor();
+    await expect(main().locator('.chart-status .problem').count()).resolves.toBe(0);
 
     const exportReason = 'Case file for the strategy meeting on the Hendry investigation';
     await main().getByRole('button', { name: 'Export CSV' }).click();

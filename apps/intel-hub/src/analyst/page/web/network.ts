@@ -3,12 +3,12 @@
 // expanded on click, and exports to i2 ANX and CSV, each under its own justification.
 import type cytoscape from 'cytoscape';
 import { get } from './api.js';
-import { button, dl, h, fill } from './dom.js';
+import { button, dl, h, fill, type Child } from './dom.js';
 import { openExportDialog } from './export.js';
 import { href } from './router.js';
 import type { Network } from './types.js';
 import { errorBox, heading, loading } from './ui.js';
-import { NODE_TYPE_LABELS, newElements, personIdOf } from './network-model.js';
+import { NODE_TYPE_LABELS, newElements, personIdOf, type ChartElement } from './network-model.js';
 
 declare global {
   interface Window {
@@ -144,6 +144,14 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
   const exportButtons = [
     button('Export i2 ANX', () => openExportDialog('anx', personId), { 'data-export': 'anx' }),
     button('Export CSV', () => openExportDialog('csv', personId), { 'data-export': 'csv' }),
+    button(
+      'Persons sharing its identifiers',
+      (e) => {
+        (e.currentTarget as HTMLButtonElement).disabled = true;
+        void deepen().catch((err: unknown) => fill(status, errorBox(err)));
+      },
+      { 'data-depth': '2' },
+    ),
   ];
   fill(
     main,
@@ -174,7 +182,7 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
           h(
             'tr',
             {},
-            ...['Type', 'Label', 'Id'].map((t) => h('th', { attrs: { scope: 'col' } }, t)),
+            ...['Type', 'Label', 'Id', ''].map((t) => h('th', { attrs: { scope: 'col' } }, t)),
           ),
         ),
         nodeTable,
@@ -192,6 +200,24 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
       `${shown.nodes.size} nodes, ${shown.edges.size} links`,
       truncated ? ' — more persons share these identifiers than are shown' : '',
     );
+
+  // The canvas is for the eye; the table gives the same with a keyboard.
+  const personActions = (el: ChartElement): Child[] => {
+    const pid = el.data.personId;
+    if (el.data.type !== 'person' || el.data.hitOnly || typeof pid !== 'string') return [];
+    return [
+      button(
+        'Expand',
+        (e) => {
+          (e.currentTarget as HTMLButtonElement).disabled = true;
+          void expand(pid, String(el.data.id)).catch((err: unknown) => fill(status, errorBox(err)));
+        },
+        expanded.has(pid) ? { disabled: true } : {},
+      ),
+      ' ',
+      h('a', { attrs: { href: href('person', [pid]) } }, 'Dossier'),
+    ];
+  };
 
   const add = (net: Network) => {
     truncated ||= net.truncated === true;
@@ -211,11 +237,26 @@ export async function renderNetwork(main: HTMLElement, personId: string): Promis
             ),
             h('td', {}, String(el.data.fullLabel ?? el.data.label ?? '')),
             h('td', {}, h('code', {}, String(el.data.id))),
+            h('td', {}, ...personActions(el)),
           ),
         );
       } else shown.edges.add(String(el.data.id));
     }
     return els;
+  };
+
+  /** Depth 2 around the person: other persons' records holding its identifiers. */
+  const deepen = async () => {
+    fill(status, loading('Looking for persons sharing its identifiers'));
+    const net = await get<Network>(`/persons/${encodeURIComponent(personId)}/network`, {
+      query: { depth: 2 },
+    });
+    const els = add(net);
+    if (cy) {
+      cy.add(els);
+      runLayout(cy);
+    }
+    fill(status, summary());
   };
 
   const expand = async (pid: string, nodeId?: string) => {
