@@ -21,9 +21,7 @@ const cleanText = (max: number) =>
 const claimsSchema = z.object({
   sub: z.string().regex(SUB, 'must be 1 to 255 printable ASCII characters'),
   name: cleanText(200).optional(),
-  force: z
-    .string()
-    .refine(isForceCode, 'must be a known two-digit PNC force code'),
+  force: z.string().refine(isForceCode, 'must be a known two-digit PNC force code'),
   // Roles this API does not know (an IdP's own) are ignored, not refused.
   roles: z.array(z.string().max(64)).max(50),
 });
