@@ -532,6 +532,14 @@ describe("the analysts' page in a real browser (e2e)", () => {
     await page.goto(`${base}/analyst/#/person/${hendryId}`);
     await main().locator('.holding').first().waitFor();
     await expect(main().locator(`.holding[data-force="46"]`).count()).resolves.toBe(2);
+    // The Met's "Bill Hendrie" stays one of his holdings: joining the damaged record adds to the
+    // person and takes none of its links away (the chaining guard once cut the Met's record out).
+    await expect(main().locator(`.holding[data-force="01"]`).count()).resolves.toBe(1);
+    const metPerson = await db.query<{ person_id: string }>(
+      `SELECT person_id FROM person_member WHERE force_code = '01' AND nominal_id = $1`,
+      [demoNominal['01']],
+    );
+    expect(metPerson.rows[0]?.person_id).toBe(hendryId);
     await main()
       .getByText(/gave his name as Wiliam/)
       .waitFor();

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { FlagType, IncidentState, NominalState } from '@intel/contracts';
+import {
+  FlagType,
+  IdentifierScheme,
+  IncidentState,
+  NameType,
+  NominalState,
+  OnlineIdentifierKind,
+  Sex,
+} from '@intel/contracts';
 import { AuditLog } from '@intel/audit';
 import { dropDatabase, inTransaction, openDatabase, withDatabase } from '@intel/db';
 import { createLogger, Registry } from '@intel/observability';
@@ -284,6 +292,70 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
       [ok.auditRef],
     );
     expect(audited.rows[0]?.recipients).toEqual(['01', '36']);
+  });
+
+  it("the demo's SAME: the damaged record joins William Hendry's person, and the Met's record stays in it", async () => {
+    // deploy/local/demo: Norfolk's William James Hendry links to the Met's "Bill Hendrie" (the
+    // same date of birth); Kent's damaged "Wiliam Hendry" (another phone, no date of birth) is
+    // POSSIBLE against him, and the Met's London namesake only POSSIBLE. The judgement joins the
+    // damaged record to his person: it must not cut the Met's record out of it (its names
+    // disagree with the damaged record's, and the chaining guard used to weigh them).
+    const phone = (value: string) => ({
+      kind: OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_PHONE,
+      platform: '',
+      value,
+      observedAt: undefined,
+    });
+    const named = (given: string[], surname: string, extra: Partial<NominalState>) =>
+      reviewNominal(
+        surname,
+        [],
+        { ...extra, names: [{ given, family: surname, type: NameType.NAME_TYPE_BIRTH }] },
+        version++,
+      );
+    const dob = { year: 1979, month: 3, day: 14 };
+    const nf = named(['William', 'James'], 'Hendry', {
+      datesOfBirth: [dob],
+      sex: Sex.SEX_MALE,
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: '1979/0123456T' }],
+      onlineIdentifiers: [phone('+447911100123')],
+      addresses: [{ line: '12 Mill Lane', town: 'Norwich', postcode: 'NR1 3AB' }],
+    });
+    const met = named(['Bill'], 'Hendrie', { datesOfBirth: [dob], sex: Sex.SEX_MALE });
+    const met2 = named(['William'], 'Hendry', {
+      sex: Sex.SEX_MALE,
+      onlineIdentifiers: [phone('+447700900462')],
+      addresses: [{ line: 'Flat 3, 41 Marrowby Lane', town: 'London', postcode: 'SE22 9ZZ' }],
+    });
+    const kent2 = named(['Wiliam'], 'Hendry', {
+      sex: Sex.SEX_MALE,
+      onlineIdentifiers: [phone('+447700900461')],
+    });
+    await publish('36', [nf], [incident(nf.nominalId)]);
+    await publish('01', [met, met2], [incident(met.nominalId)]);
+    await publish('46', [kent2], [incident(kent2.nominalId)]);
+    const hendry = await personOf('36', nf.nominalId);
+    expect(await personOf('01', met.nominalId)).toBe(hendry);
+    expect(await personOf('46', kent2.nominalId)).not.toBe(hendry);
+
+    const item = await queuedPair(analyst36, nf.nominalId, kent2.nominalId);
+    if (!item) throw new Error('the demo pair is not queued');
+    const j = await judgeAs(
+      analyst36,
+      item.pairId,
+      'SAME',
+      'Same snapchat grooming pattern, same name',
+    );
+    expect(j.status).toBe('PENDING_APPROVAL');
+    const ok = await review.approve(supervisor36, j.judgementId, auditFor(supervisor36));
+    expect(ok.status).toBe('ACTIVE');
+    expect(await personOf('46', kent2.nominalId)).toBe(hendry);
+    expect(await personOf('01', met.nominalId)).toBe(hendry);
+    expect(await personOf('01', met2.nominalId)).not.toBe(hendry);
+    // And so after a restart (the index restored from what was stored).
+    await startHub();
+    expect(await personOf('01', met.nominalId)).toBe(hendry);
+    expect(await personOf('46', kent2.nominalId)).toBe(hendry);
   });
 
   async function maxAlertId(): Promise<string> {

@@ -62,6 +62,25 @@ describe('guarded clusterer', () => {
     expect(c.offer(0, 3)).toBe(true);
   });
 
+  it('a must-link joins clusters, not evidence: the guard still tests links on the records links joined', () => {
+    // 0 and 1 link; 2 is a damaged record an analyst joined to 0, and it conflicts with 1.
+    const pair = (a: number, b: number): CrossPair =>
+      (a === 1 && b === 2) || (a === 2 && b === 1)
+        ? { score: -20, contradicts: true }
+        : { score: 5, contradicts: false };
+    const c = new GuardedClusterer(3, { pair, linkBits: 0 });
+    expect(c.forceLink(0, 2)).toBe(true);
+    expect(c.offer(0, 1)).toBe(true);
+    expect(c.find(1)).toBe(c.find(2));
+    expect([...c.membersOf(c.find(0))].sort()).toEqual([0, 1, 2]);
+    // A cannot-link still holds across a must-link: 3 may not join 0's cluster through 2.
+    const d = new GuardedClusterer(4, { pair, linkBits: 0 });
+    d.addCannotLink(0, 3);
+    d.forceLink(0, 2);
+    expect(d.offer(2, 3)).toBe(false);
+    expect(d.find(3)).not.toBe(d.find(0));
+  });
+
   it('honours must-link and cannot-link decisions', () => {
     const c = new GuardedClusterer(4, {
       pair: () => ({ score: 10, contradicts: false }),

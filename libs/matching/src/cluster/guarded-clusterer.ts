@@ -1,3 +1,5 @@
+import { DisjointSets } from './disjoint-sets';
+
 /** What the guard needs to know of one cross pair. */
 export interface CrossPair {
   /** Score in bits. */
@@ -37,11 +39,17 @@ export interface GuardOptions {
  * outweigh it on average. A merge of two singletons is the link itself, so pairs are unaffected.
  *
  * Analysts' decisions win over scores: must-link pairs are merged first and unconditionally;
- * no merge ever puts a cannot-link pair into one cluster.
+ * no merge ever puts a cannot-link pair into one cluster. A must-link joins the two records'
+ * clusters (`find`), not their evidence: the guard keeps testing a link on the records that
+ * links put together (each side's link cluster), so joining a sparse or damaged record to a
+ * person by decision never makes that person refuse the links its other records already make
+ * (the chaining guard would otherwise weigh every record against the damaged one).
  */
 export class GuardedClusterer {
-  private readonly parent: Int32Array;
-  private readonly members: (number[] | undefined)[];
+  /** Link clusters: what links made, the unit of the guard's test. */
+  private readonly linked: DisjointSets;
+  /** Clusters: link clusters joined by analysts' must-links (the result, `find`). */
+  private readonly joined: DisjointSets;
   private readonly cannot = new Map<number, number[]>();
   private readonly refused = new Set<string>();
   private readonly sample: number;
@@ -52,29 +60,23 @@ export class GuardedClusterer {
     readonly n: number,
     private readonly guard: GuardOptions,
   ) {
-    this.parent = new Int32Array(n);
-    this.members = new Array<number[] | undefined>(n);
-    for (let i = 0; i < n; i++) {
-      this.parent[i] = i;
-      this.members[i] = [i];
-    }
+    this.linked = new DisjointSets(n);
+    this.joined = new DisjointSets(n);
     this.sample = guard.sample ?? 12;
   }
 
+  /** The root of `i`'s cluster (links and must-links). */
   find(i: number): number {
-    let r = i;
-    while (this.parent[r] !== r) r = this.parent[r] ?? r;
-    // Path compression.
-    while (this.parent[i] !== r) {
-      const next = this.parent[i] ?? r;
-      this.parent[i] = r;
-      i = next;
-    }
-    return r;
+    return this.joined.find(i);
   }
 
+  /** The members of the cluster whose root is `root`. */
   membersOf(root: number): readonly number[] {
-    return this.members[root] ?? [];
+    return this.joined.membersOf(root);
+  }
+
+  private linkRoot(i: number): number {
+    return this.linked.find(i);
   }
 
   addCannotLink(a: number, b: number): void {
@@ -90,21 +92,27 @@ export class GuardedClusterer {
 
   /** Merges unconditionally (an analyst's must-link), unless it would break a cannot-link. */
   forceLink(a: number, b: number): boolean {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb || this.violatesCannotLink(ra, rb)) return false;
-    this.union(ra, rb);
+    const ja = this.find(a);
+    const jb = this.find(b);
+    if (ja === jb || this.violatesCannotLink(ja, jb)) return false;
+    this.joined.union(ja, jb);
+    this.merges++;
     return true;
   }
 
-  /** Offers one link; returns true if it merged two clusters. Offer links strongest first. */
+  /**
+   * Offers one link; returns true if it merged two link clusters. Offer links strongest first.
+   * The guard tests the two link clusters; no cannot-link may end up in one cluster.
+   */
   offer(a: number, b: number): boolean {
-    const ra = this.find(a);
-    const rb = this.find(b);
+    const ra = this.linkRoot(a);
+    const rb = this.linkRoot(b);
     if (ra === rb) return false;
-    const ma = this.members[ra] ?? [];
-    const mb = this.members[rb] ?? [];
-    if (this.violatesCannotLink(ra, rb)) return false;
+    const ma = this.linked.membersOf(ra);
+    const mb = this.linked.membersOf(rb);
+    const ja = this.find(a);
+    const jb = this.find(b);
+    if (ja !== jb && this.violatesCannotLink(ja, jb)) return false;
     if (ma.length > 1 || mb.length > 1) {
       const key =
         ra < rb ? `${ra}:${ma.length}:${rb}:${mb.length}` : `${rb}:${mb.length}:${ra}:${ma.length}`;
@@ -115,7 +123,11 @@ export class GuardedClusterer {
         return false;
       }
     }
-    this.union(ra, rb);
+    this.linked.union(ra, rb);
+    if (ja !== jb) {
+      this.joined.union(ja, jb);
+      this.merges++;
+    }
     return true;
   }
 
@@ -135,25 +147,13 @@ export class GuardedClusterer {
     return !contradicted || sum / (sa.length * sb.length) >= this.guard.linkBits;
   }
 
-  private violatesCannotLink(ra: number, rb: number): boolean {
+  /** Whether joining the clusters rooted at `ja` and `jb` would put a cannot-link pair in one. */
+  private violatesCannotLink(ja: number, jb: number): boolean {
     if (this.cannot.size === 0) return false;
-    const ma = this.members[ra] ?? [];
-    for (const x of ma) {
-      for (const y of this.cannot.get(x) ?? []) if (this.find(y) === rb) return true;
+    for (const x of this.joined.membersOf(ja)) {
+      for (const y of this.cannot.get(x) ?? []) if (this.find(y) === jb) return true;
     }
     return false;
-  }
-
-  private union(ra: number, rb: number): void {
-    // Small into large; the root is the larger cluster's.
-    const ma = this.members[ra] ?? [];
-    const mb = this.members[rb] ?? [];
-    const [big, small, bigRoot, smallRoot] =
-      ma.length >= mb.length ? [ma, mb, ra, rb] : [mb, ma, rb, ra];
-    for (const x of small) big.push(x);
-    this.members[smallRoot] = undefined;
-    this.parent[smallRoot] = bigRoot;
-    this.merges++;
   }
 }
 

@@ -277,6 +277,63 @@ describe('MatchIndex: analysts’ decisions', () => {
     expect(index.clusterOf('b')).not.toBe(index.clusterOf('a'));
   });
 
+  it('a must-link keeps the persons it joins whole: their members stay on their own links (the demo)', () => {
+    // deploy/local/demo: Norfolk's William James Hendry, linked by his date of birth to the Met's
+    // "Bill Hendrie"; Kent's damaged "Wiliam Hendry"
+    // (another phone, no date of birth) is POSSIBLE against him, judged SAME. The Met's London
+    // namesake is POSSIBLE only. Joining the damaged record must not cut the Met's record out:
+    // the analyst's decision adds a record to the person, it takes no evidence away.
+    const index = newIndex();
+    const phone = (value: string) => ({ kind: 'ONLINE_IDENTIFIER_KIND_PHONE', value });
+    index.add('nf', {
+      names: [{ given: ['William', 'James'], family: 'Hendry' }],
+      dateOfBirth: { year: 1979, month: 3, day: 14 },
+      sex: 'SEX_MALE',
+      identifiers: [{ scheme: 'IDENTIFIER_SCHEME_PNC', value: '1979/0123456T' }],
+      onlineIdentifiers: [
+        phone('+447911100123'),
+        { kind: 'ONLINE_IDENTIFIER_KIND_USERNAME', platform: 'snapchat', value: 'wj_hendry' },
+      ],
+      addresses: [{ line: '12 Mill Lane', town: 'Norwich', postcode: 'NR1 3AB' }],
+    });
+    index.add('met', {
+      names: [{ given: ['Bill'], family: 'Hendrie' }],
+      dateOfBirth: { year: 1979, month: 3, day: 14 },
+      sex: 'SEX_MALE',
+      onlineIdentifiers: [
+        { kind: 'ONLINE_IDENTIFIER_KIND_USERNAME', platform: 'discord', value: 'billy_h79' },
+      ],
+    });
+    index.add('met2', {
+      names: [{ given: ['William'], family: 'Hendry' }],
+      sex: 'SEX_MALE',
+      onlineIdentifiers: [phone('+447700900462')],
+      addresses: [{ line: 'Flat 3, 41 Marrowby Lane', town: 'London', postcode: 'SE22 9ZZ' }],
+    });
+    index.add('kent2', {
+      names: [{ given: ['Wiliam'], family: 'Hendry' }],
+      sex: 'SEX_MALE',
+      onlineIdentifiers: [phone('+447700900461')],
+    });
+    const person = () => index.membersOf(index.clusterOf('nf') ?? '').sort();
+    expect(person()).toEqual(['met', 'nf']);
+    // The damaged record and the Met's weigh against each other (the names disagree).
+    expect(index.compare('met', 'kent2')?.score).toBeLessThan(0);
+    expect(together(index, 'nf', 'kent2')).toBe(false);
+    const preview = index.previewConstraint('nf', 'kent2', 'must');
+    expect(preview.groups.map((g) => [...g].sort())).toEqual([['kent2', 'met', 'nf']]);
+    index.addMustLink('nf', 'kent2');
+    expect(person()).toEqual(['kent2', 'met', 'nf']);
+    expect(together(index, 'met2', 'nf')).toBe(false);
+    // Re-scoring the judged record (a force update) comes out the same.
+    index.add('kent2', {
+      names: [{ given: ['Wiliam'], family: 'Hendry' }],
+      sex: 'SEX_MALE',
+      onlineIdentifiers: [phone('+447700900461')],
+    });
+    expect(person()).toEqual(['kent2', 'met', 'nf']);
+  });
+
   it('a must-link survives the removal of records around it, and is forgotten when removed', () => {
     const index = newIndex();
     index.add('a', full);
