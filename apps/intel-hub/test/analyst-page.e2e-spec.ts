@@ -75,27 +75,34 @@ describe("the analysts' page in a real browser (e2e)", () => {
   const demoNominal: Record<string, string> = {};
   let covertNominal = '';
   let reviewNominal = '';
+  let namesakeNominal = '';
   let reviewIncident = '';
   let norfolkQuillNominal = '';
   let hendryId = '';
   let quillId = '';
   const reason = 'Undercover operation: suspect contact in a chatroom';
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await Promise.all([norfolk.start(), met.start(), kent.start()]);
-    hub = await startService('intel-hub', {
-      ...hubDatabase.env,
-      ...testKafkaEnv(HUB_PRINCIPAL),
-      HUB_CONSUMER_GROUP: `intel-hub-e2e-page-${randomUUID()}`,
-      GRPC_INSECURE_PLAINTEXT: 'true',
-      ANALYST_HTTP_ENABLED: 'true',
-      ANALYST_DEV_ISSUER: 'true',
-    });
+  const hubEnv = {
+    ...hubDatabase.env,
+    ...testKafkaEnv(HUB_PRINCIPAL),
+    HUB_CONSUMER_GROUP: `intel-hub-e2e-page-${randomUUID()}`,
+    GRPC_INSECURE_PLAINTEXT: 'true',
+    ANALYST_HTTP_ENABLED: 'true',
+    ANALYST_DEV_ISSUER: 'true',
+  };
+  /** Starts the hub process; the page is served on the port it logs (0: a new one each start). */
+  async function startHub(): Promise<void> {
+    hub = await startService('intel-hub', hubEnv);
     const ready = JSON.parse(hub.logs.find((l) => l.includes('"event":"ready"'))!) as {
       analystHttpPort: number;
     };
     base = `http://127.0.0.1:${ready.analystHttpPort}`;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await Promise.all([norfolk.start(), met.start(), kent.start()]);
+    await startHub();
     db = new Client({ connectionString: withDatabase(infra.databaseUrl, hubDb) });
     await db.connect();
 
@@ -128,6 +135,8 @@ describe("the analysts' page in a real browser (e2e)", () => {
     demoNominal['46'] = await nominalOf(kent, 'demo-kent-1');
     // The demo's match-review pair: Kent's damaged "Wiliam Hendry", left POSSIBLE.
     reviewNominal = await nominalOf(kent, 'demo-kent-2');
+    // The Met's London namesake, POSSIBLE against it: the pair to judge NOT_SAME.
+    namesakeNominal = await nominalOf(met, 'demo-met-2');
     {
       const c = new Client({ connectionString: kent.database.appUrl });
       await c.connect();
@@ -572,6 +581,78 @@ describe("the analysts' page in a real browser (e2e)", () => {
     await row.getByRole('button', { name: 'Acknowledge' }).click();
     await row.getByText(/Acknowledged/).waitFor();
     await shot('alerts');
+  });
+
+  it('a NOT_SAME keeps the namesake apart through a hub restart that learns the parameters again', async () => {
+    const personOf = async (force: string, nominal: string) =>
+      (
+        await db.query<{ person_id: string }>(
+          'SELECT person_id FROM person_member WHERE force_code = $1 AND nominal_id = $2',
+          [force, nominal],
+        )
+      ).rows[0]?.person_id;
+    const namesake = (r: string | null) =>
+      !!r && r.includes(`01/${namesakeNominal}`) && r.includes(`46/${reviewNominal}`);
+    const queued = async () => {
+      const items = main().locator('ol.queue li');
+      await main().locator('ol.queue, .empty').first().waitFor();
+      return (
+        await Promise.all((await items.all()).map((li) => li.getAttribute('data-records')))
+      ).filter(namesake).length;
+    };
+    await page.goto(`${base}/analyst/#/review`);
+    const items = main().locator('ol.queue li');
+    await items.first().waitFor();
+    const records = await Promise.all(
+      (await items.all()).map((li) => li.getAttribute('data-records')),
+    );
+    const at = records.findIndex(namesake);
+    expect(at).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < at; i++) await page.keyboard.press('j');
+    await expect(items.nth(at).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.keyboard.press('n');
+    await expect(
+      main().locator('input[name="verdict"][value="NOT_SAME"]').isChecked(),
+    ).resolves.toBe(true);
+    await page.keyboard.type('Different man: south London address and phone, never in Kent');
+    await page.keyboard.press('Enter');
+    // No flag changes and no merge: the judgement is in force at once, the pair leaves the queue.
+    await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM review_judgement WHERE verdict = 'NOT_SAME' AND status = 'ACTIVE'`,
+          )
+        ).rows.length === 1,
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the NOT_SAME judgement in force' },
+    );
+    await page.goto(`${base}/analyst/#/review`);
+    expect(await queued()).toBe(0);
+
+    // The hub restarts and learns its parameters again. The real mechanism: a start learns them
+    // when none are stored (or the index has outgrown them, HUB_TRAIN_MIN_RECORDS, which a demo
+    // this small never reaches), then scores every nominal anew ("mode":"rebuilt"): the stored
+    // parameters are deleted while it is stopped, as an operator would to force a rebuild.
+    await hub.stop();
+    await db.query('DELETE FROM matching_parameters');
+    await startHub();
+    expect(hub.logs.some((l) => l.includes('"mode":"rebuilt"'))).toBe(true);
+    const learned = await db.query('SELECT 1 FROM matching_parameters');
+    expect(learned.rows.length).toBe(1);
+
+    // The two records are still apart, the pair is not queued again, and William Hendry's
+    // person is as the judgements left it.
+    expect(await personOf('01', namesakeNominal)).not.toBe(await personOf('46', reviewNominal));
+    expect(await personOf('46', reviewNominal)).toBe(hendryId);
+    await logIn('analyst.36');
+    await justify('Checking the national picture after the index was rebuilt');
+    await page.goto(`${base}/analyst/#/person/${hendryId}`);
+    await main().locator('.holding').first().waitFor();
+    await expect(main().locator(`.holding[data-force="46"]`).count()).resolves.toBe(2);
+    await expect(main().locator(`.holding[data-force="01"]`).count()).resolves.toBe(1);
+    await expect(main().textContent()).resolves.not.toContain(namesakeNominal);
+    await page.goto(`${base}/analyst/#/review`);
+    expect(await queued()).toBe(0);
   });
 
   it("an analyst of Norfolk is refused the auditors' screen", async () => {
