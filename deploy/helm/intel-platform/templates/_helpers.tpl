@@ -1,14 +1,16 @@
 {{/*
 Helpers shared by every manifest. One Deployment/Service/PodDisruptionBudget template serves
-all components (each force node, the hub, the analyst API); they differ only by the "component
-context" dict built in force-node.yaml, hub.yaml and analyst-api.yaml:
+all components (each force node, the hub); they differ only by the "component context" dict
+built in force-node.yaml and hub.yaml:
   root        the top-level context ($)
-  component   force-node | hub | analyst-api
-  suffix      resource name suffix: force-36, hub, analyst-api
+  component   force-node | hub
+  suffix      resource name suffix: force-36, hub
   forceCode   "36" (force nodes only)
   grpc        true when the component serves gRPC
   cfg         the component's settings (forceNode defaults merged with the force's entry, or
-              .Values.hub / .Values.analystApi)
+              .Values.hub)
+The hub also serves the analysts' API on a port of its own when hub.analyst.enabled
+("intel-platform.analystEnabled"): env, a containerPort and a Service port named `analyst`.
 */}}
 
 {{- define "intel-platform.name" -}}
@@ -191,6 +193,28 @@ Checks made once per render: required values, and settings that would only fail 
 {{- if and $v.hub.enabled (ne (get $hubStrategy "type" | default "") "Recreate") }}
 {{- fail "hub.strategy.type must be Recreate: a rolling update runs the old and the new hub side by side" }}
 {{- end }}
+{{- $analyst := get $v.hub "analyst" | default dict }}
+{{- $analystIngress := get $analyst "ingress" | default dict }}
+{{- if and (get $analystIngress "enabled") (not (and $v.hub.enabled (get $analyst "enabled"))) }}
+{{- fail "hub.analyst.ingress.enabled needs hub.enabled and hub.analyst.enabled: the ingress routes to the hub's analyst port only" }}
+{{- end }}
+{{- if and $v.hub.enabled (get $analyst "enabled") }}
+{{- $oidc := get $analyst "oidc" | default dict }}
+{{- range $key := list "issuer" "audience" "jwksUrl" }}
+{{- if not (get $oidc $key) }}
+{{- fail (printf "hub.analyst.oidc.%s is required with hub.analyst.enabled: the analysts' API trusts only tokens of the OIDC issuer named by issuer, audience and jwksUrl (docs/analyst.md, Identity)" $key) }}
+{{- end }}
+{{- end }}
+{{- $analystPort := int64 (get $analyst "port" | default 0) }}
+{{- if or (lt $analystPort 1) (gt $analystPort 65535) (eq $analystPort (int64 $v.ports.http)) (eq $analystPort (int64 $v.ports.grpc)) }}
+{{- fail "hub.analyst.port must be a port of its own (1-65535), neither ports.http (health, metrics) nor ports.grpc" }}
+{{- end }}
+{{- range (get $analyst "nationalAuditorForces" | default list) }}
+{{- if not (regexMatch "^[0-9]{2}$" (toString .)) }}
+{{- fail (printf "hub.analyst.nationalAuditorForces: %q is not a two-digit PNC force code; quote it in YAML ('01', not 01)" (toString .)) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $seen := dict }}
 {{- range $v.forces }}
 {{- $code := toString .code }}
@@ -224,11 +248,15 @@ Checks made once per render: required values, and settings that would only fail 
 {{- end }}
 {{- end }}
 
+{{/* "true" when the component serves the analysts' API (the hub, hub.analyst.enabled); else empty. */}}
+{{- define "intel-platform.analystEnabled" -}}
+{{- if and (eq .component "hub") (get (get .cfg "analyst" | default dict) "enabled") }}true{{ end }}
+{{- end }}
+
 {{/* Environment shared by every component. */}}
 {{- define "intel-platform.env" -}}
 {{- $v := .root.Values -}}
 {{ include "intel-platform.kafkaEnv" . }}
-{{- if ne .component "analyst-api" }}
 {{- $db := include "intel-platform.databaseName" . }}
 {{- /* Its own role, never the admin: <database>_app, password from its Secret's file. */}}
 - name: DATABASE_URL
@@ -237,7 +265,6 @@ Checks made once per render: required values, and settings that would only fail 
   value: /etc/intel/db/{{ $v.database.passwordKey }}
 - name: DATABASE_NAME
   value: {{ $db | quote }}
-{{- end }}
 {{- with .forceCode }}
 - name: FORCE_CODE
   value: {{ . | quote }}
@@ -288,6 +315,47 @@ Checks made once per render: required values, and settings that would only fail 
   value: /etc/intel/audit-anchor/{{ .cfg.auditAnchor.key }}
 - name: AUDIT_ANCHOR_INTERVAL_MS
   value: {{ int64 .cfg.auditAnchor.intervalMs | quote }}
+{{- end }}
+{{- if include "intel-platform.analystEnabled" . }}
+{{- $a := .cfg.analyst }}
+# The analysts' API and page (docs/analyst.md), on their own port (`analyst`), not the ops port.
+- name: ANALYST_HTTP_ENABLED
+  value: "true"
+- name: ANALYST_HTTP_HOST
+  value: "0.0.0.0"
+- name: ANALYST_HTTP_PORT
+  value: {{ int64 $a.port | quote }}
+- name: ANALYST_OIDC_ISSUER
+  value: {{ $a.oidc.issuer | quote }}
+- name: ANALYST_OIDC_AUDIENCE
+  value: {{ $a.oidc.audience | quote }}
+- name: ANALYST_OIDC_JWKS_URL
+  value: {{ $a.oidc.jwksUrl | quote }}
+{{- with get $a.oidc "clientId" }}
+- name: ANALYST_OIDC_CLIENT_ID
+  value: {{ . | quote }}
+{{- end }}
+{{- with get $a.oidc "scope" }}
+- name: ANALYST_OIDC_SCOPE
+  value: {{ . | quote }}
+{{- end }}
+{{- with get $a "nationalAuditorForces" }}
+- name: ANALYST_NATIONAL_AUDITOR_FORCES
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with get $a "consultationTtlMinutes" }}
+- name: ANALYST_CONSULTATION_TTL_MINUTES
+  value: {{ int64 . | quote }}
+{{- end }}
+{{- $rate := get $a "rate" | default dict }}
+{{- with get $rate "burst" }}
+- name: ANALYST_RATE_BURST
+  value: {{ int64 . | quote }}
+{{- end }}
+{{- with get $rate "perMinute" }}
+- name: ANALYST_RATE_PER_MINUTE
+  value: {{ int64 . | quote }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- /* Extra env: chart-wide first, the component's own overriding it. */}}
@@ -379,6 +447,12 @@ spec:
             - name: http
               containerPort: {{ int64 $v.ports.http }}
               protocol: TCP
+            {{- if include "intel-platform.analystEnabled" . }}
+            # The analysts' API and page (hub.analyst): the only port an ingress may reach.
+            - name: analyst
+              containerPort: {{ int64 $cfg.analyst.port }}
+              protocol: TCP
+            {{- end }}
           startupProbe:
             httpGet:
               path: /health/live
@@ -417,11 +491,9 @@ spec:
             {{- with include "intel-platform.kafkaMounts" . }}
             {{- . | trim | nindent 12 }}
             {{- end }}
-            {{- if ne .component "analyst-api" }}
             - name: db-credentials
               mountPath: /etc/intel/db
               readOnly: true
-            {{- end }}
             {{- if eq .component "force-node" }}
             - name: event-keys
               mountPath: /etc/intel/keys
@@ -465,7 +537,6 @@ spec:
         {{- with include "intel-platform.kafkaVolumes" . }}
         {{- . | trim | nindent 8 }}
         {{- end }}
-        {{- if ne .component "analyst-api" }}
         # The password of this component's own database role (never the admin's).
         - name: db-credentials
           secret:
@@ -474,7 +545,6 @@ spec:
             items:
               - key: {{ $v.database.passwordKey }}
                 path: {{ $v.database.passwordKey }}
-        {{- end }}
         {{- if eq .component "force-node" }}
         # This force's signing key (signing.key.pem) and the hub's public sealing key
         # (hub-sealing.pub.pem): a Secret per force, "<component>-event-keys".
@@ -562,6 +632,13 @@ spec:
       targetPort: http
       protocol: TCP
       appProtocol: http
+    {{- if include "intel-platform.analystEnabled" . }}
+    - name: analyst
+      port: {{ int64 .cfg.analyst.port }}
+      targetPort: analyst
+      protocol: TCP
+      appProtocol: http
+    {{- end }}
 {{- end }}
 
 {{/* A component's PodDisruptionBudget. */}}
