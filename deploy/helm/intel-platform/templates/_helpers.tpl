@@ -215,6 +215,14 @@ Checks made once per render: required values, and settings that would only fail 
 {{- end }}
 {{- end }}
 {{- end }}
+{{- /* The development token issuer mints tokens for anyone who asks: never in a cluster. */}}
+{{- range $envMap := list $v.env $v.hub.env }}
+{{- range $name, $value := ($envMap | default dict) }}
+{{- if and (eq $name "ANALYST_DEV_ISSUER") (ne (lower (toString $value)) "false") }}
+{{- fail "ANALYST_DEV_ISSUER is for the local stack only (it signs a token for any demo user who asks); the chart's analysts' API trusts hub.analyst.oidc only" }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $seen := dict }}
 {{- range $v.forces }}
 {{- $code := toString .code }}
