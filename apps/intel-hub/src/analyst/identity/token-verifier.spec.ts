@@ -58,6 +58,28 @@ describe('analyst token verification', () => {
     });
   });
 
+  it('given the same token again, then its signature is not checked again, and each request gets its own user', async () => {
+    let lookups = 0;
+    const pair = await generateKeyPair('ES256');
+    const own = createLocalJWKSet({
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }],
+    });
+    const counting = new TokenVerifier((h, t) => {
+      lookups++;
+      return own(h, t);
+    }, trust);
+    const token = `Bearer ${await sign({ k: pair.privateKey })}`;
+    const first = await counting.verify(token);
+    first.roles.push('auditor');
+    const second = await counting.verify(token);
+    expect(lookups).toBe(1);
+    expect(second.roles).toEqual(['analyst']);
+    // A token refused is refused every time (nothing remembered).
+    const forged = `Bearer ${await sign({ k: other })}`;
+    for (let i = 0; i < 2; i++) await expect(counting.verify(forged)).rejects.toThrow(ProblemError);
+    expect(lookups).toBe(3);
+  });
+
   it.each([
     ['no header', undefined, 'Bearer realm="intel-analyst"'],
     ['not bearer', 'Basic YWxleDpwdw==', 'invalid_token'],

@@ -3,6 +3,7 @@ import { boundedText } from '@intel/audit';
 import { ProblemError, unauthenticated } from '../http/problem';
 import type { AnalystUser } from './analyst-user';
 import { InvalidClaimsError, userFromClaims } from './token-claims';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Signature algorithms accepted from an issuer (no `none`, no HMAC shared secrets). */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
@@ -22,6 +23,9 @@ export interface IssuerTrust {
  * fault).
  */
 export class TokenVerifier {
+  /** Tokens verified in the last minute (verified-tokens.ts): one signature check per token. */
+  private readonly verified = new VerifiedTokens<AnalystUser>();
+
   constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly trust: IssuerTrust,
@@ -40,7 +44,10 @@ export class TokenVerifier {
       throw unauthenticated('a bearer token is required (Authorization: Bearer …)', false);
     const token = bearerToken(authorization);
     if (!token) throw unauthenticated('the Authorization header is not a bearer JWT', true);
-    let payload: unknown;
+    const known = this.verified.get(token, Date.now());
+    // A copy: what a request does with its user is its own.
+    if (known) return { ...known, roles: [...known.roles] };
+    let payload: { exp?: number };
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.trust.issuer,
@@ -52,12 +59,16 @@ export class TokenVerifier {
     } catch (err) {
       throw verificationProblem(err);
     }
+    let user: AnalystUser;
     try {
-      return userFromClaims(payload);
+      user = userFromClaims(payload);
     } catch (err) {
       if (err instanceof InvalidClaimsError) throw unauthenticated(err.message, true);
       throw err;
     }
+    // exp is required (and checked) above; remembered until then at the most.
+    this.verified.remember(token, user, (payload.exp ?? 0) * 1000, Date.now());
+    return { ...user, roles: [...user.roles] };
   }
 }
 
