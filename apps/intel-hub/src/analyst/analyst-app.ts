@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { HubConfig } from '@intel/config';
 import { PinoNestLogger, type Logger } from '@intel/observability';
 import { AnalystApiModule } from './analyst-api.module';
+import { PrototypedExpressAdapter } from './http/express-adapter';
 import { configureAnalystHttp } from './http/http-setup';
 import { signInOrigins } from './http/security-headers';
 import { DEV_ISSUER_WARNING, DevIssuer } from './identity/dev-issuer';
@@ -42,6 +43,7 @@ export async function startAnalystApi(
     : TokenVerifier.remote(requireJwksUrl(oidc.jwksUrl), oidc);
   const app = await NestFactory.create<NestExpressApplication>(
     AnalystApiModule.forRoot(hub, config, logger, verifier, dev),
+    new PrototypedExpressAdapter(),
     { bodyParser: false, logger: new PinoNestLogger(logger) },
   );
   configureAnalystHttp(app, dev ? [] : signInOrigins(oidc));
