@@ -161,5 +161,6 @@ say "sign in to the analysts' page ($ANALYST_URL/analyst/) as a demo user of the
 say "  analyst.36 (Norfolk), analyst.01 (Metropolitan Police), analyst.46 (Kent), supervisor.36, auditor.36"
 say "  or take a token for the API:"
 say "  curl -s -X POST $ANALYST_URL/dev-oidc/token -H 'Content-Type: application/json' -d '{\"sub\":\"analyst.46\"}'"
-say "more data: npm run cli -- import --force 36 --in <persons.jsonl>   (or npm run cli -- generate … first)"
+say "more data: npm run cli -- generate --persons 5000 --forces 1 --out /tmp/persons.jsonl"
+say "      then: npm run cli -- import --force 36 --in /tmp/persons.jsonl"
 say "stop with: npm stop"
