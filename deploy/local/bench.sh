@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm run bench -- <suite>: builds, makes sure PostgreSQL and a Kafka broker are there (the
 # stack's broker if `npm start` is running, else a local one on the bench port), then runs the
-# suite, which writes bench/results/latest.json and prints a table.
+# suite, which writes bench/results/latest.json and prints a table. A broker it started is
+# stopped when the suite ends (KAFKA_BENCH_KEEP_BROKER=1 keeps it; `KAFKA_PORT=29092 bash
+# deploy/local/kafka.sh stop` stops it later).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -16,9 +18,12 @@ if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* ]]; then
     bash deploy/local/kafka.sh reset >&2
   fi
   bash deploy/local/kafka.sh start >&2
+  if [[ "${KAFKA_BENCH_KEEP_BROKER:-0}" != 1 ]]; then
+    trap 'env -u KAFKA_BROKERS bash deploy/local/kafka.sh stop >&2 || true' EXIT
+  fi
   bash deploy/local/kafka.sh wait 120 >&2
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
   KAFKA_CREDENTIALS_DIR="$(env -u KAFKA_BROKERS bash deploy/local/kafka.sh credentials)"
 fi
 if [[ " $* " != *" matching "* ]]; then kafka_credentials_and_provision >&2; fi
-exec node --max-old-space-size=14000 dist/apps/cli/src/main.js bench "$@"
+node --max-old-space-size=14000 dist/apps/cli/src/main.js bench "$@"
