@@ -7,10 +7,12 @@ import {
   type PersonQuery,
 } from '@intel/contracts';
 import { QueryClient } from '@intel/grpc';
+import { matchesTable } from './answer-table';
 import { hubAddress } from './stack-file';
 
 interface CommonOptions {
   as: string;
+  json?: boolean;
   address?: string;
   purpose: string;
   reason: string;
@@ -52,7 +54,8 @@ function withCommon(c: Command): Command {
     .option('--address <host:port>', 'hub gRPC address (default: .run/stack.json)')
     .option('--purpose <code>', 'MoPI purpose, e.g. PREVENTING_OFFENCES', 'PREVENTING_OFFENCES')
     .requiredOption('--reason <text>', 'why the check is needed (audited)')
-    .option('--operation <ref>', 'operation reference');
+    .option('--operation <ref>', 'operation reference')
+    .option('--json', 'the whole answer as JSON (default: a table for people)');
 }
 
 /** `npm run cli -- check-person …` and `check-identifiers …`: IntelQuery from the terminal. */
@@ -97,7 +100,8 @@ export function registerQueryCommands(program: Command): void {
       const c = client(o);
       try {
         const res = await c.checkPerson({ person, justification: justification(o), maxResults: 5 });
-        console.log(JSON.stringify(res, null, 2));
+        if (o.json) console.log(JSON.stringify(res, null, 2));
+        else console.log([...matchesTable(res.matches), `audit ${res.auditRef}`].join('\n'));
       } finally {
         c.close();
       }
@@ -118,7 +122,17 @@ export function registerQueryCommands(program: Command): void {
         onlineIdentifiers: [online(o.kind, o.value, o.platform)],
         justification: justification(o),
       });
-      console.log(JSON.stringify(res, null, 2));
+      if (o.json) console.log(JSON.stringify(res, null, 2));
+      else
+        console.log(
+          [
+            ...res.results.flatMap((r) => [
+              `${r.onlineIdentifier?.kind ?? ''} ${r.onlineIdentifier?.value ?? ''}`,
+              ...matchesTable(r.matches),
+            ]),
+            `audit ${res.auditRef}`,
+          ].join('\n'),
+        );
     } finally {
       c.close();
     }
