@@ -1,4 +1,4 @@
-// Type-aware lint (STYLE.md §8): floating promises and non-exhaustive switches are errors.
+// Type-aware lint (docs/engineering.md, "Let the compiler review"): floating promises and non-exhaustive switches are errors.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

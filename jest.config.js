@@ -1,4 +1,4 @@
-// Three tiers, named by suffix (STYLE.md §7): unit (*.spec.ts, pure, no I/O),
+// Three tiers, named by suffix (docs/engineering.md, "Tests in three tiers"): unit (*.spec.ts, pure, no I/O),
 // int (*.int-spec.ts, real PostgreSQL and real Kafka), e2e (*.e2e-spec.ts, separate processes).
 // Timeouts for the slower tiers are passed on the command line (deploy/local/test.sh):
 // Jest reads testTimeout from the global configuration, not from a project's.

@@ -2,7 +2,7 @@
 // Generates TypeScript for proto/intel/v1/*.proto into libs/contracts/src/generated
 // with ts-proto and the protoc binary shipped in the `protoc` npm package.
 // `--check` regenerates into a temporary folder and fails when the committed output differs,
-// so the proto files stay the single source of the wire contracts (DESIGN.md §2).
+// so the proto files stay the single source of the wire contracts (docs/contracts.md).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');

@@ -205,7 +205,7 @@ function readSecretFile(path: string, variable: string): string {
   return text;
 }
 
-/** Validates the environment once at boot (STYLE.md "Config once"); nothing else reads process.env. */
+/** Validates the environment once at boot (docs/engineering.md, "Layout"); nothing else reads process.env. */
 export function loadForceNodeConfig(
   env: Record<string, string | undefined> = process.env,
 ): ForceNodeConfig {

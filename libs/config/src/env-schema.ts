@@ -76,7 +76,10 @@ export const forceNodeEnvSchema = baseEnvSchema
     FORCE_CODE: z
       .string()
       .regex(/^\d{2}$/, 'FORCE_CODE must be a two-digit PNC force code, e.g. 36')
-      .refine(isForceCode, 'FORCE_CODE is not a known PNC force code (DOMAIN.md)'),
+      .refine(
+        isForceCode,
+        'FORCE_CODE is not a known PNC force code (two digits, e.g. 01 Metropolitan Police, 36 Norfolk)',
+      ),
     DATABASE_NAME: z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/)

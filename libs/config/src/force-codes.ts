@@ -1,5 +1,5 @@
 /**
- * PNC two-digit force codes (DOMAIN.md "Forces"). The code is embedded in Arrest/Summons
+ * PNC two-digit force codes (docs/domain.md, "Forces"). The code is embedded in Arrest/Summons
  * Numbers; the platform uses it to name forces everywhere ("00" is the national hub itself).
  */
 export const FORCES: Readonly<Record<string, string>> = {

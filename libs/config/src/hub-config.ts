@@ -108,7 +108,7 @@ export interface HubConfig {
   shutdownGraceMs: number;
 }
 
-/** Validates the environment once at boot (STYLE.md "Config once"). */
+/** Validates the environment once at boot (docs/engineering.md, "Layout"). */
 export function loadHubConfig(env: Record<string, string | undefined> = process.env): HubConfig {
   const result = hubEnvSchema.safeParse(env);
   if (!result.success) {

@@ -12,7 +12,7 @@ export interface OpenDatabaseOptions {
 
 /**
  * Creates the database if needed, connects, and runs the committed migrations
- * (never `synchronize`, STYLE.md §6). Each migration runs in its own transaction.
+ * (never `synchronize`, docs/engineering.md "Layout"). Each migration runs in its own transaction.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataSource> {
   await ensureDatabase(opts.serverUrl, opts.name);

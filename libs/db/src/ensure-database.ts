@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { withDatabase } from './database-url';
 
 /**
- * Creates `name` on the server at `serverUrl` if it is missing (DESIGN.md §7: each force node
+ * Creates `name` on the server at `serverUrl` if it is missing (each force node
  * and the hub own a database, created on first start). Safe to race: a concurrent CREATE that
  * loses reports duplicate_database (42P04), which is success here.
  */

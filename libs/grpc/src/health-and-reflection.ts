@@ -5,7 +5,7 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 
 /**
  * Standard gRPC health checking (grpc.health.v1) and server reflection on every server
- * (DESIGN.md §3). The returned handle lets readiness follow the node's dependencies.
+ * (docs/contracts.md, "gRPC"). The returned handle lets readiness follow the node's dependencies.
  */
 export class GrpcHealth {
   private readonly impl: HealthImplementation;

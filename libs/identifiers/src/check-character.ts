@@ -1,5 +1,5 @@
 /**
- * Check character shared by PNC IDs and CRO numbers (DOMAIN.md, Identifiers): the letter at
+ * Check character shared by PNC IDs and CRO numbers (docs/domain.md, "Identifiers"): the letter at
  * `int(YY ‖ serial) mod 23` in this alphabet. I, O and S are left out, as they are easily
  * confused with 1, 0 and 5.
  */

@@ -3,7 +3,7 @@ import { croCheckLetter, normaliseCro } from './cro';
 
 const ALPHABET = 'ZABCDEFGHJKLMNPQRTUVWXY';
 
-/** DOMAIN.md: the letter at int(YY ‖ serial zero-padded to 6) mod 23. */
+/** docs/domain.md, "Identifiers": the letter at int(YY ‖ serial zero-padded to 6) mod 23. */
 function expectedLetter(yy: string, serial: number): string {
   return ALPHABET.charAt(Number(`${yy}${String(serial).padStart(6, '0')}`) % 23);
 }

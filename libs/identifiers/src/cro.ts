@@ -1,5 +1,5 @@
 /**
- * Criminal Records Office number (DOMAIN.md, Identifiers): `NNNNNN/YYC` (serial zero-padded to 6)
+ * Criminal Records Office number (docs/domain.md, "Identifiers"): `NNNNNN/YYC` (serial zero-padded to 6)
  * or `SFYY/NNNNNNC`. Check letter from the PNC alphabet at `int(YY ‖ serial) mod 23`.
  */
 import { checkCharacter } from './check-character';
@@ -9,7 +9,7 @@ import { invalid, ok, type Parsed } from './result';
 const STANDARD_FORM = /^(?<serial>\d{1,6})\/(?<yy>\d{2})(?<letter>[A-Z])$/;
 const SF_FORM = /^SF(?<yy>\d{2})\/(?<serial>\d{1,6})(?<letter>[A-Z])$/;
 
-/** Check letter for a CRO number: `int(YY ‖ serial zero-padded to 6) mod 23` (DOMAIN.md). */
+/** Check letter for a CRO number: `int(YY ‖ serial zero-padded to 6) mod 23`. */
 export function croCheckLetter(yy: number, serial: number): string {
   return checkCharacter(yy, serial, 6);
 }

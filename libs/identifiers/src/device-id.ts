@@ -1,5 +1,5 @@
 /**
- * Device identifiers (DOMAIN.md, Identifiers: "device id (IMEI/ICCID)"). Both end in a Luhn
+ * Device identifiers (docs/domain.md, "Identifiers": IMEI or ICCID). Both end in a Luhn
  * check digit (ISO/IEC 7812-1 Annex B): IMEI per 3GPP TS 23.003 §6.2.1 and Annex B, 15 digits;
  * ICCID per ITU-T E.118, 19 or 20 digits. An IMEISV (16 digits, no check digit) is rejected, as it
  * would need the software version stripped to compare with an IMEI.

@@ -1,5 +1,5 @@
 /**
- * E-mail addresses (DOMAIN.md, Identifiers: "e-mail (lower-cased)"). The check is structural, not
+ * E-mail addresses (docs/domain.md, "Identifiers": compared lower-cased). The check is structural, not
  * RFC 5322 in full: quoted local parts (which may contain `@` or spaces) are rejected, since they
  * do not occur in the data this system receives.
  */

@@ -1,5 +1,5 @@
 /**
- * IP addresses (DOMAIN.md, Identifiers: "IP address with time" — the time belongs to the record
+ * IP addresses (docs/domain.md, "Identifiers": an IP address with the time it was seen — the time belongs to the record
  * that carries the address). Pure: no DNS, no reverse lookups.
  */
 import { isIP } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * One entry point for `OnlineIdentifier { kind, platform, value }` (DESIGN.md, PersonRecord and
+ * One entry point for `OnlineIdentifier { kind, platform, value }` (docs/contracts.md: PersonRecord and
  * IncidentRecord). The caller maps the proto enum to `OnlineIdentifierKind`.
  */
 import { normaliseDeviceId } from './device-id';

@@ -1,5 +1,5 @@
 /**
- * Phone numbers as E.164 (DOMAIN.md, Identifiers: "phone (E.164; UK default region)").
+ * Phone numbers as E.164 (docs/domain.md, "Identifiers": E.164, UK by default).
  *
  * Uses the `max` metadata of libphonenumber-js: it carries each country's allocated number
  * ranges, so `isValid()` rejects unallocated numbers. With `min`, `isValid()` checks only the

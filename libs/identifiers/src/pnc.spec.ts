@@ -3,7 +3,7 @@ import { normalisePnc, pncCheckLetter } from './pnc';
 
 const ALPHABET = 'ZABCDEFGHJKLMNPQRTUVWXY';
 
-/** The DOMAIN.md formula, written independently of the implementation: concatenate, then mod 23. */
+/** The formula of docs/domain.md ("Identifiers"), written independently of the implementation: concatenate, then mod 23. */
 function expectedLetter(yy: number, serial: number): string {
   const concatenated = `${String(yy).padStart(2, '0')}${String(serial).padStart(7, '0')}`;
   return ALPHABET.charAt(Number(concatenated) % 23);
@@ -18,7 +18,7 @@ describe('normalisePnc', () => {
     ['79/163001B', '1979/0163001B'],
     ['  2002/0073319z ', '2002/0073319Z'],
     ['79/0163001b', '1979/0163001B'],
-  ])('accepts %p as %p (DOMAIN.md vectors)', (input, canonical) => {
+  ])('accepts %p as %p (published vectors)', (input, canonical) => {
     expect(normalisePnc(input, 2025)).toEqual({ ok: true, value: canonical });
   });
 
@@ -124,7 +124,7 @@ describe('normalisePnc', () => {
 });
 
 describe('pncCheckLetter', () => {
-  it('matches the DOMAIN.md vectors', () => {
+  it('matches the published vectors', () => {
     expect(pncCheckLetter(79, 163001)).toBe('B');
     expect(pncCheckLetter(2, 73319)).toBe('Z');
     expect(pncCheckLetter(3, 11985)).toBe('X');

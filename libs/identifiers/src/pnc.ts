@@ -1,5 +1,5 @@
 /**
- * Police National Computer ID (DOMAIN.md, Identifiers): full form `YYYY/NNNNNNNC` (4-digit year,
+ * Police National Computer ID (docs/domain.md, "Identifiers"): full form `YYYY/NNNNNNNC` (4-digit year,
  * 7-digit serial, check letter), display form `YY/NNNNNNC` with the serial's leading zeros dropped.
  * Canonical stored form `YYYY/NNNNNNNC`.
  */
@@ -12,7 +12,7 @@ const FULL_FORM = /^(?<year>(?:19|20)\d{2})\/?(?<serial>\d{7})(?<letter>[A-Z])$/
 // YY/NNNNNNC: leading zeros of the serial dropped (a padded serial is accepted too).
 const DISPLAY_FORM = /^(?<yy>\d{2})\/(?<serial>\d{1,7})(?<letter>[A-Z])$/;
 
-/** Check letter for a PNC ID: `int(YY ‖ serial zero-padded to 7) mod 23` (DOMAIN.md). */
+/** Check letter for a PNC ID: `int(YY ‖ serial zero-padded to 7) mod 23`. */
 export function pncCheckLetter(yy: number, serial: number): string {
   return checkCharacter(yy, serial, 7);
 }

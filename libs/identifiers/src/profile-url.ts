@@ -1,5 +1,5 @@
 /**
- * Profile URLs (DOMAIN.md, Identifiers), parsed with the WHATWG URL parser, which already
+ * Profile URLs (docs/domain.md, "Identifiers"), parsed with the WHATWG URL parser, which already
  * lower-cases the scheme and host, drops the default port and percent-encodes consistently.
  */
 import { invalid, ok, type Parsed } from './result';

@@ -1,5 +1,5 @@
 /**
- * Platform-scoped identifiers (DOMAIN.md, Identifiers: "username scoped to its platform
+ * Platform-scoped identifiers (docs/domain.md, "Identifiers": "username scoped to its platform
  * (case-insensitive, without a leading @)", "platform user id"). The matching key is
  * `platform:value`: the same handle on two platforms may be two different people.
  */
@@ -82,7 +82,7 @@ function scoped(platformInput: string, value: string, what: string): Parsed<Plat
   return ok({ platform: platform.value, value, key: `${platform.value}:${value}` });
 }
 
-/** Usernames are case-insensitive and written with or without a leading `@` (DOMAIN.md). */
+/** Usernames are case-insensitive and written with or without a leading `@`. */
 export function normaliseUsername(platform: string, username: string): Parsed<PlatformScoped> {
   return scoped(platform, fold(username).replace(/^@+/u, ''), 'username');
 }

@@ -17,7 +17,7 @@ export type BatchHandler = (batch: ConsumedMessage[]) => Promise<void>;
 /**
  * A consumer-group subscription. At-least-once: a message's offset is committed only after the
  * handler succeeded for the sub-batch that holds it, so a crash replays it (handlers must be
- * idempotent, DESIGN.md §3).
+ * idempotent, docs/contracts.md "Kafka").
  */
 export interface EventConsumer {
   start(handler: BatchHandler): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * The one place that names the topics (STYLE.md "Events are contracts", DESIGN.md §3 Kafka).
+ * The one place that names the topics (docs/contracts.md, "Kafka").
  * Topics are created explicitly; brokers run with auto-creation off.
  */
 export const TOPICS = {
@@ -69,7 +69,7 @@ export function topicSpecsFor(forceCodes: readonly string[]): TopicSpec[] {
   ];
 }
 
-/** Message key for a force's entity: `<forceCode>:<id>` (DESIGN.md §3). */
+/** Message key for a force's entity: `<forceCode>:<id>` (docs/contracts.md). */
 export function entityKey(forceCode: string, id: string): string {
   return `${forceCode}:${id}`;
 }

@@ -1,4 +1,4 @@
-// Entity-resolution engine (DESIGN.md §4): normalise, block, score (Fellegi-Sunter with EM and
+// Entity-resolution engine (docs/matching.md): normalise, block, score (Fellegi-Sunter with EM and
 // term-frequency adjustment), cluster with a chaining guard, explain. Pure: no I/O, no Nest.
 export type {
   MatchAddress,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * A stable digest of a record's content: canonical JSON with object keys sorted, so the same
  * content always hashes the same whatever order a client serialised it in. Re-submitting an
- * unchanged record must be UNCHANGED and publish nothing (DESIGN.md §4).
+ * unchanged record must be UNCHANGED and publish nothing (docs/force-node.md, "De-duplication").
  */
 export function contentHash(value: unknown): Buffer {
   return createHash('sha256').update(stableStringify(value)).digest();

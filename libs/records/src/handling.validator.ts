@@ -14,7 +14,7 @@ const SCHEMES = new Set([
 const HANDLING_CODES = new Set(['HANDLING_CODE_P', 'HANDLING_CODE_C']);
 
 /**
- * Grading codes per scheme (DOMAIN.md "Intelligence grading"). 3x5x2: source 1-3,
+ * Grading codes per scheme (docs/domain.md, "Intelligence grading"). 3x5x2: source 1-3,
  * intelligence A-E. Legacy 5x5x5: source A-E, intelligence 1-5.
  */
 const GRADES = {

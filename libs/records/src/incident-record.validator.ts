@@ -8,7 +8,7 @@ import { checkOnlineIdentifier } from './online-identifiers';
 import { SOURCE_KEY_PATTERN, checkEnum, checkList, checkText } from './text';
 import type { ValidationOptions } from './person-record.validator';
 
-/** CJS offence code: two letters, five digits, optional `A` for an attempt (DOMAIN.md Offences). */
+/** CJS offence code: two letters, five digits, optional `A` for an attempt (docs/domain.md, "Offences"). */
 const CJS_OFFENCE_CODE = /^[A-Z]{2}\d{5}A?$/;
 
 const SOURCE_KEY = {

@@ -297,7 +297,7 @@ describe('validatePersonRecord', () => {
       ['2001/0171310W', '2001/0171310W'],
       ['79/163001B', '1979/0163001B'],
       [' 2001/0171310w ', '2001/0171310W'],
-    ])('given PNC ID %p (DOMAIN.md vector), then it is stored as %p', (value, canonical) => {
+    ])('given PNC ID %p (published vector), then it is stored as %p', (value, canonical) => {
       expect(validate({ identifiers: [pnc(value)] }).identifiers).toEqual([pnc(canonical)]);
     });
 

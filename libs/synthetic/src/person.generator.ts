@@ -115,7 +115,7 @@ export interface GeneratorOptions {
   profile?: Partial<CorruptionProfile>;
 }
 
-/** Forces used, in order of `--forces K` (DOMAIN.md, PNC force codes). */
+/** Forces used, in order of `--forces K` (docs/domain.md, "Forces"). */
 export const FORCE_CODES: readonly string[] = [
   '01',
   '36',
@@ -252,7 +252,7 @@ function address(
   };
 }
 
-/** A valid PNC ID (DOMAIN.md): YYYY/NNNNNNNC with the mod-23 check letter. */
+/** A valid PNC ID (docs/domain.md, "Identifiers"): YYYY/NNNNNNNC with the mod-23 check letter. */
 function pncId(rng: Rng): string {
   const year = 1985 + rng.int(39);
   const serial = rng.int(9_999_999);

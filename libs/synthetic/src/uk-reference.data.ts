@@ -358,7 +358,7 @@ export const GENERATOR_NICKNAMES: Readonly<Record<string, readonly string[]>> = 
   Abigail: ['Abby', 'Abbie'],
 };
 
-/** Towns with a postcode area and the PNC force code that polices them (DOMAIN.md, Forces). */
+/** Towns with a postcode area and the PNC force code that polices them (docs/domain.md, "Forces"). */
 export const TOWNS: readonly { town: string; area: string; force: string }[] = [
   { town: 'London', area: 'E', force: '01' },
   { town: 'London', area: 'SE', force: '01' },

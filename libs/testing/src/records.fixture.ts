@@ -14,7 +14,7 @@ export function handlingP(): Handling {
   };
 }
 
-/** A valid PNC ID for a serial (check letter computed per DOMAIN.md). */
+/** A valid PNC ID for a serial (check letter as docs/domain.md, "Identifiers", computes it). */
 export function pncId(year: number, serial: number): string {
   return `${year}/${String(serial).padStart(7, '0')}${pncCheckLetter(year % 100, serial)}`;
 }

@@ -17,7 +17,7 @@ export interface StackBenchOptions {
   kafkaClient: (principal: string, clientId: string) => KafkaConfig;
 }
 
-/** One measured figure, reported beside the ceiling measured in the same run (DESIGN.md §6). */
+/** One measured figure, reported beside the ceiling measured in the same run (docs/benchmarks.md, "Method"). */
 export interface BenchFigure {
   name: string;
   value: number;

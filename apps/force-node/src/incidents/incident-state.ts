@@ -14,7 +14,7 @@ export function subjectRefKey(sourceSystem: string, sourceRecordId: string): str
 
 /**
  * The incident as published: subjects resolved to nominal ids; victims counted, never
- * identified (DESIGN.md §5 — no victims' identities in the shared layer). Pure.
+ * identified (docs/domain.md, "What never enters the shared layer"). Pure.
  */
 export function buildIncidentState(
   incidentId: string,

@@ -38,7 +38,7 @@ const sourceKey = (r: { sourceSystem: string; sourceRecordId: string }) =>
 const NORMALISED_CACHE_RECORDS = 50_000;
 
 /**
- * Stores person records and de-duplicates them into nominals (DESIGN.md §4, first half):
+ * Stores person records and de-duplicates them into nominals (docs/force-node.md, "De-duplication"):
  * unchanged content → UNCHANGED and nothing published; changed → UPDATED, new version; a new
  * record that shares a key with an existing nominal → MERGED into it. The nominal's new state
  * and its outbox row are written in one transaction, so nothing accepted is published twice or

@@ -20,7 +20,7 @@ import type { RecordLogRepository } from './record-log.repository';
 export class RecordNotFoundError extends Error {}
 
 /**
- * MoPI disposal or correction (DOMAIN.md): the source record is withdrawn; its nominal is
+ * MoPI disposal or correction (docs/domain.md, "MoPI"): the source record is withdrawn; its nominal is
  * rebuilt from what remains and republished, or withdrawn (event + tombstone) when nothing
  * remains, so that every copy downstream goes too.
  */

@@ -22,7 +22,7 @@ import type {
 import { stableStringify } from '@intel/records';
 
 /**
- * Victims' identities never enter the shared layer (DESIGN.md §5): a record whose subject is a
+ * Victims' identities never enter the shared layer (docs/domain.md): a record whose subject is a
  * victim stays in the force. A nominal is published only from its non-victim records.
  */
 export function isShareable(r: PersonRecord): boolean {

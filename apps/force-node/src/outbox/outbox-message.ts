@@ -57,7 +57,7 @@ function envelope(
   };
 }
 
-/** A null value on the compacted topic: the key's state is gone (DESIGN.md §3). */
+/** A null value on the compacted topic: the key's state is gone (docs/contracts.md, "Kafka"). */
 function tombstone(forceCode: string, topic: string, id: string): OutboxMessage {
   const eventId = randomUUID();
   return {

@@ -8,7 +8,7 @@ import type { OutboxRepository } from './outbox.repository';
 const RELAY_LEADER_LOCK = 7342200;
 
 /**
- * Publishes committed outbox rows to Kafka, oldest first (STYLE.md §5). Each round locks a batch
+ * Publishes committed outbox rows to Kafka, oldest first (docs/force-node.md, "Outbox and delivery"). Each round locks a batch
  * (FOR UPDATE SKIP LOCKED), publishes it in one Kafka transaction, and marks it published in
  * the same database transaction. A failure anywhere rolls both back and the round is retried,
  * so a broker outage delays publication but loses nothing; read_committed consumers never see

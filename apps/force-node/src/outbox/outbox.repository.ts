@@ -10,7 +10,7 @@ export interface PendingOutboxRow {
   createdAt: Date;
 }
 
-/** SQL for the transactional outbox (STYLE.md §5). One method per query. */
+/** SQL for the transactional outbox (docs/force-node.md, "Outbox and delivery"). One method per query. */
 export class OutboxRepository {
   /** Appends messages in the caller's transaction, in order. */
   async append(tx: Sql, messages: OutboxMessage[]): Promise<void> {

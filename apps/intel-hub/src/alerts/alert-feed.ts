@@ -10,7 +10,7 @@ const ALERT_ID = /^\d{1,18}$/;
 export class InvalidAlertIdError extends Error {}
 
 /**
- * WatchAlerts (DESIGN §3): a force's alerts from the stored alert table, oldest first, resumable
+ * WatchAlerts (docs/contracts.md, docs/hub.md "Flow"): a force's alerts from the stored alert table, oldest first, resumable
  * after an alert id, then live. New alerts only wake the reader; what is sent always comes from
  * the table in id order, so nothing is skipped or sent twice on one stream.
  */

@@ -95,7 +95,7 @@ interface Withheld {
 }
 
 /**
- * `intel.v1.IntelQuery` (DESIGN §3, §5): every call is validated (justification required),
+ * `intel.v1.IntelQuery` (docs/hub.md "IntelQuery", docs/security.md): every call is validated (justification required),
  * answered from the national index with what the caller may see (handling code C: a hit and
  * whom to contact), audited in the hash-chained log before anything is returned, and raises
  * the alerts a consultation calls for.

@@ -24,7 +24,7 @@ export interface PersonAssignment {
 
 /**
  * Gives the clusters the matching index reported as changed their national person ids, keeping
- * ids stable (DESIGN §4, issue #4): a cluster keeps the oldest id among its members' ids; two
+ * ids stable (docs/hub.md "Flow", issue #4): a cluster keeps the oldest id among its members' ids; two
  * persons joined keep the older id and record the merge; a person split keeps its id on the
  * largest part, and the other parts get new ids recorded as split from it. Pure.
  *

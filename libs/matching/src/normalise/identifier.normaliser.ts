@@ -49,7 +49,7 @@ function compact(value: string): string {
 
 /**
  * PNC IDs and CRO numbers go through `@intel/identifiers` (canonical form and check letter,
- * DOMAIN.md "Identifiers"). A value that fails its check letter is kept in a compact form and
+ * docs/domain.md "Identifiers"). A value that fails its check letter is kept in a compact form and
  * flagged invalid: it is most likely a keying error of the right value, which the one-edit
  * comparison level can still use, but it never serves as an exact-identifier blocking key.
  */

@@ -8,7 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp";
 
-/** Derived by the hub, never typed in (DESIGN.md §3). */
+/** Derived by the hub, never typed in (docs/hub.md, "Flow"). */
 export enum FlagType {
   FLAG_TYPE_UNSPECIFIED = "FLAG_TYPE_UNSPECIFIED",
   FLAG_TYPE_REGISTERED_SEX_OFFENDER = "FLAG_TYPE_REGISTERED_SEX_OFFENDER",

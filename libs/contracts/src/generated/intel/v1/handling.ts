@@ -9,7 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /**
  * Government Security Classifications: this system carries OFFICIAL and the
- * OFFICIAL-SENSITIVE handling marking within OFFICIAL (DOMAIN.md).
+ * OFFICIAL-SENSITIVE handling marking within OFFICIAL (docs/domain.md, "Intelligence grading").
  */
 export enum Classification {
   CLASSIFICATION_UNSPECIFIED = "CLASSIFICATION_UNSPECIFIED",
@@ -171,7 +171,7 @@ export interface PartialDate {
   day: number;
 }
 
-/** Handling travels with every record and every message (DESIGN.md §3). */
+/** Handling travels with every record and every message (docs/domain.md, "Intelligence grading"). */
 export interface Handling {
   classification: Classification;
   gradingScheme: GradingScheme;

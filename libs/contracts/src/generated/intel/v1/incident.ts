@@ -265,7 +265,7 @@ export interface IncidentRecord {
   subjects: IncidentSubject[];
   onlineIdentifiers: OnlineIdentifier[];
   outcome: IncidentOutcome;
-  /** Sanitised text: no chat logs, no victims' identities (DESIGN.md §5). */
+  /** Sanitised text: no chat logs, no victims' identities (docs/domain.md, "What never enters the shared layer"). */
   summary: string;
   handling:
     | Handling

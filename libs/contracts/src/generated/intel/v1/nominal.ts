@@ -72,7 +72,7 @@ export interface PublishedSubject {
 
 /**
  * A force's incident, with subjects resolved to nominal ids. Victims are
- * counted, never identified (DESIGN.md §5).
+ * counted, never identified (docs/domain.md).
  */
 export interface IncidentState {
   incidentId: string;
@@ -95,7 +95,7 @@ export interface IncidentState {
   updatedAt: Timestamp | undefined;
 }
 
-/** MoPI disposal or correction: every copy must go (DOMAIN.md, MoPI). */
+/** MoPI disposal or correction: every copy must go (docs/domain.md, "MoPI"). */
 export interface Withdrawal {
   /** "nominal" or "incident". */
   entity: string;
