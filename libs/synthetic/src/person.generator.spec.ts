@@ -1,4 +1,10 @@
-import { FORCE_CODES, generatePersons, generateScenario, SCENARIOS } from './person.generator';
+import {
+  FORCE_CODES,
+  generatePersons,
+  generateScenario,
+  SCENARIOS,
+  streamPeople,
+} from './person.generator';
 
 describe('synthetic person generator', () => {
   it('is deterministic in its seed', () => {
@@ -52,5 +58,15 @@ describe('synthetic person generator', () => {
         'chaining',
       ]),
     );
+  });
+});
+
+describe('streamed people', () => {
+  it('given the same options, then the stream is generatePersons, one array per person', () => {
+    const opts = { persons: 300, forces: 4, seed: 9, profile: { extraRecords: 0.5 } };
+    const people = [...streamPeople(opts)];
+    expect(people.flat()).toEqual(generatePersons(opts));
+    expect(people).toHaveLength(300);
+    expect(people.every((p) => p.every((g) => g.truthId === p[0]?.truthId))).toBe(true);
   });
 });

@@ -141,7 +141,7 @@ export const FORCE_CODES: readonly string[] = [
 ];
 
 /** mulberry32 (public domain): seeded, so the same options always give the same file. */
-class Rng {
+export class Rng {
   private a: number;
   constructor(seed: number) {
     this.a = seed >>> 0;
@@ -414,6 +414,15 @@ function typoDigit(rng: Rng, pnc: string): string {
  * would use to chain the pair's two clusters together.
  */
 export function generatePersons(options: GeneratorOptions): GeneratedRecord[] {
+  return [...streamPersons(options)];
+}
+
+/**
+ * The records of generatePersons, the same in the same order, yielded one at a time: a caller
+ * that loads them somewhere need not hold them all (the people they are made from are held while
+ * the stream lasts). A person's records come one after the other.
+ */
+export function* streamPersons(options: GeneratorOptions): Generator<GeneratedRecord> {
   const p: CorruptionProfile = { ...BASE_PROFILE, ...options.profile };
   const rng = new Rng(options.seed);
   const forces = FORCE_CODES.slice(
@@ -440,9 +449,9 @@ export function generatePersons(options: GeneratorOptions): GeneratedRecord[] {
     b.dob = { ...b.dob, year: a.dob.year };
     if (b.dob.month === a.dob.month && b.dob.day === a.dob.day) b.dob.day = (b.dob.day % 28) + 1;
   }
-  const out: GeneratedRecord[] = [];
   let seq = 0;
-  people.forEach((person, i) => {
+  for (let i = 0; i < people.length; i++) {
+    const person = people[i] as Person;
     let n = 1;
     while (rng.chance(p.extraRecords / (1 + p.extraRecords))) n++;
     const lookAlike = i < lookAlikes;
@@ -450,11 +459,11 @@ export function generatePersons(options: GeneratorOptions): GeneratedRecord[] {
     if (lookAlike) n = Math.max(n, 5);
     for (let k = 0; k < n; k++) {
       const force = k > 0 && rng.chance(p.otherForce) ? rng.pick(forces) : person.homeForce;
-      out.push({
+      yield {
         forceCode: force,
         truthId: person.truthId,
         record: recordOf(rng, person, force, seq++, p, k === 0),
-      });
+      };
     }
     if (lookAlike && i % 2 === 0) {
       const twin = people[i + 1];
@@ -480,11 +489,23 @@ export function generatePersons(options: GeneratorOptions): GeneratedRecord[] {
         bridge.onlineIdentifiers = person.online.slice(0, 1);
         if (bridge.onlineIdentifiers.length === 0) delete bridge.onlineIdentifiers;
         delete bridge.addresses;
-        out.push({ forceCode: person.homeForce, truthId: person.truthId, record: bridge });
+        yield { forceCode: person.homeForce, truthId: person.truthId, record: bridge };
       }
     }
-  });
-  return out;
+  }
+}
+
+/** The records of streamPersons, one array per person (a person's records come together). */
+export function* streamPeople(options: GeneratorOptions): Generator<GeneratedRecord[]> {
+  let person: GeneratedRecord[] = [];
+  for (const g of streamPersons(options)) {
+    if (person.length > 0 && g.truthId !== person[0]?.truthId) {
+      yield person;
+      person = [];
+    }
+    person.push(g);
+  }
+  if (person.length > 0) yield person;
 }
 
 export function generateScenario(

@@ -21,6 +21,7 @@ import { BenchIssuer, type BenchUser } from './bench-oidc';
 import type { BenchFigure, BenchSuiteResult, StackBenchOptions } from './bench-report';
 import { environment } from './bench-stats';
 import { drive, measureBesideCeiling, type BesideCeiling } from './load-driver';
+import type { MixRecord } from './query-mix';
 
 /** Concurrent analysts, each its own user (token `sub`) with its own consultation. */
 const USERS = 16;
@@ -66,22 +67,27 @@ function analystPort(hub: RunningNode): number {
   throw new Error('the hub did not log an analystHttpPort: is the analysts’ API enabled?');
 }
 
-/** Name and date-of-birth searches built from loaded records (typos and all), as analysts type. */
-function searches(records: { record: unknown }[], n: number): SearchBody[] {
+/**
+ * Name and date-of-birth searches built from every 97th loaded record (typos and all), as
+ * analysts type, collected while the population streams into the index.
+ */
+function searchCollector(n: number) {
   const out: SearchBody[] = [];
-  for (let i = 0; i < records.length && out.length < n; i += 97) {
-    const r = PersonRecord.fromJSON(records[i]?.record);
-    const name = r.names[0];
-    const d = r.dateOfBirth;
-    if (!name?.family || !d?.year) continue;
-    const pad = (x: number) => String(x).padStart(2, '0');
-    out.push({
-      names: [{ given: name.given.join(' '), family: name.family }],
-      dateOfBirth: d.month && d.day ? `${d.year}-${pad(d.month)}-${pad(d.day)}` : String(d.year),
-      maxResults: 10,
+  const onPerson = (records: MixRecord[], firstNominal: number) =>
+    records.forEach((g, k) => {
+      if ((firstNominal + k) % 97 !== 0 || out.length >= n) return;
+      const r = PersonRecord.fromJSON(g.record);
+      const name = r.names[0];
+      const d = r.dateOfBirth;
+      if (!name?.family || !d?.year) return;
+      const pad = (x: number) => String(x).padStart(2, '0');
+      out.push({
+        names: [{ given: name.given.join(' '), family: name.family }],
+        dateOfBirth: d.month && d.day ? `${d.year}-${pad(d.month)}-${pad(d.day)}` : String(d.year),
+        maxResults: 10,
+      });
     });
-  }
-  return out;
+  return { searches: out, onPerson };
 }
 
 /** National persons spread over the index (a hash order, not the load order). */
@@ -130,12 +136,14 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
   let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
   const clients: BenchHttpClient[] = [];
   try {
+    const collected = searchCollector(5000);
     const loaded = await startIndexedHub({
       databaseUrl: opts.databaseUrl,
       dbName,
       persons,
       env,
       log,
+      onPerson: collected.onPerson,
     });
     hub = loaded.hub;
     const hubHttp = new BenchHttpClient(`http://127.0.0.1:${analystPort(hub)}`, USERS);
@@ -168,7 +176,7 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
       }),
     );
 
-    const bodies = searches(loaded.records, 5000);
+    const bodies = collected.searches;
     const ids = await personIds(opts.databaseUrl, dbName, 5000);
     log(`${bodies.length} searches and ${ids.length} national persons to read`);
     const body = (i: number) => bodies[i % bodies.length] as SearchBody;
@@ -270,7 +278,7 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
       environment: environment(),
       parameters: {
         generatedPersons: persons,
-        nominals: loaded.records.length,
+        nominals: loaded.nominals,
         nationalPersons: loaded.nationalPersons,
         users: USERS,
         forces: [...new Set(users.map((u) => u.force))],

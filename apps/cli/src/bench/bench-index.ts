@@ -1,54 +1,60 @@
 import { Client } from 'pg';
 import { NominalState, PersonRecord } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
-import { generatePersons, type GeneratedRecord } from '@intel/synthetic';
-import { handlingP, startService, type RunningNode } from '@intel/testing';
+import { streamPeople, type GeneratedRecord } from '@intel/synthetic';
+import { covertHandling, handlingP, startService, type RunningNode } from '@intel/testing';
 import type { BenchFigure, StackBenchOptions } from './bench-report';
 import { seconds } from './bench-stats';
+import type { MixRecord } from './query-mix';
 import { benchHubEnv } from './pipeline.bench';
 
-/** Generated records as the force nominals the hub holds (one source record each). */
-async function bulkLoad(db: Client, records: GeneratedRecord[], log: (s: string) => void) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < records.length; i += 10_000) {
-    const chunk = records.slice(i, i + 10_000);
-    const states = chunk.map((g, k) => {
-      const r = PersonRecord.fromJSON(g.record);
-      const state: NominalState = {
-        nominalId: `bench-${i + k}`,
-        version: 1,
-        names: r.names,
-        datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
-        sex: r.sex,
-        identifiers: r.identifiers,
-        onlineIdentifiers: r.onlineIdentifiers,
-        addresses: r.addresses,
-        registrations: [],
-        handling: handlingP(),
-        subjectCategories: [r.subjectCategory],
-        sources: [{ sourceSystem: r.sourceSystem, sourceRecordId: r.sourceRecordId }],
-        updatedAt: undefined,
-      };
-      return Buffer.from(NominalState.encode(state).finish());
-    });
-    await db.query(
-      `INSERT INTO force_nominal (force_code, nominal_id, version, state)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])`,
-      [
-        chunk.map((g) => g.forceCode),
-        chunk.map((_, k) => `bench-${i + k}`),
-        chunk.map(() => 1),
-        states,
-      ],
-    );
-    if ((i / 10_000) % 10 === 0)
-      log(`bulk-loaded ${(i + chunk.length).toLocaleString('en-GB')} nominals`);
-  }
-  return seconds(t0);
+/** Nominals of the bench's population that are handling code C: one in twenty. */
+export function isRestrictedNominal(i: number): boolean {
+  return i % 20 === 7;
 }
 
-/** How many force nominals `dbName` holds; undefined when there is no such database (yet). */
-async function nominalsIn(databaseUrl: string, dbName: string): Promise<number | undefined> {
+/** A bench nominal's id; C nominals are told apart by theirs, so a kept database can be checked. */
+const nominalId = (i: number) => (isRestrictedNominal(i) ? `bench-${i}c` : `bench-${i}`);
+
+function nominalState(g: GeneratedRecord, i: number): Buffer {
+  const r = PersonRecord.fromJSON(g.record);
+  const state: NominalState = {
+    nominalId: nominalId(i),
+    version: 1,
+    names: r.names,
+    datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
+    sex: r.sex,
+    identifiers: r.identifiers,
+    onlineIdentifiers: r.onlineIdentifiers,
+    addresses: r.addresses,
+    registrations: [],
+    handling: isRestrictedNominal(i) ? covertHandling() : handlingP(),
+    subjectCategories: [r.subjectCategory],
+    sources: [{ sourceSystem: r.sourceSystem, sourceRecordId: r.sourceRecordId }],
+    updatedAt: undefined,
+  };
+  return Buffer.from(NominalState.encode(state).finish());
+}
+
+/** Inserts one chunk of generated records as force nominals (one source record each). */
+async function insertNominals(db: Client, chunk: GeneratedRecord[], from: number): Promise<void> {
+  await db.query(
+    `INSERT INTO force_nominal (force_code, nominal_id, version, state)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])`,
+    [
+      chunk.map((g) => g.forceCode),
+      chunk.map((_, k) => nominalId(from + k)),
+      chunk.map(() => 1),
+      chunk.map((g, k) => nominalState(g, from + k)),
+    ],
+  );
+}
+
+/** How many force nominals (and C ones) `dbName` holds; undefined when there is no such database. */
+async function nominalsIn(
+  databaseUrl: string,
+  dbName: string,
+): Promise<{ all: number; restricted: number } | undefined> {
   const db = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
   try {
     await db.connect();
@@ -57,8 +63,11 @@ async function nominalsIn(databaseUrl: string, dbName: string): Promise<number |
     throw err;
   }
   try {
-    const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM force_nominal`);
-    return Number(rows[0]?.n);
+    const { rows } = await db.query<{ n: string; c: string }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE nominal_id LIKE 'bench-%c') AS c
+       FROM force_nominal`,
+    );
+    return { all: Number(rows[0]?.n), restricted: Number(rows[0]?.c) };
   } catch {
     return undefined; // created, but the hub never made its schema
   } finally {
@@ -66,55 +75,116 @@ async function nominalsIn(databaseUrl: string, dbName: string): Promise<number |
   }
 }
 
-export interface IndexedHub {
-  /** The generated records the index was loaded from (seeded: the same in every run). */
-  records: GeneratedRecord[];
-  hub: RunningNode;
-  /** National persons the index holds. */
-  nationalPersons: number;
+/**
+ * Streams the bench's population (seed 4242, ten forces, a tenth of persons with a second
+ * record) person by person, each person's records as loaded (force, record, handling code C or
+ * not), holding one chunk of records at a time; `insert` gets each chunk with the number of its
+ * first nominal.
+ */
+async function streamPopulation(
+  persons: number,
+  onPerson: (records: MixRecord[], firstNominal: number) => void,
+  insert?: (chunk: GeneratedRecord[], from: number) => Promise<void>,
+): Promise<number> {
+  let nominals = 0;
+  let chunk: GeneratedRecord[] = [];
+  for (const person of streamPeople({
+    persons,
+    forces: 10,
+    seed: 4242,
+    profile: { extraRecords: 0.1 },
+  })) {
+    onPerson(
+      person.map((g, k) => ({ ...g, restricted: isRestrictedNominal(nominals + k) })),
+      nominals,
+    );
+    nominals += person.length;
+    chunk.push(...person);
+    if (chunk.length >= 10_000) {
+      await insert?.(chunk, nominals - chunk.length);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await insert?.(chunk, nominals - chunk.length);
+  return nominals;
+}
+
+/** The national index prepared in the hub's database; the hub is stopped. */
+export interface PreparedIndex {
+  /** Force nominals the index holds (generated records), and how many are handling code C. */
+  nominals: number;
+  restricted: number;
   /** Undefined when a kept database already held the index (nothing was loaded or built). */
   loadSeconds?: number;
   indexSeconds?: number;
-  restartSeconds: number;
 }
 
 /**
- * A hub serving the national index of `persons` generated persons (seed 4242, ten forces, a
- * tenth with a second record), bulk-loaded as force nominals into the hub's database `dbName`
- * and indexed at the hub's first start; then restarted, so that it serves the index it stored
- * (persons, links, parameters) as a production hub does after any restart. `env` is the hub's
- * environment (its database among it). When `dbName` already holds exactly these nominals (a
- * database kept from an earlier run), the load and the first start are skipped.
+ * The national index of `persons` generated persons (seed 4242, ten forces, a tenth with a
+ * second record, one nominal in twenty handling code C), streamed into the hub's database
+ * `dbName` as force nominals and indexed at a first start of the hub, which is then stopped.
+ * Every person passes `onPerson` as it streams by; nothing else of the population is kept.
+ * When `dbName` already holds exactly these nominals (a database kept from an earlier run),
+ * only the stream is made: nothing is loaded or built.
  */
-export async function startIndexedHub(args: {
+export async function prepareIndex(args: {
   databaseUrl: string;
   dbName: string;
   persons: number;
   env: Record<string, string>;
   log: (s: string) => void;
-}): Promise<IndexedHub> {
-  const { databaseUrl, dbName, persons, env, log } = args;
+  onPerson: (records: MixRecord[], firstNominal: number) => void;
+}): Promise<PreparedIndex> {
+  const { databaseUrl, dbName, persons, env, log, onPerson } = args;
   log(`generating ${persons.toLocaleString('en-GB')} persons …`);
-  const records = generatePersons({
-    persons,
-    forces: 10,
-    seed: 4242,
-    profile: { extraRecords: 0.1 },
+  let restricted = 0;
+  const counting = (records: MixRecord[], first: number) => {
+    restricted += records.filter((r) => r.restricted).length;
+    onPerson(records, first);
+  };
+  const held = await nominalsIn(databaseUrl, dbName);
+  if (held && held.all > 0) {
+    const nominals = await streamPopulation(persons, counting);
+    if (held.all !== nominals || held.restricted !== restricted)
+      throw new Error(
+        `database ${dbName} holds ${held.all} nominals (${held.restricted} C), not this population's ${nominals} (${restricted} C): drop it or keep another`,
+      );
+    log(`database ${dbName} already holds the index: not loaded again`);
+    return { nominals, restricted };
+  }
+  // A hub on the empty database creates the schema; then the index is bulk-loaded.
+  await (await startService('intel-hub', env, { timeoutMs: 120_000 })).stop();
+  const db = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
+  await db.connect();
+  const t0 = process.hrtime.bigint();
+  const nominals = await streamPopulation(persons, counting, async (chunk, from) => {
+    await insertNominals(db, chunk, from);
+    if (Math.floor(from / 100_000) !== Math.floor((from + chunk.length) / 100_000))
+      log(`bulk-loaded ${(from + chunk.length).toLocaleString('en-GB')} nominals`);
   });
-  let loadSeconds: number | undefined;
-  let indexSeconds: number | undefined;
-  if ((await nominalsIn(databaseUrl, dbName)) !== records.length) {
-    // A hub on the empty database creates the schema; then the index is bulk-loaded.
-    await (await startService('intel-hub', env, { timeoutMs: 120_000 })).stop();
-    const db = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
-    await db.connect();
-    loadSeconds = await bulkLoad(db, records, log);
-    await db.end();
-    log(`starting the hub on ${records.length.toLocaleString('en-GB')} nominals …`);
-    const t0 = process.hrtime.bigint();
-    await (await startService('intel-hub', env, { timeoutMs: 3_600_000 })).stop();
-    indexSeconds = seconds(t0);
-  } else log(`database ${dbName} already holds the index: not loaded again`);
+  const loadSeconds = seconds(t0);
+  await db.end();
+  log(`starting the hub on ${nominals.toLocaleString('en-GB')} nominals …`);
+  const t1 = process.hrtime.bigint();
+  await (await startService('intel-hub', env, { timeoutMs: 3_600_000 })).stop();
+  return { nominals, restricted, loadSeconds, indexSeconds: seconds(t1) };
+}
+
+/** A hub started on its prepared index, with how long the start took and its national persons. */
+export interface StartedHub {
+  hub: RunningNode;
+  /** The start on a database that already holds the index: the restart time. */
+  restartSeconds: number;
+  nationalPersons: number;
+}
+
+/** Starts the hub on a database that holds its index (restored, as after any restart). */
+export async function restartHub(
+  databaseUrl: string,
+  dbName: string,
+  env: Record<string, string>,
+  log: (s: string) => void,
+): Promise<StartedHub> {
   log('starting the hub (index restored from the database) …');
   const t1 = process.hrtime.bigint();
   const hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
@@ -126,7 +196,17 @@ export async function startIndexedHub(args: {
       .rows[0]?.n,
   );
   await stats.end();
-  return { records, hub, nationalPersons, loadSeconds, indexSeconds, restartSeconds };
+  return { hub, restartSeconds, nationalPersons };
+}
+
+export type IndexedHub = PreparedIndex & StartedHub;
+
+/** prepareIndex, then the hub started on it (for suites that measure nothing with it stopped). */
+export async function startIndexedHub(
+  args: Parameters<typeof prepareIndex>[0],
+): Promise<IndexedHub> {
+  const prepared = await prepareIndex(args);
+  return { ...prepared, ...(await restartHub(args.databaseUrl, args.dbName, args.env, args.log)) };
 }
 
 /** The index's set-up figures (those a kept database skipped are left out). */
@@ -141,13 +221,17 @@ export function indexFigures(h: IndexedHub): BenchFigure[] {
             unit: 's',
           },
         ]),
-    { name: 'hub restart: index restored from the database', value: h.restartSeconds, unit: 's' },
+    {
+      name: 'hub restart (stopped, started on the same database: index restored)',
+      value: h.restartSeconds,
+      unit: 's',
+    },
     ...(h.loadSeconds === undefined
       ? []
       : [
           {
             name: 'bulk load of force nominals',
-            value: h.records.length / h.loadSeconds,
+            value: h.nominals / h.loadSeconds,
             unit: 'rows/s',
           },
         ]),

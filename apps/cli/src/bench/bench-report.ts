@@ -10,6 +10,11 @@ export interface StackBenchOptions {
    * the same name skips the load and the index's first build.
    */
   keepDatabase?: string;
+  /**
+   * The open loop's offered rate (query: calls/s, pipeline: records/s); by default half the
+   * saturation rate measured in the same run.
+   */
+  rate?: number;
   databaseUrl: string;
   /** The environment a service needs to reach Kafka as this principal (force-36, hub). */
   kafkaEnv: (principal: string) => Record<string, string>;

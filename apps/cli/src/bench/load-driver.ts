@@ -1,5 +1,7 @@
 import { percentile, seconds } from './bench-stats';
+import { withMachineLoad, type MachineLoad } from './machine-load';
 import { CpuMeter, isPostgres, pidsMatching } from './process-cpu';
+import { openLoop, type OpenLoopResult } from './scheduler';
 
 /** Throughput and latency of a closed-loop run. */
 export interface Load {
@@ -107,5 +109,54 @@ export async function measureBesideCeiling(args: {
     },
     one: await drive(call, args.oneAtATimeMs, 1),
     ceilingOne: await drive(ceilingCall, args.oneAtATimeMs, 1),
+  };
+}
+
+/** A server measured on its own: saturated, one call at a time, and at a fixed offered rate. */
+export interface MeasuredAlone {
+  /** `concurrency` in flight (closed loop): the saturation throughput. */
+  load: Load;
+  /** One call at a time (latency without queueing). */
+  one: Load;
+  /** Open loop at the offered rate (default: half the saturation throughput just measured). */
+  open?: OpenLoopResult;
+  /** CPU milliseconds per call under load, per group of processes (client: this bench). */
+  cpu: Record<string, number>;
+  /** The machine's load during each of the three. */
+  machine: { load: MachineLoad; one: MachineLoad; open?: MachineLoad };
+}
+
+/**
+ * Measures `call` against one server with nothing else of the bench running beside it: closed
+ * loop with `concurrency` in flight for `durationMs` (CPU per call of each group of `pids`),
+ * one at a time for `durationMs`, then open loop at `rate` (or half the closed loop's rate).
+ */
+export async function measureAlone(args: {
+  pids: () => Record<string, number[]>;
+  call: (i: number) => Promise<unknown>;
+  durationMs: number;
+  concurrency: number;
+  /** The open loop's offered rate, calls/s; 'none' leaves the open loop out. */
+  rate?: number | 'none';
+}): Promise<MeasuredAlone> {
+  const { call, durationMs, concurrency } = args;
+  const cpu = new CpuMeter(() => ({ ...args.pids(), client: [process.pid] }));
+  await cpu.start();
+  const [load, loadMachine] = await withMachineLoad(() => drive(call, durationMs, concurrency));
+  const used = await cpu.stop();
+  const [one, oneMachine] = await withMachineLoad(() => drive(call, durationMs, 1));
+  const ratePerSec = args.rate ?? Math.max(1, load.qps / 2);
+  const [open, openMachine] =
+    ratePerSec === 'none'
+      ? []
+      : await withMachineLoad(() => openLoop(call, { ratePerSec, durationMs, maxInFlight: 256 }));
+  return {
+    load,
+    one,
+    ...(open ? { open } : {}),
+    cpu: Object.fromEntries(
+      Object.entries(used).map(([group, ms]) => [group, ms / Math.max(1, load.calls)]),
+    ),
+    machine: { load: loadMachine, one: oneMachine, ...(openMachine ? { open: openMachine } : {}) },
   };
 }

@@ -20,40 +20,52 @@ export function registerBenchCommand(program: Command): void {
       '--keep-database <name>',
       'query, analyst: load the index into this database and keep it; a later run reuses it',
     )
-    .action(async (suite: string, opts: { quick?: boolean; keepDatabase?: string }) => {
-      const cfg = loadToolConfig();
-      const stack = () => {
-        if (!cfg.kafkaBrokers)
-          throw new Error(
-            'KAFKA_BROKERS is not set: run through `npm run bench` (deploy/local/bench.sh starts a broker)',
-          );
-        return {
-          quick: opts.quick,
-          keepDatabase: opts.keepDatabase,
-          databaseUrl: cfg.databaseUrl,
-          kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
-          kafkaClient: (principal: string, clientId: string) =>
-            toolKafkaConfig(cfg, principal, clientId),
+    .option(
+      '--rate <n>',
+      "query (calls/s), pipeline (records/s): the open loop's offered rate; default half the saturation rate of the same run",
+      (v) => {
+        const n = Number(v);
+        if (!(n > 0)) throw new Error(`--rate must be a positive number, not ${v}`);
+        return n;
+      },
+    )
+    .action(
+      async (suite: string, opts: { quick?: boolean; keepDatabase?: string; rate?: number }) => {
+        const cfg = loadToolConfig();
+        const stack = () => {
+          if (!cfg.kafkaBrokers)
+            throw new Error(
+              'KAFKA_BROKERS is not set: run through `npm run bench` (deploy/local/bench.sh starts a broker)',
+            );
+          return {
+            quick: opts.quick,
+            keepDatabase: opts.keepDatabase,
+            rate: opts.rate,
+            databaseUrl: cfg.databaseUrl,
+            kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
+            kafkaClient: (principal: string, clientId: string) =>
+              toolKafkaConfig(cfg, principal, clientId),
+          };
         };
-      };
-      switch (suite) {
-        case 'intake':
-          reportBench(await runIntakeBench(stack()));
-          break;
-        case 'pipeline':
-          reportBench(await runPipelineBench(stack()));
-          break;
-        case 'query':
-          reportBench(await runQueryBench(stack()));
-          break;
-        case 'analyst':
-          reportBench(await runAnalystBench(stack()));
-          break;
-        case 'matching':
-          reportBench(await runMatchingBench({ quick: opts.quick }));
-          break;
-        default:
-          throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);
-      }
-    });
+        switch (suite) {
+          case 'intake':
+            reportBench(await runIntakeBench(stack()));
+            break;
+          case 'pipeline':
+            reportBench(await runPipelineBench(stack()));
+            break;
+          case 'query':
+            reportBench(await runQueryBench(stack()));
+            break;
+          case 'analyst':
+            reportBench(await runAnalystBench(stack()));
+            break;
+          case 'matching':
+            reportBench(await runMatchingBench({ quick: opts.quick }));
+            break;
+          default:
+            throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);
+        }
+      },
+    );
 }

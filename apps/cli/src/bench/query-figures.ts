@@ -1,0 +1,110 @@
+import type { PreparedIndex, StartedHub } from './bench-index';
+import { indexFigures } from './bench-index';
+import type { BenchFigure } from './bench-report';
+import type { MeasuredAlone } from './load-driver';
+import type { MachineLoad, Resident } from './machine-load';
+import type { CommitFloor } from './query-ceilings';
+
+/** "busy 63% of 2 cores, load 1.9": the machine's load during a measurement, for the table. */
+export function machineNote(m: MachineLoad | undefined): string {
+  return m
+    ? `busy ${m.busyPercent.toFixed(0)}% of ${m.cores} cores, load ${m.loadAverage1m.toFixed(1)}`
+    : '';
+}
+
+/** The query bench's table: each RPC beside the bare server, the floor, the hub's memory and start. */
+export function queryFigures(r: {
+  cp: MeasuredAlone;
+  ci: MeasuredAlone;
+  bareCp: MeasuredAlone;
+  bareCi: MeasuredAlone;
+  floor: CommitFloor;
+  index: PreparedIndex;
+  started: StartedHub;
+  resident: Resident;
+  concurrency: number;
+}): BenchFigure[] {
+  const { floor } = r;
+  const rpcFigures = (rpc: string, m: MeasuredAlone, bare: MeasuredAlone): BenchFigure[] => [
+    {
+      name: `${rpc} calls/s (${r.concurrency} in flight) [${machineNote(m.machine.load)}]`,
+      value: m.load.qps,
+      unit: 'calls/s',
+      ceiling: { name: 'bare grpc-js server, hub stopped', value: bare.load.qps },
+      target: '≥ 0.5 of the ceiling',
+      meetsTarget: m.load.qps >= 0.5 * bare.load.qps,
+    },
+    {
+      name: `${rpc} p50 (one at a time) [${machineNote(m.machine.one)}]`,
+      value: m.one.p50Ms,
+      unit: 'ms',
+      ceiling: { name: 'bare server p50', value: bare.one.p50Ms },
+    },
+    {
+      name: `${rpc} p99 (one at a time)`,
+      value: m.one.p99Ms,
+      unit: 'ms',
+      // An audited answer cannot beat the bare server plus one durable commit.
+      ceiling: { name: 'bare server + durable commit p99', value: floor.bareAndCommit.p99Ms },
+      target: '< 5 ms',
+      meetsTarget: m.one.p99Ms < 5,
+    },
+    ...(m.open
+      ? [
+          {
+            name: `${rpc} open loop at ${m.open.offeredRate.toFixed(0)}/s: achieved [${machineNote(m.machine.open)}]`,
+            value: m.open.achievedRate,
+            unit: 'calls/s',
+          },
+          { name: `  open loop p50`, value: m.open.latency.p50, unit: 'ms' },
+          { name: `  open loop p99`, value: m.open.latency.p99, unit: 'ms' },
+          { name: `  open loop p99.9`, value: m.open.latency.p999, unit: 'ms' },
+        ]
+      : []),
+    {
+      name: `${rpc} CPU per call, hub (${r.concurrency} in flight)`,
+      value: m.cpu.hub ?? NaN,
+      unit: 'ms',
+      ceiling: { name: 'bare server', value: bare.cpu.server ?? NaN },
+    },
+    { name: `  PostgreSQL per ${rpc} (audit, alerts)`, value: m.cpu.PostgreSQL ?? NaN, unit: 'ms' },
+    {
+      name: `  bench client per ${rpc}`,
+      value: m.cpu.client ?? NaN,
+      unit: 'ms',
+      ceiling: { name: 'bare server call', value: bare.cpu.client ?? NaN },
+    },
+  ];
+  const gb = (bytes: number) => bytes / 2 ** 30;
+  return [
+    ...rpcFigures('CheckPerson', r.cp, r.bareCp),
+    ...rpcFigures('CheckIdentifiers', r.ci, r.bareCi),
+    {
+      name: `bare server (hub stopped): CheckPerson calls/s [${machineNote(r.bareCp.machine.load)}]`,
+      value: r.bareCp.load.qps,
+      unit: 'calls/s',
+    },
+    {
+      name: `bare server alone, p50 / p99 (one at a time) [${machineNote(r.bareCp.machine.one)}]`,
+      value: r.bareCp.one.p50Ms,
+      unit: `ms / ${r.bareCp.one.p99Ms.toPrecision(3)} ms`,
+    },
+    {
+      name: `floor: durable 1-row commit, p50 / p99 (one at a time) [${machineNote(floor.commitMachine)}]`,
+      value: floor.commitOnly.p50Ms,
+      unit: `ms / ${floor.commitOnly.p99Ms.toPrecision(3)} ms`,
+    },
+    {
+      name: `floor: bare server + durable 1-row commit, p99 [${machineNote(floor.bareAndCommitMachine)}]`,
+      value: floor.bareAndCommit.p99Ms,
+      unit: 'ms',
+    },
+    {
+      name: 'hub resident memory, serving (after the runs)',
+      value: gb(r.resident.rssBytes),
+      unit: 'GiB',
+    },
+    { name: 'hub resident memory, peak', value: gb(r.resident.peakBytes), unit: 'GiB' },
+    ...indexFigures({ ...r.index, ...r.started }),
+  ];
+}
