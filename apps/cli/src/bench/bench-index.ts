@@ -153,7 +153,7 @@ export async function prepareIndex(args: {
     return { nominals, restricted };
   }
   // A hub on the empty database creates the schema; then the index is bulk-loaded.
-  await (await startService('intel-hub', env, { timeoutMs: 120_000 })).stop();
+  await (await startService('intel-hub', env, { timeoutMs: 600_000 })).stop();
   const db = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
   await db.connect();
   const t0 = process.hrtime.bigint();

@@ -15,6 +15,8 @@ export interface OpenLoopResult {
   errors: number;
   /** Latency from the intended send time, ms (calls answered without error). */
   latency: LatencySummary;
+  /** From the run's start to its last answer. */
+  wallSeconds: number;
   /** The largest number of calls in flight at once. */
   maxInFlight: number;
   firstError?: string;
@@ -103,6 +105,7 @@ export async function openLoop(
   return {
     offeredRate: ratePerSec,
     achievedRate: latencies.length / wallSeconds,
+    wallSeconds,
     sent,
     errors,
     latency: summarise(latencies),
