@@ -60,6 +60,13 @@ export class MachineLoadMeter {
   }
 }
 
+/** "busy 63% of 2 cores, load 1.9": the machine's load during a measurement, for the table. */
+export function machineNote(m: MachineLoad | undefined): string {
+  return m
+    ? `busy ${m.busyPercent.toFixed(0)}% of ${m.cores} cores, load ${m.loadAverage1m.toFixed(1)}`
+    : '';
+}
+
 /** `work` run with the machine's load measured around it. */
 export async function withMachineLoad<T>(work: () => Promise<T>): Promise<[T, MachineLoad]> {
   const meter = new MachineLoadMeter();

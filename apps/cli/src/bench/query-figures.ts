@@ -2,15 +2,8 @@ import type { PreparedIndex, StartedHub } from './bench-index';
 import { indexFigures } from './bench-index';
 import type { BenchFigure } from './bench-report';
 import type { MeasuredAlone } from './load-driver';
-import type { MachineLoad, Resident } from './machine-load';
+import { machineNote, type Resident } from './machine-load';
 import type { CommitFloor } from './query-ceilings';
-
-/** "busy 63% of 2 cores, load 1.9": the machine's load during a measurement, for the table. */
-export function machineNote(m: MachineLoad | undefined): string {
-  return m
-    ? `busy ${m.busyPercent.toFixed(0)}% of ${m.cores} cores, load ${m.loadAverage1m.toFixed(1)}`
-    : '';
-}
 
 /** The query bench's table: each RPC beside the bare server, the floor, the hub's memory and start. */
 export function queryFigures(r: {
