@@ -16,6 +16,12 @@ require_node() {
 # npm ci when node_modules is missing or older than the lock file.
 ensure_node_modules() {
   require_node
+  # A node_modules linked from another checkout is that checkout's: npm ci would empty it under
+  # whoever else uses it.
+  if [[ -L "$REPO_ROOT/node_modules" ]]; then
+    say "node_modules is a link to $(readlink "$REPO_ROOT/node_modules"): not reinstalling it here"
+    return 0
+  fi
   if [[ ! -d "$REPO_ROOT/node_modules" || "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]]; then
     say "installing npm packages (npm ci)"
     (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
