@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaConfig } from '@intel/config';
+import { textTable } from '../text-table';
 
 /** What the suites that run services get: the stack they run on, and --quick. */
 export interface StackBenchOptions {
@@ -81,11 +82,7 @@ function printTable(result: BenchSuiteResult): void {
     f.meetsTarget === undefined ? '' : f.meetsTarget ? 'yes' : 'NO',
   ]);
   const header = ['figure', 'measured', 'ceiling (same run)', 'ratio', 'target', 'met'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
   console.log(`\nbench ${result.suite} (${result.durationSeconds.toFixed(1)} s)`);
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const r of rows) console.log(line(r));
+  for (const line of textTable(header, rows)) console.log(line);
   console.log(`\nwritten to ${join('bench', 'results', 'latest.json')}`);
 }
