@@ -5,7 +5,12 @@ import { NestFactory } from '@nestjs/core';
 import { loadForceNodeConfig } from '@intel/config';
 import { INTAKE_PROTO } from '@intel/contracts';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
-import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
+import {
+  PinoNestLogger,
+  createLogger,
+  createMetricsRegistry,
+  registerCertificateExpiry,
+} from '@intel/observability';
 import { ForceNodeModule } from './force-node.module';
 import { OutboxPruner } from './outbox/outbox.pruner';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -20,6 +25,7 @@ async function bootstrap(): Promise<void> {
   // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): a force
   // principal may not create topics.
   const registry = createMetricsRegistry('force-node', { force: config.forceCode });
+  registerCertificateExpiry(registry, config.grpc.security);
   const app = await NestFactory.create(ForceNodeModule.forRoot(config, logger, registry), {
     logger: new PinoNestLogger(logger),
   });

@@ -6,7 +6,12 @@ import { AuditLog } from '@intel/audit';
 import { QUERY_PROTO } from '@intel/contracts';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
 import { KafkaPlainPublisher, type EventConsumer } from '@intel/kafka';
-import { PinoNestLogger, createLogger, createMetricsRegistry } from '@intel/observability';
+import {
+  PinoNestLogger,
+  createLogger,
+  createMetricsRegistry,
+  registerCertificateExpiry,
+} from '@intel/observability';
 import { DataSource } from 'typeorm';
 import { loadHubConfig } from '@intel/config';
 import { HubModule } from './hub.module';
@@ -26,6 +31,7 @@ async function bootstrap(): Promise<void> {
   // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): the hub
   // principal may not create topics.
   const registry = createMetricsRegistry('intel-hub');
+  registerCertificateExpiry(registry, config.grpc.security);
   const app = await NestFactory.create(HubModule.forRoot(config, logger, registry), {
     logger: new PinoNestLogger(logger),
   });
