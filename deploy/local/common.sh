@@ -52,22 +52,31 @@ ensure_postgres() {
   fail "no PostgreSQL answers at DATABASE_URL=$DATABASE_URL. Install PostgreSQL 15+ (Debian: apt-get install postgresql) or set DATABASE_URL."
 }
 
+# apt_install <package> <file it provides> <what it is for>: installs a Debian package the tests
+# need when <file> is missing (as root, with apt-get; otherwise says what to install and why).
+apt_install() {
+  local package=$1 provides=$2 purpose=$3
+  [[ -x "$provides" ]] && return 0
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "$provides is missing and there is no apt-get: install $package (Debian/Ubuntu: apt-get install -y $package) for $purpose."
+  if [[ "$(id -u)" != 0 ]]; then
+    fail "$provides is missing and installing it needs root: run 'sudo apt-get install -y $package' ($purpose)."
+  fi
+  say "installing $package (apt-get) for $purpose"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" ||
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package"; } ||
+    fail "apt-get could not install $package"
+  [[ -x "$provides" ]] || fail "$package was installed but $provides is not there"
+}
+
 # The analysts' page is tested in a real browser: Debian's chromium, driven by playwright-core
 # through its executablePath (browser downloads do not work here). Installed with apt when absent.
 CHROMIUM=/usr/bin/chromium
-ensure_chromium() {
-  [[ -x "$CHROMIUM" ]] && return 0
-  command -v apt-get >/dev/null 2>&1 ||
-    fail "$CHROMIUM is missing and there is no apt-get: install Chromium (Debian/Ubuntu: apt-get install -y chromium) for the analysts' page e2e test."
-  if [[ "$(id -u)" != 0 ]]; then
-    fail "$CHROMIUM is missing and installing it needs root: run 'sudo apt-get install -y chromium' (the analysts' page e2e test drives it)."
-  fi
-  say "installing chromium (apt-get) for the analysts' page e2e test"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium ||
-    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } ||
-    fail "apt-get could not install chromium"
-  [[ -x "$CHROMIUM" ]] || fail "chromium was installed but $CHROMIUM is not there"
-}
+ensure_chromium() { apt_install chromium "$CHROMIUM" "the analysts' page e2e test"; }
+
+# promtool (Debian package prometheus) checks and unit-tests the alerting rules in
+# deploy/monitoring (`npm run check:monitoring`).
+ensure_promtool() { apt_install prometheus /usr/bin/promtool "checking deploy/monitoring's alerting rules"; }
 
 # After the broker is up (local or KAFKA_BROKERS): KAFKA_CREDENTIALS_DIR names the principals'
 # <principal>.password files (the caller sets the local broker's, from `kafka.sh credentials`;

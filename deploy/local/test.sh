@@ -17,6 +17,9 @@ say "checking the analysts' OpenAPI document is up to date"
 npm run --silent check:openapi
 say "lint (types, eslint, prettier, import cycles)"
 npm run --silent lint
+ensure_promtool
+say "checking the alerting rules (promtool check + rule unit tests)"
+npm run --silent check:monitoring
 
 say "unit tests"
 npx jest --selectProjects unit

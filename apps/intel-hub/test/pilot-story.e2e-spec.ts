@@ -611,6 +611,15 @@ describe('national picture: the pilot story (e2e)', () => {
       { timeoutMs: 120_000, intervalMs: 500, what: 'the replay to catch up' },
     );
     expect(await snapshot()).toBe(before);
+    // The hub (on mutual TLS here) tells operators when its certificate and client CA expire.
+    const ops = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    for (const role of ['server', 'ca'])
+      expect(ops).toMatch(
+        new RegExp(
+          `^tls_certificate_not_after_seconds\\{[^}]*role="${role}"[^}]*\\} \\d{10}$`,
+          'm',
+        ),
+      );
     const res = await replayed.checkPerson({ person, justification, maxResults: 5 });
     expect(res.matches[0]!.nationalPersonId).toBe(personId);
     // The restarted hub remembers those alerts' quiet window: the same consultation again
