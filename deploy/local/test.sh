@@ -13,6 +13,8 @@ ensure_node_modules
 say "checking generated contracts are up to date"
 npm run --silent check:proto
 build
+say "building each app as nest-cli.json defines it (nest build; the tests then run on its output)"
+for app in force-node intel-hub cli; do npx nest build "$app"; done
 say "checking the analysts' OpenAPI document is up to date"
 npm run --silent check:openapi
 say "lint (types, eslint, prettier, import cycles)"
