@@ -152,10 +152,39 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- end }}
 
 {{/*
+The CA PostgreSQL's server certificate chains to (database.tls.caSecretName), at
+/etc/intel/db-ca/<caKey>: name it in the URL, `?sslmode=verify-full&sslrootcert=/etc/intel/db-ca/ca.crt`.
+*/}}
+{{- define "intel-platform.dbCaMount" -}}
+{{- if .Values.database.tls.caSecretName }}
+- name: db-ca
+  mountPath: /etc/intel/db-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "intel-platform.dbCaVolume" -}}
+{{- with .Values.database.tls }}
+{{- if .caSecretName }}
+- name: db-ca
+  secret:
+    secretName: {{ .caSecretName }}
+    defaultMode: 292
+    items:
+      - key: {{ .caKey }}
+        path: {{ .caKey }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
 Checks made once per render: required values, and settings that would only fail at run time.
 */}}
 {{- define "intel-platform.validate" -}}
 {{- $v := .Values }}
+{{- if and $v.networkPolicy.enabled $v.networkPolicy.egress.enabled (or (empty $v.networkPolicy.egress.kafka.to) (empty $v.networkPolicy.egress.database.to)) }}
+{{- fail "networkPolicy.egress.enabled needs networkPolicy.egress.kafka.to and .database.to: an egress rule with no peers admits every destination" }}
+{{- end }}
 {{- if not $v.kafka.brokers }}
 {{- fail "kafka.brokers is required: the comma-separated Kafka bootstrap list (host:port,…)" }}
 {{- end }}
@@ -502,6 +531,9 @@ spec:
             - name: db-credentials
               mountPath: /etc/intel/db
               readOnly: true
+            {{- with include "intel-platform.dbCaMount" .root }}
+            {{- . | trim | nindent 12 }}
+            {{- end }}
             {{- if eq .component "force-node" }}
             - name: event-keys
               mountPath: /etc/intel/keys
@@ -543,6 +575,9 @@ spec:
                 path: {{ $v.tls.keyKey }}
         {{- end }}
         {{- with include "intel-platform.kafkaVolumes" . }}
+        {{- . | trim | nindent 8 }}
+        {{- end }}
+        {{- with include "intel-platform.dbCaVolume" .root }}
         {{- . | trim | nindent 8 }}
         {{- end }}
         # The password of this component's own database role (never the admin's).
