@@ -12,7 +12,9 @@ import {
 const k = () => randomBytes(32).toString('base64');
 
 function issues(env: Parameters<typeof requireDeconflictionKeys>[0]): string[] {
-  const schema = z.any().superRefine((v, ctx) => requireDeconflictionKeys(v, ctx));
+  const schema = z
+    .custom<Parameters<typeof requireDeconflictionKeys>[0]>()
+    .superRefine((v, ctx) => requireDeconflictionKeys(v, ctx));
   const r = schema.safeParse(env);
   return r.success ? [] : r.error.issues.map((i) => i.message);
 }

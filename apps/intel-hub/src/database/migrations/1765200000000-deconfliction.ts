@@ -59,6 +59,9 @@ export class Deconfliction1765200000000 implements MigrationInterface {
         notice_id        uuid NOT NULL UNIQUE,
         -- One hit, two notices when both sides are covert units.
         hit_id           uuid NOT NULL,
+        -- What the hit is about, so that the same event seen again (a redelivered or updated
+        -- record) makes no second notice: e.g. record:<force>:<id>:<persona id>.
+        hit_key          text NOT NULL,
         recipient_force  text NOT NULL,
         recipient_unit   text NOT NULL,
         kind             text NOT NULL,
@@ -71,7 +74,7 @@ export class Deconfliction1765200000000 implements MigrationInterface {
         delivered_at     timestamptz,
         acknowledged_at  timestamptz,
         acknowledged_by  text,
-        UNIQUE (hit_id, recipient_force, recipient_unit)
+        UNIQUE (hit_key, recipient_force, recipient_unit, own_registration)
       )`);
     await q.query(`
       CREATE INDEX deconfliction_hit_recipient ON deconfliction_hit
