@@ -261,15 +261,15 @@ export class HubModule {
           inject: [Registry],
         },
         {
-          // Loaded before anything is ingested or queried: every observation sees the whole set.
+          // Its active set is loaded by HubLifecycle once this hub leads, before it consumes.
           provide: DeconflictionService,
-          useFactory: async (
+          useFactory: (
             ds: DataSource,
             audit: AuditLog,
             m: DeconflictionMetrics,
             resolution: ResolutionService,
-          ) => {
-            const service = new DeconflictionService(
+          ) =>
+            new DeconflictionService(
               new DeconflictionStore(ds),
               audit,
               config.deconfliction.keys,
@@ -279,10 +279,7 @@ export class HubModule {
                 const index = resolution.current;
                 return index ? forcesHolding(index, oi) : [];
               },
-            );
-            await service.start();
-            return service;
-          },
+            ),
           inject: [DataSource, AuditLog, DeconflictionMetrics, ResolutionService],
         },
         {

@@ -302,4 +302,34 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
     );
     expect(ok.registrationId).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('refuses (retryably) until the leading hub has loaded the active set, and after it loses the lead', async () => {
+    const s = service();
+    await expect(
+      s.registerPersona(norfolk, { persona: kik('Not_Yet'), justification }),
+    ).rejects.toThrow(/not available on this hub/);
+    await s.start();
+    s.suspend();
+    expect(() => s.watch(norfolk, justification)).toThrow(/not available on this hub/);
+  });
+
+  it('an operation targeting another unit’s persona: both units told', async () => {
+    const s = service();
+    await s.start();
+    const t = await s.registerTarget(kent, {
+      operationRef: 'OP-K-9',
+      nationalPersonId: '',
+      identifiers: [kik('SK8RGIRL_13')],
+      justification,
+    });
+    await s.drain();
+    const rows = await app.query(
+      `SELECT recipient_unit, own_registration, other_unit FROM deconfliction_hit
+       WHERE kind = 'TARGET_IS_PERSONA' ORDER BY recipient_unit`,
+    );
+    expect(rows).toEqual([
+      { recipient_unit: 'kent-uc', own_registration: t.registrationId, other_unit: 'norfolk-uc' },
+      expect.objectContaining({ recipient_unit: 'norfolk-uc', other_unit: 'kent-uc' }),
+    ]);
+  });
 });

@@ -149,4 +149,27 @@ describe('active registrations', () => {
     a.retireTarget('t1');
     expect(a.hitsForTarget(target('t5', kent, 'person-1'))).toEqual([]);
   });
+
+  it('an operation targeting another unit’s persona, either way round: both units told', () => {
+    const a = new ActiveRegistrations();
+    a.addPersona(persona('p1', 'k1:aa', norfolk));
+    const t = target('t1', kent, undefined, ['k2:xx', 'k1:aa']);
+    expect(a.hitsForTarget(t)).toEqual([
+      {
+        kind: 'TARGET_IS_PERSONA',
+        key: 'target-persona:t1:p1',
+        notices: [
+          { recipient: t, registrationId: 't1', other: norfolk },
+          { recipient: persona('p1', 'k1:aa', norfolk), registrationId: 'p1', other: kent },
+        ],
+      },
+    ]);
+    a.addTarget({ ...t, refs: ['k1:bb'] });
+    const later = persona('p2', 'k1:bb', norfolk);
+    expect(a.hitsForPersona(later, ['k2:yy', 'k1:bb']).map((h) => h.key)).toEqual([
+      'target-persona:t1:p2',
+    ]);
+    // A unit's own operation on its own persona is not a hit.
+    expect(a.hitsForPersona(persona('p3', 'k1:bb', kent), ['k1:bb'])).toEqual([]);
+  });
 });

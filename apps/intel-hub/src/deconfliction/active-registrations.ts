@@ -10,7 +10,8 @@ export type HitKind =
   | 'PERSONA_QUERIED'
   | 'SHARED_TARGET'
   | 'PERSONAS_IN_CONTACT'
-  | 'PERSONA_ALREADY_HELD';
+  | 'PERSONA_ALREADY_HELD'
+  | 'TARGET_IS_PERSONA';
 
 /** A covert unit: its force and its unit's system name. */
 export interface Unit {
@@ -177,6 +178,8 @@ export class ActiveRegistrations {
   hitsForTarget(t: TargetEntry, linked: ReadonlySet<string> = new Set()): PlannedHit[] {
     const refs = new Set(t.refs);
     const hits: PlannedHit[] = [];
+    for (const p of this.personasNamedBy([t.refs]))
+      if (!sameUnit(p, t)) hits.push(targetIsPersona(t, p));
     for (const o of this.targets.values()) {
       if (o.targetId === t.targetId || sameUnit(o, t)) continue;
       const samePerson =
@@ -195,4 +198,26 @@ export class ActiveRegistrations {
     }
     return hits;
   }
+
+  /**
+   * A new persona (`refs`: its digest under every key) that another unit's operation already
+   * targets: both units are told of each other.
+   */
+  hitsForPersona(p: PersonaEntry, refs: readonly string[]): PlannedHit[] {
+    const mine = new Set(refs);
+    return [...this.targets.values()]
+      .filter((t) => !sameUnit(t, p) && t.refs.some((r) => mine.has(r)))
+      .map((t) => targetIsPersona(t, p));
+  }
+}
+
+function targetIsPersona(t: TargetEntry, p: PersonaEntry): PlannedHit {
+  return {
+    kind: 'TARGET_IS_PERSONA',
+    key: `target-persona:${t.targetId}:${p.personaId}`,
+    notices: [
+      { recipient: t, registrationId: t.targetId, other: { force: p.force, unit: p.unit } },
+      { recipient: p, registrationId: p.personaId, other: { force: t.force, unit: t.unit } },
+    ],
+  };
 }

@@ -5,6 +5,8 @@ import { PermissionDeniedError, UnauthenticatedError } from '@intel/security';
 
 /** The unit has no such active registration or notice (another unit's counts as none). */
 export class RegistrationNotFoundError extends Error {}
+/** This hub does not lead (or has not loaded the registrations yet): retry. */
+export class DeconflictionUnavailableError extends Error {}
 /** The unit made too many registrations (each is a probe of what forces hold). */
 export class RegistrationRateLimitedError extends Error {}
 
@@ -35,6 +37,8 @@ export function deconflictionOutcome(err: unknown): DeconflictionOutcome {
     return { code: status.NOT_FOUND, message: err.message, fields: [] };
   if (err instanceof RegistrationRateLimitedError)
     return { code: status.RESOURCE_EXHAUSTED, message: err.message, fields: [] };
+  if (err instanceof DeconflictionUnavailableError)
+    return { code: status.UNAVAILABLE, message: err.message, fields: [] };
   if (isDatabaseUnavailable(err))
     return {
       code: status.UNAVAILABLE,

@@ -178,6 +178,7 @@ const KINDS: Record<StoredNotice['kind'], HitKind> = {
   SHARED_TARGET: HitKind.HIT_KIND_SHARED_TARGET,
   PERSONAS_IN_CONTACT: HitKind.HIT_KIND_PERSONAS_IN_CONTACT,
   PERSONA_ALREADY_HELD: HitKind.HIT_KIND_PERSONA_ALREADY_HELD,
+  TARGET_IS_PERSONA: HitKind.HIT_KIND_TARGET_IS_PERSONA,
 };
 
 /** A stored notice as its unit receives it: nothing beyond what the two sides need. */

@@ -15,7 +15,11 @@ import type { Logger } from '@intel/observability';
 import { Observable } from 'rxjs';
 import type { HubEvent } from '../ingest/hub-event';
 import { ActiveRegistrations, type PlannedHit, type Unit } from './active-registrations';
-import { RegistrationNotFoundError, RegistrationRateLimitedError } from './deconfliction-errors';
+import {
+  DeconflictionUnavailableError,
+  RegistrationNotFoundError,
+  RegistrationRateLimitedError,
+} from './deconfliction-errors';
 import type { DeconflictionMetrics } from './deconfliction.metrics';
 import type { DeconflictionStore, StoredNotice } from './deconfliction.store';
 import {
@@ -43,6 +47,15 @@ export const DECONFLICTION_DEFAULTS: DeconflictionOptions = {
   registrationsPerHour: 50,
 };
 
+/**
+ * Hits are written this long (plus up to as much again, at random) after they are found: well
+ * after the triggering query has been answered, so that its database work (the hit's notices
+ * and audit entry) does not share the query's round trips, audit group or connection.
+ */
+const HIT_WRITE_DELAY_MS = 200;
+/** A watch also reads the unit's pending notices this often (notices another hub wrote). */
+const WATCH_POLL_MS = 5000;
+
 type Listener = (n: StoredNotice) => void;
 const unitKey = (u: Unit) => `${u.force}/${u.unit}`;
 /** A digest computed for an identifier that is not a persona kind: the same work, never a match. */
@@ -55,7 +68,9 @@ const NO_MATCH = 'no-match:';
  * units watching, every step in the audit under `Deconfliction.*`.
  */
 export class DeconflictionService {
-  private readonly active = new ActiveRegistrations();
+  private active = new ActiveRegistrations();
+  /** False until the active set is loaded by the leading hub, and while it does not lead. */
+  private loaded = false;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly queue: PlannedHit[] = [];
   private draining: Promise<void> | undefined;
@@ -80,12 +95,31 @@ export class DeconflictionService {
     });
   }
 
-  /** Loads the active registrations into memory (at start, before the first observation). */
+  /**
+   * (Re)loads the active registrations into memory: by the hub that leads, once it holds the
+   * leadership and before it consumes or answers (HubLifecycle), and again whenever it takes the
+   * leadership back (another hub may have registered meanwhile).
+   */
   async start(): Promise<void> {
     const { personas, targets } = await this.store.loadActive();
-    for (const p of personas) this.active.addPersona(p);
-    for (const t of targets) this.active.addTarget(t);
+    const active = new ActiveRegistrations();
+    for (const p of personas) active.addPersona(p);
+    for (const t of targets) active.addTarget(t);
+    this.active = active;
+    this.loaded = true;
     this.gauge();
+  }
+
+  /** The hub lost its leadership: refuse calls (retryable) until start() again. */
+  suspend(): void {
+    this.loaded = false;
+  }
+
+  private ready(): void {
+    if (!this.loaded)
+      throw new DeconflictionUnavailableError(
+        'deconfliction is not available on this hub just now; retry shortly',
+      );
   }
 
   /** Stops delivering; queued hits are written first. */
@@ -149,6 +183,7 @@ export class DeconflictionService {
     raw: RegisterPersonaRequest,
   ): Promise<{ registrationId: string; registeredAt: Date }> {
     const req = validateRegisterPersona(raw);
+    this.ready();
     this.take(unit);
     const personaId = randomUUID();
     const at = new Date();
@@ -170,13 +205,12 @@ export class DeconflictionService {
       at,
       by: unit.unit,
     });
-    this.active.addPersona({
-      personaId,
-      ...unit,
-      ref: digestRef({ keyId: this.currentKey.keyId, digest }),
-    });
+    const entry = { personaId, ...unit, ref: digestRef({ keyId: this.currentKey.keyId, digest }) };
+    const targeted = this.active.hitsForPersona(entry, this.refs(req.persona.matchKey));
+    this.active.addPersona(entry);
     this.gauge();
     const held = this.holders(req.persona.identifier);
+    this.enqueue(targeted);
     this.enqueue(
       held.map((force) => ({
         kind: 'PERSONA_ALREADY_HELD' as const,
@@ -192,6 +226,7 @@ export class DeconflictionService {
     raw: RegisterTargetRequest,
   ): Promise<{ registrationId: string; registeredAt: Date }> {
     const req = validateRegisterTarget(raw);
+    this.ready();
     this.take(unit);
     const targetId = randomUUID();
     const at = new Date();
@@ -242,6 +277,7 @@ export class DeconflictionService {
     raw: RetireRegistrationRequest,
   ): Promise<{ registrationId: string; retiredAt: Date }> {
     const req = validateRetire(raw);
+    this.ready();
     const at = new Date();
     const done = await this.store.retire(what, req.registrationId, unit, at, unit.unit);
     await this.record(
@@ -301,8 +337,9 @@ export class DeconflictionService {
     if (hits.length === 0) return;
     this.queue.push(...hits);
     this.metrics.noticesPending.set(this.queue.length);
-    // Off the caller's path: written after it returns.
-    setImmediate(() => void this.drain());
+    // Off the caller's path: written after it has answered.
+    const delay = HIT_WRITE_DELAY_MS * (1 + Math.random());
+    setTimeout(() => void this.drain(), delay).unref();
   }
 
   /** Writes queued hits (notices, then the audit), then delivers them. Retries on failure. */
@@ -360,6 +397,7 @@ export class DeconflictionService {
    * new ones as they are written. Each page is marked delivered and audited before it is sent.
    */
   watch(unit: Unit, justification: Justification): Observable<StoredNotice> {
+    this.ready();
     return new Observable<StoredNotice>((sub) => {
       let last = 0;
       let buffered: StoredNotice[] | undefined = [];
@@ -406,7 +444,17 @@ export class DeconflictionService {
         buffered = undefined;
         send(held);
       })().catch((err: unknown) => sub.error(err));
+      // Notices another hub process wrote (or any this one missed) arrive within a poll.
+      const poll = setInterval(() => {
+        if (buffered) return;
+        this.store
+          .pending(unit, last)
+          .then(send)
+          .catch((err: unknown) => this.logger.warn({ err }, 'deconfliction watch poll failed'));
+      }, WATCH_POLL_MS);
+      poll.unref();
       return () => {
+        clearInterval(poll);
         set.delete(listener);
         if (set.size === 0) this.listeners.delete(key);
       };
@@ -418,6 +466,7 @@ export class DeconflictionService {
     raw: Parameters<typeof validateAcknowledgeHit>[0],
   ): Promise<{ noticeId: string; acknowledgedAt: Date }> {
     const req = validateAcknowledgeHit(raw);
+    this.ready();
     const r = await this.store.acknowledge(req.noticeId, unit, new Date(), req.acknowledgedBy);
     await this.record(
       'AcknowledgeHit',

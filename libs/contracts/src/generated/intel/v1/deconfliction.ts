@@ -25,6 +25,8 @@ export enum HitKind {
   HIT_KIND_PERSONAS_IN_CONTACT = "HIT_KIND_PERSONAS_IN_CONTACT",
   /** HIT_KIND_PERSONA_ALREADY_HELD - The unit registered a persona a force's record already names. */
   HIT_KIND_PERSONA_ALREADY_HELD = "HIT_KIND_PERSONA_ALREADY_HELD",
+  /** HIT_KIND_TARGET_IS_PERSONA - One unit's operation targets an identifier that is another unit's persona (both told). */
+  HIT_KIND_TARGET_IS_PERSONA = "HIT_KIND_TARGET_IS_PERSONA",
 }
 
 export function hitKindFromJSON(object: any): HitKind {
@@ -47,6 +49,9 @@ export function hitKindFromJSON(object: any): HitKind {
     case 5:
     case "HIT_KIND_PERSONA_ALREADY_HELD":
       return HitKind.HIT_KIND_PERSONA_ALREADY_HELD;
+    case 6:
+    case "HIT_KIND_TARGET_IS_PERSONA":
+      return HitKind.HIT_KIND_TARGET_IS_PERSONA;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum HitKind");
   }
@@ -66,6 +71,8 @@ export function hitKindToJSON(object: HitKind): string {
       return "HIT_KIND_PERSONAS_IN_CONTACT";
     case HitKind.HIT_KIND_PERSONA_ALREADY_HELD:
       return "HIT_KIND_PERSONA_ALREADY_HELD";
+    case HitKind.HIT_KIND_TARGET_IS_PERSONA:
+      return "HIT_KIND_TARGET_IS_PERSONA";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum HitKind");
   }
@@ -85,6 +92,8 @@ export function hitKindToNumber(object: HitKind): number {
       return 4;
     case HitKind.HIT_KIND_PERSONA_ALREADY_HELD:
       return 5;
+    case HitKind.HIT_KIND_TARGET_IS_PERSONA:
+      return 6;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum HitKind");
   }
