@@ -10,6 +10,7 @@ import { IngestService } from './ingest/ingest.service';
 import { nextBackoffMs } from './leadership/backoff';
 import { HubLeadership, LeadershipReleasedError } from './leadership/hub-leadership';
 import { ResolutionService } from './resolution/resolution.service';
+import { DeconflictionService } from './deconfliction/deconfliction.service';
 
 /**
  * Waits to be the only hub on the national index (HubLeadership), loads the index from the
@@ -37,12 +38,15 @@ export class HubLifecycle implements OnApplicationBootstrap {
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(AUDIT_ANCHORER) private readonly anchorer: AuditAnchorer | null,
     @Inject(HUB_LOGGER) private readonly logger: Logger,
+    @Inject(DeconflictionService) private readonly deconfliction: DeconflictionService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.leadership.onLost(() => this.leadershipLost());
     // Only one hub works on a national index: a second one waits here, before it loads.
     const { epoch } = await this.leadership.acquire();
+    // The active deconfliction set, before anything is consumed or asked.
+    await this.deconfliction.start();
     if (this.anchorer) this.anchorer.start();
     else
       this.logger.warn(
@@ -63,6 +67,7 @@ export class HubLifecycle implements OnApplicationBootstrap {
     this.metrics.leader.set(0);
     this.metrics.leadershipLost.inc();
     this.resolution.suspend();
+    this.deconfliction.suspend();
     this.grpcHealth.set('NOT_SERVING');
     if (this.recovering) return;
     this.recovering = this.recover()
@@ -100,6 +105,8 @@ export class HubLifecycle implements OnApplicationBootstrap {
         this.resolution.resume(epoch, othersLedSince);
       }
       try {
+        // Another hub may have taken registrations meanwhile: the active set is read again.
+        await this.deconfliction.start();
         // Resolves what was queued (loading the index first when it is stale).
         await this.resolution.drain();
       } catch (err) {

@@ -37,6 +37,11 @@ import { ResolutionService } from './resolution/resolution.service';
 import { ReviewService } from './review/review.service';
 import { HubLeadership } from './leadership/hub-leadership';
 import { HubLifecycle } from './hub-lifecycle';
+import { DeconflictionGrpcController } from './deconfliction/deconfliction.grpc-controller';
+import { DeconflictionMetrics } from './deconfliction/deconfliction.metrics';
+import { DeconflictionService } from './deconfliction/deconfliction.service';
+import { DeconflictionStore } from './deconfliction/deconfliction.store';
+import { forcesHolding } from './deconfliction/identifier-holders';
 
 @Module({})
 export class HubModule {
@@ -44,7 +49,12 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [TerminusModule],
-      controllers: [HealthController, MetricsController, IntelQueryGrpcController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        IntelQueryGrpcController,
+        DeconflictionGrpcController,
+      ],
       providers: [
         { provide: HubConfigToken, useValue: config },
         { provide: HUB_LOGGER, useValue: logger },
@@ -109,6 +119,7 @@ export class HubModule {
             national: NationalStoreRepository,
             dlq: EventPublisher,
             m: HubMetrics,
+            deconfliction: DeconflictionService,
           ) =>
             new IngestService(
               ds,
@@ -126,6 +137,7 @@ export class HubModule {
                 },
                 maxVersionStep: config.events.maxVersionStep,
               },
+              (applied) => deconfliction.observeIngested(applied),
             ),
           inject: [
             DataSource,
@@ -133,6 +145,7 @@ export class HubModule {
             NationalStoreRepository,
             KafkaPlainPublisher,
             HubMetrics,
+            DeconflictionService,
           ],
         },
         {
@@ -176,6 +189,7 @@ export class HubModule {
             resolution: ResolutionService,
             audit: ConsultationAudit,
             m: HubMetrics,
+            deconfliction: DeconflictionService,
           ) => {
             const throttle = new QueryAlertThrottle(config.query.alertQuietMs);
             if (config.query.alertQuietMs > 0)
@@ -192,6 +206,7 @@ export class HubModule {
               }),
               m,
               logger.child({ component: 'query' }),
+              (identifiers, caller) => deconfliction.observeQuery(identifiers, caller),
             );
           },
           inject: [
@@ -200,6 +215,7 @@ export class HubModule {
             ResolutionService,
             ConsultationAudit,
             HubMetrics,
+            DeconflictionService,
           ],
         },
         {
@@ -239,7 +255,37 @@ export class HubModule {
           },
           inject: [DataSource, KAFKA, Registry],
         },
-        { provide: GrpcHealth, useValue: new GrpcHealth(['intel.v1.IntelQuery']) },
+        {
+          provide: DeconflictionMetrics,
+          useFactory: (r: Registry) => new DeconflictionMetrics(r),
+          inject: [Registry],
+        },
+        {
+          // Its active set is loaded by HubLifecycle once this hub leads, before it consumes.
+          provide: DeconflictionService,
+          useFactory: (
+            ds: DataSource,
+            audit: AuditLog,
+            m: DeconflictionMetrics,
+            resolution: ResolutionService,
+          ) =>
+            new DeconflictionService(
+              new DeconflictionStore(ds),
+              audit,
+              config.deconfliction.keys,
+              m,
+              logger.child({ component: 'deconfliction' }),
+              (oi) => {
+                const index = resolution.current;
+                return index ? forcesHolding(index, oi) : [];
+              },
+            ),
+          inject: [DataSource, AuditLog, DeconflictionMetrics, ResolutionService],
+        },
+        {
+          provide: GrpcHealth,
+          useValue: new GrpcHealth(['intel.v1.IntelQuery', 'intel.v1.Deconfliction']),
+        },
         HubLifecycle,
       ],
       exports: [],

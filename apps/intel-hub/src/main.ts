@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@intel/audit';
-import { QUERY_PROTO } from '@intel/contracts';
+import { DECONFLICTION_PROTO, QUERY_PROTO } from '@intel/contracts';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
 import { KafkaPlainPublisher, type EventConsumer } from '@intel/kafka';
 import {
@@ -22,11 +22,16 @@ import { AlertRelay } from './alerts/alert-relay';
 import { HubLeadership } from './leadership/hub-leadership';
 import { HubLifecycle } from './hub-lifecycle';
 import { startAnalystApi } from './analyst/analyst-app';
+import { DeconflictionService } from './deconfliction/deconfliction.service';
 
 async function bootstrap(): Promise<void> {
   const config = loadHubConfig();
   const logger = createLogger('intel-hub', config.logLevel);
   if (config.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
+  if (config.deconfliction.devKey)
+    logger.warn(
+      'DEVELOPMENT DECONFLICTION KEY: no HUB_DECONFLICTION_KEYS(_FILE) given in plaintext mode; covert personas are hashed under a fixed, public key and are NOT protected. Never register real personas here.',
+    );
 
   // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): the hub
   // principal may not create topics.
@@ -36,7 +41,11 @@ async function bootstrap(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   const grpcHealth = app.get(GrpcHealth);
-  const grpc = intelGrpcServer({ protoPath: QUERY_PROTO, grpc: config.grpc, health: grpcHealth });
+  const grpc = intelGrpcServer({
+    protoPath: [QUERY_PROTO, DECONFLICTION_PROTO],
+    grpc: config.grpc,
+    health: grpcHealth,
+  });
   app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
@@ -76,6 +85,8 @@ async function bootstrap(): Promise<void> {
     app.get(HubLifecycle).stop();
     grpcHealth.set('NOT_SERVING');
     app.get(AlertFeed).closeAll();
+    // Hits already found are written (durable) before the database closes.
+    const deconfliction = app.get(DeconflictionService);
     await grpc.closeWithin(Math.min(5000, config.shutdownGraceMs));
     await analyst
       ?.close()
@@ -90,6 +101,9 @@ async function bootstrap(): Promise<void> {
     await relay
       .publishPending()
       .catch((err: unknown) => logger.warn({ err }, 'alerts left unpublished'));
+    await deconfliction
+      .stop()
+      .catch((err: unknown) => logger.warn({ err }, 'deconfliction hits left unwritten'));
     await app.get(AuditLog).close();
     // The final head, anchored outside the database before the producers close.
     await app.get<AuditAnchorer | null>(AUDIT_ANCHORER)?.stop();

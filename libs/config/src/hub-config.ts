@@ -16,6 +16,12 @@ import {
   type AnalystConfig,
 } from './analyst-config';
 import { baseEnvSchema, requireKafkaCredentials, requireTlsUnlessPlaintext } from './env-schema';
+import {
+  deconflictionConfig,
+  deconflictionEnvSchema,
+  requireDeconflictionKeys,
+  type DeconflictionConfig,
+} from './deconfliction-config';
 import { hubEventKeys, hubEventKeysEnvSchema, type HubEventKeys } from './event-keys';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -80,7 +86,9 @@ export const hubEnvSchema = baseEnvSchema
   })
   .extend(hubEventKeysEnvSchema.shape)
   .extend(analystEnvSchema.shape)
+  .extend(deconflictionEnvSchema.shape)
   .superRefine(requireTlsUnlessPlaintext)
+  .superRefine(requireDeconflictionKeys)
   .superRefine(requireKafkaCredentials)
   .superRefine(requireAnalystIssuer);
 
@@ -104,6 +112,8 @@ export interface HubConfig {
   events: HubEventKeys;
   /** The analysts' HTTP API (docs/analyst.md). */
   analyst: AnalystConfig;
+  /** Covert-persona deconfliction's HMAC keys (docs/security.md). */
+  deconfliction: DeconflictionConfig;
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -146,6 +156,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     },
     events: hubEventKeys(e),
     analyst: analystConfig(e),
+    deconfliction: deconflictionConfig(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -1,5 +1,6 @@
 export * from './analyst-config';
 export * from './config';
+export * from './deconfliction-config';
 export * from './env-schema';
 export * from './eval-config';
 export * from './event-keys';

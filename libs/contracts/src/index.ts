@@ -8,6 +8,7 @@ export * from './generated/intel/v1/alert';
 export * from './generated/intel/v1/events';
 export * from './generated/intel/v1/force_intake';
 export * from './generated/intel/v1/intel_query';
+export * from './generated/intel/v1/deconfliction';
 export { Timestamp } from './generated/google/protobuf/timestamp';
 export * from './proto-loader-options';
 export * from './timestamps';

@@ -14,6 +14,7 @@ export const PROTO_ROOT = findProtoRoot(__dirname);
 
 export const INTAKE_PROTO = 'intel/v1/force_intake.proto';
 export const QUERY_PROTO = 'intel/v1/intel_query.proto';
+export const DECONFLICTION_PROTO = 'intel/v1/deconfliction.proto';
 
 /**
  * @grpc/proto-loader options matching the shapes ts-proto generates (tools/gen-proto.js):

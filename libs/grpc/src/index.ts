@@ -4,3 +4,4 @@ export * from './port-aware-grpc.server';
 export * from './rpc-errors';
 export * from './intake-client';
 export * from './query-client';
+export * from './deconfliction-client';

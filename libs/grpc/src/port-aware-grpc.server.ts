@@ -66,13 +66,14 @@ export class PortAwareGrpcServer extends ServerGrpc {
  * health checking and reflection attached.
  */
 export function intelGrpcServer(opts: {
-  protoPath: string;
+  /** One proto file, or several (each an `intel.v1` service served on the same port). */
+  protoPath: string | string[];
   grpc: { host: string; port: number; security: GrpcSecurity };
   health: GrpcHealth;
 }): PortAwareGrpcServer {
   return new PortAwareGrpcServer({
     package: 'intel.v1',
-    protoPath: [opts.protoPath],
+    protoPath: Array.isArray(opts.protoPath) ? opts.protoPath : [opts.protoPath],
     url: `${opts.grpc.host}:${opts.grpc.port}`,
     loader: PROTO_LOADER_OPTIONS,
     credentials: serverCredentials(opts.grpc.security),

@@ -9,4 +9,5 @@ export * from './withdraw-request.validator';
 export * from './query.validator';
 export * from './reason';
 export * from './text-hygiene';
+export { checkList, checkText } from './text';
 export * from './published-state.validator';

@@ -28,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * code and a reason with content (reason.ts: a few words, not a placeholder); an operation
  * reference is optional.
  */
-function checkJustification(
+export function checkJustification(
   j: Justification | null | undefined,
   errors: ErrorCollector,
 ): Justification {

@@ -4,6 +4,8 @@ import {
   PermissionDeniedError,
   UnauthenticatedError,
   callerIdentity,
+  covertForceFromOu,
+  covertUnitCaller,
   forceCaller,
   forceFromOu,
   ownForceCaller,
@@ -87,5 +89,71 @@ describe('caller identity', () => {
         md({ 'x-dev-force': '36', 'x-dev-caller': 'a'.repeat(65) }),
       ),
     ).toThrow(UnauthenticatedError);
+  });
+
+  describe('covert units', () => {
+    it('names a covert unit only by OU=covert-NN with a known PNC code', () => {
+      expect(covertForceFromOu('covert-36')).toBe('36');
+      expect(covertForceFromOu('covert-99')).toBeUndefined();
+      expect(covertForceFromOu('force-36')).toBeUndefined();
+      expect(covertForceFromOu('covert-036')).toBeUndefined();
+      expect(covertForceFromOu(undefined)).toBeUndefined();
+    });
+
+    it("a covert unit's certificate is not a force system's, and the reverse", () => {
+      expect(forceFromOu('covert-36')).toBeUndefined();
+      expect(() => forceCaller(mtls, cert({ CN: 'norfolk-uc', OU: 'covert-36' }))).toThrow(
+        UnauthenticatedError,
+      );
+      expect(() => ownForceCaller('36', mtls, cert({ CN: 'norfolk-uc', OU: 'covert-36' }))).toThrow(
+        PermissionDeniedError,
+      );
+      expect(covertUnitCaller(mtls, cert({ CN: 'norfolk-uc', OU: 'covert-36' }))).toEqual({
+        force: '36',
+        unit: 'norfolk-uc',
+      });
+      for (const subject of <Array<Record<string, string | string[]>>>[
+        { CN: 'custody', OU: 'force-36' },
+        { CN: 'x', OU: 'covert-99' },
+        { CN: 'x', O: 'covert-36' },
+        { CN: 'x', OU: ['covert-36', 'covert-46'] },
+        { CN: 'x' },
+      ]) {
+        expect(() => covertUnitCaller(mtls, cert(subject))).toThrow(
+          new PermissionDeniedError('this service serves covert units only'),
+        );
+      }
+      expect(() => covertUnitCaller(mtls, cert({ OU: 'covert-36' }))).toThrow(UnauthenticatedError);
+      expect(() => covertUnitCaller(mtls, undefined)).toThrow(UnauthenticatedError);
+      expect(() => covertUnitCaller(mtls, cert({ CN: 'a b', OU: 'covert-36' }))).toThrow(
+        UnauthenticatedError,
+      );
+    });
+
+    it('in plaintext mode takes x-dev-covert (never x-dev-force) with a named x-dev-caller', () => {
+      expect(
+        covertUnitCaller(plaintext, undefined, md({ 'x-dev-covert': '36', 'x-dev-caller': 'uc' })),
+      ).toEqual({ force: '36', unit: 'uc' });
+      expect(() =>
+        covertUnitCaller(plaintext, undefined, md({ 'x-dev-force': '36', 'x-dev-caller': 'uc' })),
+      ).toThrow(PermissionDeniedError);
+      expect(() =>
+        covertUnitCaller(plaintext, undefined, md({ 'x-dev-covert': '99', 'x-dev-caller': 'uc' })),
+      ).toThrow(PermissionDeniedError);
+      expect(() => covertUnitCaller(plaintext, undefined, md({ 'x-dev-covert': '36' }))).toThrow(
+        UnauthenticatedError,
+      );
+      expect(() =>
+        covertUnitCaller(
+          plaintext,
+          undefined,
+          md({ 'x-dev-covert': '36', 'x-dev-caller': '36/uc' }),
+        ),
+      ).toThrow(UnauthenticatedError);
+      // A covert header does not make a force caller.
+      expect(() =>
+        forceCaller(plaintext, undefined, md({ 'x-dev-covert': '36', 'x-dev-caller': 'uc' })),
+      ).toThrow(UnauthenticatedError);
+    });
   });
 });

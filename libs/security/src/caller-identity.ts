@@ -115,3 +115,52 @@ export function ownForceCaller(
     throw new PermissionDeniedError(`this node serves force ${ownForce}`);
   return `${id.forceCode}/${id.system}`;
 }
+
+const COVERT_OU = /^covert-(\d{2})$/;
+const NOT_COVERT = 'this service serves covert units only';
+
+/** The force whose covert unit a certificate OU (`covert-NN`) names: only a known PNC code. Pure. */
+export function covertForceFromOu(ou: string | undefined): string | undefined {
+  const code = COVERT_OU.exec(ou ?? '')?.[1];
+  return code !== undefined && isForceCode(code) ? code : undefined;
+}
+
+/** A covert unit of a force: the force it belongs to, and its unit (the certificate's CN). */
+export interface CovertUnit {
+  force: string;
+  /** The unit's system name (certificate CN; in plaintext mode x-dev-caller). */
+  unit: string;
+}
+
+/**
+ * The caller of the deconfliction service, who must be a covert unit of a known force: a
+ * certificate with `OU=covert-NN` (NN a known PNC force code), CN = the unit's system name. A
+ * covert unit's certificate is not a force system's: `forceFromOu` refuses `covert-NN`, so it
+ * cannot query or submit intelligence, and a force system's `OU=force-NN` certificate cannot use
+ * this service. In the plaintext development mode the caller names itself in `x-dev-caller` and
+ * `x-dev-covert: NN` (x-dev-force does not count). Throws UnauthenticatedError when no calling
+ * system can be named, PermissionDeniedError when it is not a covert unit; neither message says
+ * anything about what the service holds.
+ */
+export function covertUnitCaller(
+  security: GrpcSecurity,
+  call: AuthContextCarrier | undefined,
+  metadata?: Metadata,
+): CovertUnit {
+  if (security.mode === 'plaintext') {
+    const unit = header(metadata, 'x-dev-caller');
+    if (unit === undefined || !SYSTEM_NAME.test(unit)) throw new UnauthenticatedError(BAD_SYSTEM);
+    const covert = header(metadata, 'x-dev-covert');
+    const force = covert !== undefined && isForceCode(covert) ? covert : undefined;
+    if (!force) throw new PermissionDeniedError(NOT_COVERT);
+    return { force, unit };
+  }
+  const cert = call?.getAuthContext?.()?.sslPeerCertificate;
+  const cn = single(cert?.subject?.['CN']);
+  if (!cn)
+    throw new UnauthenticatedError('a client certificate naming the calling system is required');
+  if (!SYSTEM_NAME.test(cn)) throw new UnauthenticatedError(BAD_SYSTEM);
+  const force = covertForceFromOu(single(cert?.subject?.['OU']));
+  if (!force) throw new PermissionDeniedError(NOT_COVERT);
+  return { force, unit: cn };
+}

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,11 @@ export function testEventKeys(): TestEventKeys {
   for (const code of codes) writeForceKey(dir, code, TEST_KEY_ID);
   writeHubSealingKey(dir, TEST_KEY_ID);
   const hubPublic = keySetLayout.hubSealingPublicKey(dir, TEST_KEY_ID);
+  // Deconfliction's HMAC key (a mounted secret in a deployment): fresh per test run.
+  const deconflictionKeys = join(dir, 'deconfliction.keys');
+  writeFileSync(deconflictionKeys, `${TEST_KEY_ID}:${randomBytes(32).toString('base64')}\n`, {
+    mode: 0o600,
+  });
   current = {
     dir,
     forceNodeEnv: (forceCode) => ({
@@ -56,6 +62,7 @@ export function testEventKeys(): TestEventKeys {
     hubEnv: () => ({
       HUB_FORCE_KEYS_DIR: keySetLayout.hubTrustDir(dir),
       HUB_SEALING_KEYS_DIR: keySetLayout.hubSealingDir(dir),
+      HUB_DECONFLICTION_KEYS_FILE: deconflictionKeys,
     }),
     forceKeys: (forceCode) => ({
       signer: makeSigner(

@@ -10,6 +10,11 @@ export interface TestPki {
   serverKey: string;
   /** Issues a client certificate (CN = system, OU = force-<code>) signed by this CA. */
   client(system: string, forceCode: string): { cert: string; key: string };
+  /**
+   * Issues a covert unit's client certificate (CN = unit, OU = covert-<code>): it may use
+   * intel.v1.Deconfliction and nothing else (docs/security.md "Covert-persona deconfliction").
+   */
+  covertUnit(unit: string, forceCode: string): { cert: string; key: string };
   /** Issues a client certificate with this exact subject (openssl -subj, e.g. `/O=36/CN=x`). */
   clientWithSubject(subject: string): { cert: string; key: string };
   read(path: string): Buffer;
@@ -130,6 +135,7 @@ export function makeTestPki(name = 'test-ca'): TestPki {
     serverCert: join(dir, 'server.crt'),
     serverKey: join(dir, 'server.key'),
     client: (system, forceCode) => issue(`/OU=force-${forceCode}/CN=${system}`),
+    covertUnit: (unit, forceCode) => issue(`/OU=covert-${forceCode}/CN=${unit}`),
     clientWithSubject: issue,
     read: (p) => readFileSync(p),
   };

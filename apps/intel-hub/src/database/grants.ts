@@ -6,6 +6,9 @@ import type { DatabaseRoles } from '@intel/db';
  * write its working tables (force state, national index, alerts), and only append to the audit
  * log (auditLogGrants). It reads which migrations ran and changes nothing else. Review
  * judgements are history: their status changes (retracted, rejected), they are never deleted.
+ * Deconfliction registrations and notices likewise (retired, delivered, acknowledged; never
+ * deleted), and the auditor role (the analysts' audit viewer) has nothing on them: covert units'
+ * business is not on any analyst's screen.
  */
 export function hubGrants(r: DatabaseRoles): string[] {
   return [
@@ -13,6 +16,8 @@ export function hubGrants(r: DatabaseRoles): string[] {
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r.app}`,
     `REVOKE INSERT, UPDATE, DELETE ON migrations FROM ${r.app}`,
     `REVOKE DELETE, TRUNCATE ON review_judgement FROM ${r.app}`,
+    `REVOKE DELETE, TRUNCATE ON deconfliction_persona, deconfliction_target, deconfliction_hit FROM ${r.app}`,
+    `REVOKE ALL ON deconfliction_persona, deconfliction_target, deconfliction_hit FROM ${r.auditor}`,
     ...auditLogGrants(r),
   ];
 }

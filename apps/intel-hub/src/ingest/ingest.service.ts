@@ -44,6 +44,8 @@ export class IngestService {
     private readonly logger: Logger,
     private readonly consumerGroup: string,
     private readonly policy: IngestPolicy,
+    /** Told of the events applied, once committed (deconfliction's observation; synchronous). */
+    private readonly onApplied: (applied: HubEvent[]) => void = () => undefined,
   ) {}
 
   async handle(batch: ConsumedMessage[]): Promise<BatchOutcome> {
@@ -119,6 +121,7 @@ export class IngestService {
           error: `version-jump: version ${e.version} is more than ${this.policy.maxVersionStep} past the current one`,
         });
       applied.push(...result.applied);
+      this.onApplied(result.applied);
       outcome.applied = result.applied.length;
       outcome.duplicate = result.duplicate;
       outcome.stale = result.stale;

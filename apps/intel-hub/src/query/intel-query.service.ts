@@ -110,6 +110,14 @@ export class IntelQueryService {
     private readonly probes: ProbeLimiter,
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
+    /**
+     * Told of every validated query's online identifiers (deconfliction: synchronous, the same
+     * work for every query, nothing awaited), before the answer is worked out.
+     */
+    private readonly observeIdentifiers: (
+      identifiers: readonly OnlineIdentifier[],
+      caller: Caller,
+    ) => void = () => undefined,
   ) {}
 
   private index(): NationalIndex {
@@ -120,6 +128,7 @@ export class IntelQueryService {
     const req = await this.audit.validated('CheckPerson', raw, caller, () =>
       validateCheckPerson(raw),
     );
+    this.observeIdentifiers(req.person?.onlineIdentifiers ?? [], caller);
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     const hits = groupByPerson(index, index.match(person, 200));
@@ -158,6 +167,7 @@ export class IntelQueryService {
     const req = await this.audit.validated('CheckIdentifiers', raw, caller, () =>
       validateCheckIdentifiers(raw),
     );
+    this.observeIdentifiers(req.onlineIdentifiers, caller);
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
     // States decoded once per call: the exact test below and the answer read the same ones.

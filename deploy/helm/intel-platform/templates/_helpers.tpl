@@ -343,6 +343,10 @@ Checks made once per render: required values, and settings that would only fail 
   value: /etc/intel/keys/forces
 - name: HUB_SEALING_KEYS_DIR
   value: /etc/intel/keys/sealing
+# Covert-persona deconfliction's HMAC keys (keyId:base64 lines, current first), outside
+# PostgreSQL (docs/security.md, "Covert-persona deconfliction"). Required with mutual TLS.
+- name: HUB_DECONFLICTION_KEYS_FILE
+  value: /etc/intel/deconfliction/keys
 # The auditors' screen reads the audit as the auditor role (docs/analyst.md): its password, if
 # its Secret exists (absent: the viewer answers 503).
 - name: DATABASE_AUDITOR_PASSWORD_FILE
@@ -545,6 +549,9 @@ spec:
             - name: sealing-keys
               mountPath: /etc/intel/keys/sealing
               readOnly: true
+            - name: deconfliction-keys
+              mountPath: /etc/intel/deconfliction
+              readOnly: true
             - name: db-auditor
               mountPath: /etc/intel/db-auditor
               readOnly: true
@@ -605,6 +612,14 @@ spec:
           secret:
             secretName: {{ printf "%s-sealing-keys" (include "intel-platform.componentName" .) }}
             defaultMode: 288
+        # Deconfliction's HMAC keys: a Secret "<hub>-deconfliction-keys" with one item, keys.
+        - name: deconfliction-keys
+          secret:
+            secretName: {{ printf "%s-deconfliction-keys" (include "intel-platform.componentName" .) }}
+            defaultMode: 288
+            items:
+              - key: keys
+                path: keys
         # The hub database's auditor role's password (the same Secret db-provision reads), for
         # the audit viewer; optional.
         - name: db-auditor

@@ -74,7 +74,8 @@ export function normaliseIdentifiers(
 }
 
 const KIND_PREFIX = 'ONLINE_IDENTIFIER_KIND_';
-const COMPARED_KINDS = new Set<OnlineIdentifierKind>([
+/** The online-identifier kinds the engine compares (exported: deconfliction hashes the same). */
+export const COMPARED_KINDS: ReadonlySet<OnlineIdentifierKind> = new Set<OnlineIdentifierKind>([
   'USERNAME',
   'EMAIL',
   'PHONE',

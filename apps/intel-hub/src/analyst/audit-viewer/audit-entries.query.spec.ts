@@ -3,7 +3,9 @@ import { auditEntriesQuery } from './audit-entries.query';
 describe('auditEntriesQuery', () => {
   it('given no filter, then newest first on the primary key, limited', () => {
     const q = auditEntriesQuery({ limit: 51 });
-    expect(q.text).toMatch(/FROM audit_log ORDER BY audit_log.seq DESC LIMIT \$1$/);
+    expect(q.text).toMatch(
+      /FROM audit_log WHERE action NOT LIKE 'Deconfliction\.%' ORDER BY audit_log.seq DESC LIMIT \$1$/,
+    );
     expect(q.values).toEqual([51]);
   });
 

@@ -5,7 +5,8 @@ import { AUDIT_LOG_COLUMNS } from '@intel/audit';
  * asked for, so that each shape of query gets its own plan on its index (migration
  * AuditViewerIndexes1765100000000): persons on audit_log_persons (GIN), a caller on
  * audit_log_caller (caller_name, seq), a period on audit_log_at (BRIN), none on the primary
- * key read backwards. Every value is a bound parameter. Pure.
+ * key read backwards. Every value is a bound parameter. Deconfliction's entries
+ * (`Deconfliction.*`) are never read. Pure.
  */
 export interface AuditEntriesFilter {
   /** Entries naming any of these national persons (a person and the ids merged into it). */
@@ -37,7 +38,9 @@ export function auditEntriesQuery(
   now: Date = new Date(),
 ): { text: string; values: unknown[] } {
   const values: unknown[] = [];
-  const where: string[] = [];
+  // Covert-persona deconfliction has its own restricted view (docs/security.md): its entries
+  // are in the chain, never on an analyst's or force auditor's screen, national ones included.
+  const where: string[] = [`action NOT LIKE 'Deconfliction.%'`];
   const param = (v: unknown) => `$${values.push(v)}`;
   if (f.personIds !== undefined)
     where.push(`audit_person_ids(request, response) && ${param(f.personIds)}::text[]`);

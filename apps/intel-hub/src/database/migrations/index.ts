@@ -10,6 +10,7 @@ import { AnalystConsultation1765000000000 } from './1765000000000-analyst-consul
 import { AuditViewerIndexes1765100000000 } from './1765100000000-audit-viewer-indexes';
 import { AlertAcknowledgement1765100000001 } from './1765100000001-alert-acknowledgement';
 import { MatchReview1765120000000 } from './1765120000000-match-review';
+import { Deconfliction1765200000000 } from './1765200000000-deconfliction';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const INTEL_HUB_MIGRATIONS = [
   AuditViewerIndexes1765100000000,
   AlertAcknowledgement1765100000001,
   MatchReview1765120000000,
+  Deconfliction1765200000000,
 ];
