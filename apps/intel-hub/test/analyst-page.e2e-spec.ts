@@ -93,7 +93,7 @@ describe("the analysts' page in a real browser (e2e)", () => {
   /** Starts the hub process; the page is served on the port it logs (0: a new one each start). */
   async function startHub(): Promise<void> {
     hub = await startService('intel-hub', hubEnv);
-    const ready = JSON.parse(hub.logs.find((l) => l.includes('"event":"ready"'))!) as {
+    const ready = JSON.parse(hub.readyLine) as {
       analystHttpPort: number;
     };
     base = `http://127.0.0.1:${ready.analystHttpPort}`;

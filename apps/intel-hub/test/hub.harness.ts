@@ -101,10 +101,9 @@ export class HubHarness {
 
   /** The analysts' API's origin, e.g. http://127.0.0.1:41234 (from the ready line's analystHttpPort). */
   get analystUrl(): string {
-    const ready = this.hub.logs.find((l) => l.includes('"event":"ready"'));
-    const port = ready
-      ? (JSON.parse(ready) as { analystHttpPort?: number }).analystHttpPort
-      : undefined;
+    // The ready line itself: a hub catching up on a long backlog can log more lines than
+    // `logs` keeps.
+    const port = (JSON.parse(this.hub.readyLine) as { analystHttpPort?: number }).analystHttpPort;
     if (!port)
       throw new Error("the hub's analysts' API is not running (HubHarness { analyst: true })");
     return `http://127.0.0.1:${port}`;

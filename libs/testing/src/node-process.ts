@@ -10,7 +10,10 @@ export interface RunningNode {
   grpcAddress: string;
   httpUrl: string;
   process: ChildProcess;
+  /** The latest log lines (at most 5,000; older ones are dropped). */
   logs: string[];
+  /** The service's `ready` line (kept whatever the log buffer drops since). */
+  readyLine: string;
   /** SIGTERM and wait for exit (graceful shutdown). */
   stop(): Promise<number | null>;
   /** SIGKILL: a crash. */
@@ -45,34 +48,38 @@ export async function startService(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  const ready = new Promise<{ grpcPort: number; httpPort: number }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${app} did not become ready:\n${logs.slice(-30).join('\n')}`)),
-      opts.timeoutMs ?? 60_000,
-    );
-    const onLine = (line: string) => {
-      logs.push(line);
-      opts.onLine?.(line);
-      if (logs.length > 5000) logs.shift();
-      if (!line.includes('"event":"ready"')) return;
-      try {
-        const j = JSON.parse(line) as { grpcPort: number; httpPort: number };
-        clearTimeout(timer);
-        resolve({ grpcPort: j.grpcPort, httpPort: j.httpPort });
-      } catch {
-        /* not JSON; keep waiting */
-      }
-    };
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', onLine);
-    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', onLine);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`${app} exited with ${code} before it was ready:\n${logs.slice(-30).join('\n')}`),
+  const ready = new Promise<{ grpcPort: number; httpPort: number; line: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${app} did not become ready:\n${logs.slice(-30).join('\n')}`)),
+        opts.timeoutMs ?? 60_000,
       );
-    });
-  });
-  const { grpcPort, httpPort } = await ready;
+      const onLine = (line: string) => {
+        logs.push(line);
+        opts.onLine?.(line);
+        if (logs.length > 5000) logs.shift();
+        if (!line.includes('"event":"ready"')) return;
+        try {
+          const j = JSON.parse(line) as { grpcPort: number; httpPort: number };
+          clearTimeout(timer);
+          resolve({ grpcPort: j.grpcPort, httpPort: j.httpPort, line });
+        } catch {
+          /* not JSON; keep waiting */
+        }
+      };
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', onLine);
+      createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', onLine);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `${app} exited with ${code} before it was ready:\n${logs.slice(-30).join('\n')}`,
+          ),
+        );
+      });
+    },
+  );
+  const { grpcPort, httpPort, line: readyLine } = await ready;
   return {
     grpcPort,
     httpPort,
@@ -80,6 +87,7 @@ export async function startService(
     httpUrl: `http://127.0.0.1:${httpPort}`,
     process: child,
     logs,
+    readyLine,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
