@@ -29,6 +29,11 @@ import type { StoredNotice } from './deconfliction.store';
 import { validateWatchHits } from './deconfliction.validator';
 import { AuditLog } from '@intel/audit';
 
+/** A stored registration as the wire gives it (personas and targets alike). */
+function registration(out: { registrationId: string; registeredAt: Date }) {
+  return { registrationId: out.registrationId, registeredAt: timestampFromDate(out.registeredAt) };
+}
+
 /**
  * gRPC edge of `intel.v1.Deconfliction`: covert units only (`covertUnitCaller`), errors mapped
  * (fields named, nothing revealed), every refusal audited under `Deconfliction.*.refused`
@@ -50,13 +55,9 @@ export class DeconflictionGrpcController implements DeconflictionController {
     md?: Metadata,
     call?: AuthContextCarrier,
   ): Promise<DeconflictionRegistration> {
-    return this.unary('RegisterPersona', md, call, async (unit) => {
-      const out = await this.service.registerPersona(unit, r);
-      return {
-        registrationId: out.registrationId,
-        registeredAt: timestampFromDate(out.registeredAt),
-      };
-    });
+    return this.unary('RegisterPersona', md, call, (unit) =>
+      this.service.registerPersona(unit, r).then(registration),
+    );
   }
 
   retirePersona(
@@ -72,13 +73,9 @@ export class DeconflictionGrpcController implements DeconflictionController {
     md?: Metadata,
     call?: AuthContextCarrier,
   ): Promise<DeconflictionRegistration> {
-    return this.unary('RegisterTarget', md, call, async (unit) => {
-      const out = await this.service.registerTarget(unit, r);
-      return {
-        registrationId: out.registrationId,
-        registeredAt: timestampFromDate(out.registeredAt),
-      };
-    });
+    return this.unary('RegisterTarget', md, call, (unit) =>
+      this.service.registerTarget(unit, r).then(registration),
+    );
   }
 
   retireTarget(
