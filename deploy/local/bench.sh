@@ -12,9 +12,10 @@ build >&2
 ensure_postgres
 if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* ]]; then
   export KAFKA_PORT="${KAFKA_BENCH_PORT:-29092}"
-  # pipeline, query and analyst start a hub, which reads the topics from the beginning: give it a
-  # clean bench broker rather than every earlier run's events.
-  if [[ " $* " == *" pipeline "* || " $* " == *" query "* || " $* " == *" analyst "* ]]; then
+  # pipeline, query, analyst and immediate start a hub, which reads the topics from the
+  # beginning: give it a clean bench broker rather than every earlier run's events.
+  if [[ " $* " == *" pipeline "* || " $* " == *" query "* || " $* " == *" analyst "* ||
+    " $* " == *" immediate "* ]]; then
     bash deploy/local/kafka.sh reset >&2
   fi
   bash deploy/local/kafka.sh start >&2

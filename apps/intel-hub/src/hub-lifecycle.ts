@@ -5,7 +5,8 @@ import type { Logger } from '@intel/observability';
 import { AlertRelay } from './alerts/alert-relay';
 import { AuditAnchorer } from './audit/audit-anchorer';
 import { HubMetrics } from './hub.metrics';
-import { AUDIT_ANCHORER, EVENT_CONSUMER, HUB_LOGGER } from './hub.tokens';
+import { EscalationScheduler } from './alerts/escalation-scheduler';
+import { AUDIT_ANCHORER, EVENT_CONSUMER, HUB_LOGGER, PRIORITY_CONSUMER } from './hub.tokens';
 import { IngestService } from './ingest/ingest.service';
 import { nextBackoffMs } from './leadership/backoff';
 import { HubLeadership, LeadershipReleasedError } from './leadership/hub-leadership';
@@ -30,6 +31,8 @@ export class HubLifecycle implements OnApplicationBootstrap {
 
   constructor(
     @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
+    @Inject(PRIORITY_CONSUMER) private readonly priority: EventConsumer,
+    @Inject(EscalationScheduler) private readonly escalation: EscalationScheduler,
     @Inject(IngestService) private readonly ingest: IngestService,
     @Inject(ResolutionService) private readonly resolution: ResolutionService,
     @Inject(AlertRelay) private readonly relay: AlertRelay,
@@ -55,9 +58,14 @@ export class HubLifecycle implements OnApplicationBootstrap {
       );
     this.resolution.resume(epoch, false);
     await this.resolution.drain();
-    this.resolution.onAlerts(() => this.relay.kick());
+    this.resolution.onAlerts((alerts) => {
+      this.relay.kick();
+      this.escalation.auditRaised(alerts);
+    });
     this.relay.start();
     this.relay.kick();
+    // Leader-only (it checks at each tick): deadlines are stored, so none is lost to a restart.
+    this.escalation.start();
     await this.work();
   }
 
@@ -90,6 +98,9 @@ export class HubLifecycle implements OnApplicationBootstrap {
     await this.consumer
       .stop()
       .catch((err: unknown) => this.logger.warn({ err }, 'consumer stop failed'));
+    await this.priority
+      .stop()
+      .catch((err: unknown) => this.logger.warn({ err }, 'priority consumer stop failed'));
     let reloaded = false;
     let delay = 0;
     for (;;) {
@@ -131,6 +142,11 @@ export class HubLifecycle implements OnApplicationBootstrap {
   private async work(): Promise<void> {
     this.grpcHealth.set('SERVING');
     this.metrics.leader.set(1);
+    // The priority lane first: it is resolved ahead of the batch queue (claimQueue).
+    await this.priority.start(async (batch) => {
+      await this.ingest.handle(batch);
+      await this.resolution.drain();
+    });
     await this.consumer.start(async (batch) => {
       await this.ingest.handle(batch);
       await this.resolution.drain();

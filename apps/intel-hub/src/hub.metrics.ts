@@ -21,6 +21,10 @@ export class HubMetrics {
   readonly linkDecisions: Counter<'band'>;
   readonly persons: Gauge;
   readonly alerts: Counter<'alert_type'>;
+  readonly immediateRaised: Counter;
+  readonly immediateAcknowledged: Counter<'via'>;
+  readonly immediateEscalated: Counter;
+  readonly immediateAckSeconds: Histogram;
   readonly queryLatency: Histogram<'rpc'>;
   readonly queries: Counter<'rpc' | 'code'>;
   readonly probesWithheld: Counter<'force'>;
@@ -106,6 +110,28 @@ export class HubMetrics {
       name: 'hub_alerts_raised_total',
       help: 'Alerts raised, by type (one per recipient force)',
       labelNames: ['alert_type'],
+      registers: [registry],
+    });
+    this.immediateRaised = new Counter({
+      name: 'hub_immediate_alerts_raised_total',
+      help: 'IMMEDIATE alerts raised (immediate risk to a child; one per recipient force)',
+      registers: [registry],
+    });
+    this.immediateAcknowledged = new Counter({
+      name: 'hub_immediate_alerts_acknowledged_total',
+      help: 'IMMEDIATE alerts acknowledged (the first acknowledgement), by channel (grpc, analyst)',
+      labelNames: ['via'],
+      registers: [registry],
+    });
+    this.immediateEscalated = new Counter({
+      name: 'hub_immediate_alerts_escalated_total',
+      help: 'IMMEDIATE alerts escalated to the second recipient, unacknowledged in time',
+      registers: [registry],
+    });
+    this.immediateAckSeconds = new Histogram({
+      name: 'hub_immediate_ack_seconds',
+      help: 'From raising an IMMEDIATE alert to its first acknowledgement',
+      buckets: [5, 15, 30, 60, 120, 180, 300, 600, 1200, 3600],
       registers: [registry],
     });
     this.queryLatency = new Histogram({

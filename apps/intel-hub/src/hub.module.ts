@@ -19,7 +19,18 @@ import { INTEL_HUB_MIGRATIONS } from './database/migrations';
 import { HealthController } from './health/health.controller';
 import type { HubConfig } from '@intel/config';
 import { HubMetrics } from './hub.metrics';
-import { AUDIT_ANCHORER, EVENT_CONSUMER, HUB_LOGGER, HubConfigToken, KAFKA } from './hub.tokens';
+import {
+  AUDIT_ANCHORER,
+  EVENT_CONSUMER,
+  HUB_LOGGER,
+  HubConfigToken,
+  KAFKA,
+  PRIORITY_CONSUMER,
+} from './hub.tokens';
+import { AlertAcknowledge } from './alerts/alert-acknowledge';
+import { EscalationScheduler } from './alerts/escalation-scheduler';
+import { ImmediateAlertsRepository } from './alerts/immediate-alerts.repository';
+import { AlertInboxService } from './analyst/alerts/alert-inbox.service';
 import { AuditAnchorer } from './audit/audit-anchorer';
 import { HubStoreRepository } from './ingest/hub-store.repository';
 import { IngestService } from './ingest/ingest.service';
@@ -100,6 +111,23 @@ export class HubModule {
                 m.lag.set({ topic, partition: String(partition) }, lag),
               onError: (err) =>
                 logger.error({ component: 'consumer', err }, 'force-event consumer crashed'),
+            }),
+          inject: [KAFKA, HubMetrics],
+        },
+        {
+          // The priority lane: its own group, so a backlog on the person and incident topics
+          // never delays it; verified and applied by the same IngestService.
+          provide: PRIORITY_CONSUMER,
+          useFactory: (kafka: Kafka, m: HubMetrics): EventConsumer =>
+            new KafkaEventConsumer(kafka, {
+              groupId: `${config.consumer.groupId}-priority`,
+              topics: [TOPICS.priority],
+              fromBeginning: true,
+              maxBatchSize: 100,
+              onLag: (topic, partition, lag) =>
+                m.lag.set({ topic, partition: String(partition) }, lag),
+              onError: (err) =>
+                logger.error({ component: 'consumer', err }, 'priority consumer crashed'),
             }),
           inject: [KAFKA, HubMetrics],
         },
@@ -229,6 +257,44 @@ export class HubModule {
           useFactory: (ds: DataSource, store: NationalStoreRepository, r: ResolutionService) =>
             new AlertFeed(ds, store, r),
           inject: [DataSource, NationalStoreRepository, ResolutionService],
+        },
+        {
+          provide: AlertAcknowledge,
+          useFactory: (ds: DataSource, audit: ConsultationAudit) =>
+            new AlertAcknowledge(new AlertInboxService(ds), audit),
+          inject: [DataSource, ConsultationAudit],
+        },
+        {
+          provide: EscalationScheduler,
+          useFactory: (
+            ds: DataSource,
+            store: NationalStoreRepository,
+            audit: AuditLog,
+            m: HubMetrics,
+            leadership: HubLeadership,
+            r: ResolutionService,
+          ) =>
+            new EscalationScheduler(
+              ds,
+              store,
+              new ImmediateAlertsRepository(),
+              audit,
+              m,
+              logger.child({ component: 'escalation' }),
+              {
+                pollMs: config.escalation.pollMs,
+                leading: () => leadership.leading && r.current !== undefined,
+              },
+              (alerts) => r.publishAlerts(alerts),
+            ),
+          inject: [
+            DataSource,
+            NationalStoreRepository,
+            AuditLog,
+            HubMetrics,
+            HubLeadership,
+            ResolutionService,
+          ],
         },
         {
           provide: AUDIT_ANCHORER,

@@ -15,7 +15,8 @@ import {
 import { DataSource } from 'typeorm';
 import { loadHubConfig } from '@intel/config';
 import { HubModule } from './hub.module';
-import { AUDIT_ANCHORER, EVENT_CONSUMER } from './hub.tokens';
+import { AUDIT_ANCHORER, EVENT_CONSUMER, PRIORITY_CONSUMER } from './hub.tokens';
+import { EscalationScheduler } from './alerts/escalation-scheduler';
 import type { AuditAnchorer } from './audit/audit-anchorer';
 import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
@@ -95,6 +96,11 @@ async function bootstrap(): Promise<void> {
       .get<EventConsumer>(EVENT_CONSUMER)
       .stop()
       .catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
+    await app
+      .get<EventConsumer>(PRIORITY_CONSUMER)
+      .stop()
+      .catch((err: unknown) => logger.warn({ err }, 'priority consumer stop failed'));
+    await app.get(EscalationScheduler).stop();
     const ds = app.get(DataSource);
     const relay = app.get(AlertRelay);
     await relay.stop();

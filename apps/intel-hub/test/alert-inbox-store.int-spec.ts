@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AlertType, FlagType, timestampFromDate } from '@intel/contracts';
+import { AlertPriority, AlertType, FlagType, timestampFromDate } from '@intel/contracts';
+import { ImmediateAlertsRepository } from '../src/alerts/immediate-alerts.repository';
 import type { AlertDraft } from '../src/alerts/alert-plan';
 import { AlertInboxService } from '../src/analyst/alerts/alert-inbox.service';
 import { InvalidCursorError } from '../src/analyst/paging/keyset-cursor';
@@ -92,5 +93,33 @@ describe('AlertInboxService (integration: real PostgreSQL, the hub role)', () =>
     );
     expect(all.filter((a) => a?.acknowledgedNow)).toHaveLength(1);
     expect(new Set(all.map((a) => JSON.stringify(a?.alert.acknowledged))).size).toBe(1);
+  });
+
+  it('an IMMEDIATE alert acknowledged in the inbox is no longer due for escalation, and is counted once', async () => {
+    const immediate = new ImmediateAlertsRepository();
+    const overdue = new Date(Date.now() - 60_000);
+    const [alert] = await store.insertAlerts(app, [
+      {
+        ...draft('36', 99),
+        alertType: AlertType.ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD,
+        immediateRiskToChild: true,
+        priority: AlertPriority.ALERT_PRIORITY_IMMEDIATE,
+        acknowledgeBy: timestampFromDate(overdue),
+      },
+    ]);
+    const id = alert!.alertId;
+    expect((await immediate.due(app, 1000)).map((d) => d.id)).toContain(id);
+    const listed = (await inbox.list('36', { unacknowledged: true })).items.find(
+      (a) => a.alertId === id,
+    );
+    expect(listed).toMatchObject({ priority: 'IMMEDIATE', acknowledgeBy: overdue.toISOString() });
+
+    await inbox.acknowledge('36', id, { sub: 'analyst-sub-1', name: 'DC 12 Sam Rowe' });
+    expect((await immediate.due(app, 1000)).map((d) => d.id)).not.toContain(id);
+    const counted = await immediate.countAcks(app, 1000);
+    expect(counted.filter((c) => c.alertId === id)).toEqual([
+      expect.objectContaining({ acknowledgedBy: 'analyst-sub-1' }),
+    ]);
+    expect((await immediate.countAcks(app, 1000)).some((c) => c.alertId === id)).toBe(false);
   });
 });

@@ -47,6 +47,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     referencePersons: 4000,
     stuckMs: 60_000,
     maxConsecutiveFailures: 5,
+    immediateAckMs: 300_000,
   });
 
   /** A hub (re)started on the database: the index loaded from it. */

@@ -64,6 +64,14 @@ export const hubEnvSchema = baseEnvSchema
      */
     HUB_QUERY_ALERT_QUIET_MS: z.coerce.number().int().min(0).default(3_600_000),
     /**
+     * An IMMEDIATE alert (immediate risk to a child) must be acknowledged by a named person
+     * within this time, else it escalates to the force's second recipient (docs/hub.md,
+     * "Immediate risk to a child"). Default 5 minutes.
+     */
+    HUB_IMMEDIATE_ACK_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+    /** How often the leader looks for IMMEDIATE alerts past their acknowledgement deadline. */
+    HUB_ESCALATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    /**
      * Field probes (CheckPerson, CheckIdentifiers) a caller (force and calling system) may make
      * at once before hit-only answers are withheld from it, and the probes added back per hour
      * (a token bucket; docs/security.md, "One disclosure policy").
@@ -103,7 +111,11 @@ export interface HubConfig {
     referencePersons: number;
     stuckMs: number;
     maxConsecutiveFailures: number;
+    /** IMMEDIATE alerts: acknowledgement deadline after raising (ms). */
+    immediateAckMs: number;
   };
+  /** The escalation scheduler of unacknowledged IMMEDIATE alerts. */
+  escalation: { pollMs: number };
   consumer: { groupId: string; batchSize: number; concurrency: number };
   query: { alertQuietMs: number; probeBurst: number; probeRefillPerHour: number };
   /** Audit chain anchoring: the signing key's PEM (undefined: not anchored). */
@@ -138,7 +150,9 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       referencePersons: e.HUB_REFERENCE_PERSONS,
       stuckMs: e.HUB_RESOLUTION_STUCK_MS,
       maxConsecutiveFailures: e.HUB_RESOLUTION_MAX_FAILURES,
+      immediateAckMs: e.HUB_IMMEDIATE_ACK_MS,
     },
+    escalation: { pollMs: e.HUB_ESCALATION_POLL_MS },
     consumer: {
       groupId: e.HUB_CONSUMER_GROUP,
       batchSize: e.HUB_BATCH_SIZE,

@@ -10,6 +10,8 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
 import type {
+  AcknowledgeAlertRequest,
+  AcknowledgeAlertResponse,
   Alert,
   CheckIdentifiersRequest,
   CheckIdentifiersResponse,
@@ -37,6 +39,12 @@ interface RawQueryClient {
   ): void;
   getPerson(r: GetPersonRequest, md: Metadata, o: CallOptions, cb: Callback<NationalPerson>): void;
   watchAlerts(r: WatchAlertsRequest, md: Metadata): ClientReadableStream<Alert>;
+  acknowledgeAlert(
+    r: AcknowledgeAlertRequest,
+    md: Metadata,
+    o: CallOptions,
+    cb: Callback<AcknowledgeAlertResponse>,
+  ): void;
   close(): void;
 }
 
@@ -95,6 +103,13 @@ export class QueryClient {
    */
   watchAlerts(justification: Justification, sinceAlertId = ''): ClientReadableStream<Alert> {
     return this.raw.watchAlerts({ sinceAlertId, justification }, this.md());
+  }
+
+  /** Acknowledges an alert to the caller's force, by a named person (audited by the hub). */
+  acknowledgeAlert(r: AcknowledgeAlertRequest): Promise<AcknowledgeAlertResponse> {
+    return new Promise((res, rej) =>
+      this.raw.acknowledgeAlert(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
+    );
   }
 
   close(): void {

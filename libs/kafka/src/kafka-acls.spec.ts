@@ -31,13 +31,20 @@ describe('aclPlan', () => {
   it('lets a force write the person and incident topics under its own transactional ids only', () => {
     expect(allows(plan, norfolk, 'TOPIC', TOPICS.person, 'WRITE')).toBe(true);
     expect(allows(plan, norfolk, 'TOPIC', TOPICS.incident, 'WRITE')).toBe(true);
+    expect(allows(plan, norfolk, 'TOPIC', TOPICS.priority, 'WRITE')).toBe(true);
     expect(allows(plan, norfolk, 'TRANSACTIONAL_ID', 'force-36-outbox-relay', 'WRITE')).toBe(true);
     expect(allows(plan, norfolk, 'TRANSACTIONAL_ID', 'force-01-outbox-relay', 'WRITE')).toBe(false);
     expect(allows(plan, norfolk, 'TRANSACTIONAL_ID', 'force-361', 'WRITE')).toBe(false);
   });
 
   it('never lets a force read the person or incident topic, or touch alerts other than its own, or the DLQ', () => {
-    for (const topic of [TOPICS.person, TOPICS.incident, alertTopic('01'), TOPICS.dlq]) {
+    for (const topic of [
+      TOPICS.person,
+      TOPICS.incident,
+      TOPICS.priority,
+      alertTopic('01'),
+      TOPICS.dlq,
+    ]) {
       expect(allows(plan, norfolk, 'TOPIC', topic, 'READ')).toBe(false);
     }
     for (const topic of [alertTopic('36'), alertTopic('01'), TOPICS.dlq, TOPICS.alert]) {
@@ -51,6 +58,8 @@ describe('aclPlan', () => {
   it('lets the hub read force events and write alerts and dead letters, never force events', () => {
     expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.person, 'READ')).toBe(true);
     expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.incident, 'READ')).toBe(true);
+    expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.priority, 'READ')).toBe(true);
+    expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.priority, 'WRITE')).toBe(false);
     expect(allows(plan, HUB_PRINCIPAL, 'GROUP', 'intel-hub', 'READ')).toBe(true);
     expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', alertTopic('36'), 'WRITE')).toBe(true);
     expect(allows(plan, HUB_PRINCIPAL, 'TOPIC', TOPICS.dlq, 'WRITE')).toBe(true);
@@ -84,6 +93,7 @@ describe('topics', () => {
     expect(topicSpecsFor(['36', '01']).map((s) => s.topic)).toEqual([
       TOPICS.person,
       TOPICS.incident,
+      TOPICS.priority,
       TOPICS.dlq,
       TOPICS.auditAnchor,
       'intel.alert.v1.36',

@@ -43,12 +43,12 @@ export interface AclGrant {
  * and lets a principal with WRITE on a transactional id run an idempotent transactional producer
  * under it (no cluster-wide IDEMPOTENT_WRITE needed).
  *
- * - a force WRITEs the person and incident topics (its records; the hub checks that each
+ * - a force WRITEs the person, incident and priority topics (its records; the hub checks that each
  *   event's key and signature are that force's), under transactional ids `force-<code>-…`,
  *   and READs only its own alert topic, in groups `force-<code>-…`. It cannot read person or
  *   incident events (its own or anyone's), any other alert topic, or the DLQ, nor write alerts
  *   or dead letters;
- * - the hub READs person and incident (groups `intel-hub…`) and WRITEs every alert topic,
+ * - the hub READs person, incident and priority (groups `intel-hub…`) and WRITEs every alert topic,
  *   the DLQ and the audit anchors (its signed audit-chain heads). It cannot write person or
  *   incident events;
  * - the auditor READs the audit anchors (groups `auditor-…`) and nothing else.
@@ -67,6 +67,7 @@ export function aclPlan(forceCodes: readonly string[]): AclGrant[] {
     grants.push(
       topic(p, TOPICS.person, 'WRITE'),
       topic(p, TOPICS.incident, 'WRITE'),
+      topic(p, TOPICS.priority, 'WRITE'),
       {
         principal: p,
         resource: 'TRANSACTIONAL_ID',
@@ -87,6 +88,7 @@ export function aclPlan(forceCodes: readonly string[]): AclGrant[] {
   grants.push(
     topic(HUB_PRINCIPAL, TOPICS.person, 'READ'),
     topic(HUB_PRINCIPAL, TOPICS.incident, 'READ'),
+    topic(HUB_PRINCIPAL, TOPICS.priority, 'READ'),
     {
       principal: HUB_PRINCIPAL,
       resource: 'GROUP',

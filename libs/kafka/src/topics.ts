@@ -6,6 +6,12 @@ export const TOPICS = {
   person: 'intel.person.v1',
   incident: 'intel.incident.v1',
   /**
+   * The priority lane (issue #13): a copy of each immediate-risk incident and of its subjects'
+   * current states, signed for this topic by the force like any other event, so the hub sees
+   * them ahead of a backlog on the person and incident topics. Key `<forceCode>:<id>` as there.
+   */
+  priority: 'intel.priority.v1',
+  /**
    * The alert family: each alert is published on its recipient's own topic,
    * `intel.alert.v1.<forceCode>` (alertTopic), so that an ACL lets a force read its own alerts
    * and nobody else's. No shared `intel.alert.v1` topic exists (docs/security.md).
@@ -51,6 +57,13 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     topic: TOPICS.incident,
     numPartitions: 6,
     configEntries: [{ name: 'retention.ms', value: '-1' }],
+  },
+  {
+    // Few, small messages, kept a week (the person and incident topics keep the record). One
+    // partition: an incident's copy follows its subjects' copies, in the order written.
+    topic: TOPICS.priority,
+    numPartitions: 1,
+    configEntries: [{ name: 'retention.ms', value: '604800000' }],
   },
   { topic: TOPICS.dlq, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
   {

@@ -2,6 +2,7 @@ import { PurposeCode, type CheckPersonRequest, type PersonQuery } from '@intel/c
 import { RecordValidationError } from './field-error';
 import {
   DEFAULT_QUERY_RESULTS,
+  validateAcknowledgeAlert,
   validateCheckIdentifiers,
   validateCheckPerson,
   validateGetPerson,
@@ -92,5 +93,29 @@ describe('IntelQuery request validation', () => {
     expect(fields(() => validateGetPerson({ nationalPersonId: 'p-1', justification }))).toEqual([
       'nationalPersonId',
     ]);
+  });
+});
+
+describe('AcknowledgeAlert validation', () => {
+  it('accepts a justified acknowledgement by a named person', () => {
+    const r = validateAcknowledgeAlert({
+      alertId: '42',
+      acknowledgedByName: ' DS 4411 Priya Shah ',
+      justification,
+    });
+    expect(r).toMatchObject({ alertId: '42', acknowledgedByName: 'DS 4411 Priya Shah' });
+  });
+
+  it('names each bad field: no justification, no alert id, no name', () => {
+    expect(
+      fields(() =>
+        validateAcknowledgeAlert({ alertId: '', acknowledgedByName: '', justification: undefined }),
+      ).sort(),
+    ).toEqual(['acknowledgedByName', 'alertId', 'justification']);
+    expect(
+      fields(() =>
+        validateAcknowledgeAlert({ alertId: '0x1', acknowledgedByName: '1234', justification }),
+      ).sort(),
+    ).toEqual(['acknowledgedByName', 'alertId']);
   });
 });

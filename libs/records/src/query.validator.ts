@@ -6,6 +6,7 @@ import {
   type GetPersonRequest,
   type Justification,
   type WatchAlertsRequest,
+  type AcknowledgeAlertRequest,
   type OnlineIdentifier,
   type PersonQuery,
 } from '@intel/contracts';
@@ -122,4 +123,24 @@ export function validateWatchAlerts(r: WatchAlertsRequest): WatchAlertsRequest {
   if (since !== '' && !ALERT_ID.test(since)) errors.add('sinceAlertId', 'not an alert id (digits)');
   if (!errors.ok) throw new RecordValidationError(errors.errors);
   return { sinceAlertId: since, justification };
+}
+
+/**
+ * AcknowledgeAlert: justified like every call; the alert id (digits) and the name of the person
+ * acknowledging (required: an IMMEDIATE alert is acknowledged by a named person).
+ */
+export function validateAcknowledgeAlert(r: AcknowledgeAlertRequest): AcknowledgeAlertRequest {
+  const errors = new ErrorCollector();
+  const justification = checkJustification(r.justification, errors);
+  const alertId = checkText(r.alertId, errors, 'alertId', { required: true, max: 18 });
+  if (alertId !== '' && !/^[1-9]\d{0,17}$/.test(alertId))
+    errors.add('alertId', 'not an alert id (digits)');
+  const name = checkText(r.acknowledgedByName, errors, 'acknowledgedByName', {
+    required: true,
+    max: 200,
+  });
+  if (name !== '' && !/\p{L}.*\p{L}/u.test(name))
+    errors.add('acknowledgedByName', 'must name the person acknowledging');
+  if (!errors.ok) throw new RecordValidationError(errors.errors);
+  return { alertId, acknowledgedByName: name, justification };
 }

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig } from '@intel/config';
 import { runAnalystBench } from '../bench/analyst.bench';
 import { reportBench } from '../bench/bench-report';
+import { runImmediateBench } from '../bench/immediate.bench';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
 import { runPipelineBench } from '../bench/pipeline.bench';
 import { runQueryBench } from '../bench/query.bench';
 
-const SUITES = ['intake', 'matching', 'pipeline', 'query', 'analyst'] as const;
+const SUITES = ['intake', 'matching', 'pipeline', 'query', 'analyst', 'immediate'] as const;
 
 /** `npm run bench -- <suite> [--quick]`: writes bench/results/latest.json and prints a table. */
 export function registerBenchCommand(program: Command): void {
@@ -59,6 +60,9 @@ export function registerBenchCommand(program: Command): void {
             break;
           case 'analyst':
             reportBench(await runAnalystBench(stack()));
+            break;
+          case 'immediate':
+            reportBench(await runImmediateBench(stack()));
             break;
           case 'matching':
             reportBench(await runMatchingBench({ quick: opts.quick }));

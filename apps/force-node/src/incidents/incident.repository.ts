@@ -1,4 +1,4 @@
-import { IncidentRecord } from '@intel/contracts';
+import { IncidentRecord, NominalState } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import type { ResolvedSubject } from './incident-state';
 import { subjectRefKey } from './incident-state';
@@ -48,6 +48,17 @@ export class IncidentRepository {
       contentHash: r.content_hash,
       withdrawn: r.withdrawn,
     }));
+  }
+
+  /** The current (last published) state of these nominals, by id. */
+  async nominalStates(tx: Sql, ids: string[]): Promise<Map<string, NominalState>> {
+    if (ids.length === 0) return new Map();
+    const rows = await tx.query<Array<{ id: string; state: Buffer }>>(
+      `SELECT id, state FROM nominal
+        WHERE id = ANY($1::uuid[]) AND published AND withdrawn_at IS NULL`,
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((r) => [r.id, NominalState.decode(r.state)]));
   }
 
   /** Resolves person source keys to their nominal (live records only). */

@@ -3,6 +3,8 @@ import {
   SubmitOutcome,
   timestampFromDate,
   type IncidentRecord,
+  type IncidentState,
+  type NominalState,
   type SubmitResult,
 } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
@@ -10,7 +12,7 @@ import { contentHash, type FieldError } from '@intel/records';
 import type { DataSource } from 'typeorm';
 import { buildIncidentState, subjectRefKey } from '../incidents/incident-state';
 import type { IncidentRepository, IncidentWrite } from '../incidents/incident.repository';
-import { incidentUpserted, type OutboxMessage } from '../outbox/outbox-message';
+import { incidentUpserted, priorityCopies, type OutboxMessage } from '../outbox/outbox-message';
 import type { OutboxRepository } from '../outbox/outbox.repository';
 import { splitAtRepeatedKeys } from './person-intake.service';
 import { takeIntakeLock } from './intake-lock';
@@ -72,6 +74,7 @@ export class IncidentIntakeService {
     const writes: IncidentWrite[] = [];
     const messages: OutboxMessage[] = [];
     const logEntries: RecordLogEntry[] = [];
+    const urgent: IncidentState[] = [];
     const out = records.map((r): ItemOutcome => {
       const hash = contentHash(r);
       const ex = existing.get(subjectRefKey(r.sourceSystem, r.sourceRecordId));
@@ -104,13 +107,15 @@ export class IncidentIntakeService {
       const id = ex?.id ?? randomUUID();
       const version = (ex?.version ?? 0) + 1;
       writes.push({ id, version, contentHash: hash, record: r });
-      messages.push(
-        incidentUpserted(
-          this.forceCode,
-          buildIncidentState(id, version, r, (s, rid) => resolved.get(subjectRefKey(s, rid)), ts),
-          now,
-        ),
+      const state = buildIncidentState(
+        id,
+        version,
+        r,
+        (s, rid) => resolved.get(subjectRefKey(s, rid)),
+        ts,
       );
+      messages.push(incidentUpserted(this.forceCode, state, now));
+      if (r.immediateRiskToChild) urgent.push(state);
       const outcome =
         ex && !ex.withdrawn
           ? SubmitOutcome.SUBMIT_OUTCOME_UPDATED
@@ -127,6 +132,24 @@ export class IncidentIntakeService {
       return { result: { nominalId: '', incidentId: id, outcome, version } };
     });
     await this.incidents.upsert(tx, writes);
+    // The priority lane: the incident and its subjects' current states, ahead of bulk work.
+    if (urgent.length > 0) {
+      const states = await this.incidents.nominalStates(
+        tx,
+        urgent.flatMap((i) => i.subjects.map((s) => s.nominalId)),
+      );
+      for (const i of urgent)
+        messages.push(
+          ...priorityCopies(
+            this.forceCode,
+            i,
+            [...new Set(i.subjects.map((s) => s.nominalId))]
+              .map((n) => states.get(n))
+              .filter((n): n is NominalState => n !== undefined),
+            now,
+          ),
+        );
+    }
     await this.outbox.append(tx, messages);
     await this.log.append(tx, logEntries);
     return out;

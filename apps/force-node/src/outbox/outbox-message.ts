@@ -17,6 +17,8 @@ export interface OutboxMessage {
   key: string;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** Published ahead of every queued bulk row (the priority lane, `intel.priority.v1`). */
+  priority?: boolean;
 }
 
 type Payload = { nominal: NominalState } | { incident: IncidentState } | { withdrawal: Withdrawal };
@@ -82,6 +84,40 @@ export function nominalUpserted(forceCode: string, state: NominalState, at: Date
     { nominal: state },
     at,
   );
+}
+
+/**
+ * The priority lane's copies (issue #13, docs/force-node.md "Priority lane"): an immediate-risk
+ * incident's state, and each of its subjects' current state, on `intel.priority.v1`, each with
+ * its own event id (the copy on the ordinary topic keeps its own; the hub's version check makes
+ * whichever arrives second change nothing). Signed for this topic by the relay like any event.
+ */
+export function priorityCopies(
+  forceCode: string,
+  incident: IncidentState,
+  subjects: readonly NominalState[],
+  at: Date,
+): OutboxMessage[] {
+  return [
+    ...subjects.map((n) =>
+      envelope(
+        forceCode,
+        TOPICS.priority,
+        n.nominalId,
+        EventType.EVENT_TYPE_NOMINAL_UPSERTED,
+        { nominal: n },
+        at,
+      ),
+    ),
+    envelope(
+      forceCode,
+      TOPICS.priority,
+      incident.incidentId,
+      EventType.EVENT_TYPE_INCIDENT_UPSERTED,
+      { incident },
+      at,
+    ),
+  ].map((m) => ({ ...m, priority: true }));
 }
 
 export function incidentUpserted(forceCode: string, state: IncidentState, at: Date): OutboxMessage {

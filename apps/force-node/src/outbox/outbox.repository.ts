@@ -20,19 +20,24 @@ export class OutboxRepository {
   appendStatement(messages: OutboxMessage[]): Statement | undefined {
     if (messages.length === 0) return undefined;
     return {
-      sql: `INSERT INTO outbox (event_id, topic, key, value, headers)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[])`,
+      sql: `INSERT INTO outbox (event_id, topic, key, value, headers, priority)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[], $6::boolean[])`,
       params: [
         messages.map((m) => m.eventId),
         messages.map((m) => m.topic),
         messages.map((m) => m.key),
         messages.map((m) => m.value),
         messages.map((m) => JSON.stringify(m.headers)),
+        messages.map((m) => m.priority === true),
       ],
     };
   }
 
-  /** The oldest unpublished rows, locked so a second relay skips them rather than double-sending. */
+  /**
+   * The unpublished rows, priority ones first, then the oldest, locked so a second relay skips
+   * them rather than double-sending. Every row of one topic and key has the same priority
+   * (priority rows are on `intel.priority.v1` only), so each key's rows keep their order.
+   */
   async lockPending(tx: Sql, limit: number): Promise<PendingOutboxRow[]> {
     const rows = await tx.query<
       Array<{
@@ -45,7 +50,7 @@ export class OutboxRepository {
       }>
     >(
       `SELECT id, topic, key, value, headers, created_at FROM outbox
-       WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+       WHERE published_at IS NULL ORDER BY priority DESC, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     return rows.map((r) => ({

@@ -31,6 +31,8 @@ export function alertEventId(alertId: string): string {
 export class AlertRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** A kick that came while a round was running: the round goes once more when it is done. */
+  private again = false;
   private stopped = false;
 
   constructor(
@@ -46,13 +48,24 @@ export class AlertRelay {
     this.timer.unref();
   }
 
-  /** Publish now (alerts were just raised). */
+  /**
+   * Publish now (alerts were just raised). A kick during a round is remembered: alerts committed
+   * after the round's last read would otherwise wait for the timer (an IMMEDIATE alert too).
+   */
   kick(): void {
-    if (this.stopped || this.running) return;
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
     this.running = this.publishPending()
       .then(() => undefined)
       .catch((err: unknown) => this.logger.warn({ err }, 'alert publication failed; will retry'))
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) this.kick();
+      });
   }
 
   async publishPending(): Promise<number> {

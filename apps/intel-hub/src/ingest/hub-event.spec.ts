@@ -248,4 +248,47 @@ describe('parseMessage', () => {
     );
     expect(r).toMatchObject({ ok: true, event: { kind: 'nominal-withdrawn', version: 4 } });
   });
+
+  describe('the priority lane (intel.priority.v1)', () => {
+    it('accepts an upsert copied to it, signed for it, exactly as on its own topic', () => {
+      const r = parseMessage(message({ nominal: nominal() }, { topic: TOPICS.priority }));
+      expect(r).toMatchObject({ ok: true, event: { kind: 'nominal-upserted', version: 3 } });
+    });
+
+    it('verifies it as strictly: signed for another topic, unsigned, or by another force is refused', () => {
+      // Signed for the person topic, then moved to the priority lane.
+      const moved = { ...message({ nominal: nominal() }), topic: TOPICS.priority };
+      expect(parseMessage(moved)).toMatchObject({ ok: false, reason: 'bad-signature' });
+      const unsigned = message({ nominal: nominal() }, { topic: TOPICS.priority });
+      expect(parseMessage({ ...unsigned, headers: { [HEADER_EVENT_ID]: EVENT_ID } })).toMatchObject(
+        { ok: false, reason: 'unsigned' },
+      );
+      const byMet = message({ nominal: nominal() }, { topic: TOPICS.priority }, keysOf('01'));
+      expect(parseMessage(byMet)).toMatchObject({ ok: false, reason: 'force-mismatch' });
+    });
+
+    it('opens a sealed (C) copy only under its own topic', () => {
+      const r = parseMessage(message({ nominal: restricted() }, { topic: TOPICS.priority }));
+      expect(r.ok).toBe(true);
+    });
+
+    it('carries no withdrawals (they keep to their own topic, in order)', () => {
+      const r = parseMessage(
+        message(
+          {
+            eventType: EventType.EVENT_TYPE_NOMINAL_WITHDRAWN,
+            withdrawal: {
+              entity: 'nominal',
+              id: NOMINAL_ID,
+              version: 4,
+              reason: 'x',
+              mergedInto: '',
+            },
+          },
+          { topic: TOPICS.priority },
+        ),
+      );
+      expect(r.ok).toBe(false);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { inTransaction } from '@intel/db';
 import type { HubEventTrust } from '@intel/envelope-security';
-import type { ConsumedMessage, EventPublisher } from '@intel/kafka';
+import { TOPICS, type ConsumedMessage, type EventPublisher } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
 import type { DataSource } from 'typeorm';
 import type { HubMetrics } from '../hub.metrics';
@@ -8,7 +8,10 @@ import { publishDeadLetters, type Failure } from './dead-letters';
 import { parseMessage, type HubEvent, type PoisonReason } from './hub-event';
 import type { HubStoreRepository } from './hub-store.repository';
 import { versionJumps } from './version-bounds';
-import type { NationalStoreRepository } from '../resolution/national-store.repository';
+import type {
+  NationalStoreRepository,
+  QueuedEntity,
+} from '../resolution/national-store.repository';
 
 export interface BatchOutcome {
   applied: number;
@@ -16,6 +19,15 @@ export interface BatchOutcome {
   stale: number;
   tombstones: number;
   deadLettered: number;
+}
+
+function queuedEntity(e: HubEvent): QueuedEntity {
+  return {
+    entity:
+      e.kind === 'nominal-upserted' || e.kind === 'nominal-withdrawn' ? 'nominal' : 'incident',
+    forceCode: e.forceCode,
+    id: e.id,
+  };
 }
 
 /** What the ingest needs to tell a force's genuine events from anything else. */
@@ -95,17 +107,22 @@ export class IngestService {
         const todo: HubEvent[] = [];
         for (const e of kept) if (fresh.delete(e.eventId)) todo.push(e);
         const r = await this.store.apply(tx, todo, at);
+        const onLane = (e: HubEvent) => messageOf.get(e)?.topic === TOPICS.priority;
         // Resolution into national persons follows; the queue row makes it durable now.
         await this.national.enqueue(
           tx,
           r.applied.map((e) => ({
-            entity:
-              e.kind === 'nominal-upserted' || e.kind === 'nominal-withdrawn'
-                ? 'nominal'
-                : 'incident',
-            forceCode: e.forceCode,
-            id: e.id,
+            ...queuedEntity(e),
+            // The priority lane's entities are resolved ahead of the batch queue.
+            priority: onLane(e),
           })),
+        );
+        // A lane copy that came second (its version already applied from the ordinary topic,
+        // and perhaps queued behind a backlog) still moves its entity to the front.
+        const applied = new Set(r.applied);
+        await this.national.prioritise(
+          tx,
+          kept.filter((e) => onLane(e) && !applied.has(e)).map(queuedEntity),
         );
         return {
           applied: r.applied,

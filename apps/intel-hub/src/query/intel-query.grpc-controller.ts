@@ -2,6 +2,8 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import {
   IntelQueryControllerMethods,
+  type AcknowledgeAlertRequest,
+  type AcknowledgeAlertResponse,
   type Alert,
   type CheckIdentifiersRequest,
   type CheckIdentifiersResponse,
@@ -18,6 +20,7 @@ import type { Logger } from '@intel/observability';
 import { validateWatchAlerts } from '@intel/records';
 import { forceCaller, type AuthContextCarrier } from '@intel/security';
 import { catchError, defer, from, switchMap, throwError, type Observable } from 'rxjs';
+import { AlertAcknowledge } from '../alerts/alert-acknowledge';
 import { AlertFeed } from '../alerts/alert-feed';
 import { alertDisclosed } from '../alerts/alert-disclosed';
 import { HubMetrics } from '../hub.metrics';
@@ -42,6 +45,7 @@ export class IntelQueryGrpcController implements IntelQueryController {
   constructor(
     @Inject(IntelQueryService) private readonly query: IntelQueryService,
     @Inject(AlertFeed) private readonly feed: AlertFeed,
+    @Inject(AlertAcknowledge) private readonly acks: AlertAcknowledge,
     @Inject(ConsultationAudit) private readonly audit: ConsultationAudit,
     @Inject(HubConfigToken) private readonly config: HubConfig,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
@@ -68,6 +72,17 @@ export class IntelQueryGrpcController implements IntelQueryController {
 
   getPerson(r: GetPersonRequest, md?: Metadata, call?: ServerCall): Promise<NationalPerson> {
     return this.unary('GetPerson', r, md, call, (caller) => this.query.getPerson(r, caller));
+  }
+
+  /** The caller's force must be the alert's recipient; audited like every call. */
+  acknowledgeAlert(
+    r: AcknowledgeAlertRequest,
+    md?: Metadata,
+    call?: ServerCall,
+  ): Promise<AcknowledgeAlertResponse> {
+    return this.unary('AcknowledgeAlert', r, md, call, (caller) =>
+      this.acks.acknowledge(r, caller),
+    );
   }
 
   /**

@@ -2,6 +2,7 @@ import { isDatabaseUnavailable } from '@intel/db';
 import { status } from '@intel/grpc';
 import { RecordValidationError } from '@intel/records';
 import { UnauthenticatedError } from '@intel/security';
+import { AlertNotFoundError } from '../alerts/alert-acknowledge';
 import { InvalidAlertIdError } from '../alerts/alert-feed';
 import { wasAudited, type RefusedField } from './consultation-audit';
 import { IndexNotReadyError, PersonNotFoundError } from './intel-query.service';
@@ -48,6 +49,8 @@ function codeOf(err: unknown): [status, string, RefusedField[]] {
   if (err instanceof UnauthenticatedError)
     return [status.UNAUTHENTICATED, err.message, [{ field: '(caller)', message: err.message }]];
   if (err instanceof PersonNotFoundError) return [status.NOT_FOUND, err.message, []];
+  if (err instanceof AlertNotFoundError)
+    return [status.NOT_FOUND, err.message, [fieldOf(err.message)]];
   if (err instanceof IndexNotReadyError) return [status.UNAVAILABLE, err.message, []];
   if (err instanceof DeadlineExceededError) return [status.DEADLINE_EXCEEDED, err.message, []];
   // The audit must be durable before any answer: without the database there is none. Retryable.

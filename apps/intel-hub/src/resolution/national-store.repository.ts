@@ -3,13 +3,14 @@ import {
   HandlingCode,
   IncidentState,
   NominalState,
+  timestampToDate,
   type FlagType,
   type SubjectRole,
 } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import type { MatchParameters, RestoredLink } from '@intel/matching';
 import type { IncidentLike } from '@intel/disclosure';
-import type { AlertDraft } from '../alerts/alert-plan';
+import { isImmediate, withAlertId, type AlertDraft } from '../alerts/alert-plan';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
 import { uniqueLinks, type StoredLink } from './link-pairs';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
@@ -18,6 +19,8 @@ export interface QueuedEntity {
   entity: 'nominal' | 'incident';
   forceCode: string;
   id: string;
+  /** Came by the priority lane (`intel.priority.v1`): resolved ahead of the batch queue. */
+  priority?: boolean;
 }
 
 export interface StoredFlag extends DerivedFlag {
@@ -44,25 +47,50 @@ export class NationalStoreRepository {
   async enqueue(tx: Sql, entities: QueuedEntity[]): Promise<void> {
     if (entities.length === 0) return;
     await tx.query(
-      `INSERT INTO resolution_queue (entity, force_code, id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-       ON CONFLICT DO NOTHING`,
+      `INSERT INTO resolution_queue (entity, force_code, id, priority)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
+       ON CONFLICT (entity, force_code, id) DO UPDATE
+         SET priority = resolution_queue.priority OR EXCLUDED.priority`,
+      [
+        entities.map((e) => e.entity),
+        entities.map((e) => e.forceCode),
+        entities.map((e) => e.id),
+        entities.map((e) => e.priority === true),
+      ],
+    );
+  }
+
+  /** Moves entities already queued to the front (the priority lane); others are untouched. */
+  async prioritise(tx: Sql, entities: QueuedEntity[]): Promise<void> {
+    if (entities.length === 0) return;
+    await tx.query(
+      `UPDATE resolution_queue q SET priority = true
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS t(e, f, i)
+       WHERE q.entity = t.e AND q.force_code = t.f AND q.id = t.i AND NOT q.priority`,
       [entities.map((e) => e.entity), entities.map((e) => e.forceCode), entities.map((e) => e.id)],
     );
   }
 
   /**
    * Claims up to `limit` queued entities (other hub processes skip them), oldest first in a
-   * total order: a batch cut in halves (batch-isolation) takes the same entities again.
+   * total order: a batch cut in halves (batch-isolation) takes the same entities again. While
+   * entities of the priority lane are queued, a batch holds those alone: it is small, so an
+   * immediate-risk incident's alerts are not held back by thousands of bulk entities resolved
+   * in the same transaction.
    */
   async claimQueue(tx: Sql, limit: number): Promise<QueuedEntity[]> {
-    const rows = await tx.query<
-      Array<{ entity: 'nominal' | 'incident'; force_code: string; id: string }>
-    >(
-      `SELECT entity, force_code, id FROM resolution_queue
+    type Row = { entity: 'nominal' | 'incident'; force_code: string; id: string };
+    let rows = await tx.query<Row[]>(
+      `SELECT entity, force_code, id FROM resolution_queue WHERE priority
        ORDER BY queued_at, entity, force_code, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
+    if (rows.length === 0)
+      rows = await tx.query<Row[]>(
+        `SELECT entity, force_code, id FROM resolution_queue
+         ORDER BY queued_at, entity, force_code, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
     return rows.map((r) => ({ entity: r.entity, forceCode: r.force_code, id: r.id }));
   }
 
@@ -514,16 +542,22 @@ export class NationalStoreRepository {
       `SELECT nextval('alert_alert_id_seq')::text AS alert_id FROM generate_series(1, $1)`,
       [drafts.length],
     );
-    const alerts: Alert[] = drafts.map((d, i) => ({ ...d, alertId: ids[i]?.alert_id ?? '' }));
+    const alerts: Alert[] = drafts.map((d, i) => withAlertId(d, ids[i]?.alert_id ?? ''));
     await tx.query(
-      `INSERT INTO alert (alert_id, recipient_force, alert_type, person_id, payload, consulted_by)
-       SELECT *, $6::text FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::bytea[])`,
+      `INSERT INTO alert (alert_id, recipient_force, alert_type, person_id, payload, immediate,
+                          ack_due_at, escalates_alert_id, consulted_by)
+       SELECT *, $9::text FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::bytea[],
+                                      $6::boolean[], $7::timestamptz[], $8::bigint[])`,
       [
         alerts.map((a) => a.alertId),
         alerts.map((a) => a.recipientForceCode),
         alerts.map((a) => a.alertType),
         alerts.map((a) => a.nationalPersonId || null),
         alerts.map((a) => Buffer.from(Alert.encode(a).finish())),
+        alerts.map((a) => isImmediate(a) || a.escalatesAlertId !== ''),
+        // The durable acknowledgement deadline the escalation scheduler reads.
+        alerts.map((a) => (isImmediate(a) ? (timestampToDate(a.acknowledgeBy) ?? null) : null)),
+        alerts.map((a) => a.escalatesAlertId || null),
         consultedBy ?? null,
       ],
     );
@@ -561,7 +595,7 @@ export class NationalStoreRepository {
   async unpublishedAlerts(tx: Sql, limit: number): Promise<{ id: string; payload: Buffer }[]> {
     const rows = await tx.query<Array<{ alert_id: string; payload: Buffer }>>(
       `SELECT alert_id::text, payload FROM alert WHERE published_at IS NULL
-       ORDER BY alert_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+       ORDER BY immediate DESC, alert_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     return rows.map((r) => ({ id: r.alert_id, payload: r.payload }));

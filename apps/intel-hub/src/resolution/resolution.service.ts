@@ -15,12 +15,15 @@ import type { DataSource } from 'typeorm';
 import {
   PUBLIC_VIEW,
   deriveByView,
+  incidentRef,
   isRestricted,
   isRestrictedRecord,
   recipientsByView,
+  refKey,
   viewOf,
 } from '@intel/disclosure';
-import { planChangeAlerts } from '../alerts/alert-plan';
+import { isImmediate, planChangeAlerts } from '../alerts/alert-plan';
+import { ImmediateAlertsRepository } from '../alerts/immediate-alerts.repository';
 import {
   deriveFlags,
   isOffending,
@@ -62,6 +65,8 @@ export interface ResolutionOptions {
   stuckMs: number;
   /** Readiness: this many failed batches in a row count as failing. */
   maxConsecutiveFailures: number;
+  /** IMMEDIATE alerts must be acknowledged within this many ms (HUB_IMMEDIATE_ACK_MS). */
+  immediateAckMs: number;
 }
 
 /**
@@ -223,6 +228,7 @@ export class ResolutionService {
   private readonly listeners = new Set<AlertListener>();
   private readonly viewFlags = new ViewFlagsRepository();
   private readonly review = new ReviewRepository();
+  private readonly immediate = new ImmediateAlertsRepository();
   /** Resolution batches, loads and analysts' decisions run one at a time on the index. */
   private lane: Promise<unknown> = Promise.resolve();
 
@@ -630,10 +636,7 @@ export class ResolutionService {
     if (n > 0) {
       this.metrics.persons.set(index.personCount);
       this.metrics.resolved.inc(n);
-      if (alerts.length > 0) {
-        for (const a of alerts) this.metrics.alerts.inc({ alert_type: a.alertType });
-        for (const l of this.listeners) l(alerts);
-      }
+      if (alerts.length > 0) this.publishAlerts(alerts);
     }
     return n;
   }
@@ -722,6 +725,13 @@ export class ResolutionService {
       now,
     );
     const stored = await this.viewFlags.write(tx, computed, now);
+    // Immediate-risk incidents: who has been told of them already (each force once).
+    const immediateRefs = computed.flatMap((c) =>
+      c.incidents
+        .filter((i) => i.state.immediateRiskToChild)
+        .map((i) => incidentRef(i.forceCode, i.incidentId)),
+    );
+    const notified = await this.immediate.notified(tx, immediateRefs);
     const drafts = [];
     for (const c of computed) {
       index.setFlags(c.personId, stored.get(c.personId) ?? new Map<string, ViewFlag[]>());
@@ -733,6 +743,9 @@ export class ResolutionService {
             beforeIncidents: before.get(c.personId)?.incidents ?? new Set(),
             incidents: c.incidents,
             recipients: recipientsByView(c.members, c.incidents, (m) => concernedForces(m, now)),
+            restrictedHolders: c.members.filter(isRestrictedRecord).map((m) => m.forceCode),
+            immediateAckMs: this.options.immediateAckMs,
+            immediateNotified: notified,
             flagsFor: (r) => ({
               before: was.get(viewOf(r, was)) ?? new Set(),
               after: c.views.get(viewOf(r, c.views)) ?? c.views.get(PUBLIC_VIEW) ?? [],
@@ -742,13 +755,28 @@ export class ResolutionService {
         ),
       );
     }
-    return this.store.insertAlerts(tx, drafts);
+    const alerts = await this.store.insertAlerts(tx, drafts);
+    const immediateKeys = new Set(immediateRefs.map(refKey));
+    await this.immediate.recordNotices(
+      tx,
+      alerts
+        .filter((a) => isImmediate(a) && !a.escalatesAlertId)
+        .flatMap((a) =>
+          a.records
+            .filter((r) => immediateKeys.has(refKey(r)) && r.forceCode !== a.recipientForceCode)
+            .map((incident) => ({ recipient: a.recipientForceCode, incident, alertId: a.alertId })),
+        ),
+    );
+    return alerts;
   }
 
   /** Alerts raised outside resolution (queries) reach WatchAlerts the same way. */
   publishAlerts(alerts: Alert[]): void {
     if (alerts.length === 0) return;
-    for (const a of alerts) this.metrics.alerts.inc({ alert_type: a.alertType });
+    for (const a of alerts) {
+      this.metrics.alerts.inc({ alert_type: a.alertType });
+      if (isImmediate(a)) this.metrics.immediateRaised.inc();
+    }
     for (const l of this.listeners) l(alerts);
   }
 

@@ -1,4 +1,4 @@
-import { Alert, timestampToDate, type RecordRef } from '@intel/contracts';
+import { Alert, AlertPriority, timestampToDate, type RecordRef } from '@intel/contracts';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../paging/keyset-cursor';
 import { enumName } from '../persons/person-json';
@@ -19,6 +19,10 @@ export interface InboxAlert {
   records: RecordRef[];
   raisedAt: string;
   immediateRiskToChild: boolean;
+  /** IMMEDIATE alerts must be acknowledged by `acknowledgeBy`, else they escalate. */
+  priority: 'ROUTINE' | 'IMMEDIATE';
+  acknowledgeBy: string | null;
+  escalatesAlertId: string | null;
   acknowledged: { sub: string; name: string; at: string } | null;
 }
 
@@ -132,6 +136,9 @@ function toInbox(r: AlertRow): InboxAlert {
     records: a.records,
     raisedAt: (timestampToDate(a.raisedAt) ?? new Date(0)).toISOString(),
     immediateRiskToChild: a.immediateRiskToChild,
+    priority: a.priority === AlertPriority.ALERT_PRIORITY_IMMEDIATE ? 'IMMEDIATE' : 'ROUTINE',
+    acknowledgeBy: timestampToDate(a.acknowledgeBy)?.toISOString() ?? null,
+    escalatesAlertId: a.escalatesAlertId || null,
     acknowledged:
       r.acknowledged_at && r.acknowledged_by !== null
         ? {

@@ -13,6 +13,11 @@ export const inboxAlertSchema = z
     records: z.array(z.object({ forceCode: z.string(), entity: z.string(), id: z.string() })),
     raisedAt: z.string(),
     immediateRiskToChild: z.boolean(),
+    /** `IMMEDIATE` (immediate risk to a child: acknowledge by `acknowledgeBy`) or `ROUTINE`. */
+    priority: z.enum(['ROUTINE', 'IMMEDIATE']),
+    acknowledgeBy: z.string().nullable(),
+    /** On an escalation (`IMMEDIATE_UNACKNOWLEDGED`): the alert nobody acknowledged in time. */
+    escalatesAlertId: z.string().nullable(),
     acknowledged: z.object({ sub: z.string(), name: z.string(), at: z.string() }).nullable(),
   })
   .meta({ id: 'InboxAlert' });

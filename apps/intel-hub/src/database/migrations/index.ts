@@ -11,6 +11,7 @@ import { AuditViewerIndexes1765100000000 } from './1765100000000-audit-viewer-in
 import { AlertAcknowledgement1765100000001 } from './1765100000001-alert-acknowledgement';
 import { MatchReview1765120000000 } from './1765120000000-match-review';
 import { Deconfliction1765200000000 } from './1765200000000-deconfliction';
+import { ImmediateRisk1765300000000 } from './1765300000000-immediate-risk';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const INTEL_HUB_MIGRATIONS = [
   AlertAcknowledgement1765100000001,
   MatchReview1765120000000,
   Deconfliction1765200000000,
+  ImmediateRisk1765300000000,
 ];

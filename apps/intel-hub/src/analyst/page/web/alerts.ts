@@ -94,6 +94,9 @@ function alertRow(a: Alert): HTMLElement {
       a.immediateRiskToChild
         ? h('strong', { class: 'risk' }, ' · immediate risk to a child')
         : null,
+      a.priority === 'IMMEDIATE' && a.acknowledgeBy && !a.acknowledged
+        ? h('strong', { class: 'risk' }, ' · acknowledge by ', when(a.acknowledgeBy))
+        : null,
       a.summary ? h('p', { class: 'muted' }, a.summary) : null,
     ),
     h('td', {}, h('a', { attrs: { href: href('person', [a.nationalPersonId]) } }, 'Dossier')),

@@ -375,6 +375,10 @@ export interface Alert {
   records?: { forceCode: string; nominalId?: string }[];
   raisedAt: string;
   immediateRiskToChild: boolean;
+  /** IMMEDIATE: to be acknowledged by `acknowledgeBy`, else escalated (docs/hub.md). */
+  priority?: 'ROUTINE' | 'IMMEDIATE';
+  acknowledgeBy?: string | null;
+  escalatesAlertId?: string | null;
   acknowledged: { sub: string; name: string; at: string } | null;
 }
 

@@ -80,6 +80,16 @@ export enum AlertType {
   ALERT_TYPE_QUERY_ON_FLAGGED_PERSON = "ALERT_TYPE_QUERY_ON_FLAGGED_PERSON",
   /** ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD - Another force showed interest in a record this force holds under handling code C. */
   ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD = "ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD",
+  /**
+   * ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD - An incident reporting an immediate risk to a child names a person this force holds or
+   * manages (raised whatever the person's flags; priority IMMEDIATE).
+   */
+  ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD = "ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD",
+  /**
+   * ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED - An IMMEDIATE alert to this force was not acknowledged in time: for the force's second
+   * recipient (docs/hub.md, "Immediate risk to a child"). `escalates_alert_id` names it.
+   */
+  ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED = "ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED",
 }
 
 export function alertTypeFromJSON(object: any): AlertType {
@@ -99,6 +109,12 @@ export function alertTypeFromJSON(object: any): AlertType {
     case 4:
     case "ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD":
       return AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD;
+    case 5:
+    case "ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD":
+      return AlertType.ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD;
+    case 6:
+    case "ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED":
+      return AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum AlertType");
   }
@@ -116,6 +132,10 @@ export function alertTypeToJSON(object: AlertType): string {
       return "ALERT_TYPE_QUERY_ON_FLAGGED_PERSON";
     case AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD:
       return "ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD";
+    case AlertType.ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD:
+      return "ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD";
+    case AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED:
+      return "ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum AlertType");
   }
@@ -133,8 +153,68 @@ export function alertTypeToNumber(object: AlertType): number {
       return 3;
     case AlertType.ALERT_TYPE_INTEREST_IN_RESTRICTED_RECORD:
       return 4;
+    case AlertType.ALERT_TYPE_IMMEDIATE_RISK_TO_CHILD:
+      return 5;
+    case AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED:
+      return 6;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum AlertType");
+  }
+}
+
+/**
+ * How urgently an alert must be handled. UNSPECIFIED is routine (alerts stored before this
+ * field existed carry it).
+ */
+export enum AlertPriority {
+  ALERT_PRIORITY_UNSPECIFIED = "ALERT_PRIORITY_UNSPECIFIED",
+  ALERT_PRIORITY_ROUTINE = "ALERT_PRIORITY_ROUTINE",
+  /**
+   * ALERT_PRIORITY_IMMEDIATE - Immediate risk to a child: delivered ahead of every routine alert, never held by a quiet
+   * window, and to be acknowledged by a named person by `acknowledge_by`, else escalated.
+   */
+  ALERT_PRIORITY_IMMEDIATE = "ALERT_PRIORITY_IMMEDIATE",
+}
+
+export function alertPriorityFromJSON(object: any): AlertPriority {
+  switch (object) {
+    case 0:
+    case "ALERT_PRIORITY_UNSPECIFIED":
+      return AlertPriority.ALERT_PRIORITY_UNSPECIFIED;
+    case 1:
+    case "ALERT_PRIORITY_ROUTINE":
+      return AlertPriority.ALERT_PRIORITY_ROUTINE;
+    case 2:
+    case "ALERT_PRIORITY_IMMEDIATE":
+      return AlertPriority.ALERT_PRIORITY_IMMEDIATE;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AlertPriority");
+  }
+}
+
+export function alertPriorityToJSON(object: AlertPriority): string {
+  switch (object) {
+    case AlertPriority.ALERT_PRIORITY_UNSPECIFIED:
+      return "ALERT_PRIORITY_UNSPECIFIED";
+    case AlertPriority.ALERT_PRIORITY_ROUTINE:
+      return "ALERT_PRIORITY_ROUTINE";
+    case AlertPriority.ALERT_PRIORITY_IMMEDIATE:
+      return "ALERT_PRIORITY_IMMEDIATE";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AlertPriority");
+  }
+}
+
+export function alertPriorityToNumber(object: AlertPriority): number {
+  switch (object) {
+    case AlertPriority.ALERT_PRIORITY_UNSPECIFIED:
+      return 0;
+    case AlertPriority.ALERT_PRIORITY_ROUTINE:
+      return 1;
+    case AlertPriority.ALERT_PRIORITY_IMMEDIATE:
+      return 2;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AlertPriority");
   }
 }
 
@@ -163,6 +243,11 @@ export interface Alert {
   records: RecordRef[];
   raisedAt: Timestamp | undefined;
   immediateRiskToChild: boolean;
+  priority: AlertPriority;
+  /** On an ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED escalation: the alert not acknowledged in time. */
+  escalatesAlertId: string;
+  /** On an IMMEDIATE alert: when it escalates unless acknowledged (AcknowledgeAlert). */
+  acknowledgeBy: Timestamp | undefined;
 }
 
 function createBaseRecordRef(): RecordRef {
@@ -381,6 +466,9 @@ function createBaseAlert(): Alert {
     records: [],
     raisedAt: undefined,
     immediateRiskToChild: false,
+    priority: AlertPriority.ALERT_PRIORITY_UNSPECIFIED,
+    escalatesAlertId: "",
+    acknowledgeBy: undefined,
   };
 }
 
@@ -416,6 +504,15 @@ export const Alert: MessageFns<Alert> = {
     }
     if (message.immediateRiskToChild !== false) {
       writer.uint32(72).bool(message.immediateRiskToChild);
+    }
+    if (message.priority !== AlertPriority.ALERT_PRIORITY_UNSPECIFIED) {
+      writer.uint32(80).int32(alertPriorityToNumber(message.priority));
+    }
+    if (message.escalatesAlertId !== "") {
+      writer.uint32(90).string(message.escalatesAlertId);
+    }
+    if (message.acknowledgeBy !== undefined) {
+      Timestamp.encode(message.acknowledgeBy, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -515,6 +612,30 @@ export const Alert: MessageFns<Alert> = {
             message.immediateRiskToChild = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.priority = alertPriorityFromJSON(reader.int32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.escalatesAlertId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.acknowledgeBy = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -564,6 +685,19 @@ export const Alert: MessageFns<Alert> = {
         : isSet(object.immediate_risk_to_child)
         ? globalThis.Boolean(object.immediate_risk_to_child)
         : false,
+      priority: isSet(object.priority)
+        ? alertPriorityFromJSON(object.priority)
+        : AlertPriority.ALERT_PRIORITY_UNSPECIFIED,
+      escalatesAlertId: isSet(object.escalatesAlertId)
+        ? globalThis.String(object.escalatesAlertId)
+        : isSet(object.escalates_alert_id)
+        ? globalThis.String(object.escalates_alert_id)
+        : "",
+      acknowledgeBy: isSet(object.acknowledgeBy)
+        ? fromJsonTimestamp(object.acknowledgeBy)
+        : isSet(object.acknowledge_by)
+        ? fromJsonTimestamp(object.acknowledge_by)
+        : undefined,
     };
   },
 
@@ -595,6 +729,15 @@ export const Alert: MessageFns<Alert> = {
     }
     if (message.immediateRiskToChild !== false) {
       obj.immediateRiskToChild = message.immediateRiskToChild;
+    }
+    if (message.priority !== AlertPriority.ALERT_PRIORITY_UNSPECIFIED) {
+      obj.priority = alertPriorityToJSON(message.priority);
+    }
+    if (message.escalatesAlertId !== "") {
+      obj.escalatesAlertId = message.escalatesAlertId;
+    }
+    if (message.acknowledgeBy !== undefined) {
+      obj.acknowledgeBy = fromTimestamp(message.acknowledgeBy).toISOString();
     }
     return obj;
   },

@@ -288,6 +288,25 @@ export interface NationalPerson {
   auditRef: string;
 }
 
+export interface AcknowledgeAlertRequest {
+  alertId: string;
+  /** The person acknowledging (name and rank or collar number, as the force records it). */
+  acknowledgedByName: string;
+  justification: Justification | undefined;
+}
+
+export interface AcknowledgeAlertResponse {
+  alertId: string;
+  /** False when the alert had been acknowledged already: that acknowledgement is returned. */
+  acknowledgedNow: boolean;
+  acknowledgedByName: string;
+  acknowledgedAt:
+    | Timestamp
+    | undefined;
+  /** Sequence number of this call's entry in the hub's audit log. */
+  auditRef: string;
+}
+
 export interface WatchAlertsRequest {
   /**
    * Resume after this alert; empty means from the oldest undelivered alert
@@ -1671,6 +1690,244 @@ export const NationalPerson: MessageFns<NationalPerson> = {
   },
 };
 
+function createBaseAcknowledgeAlertRequest(): AcknowledgeAlertRequest {
+  return { alertId: "", acknowledgedByName: "", justification: undefined };
+}
+
+export const AcknowledgeAlertRequest: MessageFns<AcknowledgeAlertRequest> = {
+  encode(message: AcknowledgeAlertRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alertId !== "") {
+      writer.uint32(10).string(message.alertId);
+    }
+    if (message.acknowledgedByName !== "") {
+      writer.uint32(18).string(message.acknowledgedByName);
+    }
+    if (message.justification !== undefined) {
+      Justification.encode(message.justification, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcknowledgeAlertRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcknowledgeAlertRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alertId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.acknowledgedByName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.justification = Justification.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcknowledgeAlertRequest {
+    return {
+      alertId: isSet(object.alertId)
+        ? globalThis.String(object.alertId)
+        : isSet(object.alert_id)
+        ? globalThis.String(object.alert_id)
+        : "",
+      acknowledgedByName: isSet(object.acknowledgedByName)
+        ? globalThis.String(object.acknowledgedByName)
+        : isSet(object.acknowledged_by_name)
+        ? globalThis.String(object.acknowledged_by_name)
+        : "",
+      justification: isSet(object.justification) ? Justification.fromJSON(object.justification) : undefined,
+    };
+  },
+
+  toJSON(message: AcknowledgeAlertRequest): unknown {
+    const obj: any = {};
+    if (message.alertId !== "") {
+      obj.alertId = message.alertId;
+    }
+    if (message.acknowledgedByName !== "") {
+      obj.acknowledgedByName = message.acknowledgedByName;
+    }
+    if (message.justification !== undefined) {
+      obj.justification = Justification.toJSON(message.justification);
+    }
+    return obj;
+  },
+};
+
+function createBaseAcknowledgeAlertResponse(): AcknowledgeAlertResponse {
+  return { alertId: "", acknowledgedNow: false, acknowledgedByName: "", acknowledgedAt: undefined, auditRef: "" };
+}
+
+export const AcknowledgeAlertResponse: MessageFns<AcknowledgeAlertResponse> = {
+  encode(message: AcknowledgeAlertResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alertId !== "") {
+      writer.uint32(10).string(message.alertId);
+    }
+    if (message.acknowledgedNow !== false) {
+      writer.uint32(16).bool(message.acknowledgedNow);
+    }
+    if (message.acknowledgedByName !== "") {
+      writer.uint32(26).string(message.acknowledgedByName);
+    }
+    if (message.acknowledgedAt !== undefined) {
+      Timestamp.encode(message.acknowledgedAt, writer.uint32(34).fork()).join();
+    }
+    if (message.auditRef !== "") {
+      writer.uint32(42).string(message.auditRef);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcknowledgeAlertResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcknowledgeAlertResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alertId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.acknowledgedNow = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.acknowledgedByName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acknowledgedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.auditRef = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcknowledgeAlertResponse {
+    return {
+      alertId: isSet(object.alertId)
+        ? globalThis.String(object.alertId)
+        : isSet(object.alert_id)
+        ? globalThis.String(object.alert_id)
+        : "",
+      acknowledgedNow: isSet(object.acknowledgedNow)
+        ? globalThis.Boolean(object.acknowledgedNow)
+        : isSet(object.acknowledged_now)
+        ? globalThis.Boolean(object.acknowledged_now)
+        : false,
+      acknowledgedByName: isSet(object.acknowledgedByName)
+        ? globalThis.String(object.acknowledgedByName)
+        : isSet(object.acknowledged_by_name)
+        ? globalThis.String(object.acknowledged_by_name)
+        : "",
+      acknowledgedAt: isSet(object.acknowledgedAt)
+        ? fromJsonTimestamp(object.acknowledgedAt)
+        : isSet(object.acknowledged_at)
+        ? fromJsonTimestamp(object.acknowledged_at)
+        : undefined,
+      auditRef: isSet(object.auditRef)
+        ? globalThis.String(object.auditRef)
+        : isSet(object.audit_ref)
+        ? globalThis.String(object.audit_ref)
+        : "",
+    };
+  },
+
+  toJSON(message: AcknowledgeAlertResponse): unknown {
+    const obj: any = {};
+    if (message.alertId !== "") {
+      obj.alertId = message.alertId;
+    }
+    if (message.acknowledgedNow !== false) {
+      obj.acknowledgedNow = message.acknowledgedNow;
+    }
+    if (message.acknowledgedByName !== "") {
+      obj.acknowledgedByName = message.acknowledgedByName;
+    }
+    if (message.acknowledgedAt !== undefined) {
+      obj.acknowledgedAt = fromTimestamp(message.acknowledgedAt).toISOString();
+    }
+    if (message.auditRef !== "") {
+      obj.auditRef = message.auditRef;
+    }
+    return obj;
+  },
+};
+
 function createBaseWatchAlertsRequest(): WatchAlertsRequest {
   return { sinceAlertId: "", justification: undefined };
 }
@@ -1768,6 +2025,13 @@ export interface IntelQueryClient {
    */
 
   watchAlerts(request: WatchAlertsRequest, metadata?: Metadata): Observable<Alert>;
+
+  /**
+   * Acknowledges an alert to the caller's force by a named person (IMMEDIATE alerts must be
+   * acknowledged in time, else they escalate). The first acknowledgement stands.
+   */
+
+  acknowledgeAlert(request: AcknowledgeAlertRequest, metadata?: Metadata): Observable<AcknowledgeAlertResponse>;
 }
 
 /**
@@ -1797,11 +2061,21 @@ export interface IntelQueryController {
    */
 
   watchAlerts(request: WatchAlertsRequest, metadata?: Metadata): Observable<Alert>;
+
+  /**
+   * Acknowledges an alert to the caller's force by a named person (IMMEDIATE alerts must be
+   * acknowledged in time, else they escalate). The first acknowledgement stands.
+   */
+
+  acknowledgeAlert(
+    request: AcknowledgeAlertRequest,
+    metadata?: Metadata,
+  ): Promise<AcknowledgeAlertResponse> | Observable<AcknowledgeAlertResponse> | AcknowledgeAlertResponse;
 }
 
 export function IntelQueryControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["checkPerson", "checkIdentifiers", "getPerson", "watchAlerts"];
+    const grpcMethods: string[] = ["checkPerson", "checkIdentifiers", "getPerson", "watchAlerts", "acknowledgeAlert"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("IntelQuery", method)(constructor.prototype[method], method, descriptor);
