@@ -165,7 +165,10 @@ export class HubModule {
                 },
                 maxVersionStep: config.events.maxVersionStep,
               },
-              (applied) => deconfliction.observeIngested(applied),
+              {
+                withinTransaction: (tx, applied) => deconfliction.recordIngested(tx, applied),
+                committed: () => deconfliction.ingestCommitted(),
+              },
             ),
           inject: [
             DataSource,

@@ -5,6 +5,7 @@ import { firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditLog, verifyAuditChain } from '@intel/audit';
 import type { HubConfig } from '@intel/config';
+import { inTransaction } from '@intel/db';
 import {
   IncidentState,
   NominalState,
@@ -80,6 +81,11 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
     ),
   });
   const next = (o: Observable<StoredNotice>, n = 1) => firstValueFrom(o.pipe(take(n), toArray()));
+  /** As IngestService does: the hits written in the batch's transaction, then the commit told. */
+  const ingested = async (s: DeconflictionService, events: HubEvent[]) => {
+    await inTransaction(app, (tx) => s.recordIngested(tx, events));
+    s.ingestCommitted();
+  };
 
   beforeAll(async () => {
     await hub.provision();
@@ -101,7 +107,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
       justification,
     });
     const watching = next(s.watch(norfolk, justification));
-    s.observeIngested([incident('46', 'inc-1', [kik('SK8RGIRL_13'), kik('someone_else')])]);
+    await ingested(s, [incident('46', 'inc-1', [kik('SK8RGIRL_13'), kik('someone_else')])]);
     const [n] = await watching;
     expect(n).toMatchObject({
       kind: 'PERSONA_IN_RECORD',
@@ -111,7 +117,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
       otherUnit: '',
     });
     // The same incident again (a redelivery, an update) makes no second notice.
-    s.observeIngested([incident('46', 'inc-1', [kik('sk8rgirl_13')])]);
+    await ingested(s, [incident('46', 'inc-1', [kik('sk8rgirl_13')])]);
     await s.drain();
     const rows = await app.query(
       `SELECT count(*)::int AS n FROM deconfliction_hit WHERE own_registration = $1`,
@@ -124,6 +130,66 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
       await app.query(`SELECT * FROM deconfliction_hit`),
     ]);
     expect(dump.toLowerCase()).not.toContain('sk8rgirl');
+  });
+
+  it('a hit in an ingested record is durable exactly with it: rolled back, none; committed before a crash, the next hub audits and delivers it', async () => {
+    // A unit and persona of its own: the other tests count their units' notices.
+    const unit = { force: '36', unit: 'norfolk-uc-east' };
+    const s = service();
+    await s.start();
+    await s.registerPersona(unit, { persona: kik('Daisy_Chain_09'), justification });
+    const hitsFor = async (id: string) =>
+      app.query<Array<{ audited: boolean }>>(
+        `SELECT audited_at IS NOT NULL AS audited FROM deconfliction_hit
+         WHERE hit_key LIKE 'record:incident:46:' || $1 || ':%'`,
+        [id],
+      );
+    // The batch's transaction fails after the hit was written: neither is kept.
+    await expect(
+      inTransaction(app, async (tx) => {
+        await s.recordIngested(tx, [incident('46', 'inc-rb', [kik('daisy_chain_09')])]);
+        throw new Error('the batch failed');
+      }),
+    ).rejects.toThrow('the batch failed');
+    expect(await hitsFor('inc-rb')).toEqual([]);
+
+    // Committed, then the hub dies before it audits (no ingestCommitted): written, not audited,
+    // and not delivered to a watch.
+    await inTransaction(app, (tx) =>
+      s.recordIngested(tx, [incident('46', 'inc-crash', [kik('DAISY_CHAIN_09')])]),
+    );
+    expect(await hitsFor('inc-crash')).toEqual([{ audited: false }]);
+    // The audit as its auditors read it (the hub's role may only append).
+    const auditor = new Client({ connectionString: db.auditorUrl });
+    await auditor.connect();
+    const seqBefore = (
+      await auditor.query<{ seq: string }>(
+        `SELECT coalesce(max(seq), 0)::text AS seq FROM audit_log`,
+      )
+    ).rows[0]?.seq;
+    // The next hub to lead audits it when it starts, and only then may a watch deliver it.
+    const after = service();
+    await after.start();
+    await after.drain();
+    expect(await hitsFor('inc-crash')).toEqual([{ audited: true }]);
+    const { rows: entries } = await auditor.query<{ about: string }>(
+      `SELECT request->>'about' AS about FROM audit_log
+       WHERE action = 'Deconfliction.Hit' AND seq > $1`,
+      [seqBefore],
+    );
+    await auditor.end();
+    expect(entries.map((r) => r.about)).toEqual([
+      expect.stringMatching(/^record:incident:46:inc-crash:/),
+    ]);
+    const replayed = await next(after.watch(unit, justification), 1);
+    expect(replayed.map((n) => [n.kind, n.otherForce])).toEqual([['PERSONA_IN_RECORD', '46']]);
+    expect(
+      (
+        await app.query(
+          `SELECT 1 FROM deconfliction_hit WHERE hit_key LIKE 'record:incident:46:inc-crash:%' AND delivered_at IS NOT NULL`,
+        )
+      ).length,
+    ).toBe(1);
   });
 
   it('the audit names registrations, hits and deliveries, never the persona; the auditor role cannot read the tables', async () => {
@@ -224,7 +290,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
       persona: kik('Lonely_Dad_77'),
       justification,
     });
-    s.observeIngested([incident('01', 'met-inc-9', [kik('lonely_dad_77'), kik('SK8RGIRL_13')])]);
+    await ingested(s, [incident('01', 'met-inc-9', [kik('lonely_dad_77'), kik('SK8RGIRL_13')])]);
     await s.drain();
     const contacts = await app.query(
       `SELECT recipient_unit, other_unit FROM deconfliction_hit WHERE kind = 'PERSONAS_IN_CONTACT'
@@ -239,7 +305,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
       s.retire('persona', kent, { registrationId: kentPersona.registrationId, justification }),
     ).rejects.toThrow(/no active registration/);
     const before = await app.query(`SELECT count(*)::int AS n FROM deconfliction_hit`);
-    s.observeIngested([nominal('01', 'met-n-1', [kik('lonely_dad_77')])]);
+    await ingested(s, [nominal('01', 'met-n-1', [kik('lonely_dad_77')])]);
     await s.drain();
     expect(await app.query(`SELECT count(*)::int AS n FROM deconfliction_hit`)).toEqual(before);
   });
@@ -247,7 +313,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   it('after a key rotation (new key first, old kept) personas registered under the old key still match', async () => {
     const s = service([newKey, oldKey]);
     await s.start();
-    s.observeIngested([nominal('20', 'wm-n-1', [kik('Sk8rGirl_13')])]);
+    await ingested(s, [nominal('20', 'wm-n-1', [kik('Sk8rGirl_13')])]);
     await s.drain();
     const rows = await app.query(
       `SELECT other_force FROM deconfliction_hit WHERE hit_key LIKE 'record:nominal:20:wm-n-1:%'`,
@@ -256,7 +322,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
     // Without the old key, nothing registered under it can be found (the database alone is not enough).
     const only = service([newKey]);
     await only.start();
-    only.observeIngested([nominal('20', 'wm-n-2', [kik('Sk8rGirl_13')])]);
+    await ingested(only, [nominal('20', 'wm-n-2', [kik('Sk8rGirl_13')])]);
     await only.drain();
     expect(
       await app.query(

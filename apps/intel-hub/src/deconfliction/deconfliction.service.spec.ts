@@ -36,6 +36,7 @@ describe('DeconflictionService: no tell on the query path', () => {
       written.push(args);
       return Promise.resolve([]);
     },
+    unaudited: () => Promise.resolve([]),
   } as unknown as DeconflictionStore;
   const audit = { append: () => Promise.resolve({ seq: 1 }) } as unknown as AuditLog;
   const keys = [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '@intel/audit';
 import type { DeconflictionKey } from '@intel/config';
+import type { Sql } from '@intel/db';
 import {
   IncidentState,
   NominalState,
@@ -55,6 +56,8 @@ export const DECONFLICTION_DEFAULTS: DeconflictionOptions = {
 const HIT_WRITE_DELAY_MS = 200;
 /** A watch also reads the unit's pending notices this often (notices another hub wrote). */
 const WATCH_POLL_MS = 5000;
+/** Written notices audited per read (their hits whole). */
+const AUDIT_PAGE = 200;
 
 type Listener = (n: StoredNotice) => void;
 const unitKey = (u: Unit) => `${u.force}/${u.unit}`;
@@ -108,6 +111,8 @@ export class DeconflictionService {
     this.active = active;
     this.loaded = true;
     this.gauge();
+    // Hits written before a stop but not yet audited (and so not delivered).
+    void this.drain();
   }
 
   /** The hub lost its leadership: refuse calls (retryable) until start() again. */
@@ -304,8 +309,23 @@ export class DeconflictionService {
     this.enqueue(this.active.hitsForQuery(this.refsOf(ois), caller, randomUUID()));
   }
 
-  /** The records the hub ingested (after their transaction committed). */
-  observeIngested(events: readonly HubEvent[]): void {
+  /**
+   * The hits in the records a batch applies, written in the batch's transaction: durable exactly
+   * when the records are (a crash cannot lose one, a redelivery writes none twice). Audited and
+   * delivered once it commits (`ingestCommitted`), or when a hub next starts.
+   */
+  async recordIngested(tx: Sql, events: readonly HubEvent[]): Promise<void> {
+    const at = new Date();
+    for (const hit of this.hitsInRecords(events))
+      await this.store.insertNotices(randomUUID(), hit, at, tx);
+  }
+
+  /** A batch's transaction committed: its hits are audited, then delivered. */
+  ingestCommitted(): void {
+    void this.drain();
+  }
+
+  private hitsInRecords(events: readonly HubEvent[]): PlannedHit[] {
     const hits: PlannedHit[] = [];
     for (const e of events) {
       if (e.kind === 'nominal-upserted') {
@@ -330,7 +350,7 @@ export class DeconflictionService {
         );
       }
     }
-    this.enqueue(hits);
+    return hits;
   }
 
   private enqueue(hits: PlannedHit[]): void {
@@ -342,37 +362,21 @@ export class DeconflictionService {
     setTimeout(() => void this.drain(), delay).unref();
   }
 
-  /** Writes queued hits (notices, then the audit), then delivers them. Retries on failure. */
+  /**
+   * Writes queued hits' notices, then puts every hit not yet audited (these, and those written
+   * by ingest transactions or before a restart) in the audit, then delivers them. Retries on
+   * failure.
+   */
   drain(): Promise<void> {
     if (this.draining) return this.draining;
     this.draining = (async () => {
       try {
         while (this.queue.length > 0) {
-          const hit = this.queue[0] as PlannedHit;
-          const hitId = randomUUID();
-          const written = await this.store.insertNotices(hitId, hit, new Date());
-          if (written.length > 0) {
-            await this.record(
-              'Hit',
-              undefined,
-              undefined,
-              { hitId, kind: hit.kind, about: hit.key },
-              {
-                notices: written.map((n) => ({
-                  noticeId: n.noticeId,
-                  recipient: n.recipient,
-                  registrationId: n.registrationId,
-                  other: { force: n.otherForce, unit: n.otherUnit },
-                })),
-              },
-              [...new Set(written.map((n) => n.recipient.force))],
-            );
-            this.metrics.hits.inc({ kind: hit.kind });
-          }
+          await this.store.insertNotices(randomUUID(), this.queue[0] as PlannedHit, new Date());
           this.queue.shift();
           this.metrics.noticesPending.set(this.queue.length);
-          for (const n of written) this.publish(n);
         }
+        await this.auditWritten();
       } catch (err) {
         this.metrics.writeFailures.inc();
         this.logger.error({ err }, 'deconfliction hits could not be written; retrying');
@@ -388,6 +392,41 @@ export class DeconflictionService {
     return this.draining;
   }
 
+  /**
+   * Every written hit not yet in the audit: audited (one entry per hit, naming its notices),
+   * marked, then delivered. A crash between the entry and the mark audits that hit again at the
+   * next start: at least once, never delivered unaudited.
+   */
+  private async auditWritten(): Promise<void> {
+    for (;;) {
+      const notices = await this.store.unaudited(AUDIT_PAGE);
+      if (notices.length === 0) return;
+      const byHit = new Map<string, typeof notices>();
+      for (const n of notices) byHit.set(n.hitId, [...(byHit.get(n.hitId) ?? []), n]);
+      for (const [hitId, written] of byHit) {
+        const first = written[0] as (typeof notices)[number];
+        await this.record(
+          'Hit',
+          undefined,
+          undefined,
+          { hitId, kind: first.kind, about: first.hitKey },
+          {
+            notices: written.map((n) => ({
+              noticeId: n.noticeId,
+              recipient: n.recipient,
+              registrationId: n.registrationId,
+              other: { force: n.otherForce, unit: n.otherUnit },
+            })),
+          },
+          [...new Set(written.map((n) => n.recipient.force))],
+        );
+        await this.store.markAudited([hitId], new Date());
+        this.metrics.hits.inc({ kind: first.kind });
+        for (const { hitKey: _, ...n } of written) this.publish(n);
+      }
+    }
+  }
+
   private publish(n: StoredNotice): void {
     for (const l of this.listeners.get(unitKey(n.recipient)) ?? []) l(n);
   }
@@ -399,12 +438,14 @@ export class DeconflictionService {
   watch(unit: Unit, justification: Justification): Observable<StoredNotice> {
     this.ready();
     return new Observable<StoredNotice>((sub) => {
-      let last = 0;
+      // Notices are audited (and so delivered) in hit order, which need not be seq order (an
+      // ingest transaction may commit a lower seq later): what was sent is known by id.
+      const sent = new Set<string>();
       let buffered: StoredNotice[] | undefined = [];
       let chain: Promise<void> = Promise.resolve();
       const send = (page: StoredNotice[]) => {
         chain = chain.then(async () => {
-          const fresh = page.filter((n) => n.seq > last);
+          const fresh = page.filter((n) => !sent.has(n.noticeId));
           if (fresh.length === 0 || sub.closed) return;
           const at = new Date();
           await this.store.markDelivered(
@@ -421,7 +462,7 @@ export class DeconflictionService {
             },
           );
           for (const n of fresh) {
-            last = Math.max(last, n.seq);
+            sent.add(n.noticeId);
             sub.next(n);
           }
         });
@@ -448,7 +489,7 @@ export class DeconflictionService {
       const poll = setInterval(() => {
         if (buffered) return;
         this.store
-          .pending(unit, last)
+          .undelivered(unit)
           .then(send)
           .catch((err: unknown) => this.logger.warn({ err }, 'deconfliction watch poll failed'));
       }, WATCH_POLL_MS);

@@ -1,3 +1,4 @@
+import type { Sql } from '@intel/db';
 import type { DataSource } from 'typeorm';
 import type { PersonaEntry, PlannedHit, TargetEntry, Unit } from './active-registrations';
 import type { HitKind } from './active-registrations';
@@ -177,7 +178,17 @@ export class DeconflictionStore {
    * Writes a hit's notices, one per recipient, in one statement; a hit already noticed (its key,
    * recipient and registration) writes nothing again. Returns the notices written.
    */
-  async insertNotices(hitId: string, hit: PlannedHit, at: Date): Promise<StoredNotice[]> {
+  /**
+   * Writes a hit's notices, not yet audited (`auditPending` audits them); in `tx` when given, so
+   * that a hit found in ingested records is durable exactly when they are. The same hit again
+   * (same key, recipient and registration) writes nothing.
+   */
+  async insertNotices(
+    hitId: string,
+    hit: PlannedHit,
+    at: Date,
+    tx: Sql = this.ds,
+  ): Promise<StoredNotice[]> {
     if (hit.notices.length === 0) return [];
     const values: unknown[] = [];
     const p = (v: unknown) => `$${values.push(v)}`;
@@ -186,7 +197,7 @@ export class DeconflictionStore {
         `(gen_random_uuid(), ${p(hitId)}::uuid, ${p(hit.key)}, ${p(n.recipient.force)}, ${p(n.recipient.unit)},
           ${p(hit.kind)}, ${p(n.registrationId)}::uuid, ${p(n.other.force)}, ${p(n.other.unit)}, ${p(at)})`,
     );
-    const rows = await this.ds.query<NoticeRow[]>(
+    const rows = await tx.query<NoticeRow[]>(
       `INSERT INTO deconfliction_hit (notice_id, hit_id, hit_key, recipient_force, recipient_unit,
          kind, own_registration, other_force, other_unit, hit_at)
        VALUES ${tuples.join(', ')}
@@ -197,13 +208,50 @@ export class DeconflictionStore {
     return rows.map(notice);
   }
 
-  /** The unit's unacknowledged notices after `afterSeq`, oldest first. */
+  /**
+   * Notices written but whose hit is not yet in the audit, oldest first, with what the audit
+   * entry names: the hits of the first `limit` such notices, whole.
+   */
+  async unaudited(limit: number): Promise<Array<StoredNotice & { hitKey: string }>> {
+    const rows = await this.ds.query<Array<NoticeRow & { hit_key: string }>>(
+      `SELECT ${NOTICE_COLUMNS}, hit_key FROM deconfliction_hit
+       WHERE audited_at IS NULL AND hit_id IN (
+         SELECT hit_id FROM deconfliction_hit WHERE audited_at IS NULL ORDER BY seq LIMIT $1)
+       ORDER BY seq`,
+      [limit],
+    );
+    return rows.map((r) => ({ ...notice(r), hitKey: r.hit_key }));
+  }
+
+  async markAudited(hitIds: readonly string[], at: Date): Promise<void> {
+    if (hitIds.length === 0) return;
+    await this.ds.query(
+      `UPDATE deconfliction_hit SET audited_at = $2
+       WHERE hit_id = ANY($1::uuid[]) AND audited_at IS NULL`,
+      [hitIds, at],
+    );
+  }
+
+  /** The unit's unacknowledged notices after `afterSeq` (audited ones only), oldest first. */
   async pending(unit: Unit, afterSeq = 0, limit = 500): Promise<StoredNotice[]> {
     const rows = await this.ds.query<NoticeRow[]>(
       `SELECT ${NOTICE_COLUMNS} FROM deconfliction_hit
        WHERE recipient_force = $1 AND recipient_unit = $2 AND acknowledged_at IS NULL AND seq > $3
+         AND audited_at IS NOT NULL
        ORDER BY seq LIMIT $4`,
       [unit.force, unit.unit, afterSeq, limit],
+    );
+    return rows.map(notice);
+  }
+
+  /** The unit's audited notices never delivered to any watch, oldest first. */
+  async undelivered(unit: Unit, limit = 500): Promise<StoredNotice[]> {
+    const rows = await this.ds.query<NoticeRow[]>(
+      `SELECT ${NOTICE_COLUMNS} FROM deconfliction_hit
+       WHERE recipient_force = $1 AND recipient_unit = $2 AND delivered_at IS NULL
+         AND acknowledged_at IS NULL AND audited_at IS NOT NULL
+       ORDER BY seq LIMIT $3`,
+      [unit.force, unit.unit, limit],
     );
     return rows.map(notice);
   }

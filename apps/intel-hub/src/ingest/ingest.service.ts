@@ -1,4 +1,4 @@
-import { inTransaction } from '@intel/db';
+import { inTransaction, type Sql } from '@intel/db';
 import type { HubEventTrust } from '@intel/envelope-security';
 import { TOPICS, type ConsumedMessage, type EventPublisher } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
@@ -30,6 +30,19 @@ function queuedEntity(e: HubEvent): QueuedEntity {
   };
 }
 
+/** What else must happen with the events a batch applies. */
+export interface AppliedObserver {
+  /** In the batch's transaction: durable exactly when the events are. */
+  withinTransaction(tx: Sql, applied: readonly HubEvent[]): Promise<void>;
+  /** Once the transaction has committed (synchronous). */
+  committed(applied: readonly HubEvent[]): void;
+}
+
+const NO_OBSERVER: AppliedObserver = {
+  withinTransaction: () => Promise.resolve(),
+  committed: () => undefined,
+};
+
 /** What the ingest needs to tell a force's genuine events from anything else. */
 export interface IngestPolicy {
   trust: HubEventTrust;
@@ -56,8 +69,8 @@ export class IngestService {
     private readonly logger: Logger,
     private readonly consumerGroup: string,
     private readonly policy: IngestPolicy,
-    /** Told of the events applied, once committed (deconfliction's observation; synchronous). */
-    private readonly onApplied: (applied: HubEvent[]) => void = () => undefined,
+    /** What else is done with the events a batch applies (deconfliction). */
+    private readonly observer: AppliedObserver = NO_OBSERVER,
   ) {}
 
   async handle(batch: ConsumedMessage[]): Promise<BatchOutcome> {
@@ -119,6 +132,7 @@ export class IngestService {
         );
         // A lane copy that came second (its version already applied from the ordinary topic,
         // and perhaps queued behind a backlog) still moves its entity to the front.
+        await this.observer.withinTransaction(tx, r.applied);
         const applied = new Set(r.applied);
         await this.national.prioritise(
           tx,
@@ -138,7 +152,7 @@ export class IngestService {
           error: `version-jump: version ${e.version} is more than ${this.policy.maxVersionStep} past the current one`,
         });
       applied.push(...result.applied);
-      this.onApplied(result.applied);
+      this.observer.committed(result.applied);
       outcome.applied = result.applied.length;
       outcome.duplicate = result.duplicate;
       outcome.stale = result.stale;

@@ -12,6 +12,7 @@ import { AlertAcknowledgement1765100000001 } from './1765100000001-alert-acknowl
 import { MatchReview1765120000000 } from './1765120000000-match-review';
 import { Deconfliction1765200000000 } from './1765200000000-deconfliction';
 import { ImmediateRisk1765300000000 } from './1765300000000-immediate-risk';
+import { DeconflictionHitAudited1765400000000 } from './1765400000000-deconfliction-hit-audited';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const INTEL_HUB_MIGRATIONS = [
   MatchReview1765120000000,
   Deconfliction1765200000000,
   ImmediateRisk1765300000000,
+  DeconflictionHitAudited1765400000000,
 ];
