@@ -33,9 +33,13 @@ import { HubHarness } from './hub.harness';
 // it and that it was cut. The hub as a process on the real PostgreSQL and Kafka, fed signed
 // force events.
 describe('CheckIdentifiers from the exact-identifier index (integration)', () => {
+  // Probes allowed per caller (force) before hit-only answers are withheld; the refill is far too
+  // slow to matter within the test. The Met asks a few times; Norfolk exhausts its own; Kent,
+  // who sees every holder in full, polls.
+  const BURST = 40;
   const h = new HubHarness('it_identifier_holders', 'identifier-holders', {
-    // Polling the answer takes probe tokens; the bound itself is disclosure.int-spec's.
-    HUB_PROBE_BURST: '1000',
+    HUB_PROBE_BURST: String(BURST),
+    HUB_PROBE_REFILL_PER_HOUR: '1',
   });
   const tag = randomUUID().slice(0, 6);
   const SHARED = 150;
@@ -141,8 +145,8 @@ describe('CheckIdentifiers from the exact-identifier index (integration)', () =>
     );
     return new Map(rows.map((r) => [r.nominal_id, r.person_id]));
   }
-  function check(): Promise<CheckIdentifiersResponse> {
-    return h.as('01').checkIdentifiers({ onlineIdentifiers: [phoneId, emailId], justification });
+  function check(force = '01'): Promise<CheckIdentifiersResponse> {
+    return h.as(force).checkIdentifiers({ onlineIdentifiers: [phoneId, emailId], justification });
   }
   const personIds = (r: IdentifierResult | undefined) =>
     (r?.matches ?? []).map((m) => m.nationalPersonId);
@@ -237,12 +241,33 @@ describe('CheckIdentifiers from the exact-identifier index (integration)', () =>
     expect(few?.matches).toHaveLength(3);
   });
 
+  it('given the caller past its probe rate, then hit-only persons are neither returned nor counted, and the audit entry lists them', async () => {
+    const asNorfolk = h.as('36');
+    for (let i = 0; i < BURST; i++)
+      await asNorfolk.checkIdentifiers({ onlineIdentifiers: [emailId], justification });
+    const res = await check('36');
+    const kentPerson = persons.get(trio[2]?.nominalId ?? '');
+    // The phone: Kent's three C persons are past the cap anyway; the count leaves them out.
+    expect(res.results[0]).toMatchObject({ totalMatches: SHARED - 3, truncated: true });
+    expect(res.results[0]?.matches).toHaveLength(CAP);
+    // The e-mail: Kent's C person withheld, and not counted (the count would be the hit).
+    expect(res.results[1]).toMatchObject({ totalMatches: 2, truncated: false });
+    expect(personIds(res.results[1])).not.toContain(kentPerson);
+    expect(personIds(res.results[1])).toHaveLength(2);
+    const { rows } = await h.db.query<{
+      response: { withheld: { rateLimited: { personId: string; forces: string[] }[] } };
+    }>(`SELECT response FROM audit_log WHERE seq = $1`, [res.auditRef]);
+    expect(rows[0]?.response.withheld.rateLimited).toEqual([
+      { personId: kentPerson, forces: ['46'] },
+    ]);
+  });
+
   it('given a holder updated without the identifier, and the hub restarted, then the answer follows the index as stored', async () => {
     const met = trio[1] as Seeded;
     await publish([
       { ...met, state: { ...met.state, version: 2, onlineIdentifiers: [], updatedAt: now } },
     ]);
-    await waitFor(async () => (await check()).results[1]?.totalMatches === 2, {
+    await waitFor(async () => (await check('46')).results[1]?.totalMatches === 2, {
       timeoutMs: 60_000,
       intervalMs: 500,
       what: 'the e-mail held by 2 persons after the update',
