@@ -90,7 +90,7 @@ interface PersonHit {
   candidates: ScoredCandidate[];
 }
 
-/** A person's answer before it is cut to the caller's maximum: its match and what was hidden. */
+/** A person's answer, returned or withheld for the probe rate: its match and what was hidden. */
 interface Answer {
   personId: string;
   match: Match;
