@@ -1,5 +1,10 @@
 import { OnlineIdentifierKind, type OnlineIdentifier } from '@intel/contracts';
-import { ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
+import { onlineIdentifierKey } from '@intel/records';
+import {
+  canonicalIdentifierKey,
+  ExactIdentifierIndex,
+  identifierKeysOf,
+} from './exact-identifiers';
 
 const oi = (kind: OnlineIdentifierKind, value: string, platform = ''): OnlineIdentifier => ({
   kind,
@@ -27,6 +32,45 @@ describe('identifierKeysOf', () => {
       onlineIdentifiers: [oi(OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_EMAIL, 'not an email')],
     });
     expect(keys).toEqual([]);
+  });
+});
+
+describe('canonicalIdentifierKey', () => {
+  const K = OnlineIdentifierKind;
+  // Written as forces write them: cases, an @, spaces, national phone formats, platforms in
+  // other cases, an IP address (a kind the engine does not compare), and unreadable ones.
+  const cases: OnlineIdentifier[] = [
+    oi(K.ONLINE_IDENTIFIER_KIND_EMAIL, 'J.Smith@Example.com'),
+    oi(K.ONLINE_IDENTIFIER_KIND_EMAIL, 'not an email'),
+    oi(K.ONLINE_IDENTIFIER_KIND_PHONE, '07700 900123'),
+    oi(K.ONLINE_IDENTIFIER_KIND_PHONE, '+44 7700 900123'),
+    oi(K.ONLINE_IDENTIFIER_KIND_PHONE, '12'),
+    oi(K.ONLINE_IDENTIFIER_KIND_USERNAME, '@Sk8rGirl_13', 'Kik'),
+    oi(K.ONLINE_IDENTIFIER_KIND_USERNAME, 'name', 'Discord'),
+    oi(K.ONLINE_IDENTIFIER_KIND_USERNAME, 'name'),
+    oi(K.ONLINE_IDENTIFIER_KIND_PLATFORM_USER_ID, '100012345678', 'Facebook'),
+    oi(K.ONLINE_IDENTIFIER_KIND_PROFILE_URL, 'https://www.instagram.com/John.Smith/'),
+    oi(K.ONLINE_IDENTIFIER_KIND_DEVICE_ID, '35-209900-176148-1'),
+    oi(K.ONLINE_IDENTIFIER_KIND_IP_ADDRESS, '192.0.2.10'),
+    oi(K.ONLINE_IDENTIFIER_KIND_IP_ADDRESS, '2001:DB8::1'),
+    oi(K.ONLINE_IDENTIFIER_KIND_IP_ADDRESS, '999.1.1.1'),
+  ];
+
+  it.each(cases.map((c) => [c.kind, c.platform, c.value, c]))(
+    'given %s %p %p, then the key CheckIdentifiers looks up (onlineIdentifierKey)',
+    (_k, _p, _v, o) => {
+      const expected = onlineIdentifierKey(o);
+      // Twice: the second read comes from the engine's memo.
+      expect(canonicalIdentifierKey(o)).toBe(expected);
+      expect(canonicalIdentifierKey(o)).toBe(expected);
+    },
+  );
+
+  it('given readable identifiers of every kind, then each has a key (the cases above test something)', () => {
+    const keyed = cases.filter((c) => onlineIdentifierKey(c) !== undefined).map((c) => c.kind);
+    expect(new Set(keyed)).toEqual(
+      new Set(Object.values(K).filter((k) => k !== K.ONLINE_IDENTIFIER_KIND_UNSPECIFIED)),
+    );
   });
 });
 
