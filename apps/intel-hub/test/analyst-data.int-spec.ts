@@ -233,6 +233,27 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
     ).toContain(personId);
   });
 
+  it('given an identifier look-up, then each identifier says how many persons hold it and whether the list was cut', async () => {
+    const r = await h.api('POST', '/identifiers/lookup', {
+      ...(await as('01')),
+      body: {
+        onlineIdentifiers: [
+          { kind: 'PHONE', value: phone },
+          { kind: 'EMAIL', value: `nobody.${tag}@example.org` },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(
+      (
+        r.body.results as Array<{ totalMatches: number; truncated: boolean; matches: unknown[] }>
+      ).map((x) => [x.totalMatches, x.truncated, x.matches.length]),
+    ).toEqual([
+      [1, false, 1],
+      [0, false, 0],
+    ]);
+  });
+
   it("given a dossier read, then FULL holdings carry grading and handling, Kent's C record nothing, and the read is one audit entry naming the analyst", async () => {
     const met = await as('01');
     const sub = `analyst.01.${tag}`;

@@ -49,7 +49,10 @@ export { FIELDS, FIELD_NAMES, type FieldName } from './compare/fields';
 export { RecordComparator, newComparison, type Comparison } from './compare/record.comparator';
 export { normaliseRecord, type NormalisedRecord } from './normalise/record.normaliser';
 export { comparedValues, type ComparedValues } from './normalise/compared-values';
-export { COMPARED_KINDS as COMPARED_ONLINE_IDENTIFIER_KINDS } from './normalise/identifier.normaliser';
+export {
+  COMPARED_KINDS as COMPARED_ONLINE_IDENTIFIER_KINDS,
+  normaliseOnlineIdentifiers,
+} from './normalise/identifier.normaliser';
 export {
   areNicknameEquivalent,
   foldText,

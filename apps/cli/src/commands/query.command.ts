@@ -127,7 +127,8 @@ export function registerQueryCommands(program: Command): void {
         console.log(
           [
             ...res.results.flatMap((r) => [
-              `${r.onlineIdentifier?.kind ?? ''} ${r.onlineIdentifier?.value ?? ''}`,
+              `${r.onlineIdentifier?.kind ?? ''} ${r.onlineIdentifier?.value ?? ''}: held by ${r.totalMatches} national person(s)` +
+                (r.truncated ? ` (the first ${r.matches.length} shown)` : ''),
               ...matchesTable(r.matches),
             ]),
             `audit ${res.auditRef}`,

@@ -70,6 +70,17 @@ const BANDS: Record<string, MatchBand> = {
   MATCH_BAND_POSSIBLE: MatchBand.MATCH_BAND_POSSIBLE,
 };
 
+/**
+ * The most persons CheckIdentifiers returns per identifier; `totalMatches` gives how many hold
+ * it, `truncated` that more do than are shown. 50, CheckPerson's most (`MAX_QUERY_RESULTS`):
+ * an identifier held by more persons than that singles no one out (a shared switchboard number,
+ * a placeholder e-mail), and an officer at the roadside cannot weigh more; it also bounds the
+ * answer to what a gRPC client takes by default (4 MB: each person carries its holdings'
+ * details, about 1 KB a record) and the decoding and disclosure work per identifier, which
+ * would otherwise grow with how widely an identifier is shared.
+ */
+export const MAX_IDENTIFIER_HOLDERS = 50;
+
 const isLinkBand = (b: MatchBand) =>
   b === MatchBand.MATCH_BAND_CERTAIN || b === MatchBand.MATCH_BAND_PROBABLE;
 
@@ -79,7 +90,7 @@ interface PersonHit {
   candidates: ScoredCandidate[];
 }
 
-/** A person's answer before it is cut to the caller's maximum: its match and what was hidden. */
+/** A person's answer, returned or withheld for the probe rate: its match and what was hidden. */
 interface Answer {
   personId: string;
   match: Match;
@@ -170,18 +181,15 @@ export class IntelQueryService {
     this.observeIdentifiers(req.onlineIdentifiers, caller);
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
-    // States decoded once per call: the exact test below and the answer read the same ones.
+    // States decoded once per call: the ranking and the answers read the same ones.
     const decoded = new Map<MemberKey, MemberView>();
     for (const oi of req.onlineIdentifiers) {
       const key = onlineIdentifierKey(oi);
       const input = { names: [], onlineIdentifiers: [oi] };
-      // Exact agreement on the canonical identifier, among the records sharing its block.
-      const candidates = index.matching.candidates(input);
-      const views = index.views(candidates, decoded);
-      const exact = candidates.filter((k) =>
-        (views.get(k)?.state.onlineIdentifiers ?? []).some((o) => onlineIdentifierKey(o) === key),
-      );
-      const scored = new Map(index.match(input, 200).map((c) => [c.id, c]));
+      // Exact agreement on the canonical identifier, from the exact-identifier index: every
+      // holder, however many (the engine's blocks skip a widely shared identifier).
+      const exact = key === undefined ? [] : index.holdersOf(key);
+      const scored = new Map(index.matching.matchAmong(input, exact).map((c) => [c.id, c]));
       const hits = groupByPerson(
         index,
         exact.map((id) => scored.get(id) ?? identifierOnlyCandidate(id, index)),
@@ -190,23 +198,35 @@ export class IntelQueryService {
     }
     const results = [];
     const audited = [];
-    const allHits: PersonHit[] = [];
+    const consulted: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
     const withheld: Withheld = { rateLimited: [] };
     const views = new Map<MemberKey, MemberView>();
     const probe = this.probe(caller);
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller, probe, Number.MAX_SAFE_INTEGER, false, decoded);
-      results.push({ onlineIdentifier: oi, matches: r.matches });
-      audited.push({ onlineIdentifier: oi, matches: r.audited });
-      allHits.push(...hits);
+      const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, decoded);
+      const truncated = r.total > r.matches.length;
+      results.push({
+        onlineIdentifier: oi,
+        matches: r.matches,
+        totalMatches: r.total,
+        truncated,
+      });
+      audited.push({
+        onlineIdentifier: oi,
+        matches: r.audited,
+        totalMatches: r.total,
+        truncated,
+      });
+      // Alerts follow what was disclosed: persons beyond the cap were only counted.
+      consulted.push(...hits.filter((h) => r.consulted.has(h.personId)));
       hitOnly.push(...r.hitOnly);
       withheld.rateLimited.push(...r.withheld.rateLimited);
       for (const [k, v] of r.views) views.set(k, v);
     }
     const drafts = this.alertDrafts(
       index,
-      allHits.map(touched),
+      consulted.map(touched),
       hitOnly,
       caller,
       'CheckIdentifiers',
@@ -320,7 +340,12 @@ export class IntelQueryService {
    * holdings by handling code, scores and bands from records the caller may see only (a person
    * reached only through hidden records gets the constant hit-only marker), ordered without
    * regard to hidden scores, hit-only answers dropped when the probe rate is exceeded, then cut
-   * to `max`. What was hidden goes to the audit entry.
+   * to `max`. What was hidden goes to the audit entry. `total`: the persons answerable before
+   * the cut (hit-only ones dropped for the probe rate not counted).
+   *
+   * The ranking reads only the matched records (their scores and handling codes); holdings,
+   * flags and explanations are worked out for the persons returned or withheld only, so the
+   * work past the ranking does not grow with how many persons matched.
    */
   private toMatches(
     index: NationalIndex,
@@ -330,42 +355,47 @@ export class IntelQueryService {
     max: number,
     /** CheckPerson: hit-only persons only at a link band (probeReturns); identifiers: exact. */
     scored: boolean,
-    decoded?: Map<MemberKey, MemberView>,
+    decoded = new Map<MemberKey, MemberView>(),
   ) {
-    const views = index.views(
-      hits.flatMap((h) => index.membersOf(h.personId)),
+    const matched = index.views(
+      hits.flatMap((h) => h.candidates.map((c) => c.id)),
       decoded,
     );
-    const answers = hits.map((h): Answer => {
-      const hold = this.holdings(index.membersOf(h.personId), views, caller);
-      const disclosed = discloseScore(
-        caller.force,
-        h.candidates,
-        (c) => recordOf(c.id, views),
-        bandOf,
-      );
+    const ranked = hits.map((h) => ({
+      personId: h.personId,
+      disclosed: discloseScore(caller.force, h.candidates, (c) => recordOf(c.id, matched), bandOf),
+    }));
+    const ordered = orderForRecipient(
+      scored ? ranked.filter((a) => probeReturns(a.disclosed)) : ranked,
+    );
+    const allowed = (a: (typeof ranked)[number]) => probeAllowed || !a.disclosed.hitOnly;
+    const answerable = ordered.filter(allowed);
+    const shownRanked = answerable.slice(0, max);
+    // Hit-only answers this call would have returned but for the probe rate: withheld from the
+    // caller, recorded in the audit entry, and their owners are still told of the interest.
+    const heldRanked = ordered.slice(0, max).filter((a) => !allowed(a));
+    const views = index.views(
+      [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
+      decoded,
+    );
+    const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
+      const hold = this.holdings(index.membersOf(personId), views, caller);
       return {
-        personId: h.personId,
+        personId,
         disclosed,
         hitOnly: hold.hitOnly,
         match: {
-          nationalPersonId: h.personId,
+          nationalPersonId: personId,
           score: round(disclosed.score),
           band: disclosed.band,
-          flags: index.flagsFor(h.personId, caller.force).map(toFlag),
+          flags: index.flagsFor(personId, caller.force).map(toFlag),
           holdings: hold.holdings,
           explanation: disclosed.shown ? explanationOf(disclosed.shown) : undefined,
         },
       };
-    });
-    const ordered = orderForRecipient(
-      scored ? answers.filter((a) => probeReturns(a.disclosed)) : answers,
-    );
-    const allowed = (a: Answer) => probeAllowed || !a.disclosed.hitOnly;
-    const shown = ordered.filter(allowed).slice(0, max);
-    // Hit-only answers this call would have returned but for the probe rate: withheld from the
-    // caller, recorded in the audit entry, and their owners are still told of the interest.
-    const held = ordered.slice(0, max).filter((a) => !allowed(a));
+    };
+    const shown = shownRanked.map(answerOf);
+    const held = heldRanked.map(answerOf);
     const withheld: Withheld = {
       rateLimited: held.map((a) => ({
         personId: a.personId,
@@ -383,6 +413,7 @@ export class IntelQueryService {
       hitOnly: consulted.flatMap((a) => a.hitOnly),
       views,
       withheld,
+      total: answerable.length,
     };
   }
 

@@ -1,4 +1,10 @@
-import { NameType, NominalState, Sex } from '@intel/contracts';
+import {
+  NameType,
+  NominalState,
+  OnlineIdentifierKind,
+  Sex,
+  type OnlineIdentifier,
+} from '@intel/contracts';
 import { MatchEngine } from '@intel/matching';
 import { handlingP } from '@intel/testing';
 import type { MemberView } from '../flags/derive-flags';
@@ -68,5 +74,65 @@ describe('NationalIndex states', () => {
     // A nominal withdrawn since is left out, even though its old state was decoded.
     index.removeNominal(a);
     expect([...index.views([a, b], decoded).keys()]).toEqual([b]);
+  });
+});
+
+// CheckIdentifiers answers from the exact-identifier index: it must list exactly the live
+// nominals holding each identifier, through updates, withdrawals and a restore.
+describe('NationalIndex exact identifiers', () => {
+  const a = memberKey('36', 'n-a');
+  const b = memberKey('01', 'n-b');
+  const email = (value: string): OnlineIdentifier => ({
+    kind: OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_EMAIL,
+    platform: '',
+    value,
+    observedAt: undefined,
+  });
+  const holding = (id: string, ...emails: string[]): NominalState => ({
+    ...state(id, 'William', 'Hendry'),
+    onlineIdentifiers: emails.map(email),
+  });
+  const holders = (index: NationalIndex, key: string) => [...index.holdersOf(key)].sort();
+  let index: NationalIndex;
+
+  beforeEach(() => {
+    index = new NationalIndex(MatchEngine.withPriors());
+  });
+
+  it('given nominals upserted, then each canonical identifier lists its holders', () => {
+    index.upsertNominal(a, holding('n-a', 'W.Hendry@Example.com', 'other@example.com'));
+    index.upsertNominal(b, holding('n-b', 'w.hendry@example.com'));
+    expect(holders(index, 'email:w.hendry@example.com')).toEqual([b, a].sort());
+    expect(holders(index, 'email:other@example.com')).toEqual([a]);
+  });
+
+  it('given a nominal updated without an identifier, then it no longer holds it', () => {
+    index.upsertNominal(a, holding('n-a', 'w.hendry@example.com', 'other@example.com'));
+    index.upsertNominal(b, holding('n-b', 'w.hendry@example.com'));
+    index.upsertNominal(a, holding('n-a', 'other@example.com', 'new@example.com'));
+    expect(holders(index, 'email:w.hendry@example.com')).toEqual([b]);
+    expect(holders(index, 'email:other@example.com')).toEqual([a]);
+    expect(holders(index, 'email:new@example.com')).toEqual([a]);
+  });
+
+  it('given a nominal withdrawn, then it leaves every identifier it held', () => {
+    index.upsertNominal(a, holding('n-a', 'w.hendry@example.com', 'other@example.com'));
+    index.upsertNominal(b, holding('n-b', 'w.hendry@example.com'));
+    index.removeNominal(a);
+    expect(holders(index, 'email:w.hendry@example.com')).toEqual([b]);
+    expect(holders(index, 'email:other@example.com')).toEqual([]);
+    index.removeNominal(b);
+    expect(holders(index, 'email:w.hendry@example.com')).toEqual([]);
+  });
+
+  it('given nominals restored as stored, then their identifiers are held, and later updates apply', () => {
+    const stored = [
+      { key: a, state: holding('n-a', 'w.hendry@example.com'), personId: 'p-1' },
+      { key: b, state: holding('n-b', 'w.hendry@example.com'), personId: 'p-1' },
+    ].map((n) => ({ ...n, encoded: NominalState.encode(n.state).finish() }));
+    index.restore(stored, []);
+    expect(holders(index, 'email:w.hendry@example.com')).toEqual([b, a].sort());
+    index.upsertNominal(b, holding('n-b'));
+    expect(holders(index, 'email:w.hendry@example.com')).toEqual([a]);
   });
 });

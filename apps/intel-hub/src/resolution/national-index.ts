@@ -3,6 +3,7 @@ import type { MatchEngine, MatchIndex, MatchInput, RestoredLink } from '@intel/m
 import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
 import type { MemberView } from '../flags/derive-flags';
 import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
+import { ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
 import { splitMemberKey, type MemberKey } from './member-key';
 import { nominalAsMatchInput } from './nominal-input';
 import type { PersonAssignment } from './person-assignment';
@@ -10,8 +11,10 @@ import type { PersonAssignment } from './person-assignment';
 /**
  * The hub's in-memory view of the national index, derived from its database and rebuilt from
  * it at start or after a failed resolution: the matching index over every live force nominal,
- * each nominal's state as published, which national person each nominal belongs to, and each
- * person's flags per view (`@intel/disclosure`). Queries read it; only the resolution service writes it.
+ * each nominal's state as published, the exact online-identifier index (which live nominals
+ * hold each canonical identifier: CheckIdentifiers), which national person each nominal belongs
+ * to, and each person's flags per view (`@intel/disclosure`). Queries read it; only the
+ * resolution service writes it.
  *
  * States are kept encoded (protobuf, off the JS heap: ~0.5 KB a nominal) and decoded per query,
  * so answering a query reads nothing from the database: its only round trip is the audit entry.
@@ -24,6 +27,7 @@ export class NationalIndex {
   /** Per person: its public view's flags alone (most persons), or every view's. */
   private readonly flags = new Map<string, ViewFlag[] | PersonViews<ViewFlag[]>>();
   private readonly states = new Map<MemberKey, Uint8Array>();
+  private readonly identifiers = new ExactIdentifierIndex();
 
   constructor(readonly engine: MatchEngine) {
     // A national link needs more than a name: records sharing only a (common) name are
@@ -41,6 +45,14 @@ export class NationalIndex {
 
   /** Adds or replaces a live nominal; `encoded` is its state as stored, if at hand. */
   upsertNominal(key: MemberKey, state: NominalState, encoded?: Uint8Array) {
+    const before = this.states.get(key);
+    this.identifiers.replace(
+      key,
+      before ? identifierKeysOf(NominalState.decode(before)) : [],
+      identifierKeysOf(state),
+    );
+    // Deleted first so that the map keeps this key string, the one the matching index keeps.
+    this.states.delete(key);
     this.states.set(key, encoded ?? NominalState.encode(state).finish());
     return this.matching.add(key, nominalAsMatchInput(state));
   }
@@ -58,10 +70,11 @@ export class NationalIndex {
     }>,
     links: Iterable<RestoredLink>,
   ): void {
-    const states = this.states;
+    const { states, identifiers } = this;
     function* records() {
       for (const n of nominals) {
         states.set(n.key, n.encoded);
+        identifiers.add(n.key, identifierKeysOf(n.state));
         yield { id: n.key, input: nominalAsMatchInput(n.state), cluster: n.personId };
       }
     }
@@ -69,8 +82,18 @@ export class NationalIndex {
   }
 
   removeNominal(key: MemberKey) {
+    const before = this.states.get(key);
+    if (before) this.identifiers.remove(key, identifierKeysOf(NominalState.decode(before)));
     this.states.delete(key);
     return this.matching.remove(key);
+  }
+
+  /**
+   * The live nominals holding exactly the online identifier with this canonical key
+   * (`onlineIdentifierKey`), however many share it, in no set order.
+   */
+  holdersOf(identifierKey: string): MemberKey[] {
+    return this.identifiers.holdersOf(identifierKey);
   }
 
   /**

@@ -43,6 +43,32 @@ describe('MatchIndex (incremental)', () => {
     expect(index.match(rec('William', 'Featherstone', [1980, 3, 7]))[0]?.clusterId).toBe('a1');
   });
 
+  it('scores a query against named records whatever their block size (matchAmong)', () => {
+    // One e-mail shared by more records than a block may hold: match() skips its block,
+    // matchAmong scores each record named, as match() scores a candidate.
+    const index = engine.createIndex({ maxBlockSize: 5 });
+    const ids = Array.from({ length: 8 }, (_, i) => `s${i}`);
+    ids.forEach((id, i) =>
+      index.add(id, rec(`Name${i}`, `Family${i}`, [1970 + i, 1, 1], undefined, 'shared@x.org')),
+    );
+    const query = rec('Name3', 'Family3', [1973, 1, 1], undefined, 'shared@x.org');
+    expect(index.match(query, 100).map((c) => c.id)).not.toContain('s1');
+    const among = index.matchAmong(query, [...ids, 'unknown', 's3']);
+    expect(among[0]?.id).toBe('s3');
+    expect(among.filter((c) => c.id === 's3')).toHaveLength(1);
+    expect(among.map((c) => c.id)).not.toContain('unknown');
+    const all = engine.createIndex();
+    ids.forEach((id, i) =>
+      all.add(id, rec(`Name${i}`, `Family${i}`, [1970 + i, 1, 1], undefined, 'shared@x.org')),
+    );
+    // The same scores and explanations match() gives when the block is not skipped (clusters
+    // aside: the two indexes linked their records from different candidates).
+    const scores = (cs: typeof among) =>
+      cs.map(({ clusterId: _, ...c }) => c).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(scores(among)).toEqual(scores(all.match(query, 100)));
+    expect(among.length).toBeGreaterThan(1);
+  });
+
   it('splits a cluster when the record holding it together is removed', () => {
     const index = newIndex();
     index.add('p1', rec('John', 'Ashworth', [1970, 1, 2], undefined, 'j@example.com'));

@@ -298,9 +298,27 @@ export class MatchIndex {
    */
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     const norm = normaliseRecord(input);
+    const entries = [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s));
+    return this.scoreEntries(norm, entries).slice(0, maxResults);
+  }
+
+  /**
+   * Scores `input` against these indexed records, whatever blocks they share with it (records
+   * found by another index: e.g. the exact holders of an identifier, which no block size limit
+   * leaves out); as `match`, those at POSSIBLE or better, strongest first, explained. Ids not
+   * held are left out.
+   */
+  matchAmong(input: MatchInput, ids: Iterable<string>): ScoredCandidate[] {
+    const entries = [...new Set(ids)].map((id) => this.byId.get(id));
+    return this.scoreEntries(normaliseRecord(input), entries);
+  }
+
+  private scoreEntries(
+    norm: NormalisedRecord,
+    entries: readonly (Entry | undefined)[],
+  ): ScoredCandidate[] {
     const out: ScoredCandidate[] = [];
-    for (const s of this.candidateSeqs(blockingKeys(norm))) {
-      const other = this.bySeq.get(s);
+    for (const other of entries) {
       if (!other) continue;
       const c = this.comparator.compare(norm, other.norm, this.cmp);
       // Most candidates score below POSSIBLE: score without allocating, and build the
@@ -309,7 +327,7 @@ export class MatchIndex {
       out.push({ ...this.scorer.explain(c), id: other.id, clusterId: other.clusterId });
     }
     out.sort((x, y) => y.score - x.score);
-    return out.slice(0, maxResults);
+    return out;
   }
 
   /** Term-frequency adjusted score and explanation of two indexed records. */

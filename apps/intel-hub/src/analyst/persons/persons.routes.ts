@@ -57,6 +57,10 @@ export const LOOKUP_IDENTIFIERS = defineRoute({
           platform: z.string().optional(),
         }),
         matches: z.array(matchSchema),
+        /** Persons holding it for this caller; `matches` holds at most 50 of them, best first. */
+        totalMatches: z.number().int().min(0),
+        /** More persons hold it than `matches` lists. */
+        truncated: z.boolean(),
       }),
     ),
     auditRef: z.string(),

@@ -38,7 +38,12 @@ export class SearchController {
         const { kind, value, platform } = r.onlineIdentifier
           ? onlineIdentifierJson(r.onlineIdentifier)
           : { kind: '', value: '', platform: undefined };
-        return { identifier: { kind, value, platform }, matches: r.matches.map(matchJson) };
+        return {
+          identifier: { kind, value, platform },
+          matches: r.matches.map(matchJson),
+          totalMatches: r.totalMatches,
+          truncated: r.truncated,
+        };
       }),
       auditRef: res.auditRef,
     };

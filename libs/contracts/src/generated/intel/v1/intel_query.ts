@@ -263,8 +263,22 @@ export interface CheckIdentifiersRequest {
 }
 
 export interface IdentifierResult {
-  onlineIdentifier: OnlineIdentifier | undefined;
+  onlineIdentifier:
+    | OnlineIdentifier
+    | undefined;
+  /**
+   * The persons holding the identifier exactly, best first (scored ones by score, then hit-only
+   * ones by national person id), at most 50 (the hub's MAX_IDENTIFIER_HOLDERS).
+   */
   matches: Match[];
+  /**
+   * How many national persons hold the identifier exactly and are answered to this caller,
+   * hit-only ones included (while the caller's probe rate is exceeded, hit-only persons are
+   * neither returned nor counted). Never fewer than `matches`.
+   */
+  totalMatches: number;
+  /** True when `matches` holds fewer persons than `total_matches`: the answer was cut at the cap. */
+  truncated: boolean;
 }
 
 export interface CheckIdentifiersResponse {
@@ -1276,7 +1290,7 @@ export const CheckIdentifiersRequest: MessageFns<CheckIdentifiersRequest> = {
 };
 
 function createBaseIdentifierResult(): IdentifierResult {
-  return { onlineIdentifier: undefined, matches: [] };
+  return { onlineIdentifier: undefined, matches: [], totalMatches: 0, truncated: false };
 }
 
 export const IdentifierResult: MessageFns<IdentifierResult> = {
@@ -1286,6 +1300,12 @@ export const IdentifierResult: MessageFns<IdentifierResult> = {
     }
     for (const v of message.matches) {
       Match.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.totalMatches !== 0) {
+      writer.uint32(24).uint32(message.totalMatches);
+    }
+    if (message.truncated !== false) {
+      writer.uint32(32).bool(message.truncated);
     }
     return writer;
   },
@@ -1319,6 +1339,22 @@ export const IdentifierResult: MessageFns<IdentifierResult> = {
             message.matches.push(Match.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.totalMatches = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.truncated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1339,6 +1375,12 @@ export const IdentifierResult: MessageFns<IdentifierResult> = {
         ? OnlineIdentifier.fromJSON(object.online_identifier)
         : undefined,
       matches: globalThis.Array.isArray(object?.matches) ? object.matches.map((e: any) => Match.fromJSON(e)) : [],
+      totalMatches: isSet(object.totalMatches)
+        ? globalThis.Number(object.totalMatches)
+        : isSet(object.total_matches)
+        ? globalThis.Number(object.total_matches)
+        : 0,
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
     };
   },
 
@@ -1349,6 +1391,12 @@ export const IdentifierResult: MessageFns<IdentifierResult> = {
     }
     if (message.matches?.length) {
       obj.matches = message.matches.map((e) => Match.toJSON(e));
+    }
+    if (message.totalMatches !== 0) {
+      obj.totalMatches = Math.round(message.totalMatches);
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
     }
     return obj;
   },
