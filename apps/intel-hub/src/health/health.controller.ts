@@ -8,13 +8,14 @@ import { pingKafka, type EventConsumer } from '@intel/kafka';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { HealthEndpoints, dependencyReady } from '@intel/observability';
-import { EVENT_CONSUMER, KAFKA } from '../hub.tokens';
+import { EVENT_CONSUMER, KAFKA, PRIORITY_CONSUMER } from '../hub.tokens';
 import { HubLeadership } from '../leadership/hub-leadership';
 import { ResolutionService } from '../resolution/resolution.service';
 
 /**
  * Ready when the database answers, Kafka answers, this hub leads (holds the leadership lock),
- * the force-event consumer is running, and resolution flows (not stuck, not failing: the
+ * the force-event consumer and the priority lane's consumer (immediate risk to a child) are
+ * running, and resolution flows (not stuck, not failing: the
  * reason says which; entities set aside are reported without making the hub unready).
  */
 @Controller('health')
@@ -25,21 +26,25 @@ export class HealthController extends HealthEndpoints {
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
+    @Inject(PRIORITY_CONSUMER) private readonly priority: EventConsumer,
     @Inject(HubLeadership) private readonly leadership: HubLeadership,
     @Inject(ResolutionService) private readonly resolution: ResolutionService,
   ) {
     super(health, indicator);
   }
 
+  private consumerUp(name: string, consumer: EventConsumer) {
+    const s = this.indicator.check(name);
+    const detail = { lastError: consumer.lastError ?? null };
+    return Promise.resolve(consumer.running ? s.up(detail) : s.down(detail));
+  }
+
   protected checks(): HealthIndicatorFunction[] {
     return [
       () => dependencyReady(this.indicator, 'database', () => this.ds.query('SELECT 1')),
       () => dependencyReady(this.indicator, 'kafka', () => pingKafka(this.kafka)),
-      () => {
-        const s = this.indicator.check('consumer');
-        const detail = { lastError: this.consumer.lastError ?? null };
-        return Promise.resolve(this.consumer.running ? s.up(detail) : s.down(detail));
-      },
+      () => this.consumerUp('consumer', this.consumer),
+      () => this.consumerUp('priorityConsumer', this.priority),
       () => {
         const s = this.indicator.check('leadership');
         return Promise.resolve(
