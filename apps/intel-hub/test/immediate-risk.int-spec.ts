@@ -277,6 +277,22 @@ describe('immediate risk to a child: the priority lane (integration)', () => {
     expect(escalation.alertType).toBe(AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED);
     expect(escalation.priority).toBe(AlertPriority.ALERT_PRIORITY_IMMEDIATE);
     expect(escalation.records).toEqual(firstAlert!.records);
+    // The duty officer (the second recipient) watches escalations alone.
+    const duty = hub
+      .as('36')
+      .watchAlerts(justification, '', [AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED]);
+    const watched: Alert[] = [];
+    duty.on('data', (a: Alert) => watched.push(a));
+    duty.on('error', () => undefined);
+    await waitFor(() => Promise.resolve(watched.some((a) => a.alertId === escalation.alertId)), {
+      timeoutMs: 10_000,
+      what: "the escalation on the duty officer's watch",
+    });
+    duty.cancel();
+    expect(watched.length).toBeGreaterThan(0);
+    expect(
+      watched.every((a) => a.alertType === AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED),
+    ).toBe(true);
     const { rows } = await hub.db.query<{ due: Date; escalated: Date }>(
       `SELECT ack_due_at AS due, escalated_at AS escalated FROM alert WHERE alert_id = $1`,
       [id],

@@ -13,6 +13,7 @@ import type {
   AcknowledgeAlertRequest,
   AcknowledgeAlertResponse,
   Alert,
+  AlertType,
   CheckIdentifiersRequest,
   CheckIdentifiersResponse,
   CheckPersonRequest,
@@ -101,8 +102,13 @@ export class QueryClient {
    * The caller's alerts, resumable after an alert id; cancel() the stream to stop. Justified
    * like every call: the hub audits the watch and every alert it sends.
    */
-  watchAlerts(justification: Justification, sinceAlertId = ''): ClientReadableStream<Alert> {
-    return this.raw.watchAlerts({ sinceAlertId, justification }, this.md());
+  /** The caller's alerts from `sinceAlertId` on, then live; of `alertTypes` only, if given. */
+  watchAlerts(
+    justification: Justification,
+    sinceAlertId = '',
+    alertTypes: AlertType[] = [],
+  ): ClientReadableStream<Alert> {
+    return this.raw.watchAlerts({ sinceAlertId, justification, alertTypes }, this.md());
   }
 
   /** Acknowledges an alert to the caller's force, by a named person (audited by the hub). */

@@ -1,4 +1,9 @@
-import { PurposeCode, type CheckPersonRequest, type PersonQuery } from '@intel/contracts';
+import {
+  AlertType,
+  PurposeCode,
+  type CheckPersonRequest,
+  type PersonQuery,
+} from '@intel/contracts';
 import { RecordValidationError } from './field-error';
 import {
   DEFAULT_QUERY_RESULTS,
@@ -6,6 +11,7 @@ import {
   validateCheckIdentifiers,
   validateCheckPerson,
   validateGetPerson,
+  validateWatchAlerts,
 } from './query.validator';
 
 const justification = {
@@ -117,5 +123,36 @@ describe('AcknowledgeAlert validation', () => {
         validateAcknowledgeAlert({ alertId: '0x1', acknowledgedByName: '1234', justification }),
       ).sort(),
     ).toEqual(['acknowledgedByName', 'alertId']);
+  });
+});
+
+describe('WatchAlerts validation', () => {
+  it('takes a filter of alert types (the duty officer watching escalations only), once each', () => {
+    const r = validateWatchAlerts({
+      sinceAlertId: '',
+      justification,
+      alertTypes: [
+        AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED,
+        AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED,
+      ],
+    });
+    expect(r.alertTypes).toEqual([AlertType.ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED]);
+    expect(validateWatchAlerts({ sinceAlertId: '7', justification }).alertTypes).toEqual([]);
+  });
+
+  it('names each alert type it does not know, and the unspecified one', () => {
+    expect(
+      fields(() =>
+        validateWatchAlerts({
+          sinceAlertId: '',
+          justification,
+          alertTypes: [
+            AlertType.ALERT_TYPE_FLAG_RAISED,
+            'ALERT_TYPE_NO_SUCH' as AlertType,
+            AlertType.ALERT_TYPE_UNSPECIFIED,
+          ],
+        }),
+      ),
+    ).toEqual(['alertTypes[1]', 'alertTypes[2]']);
   });
 });

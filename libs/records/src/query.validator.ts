@@ -1,4 +1,5 @@
 import {
+  AlertType,
   PurposeCode,
   Sex,
   type CheckIdentifiersRequest,
@@ -116,14 +117,27 @@ export function validateGetPerson(r: GetPersonRequest): GetPersonRequest {
 const ALERT_ID = /^\d{1,18}$/;
 
 /** WatchAlerts: justified like every other call; `sinceAlertId` empty or an alert id. */
-export function validateWatchAlerts(r: WatchAlertsRequest): WatchAlertsRequest {
+export function validateWatchAlerts(
+  r: Omit<WatchAlertsRequest, 'alertTypes'> & Partial<Pick<WatchAlertsRequest, 'alertTypes'>>,
+): WatchAlertsRequest {
   const errors = new ErrorCollector();
   const justification = checkJustification(r.justification, errors);
   const since = checkText(r.sinceAlertId, errors, 'sinceAlertId', { max: 18 });
   if (since !== '' && !ALERT_ID.test(since)) errors.add('sinceAlertId', 'not an alert id (digits)');
+  const types = r.alertTypes ?? [];
+  if (types.length > MAX_WATCHED_TYPES)
+    errors.add('alertTypes', `at most ${MAX_WATCHED_TYPES} alert types`);
+  types.forEach((t, i) => {
+    if (!KNOWN_ALERT_TYPES.has(t) || t === AlertType.ALERT_TYPE_UNSPECIFIED)
+      errors.add(`alertTypes[${i}]`, 'not an alert type');
+  });
   if (!errors.ok) throw new RecordValidationError(errors.errors);
-  return { sinceAlertId: since, justification };
+  return { sinceAlertId: since, justification, alertTypes: [...new Set(types)] };
 }
+
+const KNOWN_ALERT_TYPES = new Set<string>(Object.values(AlertType));
+/** More than there are alert types: a longer list is a mistake, not a filter. */
+const MAX_WATCHED_TYPES = 16;
 
 /**
  * AcknowledgeAlert: justified like every call; the alert id (digits) and the name of the person

@@ -1,4 +1,4 @@
-import type { Alert } from '@intel/contracts';
+import type { Alert, AlertType } from '@intel/contracts';
 import { Observable, type Subscriber } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import type { NationalStoreRepository } from '../resolution/national-store.repository';
@@ -32,6 +32,8 @@ export class AlertFeed {
     force: string,
     sinceAlertId: string,
     beforeSend: (page: Alert[]) => Promise<void> = () => Promise.resolve(),
+    /** Only alerts of these types (empty: every type). */
+    types: readonly AlertType[] = [],
   ): Observable<Alert> {
     const since = sinceAlertId.trim();
     if (since !== '' && !ALERT_ID.test(since))
@@ -52,7 +54,7 @@ export class AlertFeed {
           do {
             again = false;
             for (;;) {
-              const page = await this.store.alertsFor(this.ds, force, last, PAGE);
+              const page = await this.store.alertsFor(this.ds, force, last, PAGE, types);
               if (page.length > 0 && !closed) await beforeSend(page);
               for (const a of page) {
                 if (closed) return;
@@ -69,7 +71,14 @@ export class AlertFeed {
         }
       };
       const off = this.resolution.onAlerts((alerts) => {
-        if (alerts.some((a) => a.recipientForceCode === force)) void pump();
+        if (
+          alerts.some(
+            (a) =>
+              a.recipientForceCode === force &&
+              (types.length === 0 || types.includes(a.alertType)),
+          )
+        )
+          void pump();
       });
       const timer = setInterval(() => void pump(), this.pollMs);
       void pump();

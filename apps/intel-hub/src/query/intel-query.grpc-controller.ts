@@ -101,21 +101,26 @@ export class IntelQueryGrpcController implements IntelQueryController {
         'WatchAlerts',
         who,
         justification,
-        { sinceAlertId: req.sinceAlertId },
+        { sinceAlertId: req.sinceAlertId, alertTypes: req.alertTypes },
         { opened: true },
         [],
       );
       this.metrics.queries.inc({ rpc: 'WatchAlerts', code: 'OK' });
-      return this.feed.watch(who.force, req.sinceAlertId, async (page) => {
-        await this.audit.record(
-          'WatchAlerts.delivered',
-          who,
-          justification,
-          { watch: watchRef },
-          { delivered: page.map(alertDisclosed) },
-          [],
-        );
-      });
+      return this.feed.watch(
+        who.force,
+        req.sinceAlertId,
+        async (page) => {
+          await this.audit.record(
+            'WatchAlerts.delivered',
+            who,
+            justification,
+            { watch: watchRef },
+            { delivered: page.map(alertDisclosed) },
+            [],
+          );
+        },
+        req.alertTypes,
+      );
     };
     return defer(() => from(this.refusing('WatchAlerts', r, md, call, () => caller, open))).pipe(
       switchMap((alerts) => alerts),

@@ -582,12 +582,19 @@ export class NationalStoreRepository {
     }));
   }
 
-  /** Alerts for a force after an id, oldest first. */
-  async alertsFor(tx: Sql, force: string, afterId: string, limit: number): Promise<Alert[]> {
+  /** Alerts for a force after an id, oldest first; of these types only, unless none is given. */
+  async alertsFor(
+    tx: Sql,
+    force: string,
+    afterId: string,
+    limit: number,
+    types: readonly string[] = [],
+  ): Promise<Alert[]> {
     const rows = await tx.query<Array<{ payload: Buffer }>>(
       `SELECT payload FROM alert WHERE recipient_force = $1 AND alert_id > $2::bigint
+         AND (cardinality($4::text[]) = 0 OR alert_type = ANY($4::text[]))
        ORDER BY alert_id LIMIT $3`,
-      [force, afterId || '0', limit],
+      [force, afterId || '0', limit, types],
     );
     return rows.map((r) => Alert.decode(r.payload));
   }

@@ -10,7 +10,7 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../google/protobuf/timestamp";
-import { Alert, Flag, RecordRef } from "./alert";
+import { Alert, AlertType, alertTypeFromJSON, alertTypeToJSON, alertTypeToNumber, Flag, RecordRef } from "./alert";
 import { PartialDate } from "./handling";
 import { NominalState } from "./nominal";
 import { Address, Identifier, OnlineIdentifier, PersonName, Sex, sexFromJSON, sexToJSON, sexToNumber } from "./person";
@@ -331,7 +331,15 @@ export interface WatchAlertsRequest {
    * Required, as for every other call: alerts disclose persons and flags. The watch is
    * audited when it opens, and every page of alerts is audited before it is sent.
    */
-  justification: Justification | undefined;
+  justification:
+    | Justification
+    | undefined;
+  /**
+   * Only alerts of these types (empty: every type). A force's duty officer, the second
+   * recipient of IMMEDIATE alerts nobody acknowledged in time, watches
+   * ALERT_TYPE_IMMEDIATE_UNACKNOWLEDGED alone; resuming after an alert id works the same.
+   */
+  alertTypes: AlertType[];
 }
 
 function createBaseJustification(): Justification {
@@ -1977,7 +1985,7 @@ export const AcknowledgeAlertResponse: MessageFns<AcknowledgeAlertResponse> = {
 };
 
 function createBaseWatchAlertsRequest(): WatchAlertsRequest {
-  return { sinceAlertId: "", justification: undefined };
+  return { sinceAlertId: "", justification: undefined, alertTypes: [] };
 }
 
 export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
@@ -1987,6 +1995,13 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     }
     if (message.justification !== undefined) {
       Justification.encode(message.justification, writer.uint32(18).fork()).join();
+    }
+    if (message.alertTypes.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.alertTypes) {
+        writer.int32(alertTypeToNumber(v));
+      }
+      writer.join();
     }
     return writer;
   },
@@ -2020,6 +2035,24 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
             message.justification = Justification.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag === 24) {
+              message.alertTypes.push(alertTypeFromJSON(reader.int32()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.alertTypes.push(alertTypeFromJSON(reader.int32()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2040,6 +2073,11 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
         ? globalThis.String(object.since_alert_id)
         : "",
       justification: isSet(object.justification) ? Justification.fromJSON(object.justification) : undefined,
+      alertTypes: globalThis.Array.isArray(object?.alertTypes)
+        ? object.alertTypes.map((e: any) => alertTypeFromJSON(e))
+        : globalThis.Array.isArray(object?.alert_types)
+        ? object.alert_types.map((e: any) => alertTypeFromJSON(e))
+        : [],
     };
   },
 
@@ -2050,6 +2088,9 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     }
     if (message.justification !== undefined) {
       obj.justification = Justification.toJSON(message.justification);
+    }
+    if (message.alertTypes?.length) {
+      obj.alertTypes = message.alertTypes.map((e) => alertTypeToJSON(e));
     }
     return obj;
   },
