@@ -1,0 +1,124 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import type { GrpcSecurity } from '@intel/config';
+import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
+import type { Logger } from '@intel/observability';
+import { runShutdownSteps, type ShutdownStep } from './shutdown-steps';
+
+/** The ports a service listens on once it is up (port 0 in the config: the one bound). */
+export interface BoundPorts {
+  grpcPort: number;
+  httpPort: number;
+}
+
+/** What the shutdown steps of a service may use. */
+export interface Running<Extra> extends BoundPorts {
+  app: INestApplication;
+  extra: Extra;
+  /** Stops the gRPC server: new calls refused, in-flight calls given `graceMs` to finish. */
+  closeGrpc: (graceMs: number) => Promise<void>;
+}
+
+/** A service process: its Nest application, its gRPC and HTTP edges, its shutdown order. */
+export interface ServiceSpec<Extra> {
+  logger: Logger;
+  grpc: { host: string; port: number; security: GrpcSecurity };
+  http: { host: string; port: number };
+  /** The intel.v1 services' proto files served on the gRPC port. */
+  protoPath: string | string[];
+  /** How long a graceful shutdown may take before the process exits anyway (status 1). */
+  shutdownGraceMs: number;
+  /** Warnings that must be loud at start (development keys, issuers), after the plaintext one. */
+  startWarnings?: string[];
+  create: () => Promise<INestApplication>;
+  /** More to start once gRPC and HTTP listen (the analysts' API). */
+  afterListen?: (app: INestApplication) => Promise<Extra>;
+  /** The `ready` log line: structured fields and the message people read. */
+  ready: (ports: BoundPorts, extra: Extra) => { fields: Record<string, unknown>; message: string };
+  /**
+   * The shutdown, in order, after the process stops reporting SERVING and before the Nest
+   * application closes. Each step runs even if one before it failed.
+   */
+  shutdown: (running: Running<Extra>) => ShutdownStep[];
+  /** After the application closed (connections Nest does not own). */
+  afterClose?: (running: Running<Extra>) => ShutdownStep[];
+}
+
+/** What a started service leaves to its caller: the process signals, and exit. */
+export interface ProcessHooks {
+  onSignal: (signal: 'SIGTERM' | 'SIGINT', handler: () => void) => void;
+  exit: (code: number) => void;
+}
+
+const NODE_PROCESS: ProcessHooks = {
+  onSignal: (signal, handler) => void process.on(signal, handler),
+  exit: (code) => process.exit(code),
+};
+
+/**
+ * The one start-up and shutdown order of every service (docs/engineering.md, "One bootstrap"):
+ * the Nest application, its gRPC server (with health) and its HTTP port, then anything more,
+ * then one `ready` line; on SIGTERM or SIGINT, once: NOT_SERVING, the service's own steps in
+ * its order, the application closed, exit 0 — or exit 1 when the grace period runs out first.
+ */
+export async function runService<Extra = undefined>(
+  spec: ServiceSpec<Extra>,
+  hooks: ProcessHooks = NODE_PROCESS,
+): Promise<Running<Extra>> {
+  const { logger } = spec;
+  if (spec.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
+  for (const w of spec.startWarnings ?? []) logger.warn(w);
+  const app = await spec.create();
+  const health = app.get(GrpcHealth);
+  const grpc = intelGrpcServer({ protoPath: spec.protoPath, grpc: spec.grpc, health });
+  app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(spec.http.port, spec.http.host);
+  const httpPort = ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
+  const extra = spec.afterListen ? await spec.afterListen(app) : (undefined as Extra);
+  const running: Running<Extra> = {
+    app,
+    extra,
+    grpcPort: grpc.boundPort,
+    httpPort,
+    closeGrpc: (graceMs) => grpc.closeWithin(graceMs),
+  };
+  const ready = spec.ready({ grpcPort: running.grpcPort, httpPort }, extra);
+  logger.info({ event: 'ready', ...ready.fields }, ready.message);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.warn('shutdown grace period exceeded; exiting');
+      hooks.exit(1);
+    }, spec.shutdownGraceMs + 5000);
+    timer.unref();
+    health.set('NOT_SERVING');
+    await runShutdownSteps(
+      [
+        ...spec.shutdown(running),
+        { what: 'application close', run: () => app.close() },
+        ...(spec.afterClose?.(running) ?? []),
+      ],
+      logger,
+    );
+    clearTimeout(timer);
+    logger.info('stopped');
+    hooks.exit(0);
+  };
+  hooks.onSignal('SIGTERM', () => void stop('SIGTERM'));
+  hooks.onSignal('SIGINT', () => void stop('SIGINT'));
+  return running;
+}
+
+/** For a service's `main.ts`: a failed start is printed and the process exits 1. */
+export function exitOnStartFailure(started: Promise<unknown>): void {
+  started.catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}
