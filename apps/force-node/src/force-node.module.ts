@@ -8,12 +8,7 @@ import {
 import { TerminusModule } from '@nestjs/terminus';
 import { openServiceDatabase } from '@intel/db';
 import { GrpcHealth } from '@intel/grpc';
-import {
-  KafkaTransactionalPublisher,
-  createKafka,
-  forceResourcePrefix,
-  type EventPublisher,
-} from '@intel/kafka';
+import { KafkaTransactionalPublisher, createKafka, forceResourcePrefix } from '@intel/kafka';
 import { MetricsController, Registry, type Logger } from '@intel/observability';
 import { INTAKE_PROTO } from '@intel/contracts';
 import type { Kafka } from 'kafkajs';
@@ -21,18 +16,29 @@ import { DataSource } from 'typeorm';
 import { forceNodeGrants } from './database/grants';
 import { FORCE_NODE_MIGRATIONS } from './database/migrations';
 import { ForceNodeMetrics } from './force-node.metrics';
-import { EVENT_PUBLISHER, FORCE_NODE_LOGGER, ForceNodeConfig, KAFKA } from './force-node.tokens';
+import {
+  BATCH_LIMITS,
+  EVENT_PROTECTION,
+  EVENT_PUBLISHER,
+  FORCE_CODE,
+  FORCE_NODE_LOGGER,
+  ForceNodeConfig,
+  KAFKA,
+  OUTBOX_PRUNER_OPTIONS,
+  OUTBOX_RELAY_OPTIONS,
+} from './force-node.tokens';
 import { HealthController } from './health/health.controller';
 import { IncidentRepository } from './incidents/incident.repository';
 import { ForceIntakeGrpcController } from './intake/force-intake.grpc-controller';
 import { IncidentIntakeService } from './intake/incident-intake.service';
 import { FailureReporter } from './intake/failure-reporter';
 import { IntakeService } from './intake/intake.service';
+import type { BatchLimits } from './intake/pending-batch';
 import { PersonIntakeService } from './intake/person-intake.service';
 import { RecordLogRepository } from './intake/record-log.repository';
 import { WithdrawalService } from './intake/withdrawal.service';
 import { NominalRepository } from './nominals/nominal.repository';
-import { OutboxPruner } from './outbox/outbox.pruner';
+import { OutboxPruner, type OutboxPrunerOptions } from './outbox/outbox.pruner';
 import { eventProtection } from './outbox/event-protection';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxRepository } from './outbox/outbox.repository';
@@ -102,119 +108,38 @@ export class ForceNodeModule {
           inject: [KAFKA],
         },
         { provide: GrpcHealth, useValue: new GrpcHealth([`intel.v1.ForceIntake`]) },
+        // Values from the configuration; every class below is built by Nest from its
+        // constructor's @Inject tokens.
+        { provide: FORCE_CODE, useValue: code },
+        { provide: OUTBOX_RELAY_OPTIONS, useValue: config.outbox },
+        { provide: EVENT_PROTECTION, useValue: eventProtection(config.forceCode, config.events) },
+        {
+          provide: OUTBOX_PRUNER_OPTIONS,
+          useValue: {
+            retentionHours: config.outbox.retentionHours,
+            everyMs: OUTBOX_PRUNE_EVERY_MS,
+          } satisfies OutboxPrunerOptions,
+        },
+        {
+          provide: BATCH_LIMITS,
+          useValue: {
+            chunkSize: config.intake.chunkSize,
+            maxItems: config.intake.maxBatchItems,
+            maxBytes: config.intake.maxBatchBytes,
+          } satisfies BatchLimits,
+        },
         NominalRepository,
         IncidentRepository,
         OutboxRepository,
         RecordLogRepository,
         SamePersonMatcher,
-        {
-          provide: PersonIntakeService,
-          useFactory: (
-            ds: DataSource,
-            n: NominalRepository,
-            i: IncidentRepository,
-            o: OutboxRepository,
-            l: RecordLogRepository,
-            m: SamePersonMatcher,
-          ) => new PersonIntakeService(ds, code, n, i, o, l, m),
-          inject: [
-            DataSource,
-            NominalRepository,
-            IncidentRepository,
-            OutboxRepository,
-            RecordLogRepository,
-            SamePersonMatcher,
-          ],
-        },
-        {
-          provide: IncidentIntakeService,
-          useFactory: (
-            ds: DataSource,
-            i: IncidentRepository,
-            o: OutboxRepository,
-            l: RecordLogRepository,
-          ) => new IncidentIntakeService(ds, code, i, o, l),
-          inject: [DataSource, IncidentRepository, OutboxRepository, RecordLogRepository],
-        },
-        {
-          provide: WithdrawalService,
-          useFactory: (
-            ds: DataSource,
-            n: NominalRepository,
-            i: IncidentRepository,
-            o: OutboxRepository,
-            l: RecordLogRepository,
-            m: SamePersonMatcher,
-          ) => new WithdrawalService(ds, code, n, i, o, l, m),
-          inject: [
-            DataSource,
-            NominalRepository,
-            IncidentRepository,
-            OutboxRepository,
-            RecordLogRepository,
-            SamePersonMatcher,
-          ],
-        },
-        {
-          provide: OutboxRelay,
-          useFactory: (
-            ds: DataSource,
-            o: OutboxRepository,
-            p: EventPublisher,
-            m: ForceNodeMetrics,
-          ) =>
-            new OutboxRelay(
-              ds,
-              o,
-              p,
-              m,
-              logger.child({ component: 'outbox-relay' }),
-              config.outbox,
-              eventProtection(config.forceCode, config.events),
-            ),
-          inject: [DataSource, OutboxRepository, EVENT_PUBLISHER, ForceNodeMetrics],
-        },
-        {
-          provide: OutboxPruner,
-          useFactory: (ds: DataSource, o: OutboxRepository, m: ForceNodeMetrics) =>
-            new OutboxPruner(ds, o, m, logger.child({ component: 'outbox-pruner' }), {
-              retentionHours: config.outbox.retentionHours,
-              everyMs: OUTBOX_PRUNE_EVERY_MS,
-            }),
-          inject: [DataSource, OutboxRepository, ForceNodeMetrics],
-        },
-        {
-          provide: FailureReporter,
-          useFactory: (m: ForceNodeMetrics) =>
-            new FailureReporter(logger.child({ component: 'intake' }), m),
-          inject: [ForceNodeMetrics],
-        },
-        {
-          provide: IntakeService,
-          useFactory: (
-            ds: DataSource,
-            p: PersonIntakeService,
-            i: IncidentIntakeService,
-            w: WithdrawalService,
-            r: OutboxRelay,
-            m: ForceNodeMetrics,
-            f: FailureReporter,
-          ) =>
-            new IntakeService(ds, p, i, w, r, m, f, {
-              chunkSize: config.intake.chunkSize,
-              maxItems: config.intake.maxBatchItems,
-              maxBytes: config.intake.maxBatchBytes,
-            }),
-          inject: [
-            DataSource,
-            PersonIntakeService,
-            IncidentIntakeService,
-            WithdrawalService,
-            OutboxRelay,
-            ForceNodeMetrics,
-            FailureReporter,
-          ],
-        },
+        PersonIntakeService,
+        IncidentIntakeService,
+        WithdrawalService,
+        OutboxRelay,
+        OutboxPruner,
+        FailureReporter,
+        IntakeService,
         ForceNodeLifecycle,
       ],
       exports: [],

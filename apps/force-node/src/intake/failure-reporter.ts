@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@intel/observability';
-import type { ForceNodeMetrics } from '../force-node.metrics';
+import { ForceNodeMetrics } from '../force-node.metrics';
 import { classifyFailure, failureLogFields, type FailureKind } from './intake-failure';
+import { Inject, Injectable } from '@nestjs/common';
+import { FORCE_NODE_LOGGER } from '../force-node.tokens';
 
 /**
  * Every unexpected intake failure is logged (kind, SQLSTATE, a reference id; never record
  * content or the database's message, which quotes values) and counted in
  * `intake_failures_total{rpc,kind}`. The caller gets the reference id, which finds the log line.
  */
+@Injectable()
 export class FailureReporter {
   constructor(
-    private readonly logger: Logger,
-    private readonly metrics: ForceNodeMetrics,
-  ) {}
+    @Inject(FORCE_NODE_LOGGER) logger: Logger,
+    @Inject(ForceNodeMetrics) private readonly metrics: ForceNodeMetrics,
+  ) {
+    this.logger = logger.child({ component: 'intake' });
+  }
+
+  private readonly logger: Logger;
 
   report(
     err: unknown,

@@ -9,14 +9,16 @@ import {
 } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
 import { contentHash, type FieldError } from '@intel/records';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { buildIncidentState, subjectRefKey } from '../incidents/incident-state';
-import type { IncidentRepository, IncidentWrite } from '../incidents/incident.repository';
+import { IncidentRepository, IncidentWrite } from '../incidents/incident.repository';
 import { incidentUpserted, priorityCopies, type OutboxMessage } from '../outbox/outbox-message';
-import type { OutboxRepository } from '../outbox/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { splitAtRepeatedKeys } from './person-intake.service';
 import { takeIntakeLock } from './intake-lock';
-import type { RecordLogEntry, RecordLogRepository } from './record-log.repository';
+import { RecordLogEntry, RecordLogRepository } from './record-log.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import { FORCE_CODE } from '../force-node.tokens';
 
 /** A per-item outcome: a result, or why this item (and only this item) was refused. */
 export type ItemOutcome =
@@ -26,13 +28,14 @@ export type ItemOutcome =
  * Stores incidents, de-duplicated on their source key, with subjects resolved to the nominals
  * of this force; publishes each new version through the outbox in the same transaction.
  */
+@Injectable()
 export class IncidentIntakeService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly forceCode: string,
-    private readonly incidents: IncidentRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly log: RecordLogRepository,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(FORCE_CODE) private readonly forceCode: string,
+    @Inject(IncidentRepository) private readonly incidents: IncidentRepository,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(RecordLogRepository) private readonly log: RecordLogRepository,
   ) {}
 
   async submit(records: IncidentRecord[], caller: string): Promise<ItemOutcome[]> {

@@ -13,17 +13,19 @@ import {
   validatePersonRecord,
   validateWithdrawRequest,
 } from '@intel/records';
-import type { DataSource } from 'typeorm';
-import type { ForceNodeMetrics } from '../force-node.metrics';
-import type { OutboxRelay } from '../outbox/outbox.relay';
-import type { FailureReporter } from './failure-reporter';
-import type { IncidentIntakeService } from './incident-intake.service';
+import { DataSource } from 'typeorm';
+import { ForceNodeMetrics } from '../force-node.metrics';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { FailureReporter } from './failure-reporter';
+import { IncidentIntakeService } from './incident-intake.service';
 import { takeIntakeLock } from './intake-lock';
 import { classifyFailure } from './intake-failure';
 import { PendingBatch, itemError, type BatchLimits, type ValidItem } from './pending-batch';
-import type { PersonIntakeService } from './person-intake.service';
+import { PersonIntakeService } from './person-intake.service';
 import type { PreparedPerson } from './prepared-person';
-import type { WithdrawalService } from './withdrawal.service';
+import { WithdrawalService } from './withdrawal.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { BATCH_LIMITS } from '../force-node.tokens';
 
 export { BatchTooLargeError } from './pending-batch';
 
@@ -35,16 +37,17 @@ export class BatchCancelledError extends Error {}
  * through the outbox. A rejected record changes nothing; in a batch it is reported by index and
  * field and never costs the other items.
  */
+@Injectable()
 export class IntakeService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly persons: PersonIntakeService,
-    private readonly incidents: IncidentIntakeService,
-    private readonly withdrawals: WithdrawalService,
-    private readonly relay: OutboxRelay,
-    private readonly metrics: ForceNodeMetrics,
-    private readonly failures: FailureReporter,
-    private readonly limits: BatchLimits,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(PersonIntakeService) private readonly persons: PersonIntakeService,
+    @Inject(IncidentIntakeService) private readonly incidents: IncidentIntakeService,
+    @Inject(WithdrawalService) private readonly withdrawals: WithdrawalService,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(ForceNodeMetrics) private readonly metrics: ForceNodeMetrics,
+    @Inject(FailureReporter) private readonly failures: FailureReporter,
+    @Inject(BATCH_LIMITS) private readonly limits: BatchLimits,
   ) {}
 
   async submitPerson(record: PersonRecord, caller: string): Promise<SubmitResult> {

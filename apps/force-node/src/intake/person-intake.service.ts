@@ -7,26 +7,28 @@ import {
   type SubmitResult,
 } from '@intel/contracts';
 import { inTransaction, runCombined, type Sql } from '@intel/db';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { subjectRefKey } from '../incidents/incident-state';
 import { republishIncidentsNaming } from '../incidents/incident-republisher';
-import type { IncidentRepository } from '../incidents/incident.repository';
+import { IncidentRepository } from '../incidents/incident.repository';
 import { planLinks, type LinkItem } from '../nominals/link-plan';
-import { MAX_CANDIDATES_PER_KEY, type SamePersonMatcher } from '../nominals/same-person.matcher';
+import { MAX_CANDIDATES_PER_KEY, SamePersonMatcher } from '../nominals/same-person.matcher';
 import type { NormalisedRecord } from '@intel/matching';
 import { NormalisedRecordCache } from '../nominals/normalised-record.cache';
 import { isShareable, mergeNominalState } from '../nominals/nominal-state';
-import type {
+import {
   LiveRecordRef,
   LiveSourceRecord,
   NominalRepository,
   PersonRecordWrite,
 } from '../nominals/nominal.repository';
 import { nominalUpserted, withdrawn, type OutboxMessage } from '../outbox/outbox-message';
-import type { OutboxRepository } from '../outbox/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { takeIntakeLock } from './intake-lock';
 import { preparePerson, type PreparedPerson } from './prepared-person';
-import type { RecordLogEntry, RecordLogRepository } from './record-log.repository';
+import { RecordLogEntry, RecordLogRepository } from './record-log.repository';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { FORCE_CODE } from '../force-node.tokens';
 
 const sourceKey = (r: { sourceSystem: string; sourceRecordId: string }) =>
   subjectRefKey(r.sourceSystem, r.sourceRecordId);
@@ -44,15 +46,18 @@ const NORMALISED_CACHE_RECORDS = 50_000;
  * and its outbox row are written in one transaction, so nothing accepted is published twice or
  * lost.
  */
+@Injectable()
 export class PersonIntakeService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly forceCode: string,
-    private readonly nominals: NominalRepository,
-    private readonly incidents: IncidentRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly log: RecordLogRepository,
-    private readonly matcher: SamePersonMatcher,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(FORCE_CODE) private readonly forceCode: string,
+    @Inject(NominalRepository) private readonly nominals: NominalRepository,
+    @Inject(IncidentRepository) private readonly incidents: IncidentRepository,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(RecordLogRepository) private readonly log: RecordLogRepository,
+    @Inject(SamePersonMatcher) private readonly matcher: SamePersonMatcher,
+    @Optional()
+    @Inject(NormalisedRecordCache)
     private readonly normalisedCache = new NormalisedRecordCache(NORMALISED_CACHE_RECORDS),
   ) {}
 

@@ -6,16 +6,18 @@ import {
   type WithdrawRequest,
 } from '@intel/contracts';
 import { inTransaction, type Sql } from '@intel/db';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { republishIncidentsNaming } from '../incidents/incident-republisher';
-import type { IncidentRepository } from '../incidents/incident.repository';
-import type { SamePersonMatcher } from '../nominals/same-person.matcher';
+import { IncidentRepository } from '../incidents/incident.repository';
+import { SamePersonMatcher } from '../nominals/same-person.matcher';
 import { isShareable, mergeNominalState } from '../nominals/nominal-state';
-import type { NominalRepository } from '../nominals/nominal.repository';
+import { NominalRepository } from '../nominals/nominal.repository';
 import { nominalUpserted, withdrawn, type OutboxMessage } from '../outbox/outbox-message';
-import type { OutboxRepository } from '../outbox/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { takeIntakeLock } from './intake-lock';
-import type { RecordLogRepository } from './record-log.repository';
+import { RecordLogRepository } from './record-log.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import { FORCE_CODE } from '../force-node.tokens';
 
 export class RecordNotFoundError extends Error {}
 
@@ -24,15 +26,16 @@ export class RecordNotFoundError extends Error {}
  * rebuilt from what remains and republished, or withdrawn (event + tombstone) when nothing
  * remains, so that every copy downstream goes too.
  */
+@Injectable()
 export class WithdrawalService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly forceCode: string,
-    private readonly nominals: NominalRepository,
-    private readonly incidents: IncidentRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly log: RecordLogRepository,
-    private readonly matcher: SamePersonMatcher,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(FORCE_CODE) private readonly forceCode: string,
+    @Inject(NominalRepository) private readonly nominals: NominalRepository,
+    @Inject(IncidentRepository) private readonly incidents: IncidentRepository,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(RecordLogRepository) private readonly log: RecordLogRepository,
+    @Inject(SamePersonMatcher) private readonly matcher: SamePersonMatcher,
   ) {}
 
   async withdraw(req: WithdrawRequest, caller: string): Promise<SubmitResult> {

@@ -1,7 +1,10 @@
 import type { Sql } from '@intel/db';
 import type { Logger } from '@intel/observability';
-import type { ForceNodeMetrics } from '../force-node.metrics';
-import type { OutboxRepository } from './outbox.repository';
+import { ForceNodeMetrics } from '../force-node.metrics';
+import { OutboxRepository } from './outbox.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FORCE_NODE_LOGGER, OUTBOX_PRUNER_OPTIONS } from '../force-node.tokens';
 
 export interface OutboxPrunerOptions {
   /** Published rows older than this are deleted; 0 keeps them for ever. */
@@ -15,17 +18,22 @@ export interface OutboxPrunerOptions {
  * republishing by hand), then deleted, once at start and then every `everyMs`. Unpublished rows
  * are never touched. Safe with several replicas (a DELETE by age is idempotent).
  */
+@Injectable()
 export class OutboxPruner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly db: Sql,
-    private readonly outbox: OutboxRepository,
-    private readonly metrics: ForceNodeMetrics,
-    private readonly logger: Logger,
-    private readonly opts: OutboxPrunerOptions,
-  ) {}
+    @Inject(DataSource) private readonly db: Sql,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(ForceNodeMetrics) private readonly metrics: ForceNodeMetrics,
+    @Inject(FORCE_NODE_LOGGER) logger: Logger,
+    @Inject(OUTBOX_PRUNER_OPTIONS) private readonly opts: OutboxPrunerOptions,
+  ) {
+    this.logger = logger.child({ component: 'outbox-pruner' });
+  }
+
+  private readonly logger: Logger;
 
   start(): void {
     if (this.opts.retentionHours <= 0 || this.timer) return;

@@ -1,9 +1,16 @@
 import { inTransaction } from '@intel/db';
 import type { EventPublisher, OutgoingMessage } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
-import type { DataSource, QueryRunner } from 'typeorm';
-import type { ForceNodeMetrics } from '../force-node.metrics';
-import type { OutboxRepository } from './outbox.repository';
+import { DataSource, QueryRunner } from 'typeorm';
+import { ForceNodeMetrics } from '../force-node.metrics';
+import { OutboxRepository } from './outbox.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EVENT_PROTECTION,
+  EVENT_PUBLISHER,
+  FORCE_NODE_LOGGER,
+  OUTBOX_RELAY_OPTIONS,
+} from '../force-node.tokens';
 
 const RELAY_LEADER_LOCK = 7342200;
 
@@ -16,6 +23,7 @@ const RELAY_LEADER_LOCK = 7342200;
  * keeps each key's versions in order. Every record is passed through `protect` on its way out
  * (the force's signature; a handling-code-C state sealed for the hub: event-protection.ts).
  */
+@Injectable()
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -27,14 +35,18 @@ export class OutboxRelay {
   lastError: string | undefined;
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly outbox: OutboxRepository,
-    private readonly publisher: EventPublisher,
-    private readonly metrics: ForceNodeMetrics,
-    private readonly logger: Logger,
-    private readonly opts: { batchSize: number; pollMs: number },
-    private readonly protect: (m: OutgoingMessage) => OutgoingMessage,
-  ) {}
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+    @Inject(ForceNodeMetrics) private readonly metrics: ForceNodeMetrics,
+    @Inject(FORCE_NODE_LOGGER) logger: Logger,
+    @Inject(OUTBOX_RELAY_OPTIONS) private readonly opts: { batchSize: number; pollMs: number },
+    @Inject(EVENT_PROTECTION) private readonly protect: (m: OutgoingMessage) => OutgoingMessage,
+  ) {
+    this.logger = logger.child({ component: 'outbox-relay' });
+  }
+
+  private readonly logger: Logger;
 
   start(): void {
     if (this.running) return;
