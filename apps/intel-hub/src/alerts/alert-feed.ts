@@ -74,8 +74,7 @@ export class AlertFeed {
         if (
           alerts.some(
             (a) =>
-              a.recipientForceCode === force &&
-              (types.length === 0 || types.includes(a.alertType)),
+              a.recipientForceCode === force && (types.length === 0 || types.includes(a.alertType)),
           )
         )
           void pump();
