@@ -1,14 +1,10 @@
-import {
-  Counter,
-  Gauge,
-  Histogram,
-  LATENCY_BUCKETS_SECONDS,
-  type Registry,
-} from '@intel/observability';
+import { Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, Registry } from '@intel/observability';
+import { Inject, Injectable } from '@nestjs/common';
 
 export type SkipReason = 'duplicate' | 'stale' | 'tombstone';
 
 /** The hub's ingestion metrics: what it consumed, applied, skipped and dead-lettered. */
+@Injectable()
 export class HubMetrics {
   readonly consumed: Counter<'topic'>;
   readonly applied: Counter<'event_type'>;
@@ -42,7 +38,7 @@ export class HubMetrics {
     this.backlogProbe = probe;
   }
 
-  constructor(registry: Registry) {
+  constructor(@Inject(Registry) registry: Registry) {
     const backlog = async (set: (b: { headAgeMs: number; setAside: number }) => void) => {
       // Unreadable (the database is down): the gauge keeps its last value.
       const b = await this.backlogProbe?.().catch(() => undefined);

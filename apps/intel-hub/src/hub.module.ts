@@ -26,6 +26,7 @@ import {
   HubConfigToken,
   KAFKA,
   PRIORITY_CONSUMER,
+  RESOLUTION_OPTIONS,
 } from './hub.tokens';
 import { AlertAcknowledge } from './alerts/alert-acknowledge';
 import { EscalationScheduler } from './alerts/escalation-scheduler';
@@ -70,11 +71,8 @@ export class HubModule {
         { provide: HubConfigToken, useValue: config },
         { provide: HUB_LOGGER, useValue: logger },
         { provide: Registry, useValue: registry },
-        {
-          provide: HubMetrics,
-          useFactory: (r: Registry) => new HubMetrics(r),
-          inject: [Registry],
-        },
+        { provide: RESOLUTION_OPTIONS, useValue: config.resolution },
+        HubMetrics,
         {
           provide: DataSource,
           useFactory: () =>
@@ -131,12 +129,7 @@ export class HubModule {
             }),
           inject: [KAFKA, HubMetrics],
         },
-        {
-          provide: HubLeadership,
-          useFactory: (ds: DataSource) =>
-            new HubLeadership(ds, logger.child({ component: 'leadership' })),
-          inject: [DataSource],
-        },
+        HubLeadership,
         HubStoreRepository,
         NationalStoreRepository,
         {
@@ -179,18 +172,7 @@ export class HubModule {
             DeconflictionService,
           ],
         },
-        {
-          provide: ResolutionService,
-          useFactory: (ds: DataSource, store: NationalStoreRepository, m: HubMetrics) =>
-            new ResolutionService(
-              ds,
-              store,
-              m,
-              logger.child({ component: 'resolution' }),
-              config.resolution,
-            ),
-          inject: [DataSource, NationalStoreRepository, HubMetrics],
-        },
+        ResolutionService,
         {
           provide: AlertRelay,
           useFactory: (ds: DataSource, store: NationalStoreRepository, kafka: Kafka) =>
@@ -207,11 +189,7 @@ export class HubModule {
           useFactory: (ds: DataSource) => new AuditLog(ds),
           inject: [DataSource],
         },
-        {
-          provide: ConsultationAudit,
-          useFactory: (audit: AuditLog) => new ConsultationAudit(audit),
-          inject: [AuditLog],
-        },
+        ConsultationAudit,
         {
           provide: IntelQueryService,
           useFactory: async (
@@ -249,18 +227,8 @@ export class HubModule {
             DeconflictionService,
           ],
         },
-        {
-          provide: ReviewService,
-          useFactory: (ds: DataSource, store: NationalStoreRepository, r: ResolutionService) =>
-            new ReviewService(ds, store, r),
-          inject: [DataSource, NationalStoreRepository, ResolutionService],
-        },
-        {
-          provide: AlertFeed,
-          useFactory: (ds: DataSource, store: NationalStoreRepository, r: ResolutionService) =>
-            new AlertFeed(ds, store, r),
-          inject: [DataSource, NationalStoreRepository, ResolutionService],
-        },
+        ReviewService,
+        AlertFeed,
         {
           provide: AlertAcknowledge,
           useFactory: (ds: DataSource, audit: ConsultationAudit) =>
@@ -324,11 +292,7 @@ export class HubModule {
           },
           inject: [DataSource, KAFKA, Registry],
         },
-        {
-          provide: DeconflictionMetrics,
-          useFactory: (r: Registry) => new DeconflictionMetrics(r),
-          inject: [Registry],
-        },
+        DeconflictionMetrics,
         {
           // Its active set is loaded by HubLifecycle once this hub leads, before it consumes.
           provide: DeconflictionService,

@@ -8,3 +8,5 @@ export const PRIORITY_CONSUMER = Symbol('PriorityConsumer');
 
 /** The AuditAnchorer, or null when no anchor key is configured. */
 export const AUDIT_ANCHORER = Symbol('AUDIT_ANCHORER');
+/** ResolutionOptions, from the configuration. */
+export const RESOLUTION_OPTIONS = Symbol('ResolutionOptions');

@@ -63,6 +63,7 @@ describe('validateWatchAlerts', () => {
     expect(validateWatchAlerts({ sinceAlertId: ' 42 ', justification })).toEqual({
       sinceAlertId: '42',
       justification,
+      alertTypes: [],
     });
   });
 

@@ -15,6 +15,8 @@ function setUp(retentionHours: number, prune: (hours: number) => Promise<number>
   const logger = {
     info: (o: { event: string }) => logged.push(o.event),
     warn: (o: { event: string }) => logged.push(o.event),
+    // The pruner logs as its own component: a child of the node's logger.
+    child: () => logger,
   } as unknown as Logger;
   const metrics = new ForceNodeMetrics(new Registry());
   const pruner = new OutboxPruner({} as never, repo, metrics, logger, {

@@ -1,8 +1,11 @@
 import type { Alert, AlertType } from '@intel/contracts';
 import { Observable, type Subscriber } from 'rxjs';
-import type { DataSource } from 'typeorm';
-import type { NationalStoreRepository } from '../resolution/national-store.repository';
-import type { ResolutionService } from '../resolution/resolution.service';
+import { DataSource } from 'typeorm';
+import { NationalStoreRepository } from '../resolution/national-store.repository';
+import { ResolutionService } from '../resolution/resolution.service';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+/** Overrides how often a watch looks for alerts another process stored (tests). */
+export const ALERT_FEED_POLL_MS = Symbol('AlertFeedPollMs');
 
 const PAGE = 500;
 const ALERT_ID = /^\d{1,18}$/;
@@ -14,14 +17,15 @@ export class InvalidAlertIdError extends Error {}
  * after an alert id, then live. New alerts only wake the reader; what is sent always comes from
  * the table in id order, so nothing is skipped or sent twice on one stream.
  */
+@Injectable()
 export class AlertFeed {
   private readonly open = new Set<Subscriber<Alert>>();
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: NationalStoreRepository,
-    private readonly resolution: ResolutionService,
-    private readonly pollMs = 2000,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(NationalStoreRepository) private readonly store: NationalStoreRepository,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
+    @Optional() @Inject(ALERT_FEED_POLL_MS) private readonly pollMs = 2000,
   ) {}
 
   /**

@@ -1,9 +1,11 @@
-import { Counter, Gauge, type Registry } from '@intel/observability';
+import { Counter, Gauge, Registry } from '@intel/observability';
+import { Inject, Injectable } from '@nestjs/common';
 
 /**
  * Deconfliction's metrics: counts only, by kind and outcome; never a unit, force pair or
  * anything that would let a dashboard reader infer a covert operation.
  */
+@Injectable()
 export class DeconflictionMetrics {
   readonly calls: Counter<'rpc' | 'code'>;
   readonly hits: Counter<'kind'>;
@@ -11,7 +13,7 @@ export class DeconflictionMetrics {
   readonly writeFailures: Counter;
   readonly registrations: Gauge<'type'>;
 
-  constructor(registry: Registry) {
+  constructor(@Inject(Registry) registry: Registry) {
     this.calls = new Counter({
       name: 'hub_deconfliction_calls_total',
       help: 'Deconfliction RPCs answered, by RPC and gRPC status',

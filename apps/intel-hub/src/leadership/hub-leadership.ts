@@ -1,7 +1,11 @@
 import { isDatabaseUnavailable } from '@intel/db';
 import type { Logger } from '@intel/observability';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { nextBackoffMs } from './backoff';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { HUB_LOGGER } from '../hub.tokens';
+/** Overrides the leadership lock's retry and keep-alive timings (tests). */
+export const LEADERSHIP_OPTIONS = Symbol('LeadershipOptions');
 
 /** Advisory lock key held by the hub working on a national index (libs/db: 7342001 migrations). */
 export const HUB_LEADER_LOCK = 7342300;
@@ -45,6 +49,7 @@ export class LeadershipReleasedError extends Error {
  * hub led meanwhile (then its index is stale), and every resolution transaction checks it (a
  * deposed hub cannot commit after its successor's bump).
  */
+@Injectable()
 export class HubLeadership {
   private holder: QueryRunner | undefined;
   private released = false;
@@ -53,10 +58,16 @@ export class HubLeadership {
   private lostListener: () => void = () => undefined;
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly logger: Logger,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(HUB_LOGGER) logger: Logger,
+    @Optional()
+    @Inject(LEADERSHIP_OPTIONS)
     private readonly options: { retryMs?: number; maxRetryMs?: number; keepAliveMs?: number } = {},
-  ) {}
+  ) {
+    this.logger = logger.child({ component: 'leadership' });
+  }
+
+  private readonly logger: Logger;
 
   /** Called (once per loss) when the lock's connection is lost. */
   onLost(listener: () => void): void {

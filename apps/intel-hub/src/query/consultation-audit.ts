@@ -1,6 +1,7 @@
 import type { Justification } from '@intel/contracts';
-import { boundedRequest, boundedText, escapeUnsafeText, type AuditLog } from '@intel/audit';
+import { boundedRequest, boundedText, escapeUnsafeText, AuditLog } from '@intel/audit';
 import { LIMITS } from '@intel/records';
+import { Inject, Injectable } from '@nestjs/common';
 
 /** The end user behind an analyst's call (verified token), as the audit records them. */
 export interface CallerUser {
@@ -85,8 +86,9 @@ export const REFUSAL_BOUNDS = {
  * SHA-256 and size of the whole), and every text taken from it escaped and cut, so that no
  * caller's text can make the audit fail or grow without bound.
  */
+@Injectable()
 export class ConsultationAudit {
-  constructor(private readonly log: AuditLog) {}
+  constructor(@Inject(AuditLog) private readonly log: AuditLog) {}
 
   /** Runs the validator. A refusal is audited at the gRPC edge (`refused`), with every other. */
   validated<T>(_action: string, _raw: unknown, _caller: Caller, validate: () => T): Promise<T> {

@@ -11,7 +11,7 @@ import {
 import type { Logger } from '@intel/observability';
 import { generatePersons } from '@intel/synthetic';
 import type { NominalState } from '@intel/contracts';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   PUBLIC_VIEW,
   deriveByView,
@@ -33,7 +33,7 @@ import {
 } from '../flags/derive-flags';
 import { planUnderived } from '../flags/underived-views';
 import { ViewFlagsRepository, type ViewFlag } from '../flags/view-flags.repository';
-import type { HubMetrics } from '../hub.metrics';
+import { HubMetrics } from '../hub.metrics';
 import { ReviewRepository, type CandidateReport } from '../review/review.repository';
 import {
   afterOwnFailure,
@@ -43,7 +43,7 @@ import {
 } from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
-import type {
+import {
   NationalStoreRepository,
   QueuedEntity,
   StoredLink,
@@ -53,6 +53,8 @@ import { nominalAsMatchInput } from './nominal-input';
 import { chooseParameters, type ParameterSource } from './parameter-choice';
 import { assignPersons } from './person-assignment';
 import { resolutionReadiness, type ResolutionStatus } from './resolution-health';
+import { Inject, Injectable } from '@nestjs/common';
+import { HUB_LOGGER, RESOLUTION_OPTIONS } from '../hub.tokens';
 
 export interface ResolutionOptions {
   /** Queue entries resolved per transaction. */
@@ -213,6 +215,7 @@ type AlertListener = (alerts: Alert[]) => void;
  * suspended and `current` is undefined: queries are refused as retryable rather than answered
  * from an index another hub may have moved past.
  */
+@Injectable()
 export class ResolutionService {
   private index: NationalIndex | undefined;
   /** The index holds changes the database does not (a failed batch): load it again. */
@@ -229,16 +232,18 @@ export class ResolutionService {
   private readonly viewFlags = new ViewFlagsRepository();
   private readonly review = new ReviewRepository();
   private readonly immediate = new ImmediateAlertsRepository();
+  private readonly logger: Logger;
   /** Resolution batches, loads and analysts' decisions run one at a time on the index. */
   private lane: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: NationalStoreRepository,
-    private readonly metrics: HubMetrics,
-    private readonly logger: Logger,
-    private readonly options: ResolutionOptions,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(NationalStoreRepository) private readonly store: NationalStoreRepository,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(HUB_LOGGER) logger: Logger,
+    @Inject(RESOLUTION_OPTIONS) private readonly options: ResolutionOptions,
   ) {
+    this.logger = logger.child({ component: 'resolution' });
     this.isolation = isolationStart(options.batchSize);
     metrics.probeBacklog(() => store.resolutionBacklog(ds));
   }

@@ -3,16 +3,16 @@ import type { Alert } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import { maySee, recordsInView } from '@intel/disclosure';
 import type { PairConstraint } from '@intel/matching';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { deriveFlags, mergeIncidents, type MemberView } from '../flags/derive-flags';
 import type { MemberKey } from '../resolution/member-key';
 import type { NationalIndex } from '../resolution/national-index';
-import type { NationalStoreRepository } from '../resolution/national-store.repository';
+import { NationalStoreRepository } from '../resolution/national-store.repository';
 import {
   IndexUnavailableError,
   type ConstraintChange,
   type DecisionWork,
-  type ResolutionService,
+  ResolutionService,
 } from '../resolution/resolution.service';
 import { approvalReasons, type PersonPicture } from './approval-rule';
 import { mayReview, type PairEnd } from './pair-view';
@@ -38,6 +38,7 @@ import {
   type JudgementStatus,
   type Verdict,
 } from './review.repository';
+import { Inject, Injectable } from '@nestjs/common';
 
 /** The analyst acting (from the verified token). Supervisor implies analyst. */
 export interface Reviewer {
@@ -161,13 +162,14 @@ const toldOf = (alerts: readonly Alert[]) => [...new Set(alerts.map((a) => a.rec
  * its constraint and puts the pair back in the queue. Every call is audited through `audit`,
  * in the same transaction's time: a decision commits only once its entry is durable.
  */
+@Injectable()
 export class ReviewService {
   private readonly repo = new ReviewRepository();
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: NationalStoreRepository,
-    private readonly resolution: ResolutionService,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(NationalStoreRepository) private readonly store: NationalStoreRepository,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
   ) {}
 
   private index(): NationalIndex {
