@@ -175,7 +175,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
   let covertHolder: Held;
   let croHolder: Held;
   let onlineHolder: Held;
-  /** Two nominals of different persons sharing one online identifier (a household e-mail). */
+  /** Two nominals sharing one online identifier (a household phone or e-mail, a burner). */
   let sharedHolders: Held[] = [];
   let shared: OnlineIdentifier;
   const cro = `123457/15${croCheckLetter(15, 123457)}`;
