@@ -25,6 +25,7 @@ export {
   type PairWaterfall,
   type MatchIndexOptions,
   type PairConstraint,
+  type QueryCandidate,
   type RestoredLink,
   type RestoredRecord,
   type ScoredCandidate,

@@ -142,7 +142,9 @@ export class IntelQueryService {
     this.observeIdentifiers(req.person?.onlineIdentifiers ?? [], caller);
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
-    const hits = groupByPerson(index, index.match(person, 200));
+    // The engine's candidates, and every exact holder of the query's identifiers however
+    // sparse the query (NationalIndex.check).
+    const hits = groupByPerson(index, index.check(person, 200));
     const probe = this.probe(caller);
     const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
       index,

@@ -96,13 +96,16 @@ describe('ExactIdentifierIndex', () => {
     index.add('36:a', ['email:x', 'phone:1']);
     index.add('01:b', ['email:x']);
     index.add('46:c', ['email:x']);
+    expect(index.holderCount('email:x')).toBe(3);
     index.remove('01:b', ['email:x']);
     expect(sorted(index.holdersOf('email:x'))).toEqual(['36:a', '46:c']);
+    expect(index.holderCount('phone:1')).toBe(1);
     index.remove('36:a', ['email:x', 'phone:1']);
     expect(index.holdersOf('email:x')).toEqual(['46:c']);
     expect(index.holdersOf('phone:1')).toEqual([]);
     index.remove('46:c', ['email:x']);
     expect(index.size).toBe(0);
+    expect(index.holderCount('email:x')).toBe(0);
   });
 
   it('given a record removed that does not hold the identifier, then the holders are unchanged', () => {

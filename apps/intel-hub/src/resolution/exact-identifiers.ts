@@ -1,5 +1,5 @@
 import type { NominalState, OnlineIdentifier } from '@intel/contracts';
-import { normaliseOnlineIdentifiers } from '@intel/matching';
+import { normaliseOnlineIdentifiers, type MatchOnlineIdentifier } from '@intel/matching';
 import { onlineIdentifierKey } from '@intel/records';
 import type { MemberKey } from './member-key';
 
@@ -24,8 +24,17 @@ export function identifierKeysOf(state: Pick<NominalState, 'onlineIdentifiers'>)
  * address), and identifiers the engine cannot read, are parsed here.
  */
 export function canonicalIdentifierKey(o: OnlineIdentifier): string | undefined {
+  return comparedIdentifierKey(o) ?? onlineIdentifierKey(o);
+}
+
+/**
+ * The canonical key of an online identifier of a kind the matching engine compares (not an IP
+ * address), read through the engine's memo as `canonicalIdentifierKey`; undefined for other
+ * kinds and for identifiers the engine cannot read.
+ */
+export function comparedIdentifierKey(o: MatchOnlineIdentifier): string | undefined {
   const [engineKey] = normaliseOnlineIdentifiers([o]);
-  if (engineKey === undefined) return onlineIdentifierKey(o);
+  if (engineKey === undefined) return undefined;
   const i = engineKey.indexOf(':');
   return engineKey.slice(0, i).toLowerCase() + engineKey.slice(i);
 }
@@ -89,6 +98,12 @@ export class ExactIdentifierIndex {
       member,
       after.filter((k) => !prev.has(k)),
     );
+  }
+
+  /** How many live nominals hold the identifier with this canonical key. */
+  holderCount(key: string): number {
+    const held = this.holders.get(key);
+    return held === undefined ? 0 : typeof held === 'string' ? 1 : held.length;
   }
 
   /** The live nominals holding the identifier with this canonical key, in no set order. */

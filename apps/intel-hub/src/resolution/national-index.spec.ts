@@ -1,15 +1,17 @@
 import {
   NameType,
+  IdentifierScheme,
   NominalState,
   OnlineIdentifierKind,
   Sex,
   type OnlineIdentifier,
+  type PersonQuery,
 } from '@intel/contracts';
-import { MatchEngine } from '@intel/matching';
+import { MatchEngine, type QueryCandidate } from '@intel/matching';
 import { handlingP } from '@intel/testing';
 import type { MemberView } from '../flags/derive-flags';
 import { memberKey, type MemberKey } from './member-key';
-import { NationalIndex } from './national-index';
+import { EXACT_ONLINE_HOLDERS, exactIdentifierFloor, NationalIndex } from './national-index';
 
 function state(id: string, given: string, family: string, version = 1): NominalState {
   return {
@@ -134,5 +136,133 @@ describe('NationalIndex exact identifiers', () => {
     expect(holders(index, 'email:w.hendry@example.com')).toEqual([b, a].sort());
     index.upsertNominal(b, holding('n-b'));
     expect(holders(index, 'email:w.hendry@example.com')).toEqual([a]);
+  });
+});
+
+// CheckPerson answers exact holders of the query's identifiers whatever the learned weights make
+// of a sparse query (docs/hub.md "Exact identifiers in a query").
+describe('NationalIndex.check: exact identifiers in a query', () => {
+  const bits = { possible: -4.25, link: 0 };
+  const candidate = (over: Partial<QueryCandidate>): QueryCandidate => ({
+    id: '36:n',
+    clusterId: '36:n',
+    score: -10,
+    probability: 0.001,
+    band: undefined,
+    namesSwapped: false,
+    explanation: [{ field: 'custodyId', level: 'exact', weight: 3, tfAdjusted: false }],
+    exactCustodyId: false,
+    contradicts: false,
+    ...over,
+  });
+
+  it('given an exact valid custody id and nothing against it, then at least PROBABLE, at the link threshold', () => {
+    const c = exactIdentifierFloor(candidate({ exactCustodyId: true }), false, bits);
+    expect(c).toEqual({
+      id: '36:n',
+      clusterId: '36:n',
+      score: 0,
+      probability: 0.5,
+      band: 'MATCH_BAND_PROBABLE',
+      namesSwapped: false,
+      explanation: candidate({}).explanation,
+    });
+    const possible = candidate({ exactCustodyId: true, score: -2, band: 'MATCH_BAND_POSSIBLE' });
+    expect(exactIdentifierFloor(possible, false, bits)).toMatchObject({
+      score: 0,
+      band: 'MATCH_BAND_PROBABLE',
+    });
+  });
+
+  it('given an exact custody id contradicted, or an exact online identifier, then at least POSSIBLE', () => {
+    const contradicted = candidate({ exactCustodyId: true, contradicts: true });
+    expect(exactIdentifierFloor(contradicted, false, bits)).toMatchObject({
+      score: -4.25,
+      band: 'MATCH_BAND_POSSIBLE',
+    });
+    expect(exactIdentifierFloor(candidate({}), true, bits)).toMatchObject({
+      score: -4.25,
+      band: 'MATCH_BAND_POSSIBLE',
+    });
+    // Already scored above the floor: the engine's POSSIBLE stands.
+    const scored = candidate({ score: -1, band: 'MATCH_BAND_POSSIBLE' });
+    expect(exactIdentifierFloor(scored, true, bits)).toMatchObject({ score: -1 });
+  });
+
+  it('given no exact identifier, or a score above the floor, then the engine’s score and band', () => {
+    expect(exactIdentifierFloor(candidate({}), false, bits)).toMatchObject({
+      score: -10,
+      band: undefined,
+    });
+    const certain = candidate({ exactCustodyId: true, score: 12, band: 'MATCH_BAND_CERTAIN' });
+    expect(exactIdentifierFloor(certain, false, bits)).toMatchObject({
+      score: 12,
+      band: 'MATCH_BAND_CERTAIN',
+    });
+  });
+
+  const email = (value: string): OnlineIdentifier => ({
+    kind: OnlineIdentifierKind.ONLINE_IDENTIFIER_KIND_EMAIL,
+    platform: '',
+    value,
+    observedAt: undefined,
+  });
+  const pnc = '1979/0163001B';
+  /** A query with nothing but what `over` gives. */
+  const query = (over: Partial<PersonQuery>): PersonQuery => ({
+    names: [],
+    dateOfBirth: undefined,
+    sex: Sex.SEX_UNSPECIFIED,
+    identifiers: [],
+    onlineIdentifiers: [],
+    addresses: [],
+    ...over,
+  });
+
+  it('given a sparse query, then the exact holders are answered and the engine’s others as scored', () => {
+    const index = new NationalIndex(MatchEngine.withPriors());
+    const holder = memberKey('36', 'pnc');
+    index.upsertNominal(holder, {
+      ...state('pnc', 'William', 'Hendry'),
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
+    });
+    const owner = memberKey('01', 'mail');
+    index.upsertNominal(owner, {
+      ...state('mail', 'Mary', 'Jones'),
+      onlineIdentifiers: [email('mary@example.org')],
+    });
+    // Shared by more than EXACT_ONLINE_HOLDERS: it singles no one out.
+    const wide = Array.from({ length: EXACT_ONLINE_HOLDERS + 1 }, (_, i) => {
+      const k = memberKey('46', `w${i}`);
+      index.upsertNominal(k, {
+        ...state(`w${i}`, `Given${i}`, `Family${i}`),
+        onlineIdentifiers: [email('info@example.org')],
+      });
+      return k;
+    });
+    const byPnc = query({
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: '79/163001B' }],
+    });
+    // Priors and a small index: the engine alone finds nothing at POSSIBLE.
+    expect(index.match(byPnc, 10)).toEqual([]);
+    expect(index.check(byPnc, 10)).toEqual([
+      expect.objectContaining({ id: holder, band: 'MATCH_BAND_PROBABLE' }),
+    ]);
+    const byMail = query({ onlineIdentifiers: [email('Mary@Example.org')] });
+    expect(index.check(byMail, 10)).toEqual([
+      expect.objectContaining({ id: owner, band: 'MATCH_BAND_POSSIBLE' }),
+    ]);
+    const byWide = query({ onlineIdentifiers: [email('info@example.org')] });
+    expect(index.check(byWide, 100).map((c) => c.id)).toEqual(
+      index.match(byWide, 100).map((c) => c.id),
+    );
+    expect(index.check(byWide, 100).map((c) => c.id)).not.toContain(wide[0]);
+    // Both identifiers: both holders, the PNC's first; cut to the most asked for.
+    const both = query({
+      identifiers: byPnc.identifiers,
+      onlineIdentifiers: byMail.onlineIdentifiers,
+    });
+    expect(index.check(both, 10).map((c) => c.id)).toEqual([holder, owner]);
+    expect(index.check(both, 1).map((c) => c.id)).toEqual([holder]);
   });
 });

@@ -1,12 +1,64 @@
 import { NominalState } from '@intel/contracts';
-import type { MatchEngine, MatchIndex, MatchInput, RestoredLink } from '@intel/matching';
+import {
+  probabilityOf,
+  type MatchEngine,
+  type MatchIndex,
+  type MatchInput,
+  type QueryCandidate,
+  type RestoredLink,
+  type ScoredCandidate,
+} from '@intel/matching';
 import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
 import type { MemberView } from '../flags/derive-flags';
 import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
-import { ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
+import { comparedIdentifierKey, ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
 import { splitMemberKey, type MemberKey } from './member-key';
 import { nominalAsMatchInput } from './nominal-input';
 import type { PersonAssignment } from './person-assignment';
+
+/**
+ * The most nominals an online identifier in a CheckPerson may be held by for each of them to be
+ * answered whatever its score: an identifier held more widely (a shared switchboard number, a
+ * placeholder e-mail) singles no one out (CheckIdentifiers answers the same 50 at most), and its
+ * holders are answered only as far as the engine's score takes them.
+ */
+export const EXACT_ONLINE_HOLDERS = 50;
+
+/**
+ * The band a query's candidate is answered at when it holds one of the query's identifiers
+ * exactly (docs/hub.md "Exact identifiers in a query"). The engine's score is a posterior
+ * against the prior of two records of the index drawn at random (λ, learned by EM); a query
+ * carrying one identifier and nothing else gets that prior plus one field's weight, which after
+ * a re-learning on a population with few duplicates (λ·N well below 1) stays below the link
+ * threshold or even POSSIBLE. So:
+ *
+ * - a valid PNC ID or CRO number held exactly (`exactCustodyId`), with nothing the two hold
+ *   weighing against the match, is answered at least PROBABLE: such a number is issued to one
+ *   person, and a keying error passes its check character about once in 23; not CERTAIN, as a
+ *   number is sometimes recorded against the wrong person;
+ * - held exactly but contradicted (another date of birth, name or sex), or an online
+ *   identifier held exactly (`exactOnline`: accounts and phones are shared), at least POSSIBLE:
+ *   returned for the caller to judge, as any POSSIBLE match (hidden records then stay unanswered).
+ *
+ * A raised score is the band's threshold (a posterior of 0.5 for PROBABLE), so answers still
+ * rank by score; the explanation stays the engine's (its fields show the exact agreement).
+ * Other candidates are as the engine scored them. Pure.
+ */
+export function exactIdentifierFloor(
+  c: QueryCandidate,
+  exactOnline: boolean,
+  bits: { possible: number; link: number },
+): ScoredCandidate {
+  const { exactCustodyId, contradicts, ...scored } = c;
+  const floor =
+    exactCustodyId && !contradicts
+      ? { bits: bits.link, band: 'MATCH_BAND_PROBABLE' as const }
+      : exactCustodyId || exactOnline
+        ? { bits: bits.possible, band: 'MATCH_BAND_POSSIBLE' as const }
+        : undefined;
+  if (floor === undefined || scored.score >= floor.bits) return scored;
+  return { ...scored, score: floor.bits, probability: probabilityOf(floor.bits), band: floor.band };
+}
 
 /**
  * The hub's in-memory view of the national index, derived from its database and rebuilt from
@@ -145,6 +197,32 @@ export class NationalIndex {
   /** Candidates for a query, scored and explained (nothing is added). */
   match(input: MatchInput, maxResults: number) {
     return this.matching.match(input, maxResults);
+  }
+
+  /**
+   * CheckPerson's candidates, strongest first, at most `maxResults`: what the engine scores at
+   * POSSIBLE or better, and the exact holders of the query's identifiers whatever the learned
+   * weights make of them (`exactIdentifierFloor`, docs/hub.md "Exact identifiers in a query"):
+   * every nominal holding one of its valid PNC IDs or CRO numbers (from the engine's
+   * exact-custody-id blocks), and every nominal holding one of its online identifiers of a kind
+   * the engine compares, when at most EXACT_ONLINE_HOLDERS hold it (from the exact
+   * online-identifier index). Nothing is added.
+   */
+  check(input: MatchInput, maxResults: number): ScoredCandidate[] {
+    const online = new Set<MemberKey>();
+    for (const o of input.onlineIdentifiers ?? []) {
+      const key = comparedIdentifierKey(o);
+      if (key === undefined || this.identifiers.holderCount(key) > EXACT_ONLINE_HOLDERS) continue;
+      for (const h of this.identifiers.holdersOf(key)) online.add(h);
+    }
+    const bits = this.matching.thresholdBits;
+    const out: ScoredCandidate[] = [];
+    for (const c of this.matching.query(input, online)) {
+      const answered = exactIdentifierFloor(c, online.has(c.id), bits);
+      if (answered.band !== undefined) out.push(answered);
+    }
+    out.sort((x, y) => y.score - x.score);
+    return out.slice(0, maxResults);
   }
 
   setMembership(personId: string, seq: number, key: MemberKey): void {

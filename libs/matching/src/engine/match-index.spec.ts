@@ -69,6 +69,53 @@ describe('MatchIndex (incremental)', () => {
     expect(among.length).toBeGreaterThan(1);
   });
 
+  it('a query finds the exact holders of its valid custody ids and the records named, whatever they score (query)', () => {
+    // A block size of 1 skips every block a second record joins: only the exact look-ups find.
+    const index = engine.createIndex({ maxBlockSize: 1 });
+    background.forEach((r, i) => index.add(`bg${i}`, r));
+    index.add('p1', rec('William', 'Featherstone', [1980, 3, 7], '1979/0163001B'));
+    index.add('p2', rec('Bill', 'Featherstone', [1980, 3, 7], '1979/0163001B'));
+    // A keying error failing the check letter: never an exact custody id.
+    index.add('typo', rec('Will', 'Featherstone', [1980, 3, 7], '1979/0163002B'));
+    index.add('named', rec('Mary', 'Jones', [1975, 1, 1], undefined, 'mj@example.org'));
+    const pncOnly: MatchInput = {
+      names: [],
+      identifiers: [{ scheme: 'IDENTIFIER_SCHEME_PNC', value: '79/163001B' }],
+    };
+    expect(index.match(pncOnly, 100).map((c) => c.id)).not.toContain('p1');
+    const found = index.query(pncOnly, ['named', 'unknown']);
+    expect(found.map((c) => c.id).sort()).toEqual(['named', 'p1', 'p2']);
+    for (const id of ['p1', 'p2'])
+      expect(found.find((c) => c.id === id)).toMatchObject({
+        exactCustodyId: true,
+        contradicts: false,
+        explanation: expect.arrayContaining([
+          expect.objectContaining({ field: 'custodyId', level: 'exact' }),
+        ]),
+      });
+    // Named, held, and scored as it comes (below POSSIBLE here: nothing agrees).
+    expect(found.find((c) => c.id === 'named')).toMatchObject({
+      exactCustodyId: false,
+      band: undefined,
+    });
+    // Another date of birth contradicts the holder; the holder is still found.
+    const contradicted = index.query({
+      ...pncOnly,
+      dateOfBirth: { year: 1961, month: 11, day: 2 },
+    });
+    expect(contradicted.find((c) => c.id === 'p1')).toMatchObject({
+      exactCustodyId: true,
+      contradicts: true,
+    });
+    // Candidates found by blocks only are returned at POSSIBLE or better, as match gives them.
+    const full = newIndex();
+    full.add('p1', rec('William', 'Featherstone', [1980, 3, 7], '1979/0163001B'));
+    const byName = rec('William', 'Featherstone', [1980, 3, 7]);
+    const scores = (cs: { id: string; score: number; band?: string }[]) =>
+      cs.map((c) => [c.id, c.score, c.band]);
+    expect(scores(full.query(byName))).toEqual(scores(full.match(byName, 1000)));
+  });
+
   it('splits a cluster when the record holding it together is removed', () => {
     const index = newIndex();
     index.add('p1', rec('John', 'Ashworth', [1970, 1, 2], undefined, 'j@example.com'));

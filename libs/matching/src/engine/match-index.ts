@@ -1,4 +1,4 @@
-import { blockingKeys, DEFAULT_MAX_BLOCK_SIZE } from '../block/blocking-keys';
+import { blockingKeys, DEFAULT_MAX_BLOCK_SIZE, keyType } from '../block/blocking-keys';
 import { GuardedClusterer } from '../cluster/guarded-clusterer';
 import { newComparison, type RecordComparator } from '../compare/record.comparator';
 import type { MatchInput } from '../model/match-input';
@@ -34,6 +34,17 @@ export interface ScoredLink {
 export interface ScoredCandidate extends PairScore {
   id: string;
   clusterId: string;
+}
+
+/** A query's candidate (`MatchIndex.query`): scored whatever its score, with what it shares. */
+export interface QueryCandidate extends ScoredCandidate {
+  /**
+   * The record holds one of the query's custody ids (PNC ID, CRO number) exactly, both valid
+   * (check character right): the exact-custody-id blocking key they share.
+   */
+  exactCustodyId: boolean;
+  /** Some field both hold weighs against a match (`FellegiSunterScorer.contradicts`). */
+  contradicts: boolean;
 }
 
 /** How clusters changed: each listed cluster id with its members now (empty = cluster gone). */
@@ -311,6 +322,53 @@ export class MatchIndex {
   matchAmong(input: MatchInput, ids: Iterable<string>): ScoredCandidate[] {
     const entries = [...new Set(ids)].map((id) => this.byId.get(id));
     return this.scoreEntries(normaliseRecord(input), entries);
+  }
+
+  /**
+   * A query's candidates, for a caller that decides itself what to answer (the hub's CheckPerson):
+   * the records `match` returns (blocked candidates at POSSIBLE or better), and, whatever they
+   * score, every record holding one of the query's valid custody ids (PNC ID, CRO number) exactly
+   * — read from the exact-custody-id blocks, with no block size limit — and every record named
+   * in `exact` (found by another index: e.g. the exact holders of an online identifier). The
+   * scores, bands and explanations are the engine's, as `match` gives them (`band` is undefined
+   * below POSSIBLE); each says whether it holds the query's custody id and whether anything
+   * contradicts the match. Strongest first, not cut.
+   */
+  query(input: MatchInput, exact: Iterable<string> = []): QueryCandidate[] {
+    const norm = normaliseRecord(input);
+    const keys = blockingKeys(norm);
+    const custody = new Set<number>();
+    for (const k of keys) {
+      if (keyType(k) !== 'c') continue;
+      for (const s of this.blocks.get(k) ?? []) custody.add(s);
+    }
+    const named = new Set<number>(custody);
+    for (const id of exact) {
+      const e = this.byId.get(id);
+      if (e) named.add(e.seq);
+    }
+    const out: QueryCandidate[] = [];
+    for (const s of new Set([...this.candidateSeqs(keys), ...named])) {
+      const other = this.bySeq.get(s);
+      if (!other) continue;
+      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) continue;
+      out.push({
+        ...this.scorer.explain(c),
+        id: other.id,
+        clusterId: other.clusterId,
+        exactCustodyId: custody.has(s),
+        contradicts: this.scorer.contradicts(c),
+      });
+    }
+    out.sort((x, y) => y.score - x.score);
+    return out;
+  }
+
+  /** The posterior thresholds of this index's bands, in bits (`FellegiSunterScorer`). */
+  get thresholdBits(): { possible: number; link: number; certain: number } {
+    const s = this.scorer;
+    return { possible: s.possibleBits, link: s.linkBits, certain: s.certainBits };
   }
 
   private scoreEntries(
