@@ -362,6 +362,16 @@ check_compose() {
   done
   say "compose stack ready in $((SECONDS - up_started)) s (every application service answers /health/ready)"
 
+  # Least privilege: each application sees its own passwords and nothing else of the others'.
+  local expected seen
+  for s in "${APP_SERVICES[@]}"; do
+    expected="/run/secrets/db/password /run/secrets/kafka/password"
+    [[ "$s" != intel-hub ]] || expected="/run/secrets/audit-anchor/key.pem /run/secrets/audit-anchor/key.pub.pem /run/secrets/db-auditor/password $expected"
+    seen="$(podman exec "$(service_container "$s")" find /run/secrets -type f | LC_ALL=C sort | xargs)"
+    [[ "$seen" == "$expected" ]] || fail "compose service $s sees secrets [$seen], expected [$expected]"
+  done
+  say "each application service sees only its own passwords"
+
   say "importing Norfolk's demo records through force-node-36, then CheckPerson through intel-hub"
   check_story "$INTEL_FORCE_36_GRPC_PORT" "$INTEL_HUB_GRPC_PORT" ||
     { podman logs --tail 30 "$(service_container intel-hub)" >&2; fail "the compose hub never found Norfolk's record"; }
