@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The compose stack's Kafka broker (apache/kafka:3.9.2), secured as deploy/local/kafka.sh's:
 # SASL/SCRAM-SHA-512 for every client, StandardAuthorizer with no ACL = denied, super users only
-# the broker and admin. The passwords come from the kafka-credentials volume (one directory per
-# principal, written once by the kafka-credentials service); the SCRAM users are bootstrapped
-# when the storage is formatted (first start of the kafka-data volume). Topics and ACLs are
-# provisioned afterwards by the kafka-provision service (intel-cli kafka-provision, as admin).
+# the broker and admin. The passwords come from the kafka-credentials-<principal> volumes,
+# mounted at /credentials/<principal> (written once by the kafka-credentials service); the SCRAM
+# users are bootstrapped when the storage is formatted (first start of the kafka-data volume).
+# Topics and ACLs are provisioned afterwards by the kafka-provision service (intel-cli
+# kafka-provision, as admin). HOST_PORT: the host listener's published port (default 39092).
 set -euo pipefail
 umask 077
 
@@ -19,9 +20,10 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@kafka:9093
 controller.listener.names=CONTROLLER
-# INTERNAL for the containers, HOST for tools on this machine (127.0.0.1:39092); both SCRAM.
+# INTERNAL for the containers, HOST for tools on this machine (the port compose publishes on
+# 127.0.0.1); both SCRAM.
 listeners=INTERNAL://:19092,CONTROLLER://:9093,HOST://:9094
-advertised.listeners=INTERNAL://kafka:19092,HOST://localhost:39092
+advertised.listeners=INTERNAL://kafka:19092,HOST://localhost:${HOST_PORT:-39092}
 listener.security.protocol.map=INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,HOST:SASL_PLAINTEXT
 inter.broker.listener.name=INTERNAL
 sasl.enabled.mechanisms=SCRAM-SHA-512
