@@ -2,10 +2,8 @@ import {
   credentials as grpcCredentials,
   loadPackageDefinition,
   Metadata,
-  type CallOptions,
   type ChannelCredentials,
   type ClientReadableStream,
-  type ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { DECONFLICTION_PROTO, PROTO_LOADER_OPTIONS } from '@intel/contracts';
@@ -21,15 +19,14 @@ import type {
   RetireRegistrationRequest,
   WatchHitsRequest,
 } from '@intel/contracts';
+import { unary, type UnaryMethod, type UnaryOptions } from './unary';
 
-type Callback<T> = (err: ServiceError | null, res: T) => void;
-type Unary<Q, R> = (r: Q, md: Metadata, o: CallOptions, cb: Callback<R>) => void;
 interface RawDeconflictionClient {
-  registerPersona: Unary<RegisterPersonaRequest, DeconflictionRegistration>;
-  retirePersona: Unary<RetireRegistrationRequest, RegistrationRetired>;
-  registerTarget: Unary<RegisterTargetRequest, DeconflictionRegistration>;
-  retireTarget: Unary<RetireRegistrationRequest, RegistrationRetired>;
-  acknowledgeHit: Unary<AcknowledgeHitRequest, HitAcknowledged>;
+  registerPersona: UnaryMethod<RegisterPersonaRequest, DeconflictionRegistration>;
+  retirePersona: UnaryMethod<RetireRegistrationRequest, RegistrationRetired>;
+  registerTarget: UnaryMethod<RegisterTargetRequest, DeconflictionRegistration>;
+  retireTarget: UnaryMethod<RetireRegistrationRequest, RegistrationRetired>;
+  acknowledgeHit: UnaryMethod<AcknowledgeHitRequest, HitAcknowledged>;
   watchHits(r: WatchHitsRequest, md: Metadata): ClientReadableStream<HitNotice>;
   close(): void;
 }
@@ -64,31 +61,28 @@ export class DeconflictionClient {
     return md;
   }
 
-  private call<Q, R>(fn: Unary<Q, R>, r: Q): Promise<R> {
-    const opts = { deadline: Date.now() + (this.options.deadlineMs ?? 10_000) };
-    return new Promise((res, rej) =>
-      fn.call(this.raw, r, this.md(), opts, (e, v) => (e ? rej(e) : res(v))),
-    );
+  private opts(): UnaryOptions {
+    return { deadlineMs: this.options.deadlineMs ?? 10_000 };
   }
 
-  registerPersona(r: RegisterPersonaRequest): Promise<DeconflictionRegistration> {
-    return this.call(this.raw.registerPersona, r);
+  async registerPersona(r: RegisterPersonaRequest): Promise<DeconflictionRegistration> {
+    return unary(this.raw, 'registerPersona', r, this.md(), this.opts());
   }
 
-  retirePersona(r: RetireRegistrationRequest): Promise<RegistrationRetired> {
-    return this.call(this.raw.retirePersona, r);
+  async retirePersona(r: RetireRegistrationRequest): Promise<RegistrationRetired> {
+    return unary(this.raw, 'retirePersona', r, this.md(), this.opts());
   }
 
-  registerTarget(r: RegisterTargetRequest): Promise<DeconflictionRegistration> {
-    return this.call(this.raw.registerTarget, r);
+  async registerTarget(r: RegisterTargetRequest): Promise<DeconflictionRegistration> {
+    return unary(this.raw, 'registerTarget', r, this.md(), this.opts());
   }
 
-  retireTarget(r: RetireRegistrationRequest): Promise<RegistrationRetired> {
-    return this.call(this.raw.retireTarget, r);
+  async retireTarget(r: RetireRegistrationRequest): Promise<RegistrationRetired> {
+    return unary(this.raw, 'retireTarget', r, this.md(), this.opts());
   }
 
-  acknowledgeHit(r: AcknowledgeHitRequest): Promise<HitAcknowledged> {
-    return this.call(this.raw.acknowledgeHit, r);
+  async acknowledgeHit(r: AcknowledgeHitRequest): Promise<HitAcknowledged> {
+    return unary(this.raw, 'acknowledgeHit', r, this.md(), this.opts());
   }
 
   /** The unit's sealed notices: unacknowledged ones replayed, then new ones; cancel() to stop. */

@@ -5,3 +5,4 @@ export * from './rpc-errors';
 export * from './intake-client';
 export * from './query-client';
 export * from './deconfliction-client';
+export * from './unary';

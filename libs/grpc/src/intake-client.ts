@@ -15,12 +15,13 @@ import type {
   SubmitResult,
   WithdrawRequest,
 } from '@intel/contracts';
+import { unary, type UnaryMethod } from './unary';
 
 type Callback<T> = (err: ServiceError | null, res: T) => void;
 interface RawIntakeClient {
-  submitPerson(req: PersonRecord, md: Metadata, cb: Callback<SubmitResult>): void;
-  submitIncident(req: IncidentRecord, md: Metadata, cb: Callback<SubmitResult>): void;
-  withdraw(req: WithdrawRequest, md: Metadata, cb: Callback<SubmitResult>): void;
+  submitPerson: UnaryMethod<PersonRecord, SubmitResult>;
+  submitIncident: UnaryMethod<IncidentRecord, SubmitResult>;
+  withdraw: UnaryMethod<WithdrawRequest, SubmitResult>;
   submitBatch(
     md: Metadata,
     cb: Callback<BatchSummary>,
@@ -61,22 +62,16 @@ export class IntakeClient {
     return md;
   }
 
-  submitPerson(r: PersonRecord): Promise<SubmitResult> {
-    return new Promise((res, rej) =>
-      this.raw.submitPerson(r, this.metadata(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async submitPerson(r: PersonRecord): Promise<SubmitResult> {
+    return unary(this.raw, 'submitPerson', r, this.metadata());
   }
 
-  submitIncident(r: IncidentRecord): Promise<SubmitResult> {
-    return new Promise((res, rej) =>
-      this.raw.submitIncident(r, this.metadata(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async submitIncident(r: IncidentRecord): Promise<SubmitResult> {
+    return unary(this.raw, 'submitIncident', r, this.metadata());
   }
 
-  withdraw(r: WithdrawRequest): Promise<SubmitResult> {
-    return new Promise((res, rej) =>
-      this.raw.withdraw(r, this.metadata(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async withdraw(r: WithdrawRequest): Promise<SubmitResult> {
+    return unary(this.raw, 'withdraw', r, this.metadata());
   }
 
   /** Streams the items (honouring flow control) and resolves with the summary. */

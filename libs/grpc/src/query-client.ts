@@ -2,10 +2,8 @@ import {
   credentials as grpcCredentials,
   loadPackageDefinition,
   Metadata,
-  type CallOptions,
   type ChannelCredentials,
   type ClientReadableStream,
-  type ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
@@ -23,29 +21,14 @@ import type {
   NationalPerson,
   WatchAlertsRequest,
 } from '@intel/contracts';
+import { unary, type UnaryMethod, type UnaryOptions } from './unary';
 
-type Callback<T> = (err: ServiceError | null, res: T) => void;
 interface RawQueryClient {
-  checkPerson(
-    r: CheckPersonRequest,
-    md: Metadata,
-    o: CallOptions,
-    cb: Callback<CheckPersonResponse>,
-  ): void;
-  checkIdentifiers(
-    r: CheckIdentifiersRequest,
-    md: Metadata,
-    o: CallOptions,
-    cb: Callback<CheckIdentifiersResponse>,
-  ): void;
-  getPerson(r: GetPersonRequest, md: Metadata, o: CallOptions, cb: Callback<NationalPerson>): void;
+  checkPerson: UnaryMethod<CheckPersonRequest, CheckPersonResponse>;
+  checkIdentifiers: UnaryMethod<CheckIdentifiersRequest, CheckIdentifiersResponse>;
+  getPerson: UnaryMethod<GetPersonRequest, NationalPerson>;
   watchAlerts(r: WatchAlertsRequest, md: Metadata): ClientReadableStream<Alert>;
-  acknowledgeAlert(
-    r: AcknowledgeAlertRequest,
-    md: Metadata,
-    o: CallOptions,
-    cb: Callback<AcknowledgeAlertResponse>,
-  ): void;
+  acknowledgeAlert: UnaryMethod<AcknowledgeAlertRequest, AcknowledgeAlertResponse>;
   close(): void;
 }
 
@@ -76,26 +59,20 @@ export class QueryClient {
     return md;
   }
 
-  private opts(): CallOptions {
-    return { deadline: Date.now() + (this.options.deadlineMs ?? 10_000) };
+  private opts(): UnaryOptions {
+    return { deadlineMs: this.options.deadlineMs ?? 10_000 };
   }
 
-  checkPerson(r: CheckPersonRequest): Promise<CheckPersonResponse> {
-    return new Promise((res, rej) =>
-      this.raw.checkPerson(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async checkPerson(r: CheckPersonRequest): Promise<CheckPersonResponse> {
+    return unary(this.raw, 'checkPerson', r, this.md(), this.opts());
   }
 
-  checkIdentifiers(r: CheckIdentifiersRequest): Promise<CheckIdentifiersResponse> {
-    return new Promise((res, rej) =>
-      this.raw.checkIdentifiers(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async checkIdentifiers(r: CheckIdentifiersRequest): Promise<CheckIdentifiersResponse> {
+    return unary(this.raw, 'checkIdentifiers', r, this.md(), this.opts());
   }
 
-  getPerson(r: GetPersonRequest): Promise<NationalPerson> {
-    return new Promise((res, rej) =>
-      this.raw.getPerson(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async getPerson(r: GetPersonRequest): Promise<NationalPerson> {
+    return unary(this.raw, 'getPerson', r, this.md(), this.opts());
   }
 
   /**
@@ -112,10 +89,8 @@ export class QueryClient {
   }
 
   /** Acknowledges an alert to the caller's force, by a named person (audited by the hub). */
-  acknowledgeAlert(r: AcknowledgeAlertRequest): Promise<AcknowledgeAlertResponse> {
-    return new Promise((res, rej) =>
-      this.raw.acknowledgeAlert(r, this.md(), this.opts(), (e, v) => (e ? rej(e) : res(v))),
-    );
+  async acknowledgeAlert(r: AcknowledgeAlertRequest): Promise<AcknowledgeAlertResponse> {
+    return unary(this.raw, 'acknowledgeAlert', r, this.md(), this.opts());
   }
 
   close(): void {

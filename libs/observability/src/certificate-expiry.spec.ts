@@ -1,43 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { makeTestPki, type TestPki } from '@intel/testing';
 import { Registry } from 'prom-client';
 import { earliestNotAfter, registerCertificateExpiry } from './certificate-expiry';
 
-function selfSigned(dir: string, name: string, days: number): string {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      String(days),
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.crt`),
-    ],
-    { stdio: 'pipe' },
-  );
-  return readFileSync(join(dir, `${name}.crt`), 'utf8');
-}
-
 describe('certificate expiry', () => {
-  let dir: string;
+  // Two throw-away CAs (libs/testing) whose certificates expire 3 and 400 days from now.
+  let pkis: TestPki[] = [];
   let shortLived: string;
   let longLived: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cert-expiry-'));
-    shortLived = selfSigned(dir, 'short', 3);
-    longLived = selfSigned(dir, 'long', 400);
+    const short = makeTestPki('short', { days: 3 });
+    const long = makeTestPki('long', { days: 400 });
+    pkis = [short, long];
+    shortLived = short.read(short.caCert).toString('utf8');
+    longLived = long.read(long.caCert).toString('utf8');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => pkis.forEach((p) => rmSync(p.dir, { recursive: true, force: true })));
 
   const days = (n: number) => Math.floor(Date.now() / 1000) + n * 86_400;
 

@@ -27,9 +27,11 @@ function openssl(args: string[], cwd: string): void {
 /**
  * A throw-away certificate authority made with openssl for mutual-TLS tests: a server
  * certificate for 127.0.0.1/localhost and client certificates naming the calling system.
+ * Every certificate is valid for `days` from now (default 2).
  */
-export function makeTestPki(name = 'test-ca'): TestPki {
+export function makeTestPki(name = 'test-ca', { days = 2 }: { days?: number } = {}): TestPki {
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const validity = String(days);
   openssl(
     [
       'req',
@@ -38,7 +40,7 @@ export function makeTestPki(name = 'test-ca'): TestPki {
       'rsa:2048',
       '-nodes',
       '-days',
-      '2',
+      validity,
       '-subj',
       `/CN=${name}`,
       '-keyout',
@@ -79,7 +81,7 @@ export function makeTestPki(name = 'test-ca'): TestPki {
       'ca.key',
       '-CAcreateserial',
       '-days',
-      '2',
+      validity,
       '-extfile',
       'server.ext',
       '-out',
@@ -119,7 +121,7 @@ export function makeTestPki(name = 'test-ca'): TestPki {
         'ca.key',
         '-CAcreateserial',
         '-days',
-        '2',
+        validity,
         '-extfile',
         `${base}.ext`,
         '-out',
