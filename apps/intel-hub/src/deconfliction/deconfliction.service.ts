@@ -380,11 +380,14 @@ export class DeconflictionService {
       } catch (err) {
         this.metrics.writeFailures.inc();
         this.logger.error({ err }, 'deconfliction hits could not be written; retrying');
-        if (!this.stopped && !this.retryTimer)
+        if (!this.stopped && !this.retryTimer) {
           this.retryTimer = setTimeout(() => {
             this.retryTimer = undefined;
             void this.drain();
           }, 1000);
+          // The retry never keeps a process alive: a stopping hub drains in stop().
+          this.retryTimer.unref();
+        }
       } finally {
         this.draining = undefined;
       }
