@@ -9,7 +9,6 @@ import {
   TOPICS,
   createKafka,
   type EventConsumer,
-  type EventPublisher,
 } from '@intel/kafka';
 import { MetricsController, Registry, type Logger } from '@intel/observability';
 import type { Kafka } from 'kafkajs';
@@ -20,21 +19,29 @@ import { HealthController } from './health/health.controller';
 import type { HubConfig } from '@intel/config';
 import { HubMetrics } from './hub.metrics';
 import {
+  ALERT_PUBLISHER,
+  APPLIED_OBSERVER,
   AUDIT_ANCHORER,
+  DEAD_LETTERS,
+  DECONFLICTION_KEYS,
+  ESCALATION_OPTIONS,
   EVENT_CONSUMER,
   HUB_LOGGER,
   HubConfigToken,
+  IDENTIFIER_HOLDERS,
+  INGEST_OPTIONS,
   KAFKA,
   PRIORITY_CONSUMER,
+  QUERY_OBSERVER,
+  QUERY_PROBES,
   RESOLUTION_OPTIONS,
 } from './hub.tokens';
 import { AlertAcknowledge } from './alerts/alert-acknowledge';
-import { EscalationScheduler } from './alerts/escalation-scheduler';
-import { ImmediateAlertsRepository } from './alerts/immediate-alerts.repository';
+import { EscalationScheduler, type EscalationOptions } from './alerts/escalation-scheduler';
 import { AlertInboxService } from './analyst/alerts/alert-inbox.service';
 import { AuditAnchorer } from './audit/audit-anchorer';
 import { HubStoreRepository } from './ingest/hub-store.repository';
-import { IngestService } from './ingest/ingest.service';
+import { IngestService, type IngestOptions } from './ingest/ingest.service';
 import { AuditLog } from '@intel/audit';
 import { GrpcHealth } from '@intel/grpc';
 import { AlertFeed } from './alerts/alert-feed';
@@ -53,7 +60,7 @@ import { DeconflictionGrpcController } from './deconfliction/deconfliction.grpc-
 import { DeconflictionMetrics } from './deconfliction/deconfliction.metrics';
 import { DeconflictionService } from './deconfliction/deconfliction.service';
 import { DeconflictionStore } from './deconfliction/deconfliction.store';
-import { forcesHolding } from './deconfliction/identifier-holders';
+import { NationalIndexHolders } from './deconfliction/identifier-holders';
 
 @Module({})
 export class HubModule {
@@ -133,57 +140,31 @@ export class HubModule {
         HubStoreRepository,
         NationalStoreRepository,
         {
-          provide: IngestService,
-          useFactory: (
-            ds: DataSource,
-            store: HubStoreRepository,
-            national: NationalStoreRepository,
-            dlq: EventPublisher,
-            m: HubMetrics,
-            deconfliction: DeconflictionService,
-          ) =>
-            new IngestService(
-              ds,
-              store,
-              national,
-              dlq,
-              m,
-              logger.child({ component: 'ingest' }),
-              config.consumer.groupId,
-              {
-                // Keys are parsed here, at start: an unusable key file stops the hub at once.
-                trust: {
-                  registry: buildSignerRegistry(config.events.forceKeys),
-                  sealingKeys: buildSealingKeys(config.events.sealingKeys),
-                },
-                maxVersionStep: config.events.maxVersionStep,
+          provide: INGEST_OPTIONS,
+          // Keys are parsed here, at start: an unusable key file stops the hub at once.
+          useFactory: (): IngestOptions => ({
+            consumerGroup: config.consumer.groupId,
+            policy: {
+              trust: {
+                registry: buildSignerRegistry(config.events.forceKeys),
+                sealingKeys: buildSealingKeys(config.events.sealingKeys),
               },
-              {
-                withinTransaction: (tx, applied) => deconfliction.recordIngested(tx, applied),
-                committed: () => deconfliction.ingestCommitted(),
-              },
-            ),
-          inject: [
-            DataSource,
-            HubStoreRepository,
-            NationalStoreRepository,
-            KafkaPlainPublisher,
-            HubMetrics,
-            DeconflictionService,
-          ],
+              maxVersionStep: config.events.maxVersionStep,
+            },
+          }),
         },
+        { provide: DEAD_LETTERS, useExisting: KafkaPlainPublisher },
+        // Deconfliction sees every applied record in the batch's transaction.
+        { provide: APPLIED_OBSERVER, useExisting: DeconflictionService },
+        IngestService,
         ResolutionService,
         {
-          provide: AlertRelay,
-          useFactory: (ds: DataSource, store: NationalStoreRepository, kafka: Kafka) =>
-            new AlertRelay(
-              ds,
-              store,
-              new KafkaPlainPublisher(kafka),
-              logger.child({ component: 'alert-relay' }),
-            ),
-          inject: [DataSource, NationalStoreRepository, KAFKA],
+          // The alert relay's own producer (it closes it when it stops).
+          provide: ALERT_PUBLISHER,
+          useFactory: (kafka: Kafka) => new KafkaPlainPublisher(kafka),
+          inject: [KAFKA],
         },
+        AlertRelay,
         {
           provide: AuditLog,
           useFactory: (ds: DataSource) => new AuditLog(ds),
@@ -191,82 +172,36 @@ export class HubModule {
         },
         ConsultationAudit,
         {
-          provide: IntelQueryService,
-          useFactory: async (
-            ds: DataSource,
-            store: NationalStoreRepository,
-            resolution: ResolutionService,
-            audit: ConsultationAudit,
-            m: HubMetrics,
-            deconfliction: DeconflictionService,
-          ) => {
+          // Filled at start from the consultation alerts stored within the quiet window, so a
+          // restart does not alert again for consultations that already did.
+          provide: QueryAlertThrottle,
+          useFactory: async (ds: DataSource, store: NationalStoreRepository) => {
             const throttle = new QueryAlertThrottle(config.query.alertQuietMs);
             if (config.query.alertQuietMs > 0)
               throttle.restore(await store.recentConsultationAlerts(ds, config.query.alertQuietMs));
-            return new IntelQueryService(
-              ds,
-              store,
-              resolution,
-              audit,
-              throttle,
-              new ProbeLimiter({
-                burst: config.query.probeBurst,
-                refillPerHour: config.query.probeRefillPerHour,
-              }),
-              m,
-              logger.child({ component: 'query' }),
-              (identifiers, caller) => deconfliction.observeQuery(identifiers, caller),
-            );
+            return throttle;
           },
-          inject: [
-            DataSource,
-            NationalStoreRepository,
-            ResolutionService,
-            ConsultationAudit,
-            HubMetrics,
-            DeconflictionService,
-          ],
+          inject: [DataSource, NationalStoreRepository],
         },
+        {
+          provide: QUERY_PROBES,
+          useValue: new ProbeLimiter({
+            burst: config.query.probeBurst,
+            refillPerHour: config.query.probeRefillPerHour,
+          }),
+        },
+        // Deconfliction sees every validated query's online identifiers.
+        { provide: QUERY_OBSERVER, useExisting: DeconflictionService },
+        IntelQueryService,
         ReviewService,
         AlertFeed,
+        AlertInboxService,
+        AlertAcknowledge,
         {
-          provide: AlertAcknowledge,
-          useFactory: (ds: DataSource, audit: ConsultationAudit) =>
-            new AlertAcknowledge(new AlertInboxService(ds), audit),
-          inject: [DataSource, ConsultationAudit],
+          provide: ESCALATION_OPTIONS,
+          useValue: { pollMs: config.escalation.pollMs } satisfies EscalationOptions,
         },
-        {
-          provide: EscalationScheduler,
-          useFactory: (
-            ds: DataSource,
-            store: NationalStoreRepository,
-            audit: AuditLog,
-            m: HubMetrics,
-            leadership: HubLeadership,
-            r: ResolutionService,
-          ) =>
-            new EscalationScheduler(
-              ds,
-              store,
-              new ImmediateAlertsRepository(),
-              audit,
-              m,
-              logger.child({ component: 'escalation' }),
-              {
-                pollMs: config.escalation.pollMs,
-                leading: () => leadership.leading && r.current !== undefined,
-              },
-              (alerts) => r.publishAlerts(alerts),
-            ),
-          inject: [
-            DataSource,
-            NationalStoreRepository,
-            AuditLog,
-            HubMetrics,
-            HubLeadership,
-            ResolutionService,
-          ],
-        },
+        EscalationScheduler,
         {
           provide: AUDIT_ANCHORER,
           useFactory: (ds: DataSource, kafka: Kafka, r: Registry): AuditAnchorer | null => {
@@ -293,28 +228,11 @@ export class HubModule {
           inject: [DataSource, KAFKA, Registry],
         },
         DeconflictionMetrics,
-        {
-          // Its active set is loaded by HubLifecycle once this hub leads, before it consumes.
-          provide: DeconflictionService,
-          useFactory: (
-            ds: DataSource,
-            audit: AuditLog,
-            m: DeconflictionMetrics,
-            resolution: ResolutionService,
-          ) =>
-            new DeconflictionService(
-              new DeconflictionStore(ds),
-              audit,
-              config.deconfliction.keys,
-              m,
-              logger.child({ component: 'deconfliction' }),
-              (oi) => {
-                const index = resolution.current;
-                return index ? forcesHolding(index, oi) : [];
-              },
-            ),
-          inject: [DataSource, AuditLog, DeconflictionMetrics, ResolutionService],
-        },
+        DeconflictionStore,
+        { provide: DECONFLICTION_KEYS, useValue: config.deconfliction.keys },
+        { provide: IDENTIFIER_HOLDERS, useClass: NationalIndexHolders },
+        // Its active set is loaded by HubLifecycle once this hub leads, before it consumes.
+        DeconflictionService,
         {
           provide: GrpcHealth,
           useValue: new GrpcHealth(['intel.v1.IntelQuery', 'intel.v1.Deconfliction']),

@@ -17,10 +17,11 @@ import { status } from '@intel/grpc';
 import { Registry, createLogger } from '@intel/observability';
 import type { HubEvent } from '../src/ingest/hub-event';
 import { DeconflictionGrpcController } from '../src/deconfliction/deconfliction.grpc-controller';
-import { DeconflictionMetrics } from '../src/deconfliction/deconfliction.metrics';
 import { DeconflictionService } from '../src/deconfliction/deconfliction.service';
-import { DeconflictionStore, type StoredNotice } from '../src/deconfliction/deconfliction.store';
+import { DeconflictionMetrics } from '../src/deconfliction/deconfliction.metrics';
+import type { StoredNotice } from '../src/deconfliction/deconfliction.store';
 import { hubDatabase } from './hub-database.fixture';
+import { hubServices } from './in-process-hub.fixture';
 
 // Covert-persona deconfliction on the real PostgreSQL, as the hub's own role, with the service
 // in-process (the gRPC edge called directly): registration as keyed digests only, hits from
@@ -47,14 +48,11 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
     value,
     observedAt: undefined,
   });
-  const service = (keys = [oldKey]) =>
-    new DeconflictionService(
-      new DeconflictionStore(app),
-      audit,
-      keys,
-      new DeconflictionMetrics(new Registry()),
-      logger,
-    );
+  /** A hub's deconfliction (a fresh one is a restarted hub), built as HubModule builds it. */
+  const service = async (keys = [oldKey]) =>
+    (
+      await hubServices({ ds: app, audit, logger, deconflictionKeys: keys })
+    ).get<DeconflictionService>(DeconflictionService);
   const incident = (force: string, id: string, ois: OnlineIdentifier[]): HubEvent => ({
     kind: 'incident-upserted',
     eventId: randomUUID(),
@@ -100,7 +98,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('a persona named (other case) in another force’s incident: a sealed notice to its unit, nothing in clear anywhere', async () => {
-    const s = service();
+    const s = await service();
     await s.start();
     const { registrationId } = await s.registerPersona(norfolk, {
       persona: kik('Sk8rGirl_13'),
@@ -135,7 +133,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   it('a hit in an ingested record is durable exactly with it: rolled back, none; committed before a crash, the next hub audits and delivers it', async () => {
     // A unit and persona of its own: the other tests count their units' notices.
     const unit = { force: '36', unit: 'norfolk-uc-east' };
-    const s = service();
+    const s = await service();
     await s.start();
     await s.registerPersona(unit, { persona: kik('Daisy_Chain_09'), justification });
     const hitsFor = async (id: string) =>
@@ -168,7 +166,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
       )
     ).rows[0]?.seq;
     // The next hub to lead audits it when it starts, and only then may a watch deliver it.
-    const after = service();
+    const after = await service();
     await after.start();
     await after.drain();
     expect(await hitsFor('inc-crash')).toEqual([{ audited: true }]);
@@ -229,7 +227,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
 
   // A new service instance each time: start() reloads the active registrations (a restart).
   it('a query naming the persona: the unit learns which force and system asked; unacknowledged notices are replayed, acknowledged ones not', async () => {
-    const s = service();
+    const s = await service();
     await s.start();
     s.observeQuery([kik('@sk8rgirl_13')], { force: '46', system: 'kent-crimint' });
     await s.drain();
@@ -251,7 +249,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('two forces’ operations on the same national person: both units are told of each other', async () => {
-    const s = service();
+    const s = await service();
     await s.start();
     const person = randomUUID();
     const a = await s.registerTarget(norfolk, {
@@ -284,7 +282,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('two units’ personas in one incident are in contact; a retired persona is no longer found', async () => {
-    const s = service();
+    const s = await service();
     await s.start();
     const kentPersona = await s.registerPersona(kent, {
       persona: kik('Lonely_Dad_77'),
@@ -311,7 +309,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('after a key rotation (new key first, old kept) personas registered under the old key still match', async () => {
-    const s = service([newKey, oldKey]);
+    const s = await service([newKey, oldKey]);
     await s.start();
     await ingested(s, [nominal('20', 'wm-n-1', [kik('Sk8rGirl_13')])]);
     await s.drain();
@@ -320,7 +318,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
     );
     expect(rows).toEqual([{ other_force: '20' }]);
     // Without the old key, nothing registered under it can be found (the database alone is not enough).
-    const only = service([newKey]);
+    const only = await service([newKey]);
     await only.start();
     await ingested(only, [nominal('20', 'wm-n-2', [kik('Sk8rGirl_13')])]);
     await only.drain();
@@ -332,7 +330,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('the gRPC edge refuses a force system (PERMISSION_DENIED) and no identity (UNAUTHENTICATED), naming bad fields', async () => {
-    const s = service();
+    const s = await service();
     await s.start();
     const config = { grpc: { security: { mode: 'plaintext' } } } as unknown as HubConfig;
     const edge = new DeconflictionGrpcController(
@@ -370,7 +368,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('refuses (retryably) until the leading hub has loaded the active set, and after it loses the lead', async () => {
-    const s = service();
+    const s = await service();
     await expect(
       s.registerPersona(norfolk, { persona: kik('Not_Yet'), justification }),
     ).rejects.toThrow(/not available on this hub/);
@@ -380,7 +378,7 @@ describe('Deconfliction (integration: real PostgreSQL, the hub role)', () => {
   });
 
   it('an operation targeting another unit’s persona: both units told', async () => {
-    const s = service();
+    const s = await service();
     await s.start();
     const t = await s.registerTarget(kent, {
       operationRef: 'OP-K-9',

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { Client } from 'pg';
 import {
   Disclosure,
   IdentifierScheme,
@@ -14,82 +12,20 @@ import {
   type OnlineIdentifier,
   type PersonQuery,
 } from '@intel/contracts';
-import { AuditLog } from '@intel/audit';
-import { dropDatabase, inTransaction, openDatabase, withDatabase } from '@intel/db';
 import { ProbeLimiter } from '@intel/disclosure';
 import { croCheckLetter, normaliseCro, normalisePnc, pncCheckLetter } from '@intel/identifiers';
-import { createLogger, Registry } from '@intel/observability';
-import { loadToolConfig } from '@intel/config';
 import { generatePersons } from '@intel/synthetic';
-import { covertHandling, handlingP, uniqueDbName } from '@intel/testing';
-import { QueryAlertThrottle } from '../src/alerts/query-alert-throttle';
-import { INTEL_HUB_MIGRATIONS } from '../src/database/migrations';
-import { HubMetrics } from '../src/hub.metrics';
-import { HubStoreRepository } from '../src/ingest/hub-store.repository';
-import { ConsultationAudit } from '../src/query/consultation-audit';
-import { IntelQueryService } from '../src/query/intel-query.service';
-import { NationalStoreRepository } from '../src/resolution/national-store.repository';
-import { ResolutionService } from '../src/resolution/resolution.service';
+import { covertHandling, handlingP } from '@intel/testing';
+import { inProcessHub } from './in-process-hub.fixture';
 
 // Issue #15: a CheckPerson carrying one exact valid PNC ID, CRO number or online identifier and
 // nothing else finds its holder, whatever the parameters the hub learned. Real PostgreSQL, the
-// resolution and query services in process (as review-resolution.int-spec.ts): a generated
+// resolution and query services in process (in-process-hub.fixture.ts): a generated
 // population is published as the force nodes would after their within-force dedupe (one nominal
 // per person and force), the hub re-learns its parameters on it (EM on the index), then queries.
 describe('exact identifiers in a CheckPerson after re-learning (integration: real PostgreSQL)', () => {
-  const serverUrl = loadToolConfig().databaseUrl;
-  const dbName = uniqueDbName('it_exact_ids');
-  let ds: DataSource;
-  let db: Client;
-  let log: AuditLog;
-  const store = new NationalStoreRepository();
-  const hubStore = new HubStoreRepository();
-  const logger = createLogger('intel-hub-test', 'warn');
-  const metrics = new HubMetrics(new Registry());
-  let resolution: ResolutionService;
-
-  /** A hub (re)started on the database: the index loaded from it. */
-  async function startHub(trainMinRecords: number) {
-    resolution = new ResolutionService(ds, store, metrics, logger, {
-      batchSize: 500,
-      trainMinRecords,
-      referencePersons: 2000,
-      stuckMs: 60_000,
-      maxConsecutiveFailures: 5,
-      immediateAckMs: 300_000,
-    });
-    await resolution.drain();
-  }
-
-  async function publish(force: string, states: NominalState[]) {
-    await inTransaction(ds, async (tx) => {
-      await hubStore.apply(
-        tx,
-        states.map((s) => ({
-          kind: 'nominal-upserted' as const,
-          eventId: randomUUID(),
-          forceCode: force,
-          id: s.nominalId,
-          version: s.version,
-          state: Buffer.from(NominalState.encode(s).finish()),
-        })),
-        new Date(),
-      );
-      await store.enqueue(
-        tx,
-        states.map((s) => ({ entity: 'nominal' as const, forceCode: force, id: s.nominalId })),
-      );
-    });
-    await resolution.drain();
-  }
-
-  async function personOf(force: string, id: string): Promise<string | undefined> {
-    const r = await db.query<{ person_id: string }>(
-      `SELECT person_id FROM person_member WHERE force_code = $1 AND nominal_id = $2`,
-      [force, id],
-    );
-    return r.rows[0]?.person_id;
-  }
+  const hub = inProcessHub('it_exact_ids', { batchSize: 500, referencePersons: 2000 });
+  const { store } = hub;
 
   /** A generated population as the forces hold it: one nominal per person and force. */
   interface Held {
@@ -181,17 +117,9 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
   const cro = `123457/15${croCheckLetter(15, 123457)}`;
 
   beforeAll(async () => {
-    ds = await openDatabase({
-      serverUrl,
-      name: dbName,
-      migrations: INTEL_HUB_MIGRATIONS,
-      poolSize: 4,
-    });
-    db = new Client({ connectionString: withDatabase(serverUrl, dbName) });
-    await db.connect();
-    log = new AuditLog(ds);
+    await hub.open();
     // An empty hub: the reference population's parameters.
-    await startHub(Number.MAX_SAFE_INTEGER);
+    await hub.start(Number.MAX_SAFE_INTEGER);
 
     const nominals = nominalsOf(1500);
     for (const h of nominals) population.set(h.state.nominalId, h);
@@ -236,34 +164,14 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
       list.push(state);
       byForce.set(force, list);
     }
-    for (const [force, states] of byForce) await publish(force, states);
+    for (const [force, states] of byForce) await hub.publish(force, states);
 
     // Restarted with enough nominals to learn from: the reference parameters are outgrown,
     // learned again on the index (EM), and every nominal scored again.
-    await startHub(500);
+    await hub.start(500);
   }, 600_000);
 
-  afterAll(async () => {
-    await log?.close();
-    await db?.end();
-    await ds?.destroy();
-    await dropDatabase(serverUrl, dbName).catch(() => undefined);
-  });
-
-  function queryService(
-    probes = new ProbeLimiter({ burst: 1000, refillPerHour: 1000 }),
-  ): IntelQueryService {
-    return new IntelQueryService(
-      ds,
-      store,
-      resolution,
-      new ConsultationAudit(log),
-      new QueryAlertThrottle(0),
-      probes,
-      metrics,
-      logger,
-    );
-  }
+  afterAll(() => hub.close());
 
   const emptyQuery = (): PersonQuery => ({
     names: [],
@@ -278,7 +186,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
   const otherForce = (h: Held) => (h.force === '01' ? '36' : '01');
 
   async function check(force: string, person: Partial<PersonQuery>): Promise<CheckPersonResponse> {
-    return queryService().checkPerson(
+    return hub.query.checkPerson(
       {
         person: { ...emptyQuery(), ...person },
         justification,
@@ -297,7 +205,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
   const LINK = [MatchBand.MATCH_BAND_CERTAIN, MatchBand.MATCH_BAND_PROBABLE];
 
   it('re-learned its parameters on the index', async () => {
-    const saved = await store.savedParameters(ds);
+    const saved = await store.savedParameters(hub.ds);
     expect(saved?.source).toBe('index');
     expect(saved?.nominals).toBe(population.size);
     // Few duplicates in the index: its learned prior odds of a pair (λ) times its size is well
@@ -307,10 +215,10 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
 
   it('a valid PNC ID alone finds its holder at a link band', async () => {
     const pnc = pncOf(pncHolder.state) ?? '';
-    const person = await personOf(pncHolder.force, pncHolder.state.nominalId);
+    const person = await hub.personOf(pncHolder.force, pncHolder.state.nominalId);
     const identifiers = [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }];
     // What the engine makes of it with the learned weights: not a link (the case this guards).
-    const engine = resolution.current?.matching
+    const engine = hub.resolution.current?.matching
       .match({ ...emptyQuery(), identifiers }, 200)
       .find((c) => c.id === `${pncHolder.force}:${pncHolder.state.nominalId}`);
     expect(engine?.band).not.toBe('MATCH_BAND_PROBABLE');
@@ -333,7 +241,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
 
   it("a valid PNC ID alone finds another force's covert holder: a hit, nothing more", async () => {
     const pnc = pncOf(covertHolder.state) ?? '';
-    const person = await personOf(covertHolder.force, covertHolder.state.nominalId);
+    const person = await hub.personOf(covertHolder.force, covertHolder.state.nominalId);
     const r = await check(otherForce(covertHolder), {
       identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
     });
@@ -356,8 +264,8 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
 
   it('the probe rate still holds hit-only answers back', async () => {
     const pnc = pncOf(covertHolder.state) ?? '';
-    const person = await personOf(covertHolder.force, covertHolder.state.nominalId);
-    const service = queryService(new ProbeLimiter({ burst: 1, refillPerHour: 0 }));
+    const person = await hub.personOf(covertHolder.force, covertHolder.state.nominalId);
+    const service = await hub.queryWith(new ProbeLimiter({ burst: 1, refillPerHour: 0 }));
     const ask = () =>
       service.checkPerson(
         {
@@ -376,7 +284,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
 
   it('a valid CRO number alone finds its holder at a link band', async () => {
     expect(normaliseCro(cro).ok).toBe(true);
-    const person = await personOf(croHolder.force, croHolder.state.nominalId);
+    const person = await hub.personOf(croHolder.force, croHolder.state.nominalId);
     const r = await check(otherForce(croHolder), {
       identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_CRO, value: cro }],
     });
@@ -385,7 +293,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
 
   it('an online identifier alone finds its holder', async () => {
     const email = onlineHolder.state.onlineIdentifiers.find((o) => o.kind.endsWith('EMAIL'));
-    const person = await personOf(onlineHolder.force, onlineHolder.state.nominalId);
+    const person = await hub.personOf(onlineHolder.force, onlineHolder.state.nominalId);
     const r = await check(otherForce(onlineHolder), {
       // Keyed in another case: the canonical form is what is compared.
       onlineIdentifiers: [
@@ -398,7 +306,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
   it('an online identifier two persons share alone finds both holders', async () => {
     expect(sharedHolders).toHaveLength(2);
     const persons = await Promise.all(
-      sharedHolders.map((h) => personOf(h.force, h.state.nominalId)),
+      sharedHolders.map((h) => hub.personOf(h.force, h.state.nominalId)),
     );
     const r = await check('01', { onlineIdentifiers: [shared] });
     expect(r.matches.map((m) => m.nationalPersonId)).toEqual(expect.arrayContaining(persons));
@@ -429,24 +337,24 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
     });
     const b = johnSmith(`js-${randomUUID()}`, {});
     const c = johnSmith(`js-${randomUUID()}`, {});
-    await publish('36', [a]);
-    await publish('01', [b]);
-    await publish('46', [c]);
+    await hub.publish('36', [a]);
+    await hub.publish('01', [b]);
+    await hub.publish('46', [c]);
     const persons = [
-      await personOf('36', a.nominalId),
-      await personOf('01', b.nominalId),
-      await personOf('46', c.nominalId),
+      await hub.personOf('36', a.nominalId),
+      await hub.personOf('01', b.nominalId),
+      await hub.personOf('46', c.nominalId),
     ];
     expect(persons.every((p) => p !== undefined)).toBe(true);
     expect(new Set(persons).size).toBe(3);
     // And still after the hub is started again and re-learns (the index has not doubled: the
     // parameters are kept; the persons must stay apart either way).
-    await startHub(500);
+    await hub.start(500);
     expect(
       new Set([
-        await personOf('36', a.nominalId),
-        await personOf('01', b.nominalId),
-        await personOf('46', c.nominalId),
+        await hub.personOf('36', a.nominalId),
+        await hub.personOf('01', b.nominalId),
+        await hub.personOf('46', c.nominalId),
       ]).size,
     ).toBe(3);
   });

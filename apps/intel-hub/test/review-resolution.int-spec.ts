@@ -1,86 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import {
   FlagType,
   IdentifierScheme,
-  IncidentState,
   NameType,
   NominalState,
   OnlineIdentifierKind,
   Sex,
 } from '@intel/contracts';
-import { AuditLog } from '@intel/audit';
-import { dropDatabase, inTransaction, openDatabase, withDatabase } from '@intel/db';
-import { createLogger, Registry } from '@intel/observability';
-import { loadToolConfig } from '@intel/config';
-import { covertHandling, uniqueDbName } from '@intel/testing';
-import { INTEL_HUB_MIGRATIONS } from '../src/database/migrations';
-import { HubMetrics } from '../src/hub.metrics';
-import { HubStoreRepository } from '../src/ingest/hub-store.repository';
-import { NationalStoreRepository } from '../src/resolution/national-store.repository';
-import { ResolutionService } from '../src/resolution/resolution.service';
+import { covertHandling } from '@intel/testing';
 import { ReviewError } from '../src/review/review-errors';
-import { ReviewService, type ReviewAudit, type Reviewer } from '../src/review/review.service';
+import type { ReviewAudit, Reviewer } from '../src/review/review.service';
+import { inProcessHub } from './in-process-hub.fixture';
 import { rareFamily, rareUsername, reviewNominal, suspectIncident } from './review.fixture';
 
 // Match review against national resolution on the real PostgreSQL, in process: judgements
-// become constraints that the resolution honours, through restarts (a new ResolutionService
-// loading from the database) and parameter re-learning (a rebuild). Events are applied to the
-// hub's store as ingestion does (HubStoreRepository), without the bus: the bus is the HTTP
-// integration test's (analyst-review.int-spec.ts).
+// become constraints that the resolution honours, through restarts (the services built again,
+// the index loaded from the database) and parameter re-learning (a rebuild). Events are applied
+// to the hub's store as ingestion does (in-process-hub.fixture.ts), without the bus: the bus is
+// the HTTP integration test's (analyst-review.int-spec.ts).
 describe('match review and national resolution (integration: real PostgreSQL)', () => {
-  const serverUrl = loadToolConfig().databaseUrl;
-  const dbName = uniqueDbName('it_review');
-  let ds: DataSource;
-  let db: Client;
-  let log: AuditLog;
-  const store = new NationalStoreRepository();
-  const hubStore = new HubStoreRepository();
-  const logger = createLogger('intel-hub-test', 'warn');
-  let resolution: ResolutionService;
-  let review: ReviewService;
-
-  const options = (trainMinRecords: number) => ({
-    batchSize: 100,
-    trainMinRecords,
-    referencePersons: 4000,
-    stuckMs: 60_000,
-    maxConsecutiveFailures: 5,
-    immediateAckMs: 300_000,
-  });
-
+  const hub = inProcessHub('it_review', { batchSize: 100, referencePersons: 4000 });
   /** A hub (re)started on the database: the index loaded from it. */
-  async function startHub(trainMinRecords = 5000) {
-    resolution = new ResolutionService(
-      ds,
-      store,
-      new HubMetrics(new Registry()),
-      logger,
-      options(trainMinRecords),
-    );
-    await resolution.drain();
-    review = new ReviewService(ds, store, resolution);
-  }
+  const startHub = (trainMinRecords = 5000) => hub.start(trainMinRecords);
 
   beforeAll(async () => {
-    ds = await openDatabase({
-      serverUrl,
-      name: dbName,
-      migrations: INTEL_HUB_MIGRATIONS,
-      poolSize: 4,
-    });
-    db = new Client({ connectionString: withDatabase(serverUrl, dbName) });
-    await db.connect();
-    log = new AuditLog(ds);
+    await hub.open();
     await startHub();
   }, 120_000);
-  afterAll(async () => {
-    await log?.close();
-    await db?.end();
-    await ds?.destroy();
-    await dropDatabase(serverUrl, dbName).catch(() => undefined);
-  });
+  afterAll(() => hub.close());
 
   const user = (sub: string, force: string, ...roles: string[]): Reviewer => ({
     sub,
@@ -95,7 +41,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     async (action, request, response, told = []) =>
       String(
         (
-          await log.append({
+          await hub.log.append({
             at: new Date(),
             callerForce: u.force,
             callerName: `analyst:${u.sub}`,
@@ -111,60 +57,14 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
       );
 
   let version = 1;
-  async function publish(force: string, states: NominalState[], incidents: IncidentState[] = []) {
-    const at = new Date();
-    await inTransaction(ds, async (tx) => {
-      await hubStore.apply(
-        tx,
-        [
-          ...states.map((s) => ({
-            kind: 'nominal-upserted' as const,
-            eventId: randomUUID(),
-            forceCode: force,
-            id: s.nominalId,
-            version: s.version,
-            state: Buffer.from(NominalState.encode(s).finish()),
-          })),
-          ...incidents.map((i) => ({
-            kind: 'incident-upserted' as const,
-            eventId: randomUUID(),
-            forceCode: force,
-            id: i.incidentId,
-            version: i.version,
-            state: Buffer.from(IncidentState.encode(i).finish()),
-            sharedReference: null,
-          })),
-        ],
-        at,
-      );
-      await store.enqueue(tx, [
-        ...states.map((s) => ({ entity: 'nominal' as const, forceCode: force, id: s.nominalId })),
-        ...incidents.map((i) => ({
-          entity: 'incident' as const,
-          forceCode: force,
-          id: i.incidentId,
-        })),
-      ]);
-    });
-    await resolution.drain();
-  }
-
   const nominal = (family: string, username: string, extra: Partial<NominalState> = {}) =>
     reviewNominal(family, [username], extra, version++);
   const incident = suspectIncident;
   const family = rareFamily;
   const username = rareUsername;
 
-  async function personOf(force: string, id: string): Promise<string | undefined> {
-    const r = await db.query<{ person_id: string }>(
-      `SELECT person_id FROM person_member WHERE force_code = $1 AND nominal_id = $2`,
-      [force, id],
-    );
-    return r.rows[0]?.person_id;
-  }
-
   async function queuedPair(u: Reviewer, a: string, b: string) {
-    const q = await review.queue(u, { limit: 100 }, auditFor(u));
+    const q = await hub.review.queue(u, { limit: 100 }, auditFor(u));
     return q.items.find(
       (i) =>
         [i.a.view.nominalId, i.b.view.nominalId].includes(a) &&
@@ -178,7 +78,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     pairId: string,
     verdict: 'SAME' | 'NOT_SAME' | 'UNSURE',
     why = rationale,
-  ) => review.judge(u, { pairId, verdict, rationale: why }, auditFor(u));
+  ) => hub.review.judge(u, { pairId, verdict, rationale: why }, auditFor(u));
 
   async function refusal(p: Promise<unknown>): Promise<number> {
     try {
@@ -199,8 +99,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
   it('a SAME judgement within one force makes one person at once; the pair leaves the queue for good', async () => {
     const f = family();
     const [a, b] = [nominal(f, username()), nominal(f, username())];
-    await publish('36', [a, b]);
-    expect(await personOf('36', a.nominalId)).not.toBe(await personOf('36', b.nominalId));
+    await hub.publish('36', [a, b]);
+    expect(await hub.personOf('36', a.nominalId)).not.toBe(await hub.personOf('36', b.nominalId));
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     expect(item).toMatchObject({ band: 'MATCH_BAND_POSSIBLE', unsure: 0 });
     if (!item) throw new Error('not queued');
@@ -208,8 +108,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
     const j = await judgeAs(analyst36, item.pairId, 'SAME');
     expect(j).toMatchObject({ status: 'ACTIVE', approvalReasons: [] });
-    expect(await personOf('36', a.nominalId)).toBe(await personOf('36', b.nominalId));
-    const audited = await db.query<{ action: string; caller_name: string }>(
+    expect(await hub.personOf('36', a.nominalId)).toBe(await hub.personOf('36', b.nominalId));
+    const audited = await hub.db.query<{ action: string; caller_name: string }>(
       `SELECT action, caller_name FROM audit_log WHERE seq = $1`,
       [j.auditRef],
     );
@@ -217,25 +117,25 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
 
     // Never queued again: not for anyone, not when a record is scored again, not after a restart.
     expect(await queuedPair(other36, a.nominalId, b.nominalId)).toBeUndefined();
-    await publish('36', [{ ...b, version: version++ }]);
-    expect(await personOf('36', a.nominalId)).toBe(await personOf('36', b.nominalId));
+    await hub.publish('36', [{ ...b, version: version++ }]);
+    expect(await hub.personOf('36', a.nominalId)).toBe(await hub.personOf('36', b.nominalId));
     await startHub();
-    expect(await personOf('36', a.nominalId)).toBe(await personOf('36', b.nominalId));
+    expect(await hub.personOf('36', a.nominalId)).toBe(await hub.personOf('36', b.nominalId));
     expect(await queuedPair(other36, a.nominalId, b.nominalId)).toBeUndefined();
     expect(await refusal(judgeAs(other36, item.pairId, 'NOT_SAME'))).toBe(409);
 
     // Retracted: the constraint goes, the persons are formed again from their links (none),
     // and the pair is queued again.
-    const r = await review.retract(
+    const r = await hub.review.retract(
       analyst36,
       j.judgementId,
       'Photograph belongs to a different man after all',
       auditFor(analyst36),
     );
     expect(r.status).toBe('RETRACTED');
-    expect(await personOf('36', a.nominalId)).not.toBe(await personOf('36', b.nominalId));
+    expect(await hub.personOf('36', a.nominalId)).not.toBe(await hub.personOf('36', b.nominalId));
     expect(await queuedPair(other36, a.nominalId, b.nominalId)).toBeDefined();
-    const listed = await review.listJudgements(analyst36, {}, auditFor(analyst36));
+    const listed = await hub.review.listJudgements(analyst36, {}, auditFor(analyst36));
     expect(listed.items.find((x) => x.judgementId === j.judgementId)).toMatchObject({
       status: 'RETRACTED',
       closedBy: { sub: 'a36' },
@@ -249,33 +149,35 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     const f = family();
     const a = nominal(f, username());
     const b = nominal(f, username());
-    await publish('36', [a], [incident(a.nominalId)]);
-    await publish('01', [b], [incident(b.nominalId)]);
+    await hub.publish('36', [a], [incident(a.nominalId)]);
+    await hub.publish('01', [b], [incident(b.nominalId)]);
     const item = await queuedPair(supervisor36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
     const j = await judgeAs(supervisor36, item.pairId, 'SAME');
     approvedSame.push(['36', a.nominalId], ['01', b.nominalId]);
     expect(j.status).toBe('PENDING_APPROVAL');
     expect(j.approvalReasons).toEqual(['CROSS_FORCE_MERGE', 'REPEAT_OFFENDER_FLAG_ADDED']);
-    expect(await personOf('36', a.nominalId)).not.toBe(await personOf('01', b.nominalId));
+    expect(await hub.personOf('36', a.nominalId)).not.toBe(await hub.personOf('01', b.nominalId));
     expect(await queuedPair(analyst36, a.nominalId, b.nominalId)).toBeUndefined();
 
     // Not by its author, not by another force, not by an analyst.
-    expect(await refusal(review.approve(supervisor36, j.judgementId, auditFor(supervisor36)))).toBe(
+    expect(
+      await refusal(hub.review.approve(supervisor36, j.judgementId, auditFor(supervisor36))),
+    ).toBe(403);
+    expect(
+      await refusal(hub.review.approve(supervisor01, j.judgementId, auditFor(supervisor01))),
+    ).toBe(404);
+    expect(await refusal(hub.review.approve(analyst36, j.judgementId, auditFor(analyst36)))).toBe(
       403,
     );
-    expect(await refusal(review.approve(supervisor01, j.judgementId, auditFor(supervisor01)))).toBe(
-      404,
-    );
-    expect(await refusal(review.approve(analyst36, j.judgementId, auditFor(analyst36)))).toBe(403);
     const alertsBefore = await maxAlertId();
     const supervisor = user('s36b', '36', 'supervisor');
-    const ok = await review.approve(supervisor, j.judgementId, auditFor(supervisor));
+    const ok = await hub.review.approve(supervisor, j.judgementId, auditFor(supervisor));
     expect(ok.status).toBe('ACTIVE');
-    const person = await personOf('36', a.nominalId);
+    const person = await hub.personOf('36', a.nominalId);
     expect(person).toBeDefined();
-    expect(await personOf('01', b.nominalId)).toBe(person);
-    const flags = await db.query<{ flag_type: string }>(
+    expect(await hub.personOf('01', b.nominalId)).toBe(person);
+    const flags = await hub.db.query<{ flag_type: string }>(
       `SELECT flag_type FROM person_flag WHERE person_id = $1 ORDER BY 1`,
       [person],
     );
@@ -283,12 +185,12 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
       FlagType.FLAG_TYPE_CROSS_FORCE,
       FlagType.FLAG_TYPE_REPEAT_OFFENDER,
     ]);
-    const alerts = await db.query<{ recipient_force: string }>(
+    const alerts = await hub.db.query<{ recipient_force: string }>(
       `SELECT DISTINCT recipient_force FROM alert WHERE alert_id > $1 AND person_id = $2 ORDER BY 1`,
       [alertsBefore, person],
     );
     expect(alerts.rows.map((r) => r.recipient_force)).toEqual(['01', '36']);
-    const audited = await db.query<{ recipients: string[] }>(
+    const audited = await hub.db.query<{ recipients: string[] }>(
       `SELECT recipients FROM audit_log WHERE seq = $1`,
       [ok.auditRef],
     );
@@ -332,12 +234,12 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
       sex: Sex.SEX_MALE,
       onlineIdentifiers: [phone('+447700900461')],
     });
-    await publish('36', [nf], [incident(nf.nominalId)]);
-    await publish('01', [met, met2], [incident(met.nominalId)]);
-    await publish('46', [kent2], [incident(kent2.nominalId)]);
-    const hendry = await personOf('36', nf.nominalId);
-    expect(await personOf('01', met.nominalId)).toBe(hendry);
-    expect(await personOf('46', kent2.nominalId)).not.toBe(hendry);
+    await hub.publish('36', [nf], [incident(nf.nominalId)]);
+    await hub.publish('01', [met, met2], [incident(met.nominalId)]);
+    await hub.publish('46', [kent2], [incident(kent2.nominalId)]);
+    const hendry = await hub.personOf('36', nf.nominalId);
+    expect(await hub.personOf('01', met.nominalId)).toBe(hendry);
+    expect(await hub.personOf('46', kent2.nominalId)).not.toBe(hendry);
 
     const item = await queuedPair(analyst36, nf.nominalId, kent2.nominalId);
     if (!item) throw new Error('the demo pair is not queued');
@@ -348,19 +250,19 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
       'Same snapchat grooming pattern, same name',
     );
     expect(j.status).toBe('PENDING_APPROVAL');
-    const ok = await review.approve(supervisor36, j.judgementId, auditFor(supervisor36));
+    const ok = await hub.review.approve(supervisor36, j.judgementId, auditFor(supervisor36));
     expect(ok.status).toBe('ACTIVE');
-    expect(await personOf('46', kent2.nominalId)).toBe(hendry);
-    expect(await personOf('01', met.nominalId)).toBe(hendry);
-    expect(await personOf('01', met2.nominalId)).not.toBe(hendry);
+    expect(await hub.personOf('46', kent2.nominalId)).toBe(hendry);
+    expect(await hub.personOf('01', met.nominalId)).toBe(hendry);
+    expect(await hub.personOf('01', met2.nominalId)).not.toBe(hendry);
     // And so after a restart (the index restored from what was stored).
     await startHub();
-    expect(await personOf('01', met.nominalId)).toBe(hendry);
-    expect(await personOf('46', kent2.nominalId)).toBe(hendry);
+    expect(await hub.personOf('01', met.nominalId)).toBe(hendry);
+    expect(await hub.personOf('46', kent2.nominalId)).toBe(hendry);
   });
 
   async function maxAlertId(): Promise<string> {
-    const r = await db.query<{ m: string }>(
+    const r = await hub.db.query<{ m: string }>(
       `SELECT coalesce(max(alert_id), 0)::text AS m FROM alert`,
     );
     return r.rows[0]?.m ?? '0';
@@ -373,8 +275,8 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     const shared = username();
     const a = nominal(f, shared);
     const b = nominal(f, username());
-    await publish('36', [a]);
-    await publish('36', [b]);
+    await hub.publish('36', [a]);
+    await hub.publish('36', [b]);
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
     const j = await judgeAs(analyst36, item.pairId, 'NOT_SAME', 'Twins: different custody records');
@@ -384,9 +286,9 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
       version: version++,
       onlineIdentifiers: [...b.onlineIdentifiers, ...a.onlineIdentifiers],
     };
-    await publish('36', [updated]);
+    await hub.publish('36', [updated]);
     const apart = async () =>
-      (await personOf('36', a.nominalId)) !== (await personOf('36', b.nominalId));
+      (await hub.personOf('36', a.nominalId)) !== (await hub.personOf('36', b.nominalId));
     expect(await apart()).toBe(true);
     return { a, b, f, shared, judgement: j, apart };
   }
@@ -395,11 +297,11 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     const { a, b, f, shared, judgement, apart } = await notSamePair();
     // A third record with that username links to both: it joins one side, never both.
     const c = nominal(f, shared);
-    await publish('36', [c]);
+    await hub.publish('36', [c]);
     const persons = new Set([
-      await personOf('36', a.nominalId),
-      await personOf('36', b.nominalId),
-      await personOf('36', c.nominalId),
+      await hub.personOf('36', a.nominalId),
+      await hub.personOf('36', b.nominalId),
+      await hub.personOf('36', c.nominalId),
     ]);
     expect(persons.size).toBe(2);
     expect(await apart()).toBe(true);
@@ -408,7 +310,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     expect(await apart()).toBe(true);
 
     // Retracted: nothing keeps them apart, and the shared username links them.
-    await review.retract(
+    await hub.review.retract(
       analyst36,
       judgement.judgementId,
       'Not twins: one man, two records',
@@ -420,7 +322,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
   it('a judgement that would contradict judgements in force is refused', async () => {
     const f = family();
     const [a, b, c] = [nominal(f, username()), nominal(f, username()), nominal(f, username())];
-    await publish('36', [a, b, c]);
+    await hub.publish('36', [a, b, c]);
     const pair = async (x: NominalState, y: NominalState) => {
       const item = await queuedPair(analyst36, x.nominalId, y.nominalId);
       if (!item) throw new Error('not queued');
@@ -433,14 +335,14 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     );
     // a is c, c is not b: so a cannot be b.
     expect(await refusal(judgeAs(analyst36, await pair(a, b), 'SAME'))).toBe(409);
-    expect(await personOf('36', a.nominalId)).toBe(await personOf('36', c.nominalId));
-    expect(await personOf('36', a.nominalId)).not.toBe(await personOf('36', b.nominalId));
+    expect(await hub.personOf('36', a.nominalId)).toBe(await hub.personOf('36', c.nominalId));
+    expect(await hub.personOf('36', a.nominalId)).not.toBe(await hub.personOf('36', b.nominalId));
   });
 
   it('an UNSURE keeps the pair queued for everyone else, marked', async () => {
     const f = family();
     const [a, b] = [nominal(f, username()), nominal(f, username())];
-    await publish('36', [a, b]);
+    await hub.publish('36', [a, b]);
     const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
     if (!item) throw new Error('not queued');
     const j = await judgeAs(analyst36, item.pairId, 'UNSURE', 'Cannot tell from the names alone');
@@ -456,21 +358,21 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     const f = family();
     const covert = nominal(f, username(), { handling: covertHandling() });
     const open = nominal(f, username());
-    await publish('36', [covert]);
-    await publish('01', [open]);
+    await hub.publish('36', [covert]);
+    await hub.publish('01', [open]);
     expect(await queuedPair(analyst01, covert.nominalId, open.nominalId)).toBeUndefined();
     const item = await queuedPair(analyst36, covert.nominalId, open.nominalId);
     if (!item) throw new Error('not queued for the owner');
     expect(await refusal(judgeAs(analyst01, item.pairId, 'SAME'))).toBe(404);
-    const queue01 = await review.queue(analyst01, { limit: 100 }, auditFor(analyst01));
+    const queue01 = await hub.review.queue(analyst01, { limit: 100 }, auditFor(analyst01));
     expect(JSON.stringify(queue01)).not.toContain(covert.nominalId);
 
     const g = family();
     const c36 = nominal(g, username(), { handling: covertHandling() });
     const c01 = nominal(g, username(), { handling: covertHandling() });
-    await publish('36', [c36]);
-    await publish('01', [c01]);
-    const stored = await db.query(
+    await hub.publish('36', [c36]);
+    await hub.publish('01', [c01]);
+    const stored = await hub.db.query(
       `SELECT 1 FROM review_candidate WHERE member_a = ANY($1) AND member_b = ANY($1)`,
       [[`36:${c36.nominalId}`, `01:${c01.nominalId}`]],
     );
@@ -484,7 +386,7 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     const { apart } = await notSamePair();
     const learnings = async () =>
       (
-        await db.query<{ source: string }>(`SELECT source FROM matching_parameters ORDER BY id`)
+        await hub.db.query<{ source: string }>(`SELECT source FROM matching_parameters ORDER BY id`)
       ).rows.map((r) => r.source);
     const before = await learnings();
     await startHub();
@@ -497,6 +399,6 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     expect(approvedSame).toHaveLength(2);
     const [x, y] = approvedSame;
     if (!x || !y) throw new Error('no approved SAME');
-    expect(await personOf(...x)).toBe(await personOf(...y));
+    expect(await hub.personOf(...x)).toBe(await hub.personOf(...y));
   });
 });

@@ -4,8 +4,9 @@ import {
   type AcknowledgeAlertResponse,
 } from '@intel/contracts';
 import { validateAcknowledgeAlert } from '@intel/records';
-import type { AlertInboxService } from '../analyst/alerts/alert-inbox.service';
-import type { Caller, ConsultationAudit } from '../query/consultation-audit';
+import { Inject, Injectable } from '@nestjs/common';
+import { AlertInboxService } from '../analyst/alerts/alert-inbox.service';
+import { ConsultationAudit, type Caller } from '../query/consultation-audit';
 import { GRPC_ACK_PREFIX } from './escalation-plan';
 
 /** No alert with this id was sent to the caller's force (another force's alert is not found either). */
@@ -16,10 +17,11 @@ export class AlertNotFoundError extends Error {}
  * the alert's recipient force only), by the named person, recorded as `grpc:<force>/<system>`
  * and audited before the answer. An acknowledged IMMEDIATE alert does not escalate.
  */
+@Injectable()
 export class AlertAcknowledge {
   constructor(
-    private readonly inbox: AlertInboxService,
-    private readonly audit: ConsultationAudit,
+    @Inject(AlertInboxService) private readonly inbox: AlertInboxService,
+    @Inject(ConsultationAudit) private readonly audit: ConsultationAudit,
   ) {}
 
   async acknowledge(r: AcknowledgeAlertRequest, caller: Caller): Promise<AcknowledgeAlertResponse> {

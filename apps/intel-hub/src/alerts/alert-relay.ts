@@ -10,8 +10,13 @@ import {
   type EventPublisher,
 } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
-import type { DataSource } from 'typeorm';
-import type { NationalStoreRepository } from '../resolution/national-store.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ALERT_PUBLISHER, HUB_LOGGER } from '../hub.tokens';
+import { NationalStoreRepository } from '../resolution/national-store.repository';
+
+/** How often the relay looks for unpublished alerts without a kick. */
+const INTERVAL_MS = 1000;
 
 /** The hub's own PNC-style code on the envelopes it publishes. */
 export const HUB_FORCE_CODE = '00';
@@ -28,6 +33,7 @@ export function alertEventId(alertId: string): string {
  * in the same transaction that claimed them: an alert is stored before anyone is told of it,
  * and published at least once (its event id is stable, so consumers de-duplicate).
  */
+@Injectable()
 export class AlertRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -35,16 +41,21 @@ export class AlertRelay {
   private again = false;
   private stopped = false;
 
+  private readonly logger: Logger;
+
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: NationalStoreRepository,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(NationalStoreRepository) private readonly store: NationalStoreRepository,
+    /** Its own producer, closed when the relay stops. */
+    @Inject(ALERT_PUBLISHER)
     private readonly publisher: EventPublisher & { close(): Promise<void> },
-    private readonly logger: Logger,
-    private readonly intervalMs = 1000,
-  ) {}
+    @Inject(HUB_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'alert-relay' });
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.timer = setInterval(() => this.kick(), INTERVAL_MS);
     this.timer.unref();
   }
 

@@ -1,15 +1,24 @@
-import type { AuditLog } from '@intel/audit';
+import { AuditLog } from '@intel/audit';
 import { Alert, timestampToDate } from '@intel/contracts';
 import { inTransaction } from '@intel/db';
 import type { Logger } from '@intel/observability';
-import type { DataSource } from 'typeorm';
-import type { HubMetrics } from '../hub.metrics';
-import type { NationalStoreRepository } from '../resolution/national-store.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HubMetrics } from '../hub.metrics';
+import { ESCALATION_OPTIONS, HUB_LOGGER } from '../hub.tokens';
+import { HubLeadership } from '../leadership/hub-leadership';
+import { NationalStoreRepository } from '../resolution/national-store.repository';
+import { ResolutionService } from '../resolution/resolution.service';
 import { alertDisclosed } from './alert-disclosed';
 import { isImmediate } from './alert-plan';
 import { HUB_FORCE_CODE } from './alert-relay';
 import { ackChannel, planEscalation } from './escalation-plan';
-import type { ImmediateAlertsRepository } from './immediate-alerts.repository';
+import { ImmediateAlertsRepository } from './immediate-alerts.repository';
+
+/** `ESCALATION_OPTIONS`: how often it looks for IMMEDIATE alerts past their deadline. */
+export interface EscalationOptions {
+  pollMs: number;
+}
 
 const SCHEDULER = 'intel-hub escalation scheduler';
 /** Alerts escalated (and acknowledgements counted) per transaction. */
@@ -24,20 +33,31 @@ const PAGE = 100;
  * entry, all before its commit. It also counts first acknowledgements (either channel) in the
  * metrics, from the table, so both channels are measured in one place.
  */
+@Injectable()
 export class EscalationScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly immediate = new ImmediateAlertsRepository();
+  private readonly logger: Logger;
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: NationalStoreRepository,
-    private readonly immediate: ImmediateAlertsRepository,
-    private readonly audit: AuditLog,
-    private readonly metrics: HubMetrics,
-    private readonly logger: Logger,
-    private readonly opts: { pollMs: number; leading: () => boolean },
-    private readonly publish: (alerts: Alert[]) => void,
-  ) {}
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(NationalStoreRepository) private readonly store: NationalStoreRepository,
+    @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(HUB_LOGGER) logger: Logger,
+    @Inject(ESCALATION_OPTIONS) private readonly opts: EscalationOptions,
+    /** Leader-only, like resolution: it works only while this hub leads with a loaded index. */
+    @Inject(HubLeadership) private readonly leadership: HubLeadership,
+    /** Publishes the escalations to WatchAlerts streams (as resolution's own alerts). */
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
+  ) {
+    this.logger = logger.child({ component: 'escalation' });
+  }
+
+  private leading(): boolean {
+    return this.leadership.leading && this.resolution.current !== undefined;
+  }
 
   start(): void {
     if (this.timer) return;
@@ -53,7 +73,7 @@ export class EscalationScheduler {
   }
 
   private kick(): void {
-    if (this.running || !this.opts.leading()) return;
+    if (this.running || !this.leading()) return;
     this.running = this.tick()
       .then(() => undefined)
       .catch((err: unknown) =>
@@ -131,7 +151,7 @@ export class EscalationScheduler {
           },
           'IMMEDIATE alert not acknowledged in time: escalated to the second recipient',
         );
-      this.publish(escalations);
+      this.resolution.publishAlerts(escalations);
     }
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditLog } from '@intel/audit';
+import { AuditLog } from '@intel/audit';
 import type { DeconflictionKey } from '@intel/config';
 import type { Sql } from '@intel/db';
 import {
@@ -13,16 +13,21 @@ import {
 } from '@intel/contracts';
 import { ProbeLimiter } from '@intel/disclosure';
 import type { Logger } from '@intel/observability';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Observable } from 'rxjs';
+import { DECONFLICTION_KEYS, HUB_LOGGER, IDENTIFIER_HOLDERS } from '../hub.tokens';
 import type { HubEvent } from '../ingest/hub-event';
+import type { AppliedObserver } from '../ingest/ingest.service';
+import type { QueryObserver } from '../query/query-observer';
 import { ActiveRegistrations, type PlannedHit, type Unit } from './active-registrations';
 import {
   DeconflictionUnavailableError,
   RegistrationNotFoundError,
   RegistrationRateLimitedError,
 } from './deconfliction-errors';
-import type { DeconflictionMetrics } from './deconfliction.metrics';
-import type { DeconflictionStore, StoredNotice } from './deconfliction.store';
+import { DeconflictionMetrics } from './deconfliction.metrics';
+import { DeconflictionStore, type StoredNotice } from './deconfliction.store';
+import type { IdentifierHolders } from './identifier-holders';
 import {
   validateAcknowledgeHit,
   validateRegisterPersona,
@@ -42,6 +47,9 @@ export interface DeconflictionOptions {
   registrationBurst: number;
   registrationsPerHour: number;
 }
+
+/** Overrides DECONFLICTION_DEFAULTS (tests). */
+export const DECONFLICTION_OPTIONS = Symbol('DeconflictionOptions');
 
 export const DECONFLICTION_DEFAULTS: DeconflictionOptions = {
   registrationBurst: 50,
@@ -70,7 +78,8 @@ const NO_MATCH = 'no-match:';
  * as sealed notices off the triggering path (queued; durable before delivery), delivered to the
  * units watching, every step in the audit under `Deconfliction.*`.
  */
-export class DeconflictionService {
+@Injectable()
+export class DeconflictionService implements AppliedObserver, QueryObserver {
   private active = new ActiveRegistrations();
   /** False until the active set is loaded by the leading hub, and while it does not lead. */
   private loaded = false;
@@ -81,16 +90,23 @@ export class DeconflictionService {
   private readonly limiter: ProbeLimiter;
   private stopped = false;
 
+  private readonly logger: Logger;
+
   constructor(
-    private readonly store: DeconflictionStore,
-    private readonly audit: AuditLog,
-    private readonly keys: readonly DeconflictionKey[],
-    private readonly metrics: DeconflictionMetrics,
-    private readonly logger: Logger,
+    @Inject(DeconflictionStore) private readonly store: DeconflictionStore,
+    @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(DECONFLICTION_KEYS) private readonly keys: readonly DeconflictionKey[],
+    @Inject(DeconflictionMetrics) private readonly metrics: DeconflictionMetrics,
+    @Inject(HUB_LOGGER) logger: Logger,
     /** The forces whose records already name an identifier (the national index); none without. */
-    private readonly holders: (oi: OnlineIdentifier) => string[] = () => [],
+    @Optional()
+    @Inject(IDENTIFIER_HOLDERS)
+    private readonly holders: IdentifierHolders = { forcesHolding: () => [] },
+    @Optional()
+    @Inject(DECONFLICTION_OPTIONS)
     options: DeconflictionOptions = DECONFLICTION_DEFAULTS,
   ) {
+    this.logger = logger.child({ component: 'deconfliction' });
     if (keys.length === 0) throw new Error('deconfliction needs at least one key');
     this.limiter = new ProbeLimiter({
       burst: options.registrationBurst,
@@ -214,7 +230,7 @@ export class DeconflictionService {
     const targeted = this.active.hitsForPersona(entry, this.refs(req.persona.matchKey));
     this.active.addPersona(entry);
     this.gauge();
-    const held = this.holders(req.persona.identifier);
+    const held = this.holders.forcesHolding(req.persona.identifier);
     this.enqueue(targeted);
     this.enqueue(
       held.map((force) => ({

@@ -1,5 +1,6 @@
 import type { Sql } from '@intel/db';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { PersonaEntry, PlannedHit, TargetEntry, Unit } from './active-registrations';
 import type { HitKind } from './active-registrations';
 
@@ -71,8 +72,9 @@ const refOf = (keyId: string, digest: Buffer) => `${keyId}:${digest.toString('he
  * deleted. Every statement names the calling unit where it acts on a registration or notice, so
  * one unit can neither retire nor acknowledge another's.
  */
+@Injectable()
 export class DeconflictionStore {
-  constructor(private readonly ds: DataSource) {}
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
   async insertPersona(p: {
     personaId: string;

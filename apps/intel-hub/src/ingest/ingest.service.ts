@@ -2,15 +2,17 @@ import { inTransaction, type Sql } from '@intel/db';
 import type { HubEventTrust } from '@intel/envelope-security';
 import { TOPICS, type ConsumedMessage, type EventPublisher } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
-import type { DataSource } from 'typeorm';
-import type { HubMetrics } from '../hub.metrics';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HubMetrics } from '../hub.metrics';
+import { APPLIED_OBSERVER, DEAD_LETTERS, HUB_LOGGER, INGEST_OPTIONS } from '../hub.tokens';
 import { publishDeadLetters, type Failure } from './dead-letters';
 import { parseMessage, type HubEvent, type PoisonReason } from './hub-event';
-import type { HubStoreRepository } from './hub-store.repository';
+import { HubStoreRepository } from './hub-store.repository';
 import { versionJumps } from './version-bounds';
-import type {
+import {
   NationalStoreRepository,
-  QueuedEntity,
+  type QueuedEntity,
 } from '../resolution/national-store.repository';
 
 export interface BatchOutcome {
@@ -30,17 +32,17 @@ function queuedEntity(e: HubEvent): QueuedEntity {
   };
 }
 
-/** What else must happen with the events a batch applies. */
+/** What else must happen with the events a batch applies (`APPLIED_OBSERVER`). */
 export interface AppliedObserver {
   /** In the batch's transaction: durable exactly when the events are. */
-  withinTransaction(tx: Sql, applied: readonly HubEvent[]): Promise<void>;
+  recordIngested(tx: Sql, applied: readonly HubEvent[]): Promise<void>;
   /** Once the transaction has committed (synchronous). */
-  committed(applied: readonly HubEvent[]): void;
+  ingestCommitted(applied: readonly HubEvent[]): void;
 }
 
 const NO_OBSERVER: AppliedObserver = {
-  withinTransaction: () => Promise.resolve(),
-  committed: () => undefined,
+  recordIngested: () => Promise.resolve(),
+  ingestCommitted: () => undefined,
 };
 
 /** What the ingest needs to tell a force's genuine events from anything else. */
@@ -48,6 +50,12 @@ export interface IngestPolicy {
   trust: HubEventTrust;
   /** An entity's version may move at most this far past the stored one. */
   maxVersionStep: number;
+}
+
+/** `INGEST_OPTIONS`: the consumer group its dead letters name, and what it trusts. */
+export interface IngestOptions {
+  consumerGroup: string;
+  policy: IngestPolicy;
 }
 
 /**
@@ -59,19 +67,29 @@ export interface IngestPolicy {
  * only when both are durable, so the consumer may commit the offsets; a throw makes the consumer
  * redeliver the batch.
  */
+@Injectable()
 export class IngestService {
+  private readonly logger: Logger;
+  private readonly consumerGroup: string;
+  private readonly policy: IngestPolicy;
+
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: HubStoreRepository,
-    private readonly national: NationalStoreRepository,
-    private readonly deadLetters: EventPublisher,
-    private readonly metrics: HubMetrics,
-    private readonly logger: Logger,
-    private readonly consumerGroup: string,
-    private readonly policy: IngestPolicy,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(HubStoreRepository) private readonly store: HubStoreRepository,
+    @Inject(NationalStoreRepository) private readonly national: NationalStoreRepository,
+    @Inject(DEAD_LETTERS) private readonly deadLetters: EventPublisher,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(HUB_LOGGER) logger: Logger,
+    @Inject(INGEST_OPTIONS) options: IngestOptions,
     /** What else is done with the events a batch applies (deconfliction). */
+    @Optional()
+    @Inject(APPLIED_OBSERVER)
     private readonly observer: AppliedObserver = NO_OBSERVER,
-  ) {}
+  ) {
+    this.logger = logger.child({ component: 'ingest' });
+    this.consumerGroup = options.consumerGroup;
+    this.policy = options.policy;
+  }
 
   async handle(batch: ConsumedMessage[]): Promise<BatchOutcome> {
     const end = this.metrics.batchSeconds.startTimer();
@@ -132,7 +150,7 @@ export class IngestService {
         );
         // A lane copy that came second (its version already applied from the ordinary topic,
         // and perhaps queued behind a backlog) still moves its entity to the front.
-        await this.observer.withinTransaction(tx, r.applied);
+        await this.observer.recordIngested(tx, r.applied);
         const applied = new Set(r.applied);
         await this.national.prioritise(
           tx,
@@ -152,7 +170,7 @@ export class IngestService {
           error: `version-jump: version ${e.version} is more than ${this.policy.maxVersionStep} past the current one`,
         });
       applied.push(...result.applied);
-      this.observer.committed(result.applied);
+      this.observer.ingestCommitted(result.applied);
       outcome.applied = result.applied.length;
       outcome.duplicate = result.duplicate;
       outcome.stale = result.stale;

@@ -26,7 +26,8 @@ import {
   validateCheckPerson,
   validateGetPerson,
 } from '@intel/records';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ProbeLimiter,
   discloseScore,
@@ -43,13 +44,17 @@ import {
 import { planQueryAlerts, type AlertDraft } from '../alerts/alert-plan';
 import { concernedForces, type MemberView } from '../flags/derive-flags';
 import type { ViewFlag } from '../flags/view-flags.repository';
-import type { HubMetrics } from '../hub.metrics';
+import { HubMetrics } from '../hub.metrics';
+import { HUB_LOGGER, QUERY_OBSERVER, QUERY_PROBES } from '../hub.tokens';
 import { memberKey, splitMemberKey, type MemberKey } from '../resolution/member-key';
 import type { NationalIndex } from '../resolution/national-index';
-import type { NationalStoreRepository } from '../resolution/national-store.repository';
-import type { ResolutionService } from '../resolution/resolution.service';
-import type { QueryAlertThrottle } from '../alerts/query-alert-throttle';
+import { NationalStoreRepository } from '../resolution/national-store.repository';
+import { ResolutionService } from '../resolution/resolution.service';
+import { QueryAlertThrottle } from '../alerts/query-alert-throttle';
 import { ConsultationAudit, markAudited, type Caller } from './consultation-audit';
+import type { QueryObserver } from './query-observer';
+
+const NO_OBSERVER: QueryObserver = { observeQuery: () => undefined };
 
 export class IndexNotReadyError extends Error {}
 export class PersonNotFoundError extends Error {}
@@ -111,25 +116,26 @@ interface Withheld {
  * whom to contact), audited in the hash-chained log before anything is returned, and raises
  * the alerts a consultation calls for.
  */
+@Injectable()
 export class IntelQueryService {
+  private readonly logger: Logger;
+
   constructor(
-    private readonly ds: DataSource,
-    private readonly store: NationalStoreRepository,
-    private readonly resolution: ResolutionService,
-    private readonly audit: ConsultationAudit,
-    private readonly throttle: QueryAlertThrottle,
-    private readonly probes: ProbeLimiter,
-    private readonly metrics: HubMetrics,
-    private readonly logger: Logger,
-    /**
-     * Told of every validated query's online identifiers (deconfliction: synchronous, the same
-     * work for every query, nothing awaited), before the answer is worked out.
-     */
-    private readonly observeIdentifiers: (
-      identifiers: readonly OnlineIdentifier[],
-      caller: Caller,
-    ) => void = () => undefined,
-  ) {}
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(NationalStoreRepository) private readonly store: NationalStoreRepository,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
+    @Inject(ConsultationAudit) private readonly audit: ConsultationAudit,
+    @Inject(QueryAlertThrottle) private readonly throttle: QueryAlertThrottle,
+    @Inject(QUERY_PROBES) private readonly probes: ProbeLimiter,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(HUB_LOGGER) logger: Logger,
+    /** Told of every validated query's online identifiers, before the answer is worked out. */
+    @Optional()
+    @Inject(QUERY_OBSERVER)
+    private readonly observer: QueryObserver = NO_OBSERVER,
+  ) {
+    this.logger = logger.child({ component: 'query' });
+  }
 
   private index(): NationalIndex {
     return queryableIndex(this.resolution);
@@ -139,7 +145,7 @@ export class IntelQueryService {
     const req = await this.audit.validated('CheckPerson', raw, caller, () =>
       validateCheckPerson(raw),
     );
-    this.observeIdentifiers(req.person?.onlineIdentifiers ?? [], caller);
+    this.observer.observeQuery(req.person?.onlineIdentifiers ?? [], caller);
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     // The engine's candidates, and every exact holder of the query's identifiers however
@@ -180,7 +186,7 @@ export class IntelQueryService {
     const req = await this.audit.validated('CheckIdentifiers', raw, caller, () =>
       validateCheckIdentifiers(raw),
     );
-    this.observeIdentifiers(req.onlineIdentifiers, caller);
+    this.observer.observeQuery(req.onlineIdentifiers, caller);
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
     // States decoded once per call: the ranking and the answers read the same ones.

@@ -1,5 +1,6 @@
 import { Alert, AlertPriority, timestampToDate, type RecordRef } from '@intel/contracts';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../paging/keyset-cursor';
 import { enumName } from '../persons/person-json';
 
@@ -56,8 +57,9 @@ const COLUMNS =
  * force. Another force's alert is not found, whatever its id. The controller audits every
  * call.
  */
+@Injectable()
 export class AlertInboxService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
   async list(
     force: string,
