@@ -3,12 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { loadForceNodeConfig } from '@intel/config';
 import { INTAKE_PROTO } from '@intel/contracts';
 import { exitOnStartFailure, runService } from '@intel/lifecycle';
-import {
-  PinoNestLogger,
-  createLogger,
-  createMetricsRegistry,
-  registerCertificateExpiry,
-} from '@intel/observability';
 import { DataSource } from 'typeorm';
 import { ForceNodeModule } from './force-node.module';
 import { OutboxPruner } from './outbox/outbox.pruner';
@@ -16,23 +10,20 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 
 const config = loadForceNodeConfig();
-const logger = createLogger('force-node', config.logLevel, { forceCode: config.forceCode });
 // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): a force
 // principal may not create topics.
-const registry = createMetricsRegistry('force-node', { force: config.forceCode });
-registerCertificateExpiry(registry, config.grpc.security);
-
 exitOnStartFailure(
   runService({
-    logger,
+    service: 'force-node',
+    logLevel: config.logLevel,
+    logFields: { forceCode: config.forceCode },
+    metricLabels: { force: config.forceCode },
     grpc: config.grpc,
     http: config.http,
     protoPath: INTAKE_PROTO,
     shutdownGraceMs: config.shutdownGraceMs,
-    create: () =>
-      NestFactory.create(ForceNodeModule.forRoot(config, logger, registry), {
-        logger: new PinoNestLogger(logger),
-      }),
+    create: ({ logger, nestLogger, registry }) =>
+      NestFactory.create(ForceNodeModule.forRoot(config, logger, registry), { logger: nestLogger }),
     ready: ({ grpcPort, httpPort }) => ({
       fields: {
         grpcPort,
@@ -44,7 +35,7 @@ exitOnStartFailure(
     }),
     // Stop taking requests (in-flight calls finish), let the relay publish what was accepted,
     // then close the database and Kafka connections (the application's close).
-    shutdown: ({ app, closeGrpc }) => [
+    shutdown: ({ app, closeGrpc, logger }) => [
       { what: 'gRPC close', run: () => closeGrpc(Math.min(5000, config.shutdownGraceMs)) },
       { what: 'outbox pruner stop', run: () => app.get(OutboxPruner).stop() },
       {

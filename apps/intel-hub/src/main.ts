@@ -5,12 +5,6 @@ import { loadHubConfig } from '@intel/config';
 import { DECONFLICTION_PROTO, QUERY_PROTO } from '@intel/contracts';
 import { KafkaPlainPublisher, type EventConsumer } from '@intel/kafka';
 import { exitOnStartFailure, runService } from '@intel/lifecycle';
-import {
-  PinoNestLogger,
-  createLogger,
-  createMetricsRegistry,
-  registerCertificateExpiry,
-} from '@intel/observability';
 import { DataSource } from 'typeorm';
 import { AlertFeed } from './alerts/alert-feed';
 import { AlertRelay } from './alerts/alert-relay';
@@ -24,15 +18,12 @@ import { AUDIT_ANCHORER, EVENT_CONSUMER, PRIORITY_CONSUMER } from './hub.tokens'
 import { HubLeadership } from './leadership/hub-leadership';
 
 const config = loadHubConfig();
-const logger = createLogger('intel-hub', config.logLevel);
 // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): the hub
 // principal may not create topics.
-const registry = createMetricsRegistry('intel-hub');
-registerCertificateExpiry(registry, config.grpc.security);
-
 exitOnStartFailure(
   runService({
-    logger,
+    service: 'intel-hub',
+    logLevel: config.logLevel,
     grpc: config.grpc,
     http: config.http,
     protoPath: [QUERY_PROTO, DECONFLICTION_PROTO],
@@ -42,12 +33,10 @@ exitOnStartFailure(
           'DEVELOPMENT DECONFLICTION KEY: no HUB_DECONFLICTION_KEYS(_FILE) given in plaintext mode; covert personas are hashed under a fixed, public key and are NOT protected. Never register real personas here.',
         ]
       : [],
-    create: () =>
-      NestFactory.create(HubModule.forRoot(config, logger, registry), {
-        logger: new PinoNestLogger(logger),
-      }),
+    create: ({ logger, nestLogger, registry }) =>
+      NestFactory.create(HubModule.forRoot(config, logger, registry), { logger: nestLogger }),
     // The analysts' HTTP API: a second application on the hub's services, on its own port.
-    afterListen: (app) =>
+    afterListen: (app, { logger }) =>
       config.analyst.enabled ? startAnalystApi(app, config, logger) : Promise.resolve(undefined),
     ready: ({ grpcPort, httpPort }, analyst) => ({
       fields: {

@@ -4,12 +4,14 @@ import { credentials, loadPackageDefinition, type GrpcObject } from '@grpc/grpc-
 import { loadSync } from '@grpc/proto-loader';
 import { INTAKE_PROTO } from '@intel/contracts';
 import { GrpcHealth } from '@intel/grpc';
-import { createLogger } from '@intel/observability';
-import { runService, type ProcessHooks } from './run-service';
+import { makeTestPki } from '@intel/testing';
+import { runService, type ProcessHooks, type ServiceBase } from './run-service';
 
 // The one bootstrap on a real Nest application with a real gRPC server (port 0) and HTTP port:
 // ready once both listen; on a signal, NOT_SERVING first, the service's steps in its order (a
-// failing one does not stop the rest), the application closed, then exit 0, once.
+// failing one does not stop the rest), the application closed, then exit 0, once. The logger and
+// metrics registry it makes for the service carry its name and labels, and under mTLS the gRPC
+// certificate's expiry.
 @Controller()
 class NothingController {}
 
@@ -34,15 +36,21 @@ describe('runService (a real Nest application, gRPC and HTTP on port 0)', () => 
     };
     const order: string[] = [];
     let servingAtFirstStep = '';
+    let given: ServiceBase | undefined;
     const running = await runService(
       {
-        logger: createLogger('lifecycle-spec', 'silent'),
-        grpc: { host: '127.0.0.1', port: 0, security: { mode: 'plaintext' } as never },
+        service: 'lifecycle-spec',
+        logLevel: 'silent',
+        metricLabels: { force: '36' },
+        grpc: { host: '127.0.0.1', port: 0, security: { mode: 'plaintext' } },
         http: { host: '127.0.0.1', port: 0 },
         protoPath: INTAKE_PROTO,
         shutdownGraceMs: 2000,
-        create: () => NestFactory.create(TinyModule, { logger: false }),
-        afterListen: () => Promise.resolve('extra'),
+        create: (base) => {
+          given = base;
+          return NestFactory.create(TinyModule, { logger: base.nestLogger });
+        },
+        afterListen: (_app, base) => Promise.resolve(base === given ? 'extra' : 'another base'),
         ready: (ports, extra) => {
           order.push(`ready ${extra}`);
           return { fields: { ...ports }, message: 'ready' };
@@ -67,6 +75,15 @@ describe('runService (a real Nest application, gRPC and HTTP on port 0)', () => 
     expect(running.httpPort).toBeGreaterThan(0);
     const res = await fetch(`http://127.0.0.1:${running.httpPort}/nothing`);
     expect(res.status).toBe(404); // HTTP answers (no such route)
+    // One logger and registry, named and labelled, given to the application and the steps.
+    expect(running.registry).toBe(given?.registry);
+    expect(running.logger.bindings()).toMatchObject({ service: 'lifecycle-spec' });
+    const metrics = await running.registry.metrics();
+    expect(metrics).toMatch(
+      /process_cpu_user_seconds_total\{service="lifecycle-spec",force="36"\}/,
+    );
+    // Plaintext: no certificate, no expiry gauge.
+    expect(metrics).not.toContain('tls_certificate_not_after_seconds');
 
     signals.get('SIGTERM')!();
     signals.get('SIGINT')!(); // a second signal while stopping changes nothing
@@ -75,6 +92,52 @@ describe('runService (a real Nest application, gRPC and HTTP on port 0)', () => 
     expect(servingAtFirstStep).toBe('NOT_SERVING');
     expect(exits).toEqual([0]);
     await expect(fetch(`http://127.0.0.1:${running.httpPort}/nothing`)).rejects.toThrow();
+  });
+});
+
+describe('runService under mTLS', () => {
+  it("registers the gRPC certificate chain's and CA bundle's expiry in the service's registry", async () => {
+    const pki = makeTestPki('lifecycle-ca', { days: 30 });
+    let exited: (code: number) => void = () => undefined;
+    const exit = new Promise<number>((r) => (exited = r));
+    const signals = new Map<string, () => void>();
+    const running = await runService(
+      {
+        service: 'lifecycle-mtls',
+        logLevel: 'silent',
+        logFields: { forceCode: '36' },
+        grpc: {
+          host: '127.0.0.1',
+          port: 0,
+          security: {
+            mode: 'mtls',
+            ca: pki.read(pki.caCert),
+            cert: pki.read(pki.serverCert),
+            key: pki.read(pki.serverKey),
+          },
+        },
+        http: { host: '127.0.0.1', port: 0 },
+        protoPath: INTAKE_PROTO,
+        shutdownGraceMs: 2000,
+        create: ({ nestLogger }) => NestFactory.create(TinyModule, { logger: nestLogger }),
+        ready: (ports) => ({ fields: { ...ports }, message: 'ready' }),
+        shutdown: ({ closeGrpc }) => [{ what: 'gRPC close', run: () => closeGrpc(500) }],
+      },
+      { onSignal: (s, h) => void signals.set(s, h), exit: (code) => exited(code) },
+    );
+    expect(running.logger.bindings()).toMatchObject({ service: 'lifecycle-mtls', forceCode: '36' });
+    const gauge = await running.registry
+      .getSingleMetric('tls_certificate_not_after_seconds')
+      ?.get();
+    const inDays = (role: string) =>
+      ((gauge?.values.find((v) => v.labels.role === role)?.value ?? 0) - Date.now() / 1000) /
+      86_400;
+    for (const role of ['server', 'ca']) {
+      expect(inDays(role)).toBeGreaterThan(29);
+      expect(inDays(role)).toBeLessThanOrEqual(30);
+    }
+    signals.get('SIGTERM')!();
+    expect(await exit).toBe(0);
   });
 });
 

@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { GrpcSecurity } from '@intel/config';
 import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
-import type { Logger } from '@intel/observability';
+import {
+  PinoNestLogger,
+  createLogger,
+  createMetricsRegistry,
+  registerCertificateExpiry,
+  type Logger,
+  type Registry,
+} from '@intel/observability';
 import { runShutdownSteps, type ShutdownStep } from './shutdown-steps';
 
 /** The ports a service listens on once it is up (port 0 in the config: the one bound). */
@@ -12,8 +19,18 @@ export interface BoundPorts {
   httpPort: number;
 }
 
+/** What every service is started with: its logger and metrics registry, made once here. */
+export interface ServiceBase {
+  /** Structured logs named after the service, with its log fields on every line. */
+  logger: Logger;
+  /** Nest's own messages through the same logger (NestFactory.create's `logger`). */
+  nestLogger: PinoNestLogger;
+  /** Its metrics (default process metrics; the gRPC certificate's expiry under mTLS). */
+  registry: Registry;
+}
+
 /** What the shutdown steps of a service may use. */
-export interface Running<Extra> extends BoundPorts {
+export interface Running<Extra> extends BoundPorts, ServiceBase {
   app: INestApplication;
   extra: Extra;
   /** Stops the gRPC server: new calls refused, in-flight calls given `graceMs` to finish. */
@@ -22,7 +39,13 @@ export interface Running<Extra> extends BoundPorts {
 
 /** A service process: its Nest application, its gRPC and HTTP edges, its shutdown order. */
 export interface ServiceSpec<Extra> {
-  logger: Logger;
+  /** Names the service on every log line (`service`) and metric (label `service`). */
+  service: string;
+  logLevel: string;
+  /** More fields on every log line (a force node's `forceCode`). */
+  logFields?: Record<string, unknown>;
+  /** More labels on every metric (a force node's `force`). */
+  metricLabels?: Record<string, string>;
   grpc: { host: string; port: number; security: GrpcSecurity };
   http: { host: string; port: number };
   /** The intel.v1 services' proto files served on the gRPC port. */
@@ -31,9 +54,9 @@ export interface ServiceSpec<Extra> {
   shutdownGraceMs: number;
   /** Warnings that must be loud at start (development keys, issuers), after the plaintext one. */
   startWarnings?: string[];
-  create: () => Promise<INestApplication>;
+  create: (base: ServiceBase) => Promise<INestApplication>;
   /** More to start once gRPC and HTTP listen (the analysts' API). */
-  afterListen?: (app: INestApplication) => Promise<Extra>;
+  afterListen?: (app: INestApplication, base: ServiceBase) => Promise<Extra>;
   /** The `ready` log line: structured fields and the message people read. */
   ready: (ports: BoundPorts, extra: Extra) => { fields: Record<string, unknown>; message: string };
   /**
@@ -56,9 +79,19 @@ const NODE_PROCESS: ProcessHooks = {
   exit: (code) => process.exit(code),
 };
 
+/** The logger and metrics registry of a service. */
+function serviceBase(
+  spec: Pick<ServiceSpec<unknown>, 'service' | 'logLevel' | 'logFields' | 'metricLabels' | 'grpc'>,
+): ServiceBase {
+  const logger = createLogger(spec.service, spec.logLevel, spec.logFields);
+  const registry = createMetricsRegistry(spec.service, spec.metricLabels);
+  registerCertificateExpiry(registry, spec.grpc.security);
+  return { logger, nestLogger: new PinoNestLogger(logger), registry };
+}
+
 /**
  * The one start-up and shutdown order of every service (docs/engineering.md, "One bootstrap"):
- * the Nest application, its gRPC server (with health) and its HTTP port, then anything more,
+ * its logger and metrics registry (with the gRPC certificate's expiry), the Nest application, its gRPC server (with health) and its HTTP port, then anything more,
  * then one `ready` line; on SIGTERM or SIGINT, once: NOT_SERVING, the service's own steps in
  * its order, the application closed, exit 0 — or exit 1 when the grace period runs out first.
  */
@@ -66,18 +99,20 @@ export async function runService<Extra = undefined>(
   spec: ServiceSpec<Extra>,
   hooks: ProcessHooks = NODE_PROCESS,
 ): Promise<Running<Extra>> {
-  const { logger } = spec;
+  const base = serviceBase(spec);
+  const { logger } = base;
   if (spec.grpc.security.mode === 'plaintext') logger.warn(PLAINTEXT_WARNING);
   for (const w of spec.startWarnings ?? []) logger.warn(w);
-  const app = await spec.create();
+  const app = await spec.create(base);
   const health = app.get(GrpcHealth);
   const grpc = intelGrpcServer({ protoPath: spec.protoPath, grpc: spec.grpc, health });
   app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(spec.http.port, spec.http.host);
   const httpPort = ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
-  const extra = spec.afterListen ? await spec.afterListen(app) : (undefined as Extra);
+  const extra = spec.afterListen ? await spec.afterListen(app, base) : (undefined as Extra);
   const running: Running<Extra> = {
+    ...base,
     app,
     extra,
     grpcPort: grpc.boundPort,
