@@ -14,7 +14,7 @@
 #      demo's Norfolk records imported through the force container and found with CheckPerson
 #      through the hub container; both stopped with SIGTERM and checked to exit 0 within the
 #      grace period.
-#   4. deploy/compose.yaml brought up (project intel-ctc, host ports in the 4xxxx range) by
+#   4. deploy/compose.yaml brought up (project intel-ctc-<run id>, free host ports) by
 #      Debian's docker-compose 1.29 against `podman system service` on a socket of our own: the
 #      whole stack (credentials jobs, Kafka with SASL/SCRAM and ACLs, PostgreSQL with its
 #      least-privilege roles, three force nodes, the hub) ready; the same story through the
@@ -33,6 +33,13 @@
 # systemd timers): step 4 runs the compose containers' checks itself while it waits. Needs root
 # (apt-get, podman); installs podman, runc, debootstrap, docker-compose and podman's dnsname
 # CNI plugin (the compose services find each other by name) if missing.
+#
+# Runs may overlap (two worktrees, two CI jobs on one machine): everything a run creates is named
+# after its own run id (containers, databases and their roles, the project image's tag, the
+# compose project with its network and volumes, the Kafka broker's data directory) and listens on
+# ports picked free at start, and the exit trap removes exactly that run's. Only the base images
+# and the compose stand-ins are shared between runs (kept, same content). CT_RUN_ID overrides the
+# random id.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../local/common.sh"
 cd "$REPO_ROOT"
@@ -41,15 +48,25 @@ NODE_VERSION="$(node -p 'process.versions.node')"
 NPM_VERSION="$(npm --version)"
 DEBIAN_BASE="localhost/intel-debian-base:bookworm"
 BASE_IMAGE="localhost/intel-node-base:$NODE_VERSION"
-IMAGE="localhost/intel-platform:test"
-CT_KAFKA_PORT="${CT_KAFKA_PORT:-39092}"
-FORCE_GRPC=50236 FORCE_HTTP=8236 HUB_GRPC=50200 HUB_HTTP=8200
-PREFIX="intel-ct"
+RUN_ID="${CT_RUN_ID:-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')}"
+[[ "$RUN_ID" =~ ^[a-z0-9]{1,16}$ ]] || fail "CT_RUN_ID must be 1-16 lower-case letters or digits"
+IMAGE="localhost/intel-platform:ct-$RUN_ID"
+# A port nobody listens on now (loopback), for this run's broker and containers.
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
+}
+CT_KAFKA_PORT="${CT_KAFKA_PORT:-$(free_port)}"
+CT_KAFKA_CONTROLLER_PORT="$(free_port)"
+FORCE_GRPC=$(free_port) FORCE_HTTP=$(free_port) HUB_GRPC=$(free_port) HUB_HTTP=$(free_port)
+# Step 3: its containers are <PREFIX>-force-36 and <PREFIX>-hub, its databases (and their roles)
+# intel_ct_<run id>_force_36 and intel_ct_<run id>_hub.
+PREFIX="intel-ct-$RUN_ID"
+CT_DATABASES=("intel_ct_${RUN_ID}_force_36" "intel_ct_${RUN_ID}_hub")
 # Step 4: the stand-ins for the compose file's upstream Kafka and PostgreSQL images, and the
 # compose project (its containers, network and volumes are all named after it).
 KAFKA_STANDIN="localhost/intel-kafka:3.9.2"
 POSTGRES_STANDIN="localhost/intel-postgres:15"
-COMPOSE_PROJECT="intel-ctc"
+COMPOSE_PROJECT="intel-ctc-$RUN_ID"
 
 [[ "$(id -u)" == 0 ]] || fail "test:containers needs root (podman without a rootless set-up, apt-get)"
 apt_install podman /usr/bin/podman "running the project's containers"
@@ -63,6 +80,9 @@ build
 ensure_postgres
 
 WORK="$(mktemp -d)"
+# This run's broker keeps its configuration, data and passwords here (removed with $WORK).
+export KAFKA_DATA_DIR="$WORK/kafka" KAFKA_CONTROLLER_PORT="$CT_KAFKA_CONTROLLER_PORT"
+say "run $RUN_ID: containers $PREFIX-*, compose project $COMPOSE_PROJECT, image $IMAGE"
 export CONTAINERS_CONF="$WORK/containers.conf"
 cat >"$CONTAINERS_CONF" <<'CONF'
 [containers]
@@ -73,10 +93,19 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
 
+# This run's databases and the roles named after them (libs/db dropDatabase).
+drop_databases() {
+  node -e "
+const { dropDatabase } = require('./dist/libs/db/src');
+(async () => { for (const db of process.argv.slice(1)) await dropDatabase(process.env.DATABASE_URL, db); })()
+  .catch((e) => { console.error(e.message); process.exit(1); });" "${CT_DATABASES[@]}"
+}
+
 PODMAN_SERVICE_PID="" HEALTH_TICKER_PID="" COMPOSE_UP=""
 cleanup() {
   podman rm -f -t 0 "$PREFIX-force-36" "$PREFIX-hub" >/dev/null 2>&1 || true
   env -u KAFKA_BROKERS KAFKA_PORT="$CT_KAFKA_PORT" bash deploy/local/kafka.sh stop >/dev/null 2>&1 || true
+  drop_databases >/dev/null 2>&1 || true
   if [[ -n "$COMPOSE_UP" ]]; then
     compose down -v --remove-orphans -t 5 >"$WORK/compose-down.log" 2>&1 || true
     # What `down` leaves after a failure (docker-compose 1.29 does not see a container that is
@@ -91,6 +120,8 @@ cleanup() {
   fi
   [[ -z "$HEALTH_TICKER_PID" ]] || kill "$HEALTH_TICKER_PID" 2>/dev/null || true
   [[ -z "$PODMAN_SERVICE_PID" ]] || { kill "$PODMAN_SERVICE_PID" 2>/dev/null; wait "$PODMAN_SERVICE_PID" 2>/dev/null; } || true
+  # The tag only: its layers stay cached for the next run's build.
+  podman rmi "$IMAGE" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -207,13 +238,6 @@ check_containers() {
   local p
   for p in force-36 hub; do install -m 644 "$KAFKA_CREDENTIALS_DIR/$p.password" "$WORK/sasl/$p.password"; done
 
-  node -e "
-const { Client } = require('pg');
-const c = new Client({ connectionString: process.env.DATABASE_URL });
-c.connect().then(async () => {
-  for (const db of ['intel_ct_force_36', 'intel_ct_hub']) await c.query('DROP DATABASE IF EXISTS ' + db + ' WITH (FORCE)');
-  await c.end();
-});"
   secret() { node -e "process.stdout.write(require('crypto').randomBytes(24).toString('hex'))"; }
   role_url() { node -e "const u=new URL(process.argv[1]);u.username=process.argv[2];u.password=process.argv[3];process.stdout.write(u.toString())" "$DATABASE_URL" "$1" "$2"; }
   run_container() { # name principal grpc http database [podman args...] -- [command...]
@@ -233,11 +257,11 @@ c.connect().then(async () => {
   }
 
   say "starting the force node (36) and the hub from $IMAGE"
-  run_container force-36 force-36 "$FORCE_GRPC" "$FORCE_HTTP" intel_ct_force_36 \
+  run_container force-36 force-36 "$FORCE_GRPC" "$FORCE_HTTP" "${CT_DATABASES[0]}" \
     -e FORCE_CODE=36 -e EVENT_SIGNING_KEY_FILE=/keys/forces/36.k1.key.pem -e EVENT_SIGNING_KEY_ID=k1 \
     -e HUB_SEALING_PUBLIC_KEY_FILE=/keys/forces/hub.h1.pub.pem -e HUB_SEALING_KEY_ID=h1 "$IMAGE"
-  run_container hub hub "$HUB_GRPC" "$HUB_HTTP" intel_ct_hub \
-    -e DATABASE_AUDITOR_PASSWORD="$(secret)" -e HUB_CONSUMER_GROUP="intel-hub-ct-$RANDOM" \
+  run_container hub hub "$HUB_GRPC" "$HUB_HTTP" "${CT_DATABASES[1]}" \
+    -e DATABASE_AUDITOR_PASSWORD="$(secret)" -e HUB_CONSUMER_GROUP="intel-hub-ct-$RUN_ID" \
     -e HUB_FORCE_KEYS_DIR=/keys/hub/force-keys -e HUB_SEALING_KEYS_DIR=/keys/hub/sealing-keys \
     "$IMAGE" node dist/apps/intel-hub/src/main.js
   wait_http_ready force-36 "$FORCE_HTTP" running force-36
@@ -263,19 +287,21 @@ c.connect().then(async () => {
   done
   podman rm "$PREFIX-force-36" "$PREFIX-hub" >/dev/null
   env -u KAFKA_BROKERS bash deploy/local/kafka.sh stop >/dev/null
+  drop_databases
   unset KAFKA_BROKERS KAFKA_CREDENTIALS_DIR
 }
 
 # 4. The compose file ----------------------------------------------------------------------------
 compose() { docker-compose -p "$COMPOSE_PROJECT" -f deploy/compose.yaml "$@"; }
 # Host ports of the test project (the defaults are the stack's own, which a developer's stack may
-# hold) and the images: the one just built, and the stand-ins.
+# hold; another run's are its own: free ones) and the images: the one just built, and the stand-ins.
 export INTEL_IMAGE="$IMAGE" INTEL_KAFKA_IMAGE="$KAFKA_STANDIN" INTEL_POSTGRES_IMAGE="$POSTGRES_STANDIN" \
-  INTEL_KEYS_DIR="$WORK/compose-keys" \
-  INTEL_KAFKA_PORT=49392 INTEL_POSTGRES_PORT=45432 INTEL_HUB_GRPC_PORT=40100 INTEL_HUB_HTTP_PORT=40180 \
-  INTEL_ANALYST_PORT=40195 INTEL_FORCE_01_GRPC_PORT=40101 INTEL_FORCE_01_HTTP_PORT=40181 \
-  INTEL_FORCE_36_GRPC_PORT=40136 INTEL_FORCE_36_HTTP_PORT=40186 INTEL_FORCE_46_GRPC_PORT=40146 \
-  INTEL_FORCE_46_HTTP_PORT=40196
+  INTEL_KEYS_DIR="$WORK/compose-keys"
+for v in INTEL_KAFKA_PORT INTEL_POSTGRES_PORT INTEL_HUB_GRPC_PORT INTEL_HUB_HTTP_PORT \
+  INTEL_ANALYST_PORT INTEL_FORCE_01_GRPC_PORT INTEL_FORCE_01_HTTP_PORT INTEL_FORCE_36_GRPC_PORT \
+  INTEL_FORCE_36_HTTP_PORT INTEL_FORCE_46_GRPC_PORT INTEL_FORCE_46_HTTP_PORT; do
+  export "$v=$(free_port)"
+done
 APP_SERVICES=(force-node-01 force-node-36 force-node-46 intel-hub)
 
 build_standin_images() {
