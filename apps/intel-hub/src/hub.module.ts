@@ -160,7 +160,7 @@ export class HubModule {
               },
               {
                 withinTransaction: (tx, applied) => deconfliction.recordIngested(tx, applied),
-                committed: () => deconfliction.ingestCommitted(),
+                committed: (applied) => deconfliction.ingestCommitted(applied),
               },
             ),
           inject: [

@@ -78,6 +78,8 @@ export class DeconflictionService {
   private readonly queue: PlannedHit[] = [];
   private draining: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The ingest batches (their applied arrays) whose transaction wrote hits, until committed. */
+  private readonly batchesWithHits = new WeakSet<readonly HubEvent[]>();
   private readonly limiter: ProbeLimiter;
   private stopped = false;
 
@@ -315,13 +317,23 @@ export class DeconflictionService {
    * delivered once it commits (`ingestCommitted`), or when a hub next starts.
    */
   async recordIngested(tx: Sql, events: readonly HubEvent[]): Promise<void> {
+    // Most batches meet no registration at all: nothing is decoded or hashed for them.
+    const { personas, targets } = this.active.size;
+    if (personas === 0 && targets === 0) return;
+    const hits = this.hitsInRecords(events);
+    if (hits.length === 0) return;
     const at = new Date();
-    for (const hit of this.hitsInRecords(events))
-      await this.store.insertNotices(randomUUID(), hit, at, tx);
+    for (const hit of hits) await this.store.insertNotices(randomUUID(), hit, at, tx);
+    this.batchesWithHits.add(events);
   }
 
-  /** A batch's transaction committed: its hits are audited, then delivered. */
-  ingestCommitted(): void {
+  /**
+   * A batch's transaction committed: the hits it wrote (if it wrote any; given no batch, any)
+   * are audited, then delivered. `applied` is the array `recordIngested` was given in that
+   * transaction.
+   */
+  ingestCommitted(applied?: readonly HubEvent[]): void {
+    if (applied !== undefined && !this.batchesWithHits.delete(applied)) return;
     void this.drain();
   }
 
