@@ -28,6 +28,7 @@ import {
 import { DeconflictionMetrics } from './deconfliction.metrics';
 import { DeconflictionStore, type StoredNotice } from './deconfliction.store';
 import type { IdentifierHolders } from './identifier-holders';
+import { SentNotices } from './sent-notices';
 import {
   validateAcknowledgeHit,
   validateRegisterPersona,
@@ -87,6 +88,8 @@ export class DeconflictionService implements AppliedObserver, QueryObserver {
   private readonly queue: PlannedHit[] = [];
   private draining: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The ingest batches (their applied arrays) whose transaction wrote hits, until committed. */
+  private readonly batchesWithHits = new WeakSet<readonly HubEvent[]>();
   private readonly limiter: ProbeLimiter;
   private stopped = false;
 
@@ -331,13 +334,23 @@ export class DeconflictionService implements AppliedObserver, QueryObserver {
    * delivered once it commits (`ingestCommitted`), or when a hub next starts.
    */
   async recordIngested(tx: Sql, events: readonly HubEvent[]): Promise<void> {
+    // Most batches meet no registration at all: nothing is decoded or hashed for them.
+    const { personas, targets } = this.active.size;
+    if (personas === 0 && targets === 0) return;
+    const hits = this.hitsInRecords(events);
+    if (hits.length === 0) return;
     const at = new Date();
-    for (const hit of this.hitsInRecords(events))
-      await this.store.insertNotices(randomUUID(), hit, at, tx);
+    for (const hit of hits) await this.store.insertNotices(randomUUID(), hit, at, tx);
+    this.batchesWithHits.add(events);
   }
 
-  /** A batch's transaction committed: its hits are audited, then delivered. */
-  ingestCommitted(): void {
+  /**
+   * A batch's transaction committed: the hits it wrote (if it wrote any; given no batch, any)
+   * are audited, then delivered. `applied` is the array `recordIngested` was given in that
+   * transaction.
+   */
+  ingestCommitted(applied?: readonly HubEvent[]): void {
+    if (applied !== undefined && !this.batchesWithHits.delete(applied)) return;
     void this.drain();
   }
 
@@ -458,36 +471,46 @@ export class DeconflictionService implements AppliedObserver, QueryObserver {
     this.ready();
     return new Observable<StoredNotice>((sub) => {
       // Notices are audited (and so delivered) in hit order, which need not be seq order (an
-      // ingest transaction may commit a lower seq later): what was sent is known by id.
-      const sent = new Set<string>();
+      // ingest transaction may commit a lower seq later): what was sent is known by id, for as
+      // long as a page still to be processed could hold it again.
+      const sent = new SentNotices();
       let buffered: StoredNotice[] | undefined = [];
+      const bufferedTicket = sent.begin();
       let chain: Promise<void> = Promise.resolve();
-      const send = (page: StoredNotice[]) => {
+      const send = (page: StoredNotice[], ticket: number) => {
         chain = chain.then(async () => {
-          const fresh = page.filter((n) => !sent.has(n.noticeId));
-          if (fresh.length === 0 || sub.closed) return;
-          const at = new Date();
-          await this.store.markDelivered(
-            fresh.map((n) => n.noticeId),
-            at,
-          );
-          await this.record(
-            'WatchHits.delivered',
-            unit,
-            justification,
-            {},
-            {
-              delivered: fresh.map((n) => ({ noticeId: n.noticeId, hitId: n.hitId, kind: n.kind })),
-            },
-          );
-          for (const n of fresh) {
-            sent.add(n.noticeId);
-            sub.next(n);
+          try {
+            const fresh = page.filter((n) => !sent.has(n.noticeId));
+            if (fresh.length === 0 || sub.closed) return;
+            const at = new Date();
+            await this.store.markDelivered(
+              fresh.map((n) => n.noticeId),
+              at,
+            );
+            await this.record(
+              'WatchHits.delivered',
+              unit,
+              justification,
+              {},
+              {
+                delivered: fresh.map((n) => ({
+                  noticeId: n.noticeId,
+                  hitId: n.hitId,
+                  kind: n.kind,
+                })),
+              },
+            );
+            for (const n of fresh) {
+              sent.sentNow(n.noticeId);
+              sub.next(n);
+            }
+          } finally {
+            sent.end(ticket);
           }
         });
         chain.catch((err: unknown) => sub.error(err));
       };
-      const listener: Listener = (n) => (buffered ? buffered.push(n) : send([n]));
+      const listener: Listener = (n) => (buffered ? buffered.push(n) : send([n], sent.begin()));
       const key = unitKey(unit);
       const set = this.listeners.get(key) ?? new Set<Listener>();
       set.add(listener);
@@ -495,22 +518,30 @@ export class DeconflictionService implements AppliedObserver, QueryObserver {
       void (async () => {
         await this.record('WatchHits', unit, justification, {}, { opened: true });
         for (let after = 0; ;) {
+          const ticket = sent.begin();
           const page = await this.store.pending(unit, after);
-          if (page.length === 0) break;
-          send(page);
+          if (page.length === 0) {
+            sent.end(ticket);
+            break;
+          }
+          send(page, ticket);
           after = (page[page.length - 1] as StoredNotice).seq;
         }
         const held = buffered ?? [];
         buffered = undefined;
-        send(held);
+        send(held, bufferedTicket);
       })().catch((err: unknown) => sub.error(err));
       // Notices another hub process wrote (or any this one missed) arrive within a poll.
       const poll = setInterval(() => {
         if (buffered) return;
+        const ticket = sent.begin();
         this.store
           .undelivered(unit)
-          .then(send)
-          .catch((err: unknown) => this.logger.warn({ err }, 'deconfliction watch poll failed'));
+          .then((page) => send(page, ticket))
+          .catch((err: unknown) => {
+            sent.end(ticket);
+            this.logger.warn({ err }, 'deconfliction watch poll failed');
+          });
       }, WATCH_POLL_MS);
       poll.unref();
       return () => {
