@@ -51,6 +51,7 @@ BASE_IMAGE="localhost/intel-node-base:$NODE_VERSION"
 RUN_ID="${CT_RUN_ID:-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')}"
 [[ "$RUN_ID" =~ ^[a-z0-9]{1,16}$ ]] || fail "CT_RUN_ID must be 1-16 lower-case letters or digits"
 IMAGE="localhost/intel-platform:ct-$RUN_ID"
+BUILD_CACHE_IMAGE="localhost/intel-platform:build-cache"
 # A port nobody listens on now (loopback), for this run's broker and containers.
 free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
@@ -120,7 +121,9 @@ cleanup() {
   fi
   [[ -z "$HEALTH_TICKER_PID" ]] || kill "$HEALTH_TICKER_PID" 2>/dev/null || true
   [[ -z "$PODMAN_SERVICE_PID" ]] || { kill "$PODMAN_SERVICE_PID" 2>/dev/null; wait "$PODMAN_SERVICE_PID" 2>/dev/null; } || true
-  # The tag only: its layers stay cached for the next run's build.
+  # This run's tag goes; the image stays as intel-platform:build-cache (no run uses that tag),
+  # so the next run's build reuses its layers (a warm build) whichever run came last.
+  podman tag "$IMAGE" "$BUILD_CACHE_IMAGE" >/dev/null 2>&1 || true
   podman rmi "$IMAGE" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
