@@ -11,6 +11,7 @@ import {
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
 import { waterfallOf, type Waterfall } from '../score/waterfall';
+import { RecordStore } from './record-store';
 
 export interface MatchIndexOptions {
   /** Blocks larger than this are skipped for candidates (default DEFAULT_MAX_BLOCK_SIZE). */
@@ -97,14 +98,18 @@ export interface PairWaterfall extends Waterfall {
  */
 export type PairConstraint = 'must' | 'cannot';
 
+/**
+ * A record held: its normalised form is in the index's RecordStore (slot = seq), not here.
+ */
 interface Entry {
   id: string;
   seq: number;
-  norm: NormalisedRecord;
   clusterId: string;
-  /** Linked neighbours (seq → score). */
-  links: Map<number, number>;
+  /** Linked neighbours (seq → score); undefined while there are none (most records). */
+  links: Map<number, number> | undefined;
 }
+
+const NO_LINKS: ReadonlyMap<number, number> = new Map();
 
 /**
  * Incremental index for the hub and the force node: records can be added and removed one at a
@@ -134,6 +139,8 @@ export class MatchIndex {
   private readonly corroboratedLinks: boolean;
   private nextSeq = 0;
   private readonly cmp = newComparison();
+  /** The records' normalised forms, packed (slot = seq). */
+  private readonly records = new RecordStore();
 
   constructor(
     readonly parameters: MatchParameters,
@@ -169,19 +176,19 @@ export class MatchIndex {
     const norm = normaliseRecord(input);
     const seq = this.nextSeq++;
     const keys = blockingKeys(norm);
-    const entry: Entry = { id, seq, norm, clusterId: id, links: new Map() };
+    const entry: Entry = { id, seq, clusterId: id, links: undefined };
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
     for (const s of this.candidateSeqs(keys)) {
       const other = this.bySeq.get(s);
       if (!other) continue;
-      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       const score = this.scorer.score(c);
       const namesOnly =
         this.corroboratedLinks && this.scorer.isLink(score) && !this.scorer.corroborates(c);
       scored.push({ seq: s, score, namesOnly });
     }
-    this.insert(entry, keys);
+    this.insert(entry, norm, keys);
     this.clusters.set(id, new Set([seq]));
     scored.sort((x, y) => y.score - x.score);
     const links: ScoredLink[] = [];
@@ -193,8 +200,8 @@ export class MatchIndex {
       if (namesOnly) possibles.push({ id: other.id, score, band: 'MATCH_BAND_POSSIBLE' });
       else if (this.scorer.isLink(score)) {
         links.push({ id: other.id, score, band });
-        entry.links.set(s, score);
-        other.links.set(seq, score);
+        link(entry, s, score);
+        link(other, seq, score);
       } else possibles.push({ id: other.id, score, band });
     }
     // Offer the new record's links strongest first, as the batch does.
@@ -244,15 +251,15 @@ export class MatchIndex {
         this.clusters.set(id, new Set());
       }
       this.tf.add(norm);
-      this.insert({ id, seq, norm, clusterId, links: new Map() }, blockingKeys(norm));
+      this.insert({ id, seq, clusterId, links: undefined }, norm, blockingKeys(norm));
       this.clusters.get(clusterId)?.add(seq);
     }
     for (const { a, b, score } of links) {
       const ea = this.byId.get(a);
       const eb = this.byId.get(b);
       if (!ea || !eb || ea === eb) continue;
-      ea.links.set(eb.seq, score);
-      eb.links.set(ea.seq, score);
+      link(ea, eb.seq, score);
+      link(eb, ea.seq, score);
     }
   }
 
@@ -267,7 +274,7 @@ export class MatchIndex {
   /** Every link held, once each (what `restore` takes back). */
   *links(): IterableIterator<HeldLink> {
     for (const e of this.bySeq.values())
-      for (const [s, score] of e.links) {
+      for (const [s, score] of e.links ?? NO_LINKS) {
         const other = this.bySeq.get(s);
         const band = this.scorer.band(score);
         if (other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
@@ -278,16 +285,23 @@ export class MatchIndex {
   remove(id: string): ClusterChanges {
     const entry = this.byId.get(id);
     if (!entry) return { clusters: [] };
-    this.tf.remove(entry.norm);
+    const norm = this.records.view(entry.seq);
+    this.tf.remove(norm);
     // Keys are recomputed rather than stored: ~1 kB a record at national scale.
-    for (const k of blockingKeys(entry.norm)) {
+    for (const k of blockingKeys(norm)) {
       const b = this.blocks.get(k);
       if (!b) continue;
       const i = b.indexOf(entry.seq);
       if (i >= 0) b.splice(i, 1);
       if (b.length === 0) this.blocks.delete(k);
     }
-    for (const s of entry.links.keys()) this.bySeq.get(s)?.links.delete(entry.seq);
+    for (const s of entry.links?.keys() ?? []) {
+      const other = this.bySeq.get(s);
+      if (!other?.links) continue;
+      other.links.delete(entry.seq);
+      if (other.links.size === 0) other.links = undefined;
+    }
+    this.records.free(entry.seq);
     const members = [...(this.clusters.get(entry.clusterId) ?? [])].filter((s) => s !== entry.seq);
     this.clusters.delete(entry.clusterId);
     this.bySeq.delete(entry.seq);
@@ -351,7 +365,7 @@ export class MatchIndex {
     for (const s of new Set([...this.candidateSeqs(keys), ...named])) {
       const other = this.bySeq.get(s);
       if (!other) continue;
-      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) continue;
       out.push({
         ...this.scorer.explain(c),
@@ -378,7 +392,7 @@ export class MatchIndex {
     const out: ScoredCandidate[] = [];
     for (const other of entries) {
       if (!other) continue;
-      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const c = this.comparator.compare(norm, this.records.view(other.seq), this.cmp);
       // Most candidates score below POSSIBLE: score without allocating, and build the
       // explanation (same sum, same order: the same score) only for those returned.
       if (this.scorer.band(this.scorer.score(c)) === undefined) continue;
@@ -393,7 +407,8 @@ export class MatchIndex {
     const a = this.byId.get(idA);
     const b = this.byId.get(idB);
     if (!a || !b) return undefined;
-    return this.scorer.explain(this.comparator.compare(a.norm, b.norm, this.cmp));
+    const [ra, rb] = [this.records.view(a.seq), this.records.view(b.seq)];
+    return this.scorer.explain(this.comparator.compare(ra, rb, this.cmp));
   }
 
   /**
@@ -405,7 +420,8 @@ export class MatchIndex {
     const a = this.byId.get(idA);
     const b = this.byId.get(idB);
     if (!a || !b) return undefined;
-    const w = waterfallOf(this.scorer, this.comparator.compare(a.norm, b.norm, newComparison()));
+    const [ra, rb] = [this.records.view(a.seq), this.records.view(b.seq)];
+    const w = waterfallOf(this.scorer, this.comparator.compare(ra, rb, newComparison()));
     const namesOnly = this.corroboratedLinks && this.scorer.isLink(w.score) && !w.corroborated;
     return { ...w, decidedBand: namesOnly ? 'MATCH_BAND_POSSIBLE' : w.band, namesOnly };
   }
@@ -419,7 +435,7 @@ export class MatchIndex {
     }
     const out: HeldLink[] = [];
     for (const e of entries.values())
-      for (const [s, score] of e.links) {
+      for (const [s, score] of e.links ?? NO_LINKS) {
         const other = entries.get(s);
         const band = this.scorer.band(score);
         if (!other || !band || e.id === other.id) continue;
@@ -533,7 +549,8 @@ export class MatchIndex {
   }
 
   /** Files a record under its blocking keys and ids (its cluster is the caller's business). */
-  private insert(entry: Entry, keys: readonly string[]): void {
+  private insert(entry: Entry, norm: NormalisedRecord, keys: readonly string[]): void {
+    this.records.put(entry.seq, norm);
     for (const k of keys) {
       const b = this.blocks.get(k);
       if (b) b.push(entry.seq);
@@ -594,7 +611,7 @@ export class MatchIndex {
     seqs.sort((x, y) => x - y);
     const local = new Map<number, number>();
     seqs.forEach((s, i) => local.set(s, i));
-    const norms = seqs.map((s) => this.bySeq.get(s)?.norm as NormalisedRecord);
+    const norms = seqs.map((s) => this.records.view(s));
     const cmp = newComparison();
     const clusterer = new GuardedClusterer(seqs.length, {
       linkBits: this.scorer.linkBits,
@@ -620,7 +637,7 @@ export class MatchIndex {
     }
     const edges: { a: number; b: number; score: number }[] = [];
     seqs.forEach((s, i) => {
-      for (const [t, score] of this.bySeq.get(s)?.links ?? []) {
+      for (const [t, score] of this.bySeq.get(s)?.links ?? NO_LINKS) {
         const j = local.get(t);
         if (j !== undefined && j > i) edges.push({ a: i, b: j, score });
       }
@@ -649,4 +666,9 @@ export class MatchIndex {
       return { clusterId, members };
     });
   }
+}
+
+/** Records a link of `e` to `seq` (a record's first link makes its map). */
+function link(e: Entry, seq: number, score: number): void {
+  (e.links ??= new Map<number, number>()).set(seq, score);
 }
