@@ -1,4 +1,9 @@
-import { blockingKeys, DEFAULT_MAX_BLOCK_SIZE, keyType } from '../block/blocking-keys';
+import {
+  blockingKeyCodes,
+  DEFAULT_MAX_BLOCK_SIZE,
+  KEY_TYPES,
+  KeyCodes,
+} from '../block/blocking-keys';
 import { GuardedClusterer } from '../cluster/guarded-clusterer';
 import { newComparison, type RecordComparator } from '../compare/record.comparator';
 import type { MatchInput } from '../model/match-input';
@@ -11,6 +16,7 @@ import {
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
 import { waterfallOf, type Waterfall } from '../score/waterfall';
+import { KeyPostings } from './key-postings';
 import { RecordStore } from './record-store';
 
 export interface MatchIndexOptions {
@@ -111,6 +117,16 @@ interface Entry {
 
 const NO_LINKS: ReadonlyMap<number, number> = new Map();
 
+/** The type code of exact-custody-id keys (`c`, KEY_TYPES). */
+const CUSTODY_KEY = KEY_TYPES.indexOf('c');
+
+/** A record's blocking keys as triples (a KeyCodes of their own: callers hold them). */
+function keysOf(norm: NormalisedRecord): KeyCodes {
+  const keys = new KeyCodes();
+  blockingKeyCodes(norm, keys);
+  return keys;
+}
+
 /**
  * Incremental index for the hub and the force node: records can be added and removed one at a
  * time, and each change reports the links and cluster changes it caused. Candidate search is a
@@ -131,7 +147,8 @@ export class MatchIndex {
   private readonly tf = new TermFrequencies();
   private readonly bySeq = new Map<number, Entry>();
   private readonly byId = new Map<string, Entry>();
-  private readonly blocks = new Map<string, number[]>();
+  /** Blocks by key triple (`blockingKeyCodes`; the same blocks as their texts would give). */
+  private readonly blocks = new KeyPostings();
   private readonly clusters = new Map<string, Set<number>>();
   /** Analysts' decisions, both ways: record id → other record id → decision. */
   private readonly constraints = new Map<string, Map<string, PairConstraint>>();
@@ -175,7 +192,7 @@ export class MatchIndex {
       for (const c of this.remove(id).clusters) changes.set(c.clusterId, c.members);
     const norm = normaliseRecord(input);
     const seq = this.nextSeq++;
-    const keys = blockingKeys(norm);
+    const keys = keysOf(norm);
     const entry: Entry = { id, seq, clusterId: id, links: undefined };
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
@@ -251,7 +268,7 @@ export class MatchIndex {
         this.clusters.set(id, new Set());
       }
       this.tf.add(norm);
-      this.insert({ id, seq, clusterId, links: undefined }, norm, blockingKeys(norm));
+      this.insert({ id, seq, clusterId, links: undefined }, norm, keysOf(norm));
       this.clusters.get(clusterId)?.add(seq);
     }
     for (const { a, b, score } of links) {
@@ -288,13 +305,9 @@ export class MatchIndex {
     const norm = this.records.view(entry.seq);
     this.tf.remove(norm);
     // Keys are recomputed rather than stored: ~1 kB a record at national scale.
-    for (const k of blockingKeys(norm)) {
-      const b = this.blocks.get(k);
-      if (!b) continue;
-      const i = b.indexOf(entry.seq);
-      if (i >= 0) b.splice(i, 1);
-      if (b.length === 0) this.blocks.delete(k);
-    }
+    const keys = keysOf(norm);
+    for (let i = 0; i < keys.length; i++)
+      this.blocks.remove(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
     for (const s of entry.links?.keys() ?? []) {
       const other = this.bySeq.get(s);
       if (!other?.links) continue;
@@ -314,7 +327,7 @@ export class MatchIndex {
   /** Ids of indexed records sharing a blocking key with `input` (no scoring). */
   candidates(input: MatchInput): string[] {
     const norm = normaliseRecord(input);
-    return [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s)?.id ?? '');
+    return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq.get(s)?.id ?? '');
   }
 
   /**
@@ -323,7 +336,7 @@ export class MatchIndex {
    */
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     const norm = normaliseRecord(input);
-    const entries = [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s));
+    const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq.get(s));
     return this.scoreEntries(norm, entries).slice(0, maxResults);
   }
 
@@ -350,11 +363,11 @@ export class MatchIndex {
    */
   query(input: MatchInput, exact: Iterable<string> = []): QueryCandidate[] {
     const norm = normaliseRecord(input);
-    const keys = blockingKeys(norm);
+    const keys = keysOf(norm);
     const custody = new Set<number>();
-    for (const k of keys) {
-      if (keyType(k) !== 'c') continue;
-      for (const s of this.blocks.get(k) ?? []) custody.add(s);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys.type[i] !== CUSTODY_KEY) continue;
+      this.blocks.forEach(CUSTODY_KEY, keys.a[i] ?? 0, keys.b[i] ?? 0, (s) => custody.add(s));
     }
     const named = new Set<number>(custody);
     for (const id of exact) {
@@ -549,23 +562,21 @@ export class MatchIndex {
   }
 
   /** Files a record under its blocking keys and ids (its cluster is the caller's business). */
-  private insert(entry: Entry, norm: NormalisedRecord, keys: readonly string[]): void {
+  private insert(entry: Entry, norm: NormalisedRecord, keys: KeyCodes): void {
     this.records.put(entry.seq, norm);
-    for (const k of keys) {
-      const b = this.blocks.get(k);
-      if (b) b.push(entry.seq);
-      else this.blocks.set(k, [entry.seq]);
-    }
+    for (let i = 0; i < keys.length; i++)
+      this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
     this.bySeq.set(entry.seq, entry);
     this.byId.set(entry.id, entry);
   }
 
-  private candidateSeqs(keys: readonly string[]): Set<number> {
+  private candidateSeqs(keys: KeyCodes): Set<number> {
     const out = new Set<number>();
-    for (const k of keys) {
-      const b = this.blocks.get(k);
-      if (!b || b.length >= this.maxBlockSize) continue;
-      for (const s of b) out.add(s);
+    const add = (s: number): void => void out.add(s);
+    for (let i = 0; i < keys.length; i++) {
+      const [type, a, b] = [keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0];
+      if (this.blocks.size(type, a, b) >= this.maxBlockSize) continue;
+      this.blocks.forEach(type, a, b, add);
     }
     return out;
   }
