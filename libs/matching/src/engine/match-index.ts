@@ -111,11 +111,14 @@ interface Entry {
   id: string;
   seq: number;
   clusterId: string;
-  /** Linked neighbours (seq → score); undefined while there are none (most records). */
-  links: Map<number, number> | undefined;
+  /**
+   * Linked neighbours, `[seq, score, seq, score …]` in the order first linked; undefined while
+   * there are none (most records). A Map of one or two links cost ~190 bytes.
+   */
+  links: number[] | undefined;
 }
 
-const NO_LINKS: ReadonlyMap<number, number> = new Map();
+const NO_LINKS: readonly number[] = [];
 
 /** The type code of exact-custody-id keys (`c`, KEY_TYPES). */
 const CUSTODY_KEY = KEY_TYPES.indexOf('c');
@@ -145,11 +148,16 @@ function keysOf(norm: NormalisedRecord): KeyCodes {
 export class MatchIndex {
   private readonly scorer: FellegiSunterScorer;
   private readonly tf = new TermFrequencies();
-  private readonly bySeq = new Map<number, Entry>();
+  /** Records by seq (undefined once removed). */
+  private readonly bySeq: (Entry | undefined)[] = [];
   private readonly byId = new Map<string, Entry>();
   /** Blocks by key triple (`blockingKeyCodes`; the same blocks as their texts would give). */
   private readonly blocks = new KeyPostings();
-  private readonly clusters = new Map<string, Set<number>>();
+  /**
+   * Clusters by id: their members' seqs in ascending order (the order they were added), a
+   * one-record cluster as its seq alone.
+   */
+  private readonly clusters = new Map<string, number | number[]>();
   /** Analysts' decisions, both ways: record id → other record id → decision. */
   private readonly constraints = new Map<string, Map<string, PairConstraint>>();
   private readonly maxBlockSize: number;
@@ -182,7 +190,7 @@ export class MatchIndex {
   }
 
   membersOf(clusterId: string): string[] {
-    return [...(this.clusters.get(clusterId) ?? [])].map((s) => this.bySeq.get(s)?.id ?? '');
+    return this.seqsOf(clusterId).map((s) => this.bySeq[s]?.id ?? '');
   }
 
   /** Adds (or replaces) a record; returns its links and the cluster changes. */
@@ -197,7 +205,7 @@ export class MatchIndex {
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
     for (const s of this.candidateSeqs(keys)) {
-      const other = this.bySeq.get(s);
+      const other = this.bySeq[s];
       if (!other) continue;
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       const score = this.scorer.score(c);
@@ -206,12 +214,12 @@ export class MatchIndex {
       scored.push({ seq: s, score, namesOnly });
     }
     this.insert(entry, norm, keys);
-    this.clusters.set(id, new Set([seq]));
+    this.clusters.set(id, seq);
     scored.sort((x, y) => y.score - x.score);
     const links: ScoredLink[] = [];
     const possibles: ScoredLink[] = [];
     for (const { seq: s, score, namesOnly } of scored) {
-      const other = this.bySeq.get(s);
+      const other = this.bySeq[s];
       const band = this.scorer.band(score);
       if (!other || band === undefined) continue;
       if (namesOnly) possibles.push({ id: other.id, score, band: 'MATCH_BAND_POSSIBLE' });
@@ -265,11 +273,13 @@ export class MatchIndex {
       if (clusterId === undefined) {
         clusterId = id;
         clusterOfLabel.set(cluster, id);
-        this.clusters.set(id, new Set());
       }
       this.tf.add(norm);
       this.insert({ id, seq, clusterId, links: undefined }, norm, keysOf(norm));
-      this.clusters.get(clusterId)?.add(seq);
+      const held = this.clusters.get(clusterId);
+      if (held === undefined) this.clusters.set(clusterId, seq);
+      else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);
+      else held.push(seq);
     }
     for (const { a, b, score } of links) {
       const ea = this.byId.get(a);
@@ -290,12 +300,15 @@ export class MatchIndex {
 
   /** Every link held, once each (what `restore` takes back). */
   *links(): IterableIterator<HeldLink> {
-    for (const e of this.bySeq.values())
-      for (const [s, score] of e.links ?? NO_LINKS) {
-        const other = this.bySeq.get(s);
+    for (const e of this.bySeq) {
+      const l = e?.links ?? NO_LINKS;
+      for (let i = 0; i < l.length; i += 2) {
+        const [s, score] = [l[i] ?? 0, l[i + 1] ?? 0];
+        const other = this.bySeq[s];
         const band = this.scorer.band(score);
-        if (other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
+        if (e && other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
       }
+    }
   }
 
   /** Removes a record (MoPI disposal, withdrawal); its cluster is re-clustered and may split. */
@@ -308,16 +321,15 @@ export class MatchIndex {
     const keys = keysOf(norm);
     for (let i = 0; i < keys.length; i++)
       this.blocks.remove(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
-    for (const s of entry.links?.keys() ?? []) {
-      const other = this.bySeq.get(s);
-      if (!other?.links) continue;
-      other.links.delete(entry.seq);
-      if (other.links.size === 0) other.links = undefined;
+    const l = entry.links ?? NO_LINKS;
+    for (let i = 0; i < l.length; i += 2) {
+      const other = this.bySeq[l[i] ?? 0];
+      if (other) unlink(other, entry.seq);
     }
     this.records.free(entry.seq);
-    const members = [...(this.clusters.get(entry.clusterId) ?? [])].filter((s) => s !== entry.seq);
+    const members = this.seqsOf(entry.clusterId).filter((s) => s !== entry.seq);
     this.clusters.delete(entry.clusterId);
-    this.bySeq.delete(entry.seq);
+    this.bySeq[entry.seq] = undefined;
     this.byId.delete(id);
     const out = new Map<string, string[]>([[entry.clusterId, []]]);
     for (const c of this.recluster(members)) out.set(c.clusterId, c.members);
@@ -327,7 +339,7 @@ export class MatchIndex {
   /** Ids of indexed records sharing a blocking key with `input` (no scoring). */
   candidates(input: MatchInput): string[] {
     const norm = normaliseRecord(input);
-    return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq.get(s)?.id ?? '');
+    return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]?.id ?? '');
   }
 
   /**
@@ -336,7 +348,7 @@ export class MatchIndex {
    */
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     const norm = normaliseRecord(input);
-    const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq.get(s));
+    const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]);
     return this.scoreEntries(norm, entries).slice(0, maxResults);
   }
 
@@ -376,7 +388,7 @@ export class MatchIndex {
     }
     const out: QueryCandidate[] = [];
     for (const s of new Set([...this.candidateSeqs(keys), ...named])) {
-      const other = this.bySeq.get(s);
+      const other = this.bySeq[s];
       if (!other) continue;
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) continue;
@@ -447,13 +459,16 @@ export class MatchIndex {
       if (e) entries.set(e.seq, e);
     }
     const out: HeldLink[] = [];
-    for (const e of entries.values())
-      for (const [s, score] of e.links ?? NO_LINKS) {
+    for (const e of entries.values()) {
+      const l = e.links ?? NO_LINKS;
+      for (let i = 0; i < l.length; i += 2) {
+        const [s, score] = [l[i] ?? 0, l[i + 1] ?? 0];
         const other = entries.get(s);
         const band = this.scorer.band(score);
         if (!other || !band || e.id === other.id) continue;
         if (e.id < other.id) out.push({ a: e.id, b: other.id, score, band });
       }
+    }
     return out.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
   }
 
@@ -526,10 +541,8 @@ export class MatchIndex {
     try {
       const members = new Set<number>();
       for (const c of new Set([a.clusterId, b.clusterId]))
-        for (const s of this.clusters.get(c) ?? []) members.add(s);
-      const groups = this.groupsOf([...members]).map((g) =>
-        g.map((s) => this.bySeq.get(s)?.id ?? ''),
-      );
+        for (const s of this.seqsOf(c)) members.add(s);
+      const groups = this.groupsOf([...members]).map((g) => g.map((s) => this.bySeq[s]?.id ?? ''));
       return { groups, consistent: this.decisionsHold(groups) };
     } finally {
       this.setConstraint(idA, idB, held);
@@ -554,7 +567,7 @@ export class MatchIndex {
     if (!a || !b) return { clusters: [] };
     const before = new Set([a.clusterId, b.clusterId]);
     const members = new Set<number>();
-    for (const c of before) for (const s of this.clusters.get(c) ?? []) members.add(s);
+    for (const c of before) for (const s of this.seqsOf(c)) members.add(s);
     for (const c of before) this.clusters.delete(c);
     const out = new Map<string, string[]>([...before].map((c) => [c, []]));
     for (const c of this.recluster([...members])) out.set(c.clusterId, c.members);
@@ -566,7 +579,7 @@ export class MatchIndex {
     this.records.put(entry.seq, norm);
     for (let i = 0; i < keys.length; i++)
       this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
-    this.bySeq.set(entry.seq, entry);
+    this.bySeq[entry.seq] = entry;
     this.byId.set(entry.id, entry);
   }
 
@@ -582,10 +595,8 @@ export class MatchIndex {
   }
 
   private tryMerge(ca: string, cb: string, changes: Map<string, string[]>): void {
-    const ma = this.clusters.get(ca);
-    const mb = this.clusters.get(cb);
-    if (!ma || !mb) return;
-    const seqs = [...ma, ...mb];
+    if (!this.clusters.has(ca) || !this.clusters.has(cb)) return;
+    const seqs = [...this.seqsOf(ca), ...this.seqsOf(cb)];
     const groups = this.groupsOf(seqs);
     // The guard refused the merge: the clusters stay as they were. Where analysts' decisions
     // bear on these records, their clustering again from the links is taken as it comes out
@@ -602,7 +613,7 @@ export class MatchIndex {
   /** Whether any analyst's decision names two of these records. */
   private constrainedAmong(seqs: readonly number[]): boolean {
     if (this.constraints.size === 0) return false;
-    const ids = new Set(seqs.map((s) => this.bySeq.get(s)?.id));
+    const ids = new Set(seqs.map((s) => this.bySeq[s]?.id));
     for (const id of ids)
       for (const partner of this.constraints.get(id ?? '')?.keys() ?? [])
         if (ids.has(partner)) return true;
@@ -635,7 +646,7 @@ export class MatchIndex {
       // Each decided pair among these records once (i < j); cannot-links before must-links, so
       // a must-link that would break one is not made.
       const must: [number, number][] = [];
-      const localOf = new Map(seqs.map((s, i) => [this.bySeq.get(s)?.id ?? '', i]));
+      const localOf = new Map(seqs.map((s, i) => [this.bySeq[s]?.id ?? '', i]));
       for (const [id, i] of localOf)
         for (const [partner, kind] of this.constraints.get(id) ?? []) {
           const j = localOf.get(partner);
@@ -648,9 +659,10 @@ export class MatchIndex {
     }
     const edges: { a: number; b: number; score: number }[] = [];
     seqs.forEach((s, i) => {
-      for (const [t, score] of this.bySeq.get(s)?.links ?? NO_LINKS) {
-        const j = local.get(t);
-        if (j !== undefined && j > i) edges.push({ a: i, b: j, score });
+      const l = this.bySeq[s]?.links ?? NO_LINKS;
+      for (let k = 0; k < l.length; k += 2) {
+        const j = local.get(l[k] ?? 0);
+        if (j !== undefined && j > i) edges.push({ a: i, b: j, score: l[k + 1] ?? 0 });
       }
     });
     edges.sort((x, y) => y.score - x.score);
@@ -665,13 +677,19 @@ export class MatchIndex {
     return [...groups.values()];
   }
 
+  /** A cluster's members' seqs, in the order they were added ([] when no such cluster). */
+  private seqsOf(clusterId: string): number[] {
+    const held = this.clusters.get(clusterId);
+    return held === undefined ? [] : typeof held === 'number' ? [held] : held;
+  }
+
   private writeGroups(groups: number[][]): { clusterId: string; members: string[] }[] {
     return groups.map((g) => {
-      const members = g.map((s) => this.bySeq.get(s)?.id ?? '');
+      const members = g.map((s) => this.bySeq[s]?.id ?? '');
       const clusterId = members[0] ?? '';
-      this.clusters.set(clusterId, new Set(g));
+      this.clusters.set(clusterId, g.length === 1 ? (g[0] ?? 0) : g);
       for (const s of g) {
-        const e = this.bySeq.get(s);
+        const e = this.bySeq[s];
         if (e) e.clusterId = clusterId;
       }
       return { clusterId, members };
@@ -679,7 +697,25 @@ export class MatchIndex {
   }
 }
 
-/** Records a link of `e` to `seq` (a record's first link makes its map). */
+/** Records a link of `e` to `seq`, or sets its score if there is one (as Map.set would). */
 function link(e: Entry, seq: number, score: number): void {
-  (e.links ??= new Map<number, number>()).set(seq, score);
+  const l = (e.links ??= []);
+  for (let i = 0; i < l.length; i += 2)
+    if (l[i] === seq) {
+      l[i + 1] = score;
+      return;
+    }
+  l.push(seq, score);
+}
+
+/** Forgets `e`'s link to `seq` (the others keep their order). */
+function unlink(e: Entry, seq: number): void {
+  const l = e.links;
+  if (!l) return;
+  for (let i = 0; i < l.length; i += 2)
+    if (l[i] === seq) {
+      l.splice(i, 2);
+      break;
+    }
+  if (l.length === 0) e.links = undefined;
 }
