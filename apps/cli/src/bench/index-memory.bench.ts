@@ -13,12 +13,13 @@ import type { BenchFigure, BenchSuiteResult } from './bench-report';
  * ≤ 2 GB RSS). For each size it streams that many generated records (base profile, 10 forces,
  * seed 42; the records themselves are not kept) into a fresh index and reports the heap in use
  * and the resident set after a full collection, less what the process held before, per record.
- * By elimination it also reports what the normalised records alone take (the same records
- * normalised and kept in an array, no index), so the rest is the index's own structures.
+ * For comparison it also reports what the same records take as NormalisedRecord objects kept in
+ * an array (no index): what an index that kept each record's object would hold for them.
  *
  * Needs `--expose-gc` (deploy/local/bench.sh passes it). Token ids (token-ids.ts) are
  * process-wide and only grow: the first size's figures include the vocabulary's growth, a later
- * size's only what it adds. `quick`: 10k and 100k records; otherwise 100k and 1M.
+ * size's only what it adds. The resident set per record is meaningful for the first size only
+ * (a later size reuses pages the earlier ones freed). `quick`: 10k and 100k; otherwise 100k and 1M.
  */
 export async function runIndexMemoryBench(opts: { quick?: boolean }): Promise<BenchSuiteResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -45,29 +46,9 @@ export async function runIndexMemoryBench(opts: { quick?: boolean }): Promise<Be
     }
   };
   const engine = MatchEngine.withPriors();
-  // Outside the loop, and dropped explicitly: the last size's index must be gone when the next
-  // size measures what the process held before it.
-  const held: { norms?: NormalisedRecord[]; index?: MatchIndex } = {};
-  for (const n of sizes) {
-    delete held.index;
-    const label = `${(n / 1000).toFixed(0)}k`;
-    // The normalised records alone (the vocabulary grows here first, so the index below is
-    // measured with it in place).
-    let before = await settle();
-    const norms: NormalisedRecord[] = (held.norms = []);
-    for (const r of records(n)) norms.push(normaliseRecord(r));
-    let after = await settle();
-    const normHeap = (after.heap - before.heap) / n;
-    log(`${label}: normalised records alone ${normHeap.toFixed(0)} B/record (heap)`);
-    figures.push({
-      name: `${label}: normalised records alone, heap`,
-      value: normHeap,
-      unit: 'B/record',
-    });
-    delete held.norms;
-
-    before = await settle();
-    const index = (held.index = engine.createIndex());
+  const measureIndex = async (n: number, label: string): Promise<void> => {
+    const before = await settle();
+    const index: MatchIndex = engine.createIndex();
     const t0 = process.hrtime.bigint();
     let i = 0;
     for (const r of records(n)) {
@@ -76,7 +57,7 @@ export async function runIndexMemoryBench(opts: { quick?: boolean }): Promise<Be
       if (i % 100_000 === 0) log(`  ${i.toLocaleString('en-GB')} indexed`);
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    after = await settle();
+    const after = await settle();
     const heap = (after.heap - before.heap) / n;
     const rss = (after.rss - before.rss) / n;
     log(
@@ -86,18 +67,34 @@ export async function runIndexMemoryBench(opts: { quick?: boolean }): Promise<Be
     figures.push({ name: `${label}: index, heap`, value: heap, unit: 'B/record' });
     figures.push({ name: `${label}: index, RSS`, value: rss, unit: 'B/record' });
     figures.push({
-      name: `${label}: index less its normalised records, heap`,
-      value: heap - normHeap,
-      unit: 'B/record',
-    });
-    figures.push({
       name: `${label}: process RSS with the index`,
       value: after.rss / 2 ** 20,
       unit: 'MiB',
     });
     figures.push({ name: `${label}: index build (${n} adds)`, value: seconds, unit: 's' });
-    // Keep the index alive until measured, then let it go before the next size.
     if (index.size !== n) throw new Error(`indexed ${index.size} records, not ${n}`);
+  };
+  // Outside the loop, and dropped explicitly: the normalised records must be gone when the next
+  // size measures what the process held before it.
+  const held: { norms?: NormalisedRecord[] } = {};
+  for (const n of sizes) {
+    const label = `${(n / 1000).toFixed(0)}k`;
+    // In a function of its own, so that nothing of the index is left on the stack after it.
+    await measureIndex(n, label);
+
+    // What the same records take as NormalisedRecord objects, for comparison (the vocabulary
+    // is in place by now).
+    const beforeNorms = await settle();
+    const norms: NormalisedRecord[] = (held.norms = []);
+    for (const r of records(n)) norms.push(normaliseRecord(r));
+    const normHeap = ((await settle()).heap - beforeNorms.heap) / n;
+    log(`${label}: normalised records alone ${normHeap.toFixed(0)} B/record (heap)`);
+    figures.push({
+      name: `${label}: normalised records alone, heap`,
+      value: normHeap,
+      unit: 'B/record',
+    });
+    delete held.norms;
   }
   return {
     suite: 'index-memory',
