@@ -3,12 +3,21 @@ import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig } from '@intel/config'
 import { runAnalystBench } from '../bench/analyst.bench';
 import { reportBench } from '../bench/bench-report';
 import { runImmediateBench } from '../bench/immediate.bench';
+import { runIndexMemoryBench } from '../bench/index-memory.bench';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
 import { runPipelineBench } from '../bench/pipeline.bench';
 import { runQueryBench } from '../bench/query.bench';
 
-const SUITES = ['intake', 'matching', 'pipeline', 'query', 'analyst', 'immediate'] as const;
+const SUITES = [
+  'intake',
+  'matching',
+  'index-memory',
+  'pipeline',
+  'query',
+  'analyst',
+  'immediate',
+] as const;
 
 /** `npm run bench -- <suite> [--quick]`: writes bench/results/latest.json and prints a table. */
 export function registerBenchCommand(program: Command): void {
@@ -66,6 +75,9 @@ export function registerBenchCommand(program: Command): void {
             break;
           case 'matching':
             reportBench(await runMatchingBench({ quick: opts.quick }));
+            break;
+          case 'index-memory':
+            reportBench(await runIndexMemoryBench({ quick: opts.quick }));
             break;
           default:
             throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);

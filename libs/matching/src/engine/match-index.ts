@@ -1,4 +1,9 @@
-import { blockingKeys, DEFAULT_MAX_BLOCK_SIZE, keyType } from '../block/blocking-keys';
+import {
+  blockingKeyCodes,
+  DEFAULT_MAX_BLOCK_SIZE,
+  KEY_TYPES,
+  KeyCodes,
+} from '../block/blocking-keys';
 import { GuardedClusterer } from '../cluster/guarded-clusterer';
 import { newComparison, type RecordComparator } from '../compare/record.comparator';
 import type { MatchInput } from '../model/match-input';
@@ -11,6 +16,8 @@ import {
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
 import { waterfallOf, type Waterfall } from '../score/waterfall';
+import { KeyPostings } from './key-postings';
+import { RecordStore } from './record-store';
 
 export interface MatchIndexOptions {
   /** Blocks larger than this are skipped for candidates (default DEFAULT_MAX_BLOCK_SIZE). */
@@ -97,13 +104,30 @@ export interface PairWaterfall extends Waterfall {
  */
 export type PairConstraint = 'must' | 'cannot';
 
+/**
+ * A record held: its normalised form is in the index's RecordStore (slot = seq), not here.
+ */
 interface Entry {
   id: string;
   seq: number;
-  norm: NormalisedRecord;
   clusterId: string;
-  /** Linked neighbours (seq → score). */
-  links: Map<number, number>;
+  /**
+   * Linked neighbours, `[seq, score, seq, score …]` in the order first linked; undefined while
+   * there are none (most records). A Map of one or two links cost ~190 bytes.
+   */
+  links: number[] | undefined;
+}
+
+const NO_LINKS: readonly number[] = [];
+
+/** The type code of exact-custody-id keys (`c`, KEY_TYPES). */
+const CUSTODY_KEY = KEY_TYPES.indexOf('c');
+
+/** A record's blocking keys as triples (a KeyCodes of their own: callers hold them). */
+function keysOf(norm: NormalisedRecord): KeyCodes {
+  const keys = new KeyCodes();
+  blockingKeyCodes(norm, keys);
+  return keys;
 }
 
 /**
@@ -124,16 +148,24 @@ interface Entry {
 export class MatchIndex {
   private readonly scorer: FellegiSunterScorer;
   private readonly tf = new TermFrequencies();
-  private readonly bySeq = new Map<number, Entry>();
+  /** Records by seq (undefined once removed). */
+  private readonly bySeq: (Entry | undefined)[] = [];
   private readonly byId = new Map<string, Entry>();
-  private readonly blocks = new Map<string, number[]>();
-  private readonly clusters = new Map<string, Set<number>>();
+  /** Blocks by key triple (`blockingKeyCodes`; the same blocks as their texts would give). */
+  private readonly blocks = new KeyPostings();
+  /**
+   * Clusters by id: their members' seqs in ascending order (the order they were added), a
+   * one-record cluster as its seq alone.
+   */
+  private readonly clusters = new Map<string, number | number[]>();
   /** Analysts' decisions, both ways: record id → other record id → decision. */
   private readonly constraints = new Map<string, Map<string, PairConstraint>>();
   private readonly maxBlockSize: number;
   private readonly corroboratedLinks: boolean;
   private nextSeq = 0;
   private readonly cmp = newComparison();
+  /** The records' normalised forms, packed (slot = seq). */
+  private readonly records = new RecordStore();
 
   constructor(
     readonly parameters: MatchParameters,
@@ -158,7 +190,7 @@ export class MatchIndex {
   }
 
   membersOf(clusterId: string): string[] {
-    return [...(this.clusters.get(clusterId) ?? [])].map((s) => this.bySeq.get(s)?.id ?? '');
+    return this.seqsOf(clusterId).map((s) => this.bySeq[s]?.id ?? '');
   }
 
   /** Adds (or replaces) a record; returns its links and the cluster changes. */
@@ -168,33 +200,33 @@ export class MatchIndex {
       for (const c of this.remove(id).clusters) changes.set(c.clusterId, c.members);
     const norm = normaliseRecord(input);
     const seq = this.nextSeq++;
-    const keys = blockingKeys(norm);
-    const entry: Entry = { id, seq, norm, clusterId: id, links: new Map() };
+    const keys = keysOf(norm);
+    const entry: Entry = { id, seq, clusterId: id, links: undefined };
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
     for (const s of this.candidateSeqs(keys)) {
-      const other = this.bySeq.get(s);
+      const other = this.bySeq[s];
       if (!other) continue;
-      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       const score = this.scorer.score(c);
       const namesOnly =
         this.corroboratedLinks && this.scorer.isLink(score) && !this.scorer.corroborates(c);
       scored.push({ seq: s, score, namesOnly });
     }
-    this.insert(entry, keys);
-    this.clusters.set(id, new Set([seq]));
+    this.insert(entry, norm, keys);
+    this.clusters.set(id, seq);
     scored.sort((x, y) => y.score - x.score);
     const links: ScoredLink[] = [];
     const possibles: ScoredLink[] = [];
     for (const { seq: s, score, namesOnly } of scored) {
-      const other = this.bySeq.get(s);
+      const other = this.bySeq[s];
       const band = this.scorer.band(score);
       if (!other || band === undefined) continue;
       if (namesOnly) possibles.push({ id: other.id, score, band: 'MATCH_BAND_POSSIBLE' });
       else if (this.scorer.isLink(score)) {
         links.push({ id: other.id, score, band });
-        entry.links.set(s, score);
-        other.links.set(seq, score);
+        link(entry, s, score);
+        link(other, seq, score);
       } else possibles.push({ id: other.id, score, band });
     }
     // Offer the new record's links strongest first, as the batch does.
@@ -241,18 +273,20 @@ export class MatchIndex {
       if (clusterId === undefined) {
         clusterId = id;
         clusterOfLabel.set(cluster, id);
-        this.clusters.set(id, new Set());
       }
       this.tf.add(norm);
-      this.insert({ id, seq, norm, clusterId, links: new Map() }, blockingKeys(norm));
-      this.clusters.get(clusterId)?.add(seq);
+      this.insert({ id, seq, clusterId, links: undefined }, norm, keysOf(norm));
+      const held = this.clusters.get(clusterId);
+      if (held === undefined) this.clusters.set(clusterId, seq);
+      else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);
+      else held.push(seq);
     }
     for (const { a, b, score } of links) {
       const ea = this.byId.get(a);
       const eb = this.byId.get(b);
       if (!ea || !eb || ea === eb) continue;
-      ea.links.set(eb.seq, score);
-      eb.links.set(ea.seq, score);
+      link(ea, eb.seq, score);
+      link(eb, ea.seq, score);
     }
   }
 
@@ -266,31 +300,36 @@ export class MatchIndex {
 
   /** Every link held, once each (what `restore` takes back). */
   *links(): IterableIterator<HeldLink> {
-    for (const e of this.bySeq.values())
-      for (const [s, score] of e.links) {
-        const other = this.bySeq.get(s);
+    for (const e of this.bySeq) {
+      const l = e?.links ?? NO_LINKS;
+      for (let i = 0; i < l.length; i += 2) {
+        const [s, score] = [l[i] ?? 0, l[i + 1] ?? 0];
+        const other = this.bySeq[s];
         const band = this.scorer.band(score);
-        if (other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
+        if (e && other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
       }
+    }
   }
 
   /** Removes a record (MoPI disposal, withdrawal); its cluster is re-clustered and may split. */
   remove(id: string): ClusterChanges {
     const entry = this.byId.get(id);
     if (!entry) return { clusters: [] };
-    this.tf.remove(entry.norm);
+    const norm = this.records.view(entry.seq);
+    this.tf.remove(norm);
     // Keys are recomputed rather than stored: ~1 kB a record at national scale.
-    for (const k of blockingKeys(entry.norm)) {
-      const b = this.blocks.get(k);
-      if (!b) continue;
-      const i = b.indexOf(entry.seq);
-      if (i >= 0) b.splice(i, 1);
-      if (b.length === 0) this.blocks.delete(k);
+    const keys = keysOf(norm);
+    for (let i = 0; i < keys.length; i++)
+      this.blocks.remove(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
+    const l = entry.links ?? NO_LINKS;
+    for (let i = 0; i < l.length; i += 2) {
+      const other = this.bySeq[l[i] ?? 0];
+      if (other) unlink(other, entry.seq);
     }
-    for (const s of entry.links.keys()) this.bySeq.get(s)?.links.delete(entry.seq);
-    const members = [...(this.clusters.get(entry.clusterId) ?? [])].filter((s) => s !== entry.seq);
+    this.records.free(entry.seq);
+    const members = this.seqsOf(entry.clusterId).filter((s) => s !== entry.seq);
     this.clusters.delete(entry.clusterId);
-    this.bySeq.delete(entry.seq);
+    this.bySeq[entry.seq] = undefined;
     this.byId.delete(id);
     const out = new Map<string, string[]>([[entry.clusterId, []]]);
     for (const c of this.recluster(members)) out.set(c.clusterId, c.members);
@@ -300,7 +339,7 @@ export class MatchIndex {
   /** Ids of indexed records sharing a blocking key with `input` (no scoring). */
   candidates(input: MatchInput): string[] {
     const norm = normaliseRecord(input);
-    return [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s)?.id ?? '');
+    return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]?.id ?? '');
   }
 
   /**
@@ -309,7 +348,7 @@ export class MatchIndex {
    */
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     const norm = normaliseRecord(input);
-    const entries = [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s));
+    const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]);
     return this.scoreEntries(norm, entries).slice(0, maxResults);
   }
 
@@ -336,11 +375,11 @@ export class MatchIndex {
    */
   query(input: MatchInput, exact: Iterable<string> = []): QueryCandidate[] {
     const norm = normaliseRecord(input);
-    const keys = blockingKeys(norm);
+    const keys = keysOf(norm);
     const custody = new Set<number>();
-    for (const k of keys) {
-      if (keyType(k) !== 'c') continue;
-      for (const s of this.blocks.get(k) ?? []) custody.add(s);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys.type[i] !== CUSTODY_KEY) continue;
+      this.blocks.forEach(CUSTODY_KEY, keys.a[i] ?? 0, keys.b[i] ?? 0, (s) => custody.add(s));
     }
     const named = new Set<number>(custody);
     for (const id of exact) {
@@ -349,9 +388,9 @@ export class MatchIndex {
     }
     const out: QueryCandidate[] = [];
     for (const s of new Set([...this.candidateSeqs(keys), ...named])) {
-      const other = this.bySeq.get(s);
+      const other = this.bySeq[s];
       if (!other) continue;
-      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) continue;
       out.push({
         ...this.scorer.explain(c),
@@ -378,7 +417,7 @@ export class MatchIndex {
     const out: ScoredCandidate[] = [];
     for (const other of entries) {
       if (!other) continue;
-      const c = this.comparator.compare(norm, other.norm, this.cmp);
+      const c = this.comparator.compare(norm, this.records.view(other.seq), this.cmp);
       // Most candidates score below POSSIBLE: score without allocating, and build the
       // explanation (same sum, same order: the same score) only for those returned.
       if (this.scorer.band(this.scorer.score(c)) === undefined) continue;
@@ -393,7 +432,8 @@ export class MatchIndex {
     const a = this.byId.get(idA);
     const b = this.byId.get(idB);
     if (!a || !b) return undefined;
-    return this.scorer.explain(this.comparator.compare(a.norm, b.norm, this.cmp));
+    const [ra, rb] = [this.records.view(a.seq), this.records.view(b.seq)];
+    return this.scorer.explain(this.comparator.compare(ra, rb, this.cmp));
   }
 
   /**
@@ -405,7 +445,8 @@ export class MatchIndex {
     const a = this.byId.get(idA);
     const b = this.byId.get(idB);
     if (!a || !b) return undefined;
-    const w = waterfallOf(this.scorer, this.comparator.compare(a.norm, b.norm, newComparison()));
+    const [ra, rb] = [this.records.view(a.seq), this.records.view(b.seq)];
+    const w = waterfallOf(this.scorer, this.comparator.compare(ra, rb, newComparison()));
     const namesOnly = this.corroboratedLinks && this.scorer.isLink(w.score) && !w.corroborated;
     return { ...w, decidedBand: namesOnly ? 'MATCH_BAND_POSSIBLE' : w.band, namesOnly };
   }
@@ -418,13 +459,16 @@ export class MatchIndex {
       if (e) entries.set(e.seq, e);
     }
     const out: HeldLink[] = [];
-    for (const e of entries.values())
-      for (const [s, score] of e.links) {
+    for (const e of entries.values()) {
+      const l = e.links ?? NO_LINKS;
+      for (let i = 0; i < l.length; i += 2) {
+        const [s, score] = [l[i] ?? 0, l[i + 1] ?? 0];
         const other = entries.get(s);
         const band = this.scorer.band(score);
         if (!other || !band || e.id === other.id) continue;
         if (e.id < other.id) out.push({ a: e.id, b: other.id, score, band });
       }
+    }
     return out.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
   }
 
@@ -497,10 +541,8 @@ export class MatchIndex {
     try {
       const members = new Set<number>();
       for (const c of new Set([a.clusterId, b.clusterId]))
-        for (const s of this.clusters.get(c) ?? []) members.add(s);
-      const groups = this.groupsOf([...members]).map((g) =>
-        g.map((s) => this.bySeq.get(s)?.id ?? ''),
-      );
+        for (const s of this.seqsOf(c)) members.add(s);
+      const groups = this.groupsOf([...members]).map((g) => g.map((s) => this.bySeq[s]?.id ?? ''));
       return { groups, consistent: this.decisionsHold(groups) };
     } finally {
       this.setConstraint(idA, idB, held);
@@ -525,7 +567,7 @@ export class MatchIndex {
     if (!a || !b) return { clusters: [] };
     const before = new Set([a.clusterId, b.clusterId]);
     const members = new Set<number>();
-    for (const c of before) for (const s of this.clusters.get(c) ?? []) members.add(s);
+    for (const c of before) for (const s of this.seqsOf(c)) members.add(s);
     for (const c of before) this.clusters.delete(c);
     const out = new Map<string, string[]>([...before].map((c) => [c, []]));
     for (const c of this.recluster([...members])) out.set(c.clusterId, c.members);
@@ -533,31 +575,28 @@ export class MatchIndex {
   }
 
   /** Files a record under its blocking keys and ids (its cluster is the caller's business). */
-  private insert(entry: Entry, keys: readonly string[]): void {
-    for (const k of keys) {
-      const b = this.blocks.get(k);
-      if (b) b.push(entry.seq);
-      else this.blocks.set(k, [entry.seq]);
-    }
-    this.bySeq.set(entry.seq, entry);
+  private insert(entry: Entry, norm: NormalisedRecord, keys: KeyCodes): void {
+    this.records.put(entry.seq, norm);
+    for (let i = 0; i < keys.length; i++)
+      this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
+    this.bySeq[entry.seq] = entry;
     this.byId.set(entry.id, entry);
   }
 
-  private candidateSeqs(keys: readonly string[]): Set<number> {
+  private candidateSeqs(keys: KeyCodes): Set<number> {
     const out = new Set<number>();
-    for (const k of keys) {
-      const b = this.blocks.get(k);
-      if (!b || b.length >= this.maxBlockSize) continue;
-      for (const s of b) out.add(s);
+    const add = (s: number): void => void out.add(s);
+    for (let i = 0; i < keys.length; i++) {
+      const [type, a, b] = [keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0];
+      if (this.blocks.size(type, a, b) >= this.maxBlockSize) continue;
+      this.blocks.forEach(type, a, b, add);
     }
     return out;
   }
 
   private tryMerge(ca: string, cb: string, changes: Map<string, string[]>): void {
-    const ma = this.clusters.get(ca);
-    const mb = this.clusters.get(cb);
-    if (!ma || !mb) return;
-    const seqs = [...ma, ...mb];
+    if (!this.clusters.has(ca) || !this.clusters.has(cb)) return;
+    const seqs = [...this.seqsOf(ca), ...this.seqsOf(cb)];
     const groups = this.groupsOf(seqs);
     // The guard refused the merge: the clusters stay as they were. Where analysts' decisions
     // bear on these records, their clustering again from the links is taken as it comes out
@@ -574,7 +613,7 @@ export class MatchIndex {
   /** Whether any analyst's decision names two of these records. */
   private constrainedAmong(seqs: readonly number[]): boolean {
     if (this.constraints.size === 0) return false;
-    const ids = new Set(seqs.map((s) => this.bySeq.get(s)?.id));
+    const ids = new Set(seqs.map((s) => this.bySeq[s]?.id));
     for (const id of ids)
       for (const partner of this.constraints.get(id ?? '')?.keys() ?? [])
         if (ids.has(partner)) return true;
@@ -594,7 +633,7 @@ export class MatchIndex {
     seqs.sort((x, y) => x - y);
     const local = new Map<number, number>();
     seqs.forEach((s, i) => local.set(s, i));
-    const norms = seqs.map((s) => this.bySeq.get(s)?.norm as NormalisedRecord);
+    const norms = seqs.map((s) => this.records.view(s));
     const cmp = newComparison();
     const clusterer = new GuardedClusterer(seqs.length, {
       linkBits: this.scorer.linkBits,
@@ -607,7 +646,7 @@ export class MatchIndex {
       // Each decided pair among these records once (i < j); cannot-links before must-links, so
       // a must-link that would break one is not made.
       const must: [number, number][] = [];
-      const localOf = new Map(seqs.map((s, i) => [this.bySeq.get(s)?.id ?? '', i]));
+      const localOf = new Map(seqs.map((s, i) => [this.bySeq[s]?.id ?? '', i]));
       for (const [id, i] of localOf)
         for (const [partner, kind] of this.constraints.get(id) ?? []) {
           const j = localOf.get(partner);
@@ -620,9 +659,10 @@ export class MatchIndex {
     }
     const edges: { a: number; b: number; score: number }[] = [];
     seqs.forEach((s, i) => {
-      for (const [t, score] of this.bySeq.get(s)?.links ?? []) {
-        const j = local.get(t);
-        if (j !== undefined && j > i) edges.push({ a: i, b: j, score });
+      const l = this.bySeq[s]?.links ?? NO_LINKS;
+      for (let k = 0; k < l.length; k += 2) {
+        const j = local.get(l[k] ?? 0);
+        if (j !== undefined && j > i) edges.push({ a: i, b: j, score: l[k + 1] ?? 0 });
       }
     });
     edges.sort((x, y) => y.score - x.score);
@@ -637,16 +677,45 @@ export class MatchIndex {
     return [...groups.values()];
   }
 
+  /** A cluster's members' seqs, in the order they were added ([] when no such cluster). */
+  private seqsOf(clusterId: string): number[] {
+    const held = this.clusters.get(clusterId);
+    return held === undefined ? [] : typeof held === 'number' ? [held] : held;
+  }
+
   private writeGroups(groups: number[][]): { clusterId: string; members: string[] }[] {
     return groups.map((g) => {
-      const members = g.map((s) => this.bySeq.get(s)?.id ?? '');
+      const members = g.map((s) => this.bySeq[s]?.id ?? '');
       const clusterId = members[0] ?? '';
-      this.clusters.set(clusterId, new Set(g));
+      this.clusters.set(clusterId, g.length === 1 ? (g[0] ?? 0) : g);
       for (const s of g) {
-        const e = this.bySeq.get(s);
+        const e = this.bySeq[s];
         if (e) e.clusterId = clusterId;
       }
       return { clusterId, members };
     });
   }
+}
+
+/** Records a link of `e` to `seq`, or sets its score if there is one (as Map.set would). */
+function link(e: Entry, seq: number, score: number): void {
+  const l = (e.links ??= []);
+  for (let i = 0; i < l.length; i += 2)
+    if (l[i] === seq) {
+      l[i + 1] = score;
+      return;
+    }
+  l.push(seq, score);
+}
+
+/** Forgets `e`'s link to `seq` (the others keep their order). */
+function unlink(e: Entry, seq: number): void {
+  const l = e.links;
+  if (!l) return;
+  for (let i = 0; i < l.length; i += 2)
+    if (l[i] === seq) {
+      l.splice(i, 2);
+      break;
+    }
+  if (l.length === 0) e.links = undefined;
 }
