@@ -49,7 +49,12 @@ import type { NationalIndex } from '../resolution/national-index';
 import type { NationalStoreRepository } from '../resolution/national-store.repository';
 import type { ResolutionService } from '../resolution/resolution.service';
 import type { QueryAlertThrottle } from '../alerts/query-alert-throttle';
-import { ConsultationAudit, markAudited, type Caller } from './consultation-audit';
+import {
+  ConsultationAudit,
+  markAudited,
+  type Caller,
+  type Consultation,
+} from './consultation-audit';
 
 export class IndexNotReadyError extends Error {}
 export class PersonNotFoundError extends Error {}
@@ -163,11 +168,13 @@ export class IntelQueryService {
       views,
     );
     const auditRef = await this.settle(
-      'CheckPerson',
-      caller,
-      req.justification,
-      req,
-      { matches: audited, withheld },
+      {
+        action: 'CheckPerson',
+        caller,
+        justification: req.justification,
+        request: req,
+        response: { matches: audited, withheld },
+      },
       drafts,
     );
     return { matches, auditRef };
@@ -235,11 +242,13 @@ export class IntelQueryService {
       views,
     );
     const auditRef = await this.settle(
-      'CheckIdentifiers',
-      caller,
-      req.justification,
-      req,
-      { results: audited, withheld },
+      {
+        action: 'CheckIdentifiers',
+        caller,
+        justification: req.justification,
+        request: req,
+        response: { results: audited, withheld },
+      },
       drafts,
     );
     return { results, auditRef };
@@ -287,16 +296,18 @@ export class IntelQueryService {
       views,
     );
     person.auditRef = await this.settle(
-      'GetPerson',
-      caller,
-      req.justification,
-      req,
       {
-        nationalPersonId: person.nationalPersonId,
-        flags: person.flags.map((f) => f.type),
-        holdings: person.holdings.map(holdingSummary),
-        incidents: person.incidents,
-        withheld: history ? [] : ['createdAt', 'mergedFrom'],
+        action: 'GetPerson',
+        caller,
+        justification: req.justification,
+        request: req,
+        response: {
+          nationalPersonId: person.nationalPersonId,
+          flags: person.flags.map((f) => f.type),
+          holdings: person.holdings.map(holdingSummary),
+          incidents: person.incidents,
+          withheld: history ? [] : ['createdAt', 'mergedFrom'],
+        },
       },
       drafts,
     );
@@ -490,30 +501,13 @@ export class IntelQueryService {
   }
 
   /**
-   * Stores the consultation's alerts and appends its audit entry, concurrently: both are durable
-   * before the answer is sent, and neither waits for the other's commit. Then WatchAlerts hears.
+   * Appends the consultation's audit entry with the alerts it raises, in one commit (the audit
+   * group's statement): both are durable before the answer is sent, and the answer waits on one
+   * commit. Then the throttle's window starts, and WatchAlerts and the relay hear.
    */
-  private async settle(
-    action: string,
-    caller: Caller,
-    justification: Justification | undefined,
-    request: unknown,
-    response: unknown,
-    drafts: AlertDraft[],
-  ): Promise<string> {
-    const [alerts, auditRef] = await Promise.all([
-      // One multi-row INSERT, atomic on its own: no transaction round trips on the query path.
-      this.store.insertAlerts(this.ds, drafts, caller.force),
-      this.audit.record(
-        action,
-        caller,
-        justification,
-        request,
-        response,
-        drafts.map((d) => d.recipientForceCode),
-      ),
-    ]);
-    this.throttle.raised(caller.force, drafts, new Date());
+  private async settle(c: Consultation, drafts: AlertDraft[]): Promise<string> {
+    const { auditRef, alerts } = await this.audit.recordRaising(c, drafts);
+    this.throttle.raised(c.caller.force, drafts, new Date());
     this.resolution.publishAlerts(alerts);
     return auditRef;
   }
