@@ -216,6 +216,7 @@ export class HubModule {
               m,
               logger.child({ component: 'query' }),
               (identifiers, caller) => deconfliction.observeQuery(identifiers, caller),
+              config.query.answerDetail,
             );
           },
           inject: [

@@ -3,8 +3,9 @@ import {
   HandlingCode,
   MatchBand,
   timestampFromDate,
-  type CheckIdentifiersRequest,
+  type CheckIdentifiersCall,
   type CheckIdentifiersResponse,
+  type CheckPersonCall,
   type CheckPersonRequest,
   type CheckPersonResponse,
   type Explanation,
@@ -41,7 +42,7 @@ import {
   type NominalLike,
 } from '@intel/disclosure';
 import { planQueryAlerts, type AlertDraft } from '../alerts/alert-plan';
-import { concernedForces, type MemberView } from '../flags/derive-flags';
+import { concernedForces, type MemberFacts } from '../flags/derive-flags';
 import type { ViewFlag } from '../flags/view-flags.repository';
 import type { HubMetrics } from '../hub.metrics';
 import { memberKey, splitMemberKey, type MemberKey } from '../resolution/member-key';
@@ -49,6 +50,7 @@ import type { NationalIndex } from '../resolution/national-index';
 import type { NationalStoreRepository } from '../resolution/national-store.repository';
 import type { ResolutionService } from '../resolution/resolution.service';
 import type { QueryAlertThrottle } from '../alerts/query-alert-throttle';
+import { detailOf, stateReader, type Detail, type StateReader } from './answer-detail';
 import {
   ConsultationAudit,
   markAudited,
@@ -134,13 +136,15 @@ export class IntelQueryService {
       identifiers: readonly OnlineIdentifier[],
       caller: Caller,
     ) => void = () => undefined,
+    /** The answers' detail when a caller does not ask for one (HUB_ANSWER_DETAIL). */
+    private readonly answerDetail: Detail = 'full',
   ) {}
 
   private index(): NationalIndex {
     return queryableIndex(this.resolution);
   }
 
-  async checkPerson(raw: CheckPersonRequest, caller: Caller): Promise<CheckPersonResponse> {
+  async checkPerson(raw: CheckPersonCall, caller: Caller): Promise<CheckPersonResponse> {
     const req = await this.audit.validated('CheckPerson', raw, caller, () =>
       validateCheckPerson(raw),
     );
@@ -151,6 +155,7 @@ export class IntelQueryService {
     // sparse the query (NationalIndex.check).
     const hits = groupByPerson(index, index.check(person, 200));
     const probe = this.probe(caller);
+    const states = stateReader(index, detailOf(req.detail, this.answerDetail));
     const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
       index,
       hits,
@@ -158,6 +163,7 @@ export class IntelQueryService {
       probe,
       req.maxResults,
       true,
+      states,
     );
     const drafts = this.alertDrafts(
       index,
@@ -173,7 +179,7 @@ export class IntelQueryService {
         caller,
         justification: req.justification,
         request: req,
-        response: { matches: audited, withheld },
+        response: { detail: states.detail, matches: audited, withheld },
       },
       drafts,
     );
@@ -181,7 +187,7 @@ export class IntelQueryService {
   }
 
   async checkIdentifiers(
-    raw: CheckIdentifiersRequest,
+    raw: CheckIdentifiersCall,
     caller: Caller,
   ): Promise<CheckIdentifiersResponse> {
     const req = await this.audit.validated('CheckIdentifiers', raw, caller, () =>
@@ -191,7 +197,7 @@ export class IntelQueryService {
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
     // States decoded once per call: the ranking and the answers read the same ones.
-    const decoded = new Map<MemberKey, MemberView>();
+    const states = stateReader(index, detailOf(req.detail, this.answerDetail));
     for (const oi of req.onlineIdentifiers) {
       const key = onlineIdentifierKey(oi);
       const input = { names: [], onlineIdentifiers: [oi] };
@@ -210,10 +216,10 @@ export class IntelQueryService {
     const consulted: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
     const withheld: Withheld = { rateLimited: [] };
-    const views = new Map<MemberKey, MemberView>();
+    const views = new Map<MemberKey, MemberFacts>();
     const probe = this.probe(caller);
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, decoded);
+      const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, states);
       const truncated = r.total > r.matches.length;
       results.push({
         onlineIdentifier: oi,
@@ -247,7 +253,7 @@ export class IntelQueryService {
         caller,
         justification: req.justification,
         request: req,
-        response: { results: audited, withheld },
+        response: { detail: states.detail, results: audited, withheld },
       },
       drafts,
     );
@@ -269,7 +275,7 @@ export class IntelQueryService {
     const members = index.membersOf(current.id);
     const views = index.views(members);
     const incidents = await this.store.personIncidents(this.ds, current.id);
-    const holdings = this.holdings(members, views, caller);
+    const holdings = this.holdings(members, views, caller, (k) => views.get(k)?.state);
     // When the person was created and what was merged into it date and shape it: only for a
     // caller who may see every one of its records.
     const history = historyDisclosed(
@@ -329,7 +335,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
   ): Promise<{ told: string[]; publish: () => void }> {
     const index = this.index();
-    const views = index.views(personIds.flatMap((p) => index.membersOf(p)));
+    const views = index.facts(personIds.flatMap((p) => index.membersOf(p)));
     const persons = personIds.map((personId) => ({ personId, linked: true }));
     const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, views);
     if (drafts.length === 0) return { told: [], publish: () => undefined };
@@ -368,12 +374,10 @@ export class IntelQueryService {
     max: number,
     /** CheckPerson: hit-only persons only at a link band (probeReturns); identifiers: exact. */
     scored: boolean,
-    decoded = new Map<MemberKey, MemberView>(),
+    /** Members' states at the answer's detail (a summary decodes no holder details). */
+    states: StateReader,
   ) {
-    const matched = index.views(
-      hits.flatMap((h) => h.candidates.map((c) => c.id)),
-      decoded,
-    );
+    const matched = states.read(hits.flatMap((h) => h.candidates.map((c) => c.id)));
     const ranked = hits.map((h) => ({
       personId: h.personId,
       disclosed: discloseScore(caller.force, h.candidates, (c) => recordOf(c.id, matched), bandOf),
@@ -387,12 +391,14 @@ export class IntelQueryService {
     // Hit-only answers this call would have returned but for the probe rate: withheld from the
     // caller, recorded in the audit entry, and their owners are still told of the interest.
     const heldRanked = ordered.slice(0, max).filter((a) => !allowed(a));
-    const views = index.views(
+    const views = states.read(
       [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
-      decoded,
     );
+    const full = states.detail === 'full';
     const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
-      const hold = this.holdings(index.membersOf(personId), views, caller);
+      const hold = this.holdings(index.membersOf(personId), views, caller, (k) =>
+        states.details(k),
+      );
       return {
         personId,
         disclosed,
@@ -403,7 +409,8 @@ export class IntelQueryService {
           band: disclosed.band,
           flags: index.flagsFor(personId, caller.force).map(toFlag),
           holdings: hold.holdings,
-          explanation: disclosed.shown ? explanationOf(disclosed.shown) : undefined,
+          // Worked out for a full answer only.
+          explanation: full && disclosed.shown ? explanationOf(disclosed.shown) : undefined,
         },
       };
     };
@@ -430,10 +437,12 @@ export class IntelQueryService {
     };
   }
 
+  /** `details`: a member's state as its FULL holding's details (undefined in a summary). */
   private holdings(
     members: MemberKey[],
-    views: Map<MemberKey, MemberView>,
+    views: Map<MemberKey, MemberFacts>,
     caller: Caller,
+    details: (k: MemberKey) => Holding['details'],
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
     const holdings: Holding[] = [];
     const hitOnly: RecordRef[] = [];
@@ -445,7 +454,7 @@ export class IntelQueryService {
           forceCode,
           nominalId,
           disclosure: Disclosure.DISCLOSURE_FULL,
-          details: views.get(k)?.state,
+          details: details(k),
           contact,
         });
       } else {
@@ -472,7 +481,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
     caller: Caller,
     action: string,
-    views: Map<MemberKey, MemberView>,
+    views: Map<MemberKey, MemberFacts>,
   ): AlertDraft[] {
     const now = new Date();
     const drafts: AlertDraft[] = [];
@@ -481,7 +490,7 @@ export class IntelQueryService {
       if (seen.has(h.personId)) continue;
       seen.add(h.personId);
       const members = index.membersOf(h.personId);
-      const held = members.map((m) => views.get(m)).filter((v): v is MemberView => !!v);
+      const held = members.map((m) => views.get(m)).filter((v): v is MemberFacts => !!v);
       const ownHitOnly = hitOnly.filter((r) => members.includes(memberKey(r.forceCode, r.id)));
       drafts.push(
         ...planQueryAlerts(
@@ -525,7 +534,7 @@ function touched(h: PersonHit): { personId: string; linked: boolean } {
  * A member as disclosure sees it. A member whose state is not at hand is treated as restricted
  * (its owner only): nothing says it may be shared.
  */
-function recordOf(key: MemberKey, views: Map<MemberKey, MemberView>): NominalLike {
+function recordOf(key: MemberKey, views: Map<MemberKey, MemberFacts>): NominalLike {
   return (
     views.get(key) ?? {
       ...splitMemberKey(key),
