@@ -153,9 +153,10 @@ export class IntelQueryService {
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     // The engine's candidates, and every exact holder of the query's identifiers however
     // sparse the query (NationalIndex.check).
-    const hits = groupByPerson(index, index.check(person, 200));
-    const probe = this.probe(caller);
     const states = stateReader(index, detailOf(req.detail, this.answerDetail));
+    // A summary gives no explanation: the engine scores without building one.
+    const hits = groupByPerson(index, index.check(person, 200, states.detail === 'full'));
+    const probe = this.probe(caller);
     const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
       index,
       hits,
@@ -204,7 +205,8 @@ export class IntelQueryService {
       // Exact agreement on the canonical identifier, from the exact-identifier index: every
       // holder, however many (the engine's blocks skip a widely shared identifier).
       const exact = key === undefined ? [] : index.holdersOf(key);
-      const scored = new Map(index.matching.matchAmong(input, exact).map((c) => [c.id, c]));
+      const matched = index.matching.matchAmong(input, exact, states.detail === 'full');
+      const scored = new Map(matched.map((c) => [c.id, c]));
       const hits = groupByPerson(
         index,
         exact.map((id) => scored.get(id) ?? identifierOnlyCandidate(id, index)),

@@ -234,7 +234,7 @@ export class NationalIndex {
    * the engine compares, when at most EXACT_ONLINE_HOLDERS hold it (from the exact
    * online-identifier index). Nothing is added.
    */
-  check(input: MatchInput, maxResults: number): ScoredCandidate[] {
+  check(input: MatchInput, maxResults: number, explain = true): ScoredCandidate[] {
     const online = new Set<MemberKey>();
     for (const o of input.onlineIdentifiers ?? []) {
       const key = comparedIdentifierKey(o);
@@ -243,7 +243,7 @@ export class NationalIndex {
     }
     const bits = this.matching.thresholdBits;
     const out: ScoredCandidate[] = [];
-    for (const c of this.matching.query(input, online)) {
+    for (const c of this.matching.query(input, online, explain)) {
       const answered = exactIdentifierFloor(c, online.has(c.id), bits);
       if (answered.band !== undefined) out.push(answered);
     }
