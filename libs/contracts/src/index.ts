@@ -13,3 +13,4 @@ export { Timestamp } from './generated/google/protobuf/timestamp';
 export * from './proto-loader-options';
 export * from './timestamps';
 export * from './requests';
+export * from './stored-details';

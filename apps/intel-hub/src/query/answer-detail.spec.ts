@@ -1,4 +1,15 @@
-import { AnswerDetail, NameType, NominalState, OnlineIdentifierKind, Sex } from '@intel/contracts';
+import {
+  AnswerDetail,
+  CheckPersonResponse,
+  Disclosure,
+  MatchBand,
+  NameType,
+  NominalState,
+  OnlineIdentifierKind,
+  Sex,
+  encodeCheckPersonResponse,
+  type Match,
+} from '@intel/contracts';
 import { MatchEngine } from '@intel/matching';
 import { covertHandling, handlingP } from '@intel/testing';
 import { memberKey } from '../resolution/member-key';
@@ -41,6 +52,15 @@ function state(id: string, restricted: boolean, managingForce = ''): NominalStat
   };
 }
 
+const match = (): Match => ({
+  nationalPersonId: 'p-1',
+  score: 12.5,
+  band: MatchBand.MATCH_BAND_CERTAIN,
+  flags: [],
+  holdings: [],
+  explanation: { fields: [{ field: 'dob', level: 'exact', weight: 4.2 }], totalScore: 12.5 },
+});
+
 describe('answer detail', () => {
   it('given the detail asked, then SUMMARY and FULL stand, and anything else is the configured default', () => {
     expect(detailOf(AnswerDetail.ANSWER_DETAIL_SUMMARY, 'full')).toBe('summary');
@@ -73,6 +93,13 @@ describe('answer detail', () => {
 
     afterEach(() => jest.restoreAllMocks());
 
+    const base = (k: string) => ({
+      forceCode: k.slice(0, 2),
+      nominalId: 'x',
+      disclosure: Disclosure.DISCLOSURE_FULL,
+      contact: 'FIB',
+    });
+
     it('given a summary, then no state is decoded whole: handling and registrations only, and no details', () => {
       const decode = jest.spyOn(NominalState, 'decode');
       const states = stateReader(index, 'summary');
@@ -87,18 +114,23 @@ describe('answer detail', () => {
         },
       });
       expect(Object.keys(facts.get(a)?.state ?? {}).sort()).toEqual(['handling', 'registrations']);
-      expect(states.details(a)).toBeUndefined();
+      expect(states.holding(a, base(a)).details).toBeUndefined();
       expect(decode).not.toHaveBeenCalled();
     });
 
-    it('given a full answer, then each state is decoded once and given whole as details', () => {
+    it('given a full answer, then details are the stored state, spliced to the wire as stored and decoded only when read', () => {
       const decode = jest.spyOn(NominalState, 'decode');
       const states = stateReader(index, 'full');
-      states.read([a]);
       states.read([a, c]);
-      expect(decode).toHaveBeenCalledTimes(2);
-      expect(states.details(a)).toEqual(state('n-a', false));
-      expect(states.details(c)?.handling).toEqual(covertHandling());
+      const holding = states.holding(a, base(a));
+      const res = { matches: [{ ...match(), holdings: [holding] }], auditRef: '7' };
+      const wire = encodeCheckPersonResponse(res);
+      expect(decode).not.toHaveBeenCalled();
+      // The wire decodes to what the generated encoder writes for the decoded answer.
+      const back = CheckPersonResponse.decode(wire);
+      expect(back.matches[0]?.holdings[0]?.details).toEqual(state('n-a', false));
+      expect(CheckPersonResponse.decode(CheckPersonResponse.encode(res).finish())).toEqual(back);
+      expect(holding.details).toEqual(state('n-a', false));
     });
   });
 });

@@ -1,5 +1,5 @@
-import { AnswerDetail, type NominalState } from '@intel/contracts';
-import type { MemberFacts, MemberView } from '../flags/derive-flags';
+import { AnswerDetail, holdingWithStoredDetails, type Holding } from '@intel/contracts';
+import type { MemberFacts } from '../flags/derive-flags';
 import type { MemberKey } from '../resolution/member-key';
 import type { NationalIndex } from '../resolution/national-index';
 
@@ -19,26 +19,28 @@ export function detailOf(asked: AnswerDetail | undefined, configured: Detail): D
 }
 
 /**
- * Members' states for one answer, each decoded at most once: whole (a full answer gives them as
- * holding details) or, for a summary, only the facts disclosure and alert routing read (its
- * handling and registrations: `NationalIndex.facts`), the rest of the stored bytes not decoded.
+ * Members' states for one answer. Disclosure and alert routing read only each state's facts
+ * (its handling and registrations: `NationalIndex.facts`), decoded once; a full answer gives
+ * each FULL holding the state as stored (`holdingWithStoredDetails`: the bytes go to the wire as
+ * they are, decoded only if read in process), a summary none.
  */
 export interface StateReader {
   readonly detail: Detail;
   read(keys: Iterable<MemberKey>): Map<MemberKey, MemberFacts>;
-  /** A member's whole state for its holding's details: only in a full answer. */
-  details(key: MemberKey): NominalState | undefined;
+  /** A FULL holding of this member: with its state as details in a full answer only. */
+  holding(key: MemberKey, holding: Omit<Holding, 'details'>): Holding;
 }
 
 export function stateReader(index: NationalIndex, detail: Detail): StateReader {
-  if (detail === 'full') {
-    const decoded = new Map<MemberKey, MemberView>();
-    return {
-      detail,
-      read: (keys) => index.views(keys, decoded),
-      details: (k) => decoded.get(k)?.state,
-    };
-  }
   const decoded = new Map<MemberKey, MemberFacts>();
-  return { detail, read: (keys) => index.facts(keys, decoded), details: () => undefined };
+  return {
+    detail,
+    read: (keys) => index.facts(keys, decoded),
+    holding: (key, holding) => {
+      const stored = detail === 'full' ? index.storedState(key) : undefined;
+      return stored
+        ? holdingWithStoredDetails(holding, stored)
+        : { ...holding, details: undefined };
+    },
+  };
 }

@@ -277,7 +277,10 @@ export class IntelQueryService {
     const members = index.membersOf(current.id);
     const views = index.views(members);
     const incidents = await this.store.personIncidents(this.ds, current.id);
-    const holdings = this.holdings(members, views, caller, (k) => views.get(k)?.state);
+    const holdings = this.holdings(members, views, caller, (k, h) => ({
+      ...h,
+      details: views.get(k)?.state,
+    }));
     // When the person was created and what was merged into it date and shape it: only for a
     // caller who may see every one of its records.
     const history = historyDisclosed(
@@ -398,8 +401,8 @@ export class IntelQueryService {
     );
     const full = states.detail === 'full';
     const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
-      const hold = this.holdings(index.membersOf(personId), views, caller, (k) =>
-        states.details(k),
+      const hold = this.holdings(index.membersOf(personId), views, caller, (k, h) =>
+        states.holding(k, h),
       );
       return {
         personId,
@@ -439,12 +442,12 @@ export class IntelQueryService {
     };
   }
 
-  /** `details`: a member's state as its FULL holding's details (undefined in a summary). */
+  /** `full`: a member's FULL holding, with its details as the answer gives them. */
   private holdings(
     members: MemberKey[],
     views: Map<MemberKey, MemberFacts>,
     caller: Caller,
-    details: (k: MemberKey) => Holding['details'],
+    full: (k: MemberKey, holding: Omit<Holding, 'details'>) => Holding,
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
     const holdings: Holding[] = [];
     const hitOnly: RecordRef[] = [];
@@ -452,13 +455,9 @@ export class IntelQueryService {
       const { forceCode, nominalId } = splitMemberKey(k);
       const contact = `${forceName(forceCode)} Force Intelligence Bureau`;
       if (maySee(caller.force, recordOf(k, views))) {
-        holdings.push({
-          forceCode,
-          nominalId,
-          disclosure: Disclosure.DISCLOSURE_FULL,
-          details: details(k),
-          contact,
-        });
+        holdings.push(
+          full(k, { forceCode, nominalId, disclosure: Disclosure.DISCLOSURE_FULL, contact }),
+        );
       } else {
         hitOnly.push(nominalRef(forceCode, nominalId));
         holdings.push({

@@ -178,6 +178,11 @@ export class NationalIndex {
     }));
   }
 
+  /** A live nominal's state as stored (protobuf), for an answer to splice as it is. */
+  storedState(key: MemberKey): Uint8Array | undefined {
+    return this.states.get(key);
+  }
+
   /** The live nominals among `keys`, each decoded once (reusing and filling `decoded`). */
   private read<V>(
     keys: Iterable<MemberKey>,
