@@ -33,6 +33,7 @@ import {
   KAFKA,
   PRIORITY_CONSUMER,
   QUERY_OBSERVER,
+  ANSWER_DETAIL,
   QUERY_PROBES,
   RESOLUTION_OPTIONS,
 } from './hub.tokens';
@@ -190,6 +191,7 @@ export class HubModule {
             refillPerHour: config.query.probeRefillPerHour,
           }),
         },
+        { provide: ANSWER_DETAIL, useValue: config.query.answerDetail },
         // Deconfliction sees every validated query's online identifiers.
         { provide: QUERY_OBSERVER, useExisting: DeconflictionService },
         IntelQueryService,

@@ -22,6 +22,8 @@ export const ALERT_PUBLISHER = Symbol('AlertPublisher');
 export const ESCALATION_OPTIONS = Symbol('EscalationOptions');
 /** The ProbeLimiter of queries' hit-only answers, from the configuration. */
 export const QUERY_PROBES = Symbol('QueryProbes');
+/** The answers' detail when a caller does not ask for one (HUB_ANSWER_DETAIL), from the configuration. */
+export const ANSWER_DETAIL = Symbol('AnswerDetail');
 /** Told of every validated query's online identifiers (a QueryObserver: deconfliction). */
 export const QUERY_OBSERVER = Symbol('QueryObserver');
 /** The deconfliction keys (current first), from the configuration. */

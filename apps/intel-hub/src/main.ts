@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@intel/audit';
 import { loadHubConfig } from '@intel/config';
-import { DECONFLICTION_PROTO, QUERY_PROTO } from '@intel/contracts';
+import {
+  DECONFLICTION_PROTO,
+  INTEL_QUERY_RESPONSE_SERIALIZERS,
+  QUERY_PROTO,
+} from '@intel/contracts';
 import { KafkaPlainPublisher, type EventConsumer } from '@intel/kafka';
 import { exitOnStartFailure, runService } from '@intel/lifecycle';
 import { DataSource } from 'typeorm';
@@ -27,6 +31,8 @@ exitOnStartFailure(
     grpc: config.grpc,
     http: config.http,
     protoPath: [QUERY_PROTO, DECONFLICTION_PROTO],
+    // Answers' stored states go to the wire as stored (docs/hub.md "Answer detail").
+    responseSerializers: INTEL_QUERY_RESPONSE_SERIALIZERS,
     shutdownGraceMs: config.shutdownGraceMs,
     startWarnings: config.deconfliction.devKey
       ? [

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
-import { NameType, PurposeCode, Sex, type CheckPersonRequest } from '@intel/contracts';
+import { NameType, PurposeCode, Sex, type CheckPersonCall } from '@intel/contracts';
 import { QueryClient } from '@intel/grpc';
 import { HUB_PRINCIPAL } from '@intel/kafka';
 import { dropDatabase } from '@intel/db';
@@ -14,7 +14,7 @@ import {
   type RunningNode,
 } from '@intel/testing';
 
-const request: CheckPersonRequest = {
+const request: CheckPersonCall = {
   person: {
     names: [
       {

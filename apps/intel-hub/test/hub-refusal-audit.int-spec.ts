@@ -3,7 +3,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { verifyAuditChain } from '@intel/audit';
-import { PurposeCode, type CheckPersonRequest, type PersonQuery } from '@intel/contracts';
+import { PurposeCode, type CheckPersonCall, type PersonQuery } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { QueryClient } from '@intel/grpc';
 import { HUB_PRINCIPAL } from '@intel/kafka';
@@ -124,7 +124,7 @@ describe('hub refusals are audited, bounded (integration: real Postgres + Kafka)
   });
 
   it('given a 3 MB refused CheckPerson, then the audit stores a bounded excerpt with the digest and size of the whole', async () => {
-    const huge: CheckPersonRequest = {
+    const huge: CheckPersonCall = {
       person: {
         ...person,
         names: Array.from({ length: 30_000 }, (_, i) => ({

@@ -4,6 +4,7 @@ import { loadToolConfig } from '@intel/config';
 import { dropDatabase, openDatabase, withDatabase } from '@intel/db';
 import { uniqueDbName } from '@intel/testing';
 import { canonicalJson, type AuditEntryInput } from './audit-entry';
+import type { AuditCompanion } from './audit-companion';
 import { AuditLog, type AuditReceipt } from './audit-log';
 import { AuditLog1764500000000 } from './audit-migration';
 import { verifyAuditChain, verifyAuditRange } from './verify-audit-chain';
@@ -270,6 +271,134 @@ describe('AuditLog known-head path (integration: real PostgreSQL)', () => {
     expect(log.commits).toEqual({ locked: 2, knownHead: 1 });
     await log.close();
     expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: 10 });
+  });
+});
+
+// Companion rows (e.g. a consultation's alerts) go in the entry's own commit.
+describe('AuditLog companion rows (integration: real PostgreSQL)', () => {
+  const ctx = twoProcesses('it_audit_companion');
+  let processA: DataSource;
+  let processB: DataSource;
+  let db: Client;
+  beforeAll(async () => {
+    ({ processA, processB, db } = ctx);
+    await db.query(`CREATE TABLE it_note (id bigserial PRIMARY KEY, note text NOT NULL)`);
+    await db.query(`GRANT ALL ON it_note, it_note_id_seq TO PUBLIC`);
+  });
+
+  /** Notes written with their entry; each gets its id from the table's sequence. */
+  const NOTES: AuditCompanion<string, { id: string; note: string }> = {
+    name: 'it_notes',
+    sql: (first, guard) => ({
+      ctes: `
+        it_note_ids AS (
+          SELECT nextval('it_note_id_seq') AS id, t.*
+          FROM unnest($${first}::text[]) WITH ORDINALITY AS t(note, ord) WHERE ${guard}),
+        it_note_rows AS (INSERT INTO it_note (id, note) SELECT id, note FROM it_note_ids)`,
+      output: '(SELECT ord, id::text AS value FROM it_note_ids)',
+    }),
+    params: (rows) => [rows],
+    written: (note, id) => ({ id, note }),
+  };
+  const notes = (i: number) => Array.from({ length: i % 3 }, (_, k) => `note ${i}.${k}`);
+
+  /** Each stored note's transaction, and each audit row's, by note and by seq. */
+  async function transactions() {
+    const n = await db.query<{ note: string; id: string; tx: string }>(
+      'SELECT note, id::text, xmin::text AS tx FROM it_note',
+    );
+    const a = await db.query<{ seq: string; tx: string }>(
+      'SELECT seq, xmin::text AS tx FROM audit_log',
+    );
+    return {
+      notes: new Map(n.rows.map((r) => [r.note, r])),
+      entries: new Map(a.rows.map((r) => [Number(r.seq), r.tx])),
+    };
+  }
+
+  it('given appends with and without notes from two processes, then each note is stored once, in the commit of its own entry, and the chain is whole', async () => {
+    const logA = new AuditLog(processA);
+    const logB = new AuditLog(processB);
+    const appends = Array.from({ length: 60 }, (_, i) => {
+      const log = i % 2 ? logA : logB;
+      return notes(i).length === 0
+        ? log.append(plainEntry(i)).then((r) => ({ ...r, written: [] }))
+        : log.append(plainEntry(i), { companion: NOTES, rows: notes(i) });
+    });
+    const receipts = await Promise.all(appends);
+    await Promise.all([logA.close(), logB.close()]);
+
+    const { notes: stored, entries } = await transactions();
+    expect(stored.size).toBe(Array.from({ length: 60 }, (_, i) => notes(i)).flat().length);
+    receipts.forEach((r, i) => {
+      expect(r.written.map((w) => w.note)).toEqual(notes(i));
+      for (const w of r.written) {
+        // The id handed back is the stored one, and the note went in with its entry.
+        expect(stored.get(w.note)?.id).toBe(w.id);
+        expect(stored.get(w.note)?.tx).toBe(entries.get(r.seq));
+      }
+    });
+    // Two processes taking turns move each other's head: these groups took the locked path (the
+    // one-statement path is the next test's).
+    expect(logA.commits.locked + logB.commits.locked).toBeGreaterThanOrEqual(2);
+    expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: 60 });
+  });
+
+  it('given one append at a time at a known head, then each answer is one commit: entry and notes share one transaction, a new one each', async () => {
+    const log = new AuditLog(processA);
+    await log.append(plainEntry(100));
+    const before = { ...log.commits };
+    const receipts = [];
+    for (let i = 101; i <= 110; i++)
+      receipts.push(
+        await log.append(plainEntry(i), { companion: NOTES, rows: [`one ${i}`, `two ${i}`] }),
+      );
+    expect(log.commits).toEqual({ locked: before.locked, knownHead: before.knownHead + 10 });
+    const { notes: stored, entries } = await transactions();
+    const txs = receipts.map((r) => entries.get(r.seq));
+    expect(new Set(txs).size).toBe(10);
+    receipts.forEach((r, k) => {
+      expect(stored.get(`one ${101 + k}`)?.tx).toBe(txs[k]);
+      expect(stored.get(`two ${101 + k}`)?.tx).toBe(txs[k]);
+    });
+    await log.close();
+  });
+
+  it('given the notes cannot be written, then the entry rejects and neither it nor any note is stored; given another process moved the head, then the notes go once, by the locked path', async () => {
+    const log = new AuditLog(processA);
+    const other = new AuditLog(processB);
+    await log.append(plainEntry(200));
+    const head = async () => (await db.query<{ seq: string }>('SELECT seq FROM audit_head')).rows;
+    const at = await head();
+    await db.query(`ALTER TABLE it_note ADD CONSTRAINT it_refuse CHECK (note <> 'refused')`);
+    try {
+      await expect(
+        log.append(plainEntry(201), { companion: NOTES, rows: ['fine', 'refused'] }),
+      ).rejects.toThrow(/it_refuse/);
+    } finally {
+      await db.query('ALTER TABLE it_note DROP CONSTRAINT it_refuse');
+    }
+    expect(await head()).toEqual(at);
+    expect((await transactions()).notes.has('fine')).toBe(false);
+
+    await other.append(plainEntry(202));
+    await log.append(plainEntry(203));
+    await other.append(plainEntry(204));
+    const locked = log.commits.locked;
+    const r = await log.append(plainEntry(205), { companion: NOTES, rows: ['moved'] });
+    expect(log.commits.locked).toBe(locked + 1);
+    const { notes: stored, entries } = await transactions();
+    expect(stored.get('moved')).toEqual({
+      note: 'moved',
+      id: r.written[0]?.id,
+      tx: entries.get(r.seq),
+    });
+    const [count] = (
+      await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM it_note WHERE note = 'moved'`)
+    ).rows;
+    expect(count?.n).toBe(1);
+    await Promise.all([log.close(), other.close()]);
+    expect(await verifyAuditChain(processA)).toMatchObject({ ok: true });
   });
 });
 

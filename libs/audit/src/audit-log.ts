@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { inTransaction, type Sql } from '@intel/db';
+import type { AuditCompanion, CompanionRows } from './audit-companion';
 import {
   GENESIS_HASH,
   canonicalJson,
@@ -24,10 +25,26 @@ export interface AuditLogOptions {
 /** What an appender gets back once its entry is durable: its place in the chain. */
 export type AuditReceipt = Pick<AuditRow, 'seq' | 'hash' | 'at'>;
 
+type AnyCompanion = AuditCompanion<unknown, unknown>;
+
 interface Pending {
   entry: NormalisedAuditEntry;
-  resolve: (receipt: AuditReceipt) => void;
+  companion: CompanionRows<unknown, unknown> | undefined;
+  resolve: (receipt: AuditReceipt & { written: unknown[] }) => void;
   reject: (err: unknown) => void;
+}
+
+/** A group's rows for one companion: every entry's, in group order, and where each entry's start. */
+interface CompanionPart {
+  companion: AnyCompanion;
+  rows: unknown[];
+  start: Map<Pending, number>;
+}
+
+/** What a group's commit wrote: its chained rows, and each companion part's values in order. */
+interface Committed {
+  rows: ChainedRow[];
+  values: string[][];
 }
 
 /**
@@ -48,6 +65,10 @@ interface Pending {
  *   the head first, nothing is written and the group takes the locked path.
  * - **Locked** (first group, after another appender, after a failure): advisory lock,
  *   audit_head FOR UPDATE, one multi-row INSERT, head upsert, in one transaction.
+ *
+ * An entry may carry companion rows (`AuditCompanion`: e.g. the alerts its consultation raises):
+ * they are written in the same statement (known head) or transaction (locked) as the group, so
+ * they are durable exactly when the entry is, with no commit of their own.
  */
 export class AuditLog {
   private readonly queue: Pending[] = [];
@@ -66,8 +87,19 @@ export class AuditLog {
     this.maxGroupSize = options.maxGroupSize ?? 1000;
   }
 
-  /** Resolves once committed; the receipt's `seq` is the caller's audit reference. */
-  append(entry: AuditEntryInput): Promise<AuditReceipt> {
+  /**
+   * Resolves once committed; the receipt's `seq` is the caller's audit reference. With
+   * companion rows, they are committed with the entry, and `written` says what each became.
+   */
+  append(entry: AuditEntryInput): Promise<AuditReceipt>;
+  append<Row, Written>(
+    entry: AuditEntryInput,
+    companion: CompanionRows<Row, Written>,
+  ): Promise<AuditReceipt & { written: Written[] }>;
+  append(
+    entry: AuditEntryInput,
+    companion?: CompanionRows<unknown, unknown>,
+  ): Promise<AuditReceipt & { written: unknown[] }> {
     if (this.closed) return Promise.reject(new Error('audit log is closed'));
     let normalised: NormalisedAuditEntry;
     try {
@@ -75,8 +107,13 @@ export class AuditLog {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return new Promise<AuditReceipt>((resolve, reject) => {
-      this.queue.push({ entry: normalised, resolve, reject });
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        entry: normalised,
+        companion: companion && companion.rows.length > 0 ? companion : undefined,
+        resolve,
+        reject,
+      });
       this.kick();
     });
   }
@@ -102,14 +139,15 @@ export class AuditLog {
     const group = this.queue.splice(0, this.maxGroupSize);
     if (group.length === 0) return;
     try {
-      const rows =
-        (this.head && (await this.appendAtKnownHead(this.head, group))) ??
-        (await inTransaction(this.ds, (tx) => this.appendLocked(tx, group)));
+      const parts = companionParts(group);
+      const { rows, values } =
+        (this.head && (await this.appendAtKnownHead(this.head, group, parts))) ??
+        (await inTransaction(this.ds, (tx) => this.appendLocked(tx, group, parts)));
       const last = rows[rows.length - 1] as ChainedRow;
       this.head = { seq: last.seq, hash: last.hash };
       group.forEach((p, i) => {
         const { seq, hash, at } = rows[i] as ChainedRow;
-        p.resolve({ seq, hash, at });
+        p.resolve({ seq, hash, at, written: writtenFor(p, parts, values) });
       });
     } catch (err) {
       this.head = undefined;
@@ -117,37 +155,59 @@ export class AuditLog {
     }
   }
 
-  /** The group in one statement, if audit_head still holds `head`; undefined if it moved. */
+  /**
+   * The group and its companions' rows in one statement, if audit_head still holds `head`;
+   * undefined (nothing written) if it moved.
+   */
   private async appendAtKnownHead(
     head: { seq: number; hash: string },
     group: Pending[],
-  ): Promise<ChainedRow[] | undefined> {
+    parts: CompanionPart[],
+  ): Promise<Committed | undefined> {
     const rows = chained(head.seq, head.hash, group);
     const last = rows[rows.length - 1] as ChainedRow;
     const runner = this.ds.createQueryRunner();
-    let inserted: Array<{ seq: string }>;
+    let out: { inserted: number; values: string[][] };
     try {
       // The driver's own client (TypeORM's connect() hands it out), so that the statement can
       // be named: PostgreSQL then parses and plans it once per connection instead of once per
       // group, which was about half of its server time (0.5 → 0.3 ms a group, measured alone).
       const client = (await runner.connect()) as PreparingClient;
-      const result = await client.query<{ seq: string }>({
-        name: 'audit_append_at_known_head',
-        text: APPEND_AT_KNOWN_HEAD,
-        values: [...rowParams(rows), last.seq, last.hash, head.seq, head.hash],
+      const companionParams = parts.map((p) => p.companion.params(p.rows));
+      const statement = atKnownHead(parts, companionParams);
+      const result = await client.query<Record<string, unknown>>({
+        name: statement.name,
+        text: statement.text,
+        values: [
+          ...rowParams(rows),
+          last.seq,
+          last.hash,
+          head.seq,
+          head.hash,
+          ...companionParams.flat(),
+        ],
       });
-      inserted = result.rows;
+      const [row] = result.rows;
+      out = {
+        inserted: Number(row?.['inserted'] ?? 0),
+        values: parts.map((_, i) => (row?.[`c${i}`] as string[] | undefined) ?? []),
+      };
     } finally {
       await runner.release();
     }
-    if (inserted.length === 0) return undefined;
-    if (inserted.length !== rows.length)
-      throw new Error(`audit: ${inserted.length} of ${rows.length} rows inserted`);
+    if (out.inserted === 0) return undefined;
+    if (out.inserted !== rows.length)
+      throw new Error(`audit: ${out.inserted} of ${rows.length} rows inserted`);
+    checkWritten(parts, out.values);
     this.commits.knownHead++;
-    return rows;
+    return { rows, values: out.values };
   }
 
-  private async appendLocked(tx: Sql, group: Pending[]): Promise<ChainedRow[]> {
+  private async appendLocked(
+    tx: Sql,
+    group: Pending[],
+    parts: CompanionPart[],
+  ): Promise<Committed> {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const [head] = await tx.query<Array<{ seq: string; hash: string }>>(
       'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
@@ -160,9 +220,87 @@ export class AuditLog {
        ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
       [last.seq, last.hash],
     );
+    const values: string[][] = [];
+    for (const p of parts) {
+      const { ctes, output } = p.companion.sql(1, 'TRUE');
+      const [written] = await tx.query<Array<{ v: string[] }>>(
+        `WITH ${ctes} SELECT ${aggregated(output)} AS v`,
+        p.companion.params(p.rows),
+      );
+      values.push(written?.v ?? []);
+    }
+    checkWritten(parts, values);
     this.commits.locked++;
-    return rows;
+    return { rows, values };
   }
+}
+
+/** The group's companion rows, one part per companion (in name order), entries in group order. */
+function companionParts(group: Pending[]): CompanionPart[] {
+  const parts = new Map<AnyCompanion, CompanionPart>();
+  for (const p of group) {
+    if (!p.companion) continue;
+    const c = p.companion.companion;
+    let part = parts.get(c);
+    if (!part) parts.set(c, (part = { companion: c, rows: [], start: new Map() }));
+    part.start.set(p, part.rows.length);
+    part.rows.push(...p.companion.rows);
+  }
+  return [...parts.values()].sort((a, b) => (a.companion.name < b.companion.name ? -1 : 1));
+}
+
+/** What an entry's companion rows became, from its part's values. */
+function writtenFor(p: Pending, parts: CompanionPart[], values: string[][]): unknown[] {
+  if (!p.companion) return [];
+  const i = parts.findIndex((x) => x.companion === p.companion?.companion);
+  const part = parts[i] as CompanionPart;
+  const from = part.start.get(p) ?? 0;
+  const mine = (values[i] ?? []).slice(from, from + p.companion.rows.length);
+  return p.companion.rows.map((row, k) => part.companion.written(row, mine[k] ?? ''));
+}
+
+function checkWritten(parts: CompanionPart[], values: string[][]): void {
+  parts.forEach((p, i) => {
+    const n = values[i]?.length ?? 0;
+    if (n !== p.rows.length)
+      throw new Error(`audit: ${n} of ${p.rows.length} ${p.companion.name} rows written`);
+  });
+}
+
+/** A companion's values in row order, as one text[] (empty when it wrote nothing). */
+function aggregated(output: string): string {
+  return `(SELECT coalesce(array_agg(o.value ORDER BY o.ord), '{}') FROM ${output} AS o)`;
+}
+
+/**
+ * The known-head statement for a group with these companion parts: audit_head moved on from
+ * $16/$17 to $14/$15, and only if it held $16/$17, the rows inserted and each companion's
+ * written (from $18 on); one row back, `inserted` (0: the head had moved, nothing was written)
+ * and `c0`, `c1`… (each companion's values). Named per set of companions: each name always
+ * stands for the same text, as a prepared statement must.
+ */
+function atKnownHead(parts: CompanionPart[], params: unknown[][]): { name: string; text: string } {
+  const guard = 'EXISTS (SELECT 1 FROM head)';
+  let first = 18;
+  const ctes: string[] = [];
+  const outputs: string[] = [];
+  parts.forEach((p, i) => {
+    const sql = p.companion.sql(first, guard);
+    ctes.push(sql.ctes);
+    outputs.push(`, ${aggregated(sql.output)} AS c${i}`);
+    first += params[i]?.length ?? 0;
+  });
+  return {
+    name: ['audit_append_at_known_head', ...parts.map((p) => p.companion.name)].join(':'),
+    text: `
+      WITH head AS (
+        UPDATE audit_head SET seq = $14, hash = $15
+        WHERE id = 1 AND seq = $16 AND hash = $17
+        RETURNING id),
+      audit AS (${INSERT_ROWS} WHERE ${guard} RETURNING seq)
+      ${ctes.map((c) => `, ${c}`).join('')}
+      SELECT (SELECT count(*) FROM audit)::int AS inserted${outputs.join('')}`,
+  };
 }
 
 /** A row to insert: the entry, its place in the chain and its hash. */
@@ -201,14 +339,6 @@ const INSERT_ROWS = `
               $12::text[], $13::text[])
     AS t(seq, at, caller_force, caller_name, action, purpose_code, reason, operation_ref,
          request, response, recipients, prev_hash, hash)`;
-
-/** Moves audit_head on from $16/$17 to $14/$15 and inserts the rows only if it held $16/$17. */
-const APPEND_AT_KNOWN_HEAD = `
-  WITH head AS (
-    UPDATE audit_head SET seq = $14, hash = $15
-    WHERE id = 1 AND seq = $16 AND hash = $17
-    RETURNING id)
-  ${INSERT_ROWS} WHERE EXISTS (SELECT 1 FROM head) RETURNING seq`;
 
 /** The part of node-postgres's client used for a named (prepared) statement. */
 interface PreparingClient {

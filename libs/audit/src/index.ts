@@ -6,3 +6,4 @@ export * from './audit-migration';
 export * from './bounded-text';
 export * from './verify-audit-chain';
 export * from './audit-anchor';
+export * from './audit-companion';

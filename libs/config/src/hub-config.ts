@@ -79,6 +79,13 @@ export const hubEnvSchema = baseEnvSchema
     HUB_PROBE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
     HUB_PROBE_REFILL_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).default(600),
     /**
+     * How much of each match CheckPerson and CheckIdentifiers give a caller that does not say
+     * (`detail` UNSPECIFIED): `full` (each holding's details and the explanation: the published
+     * contract) or `summary` (who, how sure, which flags, which forces hold records: data
+     * minimisation under MoPI).
+     */
+    HUB_ANSWER_DETAIL: z.enum(['full', 'summary']).default('full'),
+    /**
      * Ed25519 private key (PKCS#8 PEM file, kept outside PostgreSQL) that signs the audit
      * chain's head; unset, the head is not anchored (announced at start).
      */
@@ -117,7 +124,13 @@ export interface HubConfig {
   /** The escalation scheduler of unacknowledged IMMEDIATE alerts. */
   escalation: { pollMs: number };
   consumer: { groupId: string; batchSize: number; concurrency: number };
-  query: { alertQuietMs: number; probeBurst: number; probeRefillPerHour: number };
+  query: {
+    alertQuietMs: number;
+    probeBurst: number;
+    probeRefillPerHour: number;
+    /** The answers' detail when a caller does not ask for one. */
+    answerDetail: 'full' | 'summary';
+  };
   /** Audit chain anchoring: the signing key's PEM (undefined: not anchored). */
   auditAnchor: { keyPem: Buffer | undefined; intervalMs: number; file: string | undefined };
   /** Forces' verification keys, the hub's sealing keys, the version step bound. */
@@ -162,6 +175,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       alertQuietMs: e.HUB_QUERY_ALERT_QUIET_MS,
       probeBurst: e.HUB_PROBE_BURST,
       probeRefillPerHour: e.HUB_PROBE_REFILL_PER_HOUR,
+      answerDetail: e.HUB_ANSWER_DETAIL,
     },
     auditAnchor: {
       keyPem: e.AUDIT_ANCHOR_KEY_FILE ? readFileSync(e.AUDIT_ANCHOR_KEY_FILE) : undefined,

@@ -12,3 +12,5 @@ export * from './generated/intel/v1/deconfliction';
 export { Timestamp } from './generated/google/protobuf/timestamp';
 export * from './proto-loader-options';
 export * from './timestamps';
+export * from './requests';
+export * from './stored-details';

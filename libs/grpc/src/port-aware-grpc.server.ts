@@ -1,5 +1,5 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import type { PackageDefinition } from '@grpc/proto-loader';
+import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import { ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
 import type { GrpcSecurity } from '@intel/config';
 import { PROTO_LOADER_OPTIONS } from '@intel/contracts';
@@ -70,6 +70,8 @@ export function intelGrpcServer(opts: {
   protoPath: string | string[];
   grpc: { host: string; port: number; security: GrpcSecurity };
   health: GrpcHealth;
+  /** Response serializers replacing proto-loader's, by full method name (`intel.v1.S.M`). */
+  responseSerializers?: Record<string, (value: unknown) => Buffer>;
 }): PortAwareGrpcServer {
   return new PortAwareGrpcServer({
     package: 'intel.v1',
@@ -78,7 +80,16 @@ export function intelGrpcServer(opts: {
     loader: PROTO_LOADER_OPTIONS,
     credentials: serverCredentials(opts.grpc.security),
     gracefulShutdown: true,
-    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) =>
-      opts.health.attach(pkg, server),
+    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
+      for (const [name, serialize] of Object.entries(opts.responseSerializers ?? {})) {
+        const at = name.lastIndexOf('.');
+        const method = (
+          pkg[name.slice(0, at)] as Record<string, MethodDefinition<object, object>> | undefined
+        )?.[name.slice(at + 1)];
+        if (!method) throw new Error(`no gRPC method ${name} to give a serializer`);
+        method.responseSerialize = serialize;
+      }
+      opts.health.attach(pkg, server);
+    },
   });
 }

@@ -12,9 +12,9 @@ import type {
   AcknowledgeAlertResponse,
   Alert,
   AlertType,
-  CheckIdentifiersRequest,
+  CheckIdentifiersCall,
   CheckIdentifiersResponse,
-  CheckPersonRequest,
+  CheckPersonCall,
   CheckPersonResponse,
   GetPersonRequest,
   Justification,
@@ -24,8 +24,8 @@ import type {
 import { unary, type UnaryMethod, type UnaryOptions } from './unary';
 
 interface RawQueryClient {
-  checkPerson: UnaryMethod<CheckPersonRequest, CheckPersonResponse>;
-  checkIdentifiers: UnaryMethod<CheckIdentifiersRequest, CheckIdentifiersResponse>;
+  checkPerson: UnaryMethod<CheckPersonCall, CheckPersonResponse>;
+  checkIdentifiers: UnaryMethod<CheckIdentifiersCall, CheckIdentifiersResponse>;
   getPerson: UnaryMethod<GetPersonRequest, NationalPerson>;
   watchAlerts(r: WatchAlertsRequest, md: Metadata): ClientReadableStream<Alert>;
   acknowledgeAlert: UnaryMethod<AcknowledgeAlertRequest, AcknowledgeAlertResponse>;
@@ -63,11 +63,11 @@ export class QueryClient {
     return { deadlineMs: this.options.deadlineMs ?? 10_000 };
   }
 
-  async checkPerson(r: CheckPersonRequest): Promise<CheckPersonResponse> {
+  async checkPerson(r: CheckPersonCall): Promise<CheckPersonResponse> {
     return unary(this.raw, 'checkPerson', r, this.md(), this.opts());
   }
 
-  async checkIdentifiers(r: CheckIdentifiersRequest): Promise<CheckIdentifiersResponse> {
+  async checkIdentifiers(r: CheckIdentifiersCall): Promise<CheckIdentifiersResponse> {
     return unary(this.raw, 'checkIdentifiers', r, this.md(), this.opts());
   }
 

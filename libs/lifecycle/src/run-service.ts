@@ -50,6 +50,8 @@ export interface ServiceSpec<Extra> {
   http: { host: string; port: number };
   /** The intel.v1 services' proto files served on the gRPC port. */
   protoPath: string | string[];
+  /** Response serializers replacing proto-loader's, by full method name (`intel.v1.S.M`). */
+  responseSerializers?: Record<string, (value: unknown) => Buffer>;
   /** How long a graceful shutdown may take before the process exits anyway (status 1). */
   shutdownGraceMs: number;
   /** Warnings that must be loud at start (development keys, issuers), after the plaintext one. */
@@ -105,7 +107,12 @@ export async function runService<Extra = undefined>(
   for (const w of spec.startWarnings ?? []) logger.warn(w);
   const app = await spec.create(base);
   const health = app.get(GrpcHealth);
-  const grpc = intelGrpcServer({ protoPath: spec.protoPath, grpc: spec.grpc, health });
+  const grpc = intelGrpcServer({
+    protoPath: spec.protoPath,
+    grpc: spec.grpc,
+    health,
+    responseSerializers: spec.responseSerializers,
+  });
   app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(spec.http.port, spec.http.host);

@@ -1,8 +1,11 @@
 import {
   AlertType,
+  AnswerDetail,
   PurposeCode,
   Sex,
+  type CheckIdentifiersCall,
   type CheckIdentifiersRequest,
+  type CheckPersonCall,
   type CheckPersonRequest,
   type GetPersonRequest,
   type Justification,
@@ -77,16 +80,16 @@ function checkMaxResults(n: number, errors: ErrorCollector): number {
 }
 
 /** Throws RecordValidationError naming the field; returns the canonical request. */
-export function validateCheckPerson(r: CheckPersonRequest, now = new Date()): CheckPersonRequest {
+export function validateCheckPerson(r: CheckPersonCall, now = new Date()): CheckPersonRequest {
   const errors = new ErrorCollector();
   const justification = checkJustification(r.justification, errors);
   const person = checkPersonQuery(r.person, errors, now);
   const maxResults = checkMaxResults(r.maxResults, errors);
   if (!errors.ok) throw new RecordValidationError(errors.errors);
-  return { person, justification, maxResults };
+  return { person, justification, maxResults, detail: answerDetail(r.detail) };
 }
 
-export function validateCheckIdentifiers(r: CheckIdentifiersRequest): CheckIdentifiersRequest {
+export function validateCheckIdentifiers(r: CheckIdentifiersCall): CheckIdentifiersRequest {
   const errors = new ErrorCollector();
   const justification = checkJustification(r.justification, errors);
   const list = checkList(
@@ -101,7 +104,7 @@ export function validateCheckIdentifiers(r: CheckIdentifiersRequest): CheckIdent
     (o, i) => checkOnlineIdentifier(o, errors.at('onlineIdentifiers').at(i)) ?? [],
   );
   if (!errors.ok) throw new RecordValidationError(errors.errors);
-  return { onlineIdentifiers, justification };
+  return { onlineIdentifiers, justification, detail: answerDetail(r.detail) };
 }
 
 export function validateGetPerson(r: GetPersonRequest): GetPersonRequest {
@@ -112,6 +115,16 @@ export function validateGetPerson(r: GetPersonRequest): GetPersonRequest {
     errors.add('nationalPersonId', 'not a national person id (UUID)');
   if (!errors.ok) throw new RecordValidationError(errors.errors);
   return { nationalPersonId: id.toLowerCase(), justification };
+}
+
+/**
+ * The detail asked for: SUMMARY or FULL, else (not sent, or a value this hub does not know)
+ * UNSPECIFIED, which the hub answers at its configured default.
+ */
+function answerDetail(d: AnswerDetail | undefined): AnswerDetail {
+  return d === AnswerDetail.ANSWER_DETAIL_SUMMARY || d === AnswerDetail.ANSWER_DETAIL_FULL
+    ? d
+    : AnswerDetail.ANSWER_DETAIL_UNSPECIFIED;
 }
 
 const ALERT_ID = /^\d{1,18}$/;

@@ -1,7 +1,7 @@
 import {
   HandlingCode,
   PurposeCode,
-  type CheckPersonRequest,
+  type CheckPersonCall,
   type IncidentRecord,
   type PersonRecord,
 } from '@intel/contracts';
@@ -82,7 +82,7 @@ describe('every validator refuses bad text, naming the field', () => {
     reason: 'Undercover operation: chatroom contact',
     operationRef: '',
   };
-  const query = (o: Partial<CheckPersonRequest>): CheckPersonRequest => ({
+  const query = (o: Partial<CheckPersonCall>): CheckPersonCall => ({
     person: {
       names: [{ given: ['William'], family: 'Hendry', type: 'NAME_TYPE_BIRTH' as never }],
       dateOfBirth: undefined,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import {
+  AnswerDetail,
   PurposeCode,
   type Justification,
   type OnlineIdentifier,
@@ -17,6 +18,20 @@ interface CommonOptions {
   purpose: string;
   reason: string;
   operation?: string;
+  detail?: string;
+}
+
+const DETAILS: Record<string, AnswerDetail> = {
+  summary: AnswerDetail.ANSWER_DETAIL_SUMMARY,
+  full: AnswerDetail.ANSWER_DETAIL_FULL,
+};
+
+/** --detail summary|full; left out: the hub's configured default (HUB_ANSWER_DETAIL). */
+function detail(o: CommonOptions): AnswerDetail {
+  if (o.detail === undefined) return AnswerDetail.ANSWER_DETAIL_UNSPECIFIED;
+  const d = DETAILS[o.detail.toLowerCase()];
+  if (d === undefined) throw new Error('--detail: summary or full');
+  return d;
 }
 
 function justification(o: CommonOptions): Justification {
@@ -55,6 +70,10 @@ function withCommon(c: Command): Command {
     .option('--purpose <code>', 'MoPI purpose, e.g. PREVENTING_OFFENCES', 'PREVENTING_OFFENCES')
     .requiredOption('--reason <text>', 'why the check is needed (audited)')
     .option('--operation <ref>', 'operation reference')
+    .option(
+      '--detail <level>',
+      "summary (who, how sure, flags, holders) or full (with holders' details and the explanation); default: the hub's",
+    )
     .option('--json', 'the whole answer as JSON (default: a table for people)');
 }
 
@@ -99,7 +118,12 @@ export function registerQueryCommands(program: Command): void {
       };
       const c = client(o);
       try {
-        const res = await c.checkPerson({ person, justification: justification(o), maxResults: 5 });
+        const res = await c.checkPerson({
+          person,
+          justification: justification(o),
+          maxResults: 5,
+          detail: detail(o),
+        });
         if (o.json) console.log(JSON.stringify(res, null, 2));
         else console.log([...matchesTable(res.matches), `audit ${res.auditRef}`].join('\n'));
       } finally {
@@ -121,6 +145,7 @@ export function registerQueryCommands(program: Command): void {
       const res = await c.checkIdentifiers({
         onlineIdentifiers: [online(o.kind, o.value, o.platform)],
         justification: justification(o),
+        detail: detail(o),
       });
       if (o.json) console.log(JSON.stringify(res, null, 2));
       else

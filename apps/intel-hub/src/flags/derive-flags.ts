@@ -7,10 +7,18 @@ import {
 } from '@intel/contracts';
 import { incidentRef, nominalRef } from '@intel/disclosure';
 
-/** A force nominal linked to the person. */
-export interface MemberView {
+/**
+ * What disclosure and alert routing read of a member: its force, id, handling (who may see it)
+ * and registrations (who manages it). A summary answer decodes no more of a state than this.
+ */
+export interface MemberFacts {
   forceCode: string;
   nominalId: string;
+  state: Pick<NominalState, 'handling' | 'registrations'>;
+}
+
+/** A force nominal linked to the person. */
+export interface MemberView extends MemberFacts {
   state: NominalState;
 }
 
@@ -48,7 +56,7 @@ export function isOffending(i: IncidentView): boolean {
 }
 
 /** A registration that is active (not ended) on `today`. */
-function activeRegistrations(m: MemberView, today: Date) {
+function activeRegistrations(m: MemberFacts, today: Date) {
   const ymd = today.getUTCFullYear() * 10000 + (today.getUTCMonth() + 1) * 100 + today.getUTCDate();
   return m.state.registrations.filter((r) => {
     if (!r.active) return false;
@@ -126,7 +134,7 @@ export function deriveFlags(
 }
 
 /** Forces that manage an active registration on the person. */
-function managingForces(members: readonly MemberView[], today: Date): string[] {
+function managingForces(members: readonly MemberFacts[], today: Date): string[] {
   return [
     ...new Set(members.flatMap((m) => activeRegistrations(m, today).map((r) => r.managingForce))),
   ]
@@ -135,7 +143,7 @@ function managingForces(members: readonly MemberView[], today: Date): string[] {
 }
 
 /** The forces a person concerns: those holding its records, and its managing forces. */
-export function concernedForces(members: readonly MemberView[], today: Date): string[] {
+export function concernedForces(members: readonly MemberFacts[], today: Date): string[] {
   return [
     ...new Set([...members.map((m) => m.forceCode), ...managingForces(members, today)]),
   ].sort();

@@ -1,7 +1,15 @@
-import type { Justification } from '@intel/contracts';
-import { boundedRequest, boundedText, escapeUnsafeText, AuditLog } from '@intel/audit';
+import type { Alert, Justification } from '@intel/contracts';
+import {
+  boundedRequest,
+  boundedText,
+  escapeUnsafeText,
+  AuditLog,
+  type AuditEntryInput,
+} from '@intel/audit';
 import { LIMITS } from '@intel/records';
 import { Inject, Injectable } from '@nestjs/common';
+import type { AlertDraft } from '../alerts/alert-plan';
+import { CONSULTATION_ALERTS } from '../alerts/consultation-alert-rows';
 
 /** The end user behind an analyst's call (verified token), as the audit records them. */
 export interface CallerUser {
@@ -30,6 +38,15 @@ function withUser(caller: Caller | undefined, request: unknown): unknown {
   return request !== null && typeof request === 'object' && !Array.isArray(request)
     ? { ...request, analyst }
     : { analyst, request: request ?? null };
+}
+
+/** A consultation as its audit entry records it: what was done, by whom, why, asked, returned. */
+export interface Consultation {
+  action: string;
+  caller: Caller;
+  justification: Justification | undefined;
+  request: unknown;
+  response: unknown;
 }
 
 /** One field a refusal names, as the caller was told. */
@@ -109,23 +126,26 @@ export class ConsultationAudit {
     /** Forces told (alert recipients), besides the caller. */
     told: string[],
   ): Promise<string> {
-    const row = await this.log.append({
-      at: new Date(),
-      callerForce: caller.force,
-      // The validators refuse what PostgreSQL cannot store; escaping here keeps one that slipped
-      // through (a calling system's name comes from its certificate or, in development, a
-      // header) from failing the audit, and so the answer.
-      callerName: escapeUnsafeText(caller.system),
-      action,
-      purposeCode: String(justification?.purposeCode ?? ''),
-      reason: escapeUnsafeText(justification?.reason ?? ''),
-      operationRef: escapeUnsafeText(justification?.operationRef ?? ''),
-      // Written as canonical JSON by the log, which refuses what JSON cannot hold faithfully.
-      request: withUser(caller, request),
-      response: response ?? null,
-      recipients: [...new Set([caller.force, ...told])].sort(),
-    });
+    const row = await this.log.append(
+      consultationEntry({ action, caller, justification, request, response }, told),
+    );
     return String(row.seq);
+  }
+
+  /**
+   * Appends the entry and stores the consultation alerts it raises in the same commit (the
+   * audit group's statement: `CONSULTATION_ALERTS`); resolves once both are durable, with the
+   * audit reference and the alerts as stored. The alerts' recipients are the forces told.
+   */
+  async recordRaising(
+    c: Consultation,
+    drafts: AlertDraft[],
+  ): Promise<{ auditRef: string; alerts: Alert[] }> {
+    const told = drafts.map((d) => d.recipientForceCode);
+    const entry = consultationEntry(c, told);
+    const rows = drafts.map((draft) => ({ draft, consultedBy: c.caller.force }));
+    const row = await this.log.append(entry, { companion: CONSULTATION_ALERTS, rows });
+    return { auditRef: String(row.seq), alerts: row.written };
   }
 
   /**
@@ -162,6 +182,29 @@ export class ConsultationAudit {
     });
     return String(row.seq);
   }
+}
+
+/** A consultation's audit entry: who, when, why, what was asked and returned, who was told. */
+function consultationEntry(
+  { action, caller, justification, request, response }: Consultation,
+  told: string[],
+): AuditEntryInput {
+  return {
+    at: new Date(),
+    callerForce: caller.force,
+    // The validators refuse what PostgreSQL cannot store; escaping here keeps one that slipped
+    // through (a calling system's name comes from its certificate or, in development, a
+    // header) from failing the audit, and so the answer.
+    callerName: escapeUnsafeText(caller.system),
+    action,
+    purposeCode: String(justification?.purposeCode ?? ''),
+    reason: escapeUnsafeText(justification?.reason ?? ''),
+    operationRef: escapeUnsafeText(justification?.operationRef ?? ''),
+    // Written as canonical JSON by the log, which refuses what JSON cannot hold faithfully.
+    request: withUser(caller, request),
+    response: response ?? null,
+    recipients: [...new Set([caller.force, ...told])].sort(),
+  };
 }
 
 /** The justification's fields as received, whatever their types. */

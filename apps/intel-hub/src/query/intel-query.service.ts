@@ -3,8 +3,9 @@ import {
   HandlingCode,
   MatchBand,
   timestampFromDate,
-  type CheckIdentifiersRequest,
+  type CheckIdentifiersCall,
   type CheckIdentifiersResponse,
+  type CheckPersonCall,
   type CheckPersonRequest,
   type CheckPersonResponse,
   type Explanation,
@@ -42,16 +43,22 @@ import {
   type NominalLike,
 } from '@intel/disclosure';
 import { planQueryAlerts, type AlertDraft } from '../alerts/alert-plan';
-import { concernedForces, type MemberView } from '../flags/derive-flags';
+import { concernedForces, type MemberFacts } from '../flags/derive-flags';
 import type { ViewFlag } from '../flags/view-flags.repository';
 import { HubMetrics } from '../hub.metrics';
-import { HUB_LOGGER, QUERY_OBSERVER, QUERY_PROBES } from '../hub.tokens';
+import { ANSWER_DETAIL, HUB_LOGGER, QUERY_OBSERVER, QUERY_PROBES } from '../hub.tokens';
 import { memberKey, splitMemberKey, type MemberKey } from '../resolution/member-key';
 import type { NationalIndex } from '../resolution/national-index';
 import { NationalStoreRepository } from '../resolution/national-store.repository';
 import { ResolutionService } from '../resolution/resolution.service';
 import { QueryAlertThrottle } from '../alerts/query-alert-throttle';
-import { ConsultationAudit, markAudited, type Caller } from './consultation-audit';
+import { detailOf, stateReader, type Detail, type StateReader } from './answer-detail';
+import {
+  ConsultationAudit,
+  markAudited,
+  type Caller,
+  type Consultation,
+} from './consultation-audit';
 import type { QueryObserver } from './query-observer';
 
 const NO_OBSERVER: QueryObserver = { observeQuery: () => undefined };
@@ -133,6 +140,10 @@ export class IntelQueryService {
     @Optional()
     @Inject(QUERY_OBSERVER)
     private readonly observer: QueryObserver = NO_OBSERVER,
+    /** The answers' detail when a caller does not ask for one (HUB_ANSWER_DETAIL). */
+    @Optional()
+    @Inject(ANSWER_DETAIL)
+    private readonly answerDetail: Detail = 'full',
   ) {
     this.logger = logger.child({ component: 'query' });
   }
@@ -141,7 +152,7 @@ export class IntelQueryService {
     return queryableIndex(this.resolution);
   }
 
-  async checkPerson(raw: CheckPersonRequest, caller: Caller): Promise<CheckPersonResponse> {
+  async checkPerson(raw: CheckPersonCall, caller: Caller): Promise<CheckPersonResponse> {
     const req = await this.audit.validated('CheckPerson', raw, caller, () =>
       validateCheckPerson(raw),
     );
@@ -150,7 +161,9 @@ export class IntelQueryService {
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     // The engine's candidates, and every exact holder of the query's identifiers however
     // sparse the query (NationalIndex.check).
-    const hits = groupByPerson(index, index.check(person, 200));
+    const states = stateReader(index, detailOf(req.detail, this.answerDetail));
+    // A summary gives no explanation: the engine scores without building one.
+    const hits = groupByPerson(index, index.check(person, 200, states.detail === 'full'));
     const probe = this.probe(caller);
     const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
       index,
@@ -159,6 +172,7 @@ export class IntelQueryService {
       probe,
       req.maxResults,
       true,
+      states,
     );
     const drafts = this.alertDrafts(
       index,
@@ -169,18 +183,20 @@ export class IntelQueryService {
       views,
     );
     const auditRef = await this.settle(
-      'CheckPerson',
-      caller,
-      req.justification,
-      req,
-      { matches: audited, withheld },
+      {
+        action: 'CheckPerson',
+        caller,
+        justification: req.justification,
+        request: req,
+        response: { detail: states.detail, matches: audited, withheld },
+      },
       drafts,
     );
     return { matches, auditRef };
   }
 
   async checkIdentifiers(
-    raw: CheckIdentifiersRequest,
+    raw: CheckIdentifiersCall,
     caller: Caller,
   ): Promise<CheckIdentifiersResponse> {
     const req = await this.audit.validated('CheckIdentifiers', raw, caller, () =>
@@ -190,14 +206,15 @@ export class IntelQueryService {
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
     // States decoded once per call: the ranking and the answers read the same ones.
-    const decoded = new Map<MemberKey, MemberView>();
+    const states = stateReader(index, detailOf(req.detail, this.answerDetail));
     for (const oi of req.onlineIdentifiers) {
       const key = onlineIdentifierKey(oi);
       const input = { names: [], onlineIdentifiers: [oi] };
       // Exact agreement on the canonical identifier, from the exact-identifier index: every
       // holder, however many (the engine's blocks skip a widely shared identifier).
       const exact = key === undefined ? [] : index.holdersOf(key);
-      const scored = new Map(index.matching.matchAmong(input, exact).map((c) => [c.id, c]));
+      const matched = index.matching.matchAmong(input, exact, states.detail === 'full');
+      const scored = new Map(matched.map((c) => [c.id, c]));
       const hits = groupByPerson(
         index,
         exact.map((id) => scored.get(id) ?? identifierOnlyCandidate(id, index)),
@@ -209,10 +226,10 @@ export class IntelQueryService {
     const consulted: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
     const withheld: Withheld = { rateLimited: [] };
-    const views = new Map<MemberKey, MemberView>();
+    const views = new Map<MemberKey, MemberFacts>();
     const probe = this.probe(caller);
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, decoded);
+      const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, states);
       const truncated = r.total > r.matches.length;
       results.push({
         onlineIdentifier: oi,
@@ -241,11 +258,13 @@ export class IntelQueryService {
       views,
     );
     const auditRef = await this.settle(
-      'CheckIdentifiers',
-      caller,
-      req.justification,
-      req,
-      { results: audited, withheld },
+      {
+        action: 'CheckIdentifiers',
+        caller,
+        justification: req.justification,
+        request: req,
+        response: { detail: states.detail, results: audited, withheld },
+      },
       drafts,
     );
     return { results, auditRef };
@@ -266,7 +285,10 @@ export class IntelQueryService {
     const members = index.membersOf(current.id);
     const views = index.views(members);
     const incidents = await this.store.personIncidents(this.ds, current.id);
-    const holdings = this.holdings(members, views, caller);
+    const holdings = this.holdings(members, views, caller, (k, h) => ({
+      ...h,
+      details: views.get(k)?.state,
+    }));
     // When the person was created and what was merged into it date and shape it: only for a
     // caller who may see every one of its records.
     const history = historyDisclosed(
@@ -293,16 +315,18 @@ export class IntelQueryService {
       views,
     );
     person.auditRef = await this.settle(
-      'GetPerson',
-      caller,
-      req.justification,
-      req,
       {
-        nationalPersonId: person.nationalPersonId,
-        flags: person.flags.map((f) => f.type),
-        holdings: person.holdings.map(holdingSummary),
-        incidents: person.incidents,
-        withheld: history ? [] : ['createdAt', 'mergedFrom'],
+        action: 'GetPerson',
+        caller,
+        justification: req.justification,
+        request: req,
+        response: {
+          nationalPersonId: person.nationalPersonId,
+          flags: person.flags.map((f) => f.type),
+          holdings: person.holdings.map(holdingSummary),
+          incidents: person.incidents,
+          withheld: history ? [] : ['createdAt', 'mergedFrom'],
+        },
       },
       drafts,
     );
@@ -324,7 +348,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
   ): Promise<{ told: string[]; publish: () => void }> {
     const index = this.index();
-    const views = index.views(personIds.flatMap((p) => index.membersOf(p)));
+    const views = index.facts(personIds.flatMap((p) => index.membersOf(p)));
     const persons = personIds.map((personId) => ({ personId, linked: true }));
     const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, views);
     if (drafts.length === 0) return { told: [], publish: () => undefined };
@@ -363,12 +387,10 @@ export class IntelQueryService {
     max: number,
     /** CheckPerson: hit-only persons only at a link band (probeReturns); identifiers: exact. */
     scored: boolean,
-    decoded = new Map<MemberKey, MemberView>(),
+    /** Members' states at the answer's detail (a summary decodes no holder details). */
+    states: StateReader,
   ) {
-    const matched = index.views(
-      hits.flatMap((h) => h.candidates.map((c) => c.id)),
-      decoded,
-    );
+    const matched = states.read(hits.flatMap((h) => h.candidates.map((c) => c.id)));
     const ranked = hits.map((h) => ({
       personId: h.personId,
       disclosed: discloseScore(caller.force, h.candidates, (c) => recordOf(c.id, matched), bandOf),
@@ -382,12 +404,14 @@ export class IntelQueryService {
     // Hit-only answers this call would have returned but for the probe rate: withheld from the
     // caller, recorded in the audit entry, and their owners are still told of the interest.
     const heldRanked = ordered.slice(0, max).filter((a) => !allowed(a));
-    const views = index.views(
+    const views = states.read(
       [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
-      decoded,
     );
+    const full = states.detail === 'full';
     const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
-      const hold = this.holdings(index.membersOf(personId), views, caller);
+      const hold = this.holdings(index.membersOf(personId), views, caller, (k, h) =>
+        states.holding(k, h),
+      );
       return {
         personId,
         disclosed,
@@ -398,7 +422,8 @@ export class IntelQueryService {
           band: disclosed.band,
           flags: index.flagsFor(personId, caller.force).map(toFlag),
           holdings: hold.holdings,
-          explanation: disclosed.shown ? explanationOf(disclosed.shown) : undefined,
+          // Worked out for a full answer only.
+          explanation: full && disclosed.shown ? explanationOf(disclosed.shown) : undefined,
         },
       };
     };
@@ -425,10 +450,12 @@ export class IntelQueryService {
     };
   }
 
+  /** `full`: a member's FULL holding, with its details as the answer gives them. */
   private holdings(
     members: MemberKey[],
-    views: Map<MemberKey, MemberView>,
+    views: Map<MemberKey, MemberFacts>,
     caller: Caller,
+    full: (k: MemberKey, holding: Omit<Holding, 'details'>) => Holding,
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
     const holdings: Holding[] = [];
     const hitOnly: RecordRef[] = [];
@@ -436,13 +463,9 @@ export class IntelQueryService {
       const { forceCode, nominalId } = splitMemberKey(k);
       const contact = `${forceName(forceCode)} Force Intelligence Bureau`;
       if (maySee(caller.force, recordOf(k, views))) {
-        holdings.push({
-          forceCode,
-          nominalId,
-          disclosure: Disclosure.DISCLOSURE_FULL,
-          details: views.get(k)?.state,
-          contact,
-        });
+        holdings.push(
+          full(k, { forceCode, nominalId, disclosure: Disclosure.DISCLOSURE_FULL, contact }),
+        );
       } else {
         hitOnly.push(nominalRef(forceCode, nominalId));
         holdings.push({
@@ -467,7 +490,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
     caller: Caller,
     action: string,
-    views: Map<MemberKey, MemberView>,
+    views: Map<MemberKey, MemberFacts>,
   ): AlertDraft[] {
     const now = new Date();
     const drafts: AlertDraft[] = [];
@@ -476,7 +499,7 @@ export class IntelQueryService {
       if (seen.has(h.personId)) continue;
       seen.add(h.personId);
       const members = index.membersOf(h.personId);
-      const held = members.map((m) => views.get(m)).filter((v): v is MemberView => !!v);
+      const held = members.map((m) => views.get(m)).filter((v): v is MemberFacts => !!v);
       const ownHitOnly = hitOnly.filter((r) => members.includes(memberKey(r.forceCode, r.id)));
       drafts.push(
         ...planQueryAlerts(
@@ -496,30 +519,13 @@ export class IntelQueryService {
   }
 
   /**
-   * Stores the consultation's alerts and appends its audit entry, concurrently: both are durable
-   * before the answer is sent, and neither waits for the other's commit. Then WatchAlerts hears.
+   * Appends the consultation's audit entry with the alerts it raises, in one commit (the audit
+   * group's statement): both are durable before the answer is sent, and the answer waits on one
+   * commit. Then the throttle's window starts, and WatchAlerts and the relay hear.
    */
-  private async settle(
-    action: string,
-    caller: Caller,
-    justification: Justification | undefined,
-    request: unknown,
-    response: unknown,
-    drafts: AlertDraft[],
-  ): Promise<string> {
-    const [alerts, auditRef] = await Promise.all([
-      // One multi-row INSERT, atomic on its own: no transaction round trips on the query path.
-      this.store.insertAlerts(this.ds, drafts, caller.force),
-      this.audit.record(
-        action,
-        caller,
-        justification,
-        request,
-        response,
-        drafts.map((d) => d.recipientForceCode),
-      ),
-    ]);
-    this.throttle.raised(caller.force, drafts, new Date());
+  private async settle(c: Consultation, drafts: AlertDraft[]): Promise<string> {
+    const { auditRef, alerts } = await this.audit.recordRaising(c, drafts);
+    this.throttle.raised(c.caller.force, drafts, new Date());
     this.resolution.publishAlerts(alerts);
     return auditRef;
   }
@@ -537,7 +543,7 @@ function touched(h: PersonHit): { personId: string; linked: boolean } {
  * A member as disclosure sees it. A member whose state is not at hand is treated as restricted
  * (its owner only): nothing says it may be shared.
  */
-function recordOf(key: MemberKey, views: Map<MemberKey, MemberView>): NominalLike {
+function recordOf(key: MemberKey, views: Map<MemberKey, MemberFacts>): NominalLike {
   return (
     views.get(key) ?? {
       ...splitMemberKey(key),

@@ -9,10 +9,11 @@ import {
   type ScoredCandidate,
 } from '@intel/matching';
 import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
-import type { MemberView } from '../flags/derive-flags';
+import type { MemberFacts, MemberView } from '../flags/derive-flags';
 import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
 import { comparedIdentifierKey, ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
 import { splitMemberKey, type MemberKey } from './member-key';
+import { disclosureFactsOf } from './state-facts';
 import { nominalAsMatchInput } from './nominal-input';
 import type { PersonAssignment } from './person-assignment';
 
@@ -157,15 +158,45 @@ export class NationalIndex {
     keys: Iterable<MemberKey>,
     decoded = new Map<MemberKey, MemberView>(),
   ): Map<MemberKey, MemberView> {
-    const out = new Map<MemberKey, MemberView>();
+    return this.read(keys, decoded, (k, encoded) => ({
+      ...splitMemberKey(k),
+      state: NominalState.decode(encoded),
+    }));
+  }
+
+  /**
+   * As `views`, with only what disclosure and alert routing read of each state (`MemberFacts`:
+   * its handling and registrations), decoded alone: the rest of the stored bytes is skipped.
+   */
+  facts(
+    keys: Iterable<MemberKey>,
+    decoded = new Map<MemberKey, MemberFacts>(),
+  ): Map<MemberKey, MemberFacts> {
+    return this.read(keys, decoded, (k, encoded) => ({
+      ...splitMemberKey(k),
+      state: disclosureFactsOf(encoded),
+    }));
+  }
+
+  /** A live nominal's state as stored (protobuf), for an answer to splice as it is. */
+  storedState(key: MemberKey): Uint8Array | undefined {
+    return this.states.get(key);
+  }
+
+  /** The live nominals among `keys`, each decoded once (reusing and filling `decoded`). */
+  private read<V>(
+    keys: Iterable<MemberKey>,
+    decoded: Map<MemberKey, V>,
+    decode: (key: MemberKey, encoded: Uint8Array) => V,
+  ): Map<MemberKey, V> {
+    const out = new Map<MemberKey, V>();
     for (const k of keys) {
       if (out.has(k)) continue;
       const encoded = this.states.get(k);
       if (!encoded) continue;
-      let view = decoded.get(k);
-      if (!view)
-        decoded.set(k, (view = { ...splitMemberKey(k), state: NominalState.decode(encoded) }));
-      out.set(k, view);
+      let v = decoded.get(k);
+      if (v === undefined) decoded.set(k, (v = decode(k, encoded)));
+      out.set(k, v);
     }
     return out;
   }
@@ -208,7 +239,7 @@ export class NationalIndex {
    * the engine compares, when at most EXACT_ONLINE_HOLDERS hold it (from the exact
    * online-identifier index). Nothing is added.
    */
-  check(input: MatchInput, maxResults: number): ScoredCandidate[] {
+  check(input: MatchInput, maxResults: number, explain = true): ScoredCandidate[] {
     const online = new Set<MemberKey>();
     for (const o of input.onlineIdentifiers ?? []) {
       const key = comparedIdentifierKey(o);
@@ -217,7 +248,7 @@ export class NationalIndex {
     }
     const bits = this.matching.thresholdBits;
     const out: ScoredCandidate[] = [];
-    for (const c of this.matching.query(input, online)) {
+    for (const c of this.matching.query(input, online, explain)) {
       const answered = exactIdentifierFloor(c, online.has(c.id), bits);
       if (answered.band !== undefined) out.push(answered);
     }

@@ -3,14 +3,14 @@ import {
   HandlingCode,
   IncidentState,
   NominalState,
-  timestampToDate,
   type FlagType,
   type SubjectRole,
 } from '@intel/contracts';
 import type { Sql } from '@intel/db';
 import type { MatchParameters, RestoredLink } from '@intel/matching';
 import type { IncidentLike } from '@intel/disclosure';
-import { isImmediate, withAlertId, type AlertDraft } from '../alerts/alert-plan';
+import { withAlertId, type AlertDraft } from '../alerts/alert-plan';
+import { alertColumns } from '../alerts/consultation-alert-rows';
 import type { DerivedFlag, IncidentView, MemberView } from '../flags/derive-flags';
 import { uniqueLinks, type StoredLink } from './link-pairs';
 import { memberKey, splitMemberKey, type MemberKey } from './member-key';
@@ -548,18 +548,7 @@ export class NationalStoreRepository {
                           ack_due_at, escalates_alert_id, consulted_by)
        SELECT *, $9::text FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::bytea[],
                                       $6::boolean[], $7::timestamptz[], $8::bigint[])`,
-      [
-        alerts.map((a) => a.alertId),
-        alerts.map((a) => a.recipientForceCode),
-        alerts.map((a) => a.alertType),
-        alerts.map((a) => a.nationalPersonId || null),
-        alerts.map((a) => Buffer.from(Alert.encode(a).finish())),
-        alerts.map((a) => isImmediate(a) || a.escalatesAlertId !== ''),
-        // The durable acknowledgement deadline the escalation scheduler reads.
-        alerts.map((a) => (isImmediate(a) ? (timestampToDate(a.acknowledgeBy) ?? null) : null)),
-        alerts.map((a) => a.escalatesAlertId || null),
-        consultedBy ?? null,
-      ],
+      [alerts.map((a) => a.alertId), ...alertColumns(alerts), consultedBy ?? null],
     );
     return alerts;
   }

@@ -116,6 +116,23 @@ describe('MatchIndex (incremental)', () => {
     expect(scores(full.query(byName))).toEqual(scores(full.match(byName, 1000)));
   });
 
+  it('given explain false, then query and matchAmong give the same candidates, scores and bands with no explanation', () => {
+    const index = newIndex();
+    background.forEach((r, i) => index.add(`bg${i}`, r));
+    index.add('p1', rec('William', 'Featherstone', [1980, 3, 7], '1979/0163001B'));
+    index.add('p2', rec('Bill', 'Featherstone', [1980, 3, 7], '1979/0163001B', 'wf@example.org'));
+    const q = rec('William', 'Featherstone', [1980, 3, 7], '1979/0163001B', 'wf@example.org');
+    const without = ({ explanation: _, ...c }: { explanation: unknown }) => c;
+    const explained = index.query(q, ['p2']);
+    const bare = index.query(q, ['p2'], false);
+    expect(explained.length).toBeGreaterThan(1);
+    expect(explained.every((c) => c.explanation.length > 0)).toBe(true);
+    expect(bare.every((c) => c.explanation.length === 0)).toBe(true);
+    expect(bare.map(without)).toEqual(explained.map(without));
+    const among = index.matchAmong(q, ['p1', 'p2']);
+    expect(index.matchAmong(q, ['p1', 'p2'], false).map(without)).toEqual(among.map(without));
+  });
+
   it('splits a cluster when the record holding it together is removed', () => {
     const index = newIndex();
     index.add('p1', rec('John', 'Ashworth', [1970, 1, 2], undefined, 'j@example.com'));

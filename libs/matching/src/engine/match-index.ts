@@ -358,9 +358,9 @@ export class MatchIndex {
    * leaves out); as `match`, those at POSSIBLE or better, strongest first, explained. Ids not
    * held are left out.
    */
-  matchAmong(input: MatchInput, ids: Iterable<string>): ScoredCandidate[] {
+  matchAmong(input: MatchInput, ids: Iterable<string>, explain = true): ScoredCandidate[] {
     const entries = [...new Set(ids)].map((id) => this.byId.get(id));
-    return this.scoreEntries(normaliseRecord(input), entries);
+    return this.scoreEntries(normaliseRecord(input), entries, explain);
   }
 
   /**
@@ -371,9 +371,10 @@ export class MatchIndex {
    * in `exact` (found by another index: e.g. the exact holders of an online identifier). The
    * scores, bands and explanations are the engine's, as `match` gives them (`band` is undefined
    * below POSSIBLE); each says whether it holds the query's custody id and whether anything
-   * contradicts the match. Strongest first, not cut.
+   * contradicts the match. Strongest first, not cut. `explain` false: the same candidates and
+   * scores with empty explanations (a caller that will not show them).
    */
-  query(input: MatchInput, exact: Iterable<string> = []): QueryCandidate[] {
+  query(input: MatchInput, exact: Iterable<string> = [], explain = true): QueryCandidate[] {
     const norm = normaliseRecord(input);
     const keys = keysOf(norm);
     const custody = new Set<number>();
@@ -393,7 +394,7 @@ export class MatchIndex {
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) continue;
       out.push({
-        ...this.scorer.explain(c),
+        ...(explain ? this.scorer.explain(c) : this.scorer.unexplained(c)),
         id: other.id,
         clusterId: other.clusterId,
         exactCustodyId: custody.has(s),
@@ -413,6 +414,7 @@ export class MatchIndex {
   private scoreEntries(
     norm: NormalisedRecord,
     entries: readonly (Entry | undefined)[],
+    explain = true,
   ): ScoredCandidate[] {
     const out: ScoredCandidate[] = [];
     for (const other of entries) {
@@ -421,7 +423,8 @@ export class MatchIndex {
       // Most candidates score below POSSIBLE: score without allocating, and build the
       // explanation (same sum, same order: the same score) only for those returned.
       if (this.scorer.band(this.scorer.score(c)) === undefined) continue;
-      out.push({ ...this.scorer.explain(c), id: other.id, clusterId: other.clusterId });
+      const scored = explain ? this.scorer.explain(c) : this.scorer.unexplained(c);
+      out.push({ ...scored, id: other.id, clusterId: other.clusterId });
     }
     out.sort((x, y) => y.score - x.score);
     return out;

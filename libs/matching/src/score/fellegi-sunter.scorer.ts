@@ -144,6 +144,18 @@ export class FellegiSunterScorer {
     return scoreBits >= this.linkBits;
   }
 
+  /** As `explain`, without the per-field explanation (nothing allocated per field). */
+  unexplained(c: Comparison): PairScore {
+    const score = this.score(c);
+    return {
+      score,
+      probability: probabilityOf(score),
+      band: this.band(score),
+      namesSwapped: c.swapped,
+      explanation: [],
+    };
+  }
+
   explain(c: Comparison): PairScore {
     const explanation: FieldEvidence[] = [];
     let score = this.priorBits;

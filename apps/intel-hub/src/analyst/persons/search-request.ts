@@ -1,4 +1,5 @@
 import {
+  AnswerDetail,
   IdentifierScheme,
   NameType,
   OnlineIdentifierKind,
@@ -99,6 +100,8 @@ export function checkPersonRequest(
       },
       justification,
       maxResults: body.maxResults ?? 0,
+      // The analysts' screens show each holding's details and the explanation.
+      detail: AnswerDetail.ANSWER_DETAIL_FULL,
     },
     identifierFields: identifiers.map((i) => i.field),
   };
@@ -108,7 +111,11 @@ export function checkIdentifiersRequest(
   body: z.output<typeof lookupBody>,
   justification: Justification,
 ): CheckIdentifiersRequest {
-  return { onlineIdentifiers: body.onlineIdentifiers.map(onlineIdentifierOf), justification };
+  return {
+    onlineIdentifiers: body.onlineIdentifiers.map(onlineIdentifierOf),
+    justification,
+    detail: AnswerDetail.ANSWER_DETAIL_FULL,
+  };
 }
 
 /**

@@ -91,6 +91,61 @@ export function purposeCodeToNumber(object: PurposeCode): number {
   }
 }
 
+/** How much of each match an answer carries (data minimisation, MoPI). */
+export enum AnswerDetail {
+  /** ANSWER_DETAIL_UNSPECIFIED - The hub's configured default (HUB_ANSWER_DETAIL: full unless a deployment says summary). */
+  ANSWER_DETAIL_UNSPECIFIED = "ANSWER_DETAIL_UNSPECIFIED",
+  /**
+   * ANSWER_DETAIL_SUMMARY - Who (national person id), how sure (score, band), which flags, and which forces hold
+   * records (force, nominal id, disclosure, contact): no holder `details`, no `explanation`.
+   */
+  ANSWER_DETAIL_SUMMARY = "ANSWER_DETAIL_SUMMARY",
+  /** ANSWER_DETAIL_FULL - Everything the caller may see: the summary, each FULL holding's details and the explanation. */
+  ANSWER_DETAIL_FULL = "ANSWER_DETAIL_FULL",
+}
+
+export function answerDetailFromJSON(object: any): AnswerDetail {
+  switch (object) {
+    case 0:
+    case "ANSWER_DETAIL_UNSPECIFIED":
+      return AnswerDetail.ANSWER_DETAIL_UNSPECIFIED;
+    case 1:
+    case "ANSWER_DETAIL_SUMMARY":
+      return AnswerDetail.ANSWER_DETAIL_SUMMARY;
+    case 2:
+    case "ANSWER_DETAIL_FULL":
+      return AnswerDetail.ANSWER_DETAIL_FULL;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AnswerDetail");
+  }
+}
+
+export function answerDetailToJSON(object: AnswerDetail): string {
+  switch (object) {
+    case AnswerDetail.ANSWER_DETAIL_UNSPECIFIED:
+      return "ANSWER_DETAIL_UNSPECIFIED";
+    case AnswerDetail.ANSWER_DETAIL_SUMMARY:
+      return "ANSWER_DETAIL_SUMMARY";
+    case AnswerDetail.ANSWER_DETAIL_FULL:
+      return "ANSWER_DETAIL_FULL";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AnswerDetail");
+  }
+}
+
+export function answerDetailToNumber(object: AnswerDetail): number {
+  switch (object) {
+    case AnswerDetail.ANSWER_DETAIL_UNSPECIFIED:
+      return 0;
+    case AnswerDetail.ANSWER_DETAIL_SUMMARY:
+      return 1;
+    case AnswerDetail.ANSWER_DETAIL_FULL:
+      return 2;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AnswerDetail");
+  }
+}
+
 export enum MatchBand {
   MATCH_BAND_UNSPECIFIED = "MATCH_BAND_UNSPECIFIED",
   MATCH_BAND_CERTAIN = "MATCH_BAND_CERTAIN",
@@ -215,6 +270,7 @@ export interface CheckPersonRequest {
   person: PersonQuery | undefined;
   justification: Justification | undefined;
   maxResults: number;
+  detail: AnswerDetail;
 }
 
 export interface Holding {
@@ -259,7 +315,11 @@ export interface CheckPersonResponse {
 
 export interface CheckIdentifiersRequest {
   onlineIdentifiers: OnlineIdentifier[];
-  justification: Justification | undefined;
+  justification:
+    | Justification
+    | undefined;
+  /** As CheckPerson's: each match's holder details and explanation only with FULL. */
+  detail: AnswerDetail;
 }
 
 export interface IdentifierResult {
@@ -595,7 +655,7 @@ export const PersonQuery: MessageFns<PersonQuery> = {
 };
 
 function createBaseCheckPersonRequest(): CheckPersonRequest {
-  return { person: undefined, justification: undefined, maxResults: 0 };
+  return { person: undefined, justification: undefined, maxResults: 0, detail: AnswerDetail.ANSWER_DETAIL_UNSPECIFIED };
 }
 
 export const CheckPersonRequest: MessageFns<CheckPersonRequest> = {
@@ -608,6 +668,9 @@ export const CheckPersonRequest: MessageFns<CheckPersonRequest> = {
     }
     if (message.maxResults !== 0) {
       writer.uint32(24).uint32(message.maxResults);
+    }
+    if (message.detail !== AnswerDetail.ANSWER_DETAIL_UNSPECIFIED) {
+      writer.uint32(32).int32(answerDetailToNumber(message.detail));
     }
     return writer;
   },
@@ -649,6 +712,14 @@ export const CheckPersonRequest: MessageFns<CheckPersonRequest> = {
             message.maxResults = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.detail = answerDetailFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -670,6 +741,7 @@ export const CheckPersonRequest: MessageFns<CheckPersonRequest> = {
         : isSet(object.max_results)
         ? globalThis.Number(object.max_results)
         : 0,
+      detail: isSet(object.detail) ? answerDetailFromJSON(object.detail) : AnswerDetail.ANSWER_DETAIL_UNSPECIFIED,
     };
   },
 
@@ -683,6 +755,9 @@ export const CheckPersonRequest: MessageFns<CheckPersonRequest> = {
     }
     if (message.maxResults !== 0) {
       obj.maxResults = Math.round(message.maxResults);
+    }
+    if (message.detail !== AnswerDetail.ANSWER_DETAIL_UNSPECIFIED) {
+      obj.detail = answerDetailToJSON(message.detail);
     }
     return obj;
   },
@@ -1219,7 +1294,7 @@ export const CheckPersonResponse: MessageFns<CheckPersonResponse> = {
 };
 
 function createBaseCheckIdentifiersRequest(): CheckIdentifiersRequest {
-  return { onlineIdentifiers: [], justification: undefined };
+  return { onlineIdentifiers: [], justification: undefined, detail: AnswerDetail.ANSWER_DETAIL_UNSPECIFIED };
 }
 
 export const CheckIdentifiersRequest: MessageFns<CheckIdentifiersRequest> = {
@@ -1229,6 +1304,9 @@ export const CheckIdentifiersRequest: MessageFns<CheckIdentifiersRequest> = {
     }
     if (message.justification !== undefined) {
       Justification.encode(message.justification, writer.uint32(18).fork()).join();
+    }
+    if (message.detail !== AnswerDetail.ANSWER_DETAIL_UNSPECIFIED) {
+      writer.uint32(24).int32(answerDetailToNumber(message.detail));
     }
     return writer;
   },
@@ -1262,6 +1340,14 @@ export const CheckIdentifiersRequest: MessageFns<CheckIdentifiersRequest> = {
             message.justification = Justification.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.detail = answerDetailFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1282,6 +1368,7 @@ export const CheckIdentifiersRequest: MessageFns<CheckIdentifiersRequest> = {
         ? object.online_identifiers.map((e: any) => OnlineIdentifier.fromJSON(e))
         : [],
       justification: isSet(object.justification) ? Justification.fromJSON(object.justification) : undefined,
+      detail: isSet(object.detail) ? answerDetailFromJSON(object.detail) : AnswerDetail.ANSWER_DETAIL_UNSPECIFIED,
     };
   },
 
@@ -1292,6 +1379,9 @@ export const CheckIdentifiersRequest: MessageFns<CheckIdentifiersRequest> = {
     }
     if (message.justification !== undefined) {
       obj.justification = Justification.toJSON(message.justification);
+    }
+    if (message.detail !== AnswerDetail.ANSWER_DETAIL_UNSPECIFIED) {
+      obj.detail = answerDetailToJSON(message.detail);
     }
     return obj;
   },
