@@ -2,6 +2,7 @@ import {
   buildBlockIndex,
   forEachCandidatePair,
   recordKeysOf,
+  trainingKeysOf,
   type BlockIndex,
   type RecordKeys,
 } from '../block/candidate-pairs.batch';
@@ -183,7 +184,14 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
 }
 
 function train(work: Prepared, options: TrainOptions): MatchParameters {
-  const { norm, rows, comparator, blocks } = work;
+  const { norm, rows, comparator } = work;
+  // EM learns from the pairs the established keys find, not from those only the sparse-record
+  // keys find (blocking-keys.ts, CANDIDATE_ONLY_KEY_TYPES).
+  const trainingKeys = trainingKeysOf(work.blocks.keys);
+  const blocks =
+    trainingKeys === work.blocks.keys
+      ? work.blocks
+      : buildBlockIndex(trainingKeys, options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE);
   const n = norm.length;
   const maxEm = options.maxEmPairs ?? 400_000;
   const total = forEachCandidatePair(blocks, () => undefined);
