@@ -19,7 +19,6 @@ import { derivedTokens, tokenString } from '../normalise/token-ids';
  * | both names' phonetic codes, order-free | missing or wrong DOB, given/family swaps |
  * | full date + house number, full date + town | errors in both names where an address is known |
  * | postcode + house number, street + house number, postcode + town | name and date errors, missing DOB |
- * | phonetic code of either name + birth year | one name missing or in the other slot, a wrong day or month |
  * | first 12 / last 10 characters of an e-mail's local part or a username, folded (`handleSkeleton`) | a typo at the other end, `l`/`1` and `o`/`0` confusions, separators, a wrong domain; an e-mail against a username made from the same long handle |
  *
  * Every key combines at least two fields (or one near-unique identifier), so blocks stay small
@@ -49,7 +48,6 @@ export const KEY_TYPE_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
   dp: ['dob', 'address'],
   dh: ['dob', 'address'],
   dt: ['dob', 'address'],
-  ny: ['given', 'family', 'dob'],
   op: ['online'],
   os: ['online'],
 };
@@ -57,12 +55,12 @@ export const KEY_TYPE_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
 /**
  * Key types that find candidates but do not feed training: EM learns m from the pairs the other
  * keys find, as before these existed. Pairs that share only a sparse-record key are mostly
- * different people with the same name (same-name handles, a name and a birth year), and EM would
+ * different people with the same name and a similar handle, and EM would
  * take them for matches whose dates of birth and identifiers disagree — measured: the m of a
  * conflicting date of birth went from 0.002 to 0.2 on the common-names set and its precision from
  * 0.981 to 0.93.
  */
-export const CANDIDATE_ONLY_KEY_TYPES: ReadonlySet<string> = new Set(['ny', 'op', 'os']);
+export const CANDIDATE_ONLY_KEY_TYPES: ReadonlySet<string> = new Set(['op', 'os']);
 
 /** The type of a key: its prefix (`fy` for `fy:SM0:1980`). */
 export function keyType(key: string): string {
@@ -90,7 +88,6 @@ export const KEY_TYPES = [
   'dp',
   'dh',
   'dt',
-  'ny',
   'op',
   'os',
 ] as const;
@@ -107,9 +104,8 @@ const K_PT = 9;
 const K_DP = 10;
 const K_DH = 11;
 const K_DT = 12;
-const K_NY = 13;
-const K_OP = 14;
-const K_OS = 15;
+const K_OP = 13;
+const K_OS = 14;
 
 /** One record's distinct keys as triples, in the order they were first produced. Reusable. */
 export class KeyCodes {
@@ -227,18 +223,10 @@ export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
       if (town >= 0) out.add(K_DT, digits, town);
     }
   }
-  // Keys for sparse records (one name in either slot, a mistyped handle), after all the others
-  // so that those keep their order. They find candidates only: training learns from the pairs
-  // the keys above find (CANDIDATE_ONLY_KEY_TYPES). A name + town key was measured and left out
-  // (docs/matching.md, "Blocking for sparse records").
-  for (const n of r.names) {
-    const gId = n.givenPhoneticId;
-    const fId = n.familyPhoneticId;
-    if (dob) {
-      if (gId >= 0) out.add(K_NY, gId, dob.year);
-      if (fId >= 0) out.add(K_NY, fId, dob.year);
-    }
-  }
+  // Keys for sparse records (one name, no date of birth, a mistyped handle), after all the
+  // others so that those keep their order. They find candidates only: training learns from the
+  // pairs the keys above find (CANDIDATE_ONLY_KEY_TYPES). Name + town and name + birth-year keys
+  // were measured and left out (docs/matching.md, "Blocking for sparse records").
   for (const o of r.onlineIds) {
     const p = handlePrefix.of(o);
     if (p >= 0) out.add(K_OP, p, 0);
@@ -258,7 +246,6 @@ export function keyText(type: number, a: number, b: number): string {
     case K_OS:
       return `${t}:${tokenString(a)}`;
     case K_FY:
-    case K_NY:
     case K_TD:
       return `${t}:${tokenString(a)}:${b}`;
     case K_ID:
