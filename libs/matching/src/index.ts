@@ -66,4 +66,14 @@ export { compareDates, normaliseDate, parseDateText } from './normalise/date.nor
 export { blockingKeys } from './block/blocking-keys';
 export { parseFebrl, type LabelledRecord } from './eval/febrl.adapter';
 export { blockingRecall, pairwiseMetrics, type PairwiseMetrics } from './eval/pairwise-metrics';
+export {
+  calibrationByBand,
+  missedPairReport,
+  truePairsOf,
+  type BandBits,
+  type BandCalibration,
+  type BandLabel,
+  type MissedPairs,
+  type ScoredPair,
+} from './eval/review-metrics';
 export { mulberry32 } from './engine/prng';

@@ -1,6 +1,7 @@
 // Deterministic synthetic UK offender records with ground truth, for matching evaluation.
 export {
   BASE_PROFILE,
+  HEAVY_PROFILE,
   FORCE_CODES,
   generatePersons,
   streamPeople,

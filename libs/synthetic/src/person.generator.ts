@@ -1,12 +1,14 @@
 import { normalisePhone, pncCheckLetter } from '@intel/identifiers';
 import {
   COMMON_SURNAMES,
+  CONFUSABLES,
   EMAIL_DOMAINS,
   FEMALE_GIVEN,
   GENERATOR_NICKNAMES,
   INWARD_LETTERS,
   MALE_GIVEN,
   PLATFORMS,
+  RARE_TITLES,
   STREET_NAMES,
   STREET_TYPES,
   SURNAME_PREFIXES,
@@ -70,6 +72,30 @@ export interface CorruptionProfile {
   commonNames: number;
   /** Share of persons in look-alike pairs with a bridging record (see generatePersons). */
   chaining: number;
+  // The heavy-corruption variations below are 0 in BASE_PROFILE; at 0 they draw nothing from
+  // the generator's random stream, so every other scenario's records stay exactly as they were.
+  /** Titled records whose title is a rare one (RARE_TITLES) rather than a common one. */
+  rareTitle: number;
+  /** Variant records carrying only one of the two names (given or family, evenly). */
+  oneName: number;
+  /** Of those, the share where the remaining name sits in the other slot. */
+  oneNameOtherSlot: number;
+  /** Variant records whose date of birth is wrong in two or three of its components. */
+  dobMultiWrong: number;
+  /** Persons whose e-mail and usernames carry a separator (`.`, `_`, `-`) between the names. */
+  separatedHandles: number;
+  /** E-mail addresses and usernames (not phones) mistyped on a variant record. */
+  onlineTypo: number;
+  /** Variant records whose address is only a town (no street, no postcode). */
+  townOnly: number;
+  /** Variant records with the town mistyped (one or two edits). */
+  townTypo: number;
+  /** Persons with 5–10 records (instead of the geometric number). */
+  manyRecords: number;
+  /** Persons with a middle name who are known by it: variant records name them by it. */
+  knownByMiddle: number;
+  /** Variant records with most fields missing: one name and at most one other field. */
+  sparse: number;
 }
 
 export const BASE_PROFILE: CorruptionProfile = {
@@ -92,6 +118,53 @@ export const BASE_PROFILE: CorruptionProfile = {
   onlineShared: 0.03,
   commonNames: 0,
   chaining: 0,
+  rareTitle: 0,
+  oneName: 0,
+  oneNameOtherSlot: 0,
+  dobMultiWrong: 0,
+  separatedHandles: 0,
+  onlineTypo: 0,
+  townOnly: 0,
+  townTypo: 0,
+  manyRecords: 0,
+  knownByMiddle: 0,
+  sparse: 0,
+};
+
+/**
+ * Heavy corruption (issue #15): sparse intelligence records in which every field is damaged —
+ * one name missing (the other sometimes in the wrong slot), dates of birth wrong in more than one
+ * component or missing, mistyped e-mails and usernames, mistyped towns and addresses reduced to
+ * a town, 5–10 records of one person each damaged differently, common and rare titles, people
+ * known by a middle name, and some records with almost nothing left. PNC IDs are rare.
+ */
+export const HEAVY_PROFILE: Partial<CorruptionProfile> = {
+  extraRecords: 1.5,
+  otherForce: 0.4,
+  nameTypo: 0.3,
+  nickname: 0.15,
+  swapNames: 0.08,
+  title: 0.12,
+  rareTitle: 0.4,
+  dobMissing: 0.25,
+  dobYearOnly: 0.08,
+  dobTransposed: 0.08,
+  dobTypo: 0.15,
+  dobMultiWrong: 0.15,
+  pncPresent: 0.15,
+  alias: 0.05,
+  addressMissing: 0.35,
+  addressMoved: 0.2,
+  townOnly: 0.4,
+  townTypo: 0.25,
+  onlineShown: 0.6,
+  onlineTypo: 0.3,
+  separatedHandles: 0.5,
+  oneName: 0.25,
+  oneNameOtherSlot: 0.4,
+  manyRecords: 0.12,
+  knownByMiddle: 0.08,
+  sparse: 0.1,
 };
 
 /** The generated evaluation sets: each stresses one difficulty on top of the base mix. */
@@ -103,6 +176,7 @@ export const SCENARIOS = {
   'missing-dob': { dobMissing: 0.6, dobYearOnly: 0.1 },
   'transposed-dates': { dobTransposed: 0.3, dobTypo: 0.2 },
   chaining: { chaining: 0.2, commonNames: 0.3, pncPresent: 0.8 },
+  heavy: HEAVY_PROFILE,
 } satisfies Record<string, Partial<CorruptionProfile>>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -159,6 +233,10 @@ export class Rng {
   chance(p: number): boolean {
     return this.next() < p;
   }
+  /** `chance(p)` that draws nothing when p is 0 (the heavy profile's variations use it). */
+  maybe(p: number): boolean {
+    return p > 0 && this.chance(p);
+  }
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(xs.length)] as T;
   }
@@ -180,6 +258,8 @@ interface Person {
   pnc: string | undefined;
   online: { kind: string; platform?: string; value: string }[];
   aliasFamily: string;
+  /** Variant records may name the person by the middle name (given[1]). */
+  knownByMiddle: boolean;
 }
 
 function typo(rng: Rng, s: string): string {
@@ -295,7 +375,8 @@ function makePerson(rng: Rng, id: number, forces: readonly string[], p: Corrupti
   const dob = { year, month: 1 + rng.int(12), day: 1 + rng.int(28) };
   const homeForce = rng.pick(forces);
   const online: Person['online'] = [];
-  const handle = `${first.toLowerCase().replace(/[^a-z]/g, '')}${family.toLowerCase().replace(/[^a-z]/g, '')}${rng.int(1000)}`;
+  const sep = rng.maybe(p.separatedHandles) ? rng.pick(['.', '_', '-']) : '';
+  const handle = `${first.toLowerCase().replace(/[^a-z]/g, '')}${sep}${family.toLowerCase().replace(/[^a-z]/g, '')}${rng.int(1000)}`;
   if (rng.chance(0.7))
     online.push({
       kind: 'ONLINE_IDENTIFIER_KIND_EMAIL',
@@ -310,7 +391,7 @@ function makePerson(rng: Rng, id: number, forces: readonly string[], p: Corrupti
       value: `${handle}_${rng.int(100)}`,
     });
   }
-  return {
+  const person: Person = {
     truthId: `P${String(id).padStart(7, '0')}`,
     sex,
     given,
@@ -322,7 +403,13 @@ function makePerson(rng: Rng, id: number, forces: readonly string[], p: Corrupti
     pnc: pncId(rng),
     online,
     aliasFamily: rng.chance(0.5) ? rng.skewed(COMMON_SURNAMES) : rareSurname(rng),
+    knownByMiddle: false,
   };
+  if (rng.maybe(p.knownByMiddle)) {
+    person.knownByMiddle = true;
+    if (person.given.length < 2) person.given.push(rng.pick(pool));
+  }
+  return person;
 }
 
 function recordOf(
@@ -337,6 +424,7 @@ function recordOf(
   let family = person.family;
   // The first record of a person is the "clean" one; later records carry the variations.
   const vary = !first;
+  if (vary && person.knownByMiddle && rng.chance(0.6)) given = given.slice(1);
   if (vary && rng.chance(p.nickname)) {
     const nicks = GENERATOR_NICKNAMES[given[0] ?? ''];
     if (nicks) given[0] = rng.pick(nicks);
@@ -351,10 +439,12 @@ function recordOf(
     given = given.map((g) => g.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''));
   if (vary && family.includes("'") && rng.chance(0.5)) family = family.replace("'", '');
   if (vary && rng.chance(0.03)) family = `${family}-${rareSurname(rng)}`;
-  if (rng.chance(p.title)) given = [rng.pick(TITLES), ...given];
+  if (rng.chance(p.title))
+    given = [rng.maybe(p.rareTitle) ? rng.pick(RARE_TITLES) : rng.pick(TITLES), ...given];
   let names = [{ given, family, type: 'NAME_TYPE_BIRTH' }];
   if (vary && rng.chance(p.swapNames))
     names = [{ given: [family], family: given[0] ?? '', type: 'NAME_TYPE_BIRTH' }];
+  if (vary && rng.maybe(p.oneName)) names = [oneNameOf(rng, given, family, p.oneNameOtherSlot)];
   if (vary && rng.chance(p.alias)) {
     names.push({
       given: [rng.chance(0.5) ? (person.given[0] ?? '') : rng.pick(MALE_GIVEN)],
@@ -384,18 +474,128 @@ function recordOf(
       if (m >= 1 && m <= 12 && dd >= 1 && dd <= 31)
         Object.assign(d, { year: y, month: m, day: dd });
     }
+    if (vary && rng.maybe(p.dobMultiWrong)) Object.assign(d, damagedDate(rng, d));
     rec.dateOfBirth = vary && rng.chance(p.dobYearOnly) ? { year: d.year } : d;
   }
   if (person.pnc && rng.chance(p.pncPresent)) {
     const value = rng.chance(p.pncTypo) ? typoDigit(rng, person.pnc) : person.pnc;
     rec.identifiers = [{ scheme: 'IDENTIFIER_SCHEME_PNC', value }];
   }
-  const online = person.online.filter(() => rng.chance(p.onlineShown));
+  const online = person.online
+    .filter(() => rng.chance(p.onlineShown))
+    .map((o) =>
+      vary && o.kind !== 'ONLINE_IDENTIFIER_KIND_PHONE' && rng.maybe(p.onlineTypo)
+        ? { ...o, value: identifierTypo(rng, o.value) }
+        : o,
+    );
   if (online.length > 0) rec.onlineIdentifiers = online;
   if (!(vary && rng.chance(p.addressMissing))) {
-    rec.addresses = [vary && rng.chance(p.addressMoved) ? person.oldAddress : person.address];
+    let a = vary && rng.chance(p.addressMoved) ? person.oldAddress : person.address;
+    if (vary && rng.maybe(p.townOnly)) a = { line: '', town: a.town, postcode: '' };
+    if (vary && rng.maybe(p.townTypo)) {
+      const town = typo(rng, a.town);
+      a = { ...a, town: rng.chance(0.4) ? typo(rng, town) : town };
+    }
+    rec.addresses = [a];
   }
+  if (vary && rng.maybe(p.sparse)) sparsify(rng, rec);
   return rec;
+}
+
+/** The first given name that is not a title. */
+function firstGiven(given: readonly string[]): string {
+  return given.find((g) => g !== '' && !TITLES.includes(g) && !RARE_TITLES.includes(g)) ?? '';
+}
+
+/** One name left of two: given or family, sometimes in the other slot ("—, Thomas"). */
+function oneNameOf(
+  rng: Rng,
+  given: readonly string[],
+  family: string,
+  otherSlot: number,
+): { given: string[]; family: string; type: string } {
+  const keepGiven = rng.chance(0.5);
+  const swap = rng.chance(otherSlot);
+  const type = 'NAME_TYPE_BIRTH';
+  const name = firstGiven(given);
+  if (keepGiven)
+    return swap ? { given: [], family: name, type } : { given: [...given], family: '', type };
+  return swap ? { given: [family], family: '', type } : { given: [], family, type };
+}
+
+/**
+ * A date wrong in two or three components, the way a remembered or re-keyed date is: the year
+ * off by one or two, another month, another day (1977-10-17 / 1976-09-15).
+ */
+function damagedDate(
+  rng: Rng,
+  d: { year: number; month: number; day: number },
+): { year: number; month: number; day: number } {
+  const keep = rng.chance(0.7) ? rng.int(3) : -1;
+  return {
+    year: keep === 0 ? d.year : d.year + (rng.chance(0.5) ? 1 : -1) * (1 + rng.int(2)),
+    month: keep === 1 ? d.month : ((d.month + rng.int(11)) % 12) + 1,
+    day: keep === 2 ? d.day : ((d.day + rng.int(27)) % 28) + 1,
+  };
+}
+
+/**
+ * An e-mail address or username copied badly: in the local part (or, for an e-mail, sometimes the
+ * domain) a letter/digit confusion (l/1, o/0 …), a changed, dropped or added separator, or a
+ * keying error.
+ */
+function identifierTypo(rng: Rng, value: string): string {
+  const at = value.indexOf('@');
+  const inDomain = at >= 0 && rng.chance(0.35);
+  const start = inDomain ? at + 1 : 0;
+  const end = at >= 0 && !inDomain ? at : value.length;
+  const part = value.slice(start, end);
+  let damaged: string;
+  const kind = rng.int(4);
+  const confusable = [...part].flatMap((c, i) => (CONFUSABLES[c] !== undefined ? [i] : []));
+  const separators = [...part].flatMap((c, i) => ('._-'.includes(c) ? [i] : []));
+  if (kind === 0 && confusable.length > 0) {
+    const i = rng.pick(confusable);
+    damaged = part.slice(0, i) + (CONFUSABLES[part[i] ?? ''] ?? '') + part.slice(i + 1);
+  } else if (kind === 1 && !inDomain) {
+    if (separators.length > 0) {
+      const i = rng.pick(separators);
+      const other = rng.pick(['', ...'._-'.replace(part[i] ?? '', '')]);
+      damaged = part.slice(0, i) + other + part.slice(i + 1);
+    } else {
+      const i = 1 + rng.int(Math.max(1, part.length - 1));
+      damaged = part.slice(0, i) + rng.pick(['.', '_']) + part.slice(i);
+    }
+  } else {
+    damaged = typo(rng, part);
+  }
+  return value.slice(0, start) + damaged + value.slice(end);
+}
+
+/**
+ * Most fields gone: one name (either slot's) and at most one of a year of birth or date, a town,
+ * an online identifier — "Noah, born 2008, Bolton" with one of the three.
+ */
+function sparsify(rng: Rng, rec: PersonRecordJson): void {
+  const name = rec.names[0] ?? { given: [], family: '', type: 'NAME_TYPE_BIRTH' };
+  const given = firstGiven(name.given);
+  rec.names = [
+    given !== '' && (name.family === '' || rng.chance(0.5))
+      ? { given: [given], family: '', type: name.type }
+      : { given: [], family: name.family, type: name.type },
+  ];
+  const dob = rec.dateOfBirth;
+  const town = rec.addresses?.[0]?.town;
+  const online = rec.onlineIdentifiers?.[0];
+  delete rec.dateOfBirth;
+  delete rec.addresses;
+  delete rec.onlineIdentifiers;
+  delete rec.identifiers;
+  rec.sex = 'SEX_UNKNOWN';
+  const keep = rng.int(4);
+  if (keep === 0 && dob) rec.dateOfBirth = rng.chance(0.5) ? { year: dob.year } : dob;
+  if (keep === 1 && town) rec.addresses = [{ line: '', town, postcode: '' }];
+  if (keep === 2 && online) rec.onlineIdentifiers = [online];
 }
 
 function typoDigit(rng: Rng, pnc: string): string {
@@ -453,7 +653,8 @@ export function* streamPersons(options: GeneratorOptions): Generator<GeneratedRe
   for (let i = 0; i < people.length; i++) {
     const person = people[i] as Person;
     let n = 1;
-    while (rng.chance(p.extraRecords / (1 + p.extraRecords))) n++;
+    if (rng.maybe(p.manyRecords)) n = 5 + rng.int(6);
+    else while (rng.chance(p.extraRecords / (1 + p.extraRecords))) n++;
     const lookAlike = i < lookAlikes;
     // Look-alikes get large clusters: chaining matters when it joins big clusters.
     if (lookAlike) n = Math.max(n, 5);

@@ -461,3 +461,34 @@ export const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
 /** Title-like and common-word tokens that turn up in name fields. */
 export const TITLES: readonly string[] = ['Mr', 'Sir', 'Dr', 'Mrs', 'Ms', 'Miss', 'Rev'];
+
+/**
+ * Rarer titles and honorifics (the heavy-corruption profile): peerage and clergy forms and ones
+ * from other traditions; some are not in any matcher's title list.
+ */
+export const RARE_TITLES: readonly string[] = [
+  'Lord',
+  'Lady',
+  'Dame',
+  'Cllr',
+  'Capt',
+  'Prof',
+  'Canon',
+  'Pastor',
+  'Rabbi',
+  'Imam',
+  'Sheikh',
+  'Viscount',
+];
+
+/** Letters and digits keyed for each other when an identifier is copied by eye (l/1, o/0 …). */
+export const CONFUSABLES: Readonly<Record<string, string>> = {
+  l: '1',
+  '1': 'l',
+  o: '0',
+  '0': 'o',
+  i: '1',
+  e: '3',
+  s: '5',
+  a: '4',
+};

@@ -1,10 +1,11 @@
 import { normaliseRecord } from '../normalise/record.normaliser';
 import fc from 'fast-check';
-import { blockingKeys, KEY_TYPES } from './blocking-keys';
+import { blockingKeys, CANDIDATE_ONLY_KEY_TYPES, handleSkeleton, KEY_TYPES } from './blocking-keys';
 import {
   buildBlockIndex,
   forEachCandidatePair,
   recordKeysOf,
+  trainingKeysOf,
   type RecordKeys,
 } from './candidate-pairs.batch';
 
@@ -131,7 +132,113 @@ describe('blocking keys', () => {
       'pt:NR1 3QF:NRX',
       'dp:19800317:NR1 3QF',
       'dt:19800317:NRX',
+      // No sparse-record (candidate-only) key: "john" is too short a handle to key on.
     ]);
+  });
+
+  it('key handles by their folded ends, after every other key', () => {
+    const keys = blockingKeys(
+      normaliseRecord({
+        names: [{ given: ['Thomas'], family: '' }],
+        dateOfBirth: { year: 1990, month: 0, day: 0 },
+        onlineIdentifiers: [
+          { kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', value: 'Gabriel.Thomas_1990@example.com' },
+          {
+            kind: 'ONLINE_IDENTIFIER_KIND_USERNAME',
+            platform: 'kik',
+            value: 'gabrielthomas1990_7',
+          },
+        ],
+      }),
+    );
+    const handleKeys = ['op:gabrlelthoma', 'os:thomasl99o', 'os:homasl99o7'];
+    expect(keys.filter((k) => CANDIDATE_ONLY_KEY_TYPES.has(k.slice(0, k.indexOf(':'))))).toEqual(
+      handleKeys,
+    );
+    expect(keys.slice(-handleKeys.length)).toEqual(handleKeys);
+    expect(handleSkeleton('EMAIL:g4briel.th0mas-1990@exampel.com')).toBe('gabrlelthomasl99o');
+    expect(handleSkeleton('USERNAME:x:Gabriel_Thomas')).toBe('gabrlelthomas');
+    expect(handleSkeleton('EMAIL:tom@example.com')).toBe('');
+    expect(handleSkeleton('PHONE:+447700900123')).toBe('');
+  });
+
+  it('find one-name records without a date of birth through a mistyped e-mail or username', () => {
+    const full = keysOf({
+      names: [{ given: ['Gabriel'], family: 'Thomas' }],
+      dateOfBirth: { year: 1976, month: 9, day: 15 },
+      onlineIdentifiers: [
+        { kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', value: 'gabriel.thomas54@nichols.example' },
+        { kind: 'ONLINE_IDENTIFIER_KIND_USERNAME', platform: 'kik', value: 'matthewballard78' },
+      ],
+    });
+    const sparse = (given: string[], family: string, kind: string, value: string) =>
+      keysOf({
+        names: [{ given, family }],
+        onlineIdentifiers: [
+          {
+            kind: `ONLINE_IDENTIFIER_KIND_${kind}`,
+            platform: kind === 'EMAIL' ? '' : 'kik',
+            value,
+          },
+        ],
+      });
+    for (const [given, family, kind, value] of [
+      [[], 'Thomas', 'EMAIL', 'gabirel.th0mas54@nichols.example'], // o/0, letters swapped
+      [['Thomas'], '', 'EMAIL', 'gabrie1_thomas54@nnichls.example'], // l/1, separator, domain
+      [['Gabriel'], '', 'EMAIL', 'gabrielthomas54@nichols.example'], // separator dropped
+      [[], 'Ballard', 'USERNAME', 'matthbwballard78'], // a typo near the start
+      [[], 'Ballard', 'USERNAME', 'matthewballard87'], // a typo near the end
+    ] as const) {
+      expect([value, shareKey(full, sparse([...given], family, kind, value))]).toEqual([
+        value,
+        true,
+      ]);
+    }
+    // Known limit: one typo in the middle of a short handle changes both ends.
+    expect(shareKey(full, sparse([], 'Thomas', 'EMAIL', 'gabriel.tomas54@nichols.example'))).toBe(
+      false,
+    );
+    // Another handle shares no key; one with the same first 12 characters is a candidate (only).
+    expect(shareKey(full, sparse(['Gabriel'], '', 'EMAIL', 'gabe.t.1976@nichols.example'))).toBe(
+      false,
+    );
+    expect(
+      shareKey(full, sparse(['Gabriel'], '', 'EMAIL', 'gabriel.thomas.lfc@nichols.example')),
+    ).toBe(true);
+  });
+
+  it('train on the established keys only: candidate-only keys are dropped, the rest keep their order', () => {
+    const norm = [
+      {
+        names: [{ given: ['Ann'], family: 'Lee' }],
+        dateOfBirth: { year: 1990, month: 1, day: 2 },
+        onlineIdentifiers: [
+          { kind: 'ONLINE_IDENTIFIER_KIND_USERNAME', platform: 'kik', value: 'annabel_lee_90' },
+        ],
+      },
+      {
+        names: [{ given: [], family: 'Lee' }],
+        dateOfBirth: { year: 1990 },
+        onlineIdentifiers: [
+          { kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', value: 'annabel.lee.1990@example.com' },
+        ],
+      },
+    ].map(normaliseRecord);
+    const keys = recordKeysOf(norm);
+    const training = trainingKeysOf(keys);
+    norm.forEach((r, i) => {
+      const typeOf = (k: string) => k.slice(0, k.indexOf(':'));
+      const expected = blockingKeys(r).filter((k) => !CANDIDATE_ONLY_KEY_TYPES.has(typeOf(k)));
+      const got = Array.from(
+        training.keyIds.subarray(training.keyStart[i], training.keyStart[i + 1]),
+        (id) => KEY_TYPES[training.keyTypes[id] ?? -1],
+      );
+      expect(got).toEqual(expected.map(typeOf));
+      expect(blockingKeys(r).length).toBeGreaterThan(expected.length);
+    });
+    // Without candidate-only keys there is nothing to drop: the same object comes back.
+    const plain = recordKeysOf([normaliseRecord({ names: [{ given: ['Ann'], family: 'Lee' }] })]);
+    expect(trainingKeysOf(plain)).toBe(plain);
   });
 
   it('give equal integer keys exactly when the key texts are equal (property)', () => {

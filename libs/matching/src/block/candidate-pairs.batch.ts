@@ -1,4 +1,4 @@
-import { blockingKeyCodes, KeyCodes } from './blocking-keys';
+import { blockingKeyCodes, CANDIDATE_ONLY_KEY_TYPES, KeyCodes, KEY_TYPES } from './blocking-keys';
 import { KeyTable } from './key-table';
 import type { NormalisedRecord } from '../normalise/record.normaliser';
 
@@ -68,6 +68,35 @@ export function recordKeysOf(records: readonly NormalisedRecord[]): RecordKeys {
     keyCount: table.size,
     keyTypes: table.types(),
   };
+}
+
+/** 1 for the codes of CANDIDATE_ONLY_KEY_TYPES, by key type code. */
+const CANDIDATE_ONLY = Uint8Array.from(KEY_TYPES, (t) => (CANDIDATE_ONLY_KEY_TYPES.has(t) ? 1 : 0));
+
+/**
+ * `keys` without the keys of CANDIDATE_ONLY_KEY_TYPES (the same key ids, each record's other keys
+ * in the same order): what training blocks on. `keys` itself when no record has such a key.
+ */
+export function trainingKeysOf(keys: RecordKeys): RecordKeys {
+  const { keyStart, keyIds, keyTypes } = keys;
+  const n = keyStart.length - 1;
+  const total = keyStart[n] ?? 0;
+  let kept = 0;
+  for (let p = 0; p < total; p++) if (CANDIDATE_ONLY[keyTypes[keyIds[p] ?? 0] ?? 0] !== 1) kept++;
+  if (kept === total) return keys;
+  const start = new Int32Array(n + 1);
+  const ids = new Int32Array(kept);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = q;
+    const e = keyStart[i + 1] ?? 0;
+    for (let p = keyStart[i] ?? 0; p < e; p++) {
+      const k = keyIds[p] ?? 0;
+      if (CANDIDATE_ONLY[keyTypes[k] ?? 0] !== 1) ids[q++] = k;
+    }
+  }
+  start[n] = q;
+  return { keyStart: start, keyIds: ids, keyCount: keys.keyCount, keyTypes };
 }
 
 export function buildBlockIndex(keys: RecordKeys, maxBlockSize: number): BlockIndex {

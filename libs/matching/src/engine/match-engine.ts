@@ -2,6 +2,7 @@ import {
   buildBlockIndex,
   forEachCandidatePair,
   recordKeysOf,
+  trainingKeysOf,
   type BlockIndex,
   type RecordKeys,
 } from '../block/candidate-pairs.batch';
@@ -42,6 +43,13 @@ export interface ResolveOptions extends TrainOptions {
   cannotLink?: readonly (readonly [number, number])[];
   /** Keep every scored link (a, b, score) in the result. */
   keepLinks?: boolean;
+  /** Keep every scored POSSIBLE pair (a, b, score) too: for calibration (eval-matching). */
+  keepPossibles?: boolean;
+  /**
+   * Explain these pairs (record indices) with the batch's own scorer, term frequencies
+   * included, whether blocking compared them or not: for evaluation (what missed pairs look like).
+   */
+  explainPairs?: readonly (readonly [number, number])[];
   /**
    * Guard merges against chaining (default true). `false` gives plain connected components over
    * the links — only for measuring what the guard is worth.
@@ -55,6 +63,12 @@ export interface BatchResolution {
   parameters: MatchParameters;
   /** Scored links (score ≥ link threshold), when keepLinks was set. */
   links?: { a: number; b: number; score: number }[];
+  /** Scored POSSIBLE pairs (possible ≤ score < link threshold), when keepPossibles was set. */
+  possiblePairs?: { a: number; b: number; score: number }[];
+  /** The explanations of `explainPairs`, in their order. */
+  explained?: PairScore[];
+  /** The band thresholds in bits, as the batch's scorer applies them. */
+  bits: { certainBits: number; linkBits: number; possibleBits: number };
   stats: {
     records: number;
     candidatePairs: number;
@@ -170,7 +184,14 @@ function prepare(records: readonly MatchInput[], options: TrainOptions): Prepare
 }
 
 function train(work: Prepared, options: TrainOptions): MatchParameters {
-  const { norm, rows, comparator, blocks } = work;
+  const { norm, rows, comparator } = work;
+  // EM learns from the pairs the established keys find, not from those only the sparse-record
+  // keys find (blocking-keys.ts, CANDIDATE_ONLY_KEY_TYPES).
+  const trainingKeys = trainingKeysOf(work.blocks.keys);
+  const blocks =
+    trainingKeys === work.blocks.keys
+      ? work.blocks
+      : buildBlockIndex(trainingKeys, options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE);
   const n = norm.length;
   const maxEm = options.maxEmPairs ?? 400_000;
   const total = forEachCandidatePair(blocks, () => undefined);
@@ -289,6 +310,8 @@ function resolvePrepared(
   const lb: number[] = [];
   const ls: number[] = [];
   let possibles = 0;
+  const possiblePairs: { a: number; b: number; score: number }[] = [];
+  const keepPossibles = options.keepPossibles === true;
   const c = newComparison();
   let lastI = -1;
   const pairs = forEachCandidatePair(blocks, (i, j) => {
@@ -298,7 +321,10 @@ function resolvePrepared(
       la.push(i);
       lb.push(j);
       ls.push(s);
-    } else if (s >= scorer.possibleBits) possibles++;
+    } else if (s >= scorer.possibleBits) {
+      possibles++;
+      if (keepPossibles) possiblePairs.push({ a: i, b: j, score: s });
+    }
     if (progress && i !== lastI && i % 10_000 === 0) {
       lastI = i;
       progress('score', i, n);
@@ -350,7 +376,26 @@ function resolvePrepared(
       droppedBlocks: blocks.droppedBlocks,
       seconds: { ...work.seconds, train: tTrain, score: tScore, cluster: (Date.now() - t) / 1000 },
     },
+    bits: {
+      certainBits: scorer.certainBits,
+      linkBits: scorer.linkBits,
+      possibleBits: scorer.possibleBits,
+    },
   };
+  if (keepPossibles) result.possiblePairs = possiblePairs;
+  if (options.explainPairs) {
+    result.explained = options.explainPairs.map(([a, b]) => {
+      comparator.compareRows(
+        rows,
+        a,
+        b,
+        norm[a] as NormalisedRecord,
+        norm[b] as NormalisedRecord,
+        pc,
+      );
+      return scorer.explain(pc);
+    });
+  }
   if (options.keepLinks)
     result.links = order.map((k) => ({ a: la[k] ?? 0, b: lb[k] ?? 0, score: ls[k] ?? 0 }));
   return result;
