@@ -1,30 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
-import { TOPICS } from '@intel/kafka';
 import {
   EventType,
   IdentifierScheme,
-  IncidentCategory,
-  IncidentOutcome,
   NameType,
   OnlineIdentifierKind,
   Sex,
-  SubjectCategory,
-  SubjectRole,
-  timestampFromDate,
-  type IncidentState,
   type NominalState,
 } from '@intel/contracts';
-import {
-  covertHandling,
-  forceProducer,
-  handlingP,
-  lettersOnly,
-  pncId,
-  randomSerial,
-  signedEvent,
-  waitFor,
-} from '@intel/testing';
+import { covertHandling, lettersOnly, pncId, randomSerial, waitFor } from '@intel/testing';
+import { ForceRecords } from './force-records.fixture';
 import { HubHarness } from './hub.harness';
 
 interface Holding {
@@ -49,58 +33,24 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
   const pnc = pncId(1979, randomSerial());
   const phone = `+4479111${String(randomSerial()).slice(0, 5)}`;
   const ids = { norfolk: `nf-${tag}`, met: `met-${tag}`, kent: `kent-${tag}` };
-  const producers: Producer[] = [];
+  const records = new ForceRecords(`analyst-${tag}`);
   let personId = '';
 
-  const now = timestampFromDate(new Date());
-  function nominal(nominalId: string, extra: Partial<NominalState>): NominalState {
-    return {
+  const nominal = (nominalId: string, extra: Partial<NominalState>) =>
+    records.nominal(
       nominalId,
-      version: 1,
-      names: [{ given: ['William'], family, type: NameType.NAME_TYPE_BIRTH }],
-      datesOfBirth: [{ year: 1979, month: 3, day: 14 }],
-      sex: Sex.SEX_MALE,
-      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
-      onlineIdentifiers: [],
-      addresses: [],
-      registrations: [],
-      handling: handlingP(),
-      subjectCategories: [SubjectCategory.SUBJECT_CATEGORY_CONVICTED],
-      sources: [{ sourceSystem: 'niche-rms', sourceRecordId: nominalId }],
-      updatedAt: now,
-      ...extra,
-    };
-  }
-  function incident(incidentId: string, nominalId: string): IncidentState {
-    return {
-      incidentId,
-      version: 1,
-      category: IncidentCategory.INCIDENT_CATEGORY_ONLINE_GROOMING,
-      offenceCodes: [],
-      occurredFrom: now,
-      occurredTo: undefined,
-      reportedAt: now,
-      platforms: ['discord'],
-      subjects: [{ nominalId, role: SubjectRole.SUBJECT_ROLE_SUSPECT }],
-      onlineIdentifiers: [],
-      outcome: IncidentOutcome.INCIDENT_OUTCOME_UNSPECIFIED,
-      summary: 'Contact with a child in a chatroom',
-      handling: handlingP(),
-      immediateRiskToChild: false,
-      sharedReference: '',
-      victimCount: 1,
-      source: { sourceSystem: 'niche-rms', sourceRecordId: incidentId },
-      updatedAt: now,
-    };
-  }
-
-  async function publish(force: string, type: EventType, id: string, payload: object) {
-    const p = await forceProducer(force, `it-analyst-${force}-${tag}`);
-    producers.push(p);
-    const e = signedEvent(force, type, id, payload);
-    const topic = type.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person;
-    await p.send({ topic, acks: -1, messages: [e] });
-  }
+      {
+        names: [{ given: ['William'], family, type: NameType.NAME_TYPE_BIRTH }],
+        datesOfBirth: [{ year: 1979, month: 3, day: 14 }],
+        sex: Sex.SEX_MALE,
+        identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
+      },
+      extra,
+    );
+  const incident = (incidentId: string, nominalId: string) =>
+    records.incident(incidentId, nominalId);
+  const publish = (force: string, type: EventType, id: string, payload: object) =>
+    records.publish(force, type, id, payload);
 
   beforeAll(async () => {
     await h.start();
@@ -165,7 +115,7 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
     );
   });
   afterAll(async () => {
-    await Promise.all(producers.map((p) => p.disconnect()));
+    await records.close();
     await h.stop();
   });
 
