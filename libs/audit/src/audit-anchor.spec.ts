@@ -17,11 +17,16 @@ function anchor(seq: number, secondsAgo: number, hash = h(seq), database = 'inte
   return signAnchor({ database, seq, hash, at: ago(secondsAgo) }, privateKey);
 }
 
-function compare(anchors: AuditAnchor[], hashes: Array<[number, string]>, headSeq: number) {
+function compare(
+  anchors: AuditAnchor[],
+  hashes: Array<[number, string]>,
+  headSeq: number,
+  publicKeys = [publicKey],
+) {
   return compareWithAnchors({
     database: 'intel_hub',
     anchors,
-    publicKey,
+    publicKeys,
     hashAt: new Map(hashes),
     head: headSeq ? { seq: headSeq, hash: h(headSeq) } : undefined,
     now,
@@ -79,6 +84,35 @@ describe('audit anchors', () => {
     expect(r.problems).toEqual([
       { seq: 2, problem: expect.stringContaining('no valid signature') },
     ]);
+  });
+
+  it("given a rotated anchor key, then anchors of both keys verify when both keys are given, and the earlier key's anchors only then", () => {
+    // The hub anchored rows 2 and 5 with the earlier key, then row 8 with the new one.
+    const rotated = signAnchor(
+      { database: 'intel_hub', seq: 8, hash: h(8), at: ago(10) },
+      other.privateKey,
+    );
+    const anchors = [anchor(2, 100), anchor(5, 60), rotated];
+    const chain: Array<[number, string]> = [
+      [2, h(2)],
+      [5, h(5)],
+      [8, h(8)],
+    ];
+    expect(compare(anchors, chain, 9, [other.publicKey, publicKey])).toMatchObject({
+      ok: true,
+      anchors: 3,
+      problems: [],
+    });
+    const newOnly = compare(anchors, chain, 9, [other.publicKey]);
+    expect(newOnly.ok).toBe(false);
+    expect(newOnly.anchors).toBe(1);
+    expect(newOnly.problems.map((p) => p.seq)).toEqual([2, 5]);
+    // A rewrite of a row the earlier key anchored is still caught after the rotation.
+    const rewritten = compare(anchors, [[2, 'f'.repeat(64)], ...chain.slice(1)], 9, [
+      other.publicKey,
+      publicKey,
+    ]);
+    expect(rewritten.problems).toEqual([{ seq: 2, problem: expect.stringContaining('rewritten') }]);
   });
 
   it('given anchors of another database, then they are not compared', () => {

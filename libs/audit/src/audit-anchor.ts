@@ -100,7 +100,11 @@ export interface AnchorVerification {
 export function compareWithAnchors(input: {
   database: string;
   anchors: AuditAnchor[];
-  publicKey: KeyObject;
+  /**
+   * The anchor keys an anchor may be signed with: the current one and, after a rotation, the
+   * earlier ones whose anchors the topic still holds (each anchor names its key's id).
+   */
+  publicKeys: readonly KeyObject[];
   /** Stored hash at each anchored seq (absent: no such row). */
   hashAt: ReadonlyMap<number, string>;
   head: AuditHead | undefined;
@@ -110,12 +114,14 @@ export function compareWithAnchors(input: {
   const problems: AuditProblem[] = [];
   const mine = input.anchors.filter((a) => a.database === input.database);
   const valid: AuditAnchor[] = [];
+  const byId = new Map(input.publicKeys.map((k) => [keyIdOf(k), k]));
   for (const a of mine) {
-    if (anchorSignatureValid(a, input.publicKey)) valid.push(a);
+    const key = byId.get(a.keyId);
+    if (key && anchorSignatureValid(a, key)) valid.push(a);
     else
       problems.push({
         seq: a.seq,
-        problem: `the anchor of ${a.at} for row ${a.seq} has no valid signature for this key (forged or another key)`,
+        problem: `the anchor of ${a.at} for row ${a.seq} has no valid signature for the keys given (forged or another key)`,
       });
   }
   // One report per anchored seq: the first anchor that contradicts the chain at it.

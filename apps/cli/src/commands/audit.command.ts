@@ -75,7 +75,7 @@ export function formatAuditVerification(
  * Reads only: it neither creates the database nor runs migrations.
  */
 export interface AnchorSource {
-  publicKey: KeyObject;
+  publicKeys: KeyObject[];
   /** JSON-lines file of anchors (AUDIT_ANCHOR_FILE), or undefined. */
   file?: string;
   /** Read intel.audit-anchor.v1 from KAFKA_BROKERS. */
@@ -123,7 +123,7 @@ export async function verifyAuditCommand(
       anchored = compareWithAnchors({
         database,
         anchors,
-        publicKey: anchorSource.publicKey,
+        publicKeys: anchorSource.publicKeys,
         hashAt: await storedHashesAt(
           ds,
           mine.map((a) => a.seq),
@@ -158,24 +158,29 @@ export function registerAuditCommand(program: Command): void {
       'check the audit log hash chain and audit_head, and against the signed anchors of its head; exit 1 if it was tampered with or anchoring is overdue',
     )
     .option('--database <name>', 'database holding the audit log', HUB_DATABASE_NAME_DEFAULT)
-    .option('--public-key <pem>', "the hub's anchor public key (Ed25519 SPKI PEM)")
+    .option(
+      '--public-key <pem>',
+      "the hub's anchor public key (Ed25519 SPKI PEM); repeat it after a key rotation to trust the earlier key's anchors too",
+      (pem: string, all: string[]) => [...all, pem],
+      [] as string[],
+    )
     .option('--anchors-file <path>', 'anchors the hub appended (AUDIT_ANCHOR_FILE)')
     .option('--anchors-from-kafka', `read the anchors from ${TOPICS.auditAnchor}`)
     .option('--max-anchor-age <seconds>', 'anchoring older than this is overdue', '300')
     .action(
       async (opts: {
         database: string;
-        publicKey?: string;
+        publicKey: string[];
         anchorsFile?: string;
         anchorsFromKafka?: boolean;
         maxAnchorAge: string;
       }) => {
         const anchored = opts.anchorsFile !== undefined || opts.anchorsFromKafka === true;
-        if (anchored && !opts.publicKey)
+        if (anchored && opts.publicKey.length === 0)
           throw new Error('--public-key is required to check signed anchors');
         const source = anchored
           ? {
-              publicKey: createPublicKey(readFileSync(opts.publicKey as string)),
+              publicKeys: opts.publicKey.map((pem) => createPublicKey(readFileSync(pem))),
               file: opts.anchorsFile,
               kafka: opts.anchorsFromKafka === true,
               maxAgeMs: Number(opts.maxAnchorAge) * 1000,
