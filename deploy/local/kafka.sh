@@ -271,11 +271,14 @@ render_config() {
   render "$TEMPLATE_DIR/log4j.properties.template" "$LOG4J_CONFIG" "LOGS_DIR=$LOGS_DIR"
 }
 
-storage_tool() {
-  # The broker's log4j config would send the tool's logging into server.log;
-  # give it one that prints warnings to stderr only.
-  local tool_log4j="$DATA_DIR/log4j-tools.properties"
+# Runs a Kafka command-line tool's main class (Kafka's jars, a small JVM). The broker's log4j
+# config would send the tool's logging into server.log; give it one that prints warnings to
+# stderr only.
+kafka_tool() { # main-class args...
+  local main="$1" tool_log4j="$DATA_DIR/log4j-tools.properties"
+  shift
   if [[ ! -f "$tool_log4j" ]]; then
+    mkdir -p "$DATA_DIR"
     printf '%s\n' 'log4j.rootLogger=WARN, stderr' \
       'log4j.appender.stderr=org.apache.log4j.ConsoleAppender' \
       'log4j.appender.stderr.Target=System.err' \
@@ -283,8 +286,10 @@ storage_tool() {
       'log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n' >"$tool_log4j"
   fi
   "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$LIBS_DIR/*" -Dlog4j.configuration="file:$tool_log4j" \
-    kafka.tools.StorageTool "$@"
+    "$main" "$@"
 }
+
+storage_tool() { kafka_tool kafka.tools.StorageTool "$@"; }
 
 format_storage() {
   if [[ -f "$LOG_DIR/meta.properties" ]]; then
@@ -532,6 +537,38 @@ cmd_brokers() {
   fi
 }
 
+# A principal's SCRAM password changed on the running broker (kafka.admin.ConfigCommand as
+# admin), then its <principal>.password file: the procedure of docs/security.md "Rotation",
+# for the local broker. Services holding the old password keep their connections until they
+# reconnect; restart them to use the new one.
+cmd_rotate_password() {
+  local principal="${1:-}"
+  [[ -n "$principal" ]] || die "usage: $0 rotate-password <principal>"
+  if external && [[ "$KAFKA_BROKERS" != "127.0.0.1:$PORT" ]]; then
+    die "rotate-password changes the local broker's credentials; for a cluster use kafka-configs.sh (docs/security.md, Rotation)"
+  fi
+  [[ "$principal" != broker ]] || die "the broker's own password is set in its configuration: '$0 reset' makes new ones"
+  [[ -f "$CRED_DIR/$principal.password" ]] || die "no principal '$principal' in $CRED_DIR"
+  port_open 127.0.0.1 "$PORT" || die "no broker answers on 127.0.0.1:$PORT: start it first"
+  require_java
+  local new props
+  new="$(new_password)"
+  props="$(mktemp "$DATA_DIR/admin-client.XXXXXX")"
+  chmod 600 "$props"
+  printf '%s\n' 'security.protocol=SASL_PLAINTEXT' 'sasl.mechanism=SCRAM-SHA-512' \
+    "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$(password_of admin)\";" >"$props"
+  if ! kafka_tool kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$PORT" --command-config "$props" --alter \
+    --entity-type users --entity-name "$principal" \
+    --add-config "SCRAM-SHA-512=[iterations=4096,password=$new]" >/dev/null; then
+    rm -f "$props"
+    die "the broker refused the new password of $principal (the old one still holds)"
+  fi
+  rm -f "$props"
+  (umask 077 && printf '%s' "$new" >"$CRED_DIR/$principal.password.new")
+  mv "$CRED_DIR/$principal.password.new" "$CRED_DIR/$principal.password"
+  log "$principal has a new password (in $CRED_DIR/$principal.password); restart the services that use it"
+}
+
 usage() {
   cat <<EOF
 usage: $0 <command>
@@ -545,6 +582,8 @@ usage: $0 <command>
   reset          stop and delete the data dir
   brokers        print the bootstrap address (127.0.0.1:\$KAFKA_PORT or \$KAFKA_BROKERS)
   credentials    print the directory of <principal>.password files (SASL/SCRAM-SHA-512)
+  rotate-password <principal>
+                 a new SCRAM password for the principal on the running broker, then its file
 
 env: KAFKA_BROKERS KAFKA_CREDENTIALS_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA_DIR KAFKA_HEAP_OPTS JAVA_HOME
 EOF
@@ -563,6 +602,7 @@ main() {
     reset) cmd_reset "$@" ;;
     brokers) cmd_brokers "$@" ;;
     credentials) cmd_credentials "$@" ;;
+    rotate-password) cmd_rotate_password "$@" ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
   esac
