@@ -17,7 +17,8 @@ import { forceProducer, handlingP, signedEvent } from '@intel/testing';
  * force's own Kafka principal), for hub specs that feed the hub without a force node.
  */
 export class ForceRecords {
-  private readonly producers: Producer[] = [];
+  /** One producer per force, connected on its first event. */
+  private readonly producers = new Map<string, Promise<Producer>>();
   readonly now = timestampFromDate(new Date());
 
   constructor(private readonly clientTag: string) {}
@@ -69,14 +70,19 @@ export class ForceRecords {
 
   /** Publishes one signed event of `force` on the topic its type belongs to. */
   async publish(force: string, type: EventType, id: string, payload: object): Promise<void> {
-    const p = await forceProducer(force, `it-${this.clientTag}-${force}`);
-    this.producers.push(p);
+    let connecting = this.producers.get(force);
+    if (!connecting) {
+      connecting = forceProducer(force, `it-${this.clientTag}-${force}`);
+      this.producers.set(force, connecting);
+    }
+    const p = await connecting;
     const e = signedEvent(force, type, id, payload);
     const topic = type.startsWith('EVENT_TYPE_INCIDENT') ? TOPICS.incident : TOPICS.person;
     await p.send({ topic, acks: -1, messages: [e] });
   }
 
   async close(): Promise<void> {
-    for (const p of this.producers) await p.disconnect().catch(() => undefined);
+    for (const connecting of this.producers.values())
+      await connecting.then((p) => p.disconnect()).catch(() => undefined);
   }
 }
