@@ -31,6 +31,8 @@ export {
   type ScoredCandidate,
   type ScoredLink,
 } from './engine/match-index';
+export { SnapshotError, type SnapshotProblem } from './engine/snapshot-frames';
+export { INDEX_SNAPSHOT_VERSION, parametersFingerprint } from './engine/index-snapshot';
 export {
   FellegiSunterScorer,
   logitBits,

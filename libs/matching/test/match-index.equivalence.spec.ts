@@ -9,6 +9,11 @@ import { ReferenceMatchIndex } from './reference-match-index';
  * The compact MatchIndex against the index as it was before (reference-match-index.ts): random
  * sequences of every operation, from a seeded PRNG, must give the same results — the same links,
  * scores, clusters, cluster changes, candidates and explanations, in the same order.
+ *
+ * At random steps the compact index (or the last one loaded) is written as a snapshot and
+ * loaded back (`MatchIndex.snapshot`, `MatchEngine.loadIndex`): the loaded index must answer
+ * everything as the reference does at once, and from then on take every operation beside the
+ * other two and keep answering the same.
  */
 describe('MatchIndex: the same results as the reference index', () => {
   // A population with duplicates (the generator's people have several records each), so adds
@@ -31,7 +36,7 @@ describe('MatchIndex: the same results as the reference index', () => {
 
   type Op = { name: string; run: (ix: MatchIndex | ReferenceMatchIndex) => unknown };
 
-  const runCase = (seed: number, steps: number): void => {
+  const runCase = async (seed: number, steps: number): Promise<void> => {
     const rnd = mulberry32(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const options: MatchIndexOptions = {
@@ -45,11 +50,45 @@ describe('MatchIndex: the same results as the reference index', () => {
     const inputsOf = new Map<string, MatchInput>();
     let compact = new MatchIndex(engine.parameters, engine.comparator, options);
     let reference = new ReferenceMatchIndex(engine.parameters, engine.comparator, options);
+    /** The index last loaded from a snapshot, once there is one. */
+    let loaded: MatchIndex | undefined;
     const same = (step: number, op: Op): void => {
-      const got = JSON.stringify(op.run(compact));
       const want = JSON.stringify(op.run(reference));
-      if (got !== want)
-        throw new Error(`seed ${seed}, step ${step}, ${op.name}:\n  got  ${got}\n  want ${want}`);
+      for (const [which, ix] of [
+        ['compact', compact],
+        ['loaded', loaded],
+      ] as const) {
+        if (!ix) continue;
+        const got = JSON.stringify(op.run(ix));
+        if (got !== want)
+          throw new Error(
+            `seed ${seed}, step ${step}, ${which}, ${op.name}:\n  got  ${got}\n  want ${want}`,
+          );
+      }
+    };
+    /** Everything an index answers about the records it may hold, at once. */
+    const everything: Op = {
+      name: 'everything, after a snapshot was loaded',
+      run: (ix) => {
+        const few = ids.slice(0, 12);
+        return {
+          size: ix.size,
+          thresholds: ix.thresholdBits,
+          records: ids.map((id) => [
+            ix.has(id),
+            ix.clusterOf(id),
+            ix.membersOf(ix.clusterOf(id) ?? ''),
+          ]),
+          links: [...ix.links()],
+          linksAmong: ix.linksAmong(ids),
+          queries: inputs
+            .slice(0, 50)
+            .map((r) => [ix.query(r, few), ix.match(r), ix.matchAmong(r, ids), ix.candidates(r)]),
+          pairs: few.flatMap((a) => few.map((b) => [ix.compare(a, b), ix.waterfall(a, b)])),
+          decisions: ids.flatMap((a) => ids.map((b) => ix.constraintOf(a, b) ?? 0)),
+          previews: few.map((a) => ix.previewConstraint(a, few[0] ?? '', 'cannot')),
+        };
+      },
     };
     const ops: [number, () => Op][] = [
       [
@@ -191,6 +230,7 @@ describe('MatchIndex: the same results as the reference index', () => {
         },
       ],
       [1, () => ({ name: 'thresholdBits', run: (ix) => ix.thresholdBits })],
+      [2, () => ({ name: 'snapshot', run: () => undefined })],
       [
         1,
         () => ({
@@ -207,6 +247,14 @@ describe('MatchIndex: the same results as the reference index', () => {
       const chosen = ops.find(([w]) => (x -= w) < 0) ?? ops[0];
       if (!chosen) throw new Error('no operations');
       const op = chosen[1]();
+      if (op.name === 'snapshot') {
+        // Alternately from the compact index and from the one loaded before (a snapshot of a
+        // loaded index must load as well).
+        const from = loaded && rnd() < 0.5 ? loaded : compact;
+        loaded = await engine.loadIndex(from.snapshot(), options);
+        same(step, everything);
+        continue;
+      }
       if (op.name !== 'restore') {
         same(step, op);
         continue;
@@ -226,6 +274,7 @@ describe('MatchIndex: the same results as the reference index', () => {
       reference = new ReferenceMatchIndex(engine.parameters, engine.comparator, options);
       compact.restore(records, links);
       reference.restore(records, links);
+      loaded = undefined;
       same(step, { name: 'restored links', run: (ix) => [...ix.links()] });
     }
     // Everything held at the end, record by record.
@@ -236,7 +285,7 @@ describe('MatchIndex: the same results as the reference index', () => {
     });
   };
 
-  it('gives the same results over random sequences of operations', () => {
-    for (let seed = 1; seed <= 40; seed++) runCase(seed, 250);
+  it('gives the same results over random sequences of operations', async () => {
+    for (let seed = 1; seed <= 40; seed++) await runCase(seed, 250);
   });
 });

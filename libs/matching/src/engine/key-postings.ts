@@ -70,6 +70,59 @@ export class KeyPostings {
     if (this.count[blk] === 0) this.dropBlock(blk);
   }
 
+  /**
+   * What a snapshot keeps: the table and the used part of every array, as views (not copies:
+   * write them before the postings change), and the counters.
+   */
+  state(): KeyPostingsState {
+    const blocks = this.blocksUsed;
+    const nodes = this.nodesUsed;
+    return {
+      table: this.table,
+      kType: this.kType.subarray(0, blocks),
+      kA: this.kA.subarray(0, blocks),
+      kB: this.kB.subarray(0, blocks),
+      head: this.head.subarray(0, blocks),
+      tail: this.tail.subarray(0, blocks),
+      count: this.count.subarray(0, blocks),
+      freeBlocks: Int32Array.from(this.freeBlocks),
+      seq: this.seq.subarray(0, nodes),
+      next: this.next.subarray(0, nodes),
+      keys: this.keys,
+      freeNode: this.freeNode,
+    };
+  }
+
+  /** Postings holding what `state` gave, taking its arrays over (they must not be shared). */
+  static fromState(s: KeyPostingsState): KeyPostings {
+    const blocks = s.kType.length;
+    const nodes = s.seq.length;
+    const size = s.table.length;
+    if (
+      size < 2 ||
+      (size & (size - 1)) !== 0 ||
+      [s.kA, s.kB, s.head, s.tail, s.count].some((x) => x.length !== blocks) ||
+      s.next.length !== nodes
+    )
+      throw new Error('KeyPostings.fromState: the arrays disagree on their sizes');
+    const p = new KeyPostings();
+    p.table = s.table;
+    p.keys = s.keys;
+    p.kType = roomy(s.kType);
+    p.kA = roomy(s.kA);
+    p.kB = roomy(s.kB);
+    p.head = roomy(s.head);
+    p.tail = roomy(s.tail);
+    p.count = roomy(s.count);
+    p.blocksUsed = blocks;
+    p.freeBlocks.push(...s.freeBlocks);
+    p.seq = roomy(s.seq);
+    p.next = roomy(s.next);
+    p.nodesUsed = nodes;
+    p.freeNode = s.freeNode;
+    return p;
+  }
+
   private slotOf(type: number, a: number, b: number): number {
     let h = Math.imul(type + 1, 0x9e3779b1) ^ Math.imul(a, 0x85ebca6b) ^ Math.imul(b, 0xc2b2ae35);
     h ^= h >>> 15;
@@ -168,4 +221,28 @@ function grown(x: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   const out = new Int32Array(n);
   out.set(x);
   return out;
+}
+
+/**
+ * `x`, or a fresh array when it is empty: newBlock and newNode double an array when they reach
+ * its end, which an empty one would not survive.
+ */
+function roomy(x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  return x.length > 0 ? x : new Int32Array(512);
+}
+
+/** Postings as a snapshot keeps them (`KeyPostings.state`). */
+export interface KeyPostingsState {
+  table: Int32Array<ArrayBuffer>;
+  kType: Int32Array<ArrayBuffer>;
+  kA: Int32Array<ArrayBuffer>;
+  kB: Int32Array<ArrayBuffer>;
+  head: Int32Array<ArrayBuffer>;
+  tail: Int32Array<ArrayBuffer>;
+  count: Int32Array<ArrayBuffer>;
+  freeBlocks: Int32Array<ArrayBuffer>;
+  seq: Int32Array<ArrayBuffer>;
+  next: Int32Array<ArrayBuffer>;
+  keys: number;
+  freeNode: number;
 }

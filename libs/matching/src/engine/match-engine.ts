@@ -130,6 +130,21 @@ export class MatchEngine {
     return new MatchIndex(this.parameters, this.comparator, options);
   }
 
+  /**
+   * An index loaded from a snapshot's bytes (`MatchIndex.snapshot`, in chunks cut anywhere:
+   * a file's read stream), answering as the index that wrote it; nothing is normalised or
+   * scored. Rejects with a SnapshotError naming what is wrong: another version or layout
+   * (`version`), other parameters than this engine's (`parameters`), other options
+   * (`options`), a file cut short (`truncated`), a checksum that does not match (`checksum`),
+   * anything else malformed (`format`).
+   */
+  loadIndex(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options: MatchIndexOptions = {},
+  ): Promise<MatchIndex> {
+    return MatchIndex.fromSnapshot(this.parameters, this.comparator, source, options);
+  }
+
   /** Batch resolution of `records` (trains on them first unless `options.parameters` is set). */
   static resolve(records: readonly MatchInput[], options: ResolveOptions = {}): BatchResolution {
     const work = prepare(records, options);

@@ -16,8 +16,22 @@ import {
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
 import { waterfallOf, type Waterfall } from '../score/waterfall';
-import { KeyPostings } from './key-postings';
-import { RecordStore } from './record-store';
+import { tokenCount, tokenId, tokenString } from '../normalise/token-ids';
+import {
+  INDEX_SNAPSHOT_VERSION,
+  SnapshotParts,
+  snapshotHeader,
+  checkSnapshotHeader,
+  type SnapshotOptions,
+} from './index-snapshot';
+import { KeyPostings, type KeyPostingsState } from './key-postings';
+import { RecordStore, type RecordStoreState } from './record-store';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  SnapshotError,
+  type SnapshotPart,
+} from './snapshot-frames';
 
 export interface MatchIndexOptions {
   /** Blocks larger than this are skipped for candidates (default DEFAULT_MAX_BLOCK_SIZE). */
@@ -152,7 +166,7 @@ export class MatchIndex {
   private readonly bySeq: (Entry | undefined)[] = [];
   private readonly byId = new Map<string, Entry>();
   /** Blocks by key triple (`blockingKeyCodes`; the same blocks as their texts would give). */
-  private readonly blocks = new KeyPostings();
+  private blocks = new KeyPostings();
   /**
    * Clusters by id: their members' seqs in ascending order (the order they were added), a
    * one-record cluster as its seq alone.
@@ -165,7 +179,7 @@ export class MatchIndex {
   private nextSeq = 0;
   private readonly cmp = newComparison();
   /** The records' normalised forms, packed (slot = seq). */
-  private readonly records = new RecordStore();
+  private records = new RecordStore();
 
   constructor(
     readonly parameters: MatchParameters,
@@ -403,6 +417,210 @@ export class MatchIndex {
     }
     out.sort((x, y) => y.score - x.score);
     return out;
+  }
+
+  /**
+   * The whole index as a binary snapshot (snapshot-frames.ts), in pieces to write in order: a
+   * header with the parameters' fingerprint and the options, then the token table, the record
+   * store's and the postings' arrays as raw bytes, the records' ids, clusters and links, the
+   * term frequencies and the analysts' decisions. `MatchEngine.loadIndex` makes an index that
+   * answers as this one from it, without normalising or scoring anything.
+   *
+   * The pieces are views over the index's own arrays: the index must not change until the
+   * generator is done (write every piece before the next change; `writeFileAtomically` does
+   * so synchronously).
+   */
+  snapshot(): Generator<Uint8Array> {
+    const live: number[] = [];
+    for (const e of this.bySeq) if (e) live.push(e.seq);
+    const store = this.records.state(this.nextSeq);
+    const postings = this.blocks.state();
+    const tokens = tokenCount();
+    const header = snapshotHeader(this.parameters, this.snapshotOptions, {
+      nextSeq: this.nextSeq,
+      size: this.byId.size,
+      tokens,
+      storeDead: store.dead,
+      postingsKeys: postings.keys,
+      postingsFreeNode: postings.freeNode,
+      tfSize: this.tf.size,
+    });
+    return encodeSnapshot(header, this.snapshotParts(live, tokens, store, postings));
+  }
+
+  /** The snapshot's parts after its header (`snapshot`). */
+  private *snapshotParts(
+    live: readonly number[],
+    tokens: number,
+    store: RecordStoreState,
+    postings: KeyPostingsState,
+  ): Generator<SnapshotPart> {
+    yield { name: 'tokens', strings: tokenTexts(tokens) };
+    yield { name: 'store.rows', i32: store.rows };
+    yield { name: 'store.at', i32: store.at };
+    yield { name: 'store.len', i32: store.len };
+    yield { name: 'store.data', i32: store.data };
+    for (const k of POSTINGS_ARRAYS) yield { name: `postings.${k}`, i32: postings[k] };
+    const entries = live.map((s) => this.bySeq[s] as Entry);
+    yield { name: 'entries.seq', i32: Int32Array.from(live) };
+    yield { name: 'entries.id', strings: entries.map((e) => e.id) };
+    // A cluster id is the id of one of its members: kept as that member's place in `live`.
+    const placeOf = new Int32Array(this.nextSeq).fill(-1);
+    live.forEach((s, k) => (placeOf[s] = k));
+    const owner = entries.map((e) => {
+      const o = this.byId.get(e.clusterId);
+      return o ? (placeOf[o.seq] ?? -1) : -1;
+    });
+    yield { name: 'entries.cluster', i32: Int32Array.from(owner) };
+    yield {
+      name: 'entries.clusterId',
+      strings: entries.filter((_, k) => owner[k] === -1).map((e) => e.clusterId),
+    };
+    let pairs = 0;
+    for (const e of entries) pairs += (e.links?.length ?? 0) / 2;
+    const count = new Int32Array(entries.length);
+    const linkSeq = new Int32Array(pairs);
+    const linkScore = new Float64Array(pairs);
+    let p = 0;
+    entries.forEach((e, k) => {
+      const l = e.links ?? NO_LINKS;
+      count[k] = l.length / 2;
+      for (let i = 0; i < l.length; i += 2, p++) {
+        linkSeq[p] = l[i] ?? 0;
+        linkScore[p] = l[i + 1] ?? 0;
+      }
+    });
+    yield { name: 'links.count', i32: count };
+    yield { name: 'links.seq', i32: linkSeq };
+    yield { name: 'links.score', f64: linkScore };
+    yield { name: 'tf', i32: this.tf.triples() };
+    const decisions: string[] = [];
+    for (const [a, partners] of this.constraints)
+      for (const [b, kind] of partners) decisions.push(a, b, kind);
+    yield { name: 'constraints', strings: decisions };
+  }
+
+  /** The options as a snapshot records them (defaults filled in). */
+  get snapshotOptions(): SnapshotOptions {
+    return { maxBlockSize: this.maxBlockSize, corroboratedLinks: this.corroboratedLinks };
+  }
+
+  /**
+   * An index from a snapshot's bytes (`snapshot`), for these parameters and options: refused
+   * with a SnapshotError naming what is wrong (another version or layout, other parameters or
+   * options, a file cut short, a checksum that does not match). `MatchEngine.loadIndex` calls it.
+   *
+   * The record store's and the postings' arrays are taken over as read. Token ids are the
+   * writing process's: when this process's token table numbers the same texts otherwise (it
+   * interned other texts first), every token id is mapped to this process's and the blocks are
+   * filed again from the records (keys hold token ids, and a block's order is its records' seq
+   * order either way).
+   */
+  static async fromSnapshot(
+    parameters: MatchParameters,
+    comparator: RecordComparator,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options: MatchIndexOptions = {},
+  ): Promise<MatchIndex> {
+    const ix = new MatchIndex(parameters, comparator, options);
+    const decoded = await decodeSnapshot(source, INDEX_SNAPSHOT_VERSION, (h) =>
+      checkSnapshotHeader(h, parameters, ix.snapshotOptions),
+    );
+    const parts = new SnapshotParts(decoded);
+    const state = parts.state;
+    const bad = (what: string): SnapshotError => new SnapshotError('format', what);
+    const texts = parts.strings('tokens');
+    if (texts.length !== state.tokens) throw bad('the token table is short');
+    const map = new Int32Array(texts.length);
+    let identity = true;
+    texts.forEach((t, i) => {
+      const id = tokenId(t);
+      map[i] = id;
+      if (id !== i) identity = false;
+    });
+    try {
+      ix.records = RecordStore.fromState({
+        rows: parts.i32('store.rows'),
+        at: parts.i32('store.at'),
+        len: parts.i32('store.len'),
+        data: parts.i32('store.data'),
+        dead: state.storeDead,
+      });
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+    if (!identity) ix.records.remapTokens(map);
+    ix.tf.load(parts.i32('tf'), state.tfSize, identity ? undefined : map);
+    const live = parts.i32('entries.seq');
+    const ids = parts.strings('entries.id');
+    const owner = parts.i32('entries.cluster');
+    const otherClusterIds = parts.strings('entries.clusterId');
+    const count = parts.i32('links.count');
+    const linkSeq = parts.i32('links.seq');
+    const linkScore = parts.f64('links.score');
+    const n = live.length;
+    if (n !== state.size || ids.length !== n || owner.length !== n || count.length !== n)
+      throw bad('the entries disagree on their number');
+    if (linkSeq.length !== linkScore.length) throw bad('link seqs and scores disagree');
+    ix.nextSeq = state.nextSeq;
+    for (let s = 0; s < state.nextSeq; s++) ix.bySeq.push(undefined);
+    let other = 0;
+    let p = 0;
+    for (let k = 0; k < n; k++) {
+      const seq = live[k] ?? -1;
+      if (seq < 0 || seq >= state.nextSeq || (k > 0 && seq <= (live[k - 1] ?? 0)))
+        throw bad(`entry seq ${seq} out of order`);
+      const o = owner[k] ?? -1;
+      const clusterId = o >= 0 ? ids[o] : otherClusterIds[other++];
+      const id = ids[k] as string;
+      if (clusterId === undefined) throw bad(`no cluster id for ${id}`);
+      const c = count[k] ?? 0;
+      let links: number[] | undefined;
+      if (c > 0) {
+        if (p + c > linkSeq.length) throw bad('fewer links than counted');
+        links = new Array<number>(2 * c);
+        for (let i = 0; i < c; i++, p++) {
+          links[2 * i] = linkSeq[p] ?? 0;
+          links[2 * i + 1] = linkScore[p] ?? 0;
+        }
+      }
+      const entry: Entry = { id, seq, clusterId, links };
+      ix.bySeq[seq] = entry;
+      ix.byId.set(id, entry);
+      const held = ix.clusters.get(clusterId);
+      if (held === undefined) ix.clusters.set(clusterId, seq);
+      else if (typeof held === 'number') ix.clusters.set(clusterId, [held, seq]);
+      else held.push(seq);
+    }
+    if (p !== linkSeq.length) throw bad('more links than counted');
+    const decisions = parts.strings('constraints');
+    for (let i = 0; i + 2 < decisions.length; i += 3) {
+      const [a, b, kind] = [decisions[i] ?? '', decisions[i + 1] ?? '', decisions[i + 2]];
+      if (kind !== 'must' && kind !== 'cannot') throw bad(`a decision ${String(kind)}`);
+      let partners = ix.constraints.get(a);
+      if (!partners) ix.constraints.set(a, (partners = new Map<string, PairConstraint>()));
+      partners.set(b, kind);
+    }
+    if (identity) {
+      const arrays = Object.fromEntries(
+        POSTINGS_ARRAYS.map((k) => [k, parts.i32(`postings.${k}`)]),
+      ) as Record<(typeof POSTINGS_ARRAYS)[number], Int32Array<ArrayBuffer>>;
+      try {
+        ix.blocks = KeyPostings.fromState({
+          ...arrays,
+          keys: state.postingsKeys,
+          freeNode: state.postingsFreeNode,
+        });
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
+    } else
+      for (const seq of live) {
+        const keys = keysOf(ix.records.view(seq));
+        for (let i = 0; i < keys.length; i++)
+          ix.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, seq);
+      }
+    return ix;
   }
 
   /** The posterior thresholds of this index's bands, in bits (`FellegiSunterScorer`). */
@@ -698,6 +916,25 @@ export class MatchIndex {
       return { clusterId, members };
     });
   }
+}
+
+/** The postings' arrays a snapshot holds (`KeyPostings.state`). */
+const POSTINGS_ARRAYS = [
+  'table',
+  'kType',
+  'kA',
+  'kB',
+  'head',
+  'tail',
+  'count',
+  'freeBlocks',
+  'seq',
+  'next',
+] as const;
+
+/** The token table's texts, ids 0 … n-1. */
+function* tokenTexts(n: number): Generator<string> {
+  for (let i = 0; i < n; i++) yield tokenString(i);
 }
 
 /** Records a link of `e` to `seq`, or sets its score if there is one (as Map.set would). */

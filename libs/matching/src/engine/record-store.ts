@@ -178,6 +178,78 @@ export class RecordStore {
     };
   }
 
+  /**
+   * What a snapshot keeps of slots [0, slots): views over the store's own arrays (not copies:
+   * write them before the store changes). The encoding is kept as it is, freed space included.
+   */
+  state(slots: number): RecordStoreState {
+    return {
+      rows: this.rows.subarray(0, slots * FLAT_FIELDS),
+      at: this.at.subarray(0, slots),
+      len: this.len.subarray(0, slots),
+      data: this.data.subarray(0, this.used),
+      dead: this.dead,
+    };
+  }
+
+  /** A store holding what `state` gave, taking its arrays over (they must not be shared). */
+  static fromState(s: RecordStoreState): RecordStore {
+    const slots = s.at.length;
+    if (s.len.length !== slots || s.rows.length !== slots * FLAT_FIELDS)
+      throw new Error('RecordStore.fromState: rows, at and len disagree on the number of slots');
+    const store = new RecordStore();
+    store.rows = s.rows;
+    store.at = s.at;
+    store.len = s.len;
+    store.data = s.data;
+    store.used = s.data.length;
+    store.dead = s.dead;
+    for (let slot = 0; slot < slots; slot++) {
+      const from = s.at[slot] ?? 0;
+      if ((s.len[slot] ?? 0) > 0 && (from < 0 || from + (s.len[slot] ?? 0) > store.used))
+        throw new Error(`RecordStore.fromState: slot ${slot} lies outside the data`);
+    }
+    return store;
+  }
+
+  /**
+   * Replaces every token id the store holds by `map[id]` (for records written by a process whose
+   * token table numbered the same texts otherwise: token-ids.ts). Walks each live slot's
+   * encoding as `put` lays it out.
+   */
+  remapTokens(map: Int32Array): void {
+    const m = (id: number): number => (id < 0 ? id : (map[id] ?? -1));
+    const rows = this.rows;
+    for (let at = 0; at < this.at.length * FLAT_FIELDS; at += FLAT_FIELDS)
+      for (const f of TOKEN_FIELDS) rows[at + f] = m(rows[at + f] ?? -1);
+    const d = this.data;
+    const tok = (i: number): void => void (d[i] = m(d[i] ?? -1));
+    for (let slot = 0; slot < this.at.length; slot++) {
+      if ((this.len[slot] ?? 0) === 0) continue;
+      let i = this.at[slot] ?? 0;
+      for (let nn = d[i++] ?? 0; nn > 0; nn--) {
+        i++; // alias
+        tok(i++); // familyId
+        tok(i++); // givenPhoneticId
+        tok(i++); // familyPhoneticId
+        for (let k = d[i++] ?? 0; k > 0; k--) {
+          tok(i++); // given id
+          tok(i++); // given phonetic
+        }
+        for (let k = d[i++] ?? 0; k > 0; k--) tok(i++); // family parts
+      }
+      if (d[i++] === 1) i += 3; // dob
+      for (let list = 0; list < 2; list++)
+        for (let k = d[i++] ?? 0; k > 0; k--) {
+          tok(i++); // scheme
+          i++; // valid
+          tok(i++); // id
+        }
+      for (let k = d[i++] ?? 0; k > 0; k--) tok(i++); // online ids
+      for (let k = d[i++] ?? 0; k > 0; k--) for (let f = 0; f < 8; f++) tok(i++); // address
+    }
+  }
+
   private ensureSlot(slot: number): void {
     if (slot < this.at.length) return;
     const n = Math.max(slot + 1, this.at.length * 2);
@@ -207,6 +279,39 @@ export class RecordStore {
     this.data = grown(this.data, Math.max(this.used + need, this.data.length * 2));
   }
 }
+
+/** A store's arrays as a snapshot keeps them (`RecordStore.state`). */
+export interface RecordStoreState {
+  rows: Int32Array<ArrayBuffer>;
+  at: Int32Array<ArrayBuffer>;
+  len: Int32Array<ArrayBuffer>;
+  data: Int32Array<ArrayBuffer>;
+  dead: number;
+}
+
+/** The offsets in a flat row that hold token ids (the others: codes, dates, char codes). */
+const TOKEN_FIELDS: readonly number[] = [
+  FL.gId,
+  FL.g2Id,
+  FL.gPh,
+  FL.fId,
+  FL.fPh,
+  FL.cuId,
+  FL.cuScheme,
+  FL.naId,
+  FL.naScheme,
+  FL.on0,
+  FL.on1,
+  FL.on2,
+  FL.pcId,
+  FL.secId,
+  FL.hnId,
+  FL.stId,
+  FL.twId,
+  FL.l2Id,
+  FL.rgId,
+  FL.adId,
+];
 
 /** What a stored record decodes to besides its flat row. */
 type DecodedRest = Pick<

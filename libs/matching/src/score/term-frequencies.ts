@@ -27,6 +27,38 @@ export class TermFrequencies {
     this.visit(r, -1);
   }
 
+  /** The counts as (field, token id, count) triples, for a snapshot; `size` apart. */
+  triples(): Int32Array<ArrayBuffer> {
+    let n = 0;
+    for (const m of this.counts) n += m.size;
+    const out = new Int32Array(n * 3);
+    let i = 0;
+    this.counts.forEach((m, field) => {
+      for (const [value, count] of m) {
+        out[i++] = field;
+        out[i++] = value;
+        out[i++] = count;
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Takes the counts of a snapshot (`triples`) into these empty frequencies, each token id
+   * through `map` when given (records written by a process whose token table differed).
+   */
+  load(triples: Int32Array, size: number, map?: Int32Array): void {
+    if (this.total !== 0 || this.counts.some((m) => m.size > 0))
+      throw new Error('TermFrequencies.load needs empty frequencies');
+    for (let i = 0; i + 2 < triples.length; i += 3) {
+      const map1 = this.counts[triples[i] ?? -1];
+      const v = triples[i + 1] ?? -1;
+      if (!map1) throw new Error(`TermFrequencies.load: no field ${triples[i]}`);
+      map1.set(map ? (map[v] ?? -1) : v, triples[i + 2] ?? 0);
+    }
+    this.total = size;
+  }
+
   /** Records carrying token `value` (token-ids.ts) in field `field` (0 when unknown). */
   count(field: number, value: number): number {
     return this.counts[field]?.get(value) ?? 0;
