@@ -4,6 +4,7 @@ import { runAnalystBench } from '../bench/analyst.bench';
 import { reportBench } from '../bench/bench-report';
 import { runImmediateBench } from '../bench/immediate.bench';
 import { runIndexMemoryBench } from '../bench/index-memory.bench';
+import { runIndexSnapshotBench } from '../bench/index-snapshot.bench';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
 import { runPipelineBench } from '../bench/pipeline.bench';
@@ -13,6 +14,7 @@ const SUITES = [
   'intake',
   'matching',
   'index-memory',
+  'index-snapshot',
   'pipeline',
   'query',
   'analyst',
@@ -78,6 +80,9 @@ export function registerBenchCommand(program: Command): void {
             break;
           case 'index-memory':
             reportBench(await runIndexMemoryBench({ quick: opts.quick }));
+            break;
+          case 'index-snapshot':
+            reportBench(await runIndexSnapshotBench({ quick: opts.quick }));
             break;
           default:
             throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);
