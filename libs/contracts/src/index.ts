@@ -14,3 +14,4 @@ export * from './proto-loader-options';
 export * from './timestamps';
 export * from './requests';
 export * from './stored-details';
+export * from './method-codecs';

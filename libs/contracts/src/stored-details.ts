@@ -1,6 +1,9 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import {
+  AnswerDetail,
+  CheckIdentifiersRequest,
   CheckIdentifiersResponse,
+  CheckPersonRequest,
   CheckPersonResponse,
   Holding,
   Match,
@@ -8,6 +11,7 @@ import {
 } from './generated/intel/v1/intel_query';
 import { NominalState } from './generated/intel/v1/nominal';
 import { OnlineIdentifier } from './generated/intel/v1/person';
+import type { CheckIdentifiersCall, CheckPersonCall } from './requests';
 
 const STORED = Symbol('storedDetails');
 
@@ -102,4 +106,36 @@ export const INTEL_QUERY_RESPONSE_SERIALIZERS: Record<string, (value: unknown) =
     Buffer.from(encodeCheckPersonResponse(v as CheckPersonResponse)),
   'intel.v1.IntelQuery.CheckIdentifiers': (v) =>
     Buffer.from(encodeCheckIdentifiersResponse(v as CheckIdentifiersResponse)),
+};
+
+/** A call's `detail`, left out by a caller written before it existed: the default. */
+const detailOf = (r: { detail?: AnswerDetail }) =>
+  r.detail ?? AnswerDetail.ANSWER_DETAIL_UNSPECIFIED;
+
+/** A unary method's client-side codecs, as grpc-js's method definitions name them. */
+export interface ClientCodecs {
+  requestSerialize: (value: unknown) => Buffer;
+  responseDeserialize: (bytes: Buffer) => unknown;
+}
+
+/**
+ * The generated codecs for an IntelQuery client's answer-bearing calls, by full method name
+ * (proto-loader's convert the answer a second time, from protobufjs's message to a plain object
+ * with every default filled in): requests encoded and answers decoded by ts-proto.
+ */
+export const INTEL_QUERY_CLIENT_CODECS: Record<string, ClientCodecs> = {
+  'intel.v1.IntelQuery.CheckPerson': {
+    requestSerialize: (v) => {
+      const r = v as CheckPersonCall;
+      return Buffer.from(CheckPersonRequest.encode({ ...r, detail: detailOf(r) }).finish());
+    },
+    responseDeserialize: (b) => CheckPersonResponse.decode(b),
+  },
+  'intel.v1.IntelQuery.CheckIdentifiers': {
+    requestSerialize: (v) => {
+      const r = v as CheckIdentifiersCall;
+      return Buffer.from(CheckIdentifiersRequest.encode({ ...r, detail: detailOf(r) }).finish());
+    },
+    responseDeserialize: (b) => CheckIdentifiersResponse.decode(b),
+  },
 };

@@ -1,8 +1,8 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
 import type { GrpcSecurity } from '@intel/config';
-import { PROTO_LOADER_OPTIONS } from '@intel/contracts';
+import { assignMethodCodecs, PROTO_LOADER_OPTIONS } from '@intel/contracts';
 import { serverCredentials } from './credentials';
 import type { GrpcHealth } from './health-and-reflection';
 
@@ -81,14 +81,15 @@ export function intelGrpcServer(opts: {
     credentials: serverCredentials(opts.grpc.security),
     gracefulShutdown: true,
     onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
-      for (const [name, serialize] of Object.entries(opts.responseSerializers ?? {})) {
-        const at = name.lastIndexOf('.');
-        const method = (
-          pkg[name.slice(0, at)] as Record<string, MethodDefinition<object, object>> | undefined
-        )?.[name.slice(at + 1)];
-        if (!method) throw new Error(`no gRPC method ${name} to give a serializer`);
-        method.responseSerialize = serialize;
-      }
+      assignMethodCodecs(
+        pkg,
+        Object.fromEntries(
+          Object.entries(opts.responseSerializers ?? {}).map(([m, serialize]) => [
+            m,
+            { responseSerialize: serialize },
+          ]),
+        ),
+      );
       opts.health.attach(pkg, server);
     },
   });

@@ -6,7 +6,12 @@ import {
   type ClientReadableStream,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
+import {
+  assignMethodCodecs,
+  INTEL_QUERY_CLIENT_CODECS,
+  PROTO_LOADER_OPTIONS,
+  QUERY_PROTO,
+} from '@intel/contracts';
 import type {
   AcknowledgeAlertRequest,
   AcknowledgeAlertResponse,
@@ -35,6 +40,10 @@ interface RawQueryClient {
 /**
  * A real grpc-js client for intel.v1.IntelQuery, as a force system would use it. Calls carry a
  * deadline (default 10 s). In the plaintext development mode, `devForce` names the caller.
+ * `generatedCodecs`: CheckPerson and CheckIdentifiers encode and decode with the generated
+ * (ts-proto) codecs instead of proto-loader's, as the hub answers them (the query bench's
+ * client, on the hub and on its bare ceiling alike); without it, proto-loader's, which also
+ * send what a hostile caller may write (a wrong type, an unknown enum name).
  */
 export class QueryClient {
   private readonly raw: RawQueryClient;
@@ -42,9 +51,15 @@ export class QueryClient {
   constructor(
     address: string,
     creds: ChannelCredentials = grpcCredentials.createInsecure(),
-    private readonly options: { devForce?: string; deadlineMs?: number } = {},
+    private readonly options: {
+      devForce?: string;
+      deadlineMs?: number;
+      generatedCodecs?: boolean;
+    } = {},
   ) {
-    const def = loadPackageDefinition(loadSync(QUERY_PROTO, PROTO_LOADER_OPTIONS)) as unknown as {
+    const pkg = loadSync(QUERY_PROTO, PROTO_LOADER_OPTIONS);
+    if (options.generatedCodecs) assignMethodCodecs(pkg, INTEL_QUERY_CLIENT_CODECS);
+    const def = loadPackageDefinition(pkg) as unknown as {
       intel: { v1: { IntelQuery: new (addr: string, c: ChannelCredentials) => RawQueryClient } };
     };
     this.raw = new def.intel.v1.IntelQuery(address, creds);

@@ -13,6 +13,7 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/max';
+import { RecentResults } from './recent-results';
 import { invalid, ok, type Parsed } from './result';
 
 export type { CountryCode } from 'libphonenumber-js/max';
@@ -38,9 +39,16 @@ const PARSE_ERRORS: Readonly<Record<string, string>> = {
   TOO_LONG: 'phone number is too long',
 };
 
+/** The latest phone numbers parsed (RecentResults: a query's number is parsed once, not four times). */
+const recent = new RecentResults<Parsed<string>>(256);
+
 /** Validates a phone number and returns it in E.164 form, e.g. `+447700900123`. */
 export function normalisePhone(input: string, options: PhoneOptions = {}): Parsed<string> {
   const defaultCountry = options.defaultRegion ?? 'GB';
+  return recent.get(`${defaultCountry}\0${input}`, () => parsePhone(input, defaultCountry));
+}
+
+function parsePhone(input: string, defaultCountry: CountryCode): Parsed<string> {
   let phone: PhoneNumber;
   try {
     // extract: false — the whole input must be the number, not merely contain one.

@@ -5,23 +5,45 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { PROTO_LOADER_OPTIONS, QUERY_PROTO } from '@intel/contracts';
+import {
+  assignMethodCodecs,
+  INTEL_QUERY_RESPONSE_SERIALIZERS,
+  PROTO_LOADER_OPTIONS,
+  QUERY_PROTO,
+  type CheckIdentifiersResponse,
+  type CheckPersonResponse,
+} from '@intel/contracts';
 
 /**
  * The query bench's ceiling: a bare grpc-js server for intel.v1.IntelQuery (same proto, same
- * loader, same transport) that answers every unary call at once with an empty response. Run as
- * its own process; prints {"port": N} when listening.
+ * loader, same transport, and the hub's codecs: its requests decoded as the hub decodes them,
+ * its answers encoded by the hub's response serializers) that answers every unary call at once
+ * with an empty response. Run as its own process; prints {"port": N} when listening.
  */
 function main(): void {
-  const pkg = loadPackageDefinition(loadSync(QUERY_PROTO, PROTO_LOADER_OPTIONS)) as unknown as {
+  const definition = loadSync(QUERY_PROTO, PROTO_LOADER_OPTIONS);
+  assignMethodCodecs(
+    definition,
+    Object.fromEntries(
+      Object.entries(INTEL_QUERY_RESPONSE_SERIALIZERS).map(([m, s]) => [
+        m,
+        { responseSerialize: s },
+      ]),
+    ),
+  );
+  const pkg = loadPackageDefinition(definition) as unknown as {
     intel: { v1: { IntelQuery: { service: ServiceDefinition } } };
   };
   const server = new Server();
-  const empty = (_call: unknown, cb: (err: null, res: object) => void) => cb(null, {});
+  const answer =
+    <T>(empty: () => T) =>
+    (_call: unknown, cb: (err: null, res: T) => void) =>
+      cb(null, empty());
   server.addService(pkg.intel.v1.IntelQuery.service, {
-    checkPerson: empty,
-    checkIdentifiers: empty,
-    getPerson: empty,
+    checkPerson: answer((): CheckPersonResponse => ({ matches: [], auditRef: '' })),
+    checkIdentifiers: answer((): CheckIdentifiersResponse => ({ results: [], auditRef: '' })),
+    getPerson: answer(() => ({})),
+    acknowledgeAlert: answer(() => ({})),
     watchAlerts: (call: { end(): void }) => call.end(),
   });
   server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) => {

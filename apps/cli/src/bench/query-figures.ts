@@ -7,7 +7,9 @@ import type { CommitFloor } from './query-ceilings';
 
 /** The query bench's table: each RPC beside the bare server, the floor, the hub's memory and start. */
 export function queryFigures(r: {
+  /** CheckPerson, summary answers (the target's); full answers; CheckIdentifiers (summary). */
   cp: MeasuredAlone;
+  cpFull: MeasuredAlone;
   ci: MeasuredAlone;
   bareCp: MeasuredAlone;
   bareCi: MeasuredAlone;
@@ -18,14 +20,25 @@ export function queryFigures(r: {
   concurrency: number;
 }): BenchFigure[] {
   const { floor } = r;
-  const rpcFigures = (rpc: string, m: MeasuredAlone, bare: MeasuredAlone): BenchFigure[] => [
+  // p99 one at a time: 5 ms, or the disk's own durable-commit p99 + 1 ms when that is above 4 ms.
+  const commitP99 = floor.commitOnly.p99Ms;
+  const p99Limit = commitP99 > 4 ? commitP99 + 1 : 5;
+  const p99Target =
+    commitP99 > 4 ? `≤ durable-commit p99 + 1 ms (${p99Limit.toFixed(1)})` : '≤ 5 ms';
+  const rpcFigures = (
+    rpc: string,
+    m: MeasuredAlone,
+    bare: MeasuredAlone,
+    targeted = true,
+  ): BenchFigure[] => [
     {
       name: `${rpc} calls/s (${r.concurrency} in flight) [${machineNote(m.machine.load)}]`,
       value: m.load.qps,
       unit: 'calls/s',
       ceiling: { name: 'bare grpc-js server, hub stopped', value: bare.load.qps },
-      target: '≥ 0.5 of the ceiling',
-      meetsTarget: m.load.qps >= 0.5 * bare.load.qps,
+      ...(targeted
+        ? { target: '≥ 0.5 of the ceiling', meetsTarget: m.load.qps >= 0.5 * bare.load.qps }
+        : {}),
     },
     {
       name: `${rpc} p50 (one at a time) [${machineNote(m.machine.one)}]`,
@@ -39,8 +52,7 @@ export function queryFigures(r: {
       unit: 'ms',
       // An audited answer cannot beat the bare server plus one durable commit.
       ceiling: { name: 'bare server + durable commit p99', value: floor.bareAndCommit.p99Ms },
-      target: '< 5 ms',
-      meetsTarget: m.one.p99Ms < 5,
+      ...(targeted ? { target: p99Target, meetsTarget: m.one.p99Ms <= p99Limit } : {}),
     },
     ...(m.open
       ? [
@@ -70,8 +82,14 @@ export function queryFigures(r: {
   ];
   const gb = (bytes: number) => bytes / 2 ** 30;
   return [
-    ...rpcFigures('CheckPerson', r.cp, r.bareCp),
-    ...rpcFigures('CheckIdentifiers', r.ci, r.bareCi),
+    ...rpcFigures('CheckPerson (summary)', r.cp, r.bareCp),
+    ...rpcFigures('CheckPerson (full)', r.cpFull, r.bareCp, false),
+    ...rpcFigures('CheckIdentifiers (summary)', r.ci, r.bareCi),
+    {
+      name: `bare server (hub stopped): CheckIdentifiers calls/s [${machineNote(r.bareCi.machine.load)}]`,
+      value: r.bareCi.load.qps,
+      unit: 'calls/s',
+    },
     {
       name: `bare server (hub stopped): CheckPerson calls/s [${machineNote(r.bareCp.machine.load)}]`,
       value: r.bareCp.load.qps,
