@@ -10,8 +10,9 @@ cd "$REPO_ROOT"
 ensure_node_modules
 build >&2
 ensure_postgres
-# matching and index-memory run in this process alone: no broker, no topics.
-if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* && " $* " != *" index-memory "* ]]; then
+# matching, index-memory and hub-index-memory run in this process alone: no broker, no topics.
+in_process() { [[ " $* " == *" matching "* || " $* " == *" index-memory "* || " $* " == *" hub-index-memory "* ]]; }
+if [[ -z "${KAFKA_BROKERS:-}" ]] && ! in_process "$@"; then
   export KAFKA_PORT="${KAFKA_BENCH_PORT:-29092}"
   # pipeline, query, analyst and immediate start a hub, which reads the topics from the
   # beginning: give it a clean bench broker rather than every earlier run's events.
@@ -27,7 +28,7 @@ if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* && " $* " != *" index-
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
   KAFKA_CREDENTIALS_DIR="$(env -u KAFKA_BROKERS bash deploy/local/kafka.sh credentials)"
 fi
-if [[ " $* " != *" matching "* && " $* " != *" index-memory "* ]]; then
+if ! in_process "$@"; then
   kafka_credentials_and_provision >&2
 fi
 # --expose-gc: index-memory collects before it measures.

@@ -3,6 +3,7 @@ import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig } from '@intel/config'
 import { runAnalystBench } from '../bench/analyst.bench';
 import { reportBench } from '../bench/bench-report';
 import { runImmediateBench } from '../bench/immediate.bench';
+import { runHubIndexMemoryBench } from '../bench/hub-index-memory.bench';
 import { runIndexMemoryBench } from '../bench/index-memory.bench';
 import { runIntakeBench } from '../bench/intake.bench';
 import { runMatchingBench } from '../bench/matching.bench';
@@ -13,6 +14,7 @@ const SUITES = [
   'intake',
   'matching',
   'index-memory',
+  'hub-index-memory',
   'pipeline',
   'query',
   'analyst',
@@ -78,6 +80,9 @@ export function registerBenchCommand(program: Command): void {
             break;
           case 'index-memory':
             reportBench(await runIndexMemoryBench({ quick: opts.quick }));
+            break;
+          case 'hub-index-memory':
+            reportBench(await runHubIndexMemoryBench({ quick: opts.quick }));
             break;
           default:
             throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);
