@@ -10,9 +10,13 @@ cd "$REPO_ROOT"
 ensure_node_modules
 build >&2
 ensure_postgres
-# matching, index-memory and index-snapshot run in this process alone: no broker, no topics.
-if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* && " $* " != *" index-memory "* &&
-  " $* " != *" index-snapshot "* ]]; then
+# matching, index-memory, index-snapshot and hub-index-memory run in this process alone: no
+# broker, no topics.
+in_process() {
+  [[ " $* " == *" matching "* || " $* " == *" index-memory "* || " $* " == *" index-snapshot "* ||
+    " $* " == *" hub-index-memory "* ]]
+}
+if [[ -z "${KAFKA_BROKERS:-}" ]] && ! in_process "$@"; then
   export KAFKA_PORT="${KAFKA_BENCH_PORT:-29092}"
   # pipeline, query, analyst and immediate start a hub, which reads the topics from the
   # beginning: give it a clean bench broker rather than every earlier run's events.
@@ -28,8 +32,8 @@ if [[ -z "${KAFKA_BROKERS:-}" && " $* " != *" matching "* && " $* " != *" index-
   export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
   KAFKA_CREDENTIALS_DIR="$(env -u KAFKA_BROKERS bash deploy/local/kafka.sh credentials)"
 fi
-if [[ " $* " != *" matching "* && " $* " != *" index-memory "* && " $* " != *" index-snapshot "* ]]; then
+if ! in_process "$@"; then
   kafka_credentials_and_provision >&2
 fi
-# --expose-gc: index-memory and index-snapshot collect before they measure.
+# --expose-gc: the in-process suites collect before they measure.
 node --max-old-space-size=14000 --expose-gc dist/apps/cli/src/main.js bench "$@"

@@ -14,9 +14,10 @@ export function isRestrictedNominal(i: number): boolean {
 }
 
 /** A bench nominal's id; C nominals are told apart by theirs, so a kept database can be checked. */
-const nominalId = (i: number) => (isRestrictedNominal(i) ? `bench-${i}c` : `bench-${i}`);
+export const nominalId = (i: number) => (isRestrictedNominal(i) ? `bench-${i}c` : `bench-${i}`);
 
-function nominalState(g: GeneratedRecord, i: number): Buffer {
+/** The i-th bench nominal's state as stored (protobuf). */
+export function nominalState(g: GeneratedRecord, i: number): Buffer {
   const r = PersonRecord.fromJSON(g.record);
   const state: NominalState = {
     nominalId: nominalId(i),

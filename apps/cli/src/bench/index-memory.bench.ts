@@ -7,6 +7,7 @@ import {
 } from '@intel/matching';
 import { streamPersons } from '@intel/synthetic';
 import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { settledMemory } from './heap-settle';
 
 /**
  * What the incremental index (`MatchIndex`) holds per record (issue #14: 1M national persons in
@@ -22,21 +23,13 @@ import type { BenchFigure, BenchSuiteResult } from './bench-report';
  * (a later size reuses pages the earlier ones freed). `quick`: 10k and 100k; otherwise 100k and 1M.
  */
 export async function runIndexMemoryBench(opts: { quick?: boolean }): Promise<BenchSuiteResult> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('the index-memory bench needs node --expose-gc (npm run bench does it)');
   const started = Date.now();
   const sizes = opts.quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const figures: BenchFigure[] = [];
   const log = (s: string): void => {
     process.stderr.write(`${s}\n`);
   };
-  const settle = async (): Promise<{ heap: number; rss: number }> => {
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss };
-  };
+  const settle = settledMemory;
   const records = function* (n: number) {
     let i = 0;
     for (const g of streamPersons({ persons: Math.ceil(n / 2), forces: 10, seed: 42 })) {

@@ -3,6 +3,7 @@ import { kafkaServiceEnv, loadToolConfig, toolKafkaConfig } from '@intel/config'
 import { runAnalystBench } from '../bench/analyst.bench';
 import { reportBench } from '../bench/bench-report';
 import { runImmediateBench } from '../bench/immediate.bench';
+import { runHubIndexMemoryBench } from '../bench/hub-index-memory.bench';
 import { runIndexMemoryBench } from '../bench/index-memory.bench';
 import { runIndexSnapshotBench } from '../bench/index-snapshot.bench';
 import { runIntakeBench } from '../bench/intake.bench';
@@ -15,6 +16,7 @@ const SUITES = [
   'matching',
   'index-memory',
   'index-snapshot',
+  'hub-index-memory',
   'pipeline',
   'query',
   'analyst',
@@ -83,6 +85,9 @@ export function registerBenchCommand(program: Command): void {
             break;
           case 'index-snapshot':
             reportBench(await runIndexSnapshotBench({ quick: opts.quick }));
+            break;
+          case 'hub-index-memory':
+            reportBench(await runHubIndexMemoryBench({ quick: opts.quick }));
             break;
           default:
             throw new Error(`unknown suite ${suite}; one of ${SUITES.join(', ')}`);

@@ -12,7 +12,10 @@ import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
 import type { MemberFacts, MemberView } from '../flags/derive-flags';
 import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
 import { comparedIdentifierKey, ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
+import { MemberHandles } from './member-handles';
 import { splitMemberKey, type MemberKey } from './member-key';
+import { PersonMembers } from './person-members';
+import { StateArena } from './state-arena';
 import { disclosureFactsOf } from './state-facts';
 import { nominalAsMatchInput } from './nominal-input';
 import type { PersonAssignment } from './person-assignment';
@@ -71,18 +74,29 @@ export function exactIdentifierFloor(
  *
  * States are kept encoded (protobuf, off the JS heap: ~0.5 KB a nominal) and decoded per query,
  * so answering a query reads nothing from the database: its only round trip is the audit entry.
+ *
+ * Held compactly for a national index (docs/hub.md "The national index in memory"): each member
+ * key is interned once to an integer handle (`MemberHandles`; the key string is the one the
+ * matching index keeps), states are in an append-only arena of large chunks (`StateArena`),
+ * person ids are interned once with their members as linked lists of handles (`PersonMembers`),
+ * and the exact-identifier postings are handles. A member key has a handle while it is a live
+ * nominal or names a person.
  */
 export class NationalIndex {
   readonly matching: MatchIndex;
-  private readonly personOf = new Map<MemberKey, string>();
-  private readonly members = new Map<string, Set<MemberKey>>();
-  private readonly seq = new Map<string, number>();
-  /** Per person: its public view's flags alone (most persons), or every view's. */
-  private readonly flags = new Map<string, ViewFlag[] | PersonViews<ViewFlag[]>>();
-  private readonly states = new Map<MemberKey, Uint8Array>();
-  private readonly identifiers = new ExactIdentifierIndex();
+  private readonly handles = new MemberHandles();
+  private readonly states: StateArena;
+  private readonly persons = new PersonMembers();
+  /** Per person handle: its public view's flags alone (most persons), or every view's. */
+  private readonly flags = new Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>();
+  private readonly identifiers = new ExactIdentifierIndex<number>();
 
-  constructor(readonly engine: MatchEngine) {
+  /** `stateChunkBytes`: the state arena's chunk size (tests set a small one). */
+  constructor(
+    readonly engine: MatchEngine,
+    options: { stateChunkBytes?: number } = {},
+  ) {
+    this.states = new StateArena(options.stateChunkBytes);
     // A national link needs more than a name: records sharing only a (common) name are
     // reported as POSSIBLE, never merged into one person (docs/hub.md, Known limits).
     this.matching = engine.createIndex({ corroboratedLinks: true });
@@ -93,21 +107,21 @@ export class NationalIndex {
   }
 
   get personCount(): number {
-    return this.members.size;
+    return this.persons.size;
   }
 
   /** Adds or replaces a live nominal; `encoded` is its state as stored, if at hand. */
   upsertNominal(key: MemberKey, state: NominalState, encoded?: Uint8Array) {
-    const before = this.states.get(key);
+    const h = this.handles.intern(key);
+    const before = this.states.get(h);
     this.identifiers.replace(
-      key,
+      h,
       before ? identifierKeysOf(NominalState.decode(before)) : [],
       identifierKeysOf(state),
     );
-    // Deleted first so that the map keeps this key string, the one the matching index keeps.
-    this.states.delete(key);
-    this.states.set(key, encoded ?? NominalState.encode(state).finish());
-    return this.matching.add(key, nominalAsMatchInput(state));
+    this.states.set(h, encoded ?? NominalState.encode(state).finish());
+    // The interned key: the matching index keeps the string it is given.
+    return this.matching.add(this.handles.keyOf(h), nominalAsMatchInput(state));
   }
 
   /**
@@ -123,21 +137,26 @@ export class NationalIndex {
     }>,
     links: Iterable<RestoredLink>,
   ): void {
-    const { states, identifiers } = this;
+    const { states, identifiers, handles } = this;
     function* records() {
       for (const n of nominals) {
-        states.set(n.key, n.encoded);
-        identifiers.add(n.key, identifierKeysOf(n.state));
-        yield { id: n.key, input: nominalAsMatchInput(n.state), cluster: n.personId };
+        const h = handles.intern(n.key);
+        states.set(h, n.encoded);
+        identifiers.add(h, identifierKeysOf(n.state));
+        yield { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
       }
     }
     this.matching.restore(records(), links);
   }
 
   removeNominal(key: MemberKey) {
-    const before = this.states.get(key);
-    if (before) this.identifiers.remove(key, identifierKeysOf(NominalState.decode(before)));
-    this.states.delete(key);
+    const h = this.handles.get(key);
+    if (h !== undefined) {
+      const before = this.states.get(h);
+      if (before) this.identifiers.remove(h, identifierKeysOf(NominalState.decode(before)));
+      this.states.delete(h);
+      this.releaseIfUnused(h);
+    }
     return this.matching.remove(key);
   }
 
@@ -146,7 +165,7 @@ export class NationalIndex {
    * (`onlineIdentifierKey`), however many share it, in no set order.
    */
   holdersOf(identifierKey: string): MemberKey[] {
-    return this.identifiers.holdersOf(identifierKey);
+    return this.identifiers.holdersOf(identifierKey).map((h) => this.handles.keyOf(h));
   }
 
   /**
@@ -178,9 +197,13 @@ export class NationalIndex {
     }));
   }
 
-  /** A live nominal's state as stored (protobuf), for an answer to splice as it is. */
+  /**
+   * A live nominal's state as stored (protobuf), for an answer to splice as it is: a view of the
+   * index's arena, never written again (a later upsert stores the new state elsewhere).
+   */
   storedState(key: MemberKey): Uint8Array | undefined {
-    return this.states.get(key);
+    const h = this.handles.get(key);
+    return h === undefined ? undefined : this.states.get(h);
   }
 
   /** The live nominals among `keys`, each decoded once (reusing and filling `decoded`). */
@@ -192,7 +215,7 @@ export class NationalIndex {
     const out = new Map<MemberKey, V>();
     for (const k of keys) {
       if (out.has(k)) continue;
-      const encoded = this.states.get(k);
+      const encoded = this.storedState(k);
       if (!encoded) continue;
       let v = decoded.get(k);
       if (v === undefined) decoded.set(k, (v = decode(k, encoded)));
@@ -202,24 +225,31 @@ export class NationalIndex {
   }
 
   personOfMember(key: MemberKey): string | undefined {
-    return this.personOf.get(key);
+    const h = this.handles.get(key);
+    const p = h === undefined ? -1 : this.persons.personOfMember(h);
+    return p < 0 ? undefined : this.persons.idOf(p);
   }
 
   membersOf(personId: string): MemberKey[] {
-    return [...(this.members.get(personId) ?? [])];
+    const p = this.persons.handle(personId);
+    if (p === undefined) return [];
+    return this.persons.membersOf(p).map((h) => this.handles.keyOf(h));
   }
 
   ageOf(personId: string): number {
-    return this.seq.get(personId) ?? Number.MAX_SAFE_INTEGER;
+    const p = this.persons.handle(personId);
+    return (p === undefined ? undefined : this.persons.seqOf(p)) ?? Number.MAX_SAFE_INTEGER;
   }
 
   hasPerson(personId: string): boolean {
-    return this.members.has(personId);
+    const p = this.persons.handle(personId);
+    return p !== undefined && this.persons.has(p);
   }
 
   /** The person's flags as `recipient` may see them: those of its view, never the national ones. */
   flagsFor(personId: string, recipient: string): ViewFlag[] {
-    const views = this.flags.get(personId);
+    const p = this.persons.handle(personId);
+    const views = p === undefined ? undefined : this.flags.get(p);
     if (!views) return [];
     if (Array.isArray(views)) return views;
     return views.get(viewOf(recipient, views)) ?? [];
@@ -244,7 +274,7 @@ export class NationalIndex {
     for (const o of input.onlineIdentifiers ?? []) {
       const key = comparedIdentifierKey(o);
       if (key === undefined || this.identifiers.holderCount(key) > EXACT_ONLINE_HOLDERS) continue;
-      for (const h of this.identifiers.holdersOf(key)) online.add(h);
+      for (const h of this.identifiers.holdersOf(key)) online.add(this.handles.keyOf(h));
     }
     const bits = this.matching.thresholdBits;
     const out: ScoredCandidate[] = [];
@@ -256,27 +286,31 @@ export class NationalIndex {
     return out.slice(0, maxResults);
   }
 
+  /**
+   * At load, from the stored memberships: `key` names `personId` (created at `seq`) and is
+   * listed among its members. A key naming another person is detached from it first.
+   */
   setMembership(personId: string, seq: number, key: MemberKey): void {
-    this.seq.set(personId, seq);
-    this.personOf.set(key, personId);
-    let set = this.members.get(personId);
-    if (!set) this.members.set(personId, (set = new Set()));
-    set.add(key);
+    const p = this.persons.intern(personId);
+    this.persons.setSeq(p, seq);
+    const h = this.handles.intern(key);
+    const was = this.persons.personOfMember(h);
+    if (was >= 0 && was !== p) this.persons.detach(h);
+    this.persons.attach(h, p);
   }
 
   /** Applies a committed assignment (new person ids carry their creation seq). */
   applyAssignment(a: PersonAssignment, seqOf: ReadonlyMap<string, number>): void {
-    for (const [id, s] of seqOf) this.seq.set(id, s);
+    for (const [id, s] of seqOf) this.persons.setSeq(this.persons.intern(id), s);
     for (const m of a.unassign) this.detach(m);
-    for (const [m, p] of a.assign) {
+    for (const [m, personId] of a.assign) {
       this.detach(m);
-      this.personOf.set(m, p);
-      let set = this.members.get(p);
-      if (!set) this.members.set(p, (set = new Set()));
-      set.add(m);
+      this.persons.attach(this.handles.intern(m), this.persons.intern(personId));
     }
-    for (const p of [...a.retired, ...a.merged.map((x) => x.from)]) {
-      this.members.delete(p);
+    for (const personId of [...a.retired, ...a.merged.map((x) => x.from)]) {
+      const p = this.persons.handle(personId);
+      if (p === undefined) continue;
+      this.persons.drop(p);
       this.flags.delete(p);
     }
   }
@@ -284,16 +318,21 @@ export class NationalIndex {
   /** A person's flags per view; views without flags are kept while a C owner's view differs. */
   setFlags(personId: string, views: PersonViews<ViewFlag[]>): void {
     const only = views.size === 1 ? views.get(PUBLIC_VIEW) : undefined;
-    if ([...views.values()].every((f) => f.length === 0)) this.flags.delete(personId);
-    else this.flags.set(personId, only ?? views);
+    if ([...views.values()].every((f) => f.length === 0)) {
+      const p = this.persons.handle(personId);
+      if (p !== undefined) this.flags.delete(p);
+    } else this.flags.set(this.persons.intern(personId), only ?? views);
   }
 
   private detach(m: MemberKey): void {
-    const old = this.personOf.get(m);
-    if (old === undefined) return;
-    this.personOf.delete(m);
-    const set = this.members.get(old);
-    set?.delete(m);
-    if (set && set.size === 0) this.members.delete(old);
+    const h = this.handles.get(m);
+    if (h === undefined) return;
+    this.persons.detach(h);
+    this.releaseIfUnused(h);
+  }
+
+  /** A key neither live nor naming a person gives its handle back. */
+  private releaseIfUnused(h: number): void {
+    if (!this.states.has(h) && this.persons.personOfMember(h) < 0) this.handles.release(h);
   }
 }

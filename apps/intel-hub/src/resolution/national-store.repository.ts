@@ -196,23 +196,22 @@ export class NationalStoreRepository {
     return out;
   }
 
-  /** Live nominals in key order, a page at a time (rebuilding the index). */
+  /**
+   * Live nominals in key order, a page at a time (rebuilding the index), as stored: the caller
+   * decodes each when it needs it, so that a load holds no decoded state for long.
+   */
   async nominalPage(
     tx: Sql,
     after: { forceCode: string; nominalId: string } | undefined,
     limit: number,
-  ): Promise<({ key: MemberKey } & StoredState)[]> {
+  ): Promise<{ key: MemberKey; encoded: Buffer }[]> {
     const rows = await tx.query<Array<{ force_code: string; nominal_id: string; state: Buffer }>>(
       `SELECT force_code, nominal_id, state FROM force_nominal
        WHERE state IS NOT NULL AND (force_code, nominal_id) > ($1, $2)
        ORDER BY force_code, nominal_id LIMIT $3`,
       [after?.forceCode ?? '', after?.nominalId ?? '', limit],
     );
-    return rows.map((r) => ({
-      key: memberKey(r.force_code, r.nominal_id),
-      state: NominalState.decode(r.state),
-      encoded: r.state,
-    }));
+    return rows.map((r) => ({ key: memberKey(r.force_code, r.nominal_id), encoded: r.state }));
   }
 
   /**

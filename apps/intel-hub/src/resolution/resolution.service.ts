@@ -10,7 +10,7 @@ import {
 } from '@intel/matching';
 import type { Logger } from '@intel/observability';
 import { generatePersons } from '@intel/synthetic';
-import type { NominalState } from '@intel/contracts';
+import { NominalState } from '@intel/contracts';
 import { DataSource } from 'typeorm';
 import {
   PUBLIC_VIEW,
@@ -43,12 +43,7 @@ import {
 } from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { NationalIndex } from './national-index';
-import {
-  NationalStoreRepository,
-  QueuedEntity,
-  StoredLink,
-  StoredState,
-} from './national-store.repository';
+import { NationalStoreRepository, QueuedEntity, StoredLink } from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
 import { chooseParameters, type ParameterSource } from './parameter-choice';
 import { assignPersons } from './person-assignment';
@@ -463,73 +458,19 @@ export class ResolutionService {
    */
   async load(): Promise<void> {
     const started = Date.now();
-    const inputs: ({ key: MemberKey } & StoredState)[] = [];
-    let after: { forceCode: string; nominalId: string } | undefined;
-    for (;;) {
-      const page = await this.store.nominalPage(this.ds, after, 10_000);
-      inputs.push(...page);
-      const last = page[page.length - 1];
-      if (!last || page.length < 10_000) break;
-      after = splitMemberKey(last.key);
-    }
-    const saved = await this.store.savedParameters(this.ds);
-    const source = chooseParameters(saved, inputs.length, this.options.trainMinRecords);
-    const engine =
-      source === 'saved' && saved
-        ? MatchEngine.fromParameters(saved.parameters)
-        : source === 'index'
-          ? MatchEngine.train(inputs.map((i): MatchInput => nominalAsMatchInput(i.state)))
-          : referenceEngine(this.options.referencePersons);
-    const index = new NationalIndex(engine);
-    // Analysts' decisions name records, not scores: they hold whatever the parameters.
-    for (const c of await this.review.activeConstraints(this.ds))
-      index.matching.setConstraint(c.a, c.b, c.constraint);
-    const memberships = await this.store.allMemberships(this.ds);
-    for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
-    for (const [p, views] of await this.viewFlags.all(this.ds)) index.setFlags(p, views);
-    const live = new Set(inputs.map((i) => i.key));
-    const stale = memberships.map((m) => m.key).filter((k) => !live.has(k));
-    // Nominals scored now (all of them, or in a restore those without a person yet): their
-    // links are stored below.
-    let scored = inputs;
-    if (source === 'saved') {
-      const personOf = new Map(memberships.map((m) => [m.key, m.personId]));
-      const held: ((typeof inputs)[number] & { personId: string })[] = [];
-      scored = [];
-      for (const i of inputs) {
-        const personId = personOf.get(i.key);
-        if (personId === undefined) scored.push(i);
-        else held.push({ ...i, personId });
-      }
-      index.restore(held, await this.store.allLinks(this.ds));
-      // A person that lost a member withdrawn before it was resolved may fall apart without it.
-      const lostMember = new Set(stale.map((k) => personOf.get(k)));
-      for (const h of held) if (lostMember.delete(h.personId)) index.matching.regroup(h.key);
-    }
-    const links: StoredLink[] = [];
-    const candidates: CandidateReport[] = [];
-    for (const { key, state, encoded } of scored) {
-      const r = index.upsertNominal(key, state, encoded);
-      if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
-      candidates.push(...candidateReports(index, key, state, r.possibles));
-    }
-    const groups = new Map<string, MemberKey[]>();
-    for (const { key } of inputs) {
-      const c = index.matching.clusterOf(key);
-      if (c !== undefined && !groups.has(c)) groups.set(c, index.matching.membersOf(c));
-    }
+    const { index, engine, source, nominals, stale, links, candidates, groups, rescored, scored } =
+      await this.buildIndex();
     const now = new Date();
     await inTransaction(this.ds, async (tx) => {
       await this.fence(tx);
       if (source !== 'saved') {
         await this.store.saveParameters(tx, {
           source,
-          nominals: inputs.length,
+          nominals,
           parameters: engine.parameters,
         });
         await this.store.replaceAllLinks(tx, allExplainedLinks(index), now);
       }
-      const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
       await this.review.recordCandidates(
         tx,
         candidates,
@@ -549,7 +490,7 @@ export class ResolutionService {
         event: 'index-loaded',
         mode: source === 'saved' ? 'restored' : 'rebuilt',
         nominals: index.nominalCount,
-        scored: scored.length,
+        scored,
         persons: index.personCount,
         viewsDerived: underived,
         parameters: PARAMETER_ORIGIN[source],
@@ -558,6 +499,93 @@ export class ResolutionService {
       },
       'national index loaded',
     );
+  }
+
+  /**
+   * `load`'s reading and building: the index built from the database, with what `load` commits
+   * (the stale memberships, the links and candidates scored, the clusters to reconcile). In a
+   * method of its own so that the nominals read are garbage once it returns: the index holds
+   * its own copy of every state.
+   */
+  private async buildIndex() {
+    // Held as stored (the bytes pg gives, ~0.6 KB a nominal) and decoded one at a time where
+    // used, not as decoded states (~2.5 KB a nominal): at national scale the difference is
+    // gigabytes of peak heap, which the process keeps as resident memory.
+    const stored: { key: MemberKey; encoded: Buffer }[] = [];
+    let after: { forceCode: string; nominalId: string } | undefined;
+    for (;;) {
+      const page = await this.store.nominalPage(this.ds, after, 10_000);
+      for (const n of page) stored.push(n);
+      const last = page[page.length - 1];
+      if (!last || page.length < 10_000) break;
+      after = splitMemberKey(last.key);
+    }
+    const nominals = stored.length;
+    const saved = await this.store.savedParameters(this.ds);
+    const source = chooseParameters(saved, nominals, this.options.trainMinRecords);
+    const engine =
+      source === 'saved' && saved
+        ? MatchEngine.fromParameters(saved.parameters)
+        : source === 'index'
+          ? MatchEngine.train(
+              stored.map((i): MatchInput => nominalAsMatchInput(NominalState.decode(i.encoded))),
+            )
+          : referenceEngine(this.options.referencePersons);
+    const index = new NationalIndex(engine);
+    // Analysts' decisions name records, not scores: they hold whatever the parameters.
+    for (const c of await this.review.activeConstraints(this.ds))
+      index.matching.setConstraint(c.a, c.b, c.constraint);
+    const memberships = await this.store.allMemberships(this.ds);
+    for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
+    for (const [p, views] of await this.viewFlags.all(this.ds)) index.setFlags(p, views);
+    const live = new Set(stored.map((i) => i.key));
+    const stale = memberships.map((m) => m.key).filter((k) => !live.has(k));
+    // Nominals scored now (all of them, or in a restore those without a person yet): their
+    // links are stored below.
+    let scored = stored;
+    if (source === 'saved') {
+      const personOf = new Map(memberships.map((m) => [m.key, m.personId]));
+      const held: { key: MemberKey; encoded: Buffer; personId: string }[] = [];
+      scored = [];
+      for (const i of stored) {
+        const personId = personOf.get(i.key);
+        if (personId === undefined) scored.push(i);
+        else held.push({ ...i, personId });
+      }
+      function* restored() {
+        for (const h of held) yield { ...h, state: NominalState.decode(h.encoded) };
+      }
+      index.restore(restored(), await this.store.allLinks(this.ds));
+      // A person that lost a member withdrawn before it was resolved may fall apart without it.
+      const lostMember = new Set(stale.map((k) => personOf.get(k)));
+      for (const h of held) if (lostMember.delete(h.personId)) index.matching.regroup(h.key);
+    }
+    const links: StoredLink[] = [];
+    const candidates: CandidateReport[] = [];
+    for (const { key, encoded } of scored) {
+      const state = NominalState.decode(encoded);
+      const r = index.upsertNominal(key, state, encoded);
+      if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
+      candidates.push(...candidateReports(index, key, state, r.possibles));
+    }
+    const groups = new Map<string, MemberKey[]>();
+    for (const { key } of stored) {
+      const c = index.matching.clusterOf(key);
+      if (c !== undefined && !groups.has(c)) groups.set(c, index.matching.membersOf(c));
+    }
+    const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
+    return {
+      index,
+      engine,
+      source,
+      nominals,
+      stale,
+      links,
+      candidates,
+      groups,
+      rescored,
+      scored: scored.length,
+    };
   }
 
   /**
