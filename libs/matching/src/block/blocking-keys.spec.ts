@@ -86,6 +86,18 @@ describe('blocking keys', () => {
     expect(shareKey(viaPhone('Ann'), viaPhone('Zed'))).toBe(true);
   });
 
+  it('block a lone family name keyed as the given name through the birth year', () => {
+    const full = keysOf({
+      names: [{ given: ['Alexander'], family: 'Roberts' }],
+      dateOfBirth: { year: 1950, month: 1, day: 27 },
+    });
+    const lone = (given: string[], family: string) =>
+      keysOf({ names: [{ given, family }], dateOfBirth: { year: 1950 } });
+    expect(shareKey(full, lone(['Roberts'], ''))).toBe(true);
+    expect(shareKey(full, lone([], 'Roberts'))).toBe(true);
+    expect(shareKey(full, lone(['Robert'], 'Smith'))).toBe(false);
+  });
+
   it('give every key type in its stored text form, each key once, in a fixed order', () => {
     // The force node stores these texts (nominal_key): the integer form must not change them.
     const keys = blockingKeys(

@@ -13,7 +13,7 @@ import { derivedTokens, tokenString } from '../normalise/token-ids';
  * |---|---|
  * | exact custody id (valid PNC/CRO) | every name and date error |
  * | exact national id / online id | name and date errors, missing DOB |
- * | family-name phonetic code + birth year | given-name errors, nicknames, day/month errors |
+ * | family-name phonetic code + birth year (a lone given name's code) | given-name errors, nicknames, day/month errors, a lone family name in the given slot |
  * | phonetic code of either name + full date | errors in the other name, given/family swaps |
  * | initials (order-free) + date with day/month order-free | spelling errors in both names, swaps, transposed dates |
  * | both names' phonetic codes, order-free | missing or wrong DOB, given/family swaps |
@@ -197,6 +197,8 @@ export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
     const gId = n.givenPhoneticId;
     const fId = n.familyPhoneticId;
     if (f !== '' && dob) out.add(K_FY, fId, dob.year);
+    // A name with no family name: its one name may be the family name keyed in the wrong slot.
+    else if (g !== '' && dob) out.add(K_FY, gId, dob.year);
     if (fullDob) {
       // One key per name token, whichever field it sits in: survives a swap or an error in the other.
       if (g !== '') out.add(K_TD, gId, digits);

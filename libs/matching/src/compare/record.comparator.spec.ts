@@ -48,6 +48,31 @@ describe('record comparator', () => {
     expect(c.levels[F.family]).toBe(0);
   });
 
+  it('agrees a lone name with the other record’s name in the other slot', () => {
+    const full = normaliseRecord(person(['Thomas'], 'Gabriel'));
+    for (const [one, swapped] of [
+      [person([], 'Thomas'), true], // given name keyed as the family name
+      [person(['Gabriel'], ''), true], // family name keyed as the given name
+      [person(['Thomas'], ''), false], // in its own slot: the straight comparison
+    ] as const) {
+      for (const c of [
+        comparator.compare(normaliseRecord(one), full),
+        comparator.compare(full, normaliseRecord(one)),
+      ]) {
+        expect(c.swapped).toBe(swapped);
+        expect(c.levels[F.given]).toBe(swapped ? NULL_LEVEL : 0);
+        expect(c.levels[F.family]).toBe(swapped ? 0 : NULL_LEVEL);
+      }
+    }
+    // Two lone names in different slots, and a lone name that agrees with neither.
+    const c = comparator.compare(
+      normaliseRecord(person(['Thomas'], '')),
+      normaliseRecord(person([], 'Tomas')),
+    );
+    expect([c.swapped, c.levels[F.given], c.levels[F.family]]).toEqual([true, NULL_LEVEL, 2]);
+    expect(level(person([], 'Brown'), person(['Thomas'], 'Gabriel'), 'family')).toBe('different');
+  });
+
   it('grades addresses as a whole and shares of online identifiers', () => {
     const at = (line: string, town: string, postcode: string) =>
       person(['A'], 'B', { addresses: [{ line, town, postcode }] });

@@ -290,6 +290,17 @@ export class RecordComparator {
         // is not term-frequency adjusted: the value sits in the other field's frequency table.
         const nbFirst = nb.given[0];
         const naFirst = na.given[0];
+        if (best > 0) {
+          const one = this.oneNameCrossSlot(na, nb, best);
+          if (one !== NULL_LEVEL) {
+            best = rankOf(NULL_LEVEL, F.given) + rankOf(one, F.family);
+            bestG = NULL_LEVEL;
+            bestS = one;
+            bestGv = -1;
+            bestSv = -1;
+            bestSwapped = true;
+          }
+        }
         if (
           nbFirst !== undefined &&
           naFirst !== undefined &&
@@ -331,6 +342,44 @@ export class RecordComparator {
     out.tfValues[F.given] = bestGv;
     out.tfValues[F.family] = bestSv;
     out.swapped = bestSwapped;
+  }
+
+  /**
+   * One name missing on a side, and the remaining name perhaps in the other slot ("—, Thomas"
+   * against "Thomas, Gabriel"): the one cross pair both sides hold (a's first given against b's
+   * family, or a's family against b's first given) as a swapped family level, when that beats
+   * `best`; else NULL_LEVEL. Scored as the family level whichever pair it is, so compare(a, b)
+   * and compare(b, a) agree; the given level is then null (not TF adjusted, as any swap).
+   */
+  private oneNameCrossSlot(na: NormalisedName, nb: NormalisedName, best: number): number {
+    const aFirst = na.given[0];
+    const bFirst = nb.given[0];
+    let level: number;
+    if (aFirst !== undefined && nb.family !== '' && (na.family === '' || bFirst === undefined)) {
+      if (!mayAgree(aFirst, na.givenPhonetic[0] ?? '', nb.family, nb.familyPhonetic))
+        return NULL_LEVEL;
+      level = this.tokenLevel(
+        na.givenIds[0] ?? -1,
+        na.givenPhonetic[0] ?? '',
+        nb.familyId,
+        nb.familyPhonetic,
+      );
+    } else if (
+      bFirst !== undefined &&
+      na.family !== '' &&
+      (nb.family === '' || aFirst === undefined)
+    ) {
+      if (!mayAgree(na.family, na.familyPhonetic, bFirst, nb.givenPhonetic[0] ?? ''))
+        return NULL_LEVEL;
+      level = this.tokenLevel(
+        na.familyId,
+        na.familyPhonetic,
+        nb.givenIds[0] ?? -1,
+        nb.givenPhonetic[0] ?? '',
+      );
+    } else return NULL_LEVEL;
+    const s = swappedFamilyLevel(level);
+    return rankOf(NULL_LEVEL, F.given) + rankOf(s, F.family) < best - 1e-9 ? s : NULL_LEVEL;
   }
 
   private givenLevel(na: NormalisedName, nb: NormalisedName): number {
@@ -509,6 +558,24 @@ function flatNames(
     const ss = swappedFamilyLevel(Math.min(x, y));
     if (rankOf(gs, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
       g = gs;
+      f = ss;
+      gv = -1;
+      fv = -1;
+      out.swapped = true;
+    }
+  } else if (rank > 0 && (agId < 0 || bgId < 0 || afId < 0 || bfId < 0)) {
+    // One name missing on a side (RecordComparator.oneNameCrossSlot): the one cross pair held.
+    let t = 3;
+    if (agId >= 0 && bfId >= 0) {
+      if (ra[oa + FL.gChar] === rb[ob + FL.fChar] || (agPh >= 0 && agPh === bfPh))
+        t = flatTokenLevel(jw, agId, agPh, bfId, bfPh);
+    } else if (afId >= 0 && bgId >= 0) {
+      if (ra[oa + FL.fChar] === rb[ob + FL.gChar] || (afPh >= 0 && afPh === bgPh))
+        t = flatTokenLevel(jw, afId, afPh, bgId, bgPh);
+    }
+    const ss = swappedFamilyLevel(t);
+    if (t < 3 && rankOf(NULL_LEVEL, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
+      g = NULL_LEVEL;
       f = ss;
       gv = -1;
       fv = -1;
