@@ -82,10 +82,11 @@ export const FIELDS = [
   // One field for the whole address: house number, street, second line, town and postcode are
   // strongly correlated (a move changes them together), and scoring them as separate fields
   // counts one piece of evidence four times — which also lets EM mistake "same address" for
-  // "same person". The level is how the parts present on both sides agree.
+  // "same person". The level is how the parts present on both sides agree; "town" is agreement
+  // on the town alone (a town-only address), which many people share.
   {
     name: 'address',
-    levels: ['same', 'mostly', 'partly', 'different'],
+    levels: ['same', 'mostly', 'town', 'partly', 'different'],
     agreeing: 1,
     tf: true,
     contradicts: true,

@@ -97,6 +97,20 @@ describe('record comparator', () => {
         'address',
       ),
     ).toBe('different');
+    // Only the town agrees: a town-only address is not "same" against a full one in that town.
+    const townOnly = person(['A'], 'B', {
+      addresses: [{ line: '', town: 'Norwich', postcode: '' }],
+    });
+    expect(level(townOnly, at('1 High Street', 'Norwich', 'NR1 3QF'), 'address')).toBe('town');
+    expect(level(townOnly, townOnly, 'address')).toBe('town');
+    expect(level(townOnly, at('1 High Street', 'Leeds', 'LS1 1AA'), 'address')).toBe('different');
+    expect(
+      level(
+        at('1 High Street', 'Norwich', 'NR1 3QF'),
+        at('9 Mill Lane', 'Norwich', 'NR2 4BB'),
+        'address',
+      ),
+    ).toBe('partly');
     const on = (value: string) =>
       person(['A'], 'B', {
         onlineIdentifiers: [{ kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', platform: '', value }],

@@ -188,7 +188,7 @@ export class RecordComparator {
         else disagree++;
       }
       if (agree + disagree > 0) {
-        const level = disagree === 0 ? 0 : agree > disagree ? 1 : agree > 0 ? 2 : 3;
+        const level = addressLevel(agree, disagree, tw === 0);
         levels[F.address] = level;
         if (level === 0 && aAd === bAd) {
           tfValues[F.address] = aAd;
@@ -469,7 +469,8 @@ export class RecordComparator {
     part(exactPart(bestA.houseNumber, bestB.houseNumber));
     part(flatTextPart(this.jw, bestA.streetId, bestB.streetId));
     part(flatTextPart(this.jw, bestA.line2Id, bestB.line2Id));
-    part(flatTextPart(this.jw, bestA.townId, bestB.townId));
+    const town = flatTextPart(this.jw, bestA.townId, bestB.townId);
+    part(town);
     if (bestA.postcode !== '' && bestB.postcode !== '') {
       const near =
         bestA.postcode === bestB.postcode ||
@@ -478,8 +479,7 @@ export class RecordComparator {
       part(near ? 0 : 1);
     }
     if (agree + disagree > 0) {
-      // same: nothing disagrees; mostly: more parts agree than not; partly: something agrees.
-      const level = disagree === 0 ? 0 : agree > disagree ? 1 : agree > 0 ? 2 : 3;
+      const level = addressLevel(agree, disagree, town === 0);
       out.levels[F.address] = level;
       // TF only when the addresses are identical: a fuzzy "same" has no single value to look up.
       if (level === 0) {
@@ -623,6 +623,24 @@ const compactIds = derivedTokens(compactId);
 /** isOneEdit of two identifier tokens in compact form (compactId), each made once per token. */
 function oneEditIds(x: number, y: number): boolean {
   return isOneEdit(tokenString(compactIds.of(x)), tokenString(compactIds.of(y)));
+}
+
+// Address levels (FIELDS[address]).
+const A_SAME = 0;
+const A_MOSTLY = 1;
+const A_TOWN = 2;
+const A_PARTLY = 3;
+const A_DIFF = 4;
+
+/**
+ * The address level from how many of the parts both sides hold agree and disagree. same: nothing
+ * disagrees; town: nothing disagrees but only the town agrees (a town-only address against a full
+ * one, or two town-only addresses — far weaker evidence than a whole address); mostly: more parts
+ * agree than not; partly: something agrees.
+ */
+function addressLevel(agree: number, disagree: number, townAgrees: boolean): number {
+  if (disagree === 0) return agree === 1 && townAgrees ? A_TOWN : A_SAME;
+  return agree > disagree ? A_MOSTLY : agree > 0 ? A_PARTLY : A_DIFF;
 }
 
 function flatTextPart(jw: JaroWinklerMemo, x: number, y: number): number {

@@ -9,6 +9,30 @@ import { TermFrequencies } from './term-frequencies';
 describe('Fellegi-Sunter scorer', () => {
   const params = priorParameters();
 
+  it('reads parameters learned before the address town level: town weighs 0, the rest as learned', () => {
+    const legacy = {
+      ...params,
+      fields: {
+        ...params.fields,
+        address: { m: [0.7, 0.2, 0.03, 0.07], u: [1e-3, 1e-3, 0.05, 0.948] },
+      },
+    };
+    const scorer = new FellegiSunterScorer(legacy);
+    const weight = (level: number): number => {
+      const c = newComparison();
+      c.levels[F.address] = level;
+      return scorer.score(c) - scorer.priorBits;
+    };
+    expect(weight(0)).toBeCloseTo(Math.log2(0.7 / 1e-3), 9);
+    expect(weight(1)).toBeCloseTo(Math.log2(0.2 / 1e-3), 9);
+    expect(weight(2)).toBe(0);
+    expect(weight(3)).toBeCloseTo(Math.log2(0.03 / 0.05), 9);
+    expect(weight(4)).toBeCloseTo(Math.log2(0.07 / 0.948), 9);
+    expect(scorer.parameters.fields.address.m).toHaveLength(5);
+    // Current parameters are used as they are.
+    expect(new FellegiSunterScorer(params).parameters).toBe(params);
+  });
+
   it('weighs each level log2(m/u), nulls nothing, and adds the prior', () => {
     const scorer = new FellegiSunterScorer(params);
     const c = newComparison();

@@ -80,3 +80,29 @@ export function normalise(p: number[]): void {
   const s = p.reduce((x, y) => x + y, 0);
   if (s > 0) for (let i = 0; i < p.length; i++) p[i] = (p[i] ?? 0) / s;
 }
+
+/**
+ * `parameters` in the current level layout. Parameters learned before the address field had its
+ * "town" level (same · mostly · partly · different, as a hub may have saved them) get one with
+ * m = u, i.e. a weight of 0: a town-only agreement counts for nothing until the parameters are
+ * learned again, and every other level keeps its weight. Current parameters are returned as they
+ * are.
+ */
+export function currentParameters(parameters: MatchParameters): MatchParameters {
+  const address = parameters.fields.address;
+  if (address.m.length !== 4 || address.u.length !== 4) return parameters;
+  const withTown = (p: number[]): number[] => [
+    p[0] ?? 0,
+    p[1] ?? 0,
+    TOWN_LEGACY,
+    p[2] ?? 0,
+    p[3] ?? 0,
+  ];
+  return {
+    ...parameters,
+    fields: { ...parameters.fields, address: { m: withTown(address.m), u: withTown(address.u) } },
+  };
+}
+
+/** The m and u of the "town" level in parameters learned without it (equal: no evidence). */
+const TOWN_LEGACY = 1e-9;
