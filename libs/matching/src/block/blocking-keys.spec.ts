@@ -1,6 +1,7 @@
 import { normaliseRecord } from '../normalise/record.normaliser';
 import fc from 'fast-check';
-import { blockingKeys, CANDIDATE_ONLY_KEY_TYPES, handleSkeleton, KEY_TYPES } from './blocking-keys';
+import { handleSkeleton } from '../normalise/handle-skeleton';
+import { blockingKeys, CANDIDATE_ONLY_KEY_TYPES, KEY_TYPES } from './blocking-keys';
 import {
   buildBlockIndex,
   forEachCandidatePair,

@@ -76,47 +76,39 @@ describe('record comparator', () => {
   it('grades addresses as a whole and shares of online identifiers', () => {
     const at = (line: string, town: string, postcode: string) =>
       person(['A'], 'B', { addresses: [{ line, town, postcode }] });
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('1 High St', 'Norwich', 'NR1 3QF'),
-        'address',
-      ),
-    ).toBe('same');
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('3 High Street', 'Norwich', 'NR1 3QF'),
-        'address',
-      ),
-    ).toBe('mostly');
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('9 Mill Lane', 'Leeds', 'LS1 1AA'),
-        'address',
-      ),
-    ).toBe('different');
+    const home = at('1 High Street', 'Norwich', 'NR1 3QF');
     // Only the town agrees: a town-only address is not "same" against a full one in that town.
-    const townOnly = person(['A'], 'B', {
-      addresses: [{ line: '', town: 'Norwich', postcode: '' }],
-    });
-    expect(level(townOnly, at('1 High Street', 'Norwich', 'NR1 3QF'), 'address')).toBe('town');
+    const townOnly = at('', 'Norwich', '');
+    for (const [other, expected] of [
+      [at('1 High St', 'Norwich', 'NR1 3QF'), 'same'],
+      [at('3 High Street', 'Norwich', 'NR1 3QF'), 'mostly'],
+      [townOnly, 'town'],
+      [at('9 Mill Lane', 'Norwich', 'NR2 4BB'), 'partly'],
+      [at('9 Mill Lane', 'Leeds', 'LS1 1AA'), 'different'],
+    ] as const) {
+      expect(level(home, other, 'address')).toBe(expected);
+    }
     expect(level(townOnly, townOnly, 'address')).toBe('town');
     expect(level(townOnly, at('1 High Street', 'Leeds', 'LS1 1AA'), 'address')).toBe('different');
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('9 Mill Lane', 'Norwich', 'NR2 4BB'),
-        'address',
-      ),
-    ).toBe('partly');
-    const on = (value: string) =>
-      person(['A'], 'B', {
-        onlineIdentifiers: [{ kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', platform: '', value }],
-      });
+    const on = (value: string, kind = 'ONLINE_IDENTIFIER_KIND_EMAIL', platform = '') =>
+      person(['A'], 'B', { onlineIdentifiers: [{ kind, platform, value }] });
     expect(level(on('a@example.com'), on('A@example.com'), 'online')).toBe('shared');
     expect(level(on('a@example.com'), on('b@example.com'), 'online')).toBe('different');
+    // A handle copied by eye, a separator, a mistyped domain, one keying error: similar.
+    const email = on('gabriel.t54@nichols.example');
+    for (const copy of [
+      'gabrie1.t54@nichols.example',
+      'gabriel_t54@nichols.example',
+      'gabriel.t54@nnichls.example',
+      'gabrel.t54@nichols.example',
+    ])
+      expect(level(email, on(copy), 'online')).toBe('similar');
+    expect(
+      level(email, on('Gabriel_T54', 'ONLINE_IDENTIFIER_KIND_USERNAME', 'discord'), 'online'),
+    ).toBe('similar');
+    // Another number is another person's handle; short handles and phones are never similar.
+    expect(level(email, on('gabriel.t55@nichols.example'), 'online')).toBe('different');
+    expect(level(on('tom1@example.com'), on('tom@example.com'), 'online')).toBe('different');
   });
 
   it('grades custody identifiers, keying errors included', () => {

@@ -10,6 +10,7 @@ import {
   type NormalisedRecord,
 } from '../normalise/record.normaliser';
 import { F, FIELD_COUNT, LEVEL_COUNTS, NULL_LEVEL } from './fields';
+import { handleDigits, handleSkeleton } from '../normalise/handle-skeleton';
 import { derivedTokens, tokenString } from '../normalise/token-ids';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
@@ -155,7 +156,19 @@ export class RecordComparator {
           count = counted ? (ra[oa + TF_COUNT.on0 + k] ?? -1) : -1;
         }
       }
-      levels[F.online] = shared >= 0 ? 0 : 1;
+      levels[F.online] =
+        shared >= 0
+          ? O_SHARED
+          : similarHandles(
+                ra[oa + FL.on0] ?? -1,
+                ra[oa + FL.on1] ?? -1,
+                ra[oa + FL.on2] ?? -1,
+                rb[ob + FL.on0] ?? -1,
+                rb[ob + FL.on1] ?? -1,
+                rb[ob + FL.on2] ?? -1,
+              )
+            ? O_SIMILAR
+            : O_DIFF;
       tfValues[F.online] = shared;
       if (shared >= 0) tfCounts[F.online] = count;
     }
@@ -431,7 +444,11 @@ export class RecordComparator {
     // compare(a, b) and compare(b, a) pick the same one.
     let shared = -1;
     for (const x of a) if (b.includes(x) && (shared < 0 || x < shared)) shared = x;
-    out.levels[F.online] = shared >= 0 ? 0 : 1;
+    let similar = false;
+    if (shared < 0) {
+      for (const x of a) for (const y of b) similar ||= similarHandle(x, y);
+    }
+    out.levels[F.online] = shared >= 0 ? O_SHARED : similar ? O_SIMILAR : O_DIFF;
     out.tfValues[F.online] = shared;
   }
 
@@ -623,6 +640,53 @@ const compactIds = derivedTokens(compactId);
 /** isOneEdit of two identifier tokens in compact form (compactId), each made once per token. */
 function oneEditIds(x: number, y: number): boolean {
   return isOneEdit(tokenString(compactIds.of(x)), tokenString(compactIds.of(y)));
+}
+
+// Online levels (FIELDS[online]).
+const O_SHARED = 0;
+const O_SIMILAR = 1;
+const O_DIFF = 2;
+
+const skeletons = derivedTokens(handleSkeleton);
+const digits = derivedTokens(handleDigits);
+
+/**
+ * Two online identifiers (token ids) are similar when both are handles (an e-mail's local part, a
+ * username) whose skeletons are equal or one edit apart: a handle copied by eye (`l`/`1`,
+ * `o`/`0`), a changed separator, a mistyped domain, one keying error. Skeletons are made once per
+ * token.
+ */
+function similarHandle(x: number, y: number): boolean {
+  const sx = skeletons.of(x);
+  if (sx < 0) return false;
+  const sy = skeletons.of(y);
+  if (sy < 0) return false;
+  return (
+    sx === sy || (digits.of(x) === digits.of(y) && isOneEdit(tokenString(sx), tokenString(sy)))
+  );
+}
+
+/** similarHandle over the online identifiers of two flat rows (-1: none). */
+function similarHandles(
+  a0: number,
+  a1: number,
+  a2: number,
+  b0: number,
+  b1: number,
+  b2: number,
+): boolean {
+  return (
+    similarToAny(a0, b0, b1, b2) || similarToAny(a1, b0, b1, b2) || similarToAny(a2, b0, b1, b2)
+  );
+}
+
+function similarToAny(x: number, b0: number, b1: number, b2: number): boolean {
+  if (x < 0 || skeletons.of(x) < 0) return false;
+  return (
+    (b0 >= 0 && similarHandle(x, b0)) ||
+    (b1 >= 0 && similarHandle(x, b1)) ||
+    (b2 >= 0 && similarHandle(x, b2))
+  );
 }
 
 // Address levels (FIELDS[address]).

@@ -9,7 +9,7 @@ import { TermFrequencies } from './term-frequencies';
 describe('Fellegi-Sunter scorer', () => {
   const params = priorParameters();
 
-  it('reads parameters learned before the address town level: town weighs 0, the rest as learned', () => {
+  it('reads parameters learned before a level was added: it weighs 0, the rest as learned', () => {
     const legacy = {
       ...params,
       fields: {
@@ -29,6 +29,17 @@ describe('Fellegi-Sunter scorer', () => {
     expect(weight(3)).toBeCloseTo(Math.log2(0.03 / 0.05), 9);
     expect(weight(4)).toBeCloseTo(Math.log2(0.07 / 0.948), 9);
     expect(scorer.parameters.fields.address.m).toHaveLength(5);
+    // Online "similar" likewise.
+    const online = { m: [0.8, 0.2], u: [1e-3, 0.999] };
+    const old = new FellegiSunterScorer({ ...legacy, fields: { ...legacy.fields, online } });
+    const onlineWeight = (level: number): number => {
+      const c = newComparison();
+      c.levels[F.online] = level;
+      return old.score(c) - old.priorBits;
+    };
+    expect(onlineWeight(0)).toBeCloseTo(Math.log2(0.8 / 1e-3), 9);
+    expect(onlineWeight(1)).toBe(0);
+    expect(onlineWeight(2)).toBeCloseTo(Math.log2(0.2 / 0.999), 9);
     // Current parameters are used as they are.
     expect(new FellegiSunterScorer(params).parameters).toBe(params);
   });

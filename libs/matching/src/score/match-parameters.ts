@@ -82,27 +82,34 @@ export function normalise(p: number[]): void {
 }
 
 /**
- * `parameters` in the current level layout. Parameters learned before the address field had its
- * "town" level (same · mostly · partly · different, as a hub may have saved them) get one with
- * m = u, i.e. a weight of 0: a town-only agreement counts for nothing until the parameters are
- * learned again, and every other level keeps its weight. Current parameters are returned as they
- * are.
+ * `parameters` in the current level layout. Parameters learned before a level was added (as a hub
+ * may have saved them; ADDED_LEVELS) get it with m = u, i.e. a weight of 0: that agreement counts
+ * for nothing until the parameters are learned again, and every other level keeps its weight.
+ * Current parameters are returned as they are.
  */
 export function currentParameters(parameters: MatchParameters): MatchParameters {
-  const address = parameters.fields.address;
-  if (address.m.length !== 4 || address.u.length !== 4) return parameters;
-  const withTown = (p: number[]): number[] => [
-    p[0] ?? 0,
-    p[1] ?? 0,
-    TOWN_LEGACY,
-    p[2] ?? 0,
-    p[3] ?? 0,
-  ];
-  return {
-    ...parameters,
-    fields: { ...parameters.fields, address: { m: withTown(address.m), u: withTown(address.u) } },
-  };
+  let fields = parameters.fields;
+  for (const [field, { before, at }] of Object.entries(ADDED_LEVELS) as [
+    FieldName,
+    { before: number; at: number },
+  ][]) {
+    const { m, u } = fields[field];
+    if (m.length !== before || u.length !== before) continue;
+    const insert = (p: number[]): number[] => [...p.slice(0, at), ADDED_LEVEL, ...p.slice(at)];
+    fields = { ...fields, [field]: { m: insert(m), u: insert(u) } };
+  }
+  return fields === parameters.fields ? parameters : { ...parameters, fields };
 }
 
-/** The m and u of the "town" level in parameters learned without it (equal: no evidence). */
-const TOWN_LEGACY = 1e-9;
+/**
+ * Levels added after parameters may have been saved: the field's level count before, and where
+ * the new level sits. Address "town" (same · mostly · partly · different before), online
+ * "similar" (shared · different before).
+ */
+const ADDED_LEVELS: Partial<Record<FieldName, { before: number; at: number }>> = {
+  address: { before: 4, at: 2 },
+  online: { before: 2, at: 1 },
+};
+
+/** The m and u of a level added to parameters learned without it (equal: no evidence). */
+const ADDED_LEVEL = 1e-9;
