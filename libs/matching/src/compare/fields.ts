@@ -54,7 +54,7 @@ export const FIELDS = [
   },
   {
     name: 'dob',
-    levels: ['exact', 'transposed', 'one-digit', 'year-month', 'year', 'different'],
+    levels: ['exact', 'transposed', 'one-digit', 'year-month', 'year', 'near', 'different'],
     agreeing: 5,
     tf: false,
     contradicts: true,

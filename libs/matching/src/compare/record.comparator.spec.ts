@@ -111,6 +111,14 @@ describe('record comparator', () => {
     expect(level(on('tom1@example.com'), on('tom@example.com'), 'online')).toBe('different');
   });
 
+  it('grades dates of birth the same on the flat path as compareDates', () => {
+    const born = (year: number, month: number, day: number) =>
+      person(['A'], 'B', { dateOfBirth: { year, month, day } });
+    expect(level(born(1977, 10, 17), born(1976, 10, 15), 'dob')).toBe('near');
+    expect(level(born(1977, 10, 17), born(1977, 9, 15), 'dob')).toBe('different');
+    expect(level(born(1977, 10, 17), born(1977, 10, 17), 'dob')).toBe('exact');
+  });
+
   it('grades custody identifiers, keying errors included', () => {
     const pnc = (value: string) =>
       person(['A'], 'B', { identifiers: [{ scheme: 'IDENTIFIER_SCHEME_PNC', value }] });

@@ -1,4 +1,4 @@
-import { compareDates, type DateLevel } from '../normalise/date.normaliser';
+import { compareDates, nearDates, type DateLevel } from '../normalise/date.normaliser';
 import type { NormalisedIdentifier } from '../normalise/identifier.normaliser';
 import {
   FL,
@@ -44,7 +44,8 @@ const DATE_LEVELS: Readonly<Record<DateLevel, number>> = {
   'one-digit': 2,
   'year-month': 3,
   year: 4,
-  different: 5,
+  near: 5,
+  different: 6,
 };
 
 /**
@@ -736,10 +737,10 @@ function flatDateLevel(a: number, ka: number, b: number, kb: number): number {
     }
     if (diff === 1) return 2;
     if (ya === yb && ma === mb) return 3;
-    return 5;
+    return nearDates(ya, ma, da, yb, mb, db) ? 5 : 6;
   }
-  if (ya !== yb) return 5;
-  if (ka >= 2 && kb >= 2) return ma === mb ? 3 : 5;
+  if (ya !== yb) return 6;
+  if (ka >= 2 && kb >= 2) return ma === mb ? 3 : 6;
   return 4;
 }
 

@@ -29,6 +29,16 @@ describe('Fellegi-Sunter scorer', () => {
     expect(weight(3)).toBeCloseTo(Math.log2(0.03 / 0.05), 9);
     expect(weight(4)).toBeCloseTo(Math.log2(0.07 / 0.948), 9);
     expect(scorer.parameters.fields.address.m).toHaveLength(5);
+    // Date of birth "near" likewise (six levels before).
+    const dob = { m: [0.9, 0.01, 0.02, 0.01, 0.01, 0.05], u: [1e-3, 1e-5, 1e-3, 1e-3, 1e-3, 0.99] };
+    const oldDob = new FellegiSunterScorer({ ...legacy, fields: { ...legacy.fields, dob } });
+    const dobWeight = (level: number): number => {
+      const c = newComparison();
+      c.levels[F.dob] = level;
+      return oldDob.score(c) - oldDob.priorBits;
+    };
+    expect(dobWeight(5)).toBe(0);
+    expect(dobWeight(6)).toBeCloseTo(Math.log2(0.05 / 0.99), 9);
     // Online "similar" likewise.
     const online = { m: [0.8, 0.2], u: [1e-3, 0.999] };
     const old = new FellegiSunterScorer({ ...legacy, fields: { ...legacy.fields, online } });

@@ -103,10 +103,11 @@ export function currentParameters(parameters: MatchParameters): MatchParameters 
 
 /**
  * Levels added after parameters may have been saved: the field's level count before, and where
- * the new level sits. Address "town" (same · mostly · partly · different before), online
- * "similar" (shared · different before).
+ * the new level sits. Date of birth "near" (before "different"), address "town" (same · mostly ·
+ * partly · different before), online "similar" (shared · different before).
  */
 const ADDED_LEVELS: Partial<Record<FieldName, { before: number; at: number }>> = {
+  dob: { before: 6, at: 5 },
   address: { before: 4, at: 2 },
   online: { before: 2, at: 1 },
 };
