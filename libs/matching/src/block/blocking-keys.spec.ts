@@ -1,6 +1,7 @@
 import { normaliseRecord } from '../normalise/record.normaliser';
 import fc from 'fast-check';
-import { blockingKeys, CANDIDATE_ONLY_KEY_TYPES, handleSkeleton, KEY_TYPES } from './blocking-keys';
+import { handleSkeleton } from '../normalise/handle-skeleton';
+import { blockingKeys, CANDIDATE_ONLY_KEY_TYPES, KEY_TYPES } from './blocking-keys';
 import {
   buildBlockIndex,
   forEachCandidatePair,
@@ -84,6 +85,18 @@ describe('blocking keys', () => {
         ],
       });
     expect(shareKey(viaPhone('Ann'), viaPhone('Zed'))).toBe(true);
+  });
+
+  it('block a lone family name keyed as the given name through the birth year', () => {
+    const full = keysOf({
+      names: [{ given: ['Alexander'], family: 'Roberts' }],
+      dateOfBirth: { year: 1950, month: 1, day: 27 },
+    });
+    const lone = (given: string[], family: string) =>
+      keysOf({ names: [{ given, family }], dateOfBirth: { year: 1950 } });
+    expect(shareKey(full, lone(['Roberts'], ''))).toBe(true);
+    expect(shareKey(full, lone([], 'Roberts'))).toBe(true);
+    expect(shareKey(full, lone(['Robert'], 'Smith'))).toBe(false);
   });
 
   it('give every key type in its stored text form, each key once, in a fixed order', () => {

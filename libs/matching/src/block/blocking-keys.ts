@@ -1,6 +1,7 @@
 import type { FieldName } from '../compare/fields';
 import { phoneticCode } from '../normalise/name.normaliser';
 import type { NormalisedRecord } from '../normalise/record.normaliser';
+import { handleSkeleton } from '../normalise/handle-skeleton';
 import { derivedTokens, tokenString } from '../normalise/token-ids';
 
 /**
@@ -13,7 +14,7 @@ import { derivedTokens, tokenString } from '../normalise/token-ids';
  * |---|---|
  * | exact custody id (valid PNC/CRO) | every name and date error |
  * | exact national id / online id | name and date errors, missing DOB |
- * | family-name phonetic code + birth year | given-name errors, nicknames, day/month errors |
+ * | family-name phonetic code + birth year (a lone given name's code) | given-name errors, nicknames, day/month errors, a lone family name in the given slot |
  * | phonetic code of either name + full date | errors in the other name, given/family swaps |
  * | initials (order-free) + date with day/month order-free | spelling errors in both names, swaps, transposed dates |
  * | both names' phonetic codes, order-free | missing or wrong DOB, given/family swaps |
@@ -141,40 +142,9 @@ function grow(x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 const streetKey = derivedTokens((street) => street.replace(/ /g, ''));
 const townKey = derivedTokens((town) => phoneticCode(town.replace(/ /g, '')));
 
-/** Characters keyed for one another when a handle is copied by eye, folded to one of each set. */
-const HANDLE_FOLD: Readonly<Record<string, string>> = {
-  '0': 'o',
-  '1': 'l',
-  i: 'l',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-};
-/** Handles shorter than this (folded) are too common to block on by their ends. */
-const MIN_HANDLE = 6;
+/** The handle's ends blocked on (first / last characters of its skeleton). */
 const HANDLE_START = 12;
 const HANDLE_END = 10;
-
-/**
- * An e-mail's local part or a username (`EMAIL:local@domain`, `USERNAME:platform:handle`),
- * folded: lower case, separators and other punctuation dropped, look-alike characters folded
- * (`l`/`1`/`i`, `o`/`0` …). `''` for other kinds and short handles.
- */
-export function handleSkeleton(online: string): string {
-  let handle: string;
-  if (online.startsWith('EMAIL:')) {
-    const at = online.lastIndexOf('@');
-    handle = online.slice('EMAIL:'.length, at < 0 ? undefined : at);
-  } else if (online.startsWith('USERNAME:')) {
-    handle = online.slice(online.lastIndexOf(':') + 1);
-  } else return '';
-  let out = '';
-  for (const c of handle.toLowerCase()) {
-    if (!/[a-z0-9]/.test(c)) continue;
-    out += HANDLE_FOLD[c] ?? c;
-  }
-  return out.length < MIN_HANDLE ? '' : out;
-}
 
 const handlePrefix = derivedTokens((online) => handleSkeleton(online).slice(0, HANDLE_START));
 const handleSuffix = derivedTokens((online) => handleSkeleton(online).slice(-HANDLE_END));
@@ -197,6 +167,8 @@ export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
     const gId = n.givenPhoneticId;
     const fId = n.familyPhoneticId;
     if (f !== '' && dob) out.add(K_FY, fId, dob.year);
+    // A name with no family name: its one name may be the family name keyed in the wrong slot.
+    else if (g !== '' && dob) out.add(K_FY, gId, dob.year);
     if (fullDob) {
       // One key per name token, whichever field it sits in: survives a swap or an error in the other.
       if (g !== '') out.add(K_TD, gId, digits);

@@ -18,6 +18,11 @@
  * records list any and none is shared — a phone number against a Discord username included,
  * which is missing evidence, not conflicting evidence.
  *
+ * Online `similar`: no identifier shared, but an e-mail's local part or a username on each side
+ * with the same handle skeleton (normalise/handle-skeleton.ts: separators, case and look-alike
+ * characters folded), or skeletons one edit apart where the handles' digits agree — a handle
+ * copied by eye, a mistyped domain, one keying error.
+ *
  * `corroborates` marks fields whose agreement is evidence beyond the names (and sex, and region):
  * a date of birth, an identifier, an online identifier, an address. An index built with
  * `corroboratedLinks` links two records only if one of these agrees.
@@ -49,7 +54,7 @@ export const FIELDS = [
   },
   {
     name: 'dob',
-    levels: ['exact', 'transposed', 'one-digit', 'year-month', 'year', 'different'],
+    levels: ['exact', 'transposed', 'one-digit', 'year-month', 'year', 'near', 'different'],
     agreeing: 5,
     tf: false,
     contradicts: true,
@@ -73,7 +78,7 @@ export const FIELDS = [
   },
   {
     name: 'online',
-    levels: ['shared', 'different'],
+    levels: ['shared', 'similar', 'different'],
     agreeing: 1,
     tf: true,
     contradicts: false,
@@ -82,10 +87,11 @@ export const FIELDS = [
   // One field for the whole address: house number, street, second line, town and postcode are
   // strongly correlated (a move changes them together), and scoring them as separate fields
   // counts one piece of evidence four times — which also lets EM mistake "same address" for
-  // "same person". The level is how the parts present on both sides agree.
+  // "same person". The level is how the parts present on both sides agree; "town" is agreement
+  // on the town alone (a town-only address), which many people share.
   {
     name: 'address',
-    levels: ['same', 'mostly', 'partly', 'different'],
+    levels: ['same', 'mostly', 'town', 'partly', 'different'],
     agreeing: 1,
     tf: true,
     contradicts: true,

@@ -48,36 +48,75 @@ describe('record comparator', () => {
     expect(c.levels[F.family]).toBe(0);
   });
 
+  it('agrees a lone name with the other record’s name in the other slot', () => {
+    const full = normaliseRecord(person(['Thomas'], 'Gabriel'));
+    for (const [one, swapped] of [
+      [person([], 'Thomas'), true], // given name keyed as the family name
+      [person(['Gabriel'], ''), true], // family name keyed as the given name
+      [person(['Thomas'], ''), false], // in its own slot: the straight comparison
+    ] as const) {
+      for (const c of [
+        comparator.compare(normaliseRecord(one), full),
+        comparator.compare(full, normaliseRecord(one)),
+      ]) {
+        expect(c.swapped).toBe(swapped);
+        expect(c.levels[F.given]).toBe(swapped ? NULL_LEVEL : 0);
+        expect(c.levels[F.family]).toBe(swapped ? 0 : NULL_LEVEL);
+      }
+    }
+    // Two lone names in different slots, and a lone name that agrees with neither.
+    const c = comparator.compare(
+      normaliseRecord(person(['Thomas'], '')),
+      normaliseRecord(person([], 'Tomas')),
+    );
+    expect([c.swapped, c.levels[F.given], c.levels[F.family]]).toEqual([true, NULL_LEVEL, 2]);
+    expect(level(person([], 'Brown'), person(['Thomas'], 'Gabriel'), 'family')).toBe('different');
+  });
+
   it('grades addresses as a whole and shares of online identifiers', () => {
     const at = (line: string, town: string, postcode: string) =>
       person(['A'], 'B', { addresses: [{ line, town, postcode }] });
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('1 High St', 'Norwich', 'NR1 3QF'),
-        'address',
-      ),
-    ).toBe('same');
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('3 High Street', 'Norwich', 'NR1 3QF'),
-        'address',
-      ),
-    ).toBe('mostly');
-    expect(
-      level(
-        at('1 High Street', 'Norwich', 'NR1 3QF'),
-        at('9 Mill Lane', 'Leeds', 'LS1 1AA'),
-        'address',
-      ),
-    ).toBe('different');
-    const on = (value: string) =>
-      person(['A'], 'B', {
-        onlineIdentifiers: [{ kind: 'ONLINE_IDENTIFIER_KIND_EMAIL', platform: '', value }],
-      });
+    const home = at('1 High Street', 'Norwich', 'NR1 3QF');
+    // Only the town agrees: a town-only address is not "same" against a full one in that town.
+    const townOnly = at('', 'Norwich', '');
+    for (const [other, expected] of [
+      [at('1 High St', 'Norwich', 'NR1 3QF'), 'same'],
+      [at('3 High Street', 'Norwich', 'NR1 3QF'), 'mostly'],
+      [townOnly, 'town'],
+      [at('9 Mill Lane', 'Norwich', 'NR2 4BB'), 'partly'],
+      [at('9 Mill Lane', 'Leeds', 'LS1 1AA'), 'different'],
+    ] as const) {
+      expect(level(home, other, 'address')).toBe(expected);
+    }
+    expect(level(townOnly, townOnly, 'address')).toBe('town');
+    expect(level(townOnly, at('1 High Street', 'Leeds', 'LS1 1AA'), 'address')).toBe('different');
+    const on = (value: string, kind = 'ONLINE_IDENTIFIER_KIND_EMAIL', platform = '') =>
+      person(['A'], 'B', { onlineIdentifiers: [{ kind, platform, value }] });
     expect(level(on('a@example.com'), on('A@example.com'), 'online')).toBe('shared');
     expect(level(on('a@example.com'), on('b@example.com'), 'online')).toBe('different');
+    // A handle copied by eye, a separator, a mistyped domain, one keying error: similar.
+    const email = on('gabriel.t54@nichols.example');
+    for (const copy of [
+      'gabrie1.t54@nichols.example',
+      'gabriel_t54@nichols.example',
+      'gabriel.t54@nnichls.example',
+      'gabrel.t54@nichols.example',
+    ])
+      expect(level(email, on(copy), 'online')).toBe('similar');
+    expect(
+      level(email, on('Gabriel_T54', 'ONLINE_IDENTIFIER_KIND_USERNAME', 'discord'), 'online'),
+    ).toBe('similar');
+    // Another number is another person's handle; short handles and phones are never similar.
+    expect(level(email, on('gabriel.t55@nichols.example'), 'online')).toBe('different');
+    expect(level(on('tom1@example.com'), on('tom@example.com'), 'online')).toBe('different');
+  });
+
+  it('grades dates of birth the same on the flat path as compareDates', () => {
+    const born = (year: number, month: number, day: number) =>
+      person(['A'], 'B', { dateOfBirth: { year, month, day } });
+    expect(level(born(1977, 10, 17), born(1976, 10, 15), 'dob')).toBe('near');
+    expect(level(born(1977, 10, 17), born(1977, 9, 15), 'dob')).toBe('different');
+    expect(level(born(1977, 10, 17), born(1977, 10, 17), 'dob')).toBe('exact');
   });
 
   it('grades custody identifiers, keying errors included', () => {

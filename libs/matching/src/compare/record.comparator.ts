@@ -1,4 +1,4 @@
-import { compareDates, type DateLevel } from '../normalise/date.normaliser';
+import { compareDates, nearDates, type DateLevel } from '../normalise/date.normaliser';
 import type { NormalisedIdentifier } from '../normalise/identifier.normaliser';
 import {
   FL,
@@ -10,6 +10,7 @@ import {
   type NormalisedRecord,
 } from '../normalise/record.normaliser';
 import { F, FIELD_COUNT, LEVEL_COUNTS, NULL_LEVEL } from './fields';
+import { handleDigits, handleSkeleton } from '../normalise/handle-skeleton';
 import { derivedTokens, tokenString } from '../normalise/token-ids';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
@@ -43,7 +44,8 @@ const DATE_LEVELS: Readonly<Record<DateLevel, number>> = {
   'one-digit': 2,
   'year-month': 3,
   year: 4,
-  different: 5,
+  near: 5,
+  different: 6,
 };
 
 /**
@@ -155,7 +157,19 @@ export class RecordComparator {
           count = counted ? (ra[oa + TF_COUNT.on0 + k] ?? -1) : -1;
         }
       }
-      levels[F.online] = shared >= 0 ? 0 : 1;
+      levels[F.online] =
+        shared >= 0
+          ? O_SHARED
+          : similarHandles(
+                ra[oa + FL.on0] ?? -1,
+                ra[oa + FL.on1] ?? -1,
+                ra[oa + FL.on2] ?? -1,
+                rb[ob + FL.on0] ?? -1,
+                rb[ob + FL.on1] ?? -1,
+                rb[ob + FL.on2] ?? -1,
+              )
+            ? O_SIMILAR
+            : O_DIFF;
       tfValues[F.online] = shared;
       if (shared >= 0) tfCounts[F.online] = count;
     }
@@ -188,7 +202,7 @@ export class RecordComparator {
         else disagree++;
       }
       if (agree + disagree > 0) {
-        const level = disagree === 0 ? 0 : agree > disagree ? 1 : agree > 0 ? 2 : 3;
+        const level = addressLevel(agree, disagree, tw === 0);
         levels[F.address] = level;
         if (level === 0 && aAd === bAd) {
           tfValues[F.address] = aAd;
@@ -290,6 +304,17 @@ export class RecordComparator {
         // is not term-frequency adjusted: the value sits in the other field's frequency table.
         const nbFirst = nb.given[0];
         const naFirst = na.given[0];
+        if (best > 0) {
+          const one = this.oneNameCrossSlot(na, nb, best);
+          if (one !== NULL_LEVEL) {
+            best = rankOf(NULL_LEVEL, F.given) + rankOf(one, F.family);
+            bestG = NULL_LEVEL;
+            bestS = one;
+            bestGv = -1;
+            bestSv = -1;
+            bestSwapped = true;
+          }
+        }
         if (
           nbFirst !== undefined &&
           naFirst !== undefined &&
@@ -331,6 +356,44 @@ export class RecordComparator {
     out.tfValues[F.given] = bestGv;
     out.tfValues[F.family] = bestSv;
     out.swapped = bestSwapped;
+  }
+
+  /**
+   * One name missing on a side, and the remaining name perhaps in the other slot ("—, Thomas"
+   * against "Thomas, Gabriel"): the one cross pair both sides hold (a's first given against b's
+   * family, or a's family against b's first given) as a swapped family level, when that beats
+   * `best`; else NULL_LEVEL. Scored as the family level whichever pair it is, so compare(a, b)
+   * and compare(b, a) agree; the given level is then null (not TF adjusted, as any swap).
+   */
+  private oneNameCrossSlot(na: NormalisedName, nb: NormalisedName, best: number): number {
+    const aFirst = na.given[0];
+    const bFirst = nb.given[0];
+    let level: number;
+    if (aFirst !== undefined && nb.family !== '' && (na.family === '' || bFirst === undefined)) {
+      if (!mayAgree(aFirst, na.givenPhonetic[0] ?? '', nb.family, nb.familyPhonetic))
+        return NULL_LEVEL;
+      level = this.tokenLevel(
+        na.givenIds[0] ?? -1,
+        na.givenPhonetic[0] ?? '',
+        nb.familyId,
+        nb.familyPhonetic,
+      );
+    } else if (
+      bFirst !== undefined &&
+      na.family !== '' &&
+      (nb.family === '' || aFirst === undefined)
+    ) {
+      if (!mayAgree(na.family, na.familyPhonetic, bFirst, nb.givenPhonetic[0] ?? ''))
+        return NULL_LEVEL;
+      level = this.tokenLevel(
+        na.familyId,
+        na.familyPhonetic,
+        nb.givenIds[0] ?? -1,
+        nb.givenPhonetic[0] ?? '',
+      );
+    } else return NULL_LEVEL;
+    const s = swappedFamilyLevel(level);
+    return rankOf(NULL_LEVEL, F.given) + rankOf(s, F.family) < best - 1e-9 ? s : NULL_LEVEL;
   }
 
   private givenLevel(na: NormalisedName, nb: NormalisedName): number {
@@ -382,7 +445,11 @@ export class RecordComparator {
     // compare(a, b) and compare(b, a) pick the same one.
     let shared = -1;
     for (const x of a) if (b.includes(x) && (shared < 0 || x < shared)) shared = x;
-    out.levels[F.online] = shared >= 0 ? 0 : 1;
+    let similar = false;
+    if (shared < 0) {
+      for (const x of a) for (const y of b) similar ||= similarHandle(x, y);
+    }
+    out.levels[F.online] = shared >= 0 ? O_SHARED : similar ? O_SIMILAR : O_DIFF;
     out.tfValues[F.online] = shared;
   }
 
@@ -420,7 +487,8 @@ export class RecordComparator {
     part(exactPart(bestA.houseNumber, bestB.houseNumber));
     part(flatTextPart(this.jw, bestA.streetId, bestB.streetId));
     part(flatTextPart(this.jw, bestA.line2Id, bestB.line2Id));
-    part(flatTextPart(this.jw, bestA.townId, bestB.townId));
+    const town = flatTextPart(this.jw, bestA.townId, bestB.townId);
+    part(town);
     if (bestA.postcode !== '' && bestB.postcode !== '') {
       const near =
         bestA.postcode === bestB.postcode ||
@@ -429,8 +497,7 @@ export class RecordComparator {
       part(near ? 0 : 1);
     }
     if (agree + disagree > 0) {
-      // same: nothing disagrees; mostly: more parts agree than not; partly: something agrees.
-      const level = disagree === 0 ? 0 : agree > disagree ? 1 : agree > 0 ? 2 : 3;
+      const level = addressLevel(agree, disagree, town === 0);
       out.levels[F.address] = level;
       // TF only when the addresses are identical: a fuzzy "same" has no single value to look up.
       if (level === 0) {
@@ -514,6 +581,24 @@ function flatNames(
       fv = -1;
       out.swapped = true;
     }
+  } else if (rank > 0 && (agId < 0 || bgId < 0 || afId < 0 || bfId < 0)) {
+    // One name missing on a side (RecordComparator.oneNameCrossSlot): the one cross pair held.
+    let t = 3;
+    if (agId >= 0 && bfId >= 0) {
+      if (ra[oa + FL.gChar] === rb[ob + FL.fChar] || (agPh >= 0 && agPh === bfPh))
+        t = flatTokenLevel(jw, agId, agPh, bfId, bfPh);
+    } else if (afId >= 0 && bgId >= 0) {
+      if (ra[oa + FL.fChar] === rb[ob + FL.gChar] || (afPh >= 0 && afPh === bgPh))
+        t = flatTokenLevel(jw, afId, afPh, bgId, bgPh);
+    }
+    const ss = swappedFamilyLevel(t);
+    if (t < 3 && rankOf(NULL_LEVEL, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
+      g = NULL_LEVEL;
+      f = ss;
+      gv = -1;
+      fv = -1;
+      out.swapped = true;
+    }
   }
   levels[F.given] = g;
   levels[F.family] = f;
@@ -558,6 +643,71 @@ function oneEditIds(x: number, y: number): boolean {
   return isOneEdit(tokenString(compactIds.of(x)), tokenString(compactIds.of(y)));
 }
 
+// Online levels (FIELDS[online]).
+const O_SHARED = 0;
+const O_SIMILAR = 1;
+const O_DIFF = 2;
+
+const skeletons = derivedTokens(handleSkeleton);
+const digits = derivedTokens(handleDigits);
+
+/**
+ * Two online identifiers (token ids) are similar when both are handles (an e-mail's local part, a
+ * username) whose skeletons are equal or one edit apart: a handle copied by eye (`l`/`1`,
+ * `o`/`0`), a changed separator, a mistyped domain, one keying error. Skeletons are made once per
+ * token.
+ */
+function similarHandle(x: number, y: number): boolean {
+  const sx = skeletons.of(x);
+  if (sx < 0) return false;
+  const sy = skeletons.of(y);
+  if (sy < 0) return false;
+  return (
+    sx === sy || (digits.of(x) === digits.of(y) && isOneEdit(tokenString(sx), tokenString(sy)))
+  );
+}
+
+/** similarHandle over the online identifiers of two flat rows (-1: none). */
+function similarHandles(
+  a0: number,
+  a1: number,
+  a2: number,
+  b0: number,
+  b1: number,
+  b2: number,
+): boolean {
+  return (
+    similarToAny(a0, b0, b1, b2) || similarToAny(a1, b0, b1, b2) || similarToAny(a2, b0, b1, b2)
+  );
+}
+
+function similarToAny(x: number, b0: number, b1: number, b2: number): boolean {
+  if (x < 0 || skeletons.of(x) < 0) return false;
+  return (
+    (b0 >= 0 && similarHandle(x, b0)) ||
+    (b1 >= 0 && similarHandle(x, b1)) ||
+    (b2 >= 0 && similarHandle(x, b2))
+  );
+}
+
+// Address levels (FIELDS[address]).
+const A_SAME = 0;
+const A_MOSTLY = 1;
+const A_TOWN = 2;
+const A_PARTLY = 3;
+const A_DIFF = 4;
+
+/**
+ * The address level from how many of the parts both sides hold agree and disagree. same: nothing
+ * disagrees; town: nothing disagrees but only the town agrees (a town-only address against a full
+ * one, or two town-only addresses — far weaker evidence than a whole address); mostly: more parts
+ * agree than not; partly: something agrees.
+ */
+function addressLevel(agree: number, disagree: number, townAgrees: boolean): number {
+  if (disagree === 0) return agree === 1 && townAgrees ? A_TOWN : A_SAME;
+  return agree > disagree ? A_MOSTLY : agree > 0 ? A_PARTLY : A_DIFF;
+}
+
 function flatTextPart(jw: JaroWinklerMemo, x: number, y: number): number {
   if (x < 0 || y < 0) return -1;
   return x === y || jw.similarityIds(x, y, 0.9) >= 0.9 ? 0 : 1;
@@ -587,10 +737,10 @@ function flatDateLevel(a: number, ka: number, b: number, kb: number): number {
     }
     if (diff === 1) return 2;
     if (ya === yb && ma === mb) return 3;
-    return 5;
+    return nearDates(ya, ma, da, yb, mb, db) ? 5 : 6;
   }
-  if (ya !== yb) return 5;
-  if (ka >= 2 && kb >= 2) return ma === mb ? 3 : 5;
+  if (ya !== yb) return 6;
+  if (ka >= 2 && kb >= 2) return ma === mb ? 3 : 6;
   return 4;
 }
 

@@ -35,5 +35,11 @@ describe('date normaliser', () => {
     // Two full dates sharing only the year contradict each other.
     expect(compareDates(d(1980, 2, 14), d(1980, 11, 29))).toBe('different');
     expect(compareDates(d(1980, 7, 3), d(1990, 1, 20))).toBe('different');
+    // Damaged in several components: the year one or two off, and the month or the day kept.
+    expect(compareDates(d(1977, 10, 17), d(1976, 10, 15))).toBe('near');
+    expect(compareDates(d(1977, 10, 17), d(1979, 9, 17))).toBe('near');
+    expect(compareDates(d(1977, 10, 17), d(1976, 9, 15))).toBe('different');
+    expect(compareDates(d(1977, 10, 17), d(1980, 10, 17))).toBe('different');
+    expect(compareDates(d(1977), d(1976, 10, 17))).toBe('different');
   });
 });

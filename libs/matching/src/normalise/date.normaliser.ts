@@ -43,7 +43,8 @@ export function parseDateText(text: string): MatchDate | undefined {
   return undefined;
 }
 
-export type DateLevel = 'exact' | 'transposed' | 'one-digit' | 'year-month' | 'year' | 'different';
+export type DateLevel =
+  'exact' | 'transposed' | 'one-digit' | 'year-month' | 'year' | 'near' | 'different';
 
 /**
  * Ordered comparison of two dates of birth, best level first. Day/month transposition (03/07 keyed
@@ -52,7 +53,7 @@ export type DateLevel = 'exact' | 'transposed' | 'one-digit' | 'year-month' | 'y
  * `year-month` and `year` mean "agrees as far as both are known": a partial date (year only, or
  * year and month) agrees with a full one at that level. Two full dates that share only the year
  * contradict each other and are `different` — folding them into `year` made look-alikes born in
- * the same year count as agreeing.
+ * the same year count as agreeing. `near` (nearDates) is weak evidence, not agreement.
  */
 export function compareDates(a: NormalisedDate, b: NormalisedDate): DateLevel {
   const full = a.month !== 0 && a.day !== 0 && b.month !== 0 && b.day !== 0;
@@ -61,11 +62,29 @@ export function compareDates(a: NormalisedDate, b: NormalisedDate): DateLevel {
     if (a.year === b.year && a.day === b.month && a.month === b.day) return 'transposed';
     if (digitsDiffer(a.digits, b.digits) === 1) return 'one-digit';
     if (a.year === b.year && a.month === b.month) return 'year-month';
+    if (nearDates(a.year, a.month, a.day, b.year, b.month, b.day)) return 'near';
     return 'different';
   }
   if (a.year !== b.year) return 'different';
   if (a.month !== 0 && b.month !== 0) return a.month === b.month ? 'year-month' : 'different';
   return 'year';
+}
+
+/**
+ * Two full dates damaged in several components, the way a remembered or re-keyed date is
+ * (1977-10-17 / 1976-10-15): the year one or two apart, and the month or the day the same. Dates
+ * in the same year are not near: a look-alike born the same year has another month and day.
+ */
+export function nearDates(
+  ya: number,
+  ma: number,
+  da: number,
+  yb: number,
+  mb: number,
+  db: number,
+): boolean {
+  const dy = ya - yb;
+  return dy !== 0 && dy >= -2 && dy <= 2 && (ma === mb || da === db);
 }
 
 /** Number of positions at which two equal-length digit strings differ (Hamming distance). */

@@ -9,6 +9,51 @@ import { TermFrequencies } from './term-frequencies';
 describe('Fellegi-Sunter scorer', () => {
   const params = priorParameters();
 
+  it('reads parameters learned before a level was added: it weighs 0, the rest as learned', () => {
+    const legacy = {
+      ...params,
+      fields: {
+        ...params.fields,
+        address: { m: [0.7, 0.2, 0.03, 0.07], u: [1e-3, 1e-3, 0.05, 0.948] },
+      },
+    };
+    const scorer = new FellegiSunterScorer(legacy);
+    const weight = (level: number): number => {
+      const c = newComparison();
+      c.levels[F.address] = level;
+      return scorer.score(c) - scorer.priorBits;
+    };
+    expect(weight(0)).toBeCloseTo(Math.log2(0.7 / 1e-3), 9);
+    expect(weight(1)).toBeCloseTo(Math.log2(0.2 / 1e-3), 9);
+    expect(weight(2)).toBe(0);
+    expect(weight(3)).toBeCloseTo(Math.log2(0.03 / 0.05), 9);
+    expect(weight(4)).toBeCloseTo(Math.log2(0.07 / 0.948), 9);
+    expect(scorer.parameters.fields.address.m).toHaveLength(5);
+    // Date of birth "near" likewise (six levels before).
+    const dob = { m: [0.9, 0.01, 0.02, 0.01, 0.01, 0.05], u: [1e-3, 1e-5, 1e-3, 1e-3, 1e-3, 0.99] };
+    const oldDob = new FellegiSunterScorer({ ...legacy, fields: { ...legacy.fields, dob } });
+    const dobWeight = (level: number): number => {
+      const c = newComparison();
+      c.levels[F.dob] = level;
+      return oldDob.score(c) - oldDob.priorBits;
+    };
+    expect(dobWeight(5)).toBe(0);
+    expect(dobWeight(6)).toBeCloseTo(Math.log2(0.05 / 0.99), 9);
+    // Online "similar" likewise.
+    const online = { m: [0.8, 0.2], u: [1e-3, 0.999] };
+    const old = new FellegiSunterScorer({ ...legacy, fields: { ...legacy.fields, online } });
+    const onlineWeight = (level: number): number => {
+      const c = newComparison();
+      c.levels[F.online] = level;
+      return old.score(c) - old.priorBits;
+    };
+    expect(onlineWeight(0)).toBeCloseTo(Math.log2(0.8 / 1e-3), 9);
+    expect(onlineWeight(1)).toBe(0);
+    expect(onlineWeight(2)).toBeCloseTo(Math.log2(0.2 / 0.999), 9);
+    // Current parameters are used as they are.
+    expect(new FellegiSunterScorer(params).parameters).toBe(params);
+  });
+
   it('weighs each level log2(m/u), nulls nothing, and adds the prior', () => {
     const scorer = new FellegiSunterScorer(params);
     const c = newComparison();

@@ -1,6 +1,6 @@
 import { FIELD_COUNT, FIELDS, NULL_LEVEL, type FieldName } from '../compare/fields';
 import type { Comparison } from '../compare/record.comparator';
-import type { MatchParameters } from './match-parameters';
+import { currentParameters, type MatchParameters } from './match-parameters';
 import { TF_FIELDS, type TermFrequencies } from './term-frequencies';
 
 /** Match bands as the proto names them (intel_query.proto MatchBand). */
@@ -58,10 +58,15 @@ export class FellegiSunterScorer {
   readonly certainBits: number;
   readonly possibleBits: number;
 
+  /** The parameters scored with, in the current level layout (`currentParameters`). */
+  readonly parameters: MatchParameters;
+
   constructor(
-    readonly parameters: MatchParameters,
+    parameters: MatchParameters,
     private readonly tf?: TermFrequencies,
   ) {
+    parameters = currentParameters(parameters);
+    this.parameters = parameters;
     this.weights = FIELDS.map((f) => {
       const p = parameters.fields[f.name];
       const w = new Float64Array(f.levels.length);

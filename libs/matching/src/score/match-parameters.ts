@@ -80,3 +80,37 @@ export function normalise(p: number[]): void {
   const s = p.reduce((x, y) => x + y, 0);
   if (s > 0) for (let i = 0; i < p.length; i++) p[i] = (p[i] ?? 0) / s;
 }
+
+/**
+ * `parameters` in the current level layout. Parameters learned before a level was added (as a hub
+ * may have saved them; ADDED_LEVELS) get it with m = u, i.e. a weight of 0: that agreement counts
+ * for nothing until the parameters are learned again, and every other level keeps its weight.
+ * Current parameters are returned as they are.
+ */
+export function currentParameters(parameters: MatchParameters): MatchParameters {
+  let fields = parameters.fields;
+  for (const [field, { before, at }] of Object.entries(ADDED_LEVELS) as [
+    FieldName,
+    { before: number; at: number },
+  ][]) {
+    const { m, u } = fields[field];
+    if (m.length !== before || u.length !== before) continue;
+    const insert = (p: number[]): number[] => [...p.slice(0, at), ADDED_LEVEL, ...p.slice(at)];
+    fields = { ...fields, [field]: { m: insert(m), u: insert(u) } };
+  }
+  return fields === parameters.fields ? parameters : { ...parameters, fields };
+}
+
+/**
+ * Levels added after parameters may have been saved: the field's level count before, and where
+ * the new level sits. Date of birth "near" (before "different"), address "town" (same · mostly ·
+ * partly · different before), online "similar" (shared · different before).
+ */
+const ADDED_LEVELS: Partial<Record<FieldName, { before: number; at: number }>> = {
+  dob: { before: 6, at: 5 },
+  address: { before: 4, at: 2 },
+  online: { before: 2, at: 1 },
+};
+
+/** The m and u of a level added to parameters learned without it (equal: no evidence). */
+const ADDED_LEVEL = 1e-9;
