@@ -55,6 +55,7 @@ export { comparedValues, type ComparedValues } from './normalise/compared-values
 export {
   COMPARED_KINDS as COMPARED_ONLINE_IDENTIFIER_KINDS,
   normaliseOnlineIdentifiers,
+  withNormaliserMemos,
 } from './normalise/identifier.normaliser';
 export {
   areNicknameEquivalent,

@@ -3,6 +3,7 @@ import type { Alert, FlagType } from '@intel/contracts';
 import { classifyDatabaseError, databaseErrorClass, inTransaction, type Sql } from '@intel/db';
 import {
   MatchEngine,
+  withNormaliserMemos,
   type ClusterChanges,
   type MatchInput,
   type PairConstraint,
@@ -562,12 +563,15 @@ export class ResolutionService {
     }
     const links: StoredLink[] = [];
     const candidates: CandidateReport[] = [];
-    for (const { key, encoded } of scored) {
-      const state = NominalState.decode(encoded);
-      const r = index.upsertNominal(key, state, encoded);
-      if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
-      candidates.push(...candidateReports(index, key, state, r.possibles));
-    }
+    // A rebuild scores every nominal again: one batch for the normaliser's memos.
+    withNormaliserMemos(() => {
+      for (const { key, encoded } of scored) {
+        const state = NominalState.decode(encoded);
+        const r = index.upsertNominal(key, state, encoded);
+        if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
+        candidates.push(...candidateReports(index, key, state, r.possibles));
+      }
+    });
     const groups = new Map<string, MemberKey[]>();
     for (const { key } of stored) {
       const c = index.matching.clusterOf(key);

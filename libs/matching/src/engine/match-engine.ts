@@ -12,6 +12,7 @@ import { newComparison, RecordComparator } from '../compare/record.comparator';
 import { GuardedClusterer } from '../cluster/guarded-clusterer';
 import type { MatchInput } from '../model/match-input';
 import { normaliseRecord, type NormalisedRecord } from '../normalise/record.normaliser';
+import { withNormaliserMemos } from '../normalise/identifier.normaliser';
 import { estimateParameters, LevelCounts, PatternCounts } from '../score/em.trainer';
 import { FellegiSunterScorer, type PairScore } from '../score/fellegi-sunter.scorer';
 import { priorParameters, type MatchParameters } from '../score/match-parameters';
@@ -170,6 +171,10 @@ interface Prepared {
 }
 
 function prepare(records: readonly MatchInput[], options: TrainOptions): Prepared {
+  return withNormaliserMemos(() => prepareRecords(records, options));
+}
+
+function prepareRecords(records: readonly MatchInput[], options: TrainOptions): Prepared {
   const progress = options.onProgress;
   let t = Date.now();
   const norm: NormalisedRecord[] = new Array<NormalisedRecord>(records.length);

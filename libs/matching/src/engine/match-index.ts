@@ -8,6 +8,7 @@ import { GuardedClusterer } from '../cluster/guarded-clusterer';
 import { newComparison, type RecordComparator } from '../compare/record.comparator';
 import type { MatchInput } from '../model/match-input';
 import { normaliseRecord, type NormalisedRecord } from '../normalise/record.normaliser';
+import { withNormaliserMemos } from '../normalise/identifier.normaliser';
 import {
   FellegiSunterScorer,
   type MatchBandName,
@@ -277,6 +278,10 @@ export class MatchIndex {
    * cluster's first record restored.
    */
   restore(records: Iterable<RestoredRecord>, links: Iterable<RestoredLink>): void {
+    withNormaliserMemos(() => this.restoreRecords(records, links));
+  }
+
+  private restoreRecords(records: Iterable<RestoredRecord>, links: Iterable<RestoredLink>): void {
     if (this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
     const clusterOfLabel = new Map<string, string>();
     for (const { id, input, cluster } of records) {

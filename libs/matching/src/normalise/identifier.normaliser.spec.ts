@@ -2,6 +2,8 @@ import {
   normaliseIdentifiers,
   normaliseOnlineIdentifiers,
   normalisePostcodeForMatching,
+  normaliserMemoSize,
+  withNormaliserMemos,
 } from './identifier.normaliser';
 
 describe('identifier normaliser', () => {
@@ -41,5 +43,29 @@ describe('identifier normaliser', () => {
     expect(normalisePostcodeForMatching('nr13qf')).toEqual({ value: 'NR1 3QF', sector: 'NR1 3' });
     expect(normalisePostcodeForMatching('4011')).toEqual({ value: '4011', sector: '' });
     expect(normalisePostcodeForMatching('  ')).toBeUndefined();
+  });
+
+  it('keeps its memos only while a batch runs, and gives the same answers either way', () => {
+    const phone = [{ kind: 'ONLINE_IDENTIFIER_KIND_PHONE', platform: '', value: '07700 900123' }];
+    const alone = normaliseOnlineIdentifiers(phone);
+    normalisePostcodeForMatching('nr1 3qf');
+    expect(normaliserMemoSize()).toBe(0);
+    const inBatch = withNormaliserMemos(() => {
+      const first = normaliseOnlineIdentifiers(phone);
+      // Nested batches share the outer one's memos.
+      withNormaliserMemos(() => normalisePostcodeForMatching('nr1 3qf'));
+      expect(normaliserMemoSize()).toBe(2);
+      expect(normaliseOnlineIdentifiers(phone)).toEqual(first);
+      return first;
+    });
+    expect(inBatch).toEqual(alone);
+    expect(normaliserMemoSize()).toBe(0);
+    expect(() =>
+      withNormaliserMemos(() => {
+        normalisePostcodeForMatching('nr1 3qf');
+        throw new Error('batch failed');
+      }),
+    ).toThrow('batch failed');
+    expect(normaliserMemoSize()).toBe(0);
   });
 });

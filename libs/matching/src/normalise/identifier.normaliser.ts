@@ -110,16 +110,42 @@ export function normaliseOnlineIdentifiers(
 }
 
 /**
- * Bounded memos for the identifier parsers. libphonenumber-js costs ~50 µs per number (it builds
- * its pattern matchers per call), which made phone parsing most of the normalisation time of a
- * batch; the same identifiers and postcodes recur across a person's records and households.
- * Cleared when full: bounded memory, no eviction bookkeeping.
+ * Bounded memos for the identifier parsers, kept only while a batch runs (`withNormaliserMemos`).
+ * libphonenumber-js costs ~50 µs per number (it builds its pattern matchers per call), which made
+ * phone parsing most of the normalisation time of a batch; the same identifiers and postcodes
+ * recur across a person's records and households. Cleared when full (bounded memory, no eviction
+ * bookkeeping) and when the outermost batch ends: a process that holds an index for a long time
+ * (the hub) would otherwise keep up to a million entries of each, hundreds of megabytes, for
+ * nothing. One record normalised outside a batch parses its few identifiers again.
  */
 const MEMO_CAPACITY = 1_000_000;
 const onlineMemo = new Map<string, string | null>();
 const postcodeMemo = new Map<string, NormalisedPostcode | null>();
+let batches = 0;
+
+/**
+ * Runs `batch` (synchronous: normalising many records) with the identifier and postcode memos
+ * on, and empties them once the outermost such call returns.
+ */
+export function withNormaliserMemos<T>(batch: () => T): T {
+  batches++;
+  try {
+    return batch();
+  } finally {
+    if (--batches === 0) {
+      onlineMemo.clear();
+      postcodeMemo.clear();
+    }
+  }
+}
+
+/** How many entries the memos hold (tests). */
+export function normaliserMemoSize(): number {
+  return onlineMemo.size + postcodeMemo.size;
+}
 
 function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (batches === 0) return;
   if (memo.size >= MEMO_CAPACITY) memo.clear();
   memo.set(key, value);
 }
