@@ -8,7 +8,7 @@ import {
 import { PUBLIC_VIEW } from '@intel/disclosure';
 import { MatchEngine, mulberry32, type MatchInput } from '@intel/matching';
 import { generatePersons } from '@intel/synthetic';
-import { covertHandling, handlingP } from '@intel/testing';
+import { covertHandling, handlingP, randomChoice } from '@intel/testing';
 import type { PersonViews, ViewFlag } from '../src/flags/view-flags.repository';
 import { identifierKeysOf } from '../src/resolution/exact-identifiers';
 import type { MemberKey } from '../src/resolution/member-key';
@@ -58,9 +58,7 @@ describe('NationalIndex: the same answers as the reference index', () => {
 
   const runCase = (seed: number, steps: number): void => {
     const rnd = mulberry32(seed);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-    const some = <T>(xs: readonly T[], most: number): T[] =>
-      Array.from({ length: Math.floor(rnd() * (most + 1)) }, () => pick(xs));
+    const { pick, some, weighted } = randomChoice(rnd);
     let version = 0;
     const stateFor = (key: MemberKey): NominalState => {
       const r = PersonRecord.fromJSON(pick(population).record);
@@ -236,12 +234,8 @@ describe('NationalIndex: the same answers as the reference index', () => {
       [4, () => everything],
       [2, () => ({ name: 'restore', run: () => undefined })],
     ];
-    const total = ops.reduce((n, [w]) => n + w, 0);
     for (let step = 0; step < steps; step++) {
-      let x = rnd() * total;
-      const chosen = ops.find(([w]) => (x -= w) < 0) ?? ops[0];
-      if (!chosen) throw new Error('no operations');
-      const op = chosen[1]();
+      const op = weighted(ops)();
       if (op.name !== 'restore') {
         same(step, op);
         continue;

@@ -3,6 +3,7 @@ import { MatchEngine } from '../src/engine/match-engine';
 import { MatchIndex, type MatchIndexOptions } from '../src/engine/match-index';
 import { mulberry32 } from '../src/engine/prng';
 import type { MatchInput } from '../src/model/match-input';
+import { randomChoice } from '@intel/testing';
 import { ReferenceMatchIndex } from './reference-match-index';
 
 /**
@@ -38,7 +39,7 @@ describe('MatchIndex: the same results as the reference index', () => {
 
   const runCase = async (seed: number, steps: number): Promise<void> => {
     const rnd = mulberry32(seed);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const { pick, weighted } = randomChoice(rnd);
     const options: MatchIndexOptions = {
       maxBlockSize: rnd() < 0.3 ? 3 + Math.floor(rnd() * 6) : undefined,
       corroboratedLinks: rnd() < 0.5,
@@ -241,12 +242,8 @@ describe('MatchIndex: the same results as the reference index', () => {
         }),
       ],
     ];
-    const total = ops.reduce((n, [w]) => n + w, 0);
     for (let step = 0; step < steps; step++) {
-      let x = rnd() * total;
-      const chosen = ops.find(([w]) => (x -= w) < 0) ?? ops[0];
-      if (!chosen) throw new Error('no operations');
-      const op = chosen[1]();
+      const op = weighted(ops)();
       if (op.name === 'snapshot') {
         // Alternately from the compact index and from the one loaded before (a snapshot of a
         // loaded index must load as well).

@@ -10,4 +10,5 @@ export * from './test-env';
 export * from './topic-reader';
 export * from './wait-for';
 export * from './private-postgres';
+export * from './random-choice';
 export * from './signed-events';

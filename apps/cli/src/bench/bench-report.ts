@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaConfig } from '@intel/config';
 import { textTable } from '../text-table';
@@ -42,6 +43,26 @@ export interface BenchSuiteResult {
   environment: { node: string; cpus: number; platform: string };
   parameters: Record<string, unknown>;
   figures: BenchFigure[];
+}
+
+/**
+ * A suite's result envelope, for suites that run in this process: when it started, how long it
+ * took, this machine's node and cores, the suite's parameters and figures.
+ */
+export function benchResult(
+  suite: string,
+  startedMs: number,
+  parameters: Record<string, unknown>,
+  figures: BenchFigure[],
+): BenchSuiteResult {
+  return {
+    suite,
+    startedAt: new Date(startedMs).toISOString(),
+    durationSeconds: (Date.now() - startedMs) / 1000,
+    environment: { node: process.version, cpus: cpus().length, platform: process.platform },
+    parameters,
+    figures,
+  };
 }
 
 export const BENCH_RESULTS_DIR = join(process.cwd(), 'bench', 'results');

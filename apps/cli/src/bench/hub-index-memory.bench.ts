@@ -1,4 +1,3 @@
-import { cpus } from 'node:os';
 import { FlagType, NominalState } from '@intel/contracts';
 import { PUBLIC_VIEW } from '@intel/disclosure';
 import { MatchEngine, type RestoredLink } from '@intel/matching';
@@ -7,7 +6,7 @@ import type { ViewFlag } from '../../../intel-hub/src/flags/view-flags.repositor
 import { nominalAsMatchInput } from '../../../intel-hub/src/resolution/nominal-input';
 import { NationalIndex } from '../../../intel-hub/src/resolution/national-index';
 import { isRestrictedNominal, nominalId, nominalState } from './bench-index';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
 import { settledMemory } from './heap-settle';
 
 /** One generated nominal as the hub loads it: its key, state (decoded and stored) and person. */
@@ -208,12 +207,5 @@ export async function runHubIndexMemoryBench(opts: { quick?: boolean }): Promise
     });
     delete held.inputs;
   }
-  return {
-    suite: 'hub-index-memory',
-    startedAt: new Date(started).toISOString(),
-    durationSeconds: (Date.now() - started) / 1000,
-    environment: { node: process.version, cpus: cpus().length, platform: process.platform },
-    parameters: { quick: opts.quick === true, sizes },
-    figures,
-  };
+  return benchResult('hub-index-memory', started, { quick: opts.quick === true, sizes }, figures);
 }

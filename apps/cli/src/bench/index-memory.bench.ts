@@ -1,4 +1,3 @@
-import { cpus } from 'node:os';
 import {
   MatchEngine,
   normaliseRecord,
@@ -6,7 +5,7 @@ import {
   type NormalisedRecord,
 } from '@intel/matching';
 import { streamPersons } from '@intel/synthetic';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
 import { settledMemory } from './heap-settle';
 
 /**
@@ -89,12 +88,5 @@ export async function runIndexMemoryBench(opts: { quick?: boolean }): Promise<Be
     });
     delete held.norms;
   }
-  return {
-    suite: 'index-memory',
-    startedAt: new Date(started).toISOString(),
-    durationSeconds: (Date.now() - started) / 1000,
-    environment: { node: process.version, cpus: cpus().length, platform: process.platform },
-    parameters: { quick: opts.quick === true, sizes },
-    figures,
-  };
+  return benchResult('index-memory', started, { quick: opts.quick === true, sizes }, figures);
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchEngine, type MatchIndex, type MatchInput } from '@intel/matching';
 import { readFileChunks, writeFileAtomically } from '@intel/snapshot';
 import { streamPersons } from '@intel/synthetic';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
 
 /**
  * An index snapshot against building the index (issue #14: a hub restart at 1M persons in
@@ -142,14 +142,7 @@ export async function runIndexSnapshotBench(opts: { quick?: boolean }): Promise<
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return {
-    suite: 'index-snapshot',
-    startedAt: new Date(started).toISOString(),
-    durationSeconds: (Date.now() - started) / 1000,
-    environment: { node: process.version, cpus: cpus().length, platform: process.platform },
-    parameters: { quick: opts.quick === true, sizes },
-    figures,
-  };
+  return benchResult('index-snapshot', started, { quick: opts.quick === true, sizes }, figures);
 }
 
 /** What an index answers to a few queries, hashed (FRESH_LOAD does the same). */

@@ -1,7 +1,6 @@
-import { cpus } from 'node:os';
 import { MatchEngine, type MatchInput } from '@intel/matching';
 import { generatePersons } from '@intel/synthetic';
-import type { BenchFigure, BenchSuiteResult } from './bench-report';
+import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
 
 /**
  * Matching benchmark (issue: ≥ 1,000,000 scored pairs/s per core; 1,000,000 records resolved in
@@ -100,14 +99,12 @@ export async function runMatchingBench(opts: { quick?: boolean }): Promise<Bench
     unit: 'MiB',
   });
 
-  return {
-    suite: 'matching',
-    startedAt: new Date(started).toISOString(),
-    durationSeconds: (Date.now() - started) / 1000,
-    environment: { node: process.version, cpus: cpus().length, platform: process.platform },
-    parameters: { quick: opts.quick === true, small, large, probes: probes.length },
+  return benchResult(
+    'matching',
+    started,
+    { quick: opts.quick === true, small, large, probes: probes.length },
     figures,
-  };
+  );
 }
 
 /** Lets pending I/O (progress output) flush between long synchronous phases. */
