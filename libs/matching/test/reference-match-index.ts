@@ -531,7 +531,7 @@ export class ReferenceMatchIndex {
       linkBits: this.scorer.linkBits,
       pair: (a, b) => {
         this.comparator.compare(norms[a] as NormalisedRecord, norms[b] as NormalisedRecord, cmp);
-        return { score: this.scorer.score(cmp), contradicts: this.scorer.contradicts(cmp) };
+        return { score: this.scorer.score(cmp), contradicts: this.scorer.conflicts(cmp) };
       },
     });
     if (this.constraints.size > 0) {

@@ -18,6 +18,7 @@ import {
   type PairwiseMetrics,
 } from '@intel/matching';
 import { generateScenario, SCENARIOS, type ScenarioName } from '@intel/synthetic';
+import { targetChecks, type TargetCheck } from './eval-matching-targets';
 
 export interface EvalOptions {
   febrl?: string;
@@ -50,6 +51,8 @@ export interface EvalResult {
   rows: EvalRow[];
   /** EM-learned parameters per data set, for docs/matching.md. */
   parameters: Record<string, MatchParameters>;
+  /** The issue's quality targets, judged on the rows (`targetChecks`). */
+  targets: TargetCheck[];
 }
 
 /** The repository root: the CLI runs from dist/apps/cli/src or apps/cli/src. */
@@ -126,6 +129,7 @@ export function runEvalMatching(options: EvalOptions): EvalResult {
     febrlDir,
     rows: [],
     parameters: {},
+    targets: [],
   };
   const log = (s: string): void => {
     if (!options.quiet) console.error(s);
@@ -167,6 +171,7 @@ export function runEvalMatching(options: EvalOptions): EvalResult {
       }
     }
   }
+  result.targets = targetChecks(result.rows);
   return result;
 }
 
@@ -268,6 +273,11 @@ export function registerEvalMatchingCommand(program: Command): void {
     .action((opts: EvalOptions) => {
       const result = runEvalMatching(opts);
       printTable(result.rows);
+      console.log('');
+      printRows(
+        ['dataset', 'target', 'measured', 'met'],
+        result.targets.map((t) => [t.dataset, t.target, t.measured, t.met ? 'yes' : 'NO']),
+      );
       const out = resolve(opts.out ?? join('bench', 'results', 'eval-matching.json'));
       mkdirSync(resolve(out, '..'), { recursive: true });
       writeFileSync(out, JSON.stringify(result, null, 2) + '\n');

@@ -4,7 +4,10 @@ import { DisjointSets } from './disjoint-sets';
 export interface CrossPair {
   /** Score in bits. */
   score: number;
-  /** Some field both records hold weighs against a match (FellegiSunterScorer.contradicts). */
+  /**
+   * Some field both records hold that tells two people apart (date of birth, identifiers,
+   * address, sex, region — not the names) weighs against a match (FellegiSunterScorer.conflicts).
+   */
   contradicts: boolean;
 }
 
@@ -25,10 +28,11 @@ export interface GuardOptions {
  * links are taken strongest first (as in single-linkage agglomeration), and a merge of two
  * clusters is tested on the pairs across them (a sample of up to `sample` members per side):
  *
- * - if no cross pair contradicts (no field both records hold weighs against a match; unshared
- *   online identifiers aside — see `FellegiSunterScorer.contradicts`), the merge is accepted:
- *   low scores there come from missing evidence (a sparse record with no date of birth or PNC
- *   ID to compare), and the links that proposed the merge stand;
+ * - if no cross pair contradicts (no field both records hold that tells two people apart weighs
+ *   against a match; names and unshared online identifiers aside — see
+ *   `FellegiSunterScorer.conflicts`), the merge is accepted: low scores there come from missing
+ *   or damaged evidence (a sparse record with no date of birth or PNC ID to compare, a lone
+ *   name, a misspelt one), and the links that proposed the merge stand;
  * - otherwise the clusters must agree as wholes: the mean score over the cross pairs must
  *   itself reach the link threshold — average linkage as the acceptance test (cf. Hassanzadeh
  *   et al. 2009, "Framework for evaluating clustering algorithms in duplicate detection", PVLDB

@@ -13,10 +13,18 @@
  * Fellegi-Sunter model of record linkage").
  *
  * `contradicts` marks fields whose disagreement (a level weighing against a match) contradicts
- * it, for the chaining guard (cluster/guarded-clusterer.ts). Online identifiers do not: a person
+ * it (`MatchIndex.query` reports it with each candidate). Online identifiers do not: a person
  * holds several numbers, addresses and accounts, and the level is "different" whenever both
  * records list any and none is shared — a phone number against a Discord username included,
  * which is missing evidence, not conflicting evidence.
+ *
+ * `conflicts` marks the contradicting fields the chaining guard (cluster/guarded-clusterer.ts)
+ * counts as a conflict between two clusters: the facts that tell two people apart (date of birth,
+ * identifiers, address, sex, region). Names do not: within one person's records they are the
+ * most often damaged field (typos, nicknames, a middle name, a lone name in the other slot, a
+ * title keyed as a name), and a merge they alone argue against is judged by its links as any
+ * uncontradicted merge is; their weights still count in the mean score when something else
+ * conflicts.
  *
  * Online `similar`: no identifier shared, but an e-mail's local part or a username on each side
  * with the same handle skeleton (normalise/handle-skeleton.ts: separators, case and look-alike
@@ -42,6 +50,7 @@ export const FIELDS = [
     agreeing: 2,
     tf: true,
     contradicts: true,
+    conflicts: false,
     corroborates: false,
   },
   {
@@ -50,6 +59,7 @@ export const FIELDS = [
     agreeing: 2,
     tf: true,
     contradicts: true,
+    conflicts: false,
     corroborates: false,
   },
   {
@@ -58,6 +68,7 @@ export const FIELDS = [
     agreeing: 5,
     tf: false,
     contradicts: true,
+    conflicts: true,
     corroborates: true,
   },
   {
@@ -66,6 +77,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: true,
+    conflicts: true,
     corroborates: true,
   },
   {
@@ -74,6 +86,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: true,
+    conflicts: true,
     corroborates: true,
   },
   {
@@ -82,6 +95,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: false,
+    conflicts: false,
     corroborates: true,
   },
   // One field for the whole address: house number, street, second line, town and postcode are
@@ -95,6 +109,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: true,
     contradicts: true,
+    conflicts: true,
     corroborates: true,
   },
   {
@@ -103,6 +118,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: false,
     contradicts: true,
+    conflicts: true,
     corroborates: false,
   },
   {
@@ -111,6 +127,7 @@ export const FIELDS = [
     agreeing: 1,
     tf: false,
     contradicts: true,
+    conflicts: true,
     corroborates: false,
   },
 ] as const;

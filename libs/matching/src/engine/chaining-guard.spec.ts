@@ -69,6 +69,31 @@ describe('chaining guard: contradiction, not missing evidence', () => {
     expect(Array.from(clusterOf)).toEqual([0, 0, 0, 0]);
   });
 
+  // A man known by his middle name on one record: a record under another form of his first name
+  // disagrees with it on the given name alone. Names are the field most often damaged within one
+  // person's records, so a name on its own is not a conflict for the guard.
+  it('a record whose only disagreement with a member is a name joins the cluster', () => {
+    const byMiddleName: MatchInput = { ...alias, names: [{ given: ['James'], family: 'Hendry' }] };
+    const will: MatchInput = {
+      names: [{ given: ['Will'], family: 'Hendry' }],
+      onlineIdentifiers: [phone('+447911123456')],
+    };
+    // Against the member known by his middle name the score is well below the link: before names
+    // stopped counting as a conflict, that pair refused the merge.
+    expect(engine.compare(will, byMiddleName).score).toBeLessThan(-10);
+    const index = engine.createIndex();
+    index.add('custody', custody);
+    index.add('registration', registration);
+    index.add('middle', byMiddleName);
+    expect(index.membersOf('custody').sort()).toEqual(['custody', 'middle', 'registration']);
+    index.add('will', will);
+    expect(index.clusterOf('will')).toBe('custody');
+    const { clusterOf } = MatchEngine.resolve([custody, registration, byMiddleName, will], {
+      parameters: engine.parameters,
+    });
+    expect(Array.from(clusterOf)).toEqual([0, 0, 0, 0]);
+  });
+
   // Two men of the same name and birth year, each with a cluster of records, and one record
   // that links strongly to both: the first's PNC ID and phone number, the second's date of birth
   // and address.

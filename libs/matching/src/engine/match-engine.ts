@@ -365,7 +365,7 @@ function resolvePrepared(
         norm[b] as NormalisedRecord,
         pc,
       );
-      return { score: scorer.score(pc), contradicts: scorer.contradicts(pc) };
+      return { score: scorer.score(pc), contradicts: scorer.conflicts(pc) };
     },
   });
   for (const [a, b] of options.cannotLink ?? []) clusterer.addCannotLink(a, b);

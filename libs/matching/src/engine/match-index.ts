@@ -865,7 +865,7 @@ export class MatchIndex {
       linkBits: this.scorer.linkBits,
       pair: (a, b) => {
         this.comparator.compare(norms[a] as NormalisedRecord, norms[b] as NormalisedRecord, cmp);
-        return { score: this.scorer.score(cmp), contradicts: this.scorer.contradicts(cmp) };
+        return { score: this.scorer.score(cmp), contradicts: this.scorer.conflicts(cmp) };
       },
     });
     if (this.constraints.size > 0) {

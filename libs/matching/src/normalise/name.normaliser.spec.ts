@@ -32,9 +32,17 @@ describe('name normaliser', () => {
     });
     expect(normaliseFamilyName('van der Berg').full).toBe('vanderberg');
     expect(normaliseFamilyName("O'Connor").parts).toEqual(['oconnor']);
-    // A family name that is a title on its own is kept: it is the only name there is.
+    // A title that is also a surname is kept alone in the family-name field.
     expect(normaliseFamilyName('Baronet').full).toBe('baronet');
     expect(normaliseFamilyName('Smith Bt').full).toBe('smith');
+  });
+
+  it('drops a form of address alone in the family-name field, but not a title that is a surname', () => {
+    // "PIDWICK, Miss": the names swapped with the title among them.
+    expect(normaliseFamilyName('Miss')).toEqual({ full: '', parts: [] });
+    expect(normaliseFamilyName('MRS').full).toBe('');
+    expect(normaliseFamilyName('Lord').full).toBe('lord');
+    expect(normaliseFamilyName('Master').full).toBe('master');
   });
 
   it('gives sound-alike names the same Double Metaphone code', () => {

@@ -108,11 +108,21 @@ export interface NormalisedFamilyName {
   parts: string[];
 }
 
+/**
+ * Forms of address that are never a surname: alone in the family-name field they are a title
+ * keyed in the wrong field ("PIDWICK, Miss" with the names swapped), and leave no family name.
+ * Other titles alone there are kept: Lord, Master, Knight and Sir(e) are surnames too.
+ */
+const ADDRESS_FORMS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx']);
+
 export function normaliseFamilyName(family: string): NormalisedFamilyName {
   const raw = foldText(family)
     .split(' ')
     .filter((t) => t !== '' && !/^\d+$/.test(t));
-  const tokens = raw.length > 1 ? raw.filter((t) => !TITLES.has(t)) : raw.filter((t) => t !== 'bt');
+  const tokens =
+    raw.length > 1
+      ? raw.filter((t) => !TITLES.has(t))
+      : raw.filter((t) => t !== 'bt' && !ADDRESS_FORMS.has(t));
   const parts: string[] = [];
   let pending = '';
   for (const t of tokens) {

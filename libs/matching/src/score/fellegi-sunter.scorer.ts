@@ -128,6 +128,17 @@ export class FellegiSunterScorer {
   }
 
   /**
+   * Whether the comparison conflicts in the chaining guard's sense: some field that tells two
+   * people apart (FIELDS: `conflicts` — not the names) weighs against a match.
+   */
+  conflicts(c: Comparison): boolean {
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (FIELDS[f]?.conflicts === true && this.fieldWeight(c, f) < 0) return true;
+    }
+    return false;
+  }
+
+  /**
    * Whether something beyond the names agrees: a field marked `corroborates` (date of birth,
    * an identifier, an online identifier, an address) weighs for the match.
    */
