@@ -143,12 +143,12 @@ export class HubLifecycle implements OnApplicationBootstrap {
     this.grpcHealth.set('SERVING');
     this.metrics.leader.set(1);
     // The priority lane first: it is resolved ahead of the batch queue (claimQueue).
-    await this.priority.start(async (batch) => {
-      await this.ingest.handle(batch);
+    await this.priority.start(async (batch, context) => {
+      await this.ingest.handle(batch, context);
       await this.resolution.drain();
     });
-    await this.consumer.start(async (batch) => {
-      await this.ingest.handle(batch);
+    await this.consumer.start(async (batch, context) => {
+      await this.ingest.handle(batch, context);
       await this.resolution.drain();
     });
   }

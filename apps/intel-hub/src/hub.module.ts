@@ -9,6 +9,7 @@ import {
   TOPICS,
   createKafka,
   type EventConsumer,
+  type EventConsumerOptions,
 } from '@intel/kafka';
 import { MetricsController, Registry, type Logger } from '@intel/observability';
 import type { Kafka } from 'kafkajs';
@@ -42,6 +43,7 @@ import { EscalationScheduler, type EscalationOptions } from './alerts/escalation
 import { AlertInboxService } from './analyst/alerts/alert-inbox.service';
 import { AuditAnchorer } from './audit/audit-anchorer';
 import { HubStoreRepository } from './ingest/hub-store.repository';
+import { ConsumerOffsetsRepository } from './ingest/consumer-offsets.repository';
 import { IngestService, type IngestOptions } from './ingest/ingest.service';
 import { AuditLog } from '@intel/audit';
 import { GrpcHealth } from '@intel/grpc';
@@ -62,6 +64,25 @@ import { DeconflictionMetrics } from './deconfliction/deconfliction.metrics';
 import { DeconflictionService } from './deconfliction/deconfliction.service';
 import { DeconflictionStore } from './deconfliction/deconfliction.store';
 import { NationalIndexHolders } from './deconfliction/identifier-holders';
+
+/**
+ * A consumer of force events for IngestService: from the beginning for a new group, lag in the
+ * metrics, and seeking on assignment to the offsets the ingest stores with the data.
+ */
+function forceEventConsumer(
+  kafka: Kafka,
+  m: HubMetrics,
+  ds: DataSource,
+  offsets: ConsumerOffsetsRepository,
+  opts: Omit<EventConsumerOptions, 'fromBeginning' | 'onLag' | 'storedOffsets'>,
+): EventConsumer {
+  return new KafkaEventConsumer(kafka, {
+    ...opts,
+    fromBeginning: true,
+    storedOffsets: (group, topic, partition) => offsets.read(ds, group, topic, partition),
+    onLag: (topic, partition, lag) => m.lag.set({ topic, partition: String(partition) }, lag),
+  });
+}
 
 @Module({})
 export class HubModule {
@@ -106,39 +127,36 @@ export class HubModule {
         },
         {
           provide: EVENT_CONSUMER,
-          useFactory: (kafka: Kafka, m: HubMetrics): EventConsumer =>
-            new KafkaEventConsumer(kafka, {
+          useFactory: (kafka: Kafka, m: HubMetrics, ds: DataSource, o: ConsumerOffsetsRepository) =>
+            forceEventConsumer(kafka, m, ds, o, {
               groupId: config.consumer.groupId,
               topics: [TOPICS.person, TOPICS.incident],
-              fromBeginning: true,
               maxBatchSize: config.consumer.batchSize,
               partitionsConsumedConcurrently: config.consumer.concurrency,
-              onLag: (topic, partition, lag) =>
-                m.lag.set({ topic, partition: String(partition) }, lag),
+              // One ingest transaction per poll, across partitions (IngestService).
+              coalescePartitions: true,
               onError: (err) =>
                 logger.error({ component: 'consumer', err }, 'force-event consumer crashed'),
             }),
-          inject: [KAFKA, HubMetrics],
+          inject: [KAFKA, HubMetrics, DataSource, ConsumerOffsetsRepository],
         },
         {
           // The priority lane: its own group, so a backlog on the person and incident topics
           // never delays it; verified and applied by the same IngestService.
           provide: PRIORITY_CONSUMER,
-          useFactory: (kafka: Kafka, m: HubMetrics): EventConsumer =>
-            new KafkaEventConsumer(kafka, {
+          useFactory: (kafka: Kafka, m: HubMetrics, ds: DataSource, o: ConsumerOffsetsRepository) =>
+            forceEventConsumer(kafka, m, ds, o, {
               groupId: `${config.consumer.groupId}-priority`,
               topics: [TOPICS.priority],
-              fromBeginning: true,
               maxBatchSize: 100,
-              onLag: (topic, partition, lag) =>
-                m.lag.set({ topic, partition: String(partition) }, lag),
               onError: (err) =>
                 logger.error({ component: 'consumer', err }, 'priority consumer crashed'),
             }),
-          inject: [KAFKA, HubMetrics],
+          inject: [KAFKA, HubMetrics, DataSource, ConsumerOffsetsRepository],
         },
         HubLeadership,
         HubStoreRepository,
+        ConsumerOffsetsRepository,
         NationalStoreRepository,
         {
           provide: INGEST_OPTIONS,

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { PollCoalescer } from './poll-coalescer';
 
 /** One message as a consumer sees it: kafkajs types stay behind this library. */
 export interface ConsumedMessage {
@@ -11,8 +12,20 @@ export interface ConsumedMessage {
   headers: Record<string, string>;
 }
 
+/** Which subscription a batch comes from (a handler that keeps offsets stores them per group). */
+export interface BatchContext {
+  groupId: string;
+}
+
 /** Handles a sub-batch; resolves when every message in it is done (applied, skipped or parked). */
-export type BatchHandler = (batch: ConsumedMessage[]) => Promise<void>;
+export type BatchHandler = (batch: ConsumedMessage[], context: BatchContext) => Promise<void>;
+
+/** A partition's next offset to handle, as the handler stored it; undefined if it stored none. */
+export type StoredOffsetReader = (
+  groupId: string,
+  topic: string,
+  partition: number,
+) => Promise<string | undefined>;
 
 /**
  * A consumer-group subscription. At-least-once: a message's offset is committed only after the
@@ -41,6 +54,20 @@ export interface EventConsumerOptions {
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** Consumer crashes (kafkajs restarts the consumer itself when the error is retriable). */
   onError?: (error: Error) => void;
+  /**
+   * The partitions of one fetch go to the handler together, as one batch (one transaction per
+   * poll across partitions), rather than one call per partition. Order within a partition is
+   * kept; a failed call redelivers every partition in it.
+   */
+  coalescePartitions?: boolean;
+  /**
+   * The handler keeps its own offsets (stored with what it applies, in one transaction): the
+   * first batch of each partition after an assignment reads the stored offset, and a batch
+   * that starts below it is dropped and the partition sought there, so a rebalance or a
+   * restart does not fetch or hand over again what was applied. The handler must still skip
+   * anything below its stored offset (its transaction decides).
+   */
+  storedOffsets?: StoredOffsetReader;
 }
 
 function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
@@ -97,8 +124,11 @@ export class KafkaEventConsumer implements EventConsumer {
       this.crashed = !e.payload.restart;
       this.opts.onError?.(err);
     });
+    // Each partition's stored next offset, read at its first batch since the last join.
+    const floors = new Map<string, bigint>();
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.crashed = false;
+      floors.clear();
     });
     await consumer.connect();
     this.consumer = consumer;
@@ -107,16 +137,45 @@ export class KafkaEventConsumer implements EventConsumer {
       fromBeginning: this.opts.fromBeginning ?? true,
     });
     const size = Math.max(1, this.opts.maxBatchSize ?? 500);
+    const context: BatchContext = { groupId: this.opts.groupId };
+    const coalescer = this.opts.coalescePartitions
+      ? new PollCoalescer<ConsumedMessage>((messages) => handler(messages, context))
+      : undefined;
+    const handle = (messages: ConsumedMessage[]) =>
+      coalescer ? coalescer.submit(messages) : handler(messages, context);
+    const stored = this.opts.storedOffsets;
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
       eachBatch: async (p: EachBatchPayload) => {
         const { batch } = p;
-        for (let i = 0; i < batch.messages.length; i += size) {
+        if (stored) {
+          const tp = `${batch.topic}:${batch.partition}`;
+          let floor = floors.get(tp);
+          if (floor === undefined) {
+            const next = await stored(this.opts.groupId, batch.topic, batch.partition);
+            floor = next === undefined ? -1n : BigInt(next);
+            floors.set(tp, floor);
+          }
+          const first = batch.firstOffset();
+          if (first !== null && BigInt(first) < floor) {
+            // Applied up to the stored offset already (Kafka's committed offset lags, or was
+            // reset): fetch from there. This batch, and any fetched before the seek took
+            // effect, is dropped unresolved.
+            consumer.seek({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: String(floor),
+            });
+            return;
+          }
+        }
+        const messages = batch.messages;
+        for (let i = 0; i < messages.length; i += size) {
           if (!p.isRunning() || p.isStale()) return;
-          const slice = batch.messages.slice(i, i + size);
-          await handler(slice.map((m) => toConsumed(batch.topic, batch.partition, m)));
+          const slice = messages.slice(i, i + size);
+          await handle(slice.map((m) => toConsumed(batch.topic, batch.partition, m)));
           for (const m of slice) p.resolveOffset(m.offset);
           await p.commitOffsetsIfNecessary();
           await p.heartbeat();

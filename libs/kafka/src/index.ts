@@ -1,4 +1,5 @@
 export * from './event-consumer';
+export * from './poll-coalescer';
 export * from './event-publisher';
 export * from './kafka-acls';
 export * from './kafka-client';

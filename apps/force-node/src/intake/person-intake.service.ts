@@ -149,7 +149,12 @@ export class PersonIntakeService {
       ...new Set(linkItems.flatMap((l) => [...l.keys, ...(candidateKeys.get(l.index) ?? [])])),
     ];
     const nominalsByKey = new Map<string, string[]>();
-    for (const hit of await this.nominals.findNominalsByKeys(tx, allKeys)) {
+    // A candidate key over the cap is skipped by linkByEngine: one past the cap says so.
+    for (const hit of await this.nominals.findNominalsByKeys(
+      tx,
+      allKeys,
+      MAX_CANDIDATES_PER_KEY + 1,
+    )) {
       const list = nominalsByKey.get(hit.key) ?? [];
       list.push(hit.nominalId);
       nominalsByKey.set(hit.key, list);

@@ -1,5 +1,6 @@
 import { NominalState, PersonRecord } from '@intel/contracts';
 import { runCombined, type Sql, type Statement } from '@intel/db';
+import { CANDIDATE_KEY_PREFIX } from './same-person.matcher';
 
 export interface ExistingSourceRecord {
   sourceSystem: string;
@@ -94,14 +95,28 @@ export class NominalRepository {
     }));
   }
 
+  /**
+   * The nominals holding each key. A candidate key (`blk:`, docs/force-node.md) answers at most
+   * `candidateCap` of its nominals: the caller only needs to know that a block is larger than
+   * it compares (same-person.matcher MAX_CANDIDATES_PER_KEY), not all of a common name's
+   * holders. Identifier keys answer every holder (they link outright).
+   */
   async findNominalsByKeys(
     tx: Sql,
     keys: string[],
+    candidateCap = Number.MAX_SAFE_INTEGER,
   ): Promise<Array<{ key: string; nominalId: string }>> {
     if (keys.length === 0) return [];
+    const candidate = keys.filter((k) => k.startsWith(CANDIDATE_KEY_PREFIX));
+    const identity = keys.filter((k) => !k.startsWith(CANDIDATE_KEY_PREFIX));
     const rows = await tx.query<Array<{ key: string; nominal_id: string }>>(
-      `SELECT key, nominal_id FROM nominal_key WHERE key = ANY($1::text[])`,
-      [keys],
+      `SELECT key, nominal_id FROM nominal_key WHERE key = ANY($1::text[])
+       UNION ALL
+       SELECT c.key, n.nominal_id FROM unnest($2::text[]) AS c(key)
+       CROSS JOIN LATERAL (
+         SELECT nominal_id FROM nominal_key WHERE key = c.key LIMIT $3
+       ) n`,
+      [identity, candidate, Math.min(candidateCap, Number.MAX_SAFE_INTEGER)],
     );
     return rows.map((r) => ({ key: r.key, nominalId: r.nominal_id }));
   }

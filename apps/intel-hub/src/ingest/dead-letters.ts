@@ -40,6 +40,32 @@ export function deadLetterMessage(f: Failure, consumerGroup: string, at: Date): 
   };
 }
 
+/**
+ * A broker takes a produce request's batch for one partition up to `message.max.bytes` (1 MiB by
+ * default) and intel.dlq.v1 has one partition: a poll across partitions can park more than
+ * that (a catch-up past another run's events), so dead letters go in requests of at most this.
+ */
+export const DEAD_LETTER_REQUEST_BYTES = 512 * 1024;
+
+/** Consecutive runs of messages of at most `maxBytes` each (a larger message alone). Pure. */
+export function inRequests(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const out: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = (m.value?.length ?? 0) + Buffer.byteLength(m.key) + 128;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 /** Parks poison messages on intel.dlq.v1; resolves once the broker acknowledged them all. */
 export async function publishDeadLetters(
   publisher: EventPublisher,
@@ -48,5 +74,7 @@ export async function publishDeadLetters(
   at = new Date(),
 ): Promise<void> {
   if (failures.length === 0) return;
-  await publisher.publish(failures.map((f) => deadLetterMessage(f, consumerGroup, at)));
+  const letters = failures.map((f) => deadLetterMessage(f, consumerGroup, at));
+  for (const request of inRequests(letters, DEAD_LETTER_REQUEST_BYTES))
+    await publisher.publish(request);
 }

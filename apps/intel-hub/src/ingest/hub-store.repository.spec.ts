@@ -48,6 +48,8 @@ describe('HubStoreRepository.apply', () => {
       ['a', 'b'],
       [3, 1],
     ]);
+    // Every handled event's id goes to its entity's row (a later copy of any is a duplicate).
+    expect(tx.calls[0]?.params[6]).toEqual(['e-a-1,e-a-3,e-a-2', 'e-b-1']);
   });
 
   it('counts an event the database did not take (older or equal version) as stale', async () => {
@@ -55,6 +57,10 @@ describe('HubStoreRepository.apply', () => {
     const r = await repo.apply(tx, [upsert('a', 1)], at);
     expect(r.applied).toEqual([]);
     expect(r.stale).toHaveLength(1);
+    // Its id is still recorded on the entity's row.
+    expect(tx.calls).toHaveLength(2);
+    expect(tx.calls[1]?.sql).toContain('UPDATE force_nominal');
+    expect(tx.calls[1]?.params).toEqual([['36'], ['a'], ['e-a-1']]);
   });
 
   it('writes a withdrawal without state, and keeps nominals and incidents apart', async () => {
@@ -76,7 +82,7 @@ describe('HubStoreRepository.apply', () => {
   it('does nothing for an empty batch', async () => {
     const tx = fakeTx(allRows);
     expect(await repo.apply(tx, [], at)).toEqual({ applied: [], stale: [] });
-    expect(await repo.markProcessed(tx, [])).toEqual(new Set());
+    expect(await repo.currentVersions(tx, [])).toEqual(new Map());
     expect(tx.calls).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { HubEvent } from './hub-event';
-import { versionJumps, versionKey } from './version-bounds';
+import { repeatedEvents, versionJumps, versionKey } from './version-bounds';
 
 const ev = (id: string, version: number, kind: HubEvent['kind'] = 'nominal-upserted'): HubEvent =>
   kind === 'nominal-upserted'
@@ -45,5 +45,30 @@ describe('versionJumps', () => {
     const n = ev('d', 500);
     const i = ev('d', 500, 'incident-upserted');
     expect([...versionJumps([n, i], stored, 10)]).toEqual([i]);
+  });
+});
+
+describe('repeatedEvents', () => {
+  it('finds a resend of an event handled for the entity before, and repeats within the batch', () => {
+    const a1 = ev('a', 1);
+    const a1again = { ...ev('a', 1) };
+    const b2 = ev('b', 2);
+    const c3 = ev('c', 3);
+    const stored = new Map<string, string[]>([
+      // An older event of b's handled before: a replay of it is a copy too.
+      [versionKey(b2), ['b-1', b2.eventId]],
+      // Same entity, other events: c3 is newer, not a copy.
+      [versionKey(c3), ['c-1', 'c-2']],
+    ]);
+    const r = repeatedEvents([a1, a1again, b2, c3], stored);
+    expect([...r]).toEqual([a1again, b2]);
+  });
+
+  it('keeps nominals and incidents with the same id apart', () => {
+    const n = ev('x', 1);
+    const i = ev('x', 1, 'incident-upserted');
+    const other = { ...i, eventId: 'other' };
+    expect(repeatedEvents([other], new Map([[versionKey(n), [other.eventId]]])).size).toBe(0);
+    expect(repeatedEvents([i], new Map([[versionKey(i), [i.eventId]]])).size).toBe(1);
   });
 });

@@ -32,3 +32,21 @@ export function versionJumps(
   }
   return refused;
 }
+
+/**
+ * Second copies of an event: one whose id was handled for its entity before (a resend or a
+ * replay, at another offset), or repeats an earlier event of the batch. Pure.
+ */
+export function repeatedEvents(
+  events: readonly HubEvent[],
+  storedEventIds: ReadonlyMap<string, readonly string[]>,
+): Set<HubEvent> {
+  const seen = new Set<string>();
+  const repeated = new Set<HubEvent>();
+  for (const e of events) {
+    if (seen.has(e.eventId) || storedEventIds.get(versionKey(e))?.includes(e.eventId))
+      repeated.add(e);
+    seen.add(e.eventId);
+  }
+  return repeated;
+}
