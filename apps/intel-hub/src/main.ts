@@ -20,6 +20,10 @@ import { HubLifecycle } from './hub-lifecycle';
 import { HubModule } from './hub.module';
 import { AUDIT_ANCHORER, EVENT_CONSUMER, PRIORITY_CONSUMER } from './hub.tokens';
 import { HubLeadership } from './leadership/hub-leadership';
+import {
+  IntelQueryGrpcController,
+  intelQueryDirectUnary,
+} from './query/intel-query.grpc-controller';
 
 const config = loadHubConfig();
 // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): the hub
@@ -33,6 +37,8 @@ exitOnStartFailure(
     protoPath: [QUERY_PROTO, DECONFLICTION_PROTO],
     // Answers' stored states go to the wire as stored (docs/hub.md "Answer detail").
     responseSerializers: INTEL_QUERY_RESPONSE_SERIALIZERS,
+    // The unary queries go from grpc-js straight into their controller (docs/hub.md "IntelQuery").
+    directUnary: (app) => intelQueryDirectUnary(app.get(IntelQueryGrpcController)),
     shutdownGraceMs: config.shutdownGraceMs,
     startWarnings: config.deconfliction.devKey
       ? [

@@ -73,7 +73,8 @@ describe('AuditLog (integration: real PostgreSQL)', () => {
       callerName: `DC ${1000 + i} O'Brien`,
       action: 'CheckPerson',
       purposeCode: 'SAFEGUARDING',
-      reason: `reason ${i}`,
+      // Text fields travel to PostgreSQL inside a JSON document: quotes, backslashes, non-ASCII.
+      reason: `reason ${i}: "Zoë" \\ 😀\t`,
       operationRef: `OP-${i}`,
       // Keys out of order, a Date, non-ASCII and escapes, numbers jsonb writes differently.
       request: {
@@ -114,7 +115,7 @@ describe('AuditLog (integration: real PostgreSQL)', () => {
         r.reason,
       ]),
     );
-    rows.forEach((r, i) => expect(reasons.get(r.seq)).toBe(`reason ${i}`));
+    rows.forEach((r, i) => expect(reasons.get(r.seq)).toBe(`reason ${i}: "Zoë" \\ 😀\t`));
     // Rows committed by one transaction share its xmin: far fewer transactions than appends.
     const [tx] = await sql<{ n: number }>(
       'SELECT count(DISTINCT xmin::text)::int AS n FROM audit_log',

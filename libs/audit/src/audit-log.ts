@@ -3,7 +3,6 @@ import { inTransaction, type Sql } from '@intel/db';
 import type { AuditCompanion, CompanionRows } from './audit-companion';
 import {
   GENESIS_HASH,
-  canonicalJson,
   chainHashOfCanonical,
   normaliseAuditEntry,
   type AuditEntryInput,
@@ -179,7 +178,7 @@ export class AuditLog {
         name: statement.name,
         text: statement.text,
         values: [
-          ...rowParams(rows),
+          rowsJson(rows),
           last.seq,
           last.hash,
           head.seq,
@@ -213,7 +212,7 @@ export class AuditLog {
       'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
     );
     const rows = chained(head ? Number(head.seq) : 0, head ? head.hash : GENESIS_HASH, group);
-    await tx.query(INSERT_ROWS, rowParams(rows));
+    await tx.query(INSERT_ROWS, [rowsJson(rows)]);
     const last = rows[rows.length - 1] as ChainedRow;
     await tx.query(
       `INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)
@@ -274,14 +273,14 @@ function aggregated(output: string): string {
 
 /**
  * The known-head statement for a group with these companion parts: audit_head moved on from
- * $16/$17 to $14/$15, and only if it held $16/$17, the rows inserted and each companion's
- * written (from $18 on); one row back, `inserted` (0: the head had moved, nothing was written)
+ * $4/$5 to $2/$3, and only if it held $4/$5, the rows ($1) inserted and each companion's
+ * written (from $6 on); one row back, `inserted` (0: the head had moved, nothing was written)
  * and `c0`, `c1`… (each companion's values). Named per set of companions: each name always
  * stands for the same text, as a prepared statement must.
  */
 function atKnownHead(parts: CompanionPart[], params: unknown[][]): { name: string; text: string } {
   const guard = 'EXISTS (SELECT 1 FROM head)';
-  let first = 18;
+  let first = 6;
   const ctes: string[] = [];
   const outputs: string[] = [];
   parts.forEach((p, i) => {
@@ -294,8 +293,8 @@ function atKnownHead(parts: CompanionPart[], params: unknown[][]): { name: strin
     name: ['audit_append_at_known_head', ...parts.map((p) => p.companion.name)].join(':'),
     text: `
       WITH head AS (
-        UPDATE audit_head SET seq = $14, hash = $15
-        WHERE id = 1 AND seq = $16 AND hash = $17
+        UPDATE audit_head SET seq = $2, hash = $3
+        WHERE id = 1 AND seq = $4 AND hash = $5
         RETURNING id),
       audit AS (${INSERT_ROWS} WHERE ${guard} RETURNING seq)
       ${ctes.map((c) => `, ${c}`).join('')}
@@ -323,42 +322,37 @@ function chained(seq: number, prevHash: string, group: Pending[]): ChainedRow[] 
 }
 
 /**
- * Columns as arrays ($1..$13), one INSERT for the group. recipients travel as JSON (unnest
- * cannot take a ragged text[][]) and are unpacked in order.
+ * The group's rows as one JSON document ($1), unpacked into columns by PostgreSQL: the request
+ * and response go in as the canonical JSON they are (no quoting and escaping of each into an
+ * array literal, as thirteen column arrays needed), each read as jsonb exactly as on its own.
  */
 const INSERT_ROWS = `
   INSERT INTO audit_log (seq, at, caller_force, caller_name, action, purpose_code, reason,
                          operation_ref, request, response, recipients, prev_hash, hash)
   SELECT t.seq, t.at, t.caller_force, t.caller_name, t.action, t.purpose_code, t.reason,
-         t.operation_ref, t.request, t.response,
-         ARRAY(SELECT r.value FROM jsonb_array_elements_text(t.recipients)
-                 WITH ORDINALITY AS r(value, n) ORDER BY r.n),
-         t.prev_hash, t.hash
-  FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
-              $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::jsonb[],
-              $12::text[], $13::text[])
-    AS t(seq, at, caller_force, caller_name, action, purpose_code, reason, operation_ref,
-         request, response, recipients, prev_hash, hash)`;
+         t.operation_ref, t.request, t.response, t.recipients, t.prev_hash, t.hash
+  FROM jsonb_to_recordset($1::jsonb)
+    AS t(seq bigint, at timestamptz, caller_force text, caller_name text, action text,
+         purpose_code text, reason text, operation_ref text, request jsonb, response jsonb,
+         recipients text[], prev_hash text, hash text)`;
 
 /** The part of node-postgres's client used for a named (prepared) statement. */
 interface PreparingClient {
   query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 
-function rowParams(rows: ChainedRow[]): unknown[] {
-  return [
-    rows.map((r) => r.seq),
-    rows.map((r) => r.at.toISOString()),
-    rows.map((r) => r.callerForce),
-    rows.map((r) => r.callerName),
-    rows.map((r) => r.action),
-    rows.map((r) => r.purposeCode),
-    rows.map((r) => r.reason),
-    rows.map((r) => r.operationRef),
-    rows.map((r) => r.requestJson),
-    rows.map((r) => r.responseJson),
-    rows.map((r) => canonicalJson(r.recipients)),
-    rows.map((r) => r.prevHash),
-    rows.map((r) => r.hash),
-  ];
+/** The rows for INSERT_ROWS: text fields as JSON strings, request and response as they are. */
+function rowsJson(rows: ChainedRow[]): string {
+  const str = JSON.stringify;
+  return `[${rows
+    .map(
+      (r) =>
+        `{"seq":${r.seq},"at":${str(r.at.toISOString())},"caller_force":${str(r.callerForce)}` +
+        `,"caller_name":${str(r.callerName)},"action":${str(r.action)}` +
+        `,"purpose_code":${str(r.purposeCode)},"reason":${str(r.reason)}` +
+        `,"operation_ref":${str(r.operationRef)},"request":${r.requestJson}` +
+        `,"response":${r.responseJson},"recipients":${str(r.recipients)}` +
+        `,"prev_hash":${str(r.prevHash)},"hash":${str(r.hash)}}`,
+    )
+    .join(',')}]`;
 }

@@ -1,4 +1,5 @@
 export * from './credentials';
+export * from './direct-unary';
 export * from './health-and-reflection';
 export * from './port-aware-grpc.server';
 export * from './rpc-errors';

@@ -4,7 +4,14 @@ import { ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
 import type { GrpcSecurity } from '@intel/config';
 import { assignMethodCodecs, PROTO_LOADER_OPTIONS } from '@intel/contracts';
 import { serverCredentials } from './credentials';
+import { directUnaryHandler, type DirectUnary } from './direct-unary';
 import type { GrpcHealth } from './health-and-reflection';
+
+/** A service definition's methods as grpc-js's client constructors carry them. */
+type MethodDefinitions = Record<
+  string,
+  { path: string; originalName?: string; requestStream: boolean; responseStream: boolean }
+>;
 
 /**
  * Nest's gRPC transport binds with the port the URL names but does not say which port it got,
@@ -13,9 +20,21 @@ import type { GrpcHealth } from './health-and-reflection';
  */
 export class PortAwareGrpcServer extends ServerGrpc {
   private bound: number | undefined;
+  private readonly direct: Map<string, DirectUnary>;
+  private readonly directBound = new Set<string>();
 
-  constructor(private readonly grpcOptions: GrpcOptions['options']) {
+  /**
+   * `direct`: unary methods served by grpc-js straight into their handler, by full method name
+   * (`intel.v1.S.M`), instead of through Nest's per-call pipeline (its RxJS observables, guard,
+   * interceptor, pipe and exception-filter layers), for the hot calls; errors reach the caller
+   * as through Nest (`grpcErrorOf`).
+   */
+  constructor(
+    private readonly grpcOptions: GrpcOptions['options'],
+    direct: Record<string, DirectUnary> = {},
+  ) {
     super(grpcOptions);
+    this.direct = new Map(Object.entries(direct));
   }
 
   get boundPort(): number {
@@ -38,6 +57,32 @@ export class PortAwareGrpcServer extends ServerGrpc {
       );
     });
     return server;
+  }
+
+  /** Nest's implementation of a service, with the direct methods put in place of its own. */
+  override async createService(grpcService: unknown, name: string): Promise<object> {
+    const service = (await super.createService(grpcService, name)) as Record<string, unknown>;
+    const methods = (grpcService as { service?: MethodDefinitions }).service ?? {};
+    for (const [method, d] of Object.entries(methods)) {
+      const full = d.path.slice(1).replace('/', '.');
+      const direct = this.direct.get(full);
+      if (!direct) continue;
+      if (d.requestStream || d.responseStream)
+        throw new Error(`gRPC method ${d.path} is not unary: it cannot be served directly`);
+      const handler = directUnaryHandler(direct);
+      service[method] = handler;
+      if (d.originalName) service[d.originalName] = handler;
+      this.directBound.add(full);
+    }
+    return service;
+  }
+
+  /** Binds the services; a direct method that names no method of them is a mistake, loudly. */
+  override async bindEvents(): Promise<void> {
+    await super.bindEvents();
+    const unknown = [...this.direct.keys()].filter((m) => !this.directBound.has(m));
+    if (unknown.length > 0)
+      throw new Error(`no gRPC method ${unknown.join(', ')} to serve directly`);
   }
 
   /**
@@ -72,25 +117,30 @@ export function intelGrpcServer(opts: {
   health: GrpcHealth;
   /** Response serializers replacing proto-loader's, by full method name (`intel.v1.S.M`). */
   responseSerializers?: Record<string, (value: unknown) => Buffer>;
+  /** Unary methods served by grpc-js straight into their handler (`PortAwareGrpcServer`). */
+  directUnary?: Record<string, DirectUnary>;
 }): PortAwareGrpcServer {
-  return new PortAwareGrpcServer({
-    package: 'intel.v1',
-    protoPath: Array.isArray(opts.protoPath) ? opts.protoPath : [opts.protoPath],
-    url: `${opts.grpc.host}:${opts.grpc.port}`,
-    loader: PROTO_LOADER_OPTIONS,
-    credentials: serverCredentials(opts.grpc.security),
-    gracefulShutdown: true,
-    onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
-      assignMethodCodecs(
-        pkg,
-        Object.fromEntries(
-          Object.entries(opts.responseSerializers ?? {}).map(([m, serialize]) => [
-            m,
-            { responseSerialize: serialize },
-          ]),
-        ),
-      );
-      opts.health.attach(pkg, server);
+  return new PortAwareGrpcServer(
+    {
+      package: 'intel.v1',
+      protoPath: Array.isArray(opts.protoPath) ? opts.protoPath : [opts.protoPath],
+      url: `${opts.grpc.host}:${opts.grpc.port}`,
+      loader: PROTO_LOADER_OPTIONS,
+      credentials: serverCredentials(opts.grpc.security),
+      gracefulShutdown: true,
+      onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
+        assignMethodCodecs(
+          pkg,
+          Object.fromEntries(
+            Object.entries(opts.responseSerializers ?? {}).map(([m, serialize]) => [
+              m,
+              { responseSerialize: serialize },
+            ]),
+          ),
+        );
+        opts.health.attach(pkg, server);
+      },
     },
-  });
+    opts.directUnary,
+  );
 }

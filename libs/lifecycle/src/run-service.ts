@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { GrpcSecurity } from '@intel/config';
-import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer } from '@intel/grpc';
+import { GrpcHealth, PLAINTEXT_WARNING, intelGrpcServer, type DirectUnary } from '@intel/grpc';
 import {
   PinoNestLogger,
   createLogger,
@@ -52,6 +52,11 @@ export interface ServiceSpec<Extra> {
   protoPath: string | string[];
   /** Response serializers replacing proto-loader's, by full method name (`intel.v1.S.M`). */
   responseSerializers?: Record<string, (value: unknown) => Buffer>;
+  /**
+   * Unary methods grpc-js serves straight into their controller, by full method name, past
+   * Nest's per-call pipeline (the hot calls; `PortAwareGrpcServer`), given the application.
+   */
+  directUnary?: (app: INestApplication) => Record<string, DirectUnary>;
   /** How long a graceful shutdown may take before the process exits anyway (status 1). */
   shutdownGraceMs: number;
   /** Warnings that must be loud at start (development keys, issuers), after the plaintext one. */
@@ -112,6 +117,7 @@ export async function runService<Extra = undefined>(
     grpc: spec.grpc,
     health,
     responseSerializers: spec.responseSerializers,
+    directUnary: spec.directUnary?.(app),
   });
   app.connectMicroservice({ strategy: grpc }, { inheritAppConfig: true });
   await app.startAllMicroservices();

@@ -27,11 +27,14 @@ export interface RunningNode {
 export async function startService(
   app: 'force-node' | 'intel-hub' | 'analyst-api',
   env: Record<string, string>,
-  /** onLine: every log line as it comes, also before the service is ready. */
-  opts: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+  /**
+   * onLine: every log line as it comes, also before the service is ready. nodeArgs: node's own
+   * flags, before the script (those NODE_OPTIONS may not carry, such as --cpu-prof).
+   */
+  opts: { timeoutMs?: number; onLine?: (line: string) => void; nodeArgs?: string[] } = {},
 ): Promise<RunningNode> {
   const main = join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js');
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), main], {
     cwd: REPO_ROOT,
     // Each service gets this run's ephemeral event keys (event-keys.ts) unless env names its own.
     env: {

@@ -185,10 +185,12 @@ export async function restartHub(
   dbName: string,
   env: Record<string, string>,
   log: (s: string) => void,
+  /** node's own flags for the hub (e.g. --cpu-prof). */
+  nodeArgs: string[] = [],
 ): Promise<StartedHub> {
   log('starting the hub (index restored from the database) …');
   const t1 = process.hrtime.bigint();
-  const hub = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
+  const hub = await startService('intel-hub', env, { timeoutMs: 3_600_000, nodeArgs });
   const restartSeconds = seconds(t1);
   const stats = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
   await stats.connect();

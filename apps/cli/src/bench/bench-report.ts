@@ -17,6 +17,11 @@ export interface StackBenchOptions {
    * saturation rate measured in the same run.
    */
   rate?: number;
+  /**
+   * query: a directory for the measured hub's CPU profile (`node --cpu-prof`, written when the
+   * hub stops at the end of the run; it covers the restart too).
+   */
+  profileHub?: string;
   databaseUrl: string;
   /** The environment a service needs to reach Kafka as this principal (force-36, hub). */
   kafkaEnv: (principal: string) => Record<string, string>;

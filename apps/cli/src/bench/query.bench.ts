@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   AnswerDetail,
   type CheckIdentifiersRequest,
@@ -35,6 +36,10 @@ const CONCURRENCY = 16;
 const { ANSWER_DETAIL_SUMMARY: SUMMARY, ANSWER_DETAIL_FULL: FULL } = AnswerDetail;
 /** Persons not in the index, for the mix's "not in the index" queries (another seed). */
 const STRANGERS = { persons: 5000, forces: 10, seed: 7777 };
+
+/** The hub's node flags: `--cpu-prof` into `dir` when a profile is asked for. */
+const profiled = (dir: string | undefined): string[] =>
+  dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`];
 
 /** Sends every query of `qs` once, `CONCURRENCY` at a time, tallying what the answers held. */
 async function onePass<T, R>(
@@ -149,7 +154,13 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
     bare.stop();
     bare = undefined;
 
-    const started2 = await restartHub(opts.databaseUrl, dbName, env, log);
+    const started2 = await restartHub(
+      opts.databaseUrl,
+      dbName,
+      env,
+      log,
+      profiled(opts.profileHub),
+    );
     hub = started2.hub;
     const hubClient = client(hub.grpcAddress);
     log('warming up: the whole mix once, at each detail …');

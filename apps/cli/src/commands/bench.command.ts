@@ -43,8 +43,15 @@ export function registerBenchCommand(program: Command): void {
         return n;
       },
     )
+    .option(
+      '--profile-hub <dir>',
+      'query: run the measured hub with --cpu-prof, writing its CPU profile into this directory when it stops',
+    )
     .action(
-      async (suite: string, opts: { quick?: boolean; keepDatabase?: string; rate?: number }) => {
+      async (
+        suite: string,
+        opts: { quick?: boolean; keepDatabase?: string; rate?: number; profileHub?: string },
+      ) => {
         const cfg = loadToolConfig();
         const stack = () => {
           if (!cfg.kafkaBrokers)
@@ -55,6 +62,7 @@ export function registerBenchCommand(program: Command): void {
             quick: opts.quick,
             keepDatabase: opts.keepDatabase,
             rate: opts.rate,
+            profileHub: opts.profileHub,
             databaseUrl: cfg.databaseUrl,
             kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
             kafkaClient: (principal: string, clientId: string) =>

@@ -15,7 +15,7 @@ import {
   type WatchAlertsRequest,
 } from '@intel/contracts';
 import type { HubConfig } from '@intel/config';
-import { rpcError, status } from '@intel/grpc';
+import { rpcError, status, type DirectUnary } from '@intel/grpc';
 import type { Logger } from '@intel/observability';
 import { validateWatchAlerts } from '@intel/records';
 import { forceCaller, type AuthContextCarrier } from '@intel/security';
@@ -203,6 +203,24 @@ export class IntelQueryGrpcController implements IntelQueryController {
     rpcErrors.add(e);
     return e;
   }
+}
+
+/**
+ * IntelQuery's unary methods as grpc-js serves them, straight into this controller
+ * (`PortAwareGrpcServer`'s direct methods; docs/hub.md "IntelQuery"): the same identification,
+ * deadline, validation, audit and error mapping as through Nest, without its per-call pipeline.
+ * WatchAlerts, a stream, stays on Nest's.
+ */
+export function intelQueryDirectUnary(c: IntelQueryGrpcController): Record<string, DirectUnary> {
+  return {
+    'intel.v1.IntelQuery.CheckPerson': (r, md, call) =>
+      c.checkPerson(r as CheckPersonRequest, md, call),
+    'intel.v1.IntelQuery.CheckIdentifiers': (r, md, call) =>
+      c.checkIdentifiers(r as CheckIdentifiersRequest, md, call),
+    'intel.v1.IntelQuery.GetPerson': (r, md, call) => c.getPerson(r as GetPersonRequest, md, call),
+    'intel.v1.IntelQuery.AcknowledgeAlert': (r, md, call) =>
+      c.acknowledgeAlert(r as AcknowledgeAlertRequest, md, call),
+  };
 }
 
 const rpcErrors = new WeakSet<object>();
