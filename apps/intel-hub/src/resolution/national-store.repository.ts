@@ -394,6 +394,12 @@ export class NationalStoreRepository {
     await this.replaceLinks(tx, [], page, at);
   }
 
+  /** How many live nominals the hub holds. */
+  async nominalCount(tx: Sql): Promise<number> {
+    const rows = await tx.query<{ n: string }[]>(`SELECT count(*)::text AS n FROM force_nominal`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async savedParameters(tx: Sql): Promise<SavedParameters | undefined> {
     const rows = await tx.query<
       Array<{ source: 'index' | 'reference'; nominals: number; parameters: string }>

@@ -1,0 +1,51 @@
+import type { Sql } from '@intel/db';
+import type { MemberKey } from './member-key';
+
+/** What one transaction changed of what the national index is built from. */
+export interface IndexChange {
+  /** A rebuild: everything may have changed (no snapshot from before it can be brought up). */
+  full?: boolean;
+  /** Analysts' decisions (constraints) put in force or withdrawn. */
+  constraints?: boolean;
+  /** Nominals whose state as indexed, links or person changed. */
+  members?: Iterable<MemberKey>;
+  /** Persons whose flags changed, or that ended (merged, retired). */
+  persons?: Iterable<string>;
+}
+
+/**
+ * `index_commit`: the national index's watermark and what each commit changed (migration
+ * 1765500000000). Written only by the leading hub's resolution lane, one transaction at a
+ * time: a second writer at the same time fails on the primary key rather than number out of
+ * commit order.
+ */
+export class IndexCommitsRepository {
+  /** Records `change` in `tx`; returns its sequence number (the watermark once `tx` commits). */
+  async record(tx: Sql, change: IndexChange): Promise<number> {
+    const rows = await tx.query<{ seq: string }[]>(
+      `INSERT INTO index_commit (seq, full_rebuild, constraints, members, persons)
+       SELECT coalesce(max(seq), 0) + 1, $1, $2, $3::text[], $4::uuid[] FROM index_commit
+       RETURNING seq::text`,
+      [
+        change.full ?? false,
+        change.constraints ?? false,
+        [...new Set(change.members ?? [])],
+        [...new Set(change.persons ?? [])],
+      ],
+    );
+    return Number(rows[0]?.seq);
+  }
+
+  /** The database's watermark: the last commit's sequence number (0: none yet). */
+  async watermark(tx: Sql): Promise<number> {
+    const rows = await tx.query<{ seq: string }[]>(
+      `SELECT coalesce(max(seq), 0)::text AS seq FROM index_commit`,
+    );
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  /** Forgets the commits before `seq` (a snapshot covers them); the watermark stays. */
+  async prune(tx: Sql, seq: number): Promise<void> {
+    await tx.query(`DELETE FROM index_commit WHERE seq < $1`, [seq]);
+  }
+}
