@@ -4,7 +4,7 @@
 // must be the same build (a snapshot of another build is refused by its fingerprint).
 //
 //   node snapshot-writer.child.js write <dir> <nominals>   prints "writing <w> <digest>", "written <w>"
-//   node snapshot-writer.child.js load <dir> <watermark> <nominals>   prints {"digest"} or {"refused"}
+//   node snapshot-writer.child.js load <dir> <watermark> <nominals>   prints {digest, watermark} or {refused}
 'use strict';
 const { createHash } = require('node:crypto');
 const { join } = require('node:path');
@@ -82,8 +82,10 @@ async function main() {
   const w = Number(arg);
   for (let x = 2; x <= w; x++) sample.push({ key: `99:x${x}`, state: all[x % all.length].state });
   try {
-    const index = await snapshot.loadNationalSnapshot(dir, engine, w);
-    process.stdout.write(JSON.stringify({ digest: digest(index, sample) }) + '\n');
+    const { index, watermark } = await snapshot.loadNationalSnapshot(dir, engine, w);
+    // The extras the writer had added up to the snapshot's own watermark.
+    sample.splice(sample.length - (w - watermark));
+    process.stdout.write(JSON.stringify({ digest: digest(index, sample), watermark }) + '\n');
   } catch (e) {
     if (!(e instanceof snapshot.SnapshotRefused)) throw e;
     process.stdout.write(JSON.stringify({ refused: e.reason }) + '\n');

@@ -180,7 +180,7 @@ export async function runHubIndexMemoryBench(opts: { quick?: boolean }): Promise
       const { bytes } = writeNationalSnapshot(dir, index, 1);
       const wrote = Number(process.hrtime.bigint() - t0) / 1e9;
       const t1 = process.hrtime.bigint();
-      const loaded = await loadNationalSnapshot(dir, engine, 1);
+      const { index: loaded } = await loadNationalSnapshot(dir, engine, 1);
       const read = Number(process.hrtime.bigint() - t1) / 1e9;
       if (loaded.nominalCount !== index.nominalCount || loaded.personCount !== index.personCount)
         throw new Error('the snapshot loaded holds another index');

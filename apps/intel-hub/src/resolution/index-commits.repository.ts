@@ -13,6 +13,15 @@ export interface IndexChange {
   persons?: Iterable<string>;
 }
 
+/** A commit as listed (`since`). */
+export interface IndexCommit {
+  seq: number;
+  full: boolean;
+  constraints: boolean;
+  members: MemberKey[];
+  persons: string[];
+}
+
 /**
  * `index_commit`: the national index's watermark and what each commit changed (migration
  * 1765500000000). Written only by the leading hub's resolution lane, one transaction at a
@@ -47,5 +56,29 @@ export class IndexCommitsRepository {
   /** Forgets the commits before `seq` (a snapshot covers them); the watermark stays. */
   async prune(tx: Sql, seq: number): Promise<void> {
     await tx.query(`DELETE FROM index_commit WHERE seq < $1`, [seq]);
+  }
+
+  /** The commits after `seq`, in order. */
+  async since(tx: Sql, seq: number): Promise<IndexCommit[]> {
+    const rows = await tx.query<
+      {
+        seq: string;
+        full_rebuild: boolean;
+        constraints: boolean;
+        members: string[];
+        persons: string[];
+      }[]
+    >(
+      `SELECT seq::text, full_rebuild, constraints, members, persons::text[] AS persons
+       FROM index_commit WHERE index_commit.seq > $1 ORDER BY index_commit.seq`,
+      [seq],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      full: r.full_rebuild,
+      constraints: r.constraints,
+      members: r.members,
+      persons: r.persons,
+    }));
   }
 }

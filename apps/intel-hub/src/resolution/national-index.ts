@@ -81,6 +81,16 @@ export interface RestoredNationalParts {
 
 type StoredFlags = ViewFlag[] | PersonViews<ViewFlag[]>;
 
+/** Persons restored in place (`NationalIndex.replacePersons`). */
+export interface ReplacedPersons {
+  gone: MemberKey[];
+  records: { key: MemberKey; state: NominalState; encoded: Uint8Array; personId: string }[];
+  links: RestoredLink[];
+  persons: { personId: string; seq: number; key: MemberKey }[];
+  concerned: string[];
+  flags: Map<string, PersonViews<ViewFlag[]>>;
+}
+
 /** A person's flags as JSON: `{ p: flags }` (public view alone) or `{ v: [[viewer, flags]…] }`. */
 function flagsJson(flags: StoredFlags): string {
   return JSON.stringify(Array.isArray(flags) ? { p: flags } : { v: [...flags] });
@@ -232,6 +242,38 @@ export class NationalIndex {
       }
     }
     this.matching.restore(records(), links);
+  }
+
+  /**
+   * Restores persons in place as stored (a snapshot brought up to date: `replayOnto`): the
+   * `gone` members are taken out; `records` (every live member of the persons concerned, with
+   * its stored state) are restored with the stored `links` (MatchIndex.restoreSome); every
+   * `concerned` person's members are listed again from `persons` (the stored memberships) and
+   * its flags set again from `flags` (none: a person without flags, or gone).
+   */
+  replacePersons(r: ReplacedPersons): void {
+    const { states, identifiers, handles } = this;
+    const decodedKeys = (h: number): string[] => {
+      const before = states.get(h);
+      return before ? identifierKeysOf(NominalState.decode(before)) : [];
+    };
+    for (const k of r.gone) {
+      const h = handles.get(k);
+      if (h === undefined) continue;
+      identifiers.remove(h, decodedKeys(h));
+      states.delete(h);
+    }
+    const records = r.records.map((n) => {
+      const h = handles.intern(n.key);
+      identifiers.replace(h, decodedKeys(h), identifierKeysOf(n.state));
+      states.set(h, n.encoded);
+      return { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
+    });
+    this.matching.restoreSome(r.gone, records, r.links);
+    for (const p of r.concerned) for (const m of this.membersOf(p)) this.detach(m);
+    for (const k of r.gone) this.detach(k);
+    for (const m of r.persons) this.setMembership(m.personId, m.seq, m.key);
+    for (const p of r.concerned) this.setFlags(p, r.flags.get(p) ?? new Map<string, ViewFlag[]>());
   }
 
   removeNominal(key: MemberKey) {

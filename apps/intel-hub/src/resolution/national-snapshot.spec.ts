@@ -139,7 +139,8 @@ describe('national index snapshot', () => {
   it('given an index written, then the one loaded answers as it does, and goes on changing as it would', async () => {
     const { index, keys } = populated(engine);
     writeNationalSnapshot(dir, index, 7);
-    const loaded = await loadNationalSnapshot(dir, engine, 7);
+    const { index: loaded, watermark } = await loadNationalSnapshot(dir, engine, 9);
+    expect(watermark).toBe(7);
     expect(answers(loaded, keys)).toEqual(answers(index, keys));
     // The same changes afterwards: the same index (handles, arena, persons go on alike).
     for (const ix of [index, loaded]) {
@@ -152,10 +153,11 @@ describe('national index snapshot', () => {
     expect(answers(loaded, more)).toEqual(answers(index, more));
   });
 
-  it('given no snapshot, another watermark, other parameters, then it is refused saying why', async () => {
+  it('given no snapshot, a database behind it, other parameters, then it is refused saying why', async () => {
     expect(await refusal(engine, 7)).toBe('missing');
     writeNationalSnapshot(dir, populated(engine).index, 7);
-    expect(await refusal(engine, 8)).toBe('watermark');
+    expect(await refusal(engine, 6)).toBe('watermark');
+    expect(await refusal(engine, 8)).toBeUndefined();
     const other = MatchEngine.fromParameters({ ...priorParameters(), lambda: 0.001 });
     expect(await refusal(other, 7)).toBe('foreign');
     expect(await refusal(engine, 7)).toBeUndefined();

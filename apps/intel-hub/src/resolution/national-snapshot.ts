@@ -110,10 +110,11 @@ function removeOthers(dir: string, keep: string): void {
 }
 
 /**
- * The index of the snapshot in `dir`, for `engine`, provided it covers exactly `watermark` (the
- * database's index commit sequence now: anything committed since would be missing from it).
+ * The index of the snapshot in `dir`, for `engine`, with the index commit it covers, provided
+ * that is not beyond `watermark` (the database's now: a database restored from a backup taken
+ * before the snapshot). The caller replays what was committed after it (`replayOnto`).
  * Refused with SnapshotRefused naming why: no snapshot (`missing`), written by another build or
- * with other parameters (`foreign`), another watermark (`watermark`), a file cut short
+ * with other parameters (`foreign`), ahead of the database (`watermark`), a file cut short
  * (`truncated`), a checksum that does not match (`checksum`), anything else malformed
  * (`format`), a file that cannot be read (`unreadable`).
  */
@@ -121,7 +122,7 @@ export async function loadNationalSnapshot(
   dir: string,
   engine: MatchEngine,
   watermark: number,
-): Promise<NationalIndex> {
+): Promise<{ index: NationalIndex; watermark: number }> {
   const path = join(dir, NATIONAL_FILE);
   if (!existsSync(path)) throw new SnapshotRefused('missing', `no ${path}`);
   const fingerprint = snapshotFingerprint(engine);
@@ -133,7 +134,8 @@ export async function loadNationalSnapshot(
     const matchPath = join(dir, (header as NationalHeader).matchFile);
     if (!existsSync(matchPath)) throw new SnapshotRefused('missing', `no ${matchPath}`);
     const matching = await engine.loadIndex(readFileChunks(matchPath), NATIONAL_MATCH_OPTIONS);
-    return NationalIndex.fromSnapshot(engine, matching, new NationalParts(decoded));
+    const index = NationalIndex.fromSnapshot(engine, matching, new NationalParts(decoded));
+    return { index, watermark: (header as NationalHeader).watermark };
   } catch (e) {
     throw asRefusal(e);
   }
@@ -146,7 +148,7 @@ function checkHeader(h: SnapshotHeader, fingerprint: string, watermark: number):
     throw new SnapshotRefused('foreign', 'written by another build or with other parameters');
   if (typeof x.matchFile !== 'string' || !/^match-[\w.-]+\.snap$/.test(x.matchFile))
     throw new SnapshotError('format', 'no match file named');
-  if (x.watermark !== watermark)
+  if (!Number.isInteger(x.watermark) || (x.watermark as number) > watermark)
     throw new SnapshotRefused(
       'watermark',
       `it covers index commit ${String(x.watermark)}, the database is at ${watermark}`,

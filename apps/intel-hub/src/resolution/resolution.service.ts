@@ -44,6 +44,7 @@ import {
 } from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
 import { IndexCommitsRepository, type IndexChange } from './index-commits.repository';
+import { ReplayRefused, replayOnto } from './index-replay';
 import { NationalIndex } from './national-index';
 import { loadNationalSnapshot, SnapshotRefused, writeNationalSnapshot } from './national-snapshot';
 import { NationalStoreRepository, QueuedEntity, StoredLink } from './national-store.repository';
@@ -439,11 +440,13 @@ export class ResolutionService {
 
   /**
    * The index from the snapshot, when there is one this build can load with the parameters the
-   * database holds, and it covers exactly the database's watermark (nothing committed since).
-   * Otherwise undefined, loudly (a warning naming why, `hub_index_snapshot_refused_total`), and
+   * database holds, brought up to the database's watermark by replaying the outcomes committed
+   * since (`replayOnto`; none when the watermarks are equal). Otherwise undefined, loudly (a warning naming why, `hub_index_snapshot_refused_total`), and
    * the caller rebuilds the index from the database.
    */
-  private async snapshotIndex(): Promise<{ index: NationalIndex; watermark: number } | undefined> {
+  private async snapshotIndex(): Promise<
+    { index: NationalIndex; watermark: number; from: number; replayed: number } | undefined
+  > {
     const dir = this.options.snapshotDir;
     if (dir === undefined) return undefined;
     const refused = (reason: string, detail: string) => {
@@ -459,13 +462,24 @@ export class ResolutionService {
     const nominals = await this.store.nominalCount(this.ds);
     if (chooseParameters(saved, nominals, this.options.trainMinRecords) !== 'saved')
       return refused('parameters', 'the parameters are to be learned again');
-    const watermark = await this.commits.watermark(this.ds);
     try {
       const engine = MatchEngine.fromParameters(saved.parameters);
-      const index = await loadNationalSnapshot(dir, engine, watermark);
-      return { index, watermark };
+      const loaded = await loadNationalSnapshot(dir, engine, await this.commits.watermark(this.ds));
+      // What was committed since, replayed as it was committed; read in one transaction with
+      // the watermark it brings the index to (only this hub, leading, commits meanwhile).
+      const { watermark, replayed } = await inTransaction(this.ds, async (tx) => ({
+        watermark: await this.commits.watermark(tx),
+        replayed: await replayOnto(tx, loaded.index, loaded.watermark, {
+          commits: this.commits,
+          store: this.store,
+          viewFlags: this.viewFlags,
+          review: this.review,
+        }),
+      }));
+      return { index: loaded.index, watermark, from: loaded.watermark, replayed };
     } catch (err) {
       if (err instanceof SnapshotRefused) return refused(err.reason, err.message);
+      if (err instanceof ReplayRefused) return refused('replay', err.message);
       throw err;
     }
   }
@@ -581,7 +595,7 @@ export class ResolutionService {
     if (snapshot) {
       const { index } = snapshot;
       this.watermark = snapshot.watermark;
-      this.snapshotWatermark = snapshot.watermark;
+      this.snapshotWatermark = snapshot.from;
       const underived = await this.deriveUnderivedViews(index);
       this.index = index;
       this.stale = false;
@@ -591,7 +605,9 @@ export class ResolutionService {
         {
           event: 'index-loaded',
           mode: 'snapshot',
+          snapshotWatermark: snapshot.from,
           watermark: snapshot.watermark,
+          replayedMembers: snapshot.replayed,
           nominals: index.nominalCount,
           persons: index.personCount,
           viewsDerived: underived,
