@@ -100,8 +100,9 @@ export const hubEnvSchema = baseEnvSchema
     HUB_RESOLUTION_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
     /**
      * Directory of the national index's snapshot (docs/hub.md, "Snapshot and restart"): written
-     * periodically and at shutdown, loaded at start instead of rebuilding the index from the
-     * database when nothing was committed since. Unset: no snapshot (every start rebuilds).
+     * periodically and at shutdown, loaded at start (with what was committed since replayed)
+     * instead of rebuilding the index from the database. Unset: no snapshot (every start
+     * rebuilds).
      */
     HUB_SNAPSHOT_DIR: z.string().min(1).optional(),
     /** How often the leader writes the snapshot when the index changed since the last one. */
