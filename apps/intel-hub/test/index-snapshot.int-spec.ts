@@ -181,4 +181,17 @@ describe('national index snapshot and restart (integration: real PostgreSQL)', (
     expect(await loads('snapshot')).toBe(0);
     expect(await answers()).toEqual(expected);
   }, 300_000);
+
+  it('given a database whose commit at the snapshot’s watermark is another (restored from a backup), then a restart refuses it and rebuilds', async () => {
+    await hub.resolution.stopSnapshots();
+    const expected = await answers();
+    await hub.db.query(
+      `UPDATE index_commit SET committed_at = committed_at - interval '1 hour'
+       WHERE seq = (SELECT max(seq) FROM index_commit)`,
+    );
+    await hub.start(Number.MAX_SAFE_INTEGER, dir);
+    expect(await refusals()).toEqual({ watermark: 1 });
+    expect(await loads('snapshot')).toBe(0);
+    expect(await answers()).toEqual(expected);
+  }, 300_000);
 });

@@ -53,6 +53,15 @@ export class IndexCommitsRepository {
     return Number(rows[0]?.seq ?? 0);
   }
 
+  /** When commit `seq` was committed (its identity: see NationalHeader), if it is still listed. */
+  async committedAt(tx: Sql, seq: number): Promise<string | undefined> {
+    const rows = await tx.query<{ at: string }[]>(
+      `SELECT committed_at::text AS at FROM index_commit WHERE seq = $1`,
+      [seq],
+    );
+    return rows[0]?.at;
+  }
+
   /** Forgets the commits before `seq` (a snapshot covers them); the watermark stays. */
   async prune(tx: Sql, seq: number): Promise<void> {
     await tx.query(`DELETE FROM index_commit WHERE seq < $1`, [seq]);

@@ -114,6 +114,9 @@ function answers(index: NationalIndex, keys: MemberKey[]) {
   };
 }
 
+/** A watermark as the database gives it. */
+const at = (seq: number) => ({ seq, committedAt: `2026-12-06 19:00:0${seq % 10}+00` });
+
 describe('national index snapshot', () => {
   const engine = MatchEngine.withPriors();
   let dir: string;
@@ -138,7 +141,7 @@ describe('national index snapshot', () => {
 
   it('given an index written, then the one loaded answers as it does, and goes on changing as it would', async () => {
     const { index, keys } = populated(engine);
-    writeNationalSnapshot(dir, index, 7);
+    writeNationalSnapshot(dir, index, at(7));
     const { index: loaded, watermark } = await loadNationalSnapshot(dir, engine, 9);
     expect(watermark).toBe(7);
     expect(answers(loaded, keys)).toEqual(answers(index, keys));
@@ -155,7 +158,7 @@ describe('national index snapshot', () => {
 
   it('given no snapshot, a database behind it, other parameters, then it is refused saying why', async () => {
     expect(await refusal(engine, 7)).toBe('missing');
-    writeNationalSnapshot(dir, populated(engine).index, 7);
+    writeNationalSnapshot(dir, populated(engine).index, at(7));
     expect(await refusal(engine, 6)).toBe('watermark');
     expect(await refusal(engine, 8)).toBeUndefined();
     const other = MatchEngine.fromParameters({ ...priorParameters(), lambda: 0.001 });
@@ -164,12 +167,12 @@ describe('national index snapshot', () => {
   });
 
   it('given a file cut short or a byte changed, then it is refused as truncated or by its checksum', async () => {
-    writeNationalSnapshot(dir, populated(engine).index, 7);
+    writeNationalSnapshot(dir, populated(engine).index, at(7));
     const path = join(dir, NATIONAL_FILE);
     const whole = readFileSync(path);
     const bytes = Buffer.from(whole);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = (bytes[at] as number) ^ 0xff;
+    const mid = Math.floor(bytes.length / 2);
+    bytes[mid] = (bytes[mid] as number) ^ 0xff;
     writeFileSync(path, bytes);
     expect(await refusal(engine, 7)).toBe('checksum');
     writeFileSync(path, whole);
@@ -185,9 +188,9 @@ describe('national index snapshot', () => {
 
   it('given a second snapshot written, then only its files are left', async () => {
     const { index } = populated(engine);
-    const first = writeNationalSnapshot(dir, index, 7);
+    const first = writeNationalSnapshot(dir, index, at(7));
     writeFileSync(join(dir, `${first.matchFile}.tmp-999999`), 'killed midway');
-    const second = writeNationalSnapshot(dir, index, 8);
+    const second = writeNationalSnapshot(dir, index, at(8));
     expect(readdirSync(dir).sort()).toEqual([second.matchFile, NATIONAL_FILE].sort());
     expect(await refusal(engine, 8)).toBeUndefined();
   });

@@ -41,6 +41,11 @@ type NationalHeader = {
   kind: 'national-index';
   fingerprint: string;
   watermark: number;
+  /**
+   * When the database committed `watermark` (`index_commit.committed_at`): a database restored
+   * from a backup numbers its later commits again, and is told apart by it.
+   */
+  committedAt: string;
   matchFile: string;
 };
 
@@ -69,7 +74,7 @@ function hubCodeFingerprint(): string {
 
 /**
  * Writes `index` as the snapshot in `dir`, covering the database up to `watermark` (the index
- * commit sequence its state reflects), and returns the bytes written. Two files: the matching
+ * commit its state reflects, and when it was committed), and returns the bytes written. Two files: the matching
  * index's (`MatchIndex.snapshot`) under a name of its own, then the national part, which names
  * it, replacing NATIONAL_FILE; each is written beside and renamed over (`writeFileAtomically`),
  * so a process killed at any point leaves the previous snapshot whole. Files of earlier
@@ -79,16 +84,17 @@ function hubCodeFingerprint(): string {
 export function writeNationalSnapshot(
   dir: string,
   index: NationalIndex,
-  watermark: number,
+  watermark: { seq: number; committedAt: string },
 ): { bytes: number; matchFile: string } {
   mkdirSync(dir, { recursive: true });
-  const matchFile = `match-${watermark}-${Date.now()}.snap`;
+  const matchFile = `match-${watermark.seq}-${Date.now()}.snap`;
   let bytes = writeFileAtomically(join(dir, matchFile), index.matching.snapshot());
   const header: NationalHeader & { version: number } = {
     version: NATIONAL_SNAPSHOT_VERSION,
     kind: 'national-index',
     fingerprint: snapshotFingerprint(index.engine),
-    watermark,
+    watermark: watermark.seq,
+    committedAt: watermark.committedAt,
     matchFile,
   };
   bytes += writeFileAtomically(
@@ -122,7 +128,7 @@ export async function loadNationalSnapshot(
   dir: string,
   engine: MatchEngine,
   watermark: number,
-): Promise<{ index: NationalIndex; watermark: number }> {
+): Promise<{ index: NationalIndex; watermark: number; committedAt: string }> {
   const path = join(dir, NATIONAL_FILE);
   if (!existsSync(path)) throw new SnapshotRefused('missing', `no ${path}`);
   const fingerprint = snapshotFingerprint(engine);
@@ -135,7 +141,8 @@ export async function loadNationalSnapshot(
     if (!existsSync(matchPath)) throw new SnapshotRefused('missing', `no ${matchPath}`);
     const matching = await engine.loadIndex(readFileChunks(matchPath), NATIONAL_MATCH_OPTIONS);
     const index = NationalIndex.fromSnapshot(engine, matching, new NationalParts(decoded));
-    return { index, watermark: (header as NationalHeader).watermark };
+    const { watermark: covered, committedAt } = header as NationalHeader;
+    return { index, watermark: covered, committedAt };
   } catch (e) {
     throw asRefusal(e);
   }
@@ -146,6 +153,7 @@ function checkHeader(h: SnapshotHeader, fingerprint: string, watermark: number):
   if (x.kind !== 'national-index') throw new SnapshotError('format', 'not a national index');
   if (x.fingerprint !== fingerprint)
     throw new SnapshotRefused('foreign', 'written by another build or with other parameters');
+  if (typeof x.committedAt !== 'string') throw new SnapshotError('format', 'no commit time');
   if (typeof x.matchFile !== 'string' || !/^match-[\w.-]+\.snap$/.test(x.matchFile))
     throw new SnapshotError('format', 'no match file named');
   if (!Number.isInteger(x.watermark) || (x.watermark as number) > watermark)

@@ -404,7 +404,9 @@ export class ResolutionService {
       if (watermark === this.snapshotWatermark) return;
       const started = Date.now();
       try {
-        const { bytes } = writeNationalSnapshot(dir, index, watermark);
+        const committedAt = await this.commits.committedAt(this.ds, watermark);
+        if (committedAt === undefined) throw new Error(`index commit ${watermark} is not listed`);
+        const { bytes } = writeNationalSnapshot(dir, index, { seq: watermark, committedAt });
         this.snapshotWatermark = watermark;
         this.metrics.snapshotWrites.inc({ outcome: 'written' });
         this.metrics.snapshotWatermark.set(watermark);
@@ -465,6 +467,12 @@ export class ResolutionService {
     try {
       const engine = MatchEngine.fromParameters(saved.parameters);
       const loaded = await loadNationalSnapshot(dir, engine, await this.commits.watermark(this.ds));
+      // The same history: a database restored from a backup numbers its commits again.
+      if ((await this.commits.committedAt(this.ds, loaded.watermark)) !== loaded.committedAt)
+        return refused(
+          'watermark',
+          `the database's commit ${loaded.watermark} is not the one the snapshot covers`,
+        );
       // What was committed since, replayed as it was committed; read in one transaction with
       // the watermark it brings the index to (only this hub, leading, commits meanwhile).
       const { watermark, replayed } = await inTransaction(this.ds, async (tx) => ({
