@@ -16,6 +16,11 @@ export interface StackBenchOptions {
    * saturation rate measured in the same run.
    */
   rate?: number;
+  /**
+   * The hub keeps its index snapshot in this directory (HUB_SNAPSHOT_DIR, docs/hub.md "Snapshot
+   * and restart"): its graceful stops write it and its restarts load it. Unset: none.
+   */
+  snapshotDir?: string;
   databaseUrl: string;
   /** The environment a service needs to reach Kafka as this principal (force-36, hub). */
   kafkaEnv: (principal: string) => Record<string, string>;

@@ -43,8 +43,15 @@ export function registerBenchCommand(program: Command): void {
         return n;
       },
     )
+    .option(
+      '--snapshot-dir <dir>',
+      'query, analyst: the hub keeps its index snapshot here (HUB_SNAPSHOT_DIR): with --keep-database, a second run restarts from the snapshot the first wrote at its stop',
+    )
     .action(
-      async (suite: string, opts: { quick?: boolean; keepDatabase?: string; rate?: number }) => {
+      async (
+        suite: string,
+        opts: { quick?: boolean; keepDatabase?: string; rate?: number; snapshotDir?: string },
+      ) => {
         const cfg = loadToolConfig();
         const stack = () => {
           if (!cfg.kafkaBrokers)
@@ -55,6 +62,7 @@ export function registerBenchCommand(program: Command): void {
             quick: opts.quick,
             keepDatabase: opts.keepDatabase,
             rate: opts.rate,
+            snapshotDir: opts.snapshotDir,
             databaseUrl: cfg.databaseUrl,
             kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
             kafkaClient: (principal: string, clientId: string) =>
