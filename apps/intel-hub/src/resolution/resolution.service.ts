@@ -443,8 +443,9 @@ export class ResolutionService {
   /**
    * The index from the snapshot, when there is one this build can load with the parameters the
    * database holds, brought up to the database's watermark by replaying the outcomes committed
-   * since (`replayOnto`; none when the watermarks are equal). Otherwise undefined, loudly (a warning naming why, `hub_index_snapshot_refused_total`), and
-   * the caller rebuilds the index from the database.
+   * since (`replayOnto`; none when the watermarks are equal). Otherwise undefined, loudly (a
+   * warning naming why, `hub_index_snapshot_refused_total`), and the caller rebuilds the index
+   * from the database.
    */
   private async snapshotIndex(): Promise<
     { index: NationalIndex; watermark: number; from: number; replayed: number } | undefined
@@ -590,7 +591,9 @@ export class ResolutionService {
   }
 
   /**
-   * Builds the index from the database and reconciles person ids with it. With saved parameters
+   * Loads the index from its snapshot when it can (`snapshotIndex`: HUB_SNAPSHOT_DIR, with what
+   * was committed since replayed), else:
+   * builds the index from the database and reconciles person ids with it. With saved parameters
    * (chooseParameters) the index is restored as stored: every nominal in its person, the stored
    * links, nothing scored again, so a restart changes no person. Otherwise the parameters are
    * learned (and saved), every nominal is scored again in key order, every link is stored anew,
