@@ -116,6 +116,7 @@ start_service hub 50100 8090 dist/apps/intel-hub/src/main.js intel_hub hub \
   ANALYST_HTTP_ENABLED=true ANALYST_HTTP_PORT=8095 ANALYST_HTTP_HOST=127.0.0.1 ANALYST_DEV_ISSUER=true \
   ANALYST_DEV_ISSUER_KEY_FILE="$SECRETS_DIR/dev-oidc-key.jwk.json" \
   AUDIT_ANCHOR_KEY_FILE="$SECRETS_DIR/audit-anchor-key.pem" AUDIT_ANCHOR_FILE="$RUN_DIR/audit-anchors.jsonl" \
+  HUB_SNAPSHOT_DIR="$RUN_DIR/hub-snapshot" \
   HUB_FORCE_KEYS_DIR="$KEYS_DIR/hub/force-keys" HUB_SEALING_KEYS_DIR="$KEYS_DIR/hub/sealing-keys"
 for f in "${FORCES[@]}"; do wait_ready "force-$f"; done
 wait_ready hub

@@ -58,6 +58,8 @@ export class HubLifecycle implements OnApplicationBootstrap {
       );
     this.resolution.resume(epoch, false);
     await this.resolution.drain();
+    // Between batches, while leading (docs/hub.md "Snapshot and restart").
+    this.resolution.startSnapshots();
     this.resolution.onAlerts((alerts) => {
       this.relay.kick();
       this.escalation.auditRaised(alerts);

@@ -31,6 +31,10 @@ export class HubMetrics {
   readonly queueHeadAge: Gauge;
   readonly leader: Gauge;
   readonly leadershipLost: Counter;
+  readonly snapshotWrites: Counter<'outcome'>;
+  readonly snapshotRefused: Counter<'reason'>;
+  readonly snapshotWatermark: Gauge;
+  readonly indexLoadSeconds: Gauge<'mode'>;
   private backlogProbe: (() => Promise<{ headAgeMs: number; setAside: number }>) | undefined;
 
   /** Where the queue-head age and set-aside gauges are read from at each scrape. */
@@ -189,6 +193,29 @@ export class HubMetrics {
     this.leadershipLost = new Counter({
       name: 'hub_leadership_lost_total',
       help: "Times the leadership lock's database connection was lost",
+      registers: [registry],
+    });
+    this.snapshotWrites = new Counter({
+      name: 'hub_index_snapshot_writes_total',
+      help: 'National index snapshots written (outcome written) or failed to write (failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.snapshotRefused = new Counter({
+      name: 'hub_index_snapshot_refused_total',
+      help: 'Starts that rebuilt the national index because its snapshot was not loaded, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.snapshotWatermark = new Gauge({
+      name: 'hub_index_snapshot_watermark',
+      help: 'The index commit the last snapshot written covers',
+      registers: [registry],
+    });
+    this.indexLoadSeconds = new Gauge({
+      name: 'hub_index_load_seconds',
+      help: 'How long the last load of the national index took, by mode (snapshot, restored, rebuilt)',
+      labelNames: ['mode'],
       registers: [registry],
     });
   }

@@ -24,6 +24,7 @@ import {
   IntelQueryGrpcController,
   intelQueryDirectUnary,
 } from './query/intel-query.grpc-controller';
+import { ResolutionService } from './resolution/resolution.service';
 
 const config = loadHubConfig();
 // Topics and ACLs are provisioned beforehand (`intel-cli kafka-provision`, as admin): the hub
@@ -78,6 +79,8 @@ exitOnStartFailure(
         { what: "the analysts' API close", run: () => analyst?.close() },
         { what: 'consumer stop', run: () => consumer(EVENT_CONSUMER).stop() },
         { what: 'priority consumer stop', run: () => consumer(PRIORITY_CONSUMER).stop() },
+        // Nothing more is resolved: the index as it stands, for the next start to load.
+        { what: 'index snapshot write', run: () => app.get(ResolutionService).stopSnapshots() },
         { what: 'escalation scheduler stop', run: () => app.get(EscalationScheduler).stop() },
         { what: 'alert relay stop', run: () => app.get(AlertRelay).stop() },
         { what: 'publishing pending alerts', run: () => app.get(AlertRelay).publishPending() },

@@ -96,6 +96,7 @@ export function resolutionOptions(o: {
   trainMinRecords: number;
   batchSize?: number;
   referencePersons?: number;
+  snapshotDir?: string;
 }): ResolutionOptions {
   return {
     batchSize: o.batchSize ?? 500,
@@ -104,6 +105,7 @@ export function resolutionOptions(o: {
     stuckMs: 60_000,
     maxConsecutiveFailures: 5,
     immediateAckMs: 300_000,
+    snapshotDir: o.snapshotDir,
   };
 }
 
@@ -168,13 +170,20 @@ export function inProcessHub(
       log = new AuditLog(ds);
     },
 
-    /** A hub (re)started on the database: its services built again, the index loaded from it. */
-    async start(trainMinRecords: number): Promise<void> {
+    get metrics(): HubMetrics {
+      return services().get(HubMetrics);
+    },
+
+    /**
+     * A hub (re)started on the database: its services built again, the index loaded from it
+     * (from the snapshot in `snapshotDir`, when given, if it can be).
+     */
+    async start(trainMinRecords: number, snapshotDir?: string): Promise<void> {
       current = await hubServices({
         ds: hub.ds,
         audit: hub.log,
         logger,
-        resolution: resolutionOptions({ ...base, trainMinRecords }),
+        resolution: resolutionOptions({ ...base, trainMinRecords, snapshotDir }),
       });
       contexts.push(current);
       await hub.resolution.drain();
@@ -242,6 +251,28 @@ export function inProcessHub(
             id: i.incidentId,
           })),
         ]);
+      });
+      await hub.resolution.drain();
+    },
+
+    /** Force nominals withdrawn as ingestion does (deleted, queued), then resolved. */
+    async withdraw(force: string, ids: string[]) {
+      await inTransaction(hub.ds, async (tx) => {
+        await hubStore.apply(
+          tx,
+          ids.map((id) => ({
+            kind: 'nominal-withdrawn' as const,
+            eventId: randomUUID(),
+            forceCode: force,
+            id,
+            version: 1_000_000,
+          })),
+          new Date(),
+        );
+        await store.enqueue(
+          tx,
+          ids.map((id) => ({ entity: 'nominal' as const, forceCode: force, id })),
+        );
       });
       await hub.resolution.drain();
     },

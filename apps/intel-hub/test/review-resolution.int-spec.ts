@@ -6,6 +6,9 @@ import {
   OnlineIdentifierKind,
   Sex,
 } from '@intel/contracts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { covertHandling } from '@intel/testing';
 import { ReviewError } from '../src/review/review-errors';
 import type { ReviewAudit, Reviewer } from '../src/review/review.service';
@@ -401,4 +404,34 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
     if (!x || !y) throw new Error('no approved SAME');
     expect(await hub.personOf(...x)).toBe(await hub.personOf(...y));
   });
+
+  it('a decision made after the index snapshot is replayed by a restart from it: the same person, the decision held', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-snapshot-'));
+    try {
+      await hub.start(5000, dir);
+      await hub.resolution.stopSnapshots();
+      const f = family();
+      const [a, b] = [nominal(f, username()), nominal(f, username())];
+      await hub.publish('36', [a, b]);
+      const item = await queuedPair(analyst36, a.nominalId, b.nominalId);
+      if (!item) throw new Error('not queued');
+      await judgeAs(analyst36, item.pairId, 'SAME');
+      const person = await hub.personOf('36', a.nominalId);
+      expect(await hub.personOf('36', b.nominalId)).toBe(person);
+
+      await hub.start(5000, dir);
+      const modes = (await hub.metrics.indexLoadSeconds.get()).values.map((v) => v.labels.mode);
+      expect(modes).toEqual(['snapshot']);
+      const index = hub.resolution.current;
+      const [ka, kb] = [`36:${a.nominalId}`, `36:${b.nominalId}`];
+      expect(index?.matching.constraintOf(ka, kb)).toBe('must');
+      expect(index?.personOfMember(ka)).toBe(person);
+      expect(index?.membersOf(person ?? '').sort()).toEqual([ka, kb].sort());
+      // Held by the resolution too: scored again, b stays with a.
+      await hub.publish('36', [{ ...b, version: version++ }]);
+      expect(await hub.personOf('36', b.nominalId)).toBe(person);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -98,6 +98,15 @@ export const hubEnvSchema = baseEnvSchema
     HUB_RESOLUTION_STUCK_MS: z.coerce.number().int().min(1000).default(120_000),
     /** Readiness fails after this many resolution batches failed in a row. */
     HUB_RESOLUTION_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+    /**
+     * Directory of the national index's snapshot (docs/hub.md, "Snapshot and restart"): written
+     * periodically and at shutdown, loaded at start (with what was committed since replayed)
+     * instead of rebuilding the index from the database. Unset: no snapshot (every start
+     * rebuilds).
+     */
+    HUB_SNAPSHOT_DIR: z.string().min(1).optional(),
+    /** How often the leader writes the snapshot when the index changed since the last one. */
+    HUB_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
   })
   .extend(hubEventKeysEnvSchema.shape)
   .extend(analystEnvSchema.shape)
@@ -120,6 +129,9 @@ export interface HubConfig {
     maxConsecutiveFailures: number;
     /** IMMEDIATE alerts: acknowledgement deadline after raising (ms). */
     immediateAckMs: number;
+    /** The index snapshot's directory (undefined: no snapshot) and how often it is written. */
+    snapshotDir: string | undefined;
+    snapshotIntervalMs: number;
   };
   /** The escalation scheduler of unacknowledged IMMEDIATE alerts. */
   escalation: { pollMs: number };
@@ -164,6 +176,8 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       stuckMs: e.HUB_RESOLUTION_STUCK_MS,
       maxConsecutiveFailures: e.HUB_RESOLUTION_MAX_FAILURES,
       immediateAckMs: e.HUB_IMMEDIATE_ACK_MS,
+      snapshotDir: e.HUB_SNAPSHOT_DIR,
+      snapshotIntervalMs: e.HUB_SNAPSHOT_INTERVAL_MS,
     },
     escalation: { pollMs: e.HUB_ESCALATION_POLL_MS },
     consumer: {

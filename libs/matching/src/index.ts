@@ -31,8 +31,21 @@ export {
   type ScoredCandidate,
   type ScoredLink,
 } from './engine/match-index';
-export { SnapshotError, type SnapshotProblem } from './engine/snapshot-frames';
-export { INDEX_SNAPSHOT_VERSION, parametersFingerprint } from './engine/index-snapshot';
+export {
+  decodeSnapshot,
+  encodeSnapshot,
+  SnapshotError,
+  type DecodedSnapshot,
+  type SnapshotHeader,
+  type SnapshotPart,
+  type SnapshotProblem,
+} from './engine/snapshot-frames';
+export {
+  codeFingerprint,
+  fingerprintOfTree,
+  INDEX_SNAPSHOT_VERSION,
+  parametersFingerprint,
+} from './engine/index-snapshot';
 export {
   FellegiSunterScorer,
   logitBits,

@@ -277,6 +277,10 @@ export function nationalHubEnv(
     // earlier runs only if its hit-only results are not withheld by the probe rate.
     HUB_PROBE_BURST: '1000000',
     HUB_PROBE_REFILL_PER_HOUR: '100000000',
+    // A stop writes the snapshot (seconds at 1M): within the shutdown's grace.
+    ...(opts.snapshotDir
+      ? { HUB_SNAPSHOT_DIR: opts.snapshotDir, SHUTDOWN_GRACE_MS: '300000' }
+      : {}),
     ...extra,
   });
 }

@@ -22,6 +22,11 @@ export interface StackBenchOptions {
    * hub stops at the end of the run; it covers the restart too).
    */
   profileHub?: string;
+  /**
+   * The hub keeps its index snapshot in this directory (HUB_SNAPSHOT_DIR, docs/hub.md "Snapshot
+   * and restart"): its graceful stops write it and its restarts load it. Unset: none.
+   */
+  snapshotDir?: string;
   databaseUrl: string;
   /** The environment a service needs to reach Kafka as this principal (force-36, hub). */
   kafkaEnv: (principal: string) => Record<string, string>;

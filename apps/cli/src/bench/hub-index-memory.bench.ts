@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FlagType, NominalState } from '@intel/contracts';
 import { PUBLIC_VIEW } from '@intel/disclosure';
 import { MatchEngine, type RestoredLink } from '@intel/matching';
@@ -5,6 +8,10 @@ import { streamPersons } from '@intel/synthetic';
 import type { ViewFlag } from '../../../intel-hub/src/flags/view-flags.repository';
 import { nominalAsMatchInput } from '../../../intel-hub/src/resolution/nominal-input';
 import { NationalIndex } from '../../../intel-hub/src/resolution/national-index';
+import {
+  loadNationalSnapshot,
+  writeNationalSnapshot,
+} from '../../../intel-hub/src/resolution/national-snapshot';
 import { isRestrictedNominal, nominalId, nominalState } from './bench-index';
 import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
 import { settledMemory } from './heap-settle';
@@ -157,8 +164,42 @@ export async function runHubIndexMemoryBench(opts: { quick?: boolean }): Promise
       unit: 'MiB',
     });
     figures.push({ name: `${label}: national index build (restore)`, value: seconds, unit: 's' });
+    await measureSnapshot(index, label, seconds);
     return { heap };
   };
+
+  /**
+   * The index written as the hub's snapshot and loaded back (what a restart with nothing
+   * committed since does instead of rebuilding): write and load times, bytes on disk, beside the
+   * build's time; the loaded index must hold what the written one does.
+   */
+  const measureSnapshot = async (index: NationalIndex, label: string, built: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-snapshot-bench-'));
+    try {
+      const t0 = process.hrtime.bigint();
+      const { bytes } = writeNationalSnapshot(dir, index, { seq: 1, committedAt: 'bench' });
+      const wrote = Number(process.hrtime.bigint() - t0) / 1e9;
+      const t1 = process.hrtime.bigint();
+      const { index: loaded } = await loadNationalSnapshot(dir, engine, 1);
+      const read = Number(process.hrtime.bigint() - t1) / 1e9;
+      if (loaded.nominalCount !== index.nominalCount || loaded.personCount !== index.personCount)
+        throw new Error('the snapshot loaded holds another index');
+      log(
+        `${label}: snapshot ${(bytes / 2 ** 20).toFixed(0)} MiB written in ${wrote.toFixed(1)} s, ` +
+          `loaded in ${read.toFixed(1)} s (build ${built.toFixed(1)} s)`,
+      );
+      figures.push({ name: `${label}: national index snapshot write`, value: wrote, unit: 's' });
+      figures.push({ name: `${label}: national index snapshot load`, value: read, unit: 's' });
+      figures.push({
+        name: `${label}: national index snapshot`,
+        value: bytes / n0(index),
+        unit: 'B/nominal',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const n0 = (index: NationalIndex) => Math.max(1, index.nominalCount);
 
   const measureMatching = async (n: number, label: string): Promise<{ heap: number }> => {
     const before = await settledMemory();

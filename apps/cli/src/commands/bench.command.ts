@@ -47,10 +47,20 @@ export function registerBenchCommand(program: Command): void {
       '--profile-hub <dir>',
       'query: run the measured hub with --cpu-prof, writing its CPU profile into this directory when it stops',
     )
+    .option(
+      '--snapshot-dir <dir>',
+      'query, analyst: the hub keeps its index snapshot here (HUB_SNAPSHOT_DIR): with --keep-database, a second run restarts from the snapshot the first wrote at its stop',
+    )
     .action(
       async (
         suite: string,
-        opts: { quick?: boolean; keepDatabase?: string; rate?: number; profileHub?: string },
+        opts: {
+          quick?: boolean;
+          keepDatabase?: string;
+          rate?: number;
+          profileHub?: string;
+          snapshotDir?: string;
+        },
       ) => {
         const cfg = loadToolConfig();
         const stack = () => {
@@ -63,6 +73,7 @@ export function registerBenchCommand(program: Command): void {
             keepDatabase: opts.keepDatabase,
             rate: opts.rate,
             profileHub: opts.profileHub,
+            snapshotDir: opts.snapshotDir,
             databaseUrl: cfg.databaseUrl,
             kafkaEnv: (principal: string) => kafkaServiceEnv(cfg, principal),
             kafkaClient: (principal: string, clientId: string) =>

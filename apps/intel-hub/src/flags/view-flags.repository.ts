@@ -119,8 +119,11 @@ export class ViewFlagsRepository {
     ]);
   }
 
-  /** Every person's per-view flags (loading the index). */
-  async all(tx: Sql): Promise<Map<string, PersonViews<ViewFlag[]>>> {
+  /**
+   * Every person's per-view flags (loading the index), or those of `personIds` only (bringing a
+   * snapshot up to date); a person without flags is left out.
+   */
+  async all(tx: Sql, personIds?: string[]): Promise<Map<string, PersonViews<ViewFlag[]>>> {
     const rows = await tx.query<
       Array<{
         person_id: string;
@@ -130,7 +133,11 @@ export class ViewFlagsRepository {
         evidence: RecordRef[];
         raised_at: Date;
       }>
-    >(`SELECT person_id, viewer, flag_type, reason, evidence, raised_at FROM person_flag_view`);
+    >(
+      `SELECT person_id, viewer, flag_type, reason, evidence, raised_at FROM person_flag_view` +
+        (personIds ? ` WHERE person_id = ANY($1::uuid[])` : ''),
+      personIds ? [personIds] : [],
+    );
     const out = new Map<string, PersonViews<ViewFlag[]>>();
     for (const r of rows) {
       let views = out.get(r.person_id);

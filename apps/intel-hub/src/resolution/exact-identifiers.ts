@@ -1,7 +1,9 @@
 import type { NominalState, OnlineIdentifier } from '@intel/contracts';
 import { normaliseOnlineIdentifiers, type MatchOnlineIdentifier } from '@intel/matching';
 import { onlineIdentifierKey } from '@intel/records';
+import type { SnapshotPart } from '@intel/matching';
 import type { MemberKey } from './member-key';
+import { malformed, type NationalParts } from './snapshot-parts';
 
 /**
  * The canonical keys (`onlineIdentifierKey`, the form CheckIdentifiers looks up) of a nominal's
@@ -111,5 +113,46 @@ export class ExactIdentifierIndex<H extends string | number = MemberKey> {
     const held = this.holders.get(key);
     if (held === undefined) return [];
     return Array.isArray(held) ? [...held] : [held];
+  }
+
+  /**
+   * The index as a snapshot's parts, for integer holders (the national index's handles): the
+   * identifier keys, how many hold each, and the holders in order.
+   */
+  *snapshotParts(this: ExactIdentifierIndex<number>): Generator<SnapshotPart> {
+    const counts = new Int32Array(this.holders.size);
+    let total = 0;
+    let i = 0;
+    for (const held of this.holders.values()) {
+      const n = Array.isArray(held) ? held.length : 1;
+      counts[i++] = n;
+      total += n;
+    }
+    const flat = new Int32Array(total);
+    let at = 0;
+    for (const held of this.holders.values())
+      if (Array.isArray(held)) for (const h of held) flat[at++] = h;
+      else flat[at++] = held;
+    yield { name: 'identifiers.keys', strings: this.holders.keys() };
+    yield { name: 'identifiers.count', i32: counts };
+    yield { name: 'identifiers.holders', i32: flat };
+  }
+
+  /** The index `snapshotParts` wrote (same holders in the same order). */
+  static fromSnapshot(parts: NationalParts): ExactIdentifierIndex<number> {
+    const out = new ExactIdentifierIndex<number>();
+    const keys = parts.strings('identifiers.keys');
+    const counts = parts.i32('identifiers.count');
+    const flat = parts.i32('identifiers.holders');
+    if (counts.length !== keys.length) throw malformed('identifier keys and counts disagree');
+    let at = 0;
+    keys.forEach((k, i) => {
+      const n = counts[i] as number;
+      if (n < 1 || at + n > flat.length) throw malformed(`identifier ${i} counts ${n} holders`);
+      out.holders.set(k, n === 1 ? (flat[at] as number) : [...flat.subarray(at, at + n)]);
+      at += n;
+    });
+    if (at !== flat.length) throw malformed('more identifier holders than counted');
+    return out;
   }
 }

@@ -1,4 +1,6 @@
+import type { SnapshotPart } from '@intel/matching';
 import type { MemberKey } from './member-key';
+import { malformed, type NationalParts } from './snapshot-parts';
 
 /**
  * Small integer handles for member keys, so that the national index's per-nominal columns are
@@ -40,5 +42,29 @@ export class MemberHandles {
   /** One past the highest handle ever given. */
   get limit(): number {
     return this.keys.length;
+  }
+
+  /** The handles as a snapshot's parts: each handle's key ('' released) and the free list. */
+  *snapshotParts(): Generator<SnapshotPart> {
+    yield { name: 'handles.keys', strings: this.keys };
+    yield { name: 'handles.released', i32: Int32Array.from(this.released) };
+  }
+
+  /** The handles `snapshotParts` wrote: the same key under the same handle. */
+  static fromSnapshot(parts: NationalParts): MemberHandles {
+    const out = new MemberHandles();
+    const keys = parts.strings('handles.keys');
+    const released = new Set(parts.i32('handles.released'));
+    keys.forEach((k, h) => {
+      out.keys.push(k);
+      if (released.has(h)) return;
+      if (k === '' || out.handleOf.has(k)) throw malformed(`handle ${h} has key ${k}`);
+      out.handleOf.set(k, h);
+    });
+    for (const h of parts.i32('handles.released')) {
+      if (keys[h] !== '') throw malformed(`released handle ${h} holds a key`);
+      out.released.push(h);
+    }
+    return out;
   }
 }

@@ -7,6 +7,7 @@ import {
   type QueryCandidate,
   type RestoredLink,
   type ScoredCandidate,
+  type SnapshotPart,
 } from '@intel/matching';
 import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
 import type { MemberFacts, MemberView } from '../flags/derive-flags';
@@ -18,6 +19,7 @@ import { PersonMembers } from './person-members';
 import { StateArena } from './state-arena';
 import { disclosureFactsOf } from './state-facts';
 import { nominalAsMatchInput } from './nominal-input';
+import { malformed, type NationalParts } from './snapshot-parts';
 import type { PersonAssignment } from './person-assignment';
 
 /**
@@ -64,6 +66,50 @@ export function exactIdentifierFloor(
   return { ...scored, score: floor.bits, probability: probabilityOf(floor.bits), band: floor.band };
 }
 
+/** The matching index's options in the national index (a snapshot must have been written with them). */
+export const NATIONAL_MATCH_OPTIONS = { corroboratedLinks: true } as const;
+
+/** An index's parts, read back from a snapshot (`NationalIndex.fromSnapshot`). */
+export interface RestoredNationalParts {
+  matching: MatchIndex;
+  handles: MemberHandles;
+  states: StateArena;
+  persons: PersonMembers;
+  flags: Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>;
+  identifiers: ExactIdentifierIndex<number>;
+}
+
+type StoredFlags = ViewFlag[] | PersonViews<ViewFlag[]>;
+
+/** Persons restored in place (`NationalIndex.replacePersons`). */
+export interface ReplacedPersons {
+  gone: MemberKey[];
+  records: { key: MemberKey; state: NominalState; encoded: Uint8Array; personId: string }[];
+  links: RestoredLink[];
+  persons: { personId: string; seq: number; key: MemberKey }[];
+  concerned: string[];
+  flags: Map<string, PersonViews<ViewFlag[]>>;
+}
+
+/** A person's flags as JSON: `{ p: flags }` (public view alone) or `{ v: [[viewer, flags]…] }`. */
+function flagsJson(flags: StoredFlags): string {
+  return JSON.stringify(Array.isArray(flags) ? { p: flags } : { v: [...flags] });
+}
+
+function parseFlags(json: string): StoredFlags {
+  const revive = (f: ViewFlag[]): ViewFlag[] =>
+    f.map((x) => ({ ...x, raisedAt: new Date(x.raisedAt as unknown as string) }));
+  let o: { p?: ViewFlag[]; v?: [string, ViewFlag[]][] };
+  try {
+    o = JSON.parse(json) as typeof o;
+  } catch {
+    throw malformed("a person's flags are not JSON");
+  }
+  if (Array.isArray(o.p)) return revive(o.p);
+  if (Array.isArray(o.v)) return new Map(o.v.map(([viewer, f]) => [viewer, revive(f)]));
+  throw malformed("a person's flags hold no view");
+}
+
 /**
  * The hub's in-memory view of the national index, derived from its database and rebuilt from
  * it at start or after a failed resolution: the matching index over every live force nominal,
@@ -84,22 +130,71 @@ export function exactIdentifierFloor(
  */
 export class NationalIndex {
   readonly matching: MatchIndex;
-  private readonly handles = new MemberHandles();
+  private readonly handles: MemberHandles;
   private readonly states: StateArena;
-  private readonly persons = new PersonMembers();
+  private readonly persons: PersonMembers;
   /** Per person handle: its public view's flags alone (most persons), or every view's. */
-  private readonly flags = new Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>();
-  private readonly identifiers = new ExactIdentifierIndex<number>();
+  private readonly flags: Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>;
+  private readonly identifiers: ExactIdentifierIndex<number>;
 
-  /** `stateChunkBytes`: the state arena's chunk size (tests set a small one). */
+  /**
+   * `stateChunkBytes`: the state arena's chunk size (tests set a small one). `restored`: the
+   * parts of an index read back from a snapshot (`fromSnapshot`).
+   */
   constructor(
     readonly engine: MatchEngine,
-    options: { stateChunkBytes?: number } = {},
+    options: { stateChunkBytes?: number; restored?: RestoredNationalParts } = {},
   ) {
-    this.states = new StateArena(options.stateChunkBytes);
+    const r = options.restored;
+    this.states = r?.states ?? new StateArena(options.stateChunkBytes);
+    this.handles = r?.handles ?? new MemberHandles();
+    this.persons = r?.persons ?? new PersonMembers();
+    this.flags = r?.flags ?? new Map<number, StoredFlags>();
+    this.identifiers = r?.identifiers ?? new ExactIdentifierIndex<number>();
     // A national link needs more than a name: records sharing only a (common) name are
     // reported as POSSIBLE, never merged into one person (docs/hub.md, Known limits).
-    this.matching = engine.createIndex({ corroboratedLinks: true });
+    this.matching = r?.matching ?? engine.createIndex(NATIONAL_MATCH_OPTIONS);
+  }
+
+  /**
+   * Everything but the matching index (which has its own snapshot, `MatchIndex.snapshot`) as a
+   * snapshot's parts, exactly as held: the handles, the state arena, the persons and their
+   * members, the flags, the exact-identifier postings. Views over live arrays: nothing may
+   * change the index until they are written.
+   */
+  *snapshotParts(): Generator<SnapshotPart> {
+    yield* this.handles.snapshotParts();
+    yield* this.states.snapshotParts();
+    yield* this.persons.snapshotParts();
+    yield* this.identifiers.snapshotParts();
+    const handles = Int32Array.from(this.flags.keys());
+    yield { name: 'flags.person', i32: handles };
+    yield { name: 'flags.json', strings: [...this.flags.values()].map(flagsJson) };
+  }
+
+  /**
+   * The index a snapshot holds: `matching` as `MatchEngine.loadIndex` read it, the rest from
+   * `snapshotParts`'s. Refused (SnapshotError `format`) when a part is missing or malformed.
+   */
+  static fromSnapshot(engine: MatchEngine, matching: MatchIndex, parts: NationalParts) {
+    const flags = new Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>();
+    const persons = parts.i32('flags.person');
+    const json = parts.strings('flags.json');
+    if (persons.length !== json.length) throw malformed('flag persons and flags disagree');
+    persons.forEach((p, i) => flags.set(p, parseFlags(json[i] as string)));
+    const index = new NationalIndex(engine, {
+      restored: {
+        matching,
+        handles: MemberHandles.fromSnapshot(parts),
+        states: StateArena.fromSnapshot(parts),
+        persons: PersonMembers.fromSnapshot(parts),
+        flags,
+        identifiers: ExactIdentifierIndex.fromSnapshot(parts),
+      },
+    });
+    if (index.states.liveCount !== matching.size)
+      throw malformed(`${index.states.liveCount} states for ${matching.size} nominals`);
+    return index;
   }
 
   get nominalCount(): number {
@@ -147,6 +242,38 @@ export class NationalIndex {
       }
     }
     this.matching.restore(records(), links);
+  }
+
+  /**
+   * Restores persons in place as stored (a snapshot brought up to date: `replayOnto`): the
+   * `gone` members are taken out; `records` (every live member of the persons concerned, with
+   * its stored state) are restored with the stored `links` (MatchIndex.restoreSome); every
+   * `concerned` person's members are listed again from `persons` (the stored memberships) and
+   * its flags set again from `flags` (none: a person without flags, or gone).
+   */
+  replacePersons(r: ReplacedPersons): void {
+    const { states, identifiers, handles } = this;
+    const decodedKeys = (h: number): string[] => {
+      const before = states.get(h);
+      return before ? identifierKeysOf(NominalState.decode(before)) : [];
+    };
+    for (const k of r.gone) {
+      const h = handles.get(k);
+      if (h === undefined) continue;
+      identifiers.remove(h, decodedKeys(h));
+      states.delete(h);
+    }
+    const records = r.records.map((n) => {
+      const h = handles.intern(n.key);
+      identifiers.replace(h, decodedKeys(h), identifierKeysOf(n.state));
+      states.set(h, n.encoded);
+      return { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
+    });
+    this.matching.restoreSome(r.gone, records, r.links);
+    for (const p of r.concerned) for (const m of this.membersOf(p)) this.detach(m);
+    for (const k of r.gone) this.detach(k);
+    for (const m of r.persons) this.setMembership(m.personId, m.seq, m.key);
+    for (const p of r.concerned) this.setFlags(p, r.flags.get(p) ?? new Map<string, ViewFlag[]>());
   }
 
   removeNominal(key: MemberKey) {

@@ -394,6 +394,12 @@ export class NationalStoreRepository {
     await this.replaceLinks(tx, [], page, at);
   }
 
+  /** How many live nominals the hub holds. */
+  async nominalCount(tx: Sql): Promise<number> {
+    const rows = await tx.query<{ n: string }[]>(`SELECT count(*)::text AS n FROM force_nominal`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async savedParameters(tx: Sql): Promise<SavedParameters | undefined> {
     const rows = await tx.query<
       Array<{ source: 'index' | 'reference'; nominals: number; parameters: string }>
@@ -604,17 +610,63 @@ export class NationalStoreRepository {
 
   /** Every live person with its members, and the stored flags (loading the index). */
   async allMemberships(tx: Sql): Promise<{ personId: string; seq: number; key: MemberKey }[]> {
+    return this.memberships(tx, '', []);
+  }
+
+  /** Members with their person's creation seq, for persons the clause picks. */
+  private async memberships(
+    tx: Sql,
+    clause: string,
+    params: unknown[],
+  ): Promise<{ personId: string; seq: number; key: MemberKey }[]> {
     const rows = await tx.query<
       Array<{ person_id: string; seq: string; force_code: string; nominal_id: string }>
     >(
       `SELECT m.person_id, p.seq::text, m.force_code, m.nominal_id
-       FROM person_member m JOIN national_person p USING (person_id)`,
+       FROM person_member m JOIN national_person p USING (person_id) ${clause}`,
+      params,
     );
     return rows.map((r) => ({
       personId: r.person_id,
       seq: Number(r.seq),
       key: memberKey(r.force_code, r.nominal_id),
     }));
+  }
+
+  /** The persons of these members (bringing a snapshot up to date). */
+  async personsOfMembers(tx: Sql, keys: MemberKey[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const parts = keys.map(splitMemberKey);
+    const rows = await tx.query<Array<{ person_id: string }>>(
+      `SELECT DISTINCT m.person_id FROM person_member m
+       JOIN unnest($1::text[], $2::text[]) AS t(f, i) ON m.force_code = t.f AND m.nominal_id = t.i`,
+      [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
+    );
+    return rows.map((r) => r.person_id);
+  }
+
+  /** These persons' members, each with its person's creation seq, person by person. */
+  async membershipsOf(
+    tx: Sql,
+    personIds: string[],
+  ): Promise<{ personId: string; seq: number; key: MemberKey }[]> {
+    if (personIds.length === 0) return [];
+    return this.memberships(
+      tx,
+      'WHERE m.person_id = ANY($1::uuid[]) ORDER BY p.seq, m.force_code, m.nominal_id',
+      [personIds],
+    );
+  }
+
+  /** The stored links naming any of these members. */
+  async linksOf(tx: Sql, keys: MemberKey[]): Promise<RestoredLink[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.query<Array<{ member_a: string; member_b: string; score: number }>>(
+      `SELECT member_a, member_b, score FROM person_link
+       WHERE member_a = ANY($1::text[]) OR member_b = ANY($1::text[])`,
+      [keys],
+    );
+    return rows.map((r) => ({ a: r.member_a, b: r.member_b, score: r.score }));
   }
 
   /** The person an id now stands for, following merges (GetPerson on an old id). */

@@ -1,3 +1,5 @@
+import type { SnapshotPart } from '@intel/matching';
+import { malformed, widened, type NationalParts } from './snapshot-parts';
 import { withSlot } from './typed-growth';
 
 /**
@@ -132,5 +134,45 @@ export class PersonMembers {
     this.tail[p] = -1;
     this.count[p] = 0;
     this.listedPersons--;
+  }
+
+  /** The persons as a snapshot's parts, exactly as held (views over the columns). */
+  *snapshotParts(): Generator<SnapshotPart> {
+    yield { name: 'persons.ids', strings: this.ids };
+    yield { name: 'persons.listed', i32: Int32Array.of(this.listedPersons) };
+    yield { name: 'persons.seq', f64: this.seq };
+    yield { name: 'persons.head', i32: this.head };
+    yield { name: 'persons.tail', i32: this.tail };
+    yield { name: 'persons.count', i32: this.count };
+    yield { name: 'members.personOf', i32: this.personOf };
+    yield { name: 'members.listed', i32: widened(this.listed) };
+    yield { name: 'members.next', i32: this.next };
+    yield { name: 'members.prev', i32: this.prev };
+  }
+
+  /** The persons `snapshotParts` wrote. */
+  static fromSnapshot(parts: NationalParts): PersonMembers {
+    const out = new PersonMembers();
+    parts.strings('persons.ids').forEach((id, p) => {
+      if (out.handleOf.has(id)) throw malformed(`person ${id} twice`);
+      out.ids.push(id);
+      out.handleOf.set(id, p);
+    });
+    out.listedPersons = parts.i32('persons.listed')[0] ?? -1;
+    out.seq = parts.f64('persons.seq');
+    out.head = parts.i32('persons.head');
+    out.tail = parts.i32('persons.tail');
+    out.count = parts.i32('persons.count');
+    out.personOf = parts.i32('members.personOf');
+    out.listed = Uint8Array.from(parts.i32('members.listed'));
+    out.next = parts.i32('members.next');
+    out.prev = parts.i32('members.prev');
+    const n = out.ids.length;
+    if (out.listedPersons < 0 || [out.seq, out.head, out.tail, out.count].some((a) => a.length < n))
+      throw malformed('the person columns are shorter than the persons');
+    const m = out.personOf.length;
+    if ([out.listed, out.next, out.prev].some((a) => a.length !== m))
+      throw malformed('the member columns disagree on their length');
+    return out;
   }
 }

@@ -43,7 +43,10 @@ import {
   type IsolationState,
 } from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
+import { IndexCommitsRepository, type IndexChange } from './index-commits.repository';
+import { ReplayRefused, replayOnto } from './index-replay';
 import { NationalIndex } from './national-index';
+import { loadNationalSnapshot, SnapshotRefused, writeNationalSnapshot } from './national-snapshot';
 import { NationalStoreRepository, QueuedEntity, StoredLink } from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
 import { chooseParameters, type ParameterSource } from './parameter-choice';
@@ -65,6 +68,10 @@ export interface ResolutionOptions {
   maxConsecutiveFailures: number;
   /** IMMEDIATE alerts must be acknowledged within this many ms (HUB_IMMEDIATE_ACK_MS). */
   immediateAckMs: number;
+  /** The index snapshot's directory (HUB_SNAPSHOT_DIR; undefined: no snapshot). */
+  snapshotDir?: string;
+  /** How often the snapshot is written when the index changed (HUB_SNAPSHOT_INTERVAL_MS). */
+  snapshotIntervalMs?: number;
 }
 
 /**
@@ -231,6 +238,14 @@ export class ResolutionService {
   private readonly logger: Logger;
   /** Resolution batches, loads and analysts' decisions run one at a time on the index. */
   private lane: Promise<unknown> = Promise.resolve();
+  private readonly commits = new IndexCommitsRepository();
+  /** The index commit (`index_commit`) the index in hand reflects, once loaded. */
+  private watermark: number | undefined;
+  /** The commit recorded by the transaction in progress (the watermark once it commits). */
+  private recorded: number | undefined;
+  /** The commit the snapshot on disk covers (written or loaded by this process). */
+  private snapshotWatermark: number | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
@@ -362,6 +377,122 @@ export class ResolutionService {
     }
   }
 
+  /**
+   * A transaction on what the index is built from: the commit it records (`index_commit`)
+   * becomes the index's watermark once it commits.
+   */
+  private async indexTransaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    this.recorded = undefined;
+    const out = await inTransaction(this.ds, fn);
+    if (this.recorded !== undefined) this.watermark = this.recorded;
+    this.recorded = undefined;
+    return out;
+  }
+
+  /**
+   * Writes the index's snapshot (HUB_SNAPSHOT_DIR) when it changed since the last one, in the
+   * lane (between resolution batches and decisions, never during one) while this hub leads and
+   * its index matches the database; `why` is logged. A failure is logged and counted, never
+   * thrown: the snapshot only shortens the next start.
+   */
+  writeSnapshot(why: 'periodic' | 'shutdown'): Promise<void> {
+    const dir = this.options.snapshotDir;
+    if (dir === undefined) return Promise.resolve();
+    return this.exclusive(async () => {
+      const { index, watermark } = this;
+      if (!index || this.stale || this.suspended || watermark === undefined) return;
+      if (watermark === this.snapshotWatermark) return;
+      const started = Date.now();
+      try {
+        const committedAt = await this.commits.committedAt(this.ds, watermark);
+        if (committedAt === undefined) throw new Error(`index commit ${watermark} is not listed`);
+        const { bytes } = writeNationalSnapshot(dir, index, { seq: watermark, committedAt });
+        this.snapshotWatermark = watermark;
+        this.metrics.snapshotWrites.inc({ outcome: 'written' });
+        this.metrics.snapshotWatermark.set(watermark);
+        this.logger.info(
+          { event: 'index-snapshot-written', why, watermark, bytes, ms: Date.now() - started },
+          'national index snapshot written',
+        );
+        // The commits it covers are needed no more (the watermark's own row stays).
+        await inTransaction(this.ds, (tx) => this.commits.prune(tx, watermark));
+      } catch (err) {
+        this.metrics.snapshotWrites.inc({ outcome: 'failed' });
+        this.logger.warn({ err, event: 'index-snapshot-failed', why }, 'index snapshot failed');
+      }
+    });
+  }
+
+  /** Writes the snapshot every HUB_SNAPSHOT_INTERVAL_MS (when the index changed). */
+  startSnapshots(): void {
+    if (this.options.snapshotDir === undefined || this.snapshotTimer) return;
+    this.snapshotTimer = setInterval(
+      () => void this.writeSnapshot('periodic'),
+      this.options.snapshotIntervalMs ?? 600_000,
+    );
+    this.snapshotTimer.unref();
+  }
+
+  /** At shutdown, once nothing more is consumed: the periodic writes stop, a last one is made. */
+  async stopSnapshots(): Promise<void> {
+    clearInterval(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    await this.writeSnapshot('shutdown');
+  }
+
+  /**
+   * The index from the snapshot, when there is one this build can load with the parameters the
+   * database holds, brought up to the database's watermark by replaying the outcomes committed
+   * since (`replayOnto`; none when the watermarks are equal). Otherwise undefined, loudly (a
+   * warning naming why, `hub_index_snapshot_refused_total`), and the caller rebuilds the index
+   * from the database.
+   */
+  private async snapshotIndex(): Promise<
+    { index: NationalIndex; watermark: number; from: number; replayed: number } | undefined
+  > {
+    const dir = this.options.snapshotDir;
+    if (dir === undefined) return undefined;
+    const refused = (reason: string, detail: string) => {
+      this.metrics.snapshotRefused.inc({ reason });
+      this.logger.warn(
+        { event: 'index-snapshot-refused', reason, detail },
+        'national index snapshot not loaded: rebuilding the index from the database',
+      );
+      return undefined;
+    };
+    const saved = await this.store.savedParameters(this.ds);
+    if (!saved) return refused('parameters', 'the database holds no saved parameters');
+    const nominals = await this.store.nominalCount(this.ds);
+    if (chooseParameters(saved, nominals, this.options.trainMinRecords) !== 'saved')
+      return refused('parameters', 'the parameters are to be learned again');
+    try {
+      const engine = MatchEngine.fromParameters(saved.parameters);
+      const loaded = await loadNationalSnapshot(dir, engine, await this.commits.watermark(this.ds));
+      // The same history: a database restored from a backup numbers its commits again.
+      if ((await this.commits.committedAt(this.ds, loaded.watermark)) !== loaded.committedAt)
+        return refused(
+          'watermark',
+          `the database's commit ${loaded.watermark} is not the one the snapshot covers`,
+        );
+      // What was committed since, replayed as it was committed; read in one transaction with
+      // the watermark it brings the index to (only this hub, leading, commits meanwhile).
+      const { watermark, replayed } = await inTransaction(this.ds, async (tx) => ({
+        watermark: await this.commits.watermark(tx),
+        replayed: await replayOnto(tx, loaded.index, loaded.watermark, {
+          commits: this.commits,
+          store: this.store,
+          viewFlags: this.viewFlags,
+          review: this.review,
+        }),
+      }));
+      return { index: loaded.index, watermark, from: loaded.watermark, replayed };
+    } catch (err) {
+      if (err instanceof SnapshotRefused) return refused(err.reason, err.message);
+      if (err instanceof ReplayRefused) return refused('replay', err.message);
+      throw err;
+    }
+  }
+
   /** Runs `fn` once everything before it on the index is done, and nothing else meanwhile. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lane.then(fn, fn);
@@ -385,7 +516,7 @@ export class ResolutionService {
       let applied = false;
       let raised: Alert[] = [];
       try {
-        const value = await inTransaction(this.ds, async (tx) => {
+        const value = await this.indexTransaction(async (tx) => {
           await this.fence(tx);
           const now = new Date();
           const done = await work(tx, index);
@@ -402,7 +533,17 @@ export class ResolutionService {
           }
           const pairs = done.changes.flatMap((c) => [c.a, c.b]);
           raised = applied
-            ? await this.commitChanges(tx, index, clustersNow(index, reported), [], [], pairs, now)
+            ? await this.commitChanges(
+                tx,
+                index,
+                clustersNow(index, reported),
+                [],
+                [],
+                pairs,
+                now,
+                [],
+                { constraints: true },
+              )
             : [];
           await done.seal?.(tx, raised);
           return done.value;
@@ -450,7 +591,9 @@ export class ResolutionService {
   }
 
   /**
-   * Builds the index from the database and reconciles person ids with it. With saved parameters
+   * Loads the index from its snapshot when it can (`snapshotIndex`: HUB_SNAPSHOT_DIR, with what
+   * was committed since replayed), else:
+   * builds the index from the database and reconciles person ids with it. With saved parameters
    * (chooseParameters) the index is restored as stored: every nominal in its person, the stored
    * links, nothing scored again, so a restart changes no person. Otherwise the parameters are
    * learned (and saved), every nominal is scored again in key order, every link is stored anew,
@@ -459,10 +602,36 @@ export class ResolutionService {
    */
   async load(): Promise<void> {
     const started = Date.now();
+    const snapshot = await this.snapshotIndex();
+    if (snapshot) {
+      const { index } = snapshot;
+      this.watermark = snapshot.watermark;
+      this.snapshotWatermark = snapshot.from;
+      const underived = await this.deriveUnderivedViews(index);
+      this.index = index;
+      this.stale = false;
+      this.metrics.persons.set(index.personCount);
+      this.metrics.indexLoadSeconds.set({ mode: 'snapshot' }, (Date.now() - started) / 1000);
+      this.logger.info(
+        {
+          event: 'index-loaded',
+          mode: 'snapshot',
+          snapshotWatermark: snapshot.from,
+          watermark: snapshot.watermark,
+          replayedMembers: snapshot.replayed,
+          nominals: index.nominalCount,
+          persons: index.personCount,
+          viewsDerived: underived,
+          ms: Date.now() - started,
+        },
+        'national index loaded from its snapshot',
+      );
+      return;
+    }
     const { index, engine, source, nominals, stale, links, candidates, groups, rescored, scored } =
       await this.buildIndex();
     const now = new Date();
-    await inTransaction(this.ds, async (tx) => {
+    await this.indexTransaction(async (tx) => {
       await this.fence(tx);
       if (source !== 'saved') {
         await this.store.saveParameters(tx, {
@@ -479,13 +648,19 @@ export class ResolutionService {
         stale,
         now,
       );
-      return this.commitChanges(tx, index, [...groups.values()], stale, links, [], now, rescored);
+      return this.commitChanges(tx, index, [...groups.values()], stale, links, [], now, rescored, {
+        full: true,
+      });
     });
     const underived = await this.deriveUnderivedViews(index);
     // Queries move to the new index only now that it matches the database.
     this.index = index;
     this.stale = false;
     this.metrics.persons.set(index.personCount);
+    this.metrics.indexLoadSeconds.set(
+      { mode: source === 'saved' ? 'restored' : 'rebuilt' },
+      (Date.now() - started) / 1000,
+    );
     this.logger.info(
       {
         event: 'index-loaded',
@@ -601,11 +776,13 @@ export class ResolutionService {
   private async deriveUnderivedViews(index: NationalIndex): Promise<number> {
     let derived = 0;
     for (;;) {
-      const { listed, count, alerts } = await inTransaction(this.ds, async (tx) => {
+      const { listed, count, alerts } = await this.indexTransaction(async (tx) => {
         await this.fence(tx);
         const page = await this.viewFlags.underived(tx, UNDERIVED_PAGE);
         const plan = planUnderived(page, (p) => index.hasPerson(p));
         const raised = await this.recomputeFlags(tx, index, plan.derive, new Date());
+        if (plan.derive.length > 0)
+          this.recorded = await this.commits.record(tx, { persons: plan.derive });
         await this.viewFlags.derived(tx, page);
         return { listed: page.length, count: plan.derive.length, alerts: raised };
       });
@@ -622,7 +799,7 @@ export class ResolutionService {
   ): Promise<number> {
     const end = this.metrics.resolutionSeconds.startTimer();
     const now = new Date();
-    const { n, alerts } = await inTransaction(this.ds, async (tx) => {
+    const { n, alerts } = await this.indexTransaction(async (tx) => {
       await this.fence(tx);
       const claimed = await this.store.claimQueue(tx, limit);
       onClaimed(claimed);
@@ -693,6 +870,7 @@ export class ResolutionService {
     alsoRecompute: MemberKey[],
     now: Date,
     rescored: MemberKey[] = [],
+    change: Pick<IndexChange, 'full' | 'constraints'> = {},
   ): Promise<Alert[]> {
     const assignment = assignPersons(groups, removed, {
       personOf: (m) => index.personOfMember(m),
@@ -727,7 +905,25 @@ export class ResolutionService {
       const p = index.personOfMember(m);
       if (p) persons.add(p);
     }
-    return this.recomputeFlags(tx, index, [...persons], now);
+    const alerts = await this.recomputeFlags(tx, index, [...persons], now);
+    // A rebuild lists nothing: no snapshot from before it is brought up to date.
+    this.recorded = await this.commits.record(
+      tx,
+      change.full
+        ? change
+        : {
+            ...change,
+            members: [
+              ...groups.flat(),
+              ...removed,
+              ...rescored,
+              ...assignment.assign.keys(),
+              ...assignment.unassign,
+            ],
+            persons: [...persons, ...assignment.merged.map((m) => m.from), ...assignment.retired],
+          },
+    );
+    return alerts;
   }
 
   private async recomputeFlags(

@@ -1,3 +1,5 @@
+import type { SnapshotPart } from '@intel/matching';
+import { bytesPart, malformed, type NationalParts } from './snapshot-parts';
 import { withSlot } from './typed-growth';
 
 /** Bytes in an arena chunk: a state is ~0.5 KB, so ~8,000 states a chunk. */
@@ -57,9 +59,73 @@ export class StateArena {
     if (c !== this.current && dead * 4 > chunk.length) this.evacuate(c);
   }
 
+  /** Handles with a state. */
+  get liveCount(): number {
+    let n = 0;
+    for (const c of this.chunkOf) if (c >= 0) n++;
+    return n;
+  }
+
   /** Bytes held in chunks, live or dead (for tests and figures). */
   get allocatedBytes(): number {
     return this.chunks.reduce((n, c) => n + (c?.length ?? 0), 0);
+  }
+
+  /**
+   * The arena as a snapshot's parts, exactly as held (its chunks with their dead bytes, the
+   * per-handle columns): views over its own arrays, so nothing may change it until they are
+   * written (`writeFileAtomically` writes synchronously).
+   */
+  *snapshotParts(): Generator<SnapshotPart> {
+    const lengths = Int32Array.from(this.chunks, (c) => (c ? c.length : -1));
+    yield {
+      name: 'arena.scalars',
+      i32: Int32Array.of(this.chunkBytes, this.current, this.used, this.chunks.length),
+    };
+    yield { name: 'arena.chunkLength', i32: lengths };
+    yield { name: 'arena.deadIn', i32: Int32Array.from(this.deadIn) };
+    yield { name: 'arena.freeChunks', i32: Int32Array.from(this.freeChunks) };
+    yield { name: 'arena.chunkOf', i32: this.chunkOf };
+    yield { name: 'arena.offsetOf', i32: this.offsetOf };
+    yield { name: 'arena.lengthOf', i32: this.lengthOf };
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c];
+      if (chunk) yield bytesPart(`arena.chunk.${c}`, chunk);
+    }
+  }
+
+  /** The arena `snapshotParts` wrote; its chunks are the decoded arrays' own memory. */
+  static fromSnapshot(parts: NationalParts): StateArena {
+    const scalars = parts.i32('arena.scalars');
+    if (scalars.length !== 4) throw malformed('arena.scalars');
+    const [chunkBytes, current, used, count] = [...scalars] as [number, number, number, number];
+    const arena = new StateArena(chunkBytes);
+    const lengths = parts.i32('arena.chunkLength');
+    const deadIn = parts.i32('arena.deadIn');
+    if (lengths.length !== count || deadIn.length !== count)
+      throw malformed('the arena disagrees on its number of chunks');
+    for (let c = 0; c < lengths.length; c++) {
+      const n = lengths[c] as number;
+      arena.chunks.push(n < 0 ? undefined : parts.bytes(`arena.chunk.${c}`, n));
+      arena.deadIn.push(deadIn[c] as number);
+    }
+    arena.freeChunks.push(...parts.i32('arena.freeChunks'));
+    arena.current = current;
+    arena.used = used;
+    arena.chunkOf = parts.i32('arena.chunkOf');
+    arena.offsetOf = parts.i32('arena.offsetOf');
+    arena.lengthOf = parts.i32('arena.lengthOf');
+    const { chunkOf, offsetOf, lengthOf } = arena;
+    if (offsetOf.length !== chunkOf.length || lengthOf.length !== chunkOf.length)
+      throw malformed('the arena columns disagree on their length');
+    for (let h = 0; h < chunkOf.length; h++) {
+      const c = chunkOf[h] as number;
+      if (c < 0) continue;
+      const chunk = arena.chunks[c];
+      if (!chunk || (offsetOf[h] as number) + (lengthOf[h] as number) > chunk.length)
+        throw malformed(`state ${h} lies outside its chunk`);
+    }
+    return arena;
   }
 
   private place(h: number, bytes: Uint8Array): void {

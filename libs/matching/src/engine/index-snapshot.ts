@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { KEY_TYPES } from '../block/blocking-keys';
 import { FLAT_FIELDS } from '../normalise/record.normaliser';
 import type { MatchParameters } from '../score/match-parameters';
@@ -144,4 +146,33 @@ export class SnapshotParts {
     if (!s) throw new SnapshotError('format', `no string table ${name}`);
     return s;
   }
+}
+
+/**
+ * A fingerprint of this build of the library's code (sha256 of every source or compiled file
+ * under its root, specs left out, in path order): a snapshot written by another build is refused,
+ * so that a change to normalisation or blocking that forgot to bump INDEX_SNAPSHOT_VERSION still
+ * cannot load records filed otherwise than this build would file them. Read once (~100 files).
+ */
+export function codeFingerprint(): string {
+  return (cachedCodeFingerprint ??= fingerprintOfTree(join(__dirname, '..')));
+}
+
+let cachedCodeFingerprint: string | undefined;
+
+/** sha256 over the relative paths and contents of the code files under `root`. */
+export function fingerprintOfTree(root: string): string {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|js)$/.test(e.name) && !/\.spec\.|\.d\.ts$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(root);
+  files.sort();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(relative(root, f)).update('\0').update(readFileSync(f));
+  return hash.digest('hex');
 }

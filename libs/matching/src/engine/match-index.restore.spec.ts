@@ -116,3 +116,75 @@ describe('MatchIndex.restore', () => {
     expect(() => ix.restore(one, [])).toThrow(/empty index/);
   });
 });
+
+describe('MatchIndex.restoreSome', () => {
+  const generated = generatePersons({ persons: 300, forces: 4, seed: 21 });
+  const engine = MatchEngine.train(generated.map((g) => g.record));
+  const cut = Math.floor(generated.length * 0.8);
+  const ids = generated.map((_, i) => `r${i}`);
+  const linkSet = (ix: MatchIndex) =>
+    [...ix.links()].map((l) => [l.a, l.b].sort().join('~') + `=${l.score}`).sort();
+  const restoredFrom = (ix: MatchIndex, held: string[]): RestoredRecord[] =>
+    held
+      .filter((id) => ix.has(id))
+      .map((id) => ({
+        id,
+        input: (generated[Number(id.slice(1))] as (typeof generated)[number]).record,
+        cluster: ix.clusterOf(id) ?? '',
+      }));
+
+  it('brings a restored index up to what its source became, records added and removed, as restoring it whole would', () => {
+    // The source grows and loses records; a copy restored from its earlier state is brought up
+    // to date by restoring in place only the clusters those changes touched.
+    const source = engine.createIndex();
+    generated.slice(0, cut).forEach((g, i) => source.add(`r${i}`, g.record));
+    const copy = engine.createIndex();
+    copy.restore(restoredFrom(source, ids), source.links());
+    const before = new Map(ids.map((id) => [id, source.clusterOf(id)]));
+
+    const changed = new Set<string>();
+    generated.slice(cut).forEach((g, k) => {
+      const r = source.add(`r${cut + k}`, g.record);
+      for (const c of r.clusters) for (const m of c.members) changed.add(m);
+      changed.add(`r${cut + k}`);
+    });
+    const gone = ids.filter((id, i) => i < cut && i % 17 === 0);
+    for (const id of gone) {
+      for (const c of source.remove(id).clusters) for (const m of c.members) changed.add(m);
+      changed.add(id);
+    }
+    // Every member, before and after, of a cluster a change touched.
+    const concerned = new Set<string>();
+    for (const id of changed) {
+      for (const c of [before.get(id), source.clusterOf(id)])
+        if (c !== undefined)
+          for (const m of [...source.membersOf(c), ...copy.membersOf(c)]) concerned.add(m);
+      concerned.add(id);
+    }
+    for (const id of [...concerned]) {
+      const c = copy.clusterOf(id);
+      if (c !== undefined) for (const m of copy.membersOf(c)) concerned.add(m);
+      const s = source.clusterOf(id);
+      if (s !== undefined) for (const m of source.membersOf(s)) concerned.add(m);
+    }
+    const keep = [...concerned].filter((id) => source.has(id));
+    copy.restoreSome(
+      [...concerned].filter((id) => !source.has(id)),
+      restoredFrom(source, keep),
+      [...source.links()].filter((l) => concerned.has(l.a) || concerned.has(l.b)),
+    );
+
+    const whole = engine.createIndex();
+    whole.restore(restoredFrom(source, ids), source.links());
+    expect(copy.size).toBe(source.size);
+    expect(partition(copy, ids)).toEqual(partition(source, ids));
+    expect(linkSet(copy)).toEqual(linkSet(source));
+    expect(concerned.size).toBeLessThan(ids.length / 2);
+    // The same candidates and scores (blocks and term frequencies brought up to date).
+    for (const g of generated.slice(0, 40)) {
+      const byId = (x: { id: string; score: number }[]) =>
+        x.map((c) => `${c.id}=${c.score}`).sort();
+      expect(byId(copy.match(g.record, 10))).toEqual(byId(whole.match(g.record, 10)));
+    }
+  });
+});

@@ -281,8 +281,12 @@ export class MatchIndex {
     withNormaliserMemos(() => this.restoreRecords(records, links));
   }
 
-  private restoreRecords(records: Iterable<RestoredRecord>, links: Iterable<RestoredLink>): void {
-    if (this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
+  private restoreRecords(
+    records: Iterable<RestoredRecord>,
+    links: Iterable<RestoredLink>,
+    some = false,
+  ): void {
+    if (!some && this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
     const clusterOfLabel = new Map<string, string>();
     for (const { id, input, cluster } of records) {
       if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
@@ -334,6 +338,18 @@ export class MatchIndex {
   remove(id: string): ClusterChanges {
     const entry = this.byId.get(id);
     if (!entry) return { clusters: [] };
+    const members = this.takeOut(entry);
+    this.clusters.delete(entry.clusterId);
+    const out = new Map<string, string[]>([[entry.clusterId, []]]);
+    for (const c of this.recluster(members)) out.set(c.clusterId, c.members);
+    return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
+  }
+
+  /**
+   * Takes a record out of the index (term frequencies, blocks, its links both ways, its slot);
+   * returns the other members of its cluster, whose entry in `clusters` the caller rewrites.
+   */
+  private takeOut(entry: Entry): number[] {
     const norm = this.records.view(entry.seq);
     this.tf.remove(norm);
     // Keys are recomputed rather than stored: ~1 kB a record at national scale.
@@ -346,13 +362,51 @@ export class MatchIndex {
       if (other) unlink(other, entry.seq);
     }
     this.records.free(entry.seq);
-    const members = this.seqsOf(entry.clusterId).filter((s) => s !== entry.seq);
-    this.clusters.delete(entry.clusterId);
     this.bySeq[entry.seq] = undefined;
-    this.byId.delete(id);
-    const out = new Map<string, string[]>([[entry.clusterId, []]]);
-    for (const c of this.recluster(members)) out.set(c.clusterId, c.members);
-    return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
+    this.byId.delete(entry.id);
+    return this.seqsOf(entry.clusterId).filter((s) => s !== entry.seq);
+  }
+
+  /**
+   * `restore` for part of a held index (a snapshot brought up to date with what was saved
+   * since): the records named in `remove` and those of `records` are taken out (links, blocks,
+   * term frequencies), then `records` are put in as saved, each joining the cluster of its label
+   * among these records, with the saved `links` naming two held records (to any record, given
+   * here or not); nothing is scored, linked or re-clustered. Give every record of each cluster
+   * concerned: a record left behind by its cluster keeps the others left with it as a cluster
+   * (named by its earliest member). Analysts' decisions are not changed (`replaceConstraints`).
+   */
+  restoreSome(
+    remove: Iterable<string>,
+    records: Iterable<RestoredRecord>,
+    links: Iterable<RestoredLink>,
+  ): void {
+    withNormaliserMemos(() => {
+      const given = [...records];
+      const touched = new Set<string>();
+      for (const id of [...remove, ...given.map((r) => r.id)]) {
+        const entry = this.byId.get(id);
+        if (!entry) continue;
+        const rest = this.takeOut(entry);
+        touched.add(entry.clusterId);
+        if (rest.length === 0) this.clusters.delete(entry.clusterId);
+        else this.clusters.set(entry.clusterId, rest.length === 1 ? (rest[0] as number) : rest);
+      }
+      // Those left behind, named again by their earliest member (the old name may be given again).
+      for (const clusterId of touched) {
+        const rest = this.seqsOf(clusterId);
+        if (rest.length === 0) continue;
+        this.clusters.delete(clusterId);
+        this.writeGroups([rest]);
+      }
+      this.restoreRecords(given, links, true);
+    });
+  }
+
+  /** Forgets every analyst's decision and holds these instead; nothing is re-clustered. */
+  replaceConstraints(decisions: Iterable<{ a: string; b: string; constraint: PairConstraint }>) {
+    this.constraints.clear();
+    for (const d of decisions) this.setConstraint(d.a, d.b, d.constraint);
   }
 
   /** Ids of indexed records sharing a blocking key with `input` (no scoring). */

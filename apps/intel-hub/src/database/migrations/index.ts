@@ -13,6 +13,7 @@ import { MatchReview1765120000000 } from './1765120000000-match-review';
 import { Deconfliction1765200000000 } from './1765200000000-deconfliction';
 import { ImmediateRisk1765300000000 } from './1765300000000-immediate-risk';
 import { DeconflictionHitAudited1765400000000 } from './1765400000000-deconfliction-hit-audited';
+import { IndexCommit1765500000000 } from './1765500000000-index-commit';
 import { ConsumerOffsets1765600000000 } from './1765600000000-consumer-offsets';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
@@ -32,5 +33,6 @@ export const INTEL_HUB_MIGRATIONS = [
   Deconfliction1765200000000,
   ImmediateRisk1765300000000,
   DeconflictionHitAudited1765400000000,
+  IndexCommit1765500000000,
   ConsumerOffsets1765600000000,
 ];
