@@ -74,7 +74,7 @@ async function main() {
         sample.push({ key: `99:x${w}`, state: extra.state });
       }
       process.stdout.write(`writing ${w} ${digest(index, sample)}\n`);
-      snapshot.writeNationalSnapshot(dir, index, { seq: w, committedAt: String(w) });
+      await snapshot.writeNationalSnapshot(dir, index, { seq: w, committedAt: String(w) });
       process.stdout.write(`written ${w}\n`);
     }
   }

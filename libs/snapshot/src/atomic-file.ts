@@ -23,25 +23,75 @@ import { basename, dirname, join } from 'node:path';
  * they are written — nothing else runs until the file is in place.
  */
 export function writeFileAtomically(path: string, pieces: Iterable<Uint8Array>): number {
+  const file = openTemp(path);
+  try {
+    for (const piece of pieces) file.write(piece);
+  } catch (e) {
+    file.abandon();
+    throw e;
+  }
+  return file.commit();
+}
+
+/**
+ * As `writeFileAtomically`, but awaits `pause()` after every `pauseEvery` bytes or so (between
+ * pieces), so that a process writing a large snapshot goes on serving meanwhile. The caller
+ * keeps whatever the pieces are views over from changing until this resolves (the hub writes
+ * its index in its resolution lane, which is the only writer of the index; queries only read).
+ */
+export async function writeFileAtomicallyPausing(
+  path: string,
+  pieces: Iterable<Uint8Array>,
+  pause: () => Promise<void>,
+  pauseEvery = 4 << 20,
+): Promise<number> {
+  const file = openTemp(path);
+  let sincePause = 0;
+  try {
+    for (const piece of pieces) {
+      file.write(piece);
+      sincePause += piece.byteLength;
+      if (sincePause >= pauseEvery) {
+        sincePause = 0;
+        await pause();
+      }
+    }
+  } catch (e) {
+    file.abandon();
+    throw e;
+  }
+  return file.commit();
+}
+
+/** `<path>.tmp-<pid>` opened for writing: written, then renamed over `path` or removed. */
+function openTemp(path: string) {
   const tmp = tempPathOf(path);
   const fd = openSync(tmp, 'w', 0o600);
   let bytes = 0;
-  try {
-    for (const piece of pieces) {
+  return {
+    write(piece: Uint8Array): void {
       for (let at = 0; at < piece.byteLength;)
         at += writeSync(fd, piece, at, piece.byteLength - at);
       bytes += piece.byteLength;
-    }
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  syncDirectory(dirname(path));
-  return bytes;
+    },
+    abandon(): void {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+    },
+    /** Flushed, closed, renamed over `path`, the directory flushed; the bytes written. */
+    commit(): number {
+      try {
+        fsyncSync(fd);
+      } catch (e) {
+        this.abandon();
+        throw e;
+      }
+      closeSync(fd);
+      renameSync(tmp, path);
+      syncDirectory(dirname(path));
+      return bytes;
+    },
+  };
 }
 
 /** Where this process writes `path` before renaming it. */

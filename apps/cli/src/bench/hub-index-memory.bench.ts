@@ -177,7 +177,7 @@ export async function runHubIndexMemoryBench(opts: { quick?: boolean }): Promise
     const dir = mkdtempSync(join(tmpdir(), 'hub-snapshot-bench-'));
     try {
       const t0 = process.hrtime.bigint();
-      const { bytes } = writeNationalSnapshot(dir, index, { seq: 1, committedAt: 'bench' });
+      const { bytes } = await writeNationalSnapshot(dir, index, { seq: 1, committedAt: 'bench' });
       const wrote = Number(process.hrtime.bigint() - t0) / 1e9;
       const t1 = process.hrtime.bigint();
       const { index: loaded } = await loadNationalSnapshot(dir, engine, 1);

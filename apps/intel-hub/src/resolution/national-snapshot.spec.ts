@@ -141,7 +141,7 @@ describe('national index snapshot', () => {
 
   it('given an index written, then the one loaded answers as it does, and goes on changing as it would', async () => {
     const { index, keys } = populated(engine);
-    writeNationalSnapshot(dir, index, at(7));
+    await writeNationalSnapshot(dir, index, at(7));
     const { index: loaded, watermark } = await loadNationalSnapshot(dir, engine, 9);
     expect(watermark).toBe(7);
     expect(answers(loaded, keys)).toEqual(answers(index, keys));
@@ -158,7 +158,7 @@ describe('national index snapshot', () => {
 
   it('given no snapshot, a database behind it, other parameters, then it is refused saying why', async () => {
     expect(await refusal(engine, 7)).toBe('missing');
-    writeNationalSnapshot(dir, populated(engine).index, at(7));
+    await writeNationalSnapshot(dir, populated(engine).index, at(7));
     expect(await refusal(engine, 6)).toBe('watermark');
     expect(await refusal(engine, 8)).toBeUndefined();
     const other = MatchEngine.fromParameters({ ...priorParameters(), lambda: 0.001 });
@@ -167,7 +167,7 @@ describe('national index snapshot', () => {
   });
 
   it('given a file cut short or a byte changed, then it is refused as truncated or by its checksum', async () => {
-    writeNationalSnapshot(dir, populated(engine).index, at(7));
+    await writeNationalSnapshot(dir, populated(engine).index, at(7));
     const path = join(dir, NATIONAL_FILE);
     const whole = readFileSync(path);
     const bytes = Buffer.from(whole);
@@ -188,9 +188,9 @@ describe('national index snapshot', () => {
 
   it('given a second snapshot written, then only its files are left', async () => {
     const { index } = populated(engine);
-    const first = writeNationalSnapshot(dir, index, at(7));
+    const first = await writeNationalSnapshot(dir, index, at(7));
     writeFileSync(join(dir, `${first.matchFile}.tmp-999999`), 'killed midway');
-    const second = writeNationalSnapshot(dir, index, at(8));
+    const second = await writeNationalSnapshot(dir, index, at(8));
     expect(readdirSync(dir).sort()).toEqual([second.matchFile, NATIONAL_FILE].sort());
     expect(await refusal(engine, 8)).toBeUndefined();
   });

@@ -11,7 +11,7 @@ import {
   type MatchEngine,
   type SnapshotHeader,
 } from '@intel/matching';
-import { readFileChunks, tempPathOf, writeFileAtomically } from '@intel/snapshot';
+import { readFileChunks, tempPathOf, writeFileAtomicallyPausing } from '@intel/snapshot';
 import { NATIONAL_MATCH_OPTIONS, NationalIndex } from './national-index';
 import { NationalParts } from './snapshot-parts';
 
@@ -78,17 +78,26 @@ function hubCodeFingerprint(): string {
  * index's (`MatchIndex.snapshot`) under a name of its own, then the national part, which names
  * it, replacing NATIONAL_FILE; each is written beside and renamed over (`writeFileAtomically`),
  * so a process killed at any point leaves the previous snapshot whole. Files of earlier
- * snapshots and temporary files of killed writers are removed afterwards. Synchronous: the
- * parts are views over the live index, which must not change until they are written.
+ * snapshots and temporary files of killed writers are removed afterwards.
+ *
+ * The parts are views over the live index, which must not change until they are written; the
+ * write awaits `pause` every few MiB (`writeFileAtomicallyPausing`), so that a hub goes on
+ * answering queries (which only read the index) while it writes, and the caller keeps every
+ * change to the index out meanwhile (the hub's resolution lane).
  */
-export function writeNationalSnapshot(
+export async function writeNationalSnapshot(
   dir: string,
   index: NationalIndex,
   watermark: { seq: number; committedAt: string },
-): { bytes: number; matchFile: string } {
+  pause: () => Promise<void> = nextTurn,
+): Promise<{ bytes: number; matchFile: string }> {
   mkdirSync(dir, { recursive: true });
   const matchFile = `match-${watermark.seq}-${Date.now()}.snap`;
-  let bytes = writeFileAtomically(join(dir, matchFile), index.matching.snapshot());
+  let bytes = await writeFileAtomicallyPausing(
+    join(dir, matchFile),
+    index.matching.snapshot(),
+    pause,
+  );
   const header: NationalHeader & { version: number } = {
     version: NATIONAL_SNAPSHOT_VERSION,
     kind: 'national-index',
@@ -97,12 +106,18 @@ export function writeNationalSnapshot(
     committedAt: watermark.committedAt,
     matchFile,
   };
-  bytes += writeFileAtomically(
+  bytes += await writeFileAtomicallyPausing(
     join(dir, NATIONAL_FILE),
     encodeSnapshot(header, index.snapshotParts()),
+    pause,
   );
   removeOthers(dir, matchFile);
   return { bytes, matchFile };
+}
+
+/** Lets the event loop run what is waiting (queries) before the write goes on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Removes earlier snapshots' match files and other processes' temporary files. */

@@ -406,7 +406,7 @@ export class ResolutionService {
       try {
         const committedAt = await this.commits.committedAt(this.ds, watermark);
         if (committedAt === undefined) throw new Error(`index commit ${watermark} is not listed`);
-        const { bytes } = writeNationalSnapshot(dir, index, { seq: watermark, committedAt });
+        const { bytes } = await writeNationalSnapshot(dir, index, { seq: watermark, committedAt });
         this.snapshotWatermark = watermark;
         this.metrics.snapshotWrites.inc({ outcome: 'written' });
         this.metrics.snapshotWatermark.set(watermark);

@@ -74,7 +74,7 @@ export class StateArena {
   /**
    * The arena as a snapshot's parts, exactly as held (its chunks with their dead bytes, the
    * per-handle columns): views over its own arrays, so nothing may change it until they are
-   * written (`writeFileAtomically` writes synchronously).
+   * written (the hub writes them in its resolution lane, which alone changes the index).
    */
   *snapshotParts(): Generator<SnapshotPart> {
     const lengths = Int32Array.from(this.chunks, (c) => (c ? c.length : -1));
