@@ -330,7 +330,8 @@ const INSERT_ROWS = `
   INSERT INTO audit_log (seq, at, caller_force, caller_name, action, purpose_code, reason,
                          operation_ref, request, response, recipients, prev_hash, hash)
   SELECT t.seq, t.at, t.caller_force, t.caller_name, t.action, t.purpose_code, t.reason,
-         t.operation_ref, t.request, t.response, t.recipients, t.prev_hash, t.hash
+         t.operation_ref, COALESCE(t.request, 'null'::jsonb), COALESCE(t.response, 'null'::jsonb),
+         t.recipients, t.prev_hash, t.hash
   FROM jsonb_to_recordset($1::jsonb)
     AS t(seq bigint, at timestamptz, caller_force text, caller_name text, action text,
          purpose_code text, reason text, operation_ref text, request jsonb, response jsonb,
@@ -341,7 +342,11 @@ interface PreparingClient {
   query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 
-/** The rows for INSERT_ROWS: text fields as JSON strings, request and response as they are. */
+/**
+ * The rows for INSERT_ROWS: text fields as JSON strings, request and response as they are (a
+ * JSON `null` there comes out of jsonb_to_recordset as SQL NULL: INSERT_ROWS stores it as the
+ * jsonb `null` it was, which is what the entry's hash covers).
+ */
 function rowsJson(rows: ChainedRow[]): string {
   const str = JSON.stringify;
   return `[${rows
