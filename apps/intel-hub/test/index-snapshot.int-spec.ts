@@ -6,6 +6,7 @@ import { generatePersons } from '@intel/synthetic';
 import { handlingP } from '@intel/testing';
 import { inProcessHub } from './in-process-hub.fixture';
 import { identifierKeysOf } from '../src/resolution/exact-identifiers';
+import * as indexReplay from '../src/resolution/index-replay';
 import { memberKey } from '../src/resolution/member-key';
 import { NATIONAL_FILE } from '../src/resolution/national-snapshot';
 
@@ -178,6 +179,27 @@ describe('national index snapshot and restart (integration: real PostgreSQL)', (
 
     await hub.start(Number.MAX_SAFE_INTEGER, dir);
     expect(await refusals()).toEqual({ checksum: 1 });
+    expect(await loads('snapshot')).toBe(0);
+    expect(await answers()).toEqual(expected);
+  }, 300_000);
+
+  it('given a fault while replaying what was committed after the snapshot, then a restart refuses it and rebuilds rather than failing at every try', async () => {
+    await hub.start(Number.MAX_SAFE_INTEGER, dir);
+    await hub.resolution.stopSnapshots();
+    const expected = await answers();
+    const replay = jest
+      .spyOn(indexReplay, 'replayOnto')
+      .mockRejectedValueOnce(new TypeError('a fault of the replay’s own'));
+    let calls: number;
+    try {
+      await hub.start(Number.MAX_SAFE_INTEGER, dir);
+    } finally {
+      // (Restoring the spy forgets its calls.)
+      calls = replay.mock.calls.length;
+      replay.mockRestore();
+    }
+    expect(calls).toBe(1);
+    expect(await refusals()).toEqual({ replay: 1 });
     expect(await loads('snapshot')).toBe(0);
     expect(await answers()).toEqual(expected);
   }, 300_000);

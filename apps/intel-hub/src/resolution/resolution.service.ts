@@ -489,7 +489,16 @@ export class ResolutionService {
     } catch (err) {
       if (err instanceof SnapshotRefused) return refused(err.reason, err.message);
       if (err instanceof ReplayRefused) return refused('replay', err.message);
-      throw err;
+      // The database out of reach: the load is tried again, as any other.
+      if (classifyDatabaseError(err) !== 'own') throw err;
+      // Any other fault in bringing the snapshot up to date must not keep the hub from starting
+      // (it would fail the same way at every try): the index is rebuilt from the database.
+      return refused(
+        'replay',
+        `the snapshot could not be brought up to date (${databaseErrorClass(err)}: ${
+          err instanceof Error ? err.message : String(err)
+        })`,
+      );
     }
   }
 
