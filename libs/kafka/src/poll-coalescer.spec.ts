@@ -33,15 +33,30 @@ describe('PollCoalescer', () => {
     expect(maxRunning).toBe(1);
   });
 
-  it('rejects every caller of a failed flush, and goes on with the next', async () => {
+  it('given a joined flush that fails, then flushes each caller alone: only the failing one rejects', async () => {
+    const flushes: number[][] = [];
+    const c = new PollCoalescer<number>((items) => {
+      flushes.push(items);
+      // A poison message in the second partition's batch fails any flush holding it.
+      return items.includes(2) ? Promise.reject(new Error('poison')) : Promise.resolve();
+    });
+    const results = await Promise.allSettled([c.submit([1]), c.submit([2]), c.submit([3])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(flushes).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('rejects every caller when every flush fails (the database down), and goes on with the next', async () => {
+    let down = true;
     let calls = 0;
     const c = new PollCoalescer<number>(() => {
       calls++;
-      return calls === 1 ? Promise.reject(new Error('database down')) : Promise.resolve();
+      return down ? Promise.reject(new Error('database down')) : Promise.resolve();
     });
     const results = await Promise.allSettled([c.submit([1]), c.submit([2])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    // The joined flush, then each alone.
+    expect(calls).toBe(3);
+    down = false;
     await expect(c.submit([3])).resolves.toBeUndefined();
-    expect(calls).toBe(2);
   });
 });
