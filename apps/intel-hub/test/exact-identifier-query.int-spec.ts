@@ -15,7 +15,7 @@ import {
 import { ProbeLimiter } from '@intel/disclosure';
 import { croCheckLetter, normaliseCro, normalisePnc, pncCheckLetter } from '@intel/identifiers';
 import { generatePersons } from '@intel/synthetic';
-import { covertHandling, handlingP } from '@intel/testing';
+import { covertHandling, generatedNominal, handlingP } from '@intel/testing';
 import { inProcessHub } from './in-process-hub.fixture';
 
 // Issue #15: a CheckPerson carrying one exact valid PNC ID, CRO number or online identifier and
@@ -65,17 +65,7 @@ describe('exact identifiers in a CheckPerson after re-learning (integration: rea
       }
       out.set(key, {
         force: g.forceCode,
-        state: NominalState.fromJSON({
-          nominalId: `g${out.size}`,
-          version: 1,
-          names: r.names,
-          datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
-          sex: r.sex ?? 'SEX_UNSPECIFIED',
-          identifiers: [],
-          onlineIdentifiers: [],
-          addresses: r.addresses ?? [],
-          handling: handlingP(),
-        }),
+        state: generatedNominal(g, `g${out.size}`, { identifiers: [], onlineIdentifiers: [] }),
       });
       const s = (out.get(key) as Held).state;
       s.identifiers.push(...ids);

@@ -1,4 +1,5 @@
 export * from './event-keys';
+export * from './generated-nominal';
 export * from './key-order';
 export * from './local-kafka';
 export { IntakeClient } from '@intel/grpc';

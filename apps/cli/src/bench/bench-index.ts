@@ -1,8 +1,14 @@
 import { Client } from 'pg';
-import { NominalState, PersonRecord } from '@intel/contracts';
+import { NominalState } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
 import { streamPeople, type GeneratedRecord } from '@intel/synthetic';
-import { covertHandling, handlingP, startService, type RunningNode } from '@intel/testing';
+import {
+  covertHandling,
+  generatedNominal,
+  handlingP,
+  startService,
+  type RunningNode,
+} from '@intel/testing';
 import type { BenchFigure, StackBenchOptions } from './bench-report';
 import { seconds } from './bench-stats';
 import type { MixRecord } from './query-mix';
@@ -18,22 +24,9 @@ export const nominalId = (i: number) => (isRestrictedNominal(i) ? `bench-${i}c` 
 
 /** The i-th bench nominal's state as stored (protobuf). */
 export function nominalState(g: GeneratedRecord, i: number): Buffer {
-  const r = PersonRecord.fromJSON(g.record);
-  const state: NominalState = {
-    nominalId: nominalId(i),
-    version: 1,
-    names: r.names,
-    datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
-    sex: r.sex,
-    identifiers: r.identifiers,
-    onlineIdentifiers: r.onlineIdentifiers,
-    addresses: r.addresses,
-    registrations: [],
+  const state = generatedNominal(g, nominalId(i), {
     handling: isRestrictedNominal(i) ? covertHandling() : handlingP(),
-    subjectCategories: [r.subjectCategory],
-    sources: [{ sourceSystem: r.sourceSystem, sourceRecordId: r.sourceRecordId }],
-    updatedAt: undefined,
-  };
+  });
   return Buffer.from(NominalState.encode(state).finish());
 }
 
