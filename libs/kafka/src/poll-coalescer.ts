@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 /**
  * Joins the partition batches that arrive together (one fetch hands each partition's messages
  * to its own `eachBatch`) into one call of `flush`, so that a poll across partitions is handled
@@ -27,7 +28,7 @@ export class PollCoalescer<T> {
 
   private async drain(): Promise<void> {
     // Let the other partitions of the same fetch, started in the same turn, join this flush.
-    await new Promise<void>((r) => setImmediate(r));
+    await setImmediate();
     while (this.pending.length > 0) {
       const callers = this.pending;
       this.pending = [];

@@ -7,6 +7,7 @@ import { MatchEngine, type MatchIndex, type MatchInput } from '@intel/matching';
 import { readFileChunks, writeFileAtomically } from '@intel/snapshot';
 import { streamPersons } from '@intel/synthetic';
 import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
+import { settledMemory } from './heap-settle';
 
 /**
  * An index snapshot against building the index (issue #14: a hub restart at 1M persons in
@@ -25,20 +26,11 @@ import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-re
  * and 1M.
  */
 export async function runIndexSnapshotBench(opts: { quick?: boolean }): Promise<BenchSuiteResult> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc)
-    throw new Error('the index-snapshot bench needs node --expose-gc (npm run bench does it)');
   const started = Date.now();
   const sizes = opts.quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const figures: BenchFigure[] = [];
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
-  const settle = async (): Promise<number> => {
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
+  const settle = async (): Promise<number> => (await settledMemory()).heap;
   const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
   /** CPU seconds (user + system) since `c0`: the machine is shared, wall time is not all ours. */
   const cpu = (c0: NodeJS.CpuUsage): number => {

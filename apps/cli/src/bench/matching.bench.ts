@@ -1,6 +1,7 @@
 import { MatchEngine, type MatchInput } from '@intel/matching';
 import { generatePersons } from '@intel/synthetic';
 import { benchResult, type BenchFigure, type BenchSuiteResult } from './bench-report';
+import { setImmediate } from 'node:timers/promises';
 
 /**
  * Matching benchmark (issue: ≥ 1,000,000 scored pairs/s per core; 1,000,000 records resolved in
@@ -108,6 +109,4 @@ export async function runMatchingBench(opts: { quick?: boolean }): Promise<Bench
 }
 
 /** Lets pending I/O (progress output) flush between long synchronous phases. */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const yieldToLoop = (): Promise<void> => setImmediate();

@@ -14,6 +14,7 @@ import {
 import { readFileChunks, tempPathOf, writeFileAtomicallyPausing } from '@intel/snapshot';
 import { NATIONAL_MATCH_OPTIONS, NationalIndex } from './national-index';
 import { NationalParts } from './snapshot-parts';
+import { setImmediate } from 'node:timers/promises';
 
 /** The layout of the national part of a snapshot (`NationalIndex.snapshotParts`). */
 export const NATIONAL_SNAPSHOT_VERSION = 1;
@@ -116,9 +117,7 @@ export async function writeNationalSnapshot(
 }
 
 /** Lets the event loop run what is waiting (queries) before the write goes on. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const nextTurn = (): Promise<void> => setImmediate();
 
 /** Removes earlier snapshots' match files and other processes' temporary files. */
 function removeOthers(dir: string, keep: string): void {
