@@ -3,6 +3,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -193,5 +194,12 @@ describe('national index snapshot', () => {
     const second = await writeNationalSnapshot(dir, index, at(8));
     expect(readdirSync(dir).sort()).toEqual([second.matchFile, NATIONAL_FILE].sort());
     expect(await refusal(engine, 8)).toBeUndefined();
+  });
+
+  it('given a directory not there yet, then it is made readable by the hub alone', async () => {
+    const fresh = join(dir, 'made', 'here');
+    await writeNationalSnapshot(fresh, populated(engine).index, at(7));
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    expect(statSync(join(fresh, NATIONAL_FILE)).mode & 0o777).toBe(0o600);
   });
 });

@@ -92,7 +92,8 @@ export async function writeNationalSnapshot(
   watermark: { seq: number; committedAt: string },
   pause: () => Promise<void> = nextTurn,
 ): Promise<{ bytes: number; matchFile: string }> {
-  mkdirSync(dir, { recursive: true });
+  // The snapshot is a copy of the national index: its directory is the hub's alone.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const matchFile = `match-${watermark.seq}-${Date.now()}.snap`;
   let bytes = await writeFileAtomicallyPausing(
     join(dir, matchFile),
