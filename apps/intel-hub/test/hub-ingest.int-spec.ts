@@ -25,6 +25,7 @@ import {
   type SignedEvent,
 } from '@intel/testing';
 import { protectRecord } from '@intel/envelope-security';
+import { EVENT_IDS_KEPT } from '../src/ingest/hub-store.repository';
 import type { Producer } from 'kafkajs';
 
 // Real PostgreSQL, real Kafka broker, the hub as its own process; nothing mocked. The topics are
@@ -203,6 +204,32 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
       async () => (await metric('hub_events_skipped_total', 'reason="duplicate"')) > before,
       { what: 'the duplicate to be counted' },
     );
+  });
+
+  it('(b2) keeps the ids of the newest versions only; an older copy stays unapplied', async () => {
+    const id = randomUUID();
+    const versions = Array.from({ length: EVENT_IDS_KEPT + 4 }, (_, k) =>
+      upserted(id, k + 1, `Version${k + 1}`),
+    );
+    await send(...versions);
+    await storedVersion(id, versions.length);
+    const held = await db.query<{ ids: string[] }>(
+      'SELECT event_ids::text[] AS ids FROM force_nominal WHERE force_code = $1 AND nominal_id = $2',
+      [force, id],
+    );
+    expect(held.rows[0]?.ids).toEqual(
+      versions.slice(-EVENT_IDS_KEPT).map((v) => v.eventId.toLowerCase()),
+    );
+    // The first version's event again: its id is no longer held, its version is old.
+    const staleBefore = await metric('hub_events_skipped_total', 'reason="stale"');
+    const again = await send(versions[0] as Built);
+    await waitFor(async () => storedOffsetPast(TOPICS.person, again), {
+      what: 'the old copy to be processed',
+    });
+    const r = await row(id);
+    expect(r?.version).toBe(String(versions.length));
+    expect(r?.state?.toString('latin1')).toContain(`Version${versions.length}`);
+    expect(await metric('hub_events_skipped_total', 'reason="stale"')).toBeGreaterThan(staleBefore);
   });
 
   it('(c) ignores an older version after a newer one: v2 then v1 → v2', async () => {

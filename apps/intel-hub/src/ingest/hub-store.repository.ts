@@ -33,6 +33,17 @@ function newestPerEntity(events: HubEvent[]): { newest: HubEvent[]; superseded: 
 }
 
 /**
+ * How many event ids a row keeps: those of its newest versions. A copy of an older event comes
+ * back as stale by version instead of as a duplicate by id, and is not applied either way; the
+ * bound keeps a long-lived entity's row from growing by 16 bytes with every version.
+ */
+export const EVENT_IDS_KEPT = 16;
+
+/** `ids` (an SQL uuid[] expression) cut to its last EVENT_IDS_KEPT elements. */
+const lastIds = (ids: string): string =>
+  `(${ids})[greatest(cardinality(${ids}) - ${EVENT_IDS_KEPT - 1}, 1):]`;
+
+/**
  * The hub's copy of force state (force_nominal, force_incident): each entity's newest version
  * and the id of the event that brought it.
  * Set-based: a few statements per batch, whatever its size (catch-up from the beginning of a
@@ -81,7 +92,8 @@ export class HubStoreRepository {
    * or equal version changes nothing. A withdrawal keeps the row (version, withdrawn_at) and
    * drops the state (MoPI: every copy must go); a newer upsert brings it back. The ids of every
    * event handled for an entity (applied, superseded in the batch, or stale) are added to its
-   * row's `event_ids`, so a later copy of any of them is known as a duplicate.
+   * row's `event_ids` (the last EVENT_IDS_KEPT), so a later copy of any of them is known as a
+   * duplicate.
    */
   async apply(tx: Sql, events: HubEvent[], at: Date): Promise<ApplyResult> {
     const { newest, superseded } = newestPerEntity(events);
@@ -101,13 +113,13 @@ export class HubStoreRepository {
         `INSERT INTO force_nominal
            (force_code, nominal_id, version, state, withdrawn_at, updated_at, event_ids)
          SELECT f, i, v, s, CASE WHEN w THEN $6::timestamptz END, $6::timestamptz,
-                string_to_array(e, ',')::uuid[]
+                ${lastIds("string_to_array(e, ',')::uuid[]")}
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::boolean[], $7::text[])
            AS t(f, i, v, s, w, e)
          ON CONFLICT (force_code, nominal_id) DO UPDATE
            SET version = EXCLUDED.version, state = EXCLUDED.state,
                withdrawn_at = EXCLUDED.withdrawn_at, updated_at = EXCLUDED.updated_at,
-               event_ids = force_nominal.event_ids || EXCLUDED.event_ids
+               event_ids = ${lastIds('force_nominal.event_ids || EXCLUDED.event_ids')}
            WHERE force_nominal.version < EXCLUDED.version
          RETURNING force_code, nominal_id`,
         [
@@ -129,7 +141,7 @@ export class HubStoreRepository {
            (force_code, incident_id, version, state, shared_reference, withdrawn_at, updated_at,
             event_ids)
          SELECT f, i, v, s, r, CASE WHEN w THEN $7::timestamptz END, $7::timestamptz,
-                string_to_array(e, ',')::uuid[]
+                ${lastIds("string_to_array(e, ',')::uuid[]")}
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::text[], $6::boolean[],
                      $8::text[])
            AS t(f, i, v, s, r, w, e)
@@ -137,7 +149,7 @@ export class HubStoreRepository {
            SET version = EXCLUDED.version, state = EXCLUDED.state,
                shared_reference = EXCLUDED.shared_reference,
                withdrawn_at = EXCLUDED.withdrawn_at, updated_at = EXCLUDED.updated_at,
-               event_ids = force_incident.event_ids || EXCLUDED.event_ids
+               event_ids = ${lastIds('force_incident.event_ids || EXCLUDED.event_ids')}
            WHERE force_incident.version < EXCLUDED.version
          RETURNING force_code, incident_id`,
         [
@@ -170,7 +182,7 @@ export class HubStoreRepository {
     ] as const) {
       if (list.length === 0) continue;
       await tx.query(
-        `UPDATE ${table} n SET event_ids = n.event_ids || string_to_array(t.e, ',')::uuid[]
+        `UPDATE ${table} n SET event_ids = ${lastIds("n.event_ids || string_to_array(t.e, ',')::uuid[]")}
          FROM unnest($1::text[], $2::text[], $3::text[]) AS t(f, i, e)
          WHERE n.force_code = t.f AND n.${column} = t.i`,
         [list.map((e) => e.forceCode), list.map((e) => e.id), list.map(ids)],
