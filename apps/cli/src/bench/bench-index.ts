@@ -146,8 +146,11 @@ export async function prepareIndex(args: {
     log(`database ${dbName} already holds the index: not loaded again`);
     return { nominals, restricted };
   }
-  // A hub on the empty database creates the schema; then the index is bulk-loaded.
-  await (await startService('intel-hub', env, { timeoutMs: 600_000 })).stop();
+  // A hub on the empty database creates the schema; then the index is bulk-loaded. That hub
+  // keeps no snapshot: its empty index's, at the watermark the bulk load leaves as it is (the
+  // nominals are inserted, not resolved), would be loaded by the next start as current.
+  const { HUB_SNAPSHOT_DIR: _none, ...schemaEnv } = env;
+  await (await startService('intel-hub', schemaEnv, { timeoutMs: 600_000 })).stop();
   const db = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
   await db.connect();
   const t0 = process.hrtime.bigint();
@@ -178,19 +181,23 @@ export interface StartedHub {
   nationalPersons: number;
 }
 
-/** The `mode` of a hub's `index-loaded` log line (its latest), or `unknown`. */
-export function indexLoadMode(logs: readonly string[]): string {
+/**
+ * What a hub's `index-loaded` log line (its latest) says: how it loaded its index (`mode`,
+ * `unknown` when no such line was kept) and how many nominals the index holds.
+ */
+export function indexLoaded(logs: readonly string[]): { mode: string; nominals?: number } {
   for (let i = logs.length - 1; i >= 0; i--) {
     const line = logs[i] as string;
     if (!line.includes('"index-loaded"')) continue;
     try {
-      const mode = (JSON.parse(line) as { mode?: unknown }).mode;
-      if (typeof mode === 'string') return mode;
+      const { mode, nominals } = JSON.parse(line) as { mode?: unknown; nominals?: unknown };
+      if (typeof mode === 'string')
+        return { mode, ...(typeof nominals === 'number' ? { nominals } : {}) };
     } catch {
       // Not a JSON line: look further back.
     }
   }
-  return 'unknown';
+  return { mode: 'unknown' };
 }
 
 const LOAD_MODE_TEXT: Record<string, string> = {
@@ -205,6 +212,8 @@ export async function restartHub(
   dbName: string,
   env: Record<string, string>,
   log: (s: string) => void,
+  /** The nominals the database holds: the index must hold them all, or nothing is measured. */
+  nominals: number,
   /** node's own flags for the hub (e.g. --cpu-prof). */
   nodeArgs: string[] = [],
 ): Promise<StartedHub> {
@@ -212,6 +221,13 @@ export async function restartHub(
   const t1 = process.hrtime.bigint();
   const hub = await startService('intel-hub', env, { timeoutMs: 3_600_000, nodeArgs });
   const restartSeconds = seconds(t1);
+  const loaded = indexLoaded(hub.logs);
+  if (loaded.nominals !== undefined && loaded.nominals !== nominals) {
+    await hub.stop();
+    throw new Error(
+      `the hub's index (${loaded.mode}) holds ${loaded.nominals} nominals, its database ${nominals}: the figures would not be the population's`,
+    );
+  }
   const stats = new Client({ connectionString: withDatabase(databaseUrl, dbName) });
   await stats.connect();
   const nationalPersons = Number(
@@ -219,7 +235,7 @@ export async function restartHub(
       .rows[0]?.n,
   );
   await stats.end();
-  return { hub, restartSeconds, loadMode: indexLoadMode(hub.logs), nationalPersons };
+  return { hub, restartSeconds, loadMode: loaded.mode, nationalPersons };
 }
 
 export type IndexedHub = PreparedIndex & StartedHub;
@@ -229,7 +245,10 @@ export async function startIndexedHub(
   args: Parameters<typeof prepareIndex>[0],
 ): Promise<IndexedHub> {
   const prepared = await prepareIndex(args);
-  return { ...prepared, ...(await restartHub(args.databaseUrl, args.dbName, args.env, args.log)) };
+  return {
+    ...prepared,
+    ...(await restartHub(args.databaseUrl, args.dbName, args.env, args.log, prepared.nominals)),
+  };
 }
 
 /** The index's set-up figures (those a kept database skipped are left out). */

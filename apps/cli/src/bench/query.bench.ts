@@ -159,6 +159,7 @@ export async function runQueryBench(opts: StackBenchOptions): Promise<BenchSuite
       dbName,
       env,
       log,
+      index.nominals,
       profiled(opts.profileHub),
     );
     hub = started2.hub;
