@@ -18,6 +18,7 @@ import {
   type PairwiseMetrics,
 } from '@intel/matching';
 import { generateScenario, SCENARIOS, type ScenarioName } from '@intel/synthetic';
+import { recallCeiling } from './eval-matching-ceiling';
 import { targetChecks, type TargetCheck } from './eval-matching-targets';
 
 export interface EvalOptions {
@@ -42,6 +43,11 @@ export interface EvalRow extends PairwiseMetrics {
   missed: MissedPairs;
   /** Predicted posterior against observed precision, per band, over scored candidate pairs. */
   calibration: BandCalibration[];
+  /**
+   * Recall with every true pair compared, no guard and no false link (`recallCeiling`): through
+   * true pairs scoring a link, and through true pairs scoring POSSIBLE or better.
+   */
+  recallCeiling: { link: number; possible: number };
 }
 
 export interface EvalResult {
@@ -91,6 +97,7 @@ export function evaluateLabelled(
   const candidates = candidatePairsOf(records);
   const n = records.length;
   const explained = result.explained ?? [];
+  const scores = explained.map((e) => e.score);
   const missedIdx = truePairs.flatMap(([a, b], k) =>
     result.clusterOf[a] === result.clusterOf[b] ? [] : [k],
   );
@@ -116,6 +123,10 @@ export function evaluateLabelled(
         truth,
         result.bits,
       ),
+      recallCeiling: {
+        link: recallCeiling(n, truePairs, scores, result.bits.linkBits),
+        possible: recallCeiling(n, truePairs, scores, result.bits.possibleBits),
+      },
     },
     parameters: result.parameters,
   };
@@ -221,6 +232,7 @@ function printTable(rows: readonly EvalRow[]): void {
       'CERTAIN pred / obs (n)',
       'PROBABLE pred / obs (n)',
       'POSSIBLE pred / obs (n)',
+      'recall ceiling link / POSSIBLE',
     ],
     rows.map((r) => [
       r.dataset,
@@ -232,6 +244,7 @@ function printTable(rows: readonly EvalRow[]): void {
       cal(r, 'CERTAIN'),
       cal(r, 'PROBABLE'),
       cal(r, 'POSSIBLE'),
+      `${r.recallCeiling.link.toFixed(4)} / ${r.recallCeiling.possible.toFixed(4)}`,
     ]),
   );
   console.log('');
@@ -260,7 +273,7 @@ export function registerEvalMatchingCommand(program: Command): void {
   program
     .command('eval-matching')
     .description(
-      'Pairwise precision, recall, F1, blocking recall, where missed pairs went (review band or below) and calibration per band, on FEBRL1-3 and generated sets',
+      'Pairwise precision, recall, F1, blocking recall, where missed pairs went (review band or below), calibration per band and the recall the scores allow, on FEBRL1-3 and generated sets',
     )
     .option(
       '--febrl <dir>',
