@@ -17,6 +17,7 @@ export {
   type ResolveOptions,
   type TrainOptions,
 } from './engine/match-engine';
+export { DisjointSets } from './cluster/disjoint-sets';
 export {
   MatchIndex,
   type AddResult,

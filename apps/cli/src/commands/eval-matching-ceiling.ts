@@ -1,3 +1,5 @@
+import { DisjointSets } from '@intel/matching';
+
 /**
  * The recall the pairwise model allows on a labelled set, whatever the blocking: the share of
  * true pairs whose two records are joined by a path of true pairs each scoring at least `bits`.
@@ -14,20 +16,11 @@ export function recallCeiling(
   bits: number,
 ): number {
   if (truePairs.length === 0) return NaN;
-  const parent = new Int32Array(records);
-  for (let i = 0; i < records; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const up = parent[x] ?? x;
-      parent[x] = parent[up] ?? up;
-      x = up;
-    }
-    return x;
-  };
+  const sets = new DisjointSets(records);
   truePairs.forEach(([a, b], k) => {
-    if ((scores[k] ?? -Infinity) >= bits) parent[find(a)] = find(b);
+    if ((scores[k] ?? -Infinity) >= bits) sets.union(sets.find(a), sets.find(b));
   });
   let joined = 0;
-  for (const [a, b] of truePairs) if (find(a) === find(b)) joined++;
+  for (const [a, b] of truePairs) if (sets.find(a) === sets.find(b)) joined++;
   return joined / truePairs.length;
 }
