@@ -425,11 +425,12 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
 
       expect(await hub.stop()).toBe(0);
       hub = second;
-      await waitFor(() => lines.some((l) => l.includes('now works on the index')), {
-        timeoutMs: 60_000,
-        what: 'the second hub to take over',
-      });
-      expect(lines.some((l) => l.includes('"event":"standby-takeover","mode":"warm"'))).toBe(true);
+      const takeover = await waitFor(
+        () => lines.find((l) => l.includes('"event":"standby-takeover"')),
+        { timeoutMs: 60_000, what: 'the second hub to take over' },
+      );
+      expect(lines.some((l) => l.includes('now works on the index'))).toBe(true);
+      expect(JSON.parse(takeover)).toMatchObject({ mode: 'warm' });
       // And it works: a new version is applied by the hub that took over.
       const id = randomUUID();
       await send(upserted(id, 1));

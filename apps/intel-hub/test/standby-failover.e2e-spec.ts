@@ -231,8 +231,13 @@ describe('warm standby failover after SIGKILL (e2e)', () => {
     const failoverMs = firstOk.endedAt - killedAt;
     const takeover = standbyLines.find((l) => l.includes('"event":"standby-takeover"')) ?? '{}';
     const took = JSON.parse(takeover) as { mode?: string; replayedCommits?: number; ms?: number };
+    // Where the time went, from the standby's log lines (same clock).
+    const at = (text: string) => {
+      const line = standbyLines.find((l) => l.includes(text));
+      return line ? Date.parse((JSON.parse(line) as { time: string }).time) - killedAt : NaN;
+    };
     process.stdout.write(
-      `standby failover: first CheckPerson answered by the standby ${failoverMs} ms after the leader's SIGKILL (takeover ${String(took.mode)}, ${String(took.replayedCommits)} commits replayed in ${String(took.ms)} ms); ${outcomes.length} queries, ${outcomes.filter((o) => o.hub === 'standby' && o.code !== 'OK').length} refused by the standby\n`,
+      `standby failover: first CheckPerson answered by the standby ${failoverMs} ms after the leader's SIGKILL (lock taken at ${at('now works on the index')} ms, index adopted at ${at('"mode":"standby"')} ms; takeover ${String(took.mode)}, ${String(took.replayedCommits)} commits replayed in ${String(took.ms)} ms); ${outcomes.length} queries, ${outcomes.filter((o) => o.hub === 'standby' && o.code !== 'OK').length} refused by the standby\n`,
     );
     expect(took.mode).toBe('warm');
     expect(failoverMs).toBeLessThanOrEqual(FAILOVER_BUDGET_MS);

@@ -37,8 +37,9 @@ export class LeadershipReleasedError extends Error {
  * One hub per national index. The index lives in the hub's memory and its resolver assumes it
  * sees every change, so a second hub on the same database (a rolling update, a mistaken scale
  * up, a compose `--scale`) must not consume or resolve. A hub takes a session advisory lock in
- * its database before it loads the index; a second one logs that it is standing by and waits
- * until the lock is free (the first stopped), then carries on as the only one.
+ * its database before it loads the index; a second one logs that it is standing by (a warm
+ * standby: HubLifecycle, WarmStandby) and waits in PostgreSQL until the lock is free (the
+ * first stopped, or its session ended), then carries on as the only one.
  *
  * The lock lives as long as its connection. When that connection is lost (PostgreSQL
  * restarted, the network between them cut, or a keep-alive query failing), `onLost`'s listener

@@ -61,6 +61,8 @@ export class WarmStandby {
   private state: StandbyState = STANDBY_START;
   private index: NationalIndex | undefined;
   private active = false;
+  /** Stopped for good (shutdown): a load finishing now keeps nothing. */
+  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private step: Promise<void> | undefined;
   private lag: { commits: number; seconds: number } | undefined;
@@ -162,6 +164,7 @@ export class WarmStandby {
 
   /** Graceful shutdown: tailing stops (a step in flight finishes) and the index is dropped. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.halt();
     this.index = undefined;
   }
@@ -202,8 +205,8 @@ export class WarmStandby {
     const snapshot = await this.resolution.snapshotIndex();
     const loaded =
       snapshot ?? (await restoreStoredIndex(this.ds, this.repos, this.options.trainMinRecords));
-    // A stop or takeover meanwhile keeps nothing of it.
-    if (!this.active) return;
+    // A shutdown meanwhile keeps nothing of it; a takeover waiting for it takes it.
+    if (this.stopped) return;
     this.index = loaded.index;
     this.state = afterTail(this.state, loaded.watermark, false, Date.now());
     this.metrics.standbyWarm.set(1);
@@ -226,7 +229,6 @@ export class WarmStandby {
       const { index, state } = this;
       if (!this.active || !index || state.kind !== 'warm') return;
       const r = await this.tailStep(index, state.applied);
-      if (!this.active) return;
       const now = Date.now();
       this.metrics.standbyTailApplied.inc(r.applied - state.applied);
       this.state = afterTail(state, r.applied, r.caughtUp, now);
