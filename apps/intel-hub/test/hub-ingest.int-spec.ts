@@ -423,6 +423,20 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
       expect(lines.some((l) => l.includes('"event":"index-loaded"'))).toBe(false);
       expect((await fetch(`${second.httpUrl}/health/ready`)).status).toBe(503);
 
+      // A standby stops gracefully on SIGTERM: its tail and its wait for the lock end, exit 0.
+      const thirdLines: string[] = [];
+      const third = await startService('intel-hub', env, { onLine: (l) => thirdLines.push(l) });
+      await waitFor(() => thirdLines.some((l) => l.includes('"event":"standby-index-loaded"')), {
+        timeoutMs: 60_000,
+        what: 'a third hub to stand by warm',
+      });
+      const stopping = Date.now();
+      expect(await third.stop()).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+      // Every shutdown step ran without failing (a failed step is logged with its name).
+      expect(thirdLines.filter((l) => l.includes('"step":'))).toEqual([]);
+      expect(thirdLines.some((l) => l.includes('shutdown grace period exceeded'))).toBe(false);
+
       expect(await hub.stop()).toBe(0);
       hub = second;
       const takeover = await waitFor(
