@@ -42,8 +42,15 @@ expect "the number of Secrets rendered (all are referenced)" "$(count Secret)" 0
 expect "containers without a read-only root filesystem" \
   "$(grep -c 'readOnlyRootFilesystem: false' <<<"$rendered" || true)" 0
 expect "pods that may run as root" "$(grep -c 'runAsNonRoot: true' <<<"$rendered")" 6
+expect "the number of PersistentVolumeClaims (the hub's snapshot)" "$(count PersistentVolumeClaim)" 1
+# Every container's requests, and the snapshot claim's storage request.
 expect "containers without resource requests" \
-  "$(grep -c '^ *requests:' <<<"$rendered")" 6
+  "$(($(grep -c '^ *requests:' <<<"$rendered") - 1))" 6
+grep -q 'mountPath: /var/lib/intel/hub-snapshot' <<<"$rendered" || fail "the hub's snapshot volume is not mounted"
+grep -q 'value: /var/lib/intel/hub-snapshot' <<<"$(grep -A1 'name: HUB_SNAPSHOT_DIR$' <<<"$rendered")" ||
+  fail "the hub is not given its snapshot directory"
+grep -q 'terminationGracePeriodSeconds: 90' <<<"$rendered" ||
+  fail "the hub's termination grace does not cover its shutdown's snapshot write"
 grep -q 'value: "true"' <<<"$(grep -A1 'name: KAFKA_SSL$' <<<"$rendered")" ||
   fail "Kafka TLS is not on with the real cluster's values"
 grep -q 'mountPath: /etc/intel/db-ca' <<<"$rendered" || fail "the PostgreSQL CA is not mounted"
@@ -68,6 +75,7 @@ refuse "plain sends the password in clear" --set kafka.sasl.mechanism=plain --se
 refuse "hub.replicas must be 1" --set hub.replicas=2
 refuse "hub.strategy.type must be Recreate" --set hub.strategy.type=RollingUpdate
 refuse "must exceed shutdownGraceMs" --set terminationGracePeriodSeconds=5
+refuse "before its shutdown's snapshot is written" --set hub.terminationGracePeriodSeconds=60
 refuse "is not a two-digit PNC force code" --set 'forces[0].code=1'
 refuse "hub.analyst.oidc.issuer is required" --set hub.analyst.oidc.issuer=
 refuse "an egress rule with no peers admits every destination" --set 'networkPolicy.egress.kafka.to=null'

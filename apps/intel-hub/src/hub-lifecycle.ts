@@ -9,15 +9,21 @@ import { EscalationScheduler } from './alerts/escalation-scheduler';
 import { AUDIT_ANCHORER, EVENT_CONSUMER, HUB_LOGGER, PRIORITY_CONSUMER } from './hub.tokens';
 import { IngestService } from './ingest/ingest.service';
 import { nextBackoffMs } from './leadership/backoff';
-import { HubLeadership, LeadershipReleasedError } from './leadership/hub-leadership';
+import {
+  HubLeadership,
+  LeadershipReleasedError,
+  type Leadership,
+} from './leadership/hub-leadership';
 import { ResolutionService } from './resolution/resolution.service';
+import { WarmStandby, type WarmIndex } from './resolution/warm-standby';
 import { DeconflictionService } from './deconfliction/deconfliction.service';
 
 /**
  * Waits to be the only hub on the national index (HubLeadership), loads the index from the
  * database, resolves what was queued before a restart, starts the alert relay, then consumes the
  * force topics: each batch is stored (and queued for resolution) and then resolved into national
- * persons before its offsets are committed.
+ * persons before its offsets are committed. A hub that finds another leading stands by with a
+ * warm index (WarmStandby) and takes over when the leader's session ends.
  *
  * When the leadership lock's connection is lost (PostgreSQL restarted, say) the hub does not
  * exit: it stops consuming and resolving, refuses queries as retryable (UNAVAILABLE), takes
@@ -28,6 +34,8 @@ import { DeconflictionService } from './deconfliction/deconfliction.service';
 export class HubLifecycle implements OnApplicationBootstrap {
   private recovering: Promise<void> | undefined;
   private stopping = false;
+  /** Set when this hub started as a standby: its wait for the lock and its takeover. */
+  private standingBy: Promise<void> | undefined;
 
   constructor(
     @Inject(EVENT_CONSUMER) private readonly consumer: EventConsumer,
@@ -42,12 +50,49 @@ export class HubLifecycle implements OnApplicationBootstrap {
     @Inject(AUDIT_ANCHORER) private readonly anchorer: AuditAnchorer | null,
     @Inject(HUB_LOGGER) private readonly logger: Logger,
     @Inject(DeconflictionService) private readonly deconfliction: DeconflictionService,
+    @Inject(WarmStandby) private readonly warm: WarmStandby,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.leadership.onLost(() => this.leadershipLost());
-    // Only one hub works on a national index: a second one waits here, before it loads.
-    const { epoch } = await this.leadership.acquire();
+    // Only one hub works on a national index. A second one stands by: it starts listening
+    // (queries UNAVAILABLE, not ready) and keeps a warm index until it takes the lock.
+    let standingBy: (() => void) | undefined;
+    const standby = new Promise<undefined>((resolve) => (standingBy = () => resolve(undefined)));
+    const acquired = this.leadership.acquire(() => standingBy?.());
+    const leadership = await Promise.race([acquired, standby]);
+    if (leadership) return this.lead(leadership.epoch, undefined);
+    this.standingBy = this.standBy(acquired);
+  }
+
+  /**
+   * Standing by (docs/hub.md "Warm standby"): the warm index is loaded and kept up with the
+   * leader's commits while the lock is waited for; once taken, the gap is replayed and the hub
+   * leads with that index (or, without a warm one, loads it in full as at a cold start).
+   */
+  private async standBy(acquired: Promise<Leadership>): Promise<void> {
+    this.warm.start();
+    try {
+      const { epoch } = await acquired;
+      const takenAt = Date.now();
+      const index = await this.warm.takeOver();
+      await this.lead(epoch, index);
+      this.logger.info(
+        { event: 'standby-took-over', warm: index !== undefined, ms: Date.now() - takenAt },
+        'the standby took the national index over and works on it',
+      );
+    } catch (err) {
+      if (err instanceof LeadershipReleasedError || this.stopping) return;
+      this.logger.error({ err }, 'the standby could not take the national index over; stopping');
+      process.kill(process.pid, 'SIGTERM');
+    }
+  }
+
+  /**
+   * What a hub does once it holds the lock under `epoch`: `warm`, the standby's index brought up
+   * to date (else the index is loaded by the first drain).
+   */
+  private async lead(epoch: number, warm: WarmIndex | undefined): Promise<void> {
     // The active deconfliction set, before anything is consumed or asked.
     await this.deconfliction.start();
     if (this.anchorer) this.anchorer.start();
@@ -57,6 +102,7 @@ export class HubLifecycle implements OnApplicationBootstrap {
           'database, so a consistent rewrite of the chain would go undetected',
       );
     this.resolution.resume(epoch, false);
+    if (warm) await this.resolution.adopt(warm);
     await this.resolution.drain();
     // Between batches, while leading (docs/hub.md "Snapshot and restart").
     this.resolution.startSnapshots();
@@ -90,9 +136,15 @@ export class HubLifecycle implements OnApplicationBootstrap {
       .finally(() => (this.recovering = undefined));
   }
 
-  /** The hub is shutting down: no recovery from here. */
-  stop(): void {
+  /** The hub is shutting down: no recovery from here, and a standby stops tailing. */
+  async stop(): Promise<void> {
     this.stopping = true;
+    await this.warm.stop();
+  }
+
+  /** True while this hub stands by (another leads): nothing of a leader's is to be stopped. */
+  get standingByNow(): boolean {
+    return this.standingBy !== undefined && !this.leadership.leading;
   }
 
   private async recover(): Promise<void> {

@@ -35,6 +35,12 @@ export class HubMetrics {
   readonly snapshotRefused: Counter<'reason'>;
   readonly snapshotWatermark: Gauge;
   readonly indexLoadSeconds: Gauge<'mode'>;
+  readonly standbyWarm: Gauge;
+  readonly standbyLagCommits: Gauge;
+  readonly standbyLagSeconds: Gauge;
+  readonly standbyTailApplied: Counter;
+  readonly standbyFailures: Counter<'reason'>;
+  readonly takeovers: Counter<'mode'>;
   private backlogProbe: (() => Promise<{ headAgeMs: number; setAside: number }>) | undefined;
 
   /** Where the queue-head age and set-aside gauges are read from at each scrape. */
@@ -214,7 +220,39 @@ export class HubMetrics {
     });
     this.indexLoadSeconds = new Gauge({
       name: 'hub_index_load_seconds',
-      help: 'How long the last load of the national index took, by mode (snapshot, restored, rebuilt)',
+      help: 'How long the last load of the national index took, by mode (snapshot, restored, rebuilt, standby)',
+      labelNames: ['mode'],
+      registers: [registry],
+    });
+    this.standbyWarm = new Gauge({
+      name: 'hub_standby_warm',
+      help: 'While standing by: 1 when this hub holds a warm index tailing the leader, else 0',
+      registers: [registry],
+    });
+    this.standbyLagCommits = new Gauge({
+      name: 'hub_standby_lag_commits',
+      help: 'While standing by: index commits the leader made that the warm index has not applied',
+      registers: [registry],
+    });
+    this.standbyLagSeconds = new Gauge({
+      name: 'hub_standby_lag_seconds',
+      help: 'While standing by: seconds since the warm index was last caught up with the leader (0: caught up)',
+      registers: [registry],
+    });
+    this.standbyTailApplied = new Counter({
+      name: 'hub_standby_tail_applied_total',
+      help: "The leader's index commits replayed onto the standby's warm index",
+      registers: [registry],
+    });
+    this.standbyFailures = new Counter({
+      name: 'hub_standby_failures_total',
+      help: "Times the standby's index could not be loaded or kept warm (dropped, loaded again later), by reason",
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.takeovers = new Counter({
+      name: 'hub_standby_takeovers_total',
+      help: 'Leaderships taken after standing by, by how the index was had (warm: replayed; cold: loaded in full)',
       labelNames: ['mode'],
       registers: [registry],
     });

@@ -58,6 +58,7 @@ import { NationalStoreRepository } from './resolution/national-store.repository'
 import { ResolutionService } from './resolution/resolution.service';
 import { ReviewService } from './review/review.service';
 import { HubLeadership } from './leadership/hub-leadership';
+import { WarmStandby } from './resolution/warm-standby';
 import { HubLifecycle } from './hub-lifecycle';
 import { DeconflictionGrpcController } from './deconfliction/deconfliction.grpc-controller';
 import { DeconflictionMetrics } from './deconfliction/deconfliction.metrics';
@@ -155,6 +156,7 @@ export class HubModule {
           inject: [KAFKA, HubMetrics, DataSource, ConsumerOffsetsRepository],
         },
         HubLeadership,
+        WarmStandby,
         HubStoreRepository,
         ConsumerOffsetsRepository,
         NationalStoreRepository,

@@ -72,7 +72,7 @@ exitOnStartFailure(
     shutdown: ({ app, extra: analyst, closeGrpc }) => {
       const consumer = (token: symbol) => app.get<EventConsumer>(token);
       return [
-        // No recovery of a lost leadership from here on.
+        // No recovery of a lost leadership from here on; a standby stops tailing.
         { what: 'leadership recovery stop', run: () => app.get(HubLifecycle).stop() },
         { what: 'alert streams close', run: () => app.get(AlertFeed).closeAll() },
         { what: 'gRPC close', run: () => closeGrpc(Math.min(5000, config.shutdownGraceMs)) },
@@ -83,7 +83,12 @@ exitOnStartFailure(
         { what: 'index snapshot write', run: () => app.get(ResolutionService).stopSnapshots() },
         { what: 'escalation scheduler stop', run: () => app.get(EscalationScheduler).stop() },
         { what: 'alert relay stop', run: () => app.get(AlertRelay).stop() },
-        { what: 'publishing pending alerts', run: () => app.get(AlertRelay).publishPending() },
+        {
+          // The leader's work: a standby leaves it to the hub that leads.
+          what: 'publishing pending alerts',
+          run: () =>
+            app.get(HubLifecycle).standingByNow ? undefined : app.get(AlertRelay).publishPending(),
+        },
         // Hits already found are written (durable) before the database closes.
         { what: 'deconfliction hits write', run: () => app.get(DeconflictionService).stop() },
         { what: 'audit log close', run: () => app.get(AuditLog).close() },

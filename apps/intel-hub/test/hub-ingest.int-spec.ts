@@ -435,32 +435,50 @@ describe('intel hub ingestion (integration: real Postgres + Kafka)', () => {
       await consumer.disconnect();
     }
   }
-  it('(h) a second hub on the same index stands by until the first stops, then takes over', async () => {
+  it('(h) a second hub on the same index stands by, warm, until the first stops, then takes over', async () => {
     const lines: string[] = [];
-    let started: RunningNode | undefined;
-    const second = startService('intel-hub', env, { onLine: (l) => lines.push(l) }).then(
-      (n) => (started = n),
-    );
+    // It listens (queries refused as retryable, not ready) while it stands by.
+    const second = await startService('intel-hub', env, { onLine: (l) => lines.push(l) });
     try {
-      await waitFor(() => lines.some((l) => l.includes('standing by until it stops')), {
+      expect(lines.some((l) => l.includes('standing by until it stops'))).toBe(true);
+      await waitFor(() => lines.some((l) => l.includes('"event":"standby-index-loaded"')), {
         timeoutMs: 60_000,
-        what: 'the second hub to stand by',
+        what: 'the second hub to load its warm index',
       });
-      // It has not loaded the index or joined the consumer group: still standing by.
-      await new Promise((r) => setTimeout(r, 3000));
-      expect(started).toBeUndefined();
-      expect(lines.some((l) => l.includes('national index loaded'))).toBe(false);
+      // It has loaded an index but not as a leader does (nothing committed), and has not
+      // joined the consumer group: still standing by, not ready.
+      expect(lines.some((l) => l.includes('"event":"index-loaded"'))).toBe(false);
+      expect((await fetch(`${second.httpUrl}/health/ready`)).status).toBe(503);
+
+      // A standby stops gracefully on SIGTERM: its tail and its wait for the lock end, exit 0.
+      const thirdLines: string[] = [];
+      const third = await startService('intel-hub', env, { onLine: (l) => thirdLines.push(l) });
+      await waitFor(() => thirdLines.some((l) => l.includes('"event":"standby-index-loaded"')), {
+        timeoutMs: 60_000,
+        what: 'a third hub to stand by warm',
+      });
+      const stopping = Date.now();
+      expect(await third.stop()).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+      // Every shutdown step ran without failing (a failed step is logged with its name).
+      expect(thirdLines.filter((l) => l.includes('"step":'))).toEqual([]);
+      expect(thirdLines.some((l) => l.includes('shutdown grace period exceeded'))).toBe(false);
 
       expect(await hub.stop()).toBe(0);
-      hub = await second;
+      hub = second;
+      const takeover = await waitFor(
+        () => lines.find((l) => l.includes('"event":"standby-takeover"')),
+        { timeoutMs: 60_000, what: 'the second hub to take over' },
+      );
       expect(lines.some((l) => l.includes('now works on the index'))).toBe(true);
+      expect(JSON.parse(takeover)).toMatchObject({ mode: 'warm' });
       // And it works: a new version is applied by the hub that took over.
       const id = randomUUID();
       await send(upserted(id, 1));
       await storedVersion(id, 1);
     } finally {
       // Failed while both ran: stop the second too (afterAll stops `hub`).
-      if (started && started !== hub) await started.stop();
+      if (second !== hub) await second.stop();
     }
   });
 });

@@ -30,6 +30,7 @@ import { ConsultationAudit } from '../src/query/consultation-audit';
 import { IntelQueryService } from '../src/query/intel-query.service';
 import { NationalStoreRepository } from '../src/resolution/national-store.repository';
 import { ResolutionService, type ResolutionOptions } from '../src/resolution/resolution.service';
+import { WarmStandby } from '../src/resolution/warm-standby';
 import { ReviewService } from '../src/review/review.service';
 
 /** What HubModule takes from the configuration, for the hub's services built in process. */
@@ -72,6 +73,7 @@ export function hubServices(v: InProcessValues): Promise<INestApplicationContext
     HubStoreRepository,
     NationalStoreRepository,
     ResolutionService,
+    WarmStandby,
     ReviewService,
     ConsultationAudit,
     IntelQueryService,
@@ -97,6 +99,7 @@ export function resolutionOptions(o: {
   batchSize?: number;
   referencePersons?: number;
   snapshotDir?: string;
+  standbyTailMs?: number;
 }): ResolutionOptions {
   return {
     batchSize: o.batchSize ?? 500,
@@ -106,6 +109,7 @@ export function resolutionOptions(o: {
     maxConsecutiveFailures: 5,
     immediateAckMs: 300_000,
     snapshotDir: o.snapshotDir,
+    standbyTailMs: o.standbyTailMs,
   };
 }
 
@@ -187,6 +191,25 @@ export function inProcessHub(
       });
       contexts.push(current);
       await hub.resolution.drain();
+    },
+
+    /**
+     * A second hub's services on the same database, not started (nothing loaded): its
+     * WarmStandby tails what this hub commits every `standbyTailMs`.
+     */
+    async standby(
+      trainMinRecords: number,
+      snapshotDir: string | undefined,
+      standbyTailMs: number,
+    ): Promise<INestApplicationContext> {
+      const other = await hubServices({
+        ds: hub.ds,
+        audit: hub.log,
+        logger,
+        resolution: resolutionOptions({ ...base, trainMinRecords, snapshotDir, standbyTailMs }),
+      });
+      contexts.push(other);
+      return other;
     },
 
     /** Another query service on the running hub's index, with its own probe rate. */

@@ -1,13 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NominalState, PersonQuery } from '@intel/contracts';
-import { generatePersons } from '@intel/synthetic';
-import { generatedNominal } from '@intel/testing';
+import type { NominalState } from '@intel/contracts';
+import { generatedNominals, indexAnswers } from './index-answers.fixture';
 import { inProcessHub } from './in-process-hub.fixture';
-import { identifierKeysOf } from '../src/resolution/exact-identifiers';
 import * as indexReplay from '../src/resolution/index-replay';
-import { memberKey } from '../src/resolution/member-key';
 import { NATIONAL_FILE } from '../src/resolution/national-snapshot';
 
 // Issue #14, snapshot and restart (docs/hub.md "Snapshot and restart"): a hub that wrote its
@@ -18,10 +15,7 @@ import { NATIONAL_FILE } from '../src/resolution/national-snapshot';
 describe('national index snapshot and restart (integration: real PostgreSQL)', () => {
   const hub = inProcessHub('it_snapshot', { batchSize: 200, referencePersons: 2000 });
   const dir = mkdtempSync(join(tmpdir(), 'hub-snapshot-'));
-  const nominals: { force: string; state: NominalState }[] = [];
-
-  for (const g of generatePersons({ persons: 220, forces: 4, seed: 1414 }))
-    nominals.push({ force: g.forceCode, state: generatedNominal(g, `g${nominals.length}`) });
+  const nominals = generatedNominals(220, 1414, 'g');
   const first = nominals.slice(0, 200);
   const later = nominals.slice(200);
 
@@ -31,56 +25,8 @@ describe('national index snapshot and restart (integration: real PostgreSQL)', (
     for (const [force, states] of byForce) await hub.publish(force, states);
   }
 
-  const asQuery = (s: NominalState): PersonQuery => ({
-    names: s.names,
-    dateOfBirth: s.datesOfBirth[0],
-    sex: s.sex,
-    identifiers: s.identifiers,
-    onlineIdentifiers: s.onlineIdentifiers,
-    addresses: s.addresses,
-  });
-
-  /**
-   * Everything the hub answers from: its database's persons, links and flags, and the index's
-   * persons, flags, identifier holders and CheckPerson candidates (ties in score in id order:
-   * an index loaded from the database files records in another order than one that grew).
-   */
-  async function answers() {
-    const index = hub.resolution.current;
-    if (!index) throw new Error('no index');
-    const rows = async (sql: string) => (await hub.db.query<Record<string, unknown>>(sql)).rows;
-    const keys = nominals.map((n) => memberKey(n.force, n.state.nominalId));
-    return {
-      members: await rows(
-        `SELECT person_id, force_code, nominal_id FROM person_member ORDER BY 2, 3`,
-      ),
-      links: await rows(`SELECT member_a, member_b, score FROM person_link ORDER BY 1, 2`),
-      flags: await rows(
-        `SELECT person_id, viewer, flag_type FROM person_flag_view ORDER BY 1, 2, 3`,
-      ),
-      nominals: index.nominalCount,
-      persons: index.personCount,
-      index: keys.map((k) => {
-        const p = index.personOfMember(k);
-        return [
-          k,
-          p,
-          p && index.membersOf(p).sort(),
-          p && index.flagsFor(p, '01'),
-          index.storedState(k),
-        ];
-      }),
-      holders: nominals
-        .flatMap((n) => identifierKeysOf(n.state))
-        .map((k) => index.holdersOf(k).sort()),
-      checks: nominals.slice(0, 60).map((n) =>
-        index
-          .check(asQuery(n.state), 10)
-          .map((c) => ({ id: c.id, score: c.score, band: c.band }))
-          .sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1)),
-      ),
-    };
-  }
+  /** What the hub answers from (index-answers.fixture). */
+  const answers = () => indexAnswers(hub.db, hub.resolution.current, nominals);
 
   const loads = async (mode: string) =>
     (await hub.metrics.indexLoadSeconds.get()).values.filter((v) => v.labels.mode === mode).length;

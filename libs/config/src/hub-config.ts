@@ -107,6 +107,11 @@ export const hubEnvSchema = baseEnvSchema
     HUB_SNAPSHOT_DIR: z.string().min(1).optional(),
     /** How often the leader writes the snapshot when the index changed since the last one. */
     HUB_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
+    /**
+     * How often a standing-by hub replays what the leader committed onto its warm index
+     * (docs/hub.md, "Warm standby"): the gap a takeover replays is at most about this old.
+     */
+    HUB_STANDBY_TAIL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   })
   .extend(hubEventKeysEnvSchema.shape)
   .extend(analystEnvSchema.shape)
@@ -132,6 +137,8 @@ export interface HubConfig {
     /** The index snapshot's directory (undefined: no snapshot) and how often it is written. */
     snapshotDir: string | undefined;
     snapshotIntervalMs: number;
+    /** How often a standing-by hub tails the leader's commits onto its warm index. */
+    standbyTailMs: number;
   };
   /** The escalation scheduler of unacknowledged IMMEDIATE alerts. */
   escalation: { pollMs: number };
@@ -178,6 +185,7 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
       immediateAckMs: e.HUB_IMMEDIATE_ACK_MS,
       snapshotDir: e.HUB_SNAPSHOT_DIR,
       snapshotIntervalMs: e.HUB_SNAPSHOT_INTERVAL_MS,
+      standbyTailMs: e.HUB_STANDBY_TAIL_MS,
     },
     escalation: { pollMs: e.HUB_ESCALATION_POLL_MS },
     consumer: {

@@ -9,11 +9,16 @@ export interface Sql {
  * Runs `fn` in one READ COMMITTED transaction on a dedicated connection; commits when it
  * resolves, rolls back when it throws. Used for "state + outbox row in one transaction".
  */
-export async function inTransaction<T>(ds: DataSource, fn: (tx: Sql) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  ds: DataSource,
+  fn: (tx: Sql) => Promise<T>,
+  /** REPEATABLE READ: every statement reads the same snapshot of the database (readers). */
+  isolation?: 'REPEATABLE READ',
+): Promise<T> {
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
-    await qr.startTransaction();
+    await qr.startTransaction(isolation);
     try {
       const result = await fn({
         query: <R>(sql: string, params?: unknown[]) => qr.query(sql, params) as Promise<R>,

@@ -11,9 +11,11 @@ import { HealthEndpoints, dependencyReady } from '@intel/observability';
 import { EVENT_CONSUMER, KAFKA, PRIORITY_CONSUMER } from '../hub.tokens';
 import { HubLeadership } from '../leadership/hub-leadership';
 import { ResolutionService } from '../resolution/resolution.service';
+import { WarmStandby } from '../resolution/warm-standby';
 
 /**
- * Ready when the database answers, Kafka answers, this hub leads (holds the leadership lock),
+ * Ready when the database answers, Kafka answers, this hub leads (holds the leadership lock; a
+ * standby is not ready, and says whether its index is warm and how far behind the leader),
  * the force-event consumer and the priority lane's consumer (immediate risk to a child) are
  * running, and resolution flows (not stuck, not failing: the
  * reason says which; entities set aside are reported without making the hub unready).
@@ -29,6 +31,7 @@ export class HealthController extends HealthEndpoints {
     @Inject(PRIORITY_CONSUMER) private readonly priority: EventConsumer,
     @Inject(HubLeadership) private readonly leadership: HubLeadership,
     @Inject(ResolutionService) private readonly resolution: ResolutionService,
+    @Inject(WarmStandby) private readonly standby: WarmStandby,
   ) {
     super(health, indicator);
   }
@@ -50,7 +53,10 @@ export class HealthController extends HealthEndpoints {
         return Promise.resolve(
           this.leadership.leading
             ? s.up()
-            : s.down({ message: 'not leading: standing by or taking the lock again' }),
+            : s.down({
+                message: 'not leading: standing by or taking the lock again',
+                standby: this.standby.status(),
+              }),
         );
       },
       async () => {

@@ -67,8 +67,8 @@ export class IndexCommitsRepository {
     await tx.query(`DELETE FROM index_commit WHERE seq < $1`, [seq]);
   }
 
-  /** The commits after `seq`, in order. */
-  async since(tx: Sql, seq: number): Promise<IndexCommit[]> {
+  /** The commits after `seq`, in order (the first `limit` of them, given one). */
+  async since(tx: Sql, seq: number, limit?: number): Promise<IndexCommit[]> {
     const rows = await tx.query<
       {
         seq: string;
@@ -79,8 +79,8 @@ export class IndexCommitsRepository {
       }[]
     >(
       `SELECT seq::text, full_rebuild, constraints, members, persons::text[] AS persons
-       FROM index_commit WHERE index_commit.seq > $1 ORDER BY index_commit.seq`,
-      [seq],
+       FROM index_commit WHERE index_commit.seq > $1 ORDER BY index_commit.seq LIMIT $2`,
+      [seq, limit ?? null],
     );
     return rows.map((r) => ({
       seq: Number(r.seq),

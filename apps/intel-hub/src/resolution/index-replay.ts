@@ -55,14 +55,31 @@ export async function replayOnto(
   tx: Sql,
   index: NationalIndex,
   from: number,
-  repos: {
-    commits: IndexCommitsRepository;
-    store: NationalStoreRepository;
-    viewFlags: ViewFlagsRepository;
-    review: ReviewRepository;
-  },
+  repos: ReplayRepositories,
 ): Promise<number> {
-  const { members, persons, constraints } = changesSince(await repos.commits.since(tx, from), from);
+  return replayCommits(tx, index, await repos.commits.since(tx, from), from, repos);
+}
+
+/** What a replay reads the database through. */
+export interface ReplayRepositories {
+  commits: IndexCommitsRepository;
+  store: NationalStoreRepository;
+  viewFlags: ViewFlagsRepository;
+  review: ReviewRepository;
+}
+
+/**
+ * `replayOnto` for commits already read (the first of them following `from`): the warm
+ * standby replays the leader's commits a few at a time (`WarmStandby`).
+ */
+export async function replayCommits(
+  tx: Sql,
+  index: NationalIndex,
+  commits: readonly IndexCommit[],
+  from: number,
+  repos: ReplayRepositories,
+): Promise<number> {
+  const { members, persons, constraints } = changesSince(commits, from);
   if (members.size === 0 && persons.size === 0 && !constraints) return 0;
   const keys = [...members];
   const concerned = new Set<string>(persons);

@@ -72,6 +72,8 @@ export interface ResolutionOptions {
   snapshotDir?: string;
   /** How often the snapshot is written when the index changed (HUB_SNAPSHOT_INTERVAL_MS). */
   snapshotIntervalMs?: number;
+  /** How often a standing-by hub tails the leader's commits (HUB_STANDBY_TAIL_MS). */
+  standbyTailMs?: number;
 }
 
 /**
@@ -445,9 +447,9 @@ export class ResolutionService {
    * database holds, brought up to the database's watermark by replaying the outcomes committed
    * since (`replayOnto`; none when the watermarks are equal). Otherwise undefined, loudly (a
    * warning naming why, `hub_index_snapshot_refused_total`), and the caller rebuilds the index
-   * from the database.
+   * from the database. Commits nothing (the warm standby loads its index with it too).
    */
-  private async snapshotIndex(): Promise<
+  async snapshotIndex(): Promise<
     { index: NationalIndex; watermark: number; from: number; replayed: number } | undefined
   > {
     const dir = this.options.snapshotDir;
@@ -500,6 +502,39 @@ export class ResolutionService {
         })`,
       );
     }
+  }
+
+  /**
+   * Takes the warm standby's index, brought up to the database's watermark (`WarmStandby`,
+   * docs/hub.md "Warm standby"), in place of a load, once this hub leads (`resume` first: what
+   * follows commits under its epoch). Then as after a load from a snapshot: views left
+   * underived by an upgrade are derived, and the resolution queue (drained next) resolves what
+   * the previous leader left queued.
+   */
+  adopt(warm: { index: NationalIndex; watermark: number }): Promise<void> {
+    return this.exclusive(async () => {
+      const started = Date.now();
+      const { index } = warm;
+      this.watermark = warm.watermark;
+      this.snapshotWatermark = undefined;
+      const underived = await this.deriveUnderivedViews(index);
+      this.index = index;
+      this.stale = false;
+      this.metrics.persons.set(index.personCount);
+      this.metrics.indexLoadSeconds.set({ mode: 'standby' }, (Date.now() - started) / 1000);
+      this.logger.info(
+        {
+          event: 'index-loaded',
+          mode: 'standby',
+          watermark: this.watermark,
+          nominals: index.nominalCount,
+          persons: index.personCount,
+          viewsDerived: underived,
+          ms: Date.now() - started,
+        },
+        "national index taken over from the warm standby's",
+      );
+    });
   }
 
   /** Runs `fn` once everything before it on the index is done, and nothing else meanwhile. */

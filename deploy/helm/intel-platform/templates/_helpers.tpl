@@ -215,6 +215,13 @@ Checks made once per render: required values, and settings that would only fail 
 {{- if le $periodMs (add $graceMs 5000) }}
 {{- fail (printf "terminationGracePeriodSeconds (%d s) must exceed shutdownGraceMs + 5 s (%d ms): the kubelet would SIGKILL pods before they finish draining" (int64 $v.terminationGracePeriodSeconds) (add $graceMs 5000)) }}
 {{- end }}
+{{- if $v.hub.enabled }}
+{{- $hubGraceMs := int64 (include "intel-platform.shutdownGraceMs" (dict "root" $ "cfg" $v.hub)) }}
+{{- $hubPeriodS := int64 (include "intel-platform.terminationGracePeriodSeconds" (dict "root" $ "cfg" $v.hub)) }}
+{{- if le (mul $hubPeriodS 1000) (add $hubGraceMs 5000) }}
+{{- fail (printf "hub.terminationGracePeriodSeconds (%d s) must exceed hub.shutdownGraceMs + 5 s (%d ms): the kubelet would SIGKILL the hub before its shutdown's snapshot is written" $hubPeriodS (add $hubGraceMs 5000)) }}
+{{- end }}
+{{- end }}
 {{- if and $v.hub.enabled (ne (int64 $v.hub.replicas) 1) }}
 {{- fail "hub.replicas must be 1: the national index lives in the hub's memory, and a second hub in the same consumer group would take half the partitions and hold half the index (docs/hub.md, Known limits)" }}
 {{- end }}
@@ -309,7 +316,7 @@ Checks made once per render: required values, and settings that would only fail 
 - name: LOG_LEVEL
   value: {{ $v.logLevel | quote }}
 - name: SHUTDOWN_GRACE_MS
-  value: {{ int64 $v.shutdownGraceMs | quote }}
+  value: {{ include "intel-platform.shutdownGraceMs" . | quote }}
 - name: HTTP_PORT
   value: {{ int64 $v.ports.http | quote }}
 {{- if .grpc }}
@@ -351,6 +358,13 @@ Checks made once per render: required values, and settings that would only fail 
 # its Secret exists (absent: the viewer answers 503).
 - name: DATABASE_AUDITOR_PASSWORD_FILE
   value: /etc/intel/db-auditor/{{ $v.database.passwordKey }}
+{{- if .cfg.snapshot.enabled }}
+# The national index's snapshot (docs/hub.md, "Snapshot and restart"), on its volume.
+- name: HUB_SNAPSHOT_DIR
+  value: /var/lib/intel/hub-snapshot
+- name: HUB_SNAPSHOT_INTERVAL_MS
+  value: {{ int64 .cfg.snapshot.intervalMs | quote }}
+{{- end }}
 {{- if .cfg.auditAnchor.enabled }}
 - name: AUDIT_ANCHOR_KEY_FILE
   value: /etc/intel/audit-anchor/{{ .cfg.auditAnchor.key }}
@@ -462,8 +476,9 @@ spec:
       # No docker-link style *_PORT/*_HOST variables: a Service named e.g. "kafka" or "grpc"
       # in the namespace would otherwise inject KAFKA_PORT=tcp://… into the environment.
       enableServiceLinks: false
-      # Must outlast the service's own shutdown (gRPC close, outbox drain: shutdownGraceMs).
-      terminationGracePeriodSeconds: {{ int64 $v.terminationGracePeriodSeconds }}
+      # Must outlast the service's own shutdown (gRPC close, outbox drain, the hub's snapshot:
+      # shutdownGraceMs).
+      terminationGracePeriodSeconds: {{ include "intel-platform.terminationGracePeriodSeconds" . }}
       {{- with $v.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
@@ -560,6 +575,10 @@ spec:
               mountPath: /etc/intel/audit-anchor
               readOnly: true
             {{- end }}
+            {{- if .cfg.snapshot.enabled }}
+            - name: snapshot
+              mountPath: /var/lib/intel/hub-snapshot
+            {{- end }}
             {{- end }}
       volumes:
         # The root filesystem is read-only; /tmp is the only writable path.
@@ -630,6 +649,12 @@ spec:
             items:
               - key: {{ $v.database.passwordKey }}
                 path: {{ $v.database.passwordKey }}
+        {{- if .cfg.snapshot.enabled }}
+        # The national index's snapshot (writable by uid 1000 through fsGroup).
+        - name: snapshot
+          persistentVolumeClaim:
+            claimName: {{ include "intel-platform.snapshotClaimName" . }}
+        {{- end }}
         {{- if .cfg.auditAnchor.enabled }}
         # The key that signs the audit chain's head: outside PostgreSQL, readable by the hub only.
         - name: audit-anchor
@@ -714,4 +739,19 @@ spec:
     matchLabels:
       {{- include "intel-platform.selectorLabels" . | nindent 6 }}
 {{- end }}
+{{- end }}
+
+{{/* A component's shutdown grace (ms): its own (hub.shutdownGraceMs) or the chart's. */}}
+{{- define "intel-platform.shutdownGraceMs" -}}
+{{- int64 (get .cfg "shutdownGraceMs" | default .root.Values.shutdownGraceMs) }}
+{{- end }}
+
+{{/* A component's pod termination grace (s): its own or the chart's. */}}
+{{- define "intel-platform.terminationGracePeriodSeconds" -}}
+{{- int64 (get .cfg "terminationGracePeriodSeconds" | default .root.Values.terminationGracePeriodSeconds) }}
+{{- end }}
+
+{{/* The hub snapshot's claim: hub.snapshot.existingClaim, or the one the chart makes. */}}
+{{- define "intel-platform.snapshotClaimName" -}}
+{{- .cfg.snapshot.existingClaim | default (printf "%s-snapshot" (include "intel-platform.componentName" .) | trunc 63 | trimSuffix "-") }}
 {{- end }}
