@@ -276,7 +276,10 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
     const met = await as('01');
     const send = (path: string, headers: Record<string, string>, body: string) =>
       new Promise<{ status: number; headers: string[][]; body: string }>((resolve, reject) => {
-        const r = request(`${h.analystUrl}/api/v1${path}`, { method: 'POST', headers }, (res) => {
+        // The path as given (a URL would drop an empty query string).
+        const { hostname, port } = new URL(h.analystUrl);
+        const target = { hostname, port, path: `/api/v1${path}`, method: 'POST', headers };
+        const r = request(target, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
