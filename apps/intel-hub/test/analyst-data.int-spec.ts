@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import {
   EventType,
   IdentifierScheme,
@@ -267,6 +268,64 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
     });
     expect(r.status).toBe(400);
     expect((r.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain('pnc');
+  });
+
+  it('given the same searches and refusals through the direct route and through express and Nest, then the answers are the same bytes and headers', async () => {
+    // `/persons/search` is answered by its direct route (http/direct-route.ts); the same path
+    // with an empty query string goes through express's router and Nest as before.
+    const met = await as('01');
+    const send = (path: string, headers: Record<string, string>, body: string) =>
+      new Promise<{ status: number; headers: string[][]; body: string }>((resolve, reject) => {
+        // The path as given (a URL would drop an empty query string).
+        const { hostname, port } = new URL(h.analystUrl);
+        const target = { hostname, port, path: `/api/v1${path}`, method: 'POST', headers };
+        const r = request(target, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const raw = res.rawHeaders;
+            const pairs = raw.flatMap((k, i) => (i % 2 === 0 ? [[k, raw[i + 1] as string]] : []));
+            resolve({
+              status: res.statusCode ?? 0,
+              // What differs by request: its time, its correlation id and audit reference.
+              headers: pairs.map(([k, v]) =>
+                /^(date|x-correlation-id|content-length)$/i.test(k as string)
+                  ? [k as string]
+                  : [k as string, v as string],
+              ),
+              body: Buffer.concat(chunks)
+                .toString('utf8')
+                .replace(/"auditRef":"[^"]*"/, '"auditRef":"…"')
+                .replace(/"correlationId":"[^"]*"/, '"correlationId":"…"'),
+            });
+          });
+        });
+        r.on('error', reject);
+        r.end(body);
+      });
+    const json = { 'content-type': 'application/json' };
+    const auth = { ...json, authorization: `Bearer ${met.token}` };
+    const justified = { ...auth, 'x-consultation-id': met.consultation };
+    const cases: [Record<string, string>, unknown][] = [
+      [
+        justified,
+        { names: [{ given: 'William', family }], dateOfBirth: '1979-03-14', maxResults: 5 },
+      ],
+      [justified, { names: [{ family }], pnc }],
+      [justified, { names: [{ family }], colour: 'red' }],
+      [justified, { pnc: '79/1234567Q' }],
+      [auth, { names: [{ family }] }],
+      [json, { names: [{ family }] }],
+    ];
+    for (const [headers, body] of cases) {
+      const text = JSON.stringify(body);
+      const direct = await send('/persons/search', headers, text);
+      const nest = await send('/persons/search?', headers, text);
+      expect(direct).toEqual(nest);
+    }
+    const found = await send('/persons/search', justified, JSON.stringify(cases[0]?.[1]));
+    expect(found.status).toBe(200);
+    expect(found.body).toContain(personId);
   });
 
   it('given an auditor-only token, then search is refused (403)', async () => {

@@ -14,6 +14,7 @@ import {
   dropBenchDatabase,
   indexFigures,
   nationalHubEnv,
+  profiled,
   startIndexedHub,
 } from './bench-index';
 import { BenchHttpClient } from './bench-http';
@@ -137,14 +138,17 @@ export async function runAnalystBench(opts: StackBenchOptions): Promise<BenchSui
   const clients: BenchHttpClient[] = [];
   try {
     const collected = searchCollector(5000);
-    const loaded = await startIndexedHub({
-      databaseUrl: opts.databaseUrl,
-      dbName,
-      persons,
-      env,
-      log,
-      onPerson: collected.onPerson,
-    });
+    const loaded = await startIndexedHub(
+      {
+        databaseUrl: opts.databaseUrl,
+        dbName,
+        persons,
+        env,
+        log,
+        onPerson: collected.onPerson,
+      },
+      profiled(opts.profileHub),
+    );
     hub = loaded.hub;
     const hubHttp = new BenchHttpClient(`http://127.0.0.1:${analystPort(hub)}`, USERS);
     clients.push(hubHttp);

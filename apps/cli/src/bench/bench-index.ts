@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { NominalState } from '@intel/contracts';
 import { dropDatabase, withDatabase } from '@intel/db';
@@ -240,14 +241,27 @@ export async function restartHub(
 
 export type IndexedHub = PreparedIndex & StartedHub;
 
+/** The hub's node flags: `--cpu-prof` into `dir` when a profile is asked for. */
+export const profiled = (dir: string | undefined): string[] =>
+  dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`];
+
 /** prepareIndex, then the hub started on it (for suites that measure nothing with it stopped). */
 export async function startIndexedHub(
   args: Parameters<typeof prepareIndex>[0],
+  /** node's own flags for the hub (e.g. --cpu-prof). */
+  nodeArgs: string[] = [],
 ): Promise<IndexedHub> {
   const prepared = await prepareIndex(args);
   return {
     ...prepared,
-    ...(await restartHub(args.databaseUrl, args.dbName, args.env, args.log, prepared.nominals)),
+    ...(await restartHub(
+      args.databaseUrl,
+      args.dbName,
+      args.env,
+      args.log,
+      prepared.nominals,
+      nodeArgs,
+    )),
   };
 }
 

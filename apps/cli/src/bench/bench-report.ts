@@ -18,7 +18,7 @@ export interface StackBenchOptions {
    */
   rate?: number;
   /**
-   * query: a directory for the measured hub's CPU profile (`node --cpu-prof`, written when the
+   * query, analyst: a directory for the measured hub's CPU profile (`node --cpu-prof`, written when the
    * hub stops at the end of the run; it covers the restart too).
    */
   profileHub?: string;

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   AnswerDetail,
   type CheckIdentifiersRequest,
@@ -14,6 +13,7 @@ import {
   dropBenchDatabase,
   nationalHubEnv,
   prepareIndex,
+  profiled,
   restartHub,
 } from './bench-index';
 import { environment } from './bench-stats';
@@ -36,10 +36,6 @@ const CONCURRENCY = 16;
 const { ANSWER_DETAIL_SUMMARY: SUMMARY, ANSWER_DETAIL_FULL: FULL } = AnswerDetail;
 /** Persons not in the index, for the mix's "not in the index" queries (another seed). */
 const STRANGERS = { persons: 5000, forces: 10, seed: 7777 };
-
-/** The hub's node flags: `--cpu-prof` into `dir` when a profile is asked for. */
-const profiled = (dir: string | undefined): string[] =>
-  dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`];
 
 /** Sends every query of `qs` once, `CONCURRENCY` at a time, tallying what the answers held. */
 async function onePass<T, R>(

@@ -45,7 +45,7 @@ export function registerBenchCommand(program: Command): void {
     )
     .option(
       '--profile-hub <dir>',
-      'query: run the measured hub with --cpu-prof, writing its CPU profile into this directory when it stops',
+      'query, analyst: run the measured hub with --cpu-prof, writing its CPU profile into this directory when it stops',
     )
     .option(
       '--snapshot-dir <dir>',

@@ -37,8 +37,11 @@ export class AnalystCoreModule {
           useFactory: (audit: ConsultationAudit) => new AnalystAudit(audit),
           inject: [ConsultationAudit],
         },
-        { provide: APP_GUARD, useClass: AnalystGuard },
-        { provide: APP_FILTER, useClass: ProblemFilter },
+        // Also by their classes: a direct route (http/direct-route.ts) runs the same instances.
+        AnalystGuard,
+        ProblemFilter,
+        { provide: APP_GUARD, useExisting: AnalystGuard },
+        { provide: APP_FILTER, useExisting: ProblemFilter },
       ],
       exports: [ANALYST_LOGGER, AnalystAudit, ConsultationStore, TokenVerifier],
     };

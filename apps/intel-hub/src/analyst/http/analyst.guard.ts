@@ -19,7 +19,7 @@ import {
   type WithAnalystContext,
 } from './route-spec';
 
-type Incoming = IncomingMessage &
+export type Incoming = IncomingMessage &
   WithAnalystContext & { params?: unknown; query?: unknown; path?: string };
 
 /**
@@ -43,6 +43,16 @@ export class AnalystGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Incoming>();
     const spec = this.reflector.get<RouteSpec | undefined>(ROUTE_SPEC, context.getHandler());
     if (!spec) throw notFound('no such resource');
+    await this.admit(req, spec);
+    return true;
+  }
+
+  /**
+   * The checks of a request to `spec`'s route, in the order above; its AnalystRequest is left
+   * on the request (ANALYST_CONTEXT), as far as it was established when a check refuses it.
+   * (Also the whole of a direct route's checks: direct-route.ts.)
+   */
+  async admit(req: Incoming, spec: RouteSpec): Promise<void> {
     const header = req.headers['x-consultation-id'];
     const a: AnalystContext = {
       spec,
@@ -62,7 +72,6 @@ export class AnalystGuard implements CanActivate {
       validateInput(spec, { params: req.params, query: req.query, body: a.raw.body }),
     );
     if (spec.consultation && user) await this.justify(a, user, header);
-    return true;
   }
 
   private async identify(a: AnalystContext, req: Incoming): Promise<AnalystUser> {

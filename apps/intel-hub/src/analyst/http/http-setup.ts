@@ -1,7 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { answerMalformedRequest } from './client-error';
+import type { HeaderMiddleware } from './direct-route';
 import { noStore, securityHeaders } from './security-headers';
+
+/** The middleware every answer passes (a direct route applies the same: direct-route.ts). */
+export interface AnalystMiddleware {
+  /** Setting the same headers on every answer (helmet's). */
+  fixedHeaders: HeaderMiddleware[];
+  /** Per request (no-store and the correlation id). */
+  perRequest: HeaderMiddleware[];
+}
 
 /**
  * The analysts' API's HTTP set-up, before its routes: the simple query parser (no nested
@@ -13,13 +22,14 @@ export function configureAnalystHttp(
   app: NestExpressApplication,
   /** Origins the page may connect to besides this one (signInOrigins). */
   connectTo: readonly string[] = [],
-): void {
+): AnalystMiddleware {
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
   // No ETag: every answer is no-store, and express hashed each JSON body (SHA-1) to make one.
   app.set('etag', false);
-  app.use(securityHeaders(connectTo));
-  app.use(noStore);
+  const middleware = { fixedHeaders: [securityHeaders(connectTo)], perRequest: [noStore] };
+  for (const m of [...middleware.fixedHeaders, ...middleware.perRequest]) app.use(m);
   const server: HttpServer = app.getHttpServer();
   server.on('clientError', answerMalformedRequest);
+  return middleware;
 }

@@ -23,9 +23,21 @@ export class ProblemFilter implements ExceptionFilter {
     @Inject(ANALYST_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async catch(err: unknown, host: ArgumentsHost): Promise<void> {
-    const req = host.switchToHttp().getRequest<IncomingMessage & WithAnalystContext>();
-    const res = host.switchToHttp().getResponse<ServerResponse>();
+  catch(err: unknown, host: ArgumentsHost): Promise<void> {
+    const http = host.switchToHttp();
+    return this.answer(
+      err,
+      http.getRequest<IncomingMessage & WithAnalystContext>(),
+      http.getResponse<ServerResponse>(),
+    );
+  }
+
+  /** The problem answer to `err` (its refusal audited first); also a direct route's. */
+  async answer(
+    err: unknown,
+    req: IncomingMessage & WithAnalystContext,
+    res: ServerResponse,
+  ): Promise<void> {
     const correlationId = correlationIdOf(req);
     const c = classifyError(err);
     const a = req[ANALYST_CONTEXT];
