@@ -5,7 +5,7 @@ import {
   type FlagType,
   type OnlineIdentifier,
 } from '@intel/contracts';
-import { PUBLIC_VIEW } from '@intel/disclosure';
+import { PUBLIC_VIEW, isRestrictedRecord } from '@intel/disclosure';
 import { MatchEngine, mulberry32, type MatchInput } from '@intel/matching';
 import { generatePersons } from '@intel/synthetic';
 import { covertHandling, handlingP, randomChoice } from '@intel/testing';
@@ -213,6 +213,20 @@ describe('NationalIndex: the same answers as the reference index', () => {
             },
           };
         },
+      ],
+      [
+        4,
+        () => ({
+          // Whether each member is handling code C, as ranking an answer reads it: the compact
+          // index from its per-nominal column, the reference from the state as stored.
+          name: 'handled',
+          run: (ix) =>
+            keys.map((k) => {
+              if (ix instanceof NationalIndex) return isRestrictedRecord(ix.handled(k));
+              const v = ix.facts([k]).get(k);
+              return v === undefined || isRestrictedRecord(v);
+            }),
+        }),
       ],
       [
         4,

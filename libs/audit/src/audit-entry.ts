@@ -140,7 +140,19 @@ export function normaliseAuditEntry(entry: AuditEntryInput): NormalisedAuditEntr
   const responseJson = canonicalJson(entry.response);
   assertStorableJson(requestJson, 'audit entry.request');
   assertStorableJson(responseJson, 'audit entry.response');
-  return { ...normalised, requestJson, responseJson };
+  // Field by field, not spread: an entry is made per consultation, on the answer's path.
+  return {
+    at: normalised.at,
+    callerForce: text.callerForce,
+    callerName: text.callerName,
+    action: text.action,
+    purposeCode: text.purposeCode,
+    reason: text.reason,
+    operationRef: text.operationRef,
+    recipients: normalised.recipients,
+    requestJson,
+    responseJson,
+  };
 }
 
 /**

@@ -309,14 +309,24 @@ type ChainedRow = NormalisedAuditEntry & Pick<AuditRow, 'seq' | 'prevHash' | 'ha
 function chained(seq: number, prevHash: string, group: Pending[]): ChainedRow[] {
   return group.map(({ entry }): ChainedRow => {
     seq++;
-    const hash = chainHashOfCanonical(
+    // Field by field, not spread (a row per consultation, on the answer's path).
+    const row: ChainedRow = {
+      at: entry.at,
+      callerForce: entry.callerForce,
+      callerName: entry.callerName,
+      action: entry.action,
+      purposeCode: entry.purposeCode,
+      reason: entry.reason,
+      operationRef: entry.operationRef,
+      recipients: entry.recipients,
+      requestJson: entry.requestJson,
+      responseJson: entry.responseJson,
+      seq,
       prevHash,
-      { ...entry, seq },
-      entry.requestJson,
-      entry.responseJson,
-    );
-    const row = { ...entry, seq, prevHash, hash };
-    prevHash = hash;
+      hash: '',
+    };
+    row.hash = chainHashOfCanonical(prevHash, row, entry.requestJson, entry.responseJson);
+    prevHash = row.hash;
     return row;
   });
 }

@@ -1,5 +1,5 @@
 import { MatchBand } from '@intel/contracts';
-import { maySee, type NominalLike } from './visibility';
+import { maySee, type Handled, type NominalLike } from './visibility';
 
 /**
  * What an answer carries for a person matched through records the recipient may not see.
@@ -38,7 +38,8 @@ export interface DisclosedScore<C> {
 export function discloseScore<C extends { score: number }>(
   recipient: string,
   candidates: readonly C[],
-  recordOf: (c: C) => NominalLike,
+  /** Whose each record is and its handling: all that decides what the recipient may see. */
+  recordOf: (c: C) => Handled,
   bandOf: (c: C) => MatchBand,
 ): DisclosedScore<C> {
   const shown = candidates.find((c) => maySee(recipient, recordOf(c)));

@@ -390,10 +390,11 @@ export class IntelQueryService {
     /** Members' states at the answer's detail (a summary decodes no holder details). */
     states: StateReader,
   ) {
-    const matched = states.read(hits.flatMap((h) => h.candidates.map((c) => c.id)));
+    // Ranked from each candidate's handling code alone (`NationalIndex.handled`: a byte per
+    // nominal), without decoding its state: most candidates are cut by `max`.
     const ranked = hits.map((h) => ({
       personId: h.personId,
-      disclosed: discloseScore(caller.force, h.candidates, (c) => recordOf(c.id, matched), bandOf),
+      disclosed: discloseScore(caller.force, h.candidates, (c) => index.handled(c.id), bandOf),
     }));
     const ordered = orderForRecipient(
       scored ? ranked.filter((a) => probeReturns(a.disclosed)) : ranked,

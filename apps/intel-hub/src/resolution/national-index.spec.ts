@@ -1,4 +1,5 @@
 import {
+  HandlingCode,
   NameType,
   IdentifierScheme,
   NominalState,
@@ -8,10 +9,12 @@ import {
   type PersonQuery,
 } from '@intel/contracts';
 import { MatchEngine, type QueryCandidate } from '@intel/matching';
+import { isRestrictedRecord } from '@intel/disclosure';
 import { handlingP } from '@intel/testing';
 import type { MemberView } from '../flags/derive-flags';
 import { memberKey, type MemberKey } from './member-key';
 import { EXACT_ONLINE_HOLDERS, exactIdentifierFloor, NationalIndex } from './national-index';
+import { RestrictionColumn } from './restriction-column';
 
 function state(id: string, given: string, family: string, version = 1): NominalState {
   return {
@@ -264,5 +267,101 @@ describe('NationalIndex.check: exact identifiers in a query', () => {
     });
     expect(index.check(both, 10).map((c) => c.id)).toEqual([holder, owner]);
     expect(index.check(both, 1).map((c) => c.id)).toEqual([holder]);
+  });
+});
+
+// Ranking an answer reads whether each candidate is handling code C from a byte per nominal
+// (`handled`) instead of its state: it must say what the state as stored says, through every
+// change of the state, or a C record would be ranked (and its score shown) as shareable.
+describe('NationalIndex.handled: handling code C without decoding the state', () => {
+  const a = memberKey('36', 'n-a');
+  const b = memberKey('01', 'n-b');
+  const withCode = (s: NominalState, code: HandlingCode): NominalState => ({
+    ...s,
+    handling: { ...handlingP(), handlingCode: code },
+  });
+  const restricted = (index: NationalIndex, k: MemberKey) => isRestrictedRecord(index.handled(k));
+  /** What the stored state says (as the ranking read it before). */
+  const decoded = (index: NationalIndex, k: MemberKey) => {
+    const v = index.facts([k]).get(k);
+    return v === undefined || isRestrictedRecord(v);
+  };
+  let index: NationalIndex;
+
+  beforeEach(() => {
+    index = new NationalIndex(MatchEngine.withPriors());
+  });
+
+  it('given nominals upserted as C or not, then changed either way, then each says what its stored state says', () => {
+    const c = HandlingCode.HANDLING_CODE_C;
+    const p = HandlingCode.HANDLING_CODE_P;
+    index.upsertNominal(a, withCode(state('n-a', 'William', 'Hendry'), c));
+    const b1 = withCode(state('n-b', 'Bill', 'Hendrie'), p);
+    index.upsertNominal(b, b1, NominalState.encode(b1).finish());
+    expect([restricted(index, a), restricted(index, b)]).toEqual([true, false]);
+    expect(index.handled(a).forceCode).toBe('36');
+
+    index.upsertNominal(a, withCode(state('n-a', 'William', 'Hendry', 2), p));
+    index.upsertNominal(b, withCode(state('n-b', 'Bill', 'Hendrie', 2), c));
+    expect([restricted(index, a), restricted(index, b)]).toEqual([false, true]);
+    for (const k of [a, b]) expect(restricted(index, k)).toBe(decoded(index, k));
+  });
+
+  it('given a nominal withdrawn or never seen, then it is restricted (nothing says it may be shared)', () => {
+    index.upsertNominal(a, state('n-a', 'William', 'Hendry'));
+    expect(restricted(index, a)).toBe(false);
+    index.removeNominal(a);
+    expect(restricted(index, a)).toBe(true);
+    expect(restricted(index, memberKey('46', 'unknown'))).toBe(true);
+    // Its handle given to another nominal: that one's own state decides.
+    index.upsertNominal(b, state('n-b', 'Bill', 'Hendrie'));
+    expect(restricted(index, b)).toBe(false);
+  });
+
+  it('given nominals restored as stored, then replaced in place, then each says what its stored state says', () => {
+    const sa = withCode(state('n-a', 'William', 'Hendry'), HandlingCode.HANDLING_CODE_C);
+    const sb = state('n-b', 'Bill', 'Hendrie');
+    index.restore(
+      [
+        { key: a, state: sa, encoded: NominalState.encode(sa).finish(), personId: 'p-a' },
+        { key: b, state: sb, encoded: NominalState.encode(sb).finish(), personId: 'p-b' },
+      ],
+      [],
+    );
+    expect([restricted(index, a), restricted(index, b)]).toEqual([true, false]);
+    const sb2 = withCode(state('n-b', 'Bill', 'Hendrie', 2), HandlingCode.HANDLING_CODE_C);
+    index.replacePersons({
+      gone: [a],
+      records: [
+        { key: b, state: sb2, encoded: NominalState.encode(sb2).finish(), personId: 'p-b' },
+      ],
+      links: [],
+      persons: [{ personId: 'p-b', seq: 2, key: b }],
+      concerned: ['p-a', 'p-b'],
+      flags: new Map(),
+    });
+    expect([restricted(index, a), restricted(index, b)]).toEqual([true, true]);
+    for (const k of [a, b]) expect(restricted(index, k)).toBe(decoded(index, k));
+  });
+});
+
+describe('RestrictionColumn', () => {
+  const bytes = (code: HandlingCode) =>
+    NominalState.encode({
+      ...state('n', 'William', 'Hendry'),
+      handling: { ...handlingP(), handlingCode: code },
+    }).finish();
+
+  it('given a state not at hand when held, then it is read from the stored bytes when asked, and kept', () => {
+    const column = new RestrictionColumn();
+    column.held(3, undefined);
+    expect(column.restricted(3, bytes(HandlingCode.HANDLING_CODE_C))).toBe(true);
+    // Kept: the same handle is answered from the column until its state changes.
+    expect(column.restricted(3, bytes(HandlingCode.HANDLING_CODE_P))).toBe(true);
+    column.dropped(3);
+    expect(column.restricted(3, bytes(HandlingCode.HANDLING_CODE_P))).toBe(false);
+    expect(column.restricted(3, undefined)).toBe(true);
+    // A handle never held (a snapshot's): read from its bytes.
+    expect(column.restricted(70_000, bytes(HandlingCode.HANDLING_CODE_C))).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { NominalState } from '@intel/contracts';
 import {
   probabilityOf,
   type MatchEngine,
@@ -9,13 +8,15 @@ import {
   type ScoredCandidate,
   type SnapshotPart,
 } from '@intel/matching';
-import { PUBLIC_VIEW, viewOf } from '@intel/disclosure';
+import { HandlingCode, NominalState } from '@intel/contracts';
+import { PUBLIC_VIEW, viewOf, type Handled } from '@intel/disclosure';
 import type { MemberFacts, MemberView } from '../flags/derive-flags';
 import type { PersonViews, ViewFlag } from '../flags/view-flags.repository';
 import { comparedIdentifierKey, ExactIdentifierIndex, identifierKeysOf } from './exact-identifiers';
 import { MemberHandles } from './member-handles';
 import { splitMemberKey, type MemberKey } from './member-key';
 import { PersonMembers } from './person-members';
+import { RestrictionColumn } from './restriction-column';
 import { StateArena } from './state-arena';
 import { disclosureFactsOf } from './state-facts';
 import { nominalAsMatchInput } from './nominal-input';
@@ -65,6 +66,12 @@ export function exactIdentifierFloor(
   if (floor === undefined || scored.score >= floor.bits) return scored;
   return { ...scored, score: floor.bits, probability: probabilityOf(floor.bits), band: floor.band };
 }
+
+/** What `NationalIndex.handled` says of a member's state: C, or not. */
+const RESTRICTED: Handled['state'] = Object.freeze({
+  handling: Object.freeze({ handlingCode: HandlingCode.HANDLING_CODE_C }),
+});
+const SHAREABLE: Handled['state'] = Object.freeze({});
 
 /** The matching index's options in the national index (a snapshot must have been written with them). */
 export const NATIONAL_MATCH_OPTIONS = { corroboratedLinks: true } as const;
@@ -136,6 +143,8 @@ export class NationalIndex {
   /** Per person handle: its public view's flags alone (most persons), or every view's. */
   private readonly flags: Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>;
   private readonly identifiers: ExactIdentifierIndex<number>;
+  /** Per handle: whether its state is handling code C (`handled`), kept with `states`. */
+  private readonly restriction = new RestrictionColumn();
 
   /**
    * `stateChunkBytes`: the state arena's chunk size (tests set a small one). `restored`: the
@@ -215,6 +224,7 @@ export class NationalIndex {
       identifierKeysOf(state),
     );
     this.states.set(h, encoded ?? NominalState.encode(state).finish());
+    this.restriction.held(h, state);
     // The interned key: the matching index keeps the string it is given.
     return this.matching.add(this.handles.keyOf(h), nominalAsMatchInput(state));
   }
@@ -232,11 +242,12 @@ export class NationalIndex {
     }>,
     links: Iterable<RestoredLink>,
   ): void {
-    const { states, identifiers, handles } = this;
+    const { states, identifiers, handles, restriction } = this;
     function* records() {
       for (const n of nominals) {
         const h = handles.intern(n.key);
         states.set(h, n.encoded);
+        restriction.held(h, n.state);
         identifiers.add(h, identifierKeysOf(n.state));
         yield { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
       }
@@ -262,11 +273,13 @@ export class NationalIndex {
       if (h === undefined) continue;
       identifiers.remove(h, decodedKeys(h));
       states.delete(h);
+      this.restriction.dropped(h);
     }
     const records = r.records.map((n) => {
       const h = handles.intern(n.key);
       identifiers.replace(h, decodedKeys(h), identifierKeysOf(n.state));
       states.set(h, n.encoded);
+      this.restriction.held(h, n.state);
       return { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
     });
     this.matching.restoreSome(r.gone, records, r.links);
@@ -282,6 +295,7 @@ export class NationalIndex {
       const before = this.states.get(h);
       if (before) this.identifiers.remove(h, identifierKeysOf(NominalState.decode(before)));
       this.states.delete(h);
+      this.restriction.dropped(h);
       this.releaseIfUnused(h);
     }
     return this.matching.remove(key);
@@ -322,6 +336,20 @@ export class NationalIndex {
       ...splitMemberKey(k),
       state: disclosureFactsOf(encoded),
     }));
+  }
+
+  /**
+   * A member as ranking an answer needs it (`maySee`): whose it is and whether it is handling
+   * code C, from the per-handle column instead of its state. Not a live nominal: restricted, as
+   * a member whose state is not at hand is everywhere (nothing says it may be shared).
+   */
+  handled(key: MemberKey): Handled {
+    const h = this.handles.get(key);
+    const restricted = h === undefined || this.restriction.restricted(h, this.states.get(h));
+    return {
+      forceCode: key.slice(0, key.indexOf(':')),
+      state: restricted ? RESTRICTED : SHAREABLE,
+    };
   }
 
   /**

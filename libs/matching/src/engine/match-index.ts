@@ -461,11 +461,16 @@ export class MatchIndex {
       if (e) named.add(e.seq);
     }
     const out: QueryCandidate[] = [];
-    for (const s of new Set([...this.candidateSeqs(keys), ...named])) {
-      const other = this.bySeq[s];
-      if (!other) continue;
+    const blocked = this.candidateSeqs(keys);
+    // Most blocked candidates score below POSSIBLE and are not named: they are compared and
+    // scored only, without reading their entries or allocating (the entries are objects spread
+    // over the heap: reading one per candidate was most of this loop's own time). The blocked
+    // ones first, then the named ones not blocked: the order candidates of equal score keep.
+    const consider = (s: number): void => {
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
-      if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) continue;
+      if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) return;
+      const other = this.bySeq[s];
+      if (!other) return;
       out.push({
         ...(explain ? this.scorer.explain(c) : this.scorer.unexplained(c)),
         id: other.id,
@@ -473,7 +478,9 @@ export class MatchIndex {
         exactCustodyId: custody.has(s),
         contradicts: this.scorer.contradicts(c),
       });
-    }
+    };
+    for (const s of blocked) consider(s);
+    for (const s of named) if (!blocked.has(s)) consider(s);
     out.sort((x, y) => y.score - x.score);
     return out;
   }
