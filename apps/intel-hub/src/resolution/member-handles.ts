@@ -1,4 +1,4 @@
-import type { SnapshotPart } from '@intel/matching';
+import { flatText, type SnapshotPart } from '@intel/matching';
 import type { MemberKey } from './member-key';
 import { malformed, type NationalParts } from './snapshot-parts';
 
@@ -23,8 +23,10 @@ export class MemberHandles {
     let h = this.handleOf.get(key);
     if (h !== undefined) return h;
     h = this.released.pop() ?? this.keys.length;
-    this.keys[h] = key;
-    this.handleOf.set(key, h);
+    // Held as a flat string of its own: a key is usually made by concatenation (`memberKey`).
+    const held = flatText(key);
+    this.keys[h] = held;
+    this.handleOf.set(held, h);
     return h;
   }
 

@@ -1,4 +1,4 @@
-import type { SnapshotPart } from '@intel/matching';
+import { flatText, type SnapshotPart } from '@intel/matching';
 import { malformed, widened, type NationalParts } from './snapshot-parts';
 import { withSlot } from './typed-growth';
 
@@ -43,8 +43,10 @@ export class PersonMembers {
     let p = this.handleOf.get(personId);
     if (p !== undefined) return p;
     p = this.ids.length;
-    this.ids.push(personId);
-    this.handleOf.set(personId, p);
+    // Held as a flat string of its own, not a slice or concatenation keeping more alive.
+    const held = flatText(personId);
+    this.ids.push(held);
+    this.handleOf.set(held, p);
     this.seq = withSlot(this.seq, p, NaN);
     this.head = withSlot(this.head, p, -1);
     this.tail = withSlot(this.tail, p, -1);

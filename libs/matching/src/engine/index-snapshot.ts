@@ -9,11 +9,12 @@ import { SnapshotError, type DecodedSnapshot, type SnapshotHeader } from './snap
 /**
  * The version of `MatchIndex.snapshot`'s layout. A snapshot holds records as the normaliser
  * made them and their blocks as the blocking keys filed them: bump it whenever normalisation,
- * the flat row, the record encoding (record-store.ts) or the blocking keys change, so that older
+ * the flat row, the record encoding (record-store.ts), the blocks' layout (key-postings.ts) or
+ * the blocking keys change, so that older
  * snapshots are refused (and the index rebuilt) rather than loaded into an index that would
  * answer otherwise than a rebuild.
  */
-export const INDEX_SNAPSHOT_VERSION = 1;
+export const INDEX_SNAPSHOT_VERSION = 2;
 
 /** The index options a snapshot was written with; a loader must ask for the same. */
 export interface SnapshotOptions {

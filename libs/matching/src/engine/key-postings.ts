@@ -1,24 +1,37 @@
+import { grownInt32, grownLength } from './array-growth';
+
 /**
  * An incremental index's blocks: for each blocking key (an integer triple, `blockingKeyCodes`)
  * the records filed under it, in the order they were filed. Keys live in an open-addressing hash
- * table (linear probing, backward-shift deletion) and each block's records in a singly linked
- * list, all in Int32Arrays: ~40 bytes a distinct key and 8 a filing, where a Map of key texts to
- * arrays of numbers cost ~1.3 kB a record (issue #14).
+ * table (linear probing, backward-shift deletion), all in Int32Arrays (issue #14):
+ *
+ * - per block, four integers: the key's two codes, its type and record count packed in one
+ *   (`count << TYPE_BITS | type`), and `head`;
+ * - a block of one record (most: at national scale ~85% of keys are held by a single record,
+ *   such as a date of birth with a postcode) holds that record's seq in `head` itself, with no
+ *   node;
+ * - a larger block's records are a circular singly linked list of nodes (a seq and the next
+ *   node), `head` naming the last filed, whose next is the first: appending needs no tail.
+ *
+ * ~16 bytes a distinct key plus its table slots, and 8 a filing in a block of two or more, where
+ * a block with a head, tail and count of its own and a node for every filing cost ~32 bytes a
+ * key and 8 a filing, and a Map of key texts to arrays of numbers ~1.3 kB a record.
  */
 export class KeyPostings {
   /** Hash table: block number + 1 (0 = empty slot). Its size is a power of two. */
   private table = new Int32Array(1024);
   private keys = 0;
-  /** Per block: the key's triple, the first and last node, and the number of records. */
-  private kType = new Int32Array(512);
+  /**
+   * Per block: the key's codes; its type and number of records (`typeCount`); and `head`: the
+   * record's seq when it holds one, else its last node (whose `next` is its first).
+   */
   private kA = new Int32Array(512);
   private kB = new Int32Array(512);
+  private typeCount = new Int32Array(512);
   private head = new Int32Array(512);
-  private tail = new Int32Array(512);
-  private count = new Int32Array(512);
   private blocksUsed = 0;
   private readonly freeBlocks: number[] = [];
-  /** Nodes: a record's seq and the next node (-1 = none). Free nodes chain through `next`. */
+  /** Nodes: a record's seq and the next node. Free nodes chain through `next` (-1 ends). */
   private seq = new Int32Array(1024);
   private next = new Int32Array(1024);
   private nodesUsed = 0;
@@ -27,47 +40,76 @@ export class KeyPostings {
   /** Number of records filed under the key; 0 when none. */
   size(type: number, a: number, b: number): number {
     const blk = this.find(type, a, b);
-    return blk < 0 ? 0 : (this.count[blk] ?? 0);
+    return blk < 0 ? 0 : this.countOf(blk);
   }
 
   /** Calls `f` with each record filed under the key, in the order they were filed. */
   forEach(type: number, a: number, b: number, f: (seq: number) => void): void {
     const blk = this.find(type, a, b);
     if (blk < 0) return;
-    for (let n = this.head[blk] ?? -1; n >= 0; n = this.next[n] ?? -1) f(this.seq[n] ?? 0);
+    const last = this.head[blk] as number;
+    if (this.countOf(blk) === 1) {
+      f(last);
+      return;
+    }
+    for (let n = this.next[last] as number; ; n = this.next[n] as number) {
+      f(this.seq[n] as number);
+      if (n === last) return;
+    }
   }
 
   /** Files `seq` under the key, last. */
   add(type: number, a: number, b: number, seq: number): void {
-    let blk = this.find(type, a, b);
-    if (blk < 0) blk = this.newBlock(type, a, b);
+    if (type < 0 || type > TYPE_MASK) throw new Error(`KeyPostings: key type ${type} out of range`);
+    const blk = this.find(type, a, b);
+    if (blk < 0) {
+      // Not `this.head[this.newBlock(…)] = seq`: newBlock may replace `head` with a larger array.
+      const fresh = this.newBlock(type, a, b);
+      this.head[fresh] = seq;
+      return;
+    }
+    const count = this.countOf(blk);
+    if (count === 1) {
+      // The block's one record becomes a node: a list of one, closed on itself.
+      const first = this.newNode(this.head[blk] as number);
+      this.next[first] = first;
+      this.head[blk] = first;
+    }
+    const last = this.head[blk] as number;
     const n = this.newNode(seq);
-    const t = this.tail[blk] ?? -1;
-    if (t < 0) this.head[blk] = n;
-    else this.next[t] = n;
-    this.tail[blk] = n;
-    this.count[blk] = (this.count[blk] ?? 0) + 1;
+    this.next[n] = this.next[last] as number;
+    this.next[last] = n;
+    this.head[blk] = n;
+    this.setCount(blk, count + 1);
   }
 
   /** Takes `seq` out of the key's block (the first time it is filed there); drops an empty block. */
   remove(type: number, a: number, b: number, seq: number): void {
     const blk = this.find(type, a, b);
     if (blk < 0) return;
-    let prev = -1;
-    let n = this.head[blk] ?? -1;
-    while (n >= 0 && this.seq[n] !== seq) {
-      prev = n;
-      n = this.next[n] ?? -1;
+    const count = this.countOf(blk);
+    const last = this.head[blk] as number;
+    if (count === 1) {
+      if (last === seq) this.dropBlock(blk);
+      return;
     }
-    if (n < 0) return;
-    const after = this.next[n] ?? -1;
-    if (prev < 0) this.head[blk] = after;
-    else this.next[prev] = after;
-    if (this.tail[blk] === n) this.tail[blk] = prev;
-    this.next[n] = this.freeNode;
-    this.freeNode = n;
-    this.count[blk] = (this.count[blk] ?? 0) - 1;
-    if (this.count[blk] === 0) this.dropBlock(blk);
+    let prev = last;
+    let n = this.next[last] as number;
+    for (let k = 0; k < count && this.seq[n] !== seq; k++) {
+      prev = n;
+      n = this.next[n] as number;
+    }
+    if (this.seq[n] !== seq) return;
+    this.next[prev] = this.next[n] as number;
+    if (n === last) this.head[blk] = prev;
+    this.freeNodeAt(n);
+    this.setCount(blk, count - 1);
+    if (count === 2) {
+      // One record left: held in `head` again, without its node.
+      const only = this.head[blk] as number;
+      this.head[blk] = this.seq[only] as number;
+      this.freeNodeAt(only);
+    }
   }
 
   /**
@@ -79,12 +121,10 @@ export class KeyPostings {
     const nodes = this.nodesUsed;
     return {
       table: this.table,
-      kType: this.kType.subarray(0, blocks),
       kA: this.kA.subarray(0, blocks),
       kB: this.kB.subarray(0, blocks),
+      typeCount: this.typeCount.subarray(0, blocks),
       head: this.head.subarray(0, blocks),
-      tail: this.tail.subarray(0, blocks),
-      count: this.count.subarray(0, blocks),
       freeBlocks: Int32Array.from(this.freeBlocks),
       seq: this.seq.subarray(0, nodes),
       next: this.next.subarray(0, nodes),
@@ -95,25 +135,23 @@ export class KeyPostings {
 
   /** Postings holding what `state` gave, taking its arrays over (they must not be shared). */
   static fromState(s: KeyPostingsState): KeyPostings {
-    const blocks = s.kType.length;
+    const blocks = s.kA.length;
     const nodes = s.seq.length;
     const size = s.table.length;
     if (
       size < 2 ||
       (size & (size - 1)) !== 0 ||
-      [s.kA, s.kB, s.head, s.tail, s.count].some((x) => x.length !== blocks) ||
+      [s.kB, s.typeCount, s.head].some((x) => x.length !== blocks) ||
       s.next.length !== nodes
     )
       throw new Error('KeyPostings.fromState: the arrays disagree on their sizes');
     const p = new KeyPostings();
     p.table = s.table;
     p.keys = s.keys;
-    p.kType = roomy(s.kType);
     p.kA = roomy(s.kA);
     p.kB = roomy(s.kB);
+    p.typeCount = roomy(s.typeCount);
     p.head = roomy(s.head);
-    p.tail = roomy(s.tail);
-    p.count = roomy(s.count);
     p.blocksUsed = blocks;
     p.freeBlocks.push(...s.freeBlocks);
     p.seq = roomy(s.seq);
@@ -121,6 +159,14 @@ export class KeyPostings {
     p.nodesUsed = nodes;
     p.freeNode = s.freeNode;
     return p;
+  }
+
+  private countOf(blk: number): number {
+    return (this.typeCount[blk] as number) >>> TYPE_BITS;
+  }
+
+  private setCount(blk: number, count: number): void {
+    this.typeCount[blk] = (count << TYPE_BITS) | ((this.typeCount[blk] as number) & TYPE_MASK);
   }
 
   private slotOf(type: number, a: number, b: number): number {
@@ -131,37 +177,43 @@ export class KeyPostings {
     return h & (this.table.length - 1);
   }
 
+  private slotOfBlock(blk: number): number {
+    const type = (this.typeCount[blk] as number) & TYPE_MASK;
+    return this.slotOf(type, this.kA[blk] as number, this.kB[blk] as number);
+  }
+
   /** The key's block, or -1. */
   private find(type: number, a: number, b: number): number {
     const mask = this.table.length - 1;
     for (let s = this.slotOf(type, a, b); ; s = (s + 1) & mask) {
       const blk = (this.table[s] ?? 0) - 1;
       if (blk < 0) return -1;
-      if (this.kType[blk] === type && this.kA[blk] === a && this.kB[blk] === b) return blk;
+      if (
+        this.kA[blk] === a &&
+        this.kB[blk] === b &&
+        ((this.typeCount[blk] as number) & TYPE_MASK) === type
+      )
+        return blk;
     }
   }
 
+  /** A block for the key, holding one record (the caller sets `head`). */
   private newBlock(type: number, a: number, b: number): number {
     if ((this.keys + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
     let blk = this.freeBlocks.pop();
     if (blk === undefined) {
       blk = this.blocksUsed++;
-      if (blk === this.kType.length) {
-        const n = blk * 2;
-        this.kType = grown(this.kType, n);
-        this.kA = grown(this.kA, n);
-        this.kB = grown(this.kB, n);
-        this.head = grown(this.head, n);
-        this.tail = grown(this.tail, n);
-        this.count = grown(this.count, n);
+      if (blk === this.kA.length) {
+        const n = grownLength(blk, blk + 1);
+        this.kA = grownInt32(this.kA, n);
+        this.kB = grownInt32(this.kB, n);
+        this.typeCount = grownInt32(this.typeCount, n);
+        this.head = grownInt32(this.head, n);
       }
     }
-    this.kType[blk] = type;
     this.kA[blk] = a;
     this.kB[blk] = b;
-    this.head[blk] = -1;
-    this.tail[blk] = -1;
-    this.count[blk] = 0;
+    this.typeCount[blk] = (1 << TYPE_BITS) | type;
     this.place(blk);
     this.keys++;
     return blk;
@@ -169,7 +221,7 @@ export class KeyPostings {
 
   private place(blk: number): void {
     const mask = this.table.length - 1;
-    let s = this.slotOf(this.kType[blk] ?? 0, this.kA[blk] ?? 0, this.kB[blk] ?? 0);
+    let s = this.slotOfBlock(blk);
     while ((this.table[s] ?? 0) !== 0) s = (s + 1) & mask;
     this.table[s] = blk + 1;
   }
@@ -177,13 +229,13 @@ export class KeyPostings {
   /** Empties the block's slot, shifting back the entries that probed past it. */
   private dropBlock(blk: number): void {
     const mask = this.table.length - 1;
-    let s = this.slotOf(this.kType[blk] ?? 0, this.kA[blk] ?? 0, this.kB[blk] ?? 0);
+    let s = this.slotOfBlock(blk);
     while (this.table[s] !== blk + 1) s = (s + 1) & mask;
     let hole = s;
     for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
       const other = (this.table[j] ?? 0) - 1;
       if (other < 0) break;
-      const home = this.slotOf(this.kType[other] ?? 0, this.kA[other] ?? 0, this.kB[other] ?? 0);
+      const home = this.slotOfBlock(other);
       // Move it into the hole unless its home lies cyclically in (hole, j].
       if (((j - home) & mask) >= ((j - hole) & mask)) {
         this.table[hole] = other + 1;
@@ -191,6 +243,7 @@ export class KeyPostings {
       }
     }
     this.table[hole] = 0;
+    this.typeCount[blk] = 0;
     this.keys--;
     this.freeBlocks.push(blk);
   }
@@ -207,21 +260,24 @@ export class KeyPostings {
     else {
       n = this.nodesUsed++;
       if (n === this.seq.length) {
-        this.seq = grown(this.seq, n * 2);
-        this.next = grown(this.next, n * 2);
+        this.seq = grownInt32(this.seq, n + 1);
+        this.next = grownInt32(this.next, n + 1);
       }
     }
     this.seq[n] = seq;
     this.next[n] = -1;
     return n;
   }
+
+  private freeNodeAt(n: number): void {
+    this.next[n] = this.freeNode;
+    this.freeNode = n;
+  }
 }
 
-function grown(x: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(n);
-  out.set(x);
-  return out;
-}
+/** Bits of `typeCount` holding the key's type (KEY_TYPES has fewer than 2^TYPE_BITS). */
+const TYPE_BITS = 5;
+const TYPE_MASK = (1 << TYPE_BITS) - 1;
 
 /**
  * `x`, or a fresh array when it is empty: newBlock and newNode double an array when they reach
@@ -234,12 +290,10 @@ function roomy(x: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 /** Postings as a snapshot keeps them (`KeyPostings.state`). */
 export interface KeyPostingsState {
   table: Int32Array<ArrayBuffer>;
-  kType: Int32Array<ArrayBuffer>;
   kA: Int32Array<ArrayBuffer>;
   kB: Int32Array<ArrayBuffer>;
+  typeCount: Int32Array<ArrayBuffer>;
   head: Int32Array<ArrayBuffer>;
-  tail: Int32Array<ArrayBuffer>;
-  count: Int32Array<ArrayBuffer>;
   freeBlocks: Int32Array<ArrayBuffer>;
   seq: Int32Array<ArrayBuffer>;
   next: Int32Array<ArrayBuffer>;

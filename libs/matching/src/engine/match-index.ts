@@ -987,12 +987,10 @@ export class MatchIndex {
 /** The postings' arrays a snapshot holds (`KeyPostings.state`). */
 const POSTINGS_ARRAYS = [
   'table',
-  'kType',
   'kA',
   'kB',
+  'typeCount',
   'head',
-  'tail',
-  'count',
   'freeBlocks',
   'seq',
   'next',

@@ -9,6 +9,7 @@ import {
   type NormalisedRecord,
 } from '../normalise/record.normaliser';
 import { tokenId, tokenString } from '../normalise/token-ids';
+import { grownInt32, grownLength } from './array-growth';
 
 /**
  * An incremental index's normalised records, packed: each record's flat row (FLAT_FIELDS
@@ -252,7 +253,7 @@ export class RecordStore {
 
   private ensureSlot(slot: number): void {
     if (slot < this.at.length) return;
-    const n = Math.max(slot + 1, this.at.length * 2);
+    const n = grownLength(this.at.length, slot + 1);
     this.at = grown(this.at, n);
     this.len = grown(this.len, n);
     this.rows = grown(this.rows, n * FLAT_FIELDS);
@@ -276,7 +277,7 @@ export class RecordStore {
       this.dead = 0;
       if (this.used + need <= this.data.length) return;
     }
-    this.data = grown(this.data, Math.max(this.used + need, this.data.length * 2));
+    this.data = grownInt32(this.data, this.used + need);
   }
 }
 

@@ -15,10 +15,22 @@ export function tokenId(s: string): number {
   let id = ids.get(s);
   if (id === undefined) {
     id = strings.length;
-    strings.push(s);
-    ids.set(s, id);
+    const held = flatText(s);
+    strings.push(held);
+    ids.set(held, id);
   }
   return id;
+}
+
+/**
+ * `s` as a string of its own (equal to it), for a string a long-lived table keeps. A string made
+ * by concatenation (`${scheme}:${value}`, `${force}:${id}`) is held by V8 as a tree of its parts,
+ * and one cut from a longer string (`slice`) keeps that string alive: kept by the million, either
+ * costs about twice the flat string's bytes (issue #14). JSON's round trip gives back the same
+ * code units, lone surrogates included, in one flat string. Short strings are always flat.
+ */
+export function flatText(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 export function tokenString(id: number): string {

@@ -7,9 +7,9 @@ import type { NormalisedRecord } from '../normalise/record.normaliser';
  * records are added and removed, so the adjustment always reflects the current population.
  */
 export class TermFrequencies {
-  private readonly counts: Map<number, number>[] = Array.from(
+  private readonly counts: TokenCounts[] = Array.from(
     { length: FIELD_COUNT },
-    () => new Map<number, number>(),
+    () => new TokenCounts(),
   );
   private total = 0;
 
@@ -33,11 +33,16 @@ export class TermFrequencies {
     for (const m of this.counts) n += m.size;
     const out = new Int32Array(n * 3);
     let i = 0;
+    // By field, then token id: the same triples for the same counts however they were reached
+    // (a snapshot loaded and written again is the same bytes).
     this.counts.forEach((m, field) => {
-      for (const [value, count] of m) {
+      const values = new Int32Array(m.size);
+      let k = 0;
+      m.forEach((value) => (values[k++] = value));
+      for (const value of values.sort()) {
         out[i++] = field;
         out[i++] = value;
-        out[i++] = count;
+        out[i++] = m.get(value);
       }
     });
     return out;
@@ -54,14 +59,16 @@ export class TermFrequencies {
       const map1 = this.counts[triples[i] ?? -1];
       const v = triples[i + 1] ?? -1;
       if (!map1) throw new Error(`TermFrequencies.load: no field ${triples[i]}`);
-      map1.set(map ? (map[v] ?? -1) : v, triples[i + 2] ?? 0);
+      const value = map ? (map[v] ?? -1) : v;
+      if (value < 0) throw new Error(`TermFrequencies.load: token ${v} has no id here`);
+      map1.add(value, triples[i + 2] ?? 0);
     }
     this.total = size;
   }
 
   /** Records carrying token `value` (token-ids.ts) in field `field` (0 when unknown). */
   count(field: number, value: number): number {
-    return this.counts[field]?.get(value) ?? 0;
+    return value < 0 ? 0 : (this.counts[field]?.get(value) ?? 0);
   }
 
   /**
@@ -96,11 +103,98 @@ export class TermFrequencies {
       if (seen[i] === field && seen[i + 1] === value) return;
     }
     seen.push(field, value);
-    const map = this.counts[field] as Map<number, number>;
-    const next = (map.get(value) ?? 0) + delta;
-    if (next <= 0) map.delete(value);
-    else map.set(value, next);
+    (this.counts[field] as TokenCounts).add(value, delta);
   }
+}
+
+/**
+ * Counts by token id (≥ 0) for one field: an open-addressing hash table (linear probing,
+ * backward-shift deletion) of ids and counts in two Int32Arrays, at most three quarters full;
+ * a count that falls to 0 takes its id out. ~11–21 bytes a distinct value, where a
+ * Map<number, number> cost ~30–60 (issue #14: identifiers, online identifiers and addresses
+ * have about one distinct value a record each).
+ */
+export class TokenCounts {
+  /** Token id per slot, -1 = empty; its size is a power of two. */
+  private ids = new Int32Array(16).fill(-1);
+  private counts = new Int32Array(16);
+  size = 0;
+
+  get(id: number): number {
+    const mask = this.ids.length - 1;
+    for (let s = slotOf(id, mask); ; s = (s + 1) & mask) {
+      const held = this.ids[s] as number;
+      if (held === id) return this.counts[s] as number;
+      if (held < 0) return 0;
+    }
+  }
+
+  /** Adds `delta` to `id`'s count (a new id starts at 0); an id whose count is not above 0 goes. */
+  add(id: number, delta: number): void {
+    const mask = this.ids.length - 1;
+    let s = slotOf(id, mask);
+    while (this.ids[s] !== id && (this.ids[s] as number) >= 0) s = (s + 1) & mask;
+    if (this.ids[s] === id) {
+      const next = (this.counts[s] as number) + delta;
+      if (next > 0) this.counts[s] = next;
+      else this.takeOut(s);
+      return;
+    }
+    if (delta <= 0) return;
+    if ((this.size + 1) * 4 > this.ids.length * 3) {
+      this.rehash(this.ids.length * 2);
+      this.add(id, delta);
+      return;
+    }
+    this.ids[s] = id;
+    this.counts[s] = delta;
+    this.size++;
+  }
+
+  /** Calls `f` with each id held and its count, in no set order. */
+  forEach(f: (id: number, count: number) => void): void {
+    for (let s = 0; s < this.ids.length; s++) {
+      const id = this.ids[s] as number;
+      if (id >= 0) f(id, this.counts[s] as number);
+    }
+  }
+
+  /** Empties slot `s`, shifting back the entries that probed past it. */
+  private takeOut(s: number): void {
+    const mask = this.ids.length - 1;
+    let hole = s;
+    for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
+      const id = this.ids[j] as number;
+      if (id < 0) break;
+      const home = slotOf(id, mask);
+      // Move it into the hole unless its home lies cyclically in (hole, j].
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        this.ids[hole] = id;
+        this.counts[hole] = this.counts[j] as number;
+        hole = j;
+      }
+    }
+    this.ids[hole] = -1;
+    this.counts[hole] = 0;
+    this.size--;
+  }
+
+  private rehash(length: number): void {
+    const [ids, counts] = [this.ids, this.counts];
+    this.ids = new Int32Array(length).fill(-1);
+    this.counts = new Int32Array(length);
+    this.size = 0;
+    for (let s = 0; s < ids.length; s++) {
+      const id = ids[s] as number;
+      if (id >= 0) this.add(id, counts[s] as number);
+    }
+  }
+}
+
+function slotOf(id: number, mask: number): number {
+  let h = Math.imul(id, 0x9e3779b1);
+  h ^= h >>> 16;
+  return h & mask;
 }
 
 /** Fields whose top level is TF-adjusted, as a boolean per field index. */
