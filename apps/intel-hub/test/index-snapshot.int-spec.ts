@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NominalState, type PersonQuery } from '@intel/contracts';
 import { generatePersons } from '@intel/synthetic';
-import { handlingP } from '@intel/testing';
+import { generatedNominal } from '@intel/testing';
 import { inProcessHub } from './in-process-hub.fixture';
 import { identifierKeysOf } from '../src/resolution/exact-identifiers';
 import * as indexReplay from '../src/resolution/index-replay';
@@ -20,23 +20,8 @@ describe('national index snapshot and restart (integration: real PostgreSQL)', (
   const dir = mkdtempSync(join(tmpdir(), 'hub-snapshot-'));
   const nominals: { force: string; state: NominalState }[] = [];
 
-  for (const g of generatePersons({ persons: 220, forces: 4, seed: 1414 })) {
-    const r = g.record;
-    nominals.push({
-      force: g.forceCode,
-      state: NominalState.fromJSON({
-        nominalId: `g${nominals.length}`,
-        version: 1,
-        names: r.names,
-        datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
-        sex: r.sex ?? 'SEX_UNSPECIFIED',
-        identifiers: r.identifiers ?? [],
-        onlineIdentifiers: r.onlineIdentifiers ?? [],
-        addresses: r.addresses ?? [],
-        handling: handlingP(),
-      }),
-    });
-  }
+  for (const g of generatePersons({ persons: 220, forces: 4, seed: 1414 }))
+    nominals.push({ force: g.forceCode, state: generatedNominal(g.record, `g${nominals.length}`) });
   const first = nominals.slice(0, 200);
   const later = nominals.slice(200);
 

@@ -1,5 +1,11 @@
-import type { Handling, IncidentRecord, PersonRecord } from '@intel/contracts';
-import { Classification, GradingScheme, HandlingCode } from '@intel/contracts';
+import type { IncidentRecord, PersonRecord } from '@intel/contracts';
+import {
+  Classification,
+  GradingScheme,
+  Handling,
+  HandlingCode,
+  NominalState,
+} from '@intel/contracts';
 import { pncCheckLetter } from '@intel/identifiers';
 
 export function handlingP(): Handling {
@@ -83,4 +89,33 @@ export function covertHandling(): Handling {
     handlingCode: HandlingCode.HANDLING_CODE_C,
     handlingConditions: 'Covert source: do not disseminate without the FIB inspector',
   };
+}
+
+/**
+ * A generated person's record (libs/synthetic's `record`, as JSON) as a force's nominal state,
+ * version 1, with this handling (P by default).
+ */
+export function generatedNominal(
+  r: {
+    names: unknown[];
+    dateOfBirth?: unknown;
+    sex?: string;
+    identifiers?: unknown[];
+    onlineIdentifiers?: unknown[];
+    addresses?: unknown[];
+  },
+  nominalId: string,
+  handling: Handling = handlingP(),
+): NominalState {
+  return NominalState.fromJSON({
+    nominalId,
+    version: 1,
+    names: r.names,
+    datesOfBirth: r.dateOfBirth ? [r.dateOfBirth] : [],
+    sex: r.sex ?? 'SEX_UNSPECIFIED',
+    identifiers: r.identifiers ?? [],
+    onlineIdentifiers: r.onlineIdentifiers ?? [],
+    addresses: r.addresses ?? [],
+    handling: Handling.toJSON(handling),
+  });
 }

@@ -4,6 +4,7 @@ import {
   type MatchEngine,
   type MatchIndex,
   type MatchInput,
+  type NormalisedRecord,
   type QueryCandidate,
   type RestoredLink,
   type ScoredCandidate,
@@ -229,6 +230,8 @@ export class NationalIndex {
       state: NominalState;
       encoded: Uint8Array;
       personId: string;
+      /** Its matching record, normalised already (a batch's): `RestoredRecord.normalised`. */
+      normalised?: NormalisedRecord;
     }>,
     links: Iterable<RestoredLink>,
   ): void {
@@ -238,7 +241,12 @@ export class NationalIndex {
         const h = handles.intern(n.key);
         states.set(h, n.encoded);
         identifiers.add(h, identifierKeysOf(n.state));
-        yield { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
+        yield {
+          id: handles.keyOf(h),
+          input: nominalAsMatchInput(n.state),
+          cluster: n.personId,
+          normalised: n.normalised,
+        };
       }
     }
     this.matching.restore(records(), links);
