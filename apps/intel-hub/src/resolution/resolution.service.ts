@@ -949,7 +949,8 @@ export class ResolutionService {
       const p = index.personOfMember(m);
       if (p) persons.add(p);
     }
-    const alerts = await this.recomputeFlags(tx, index, [...persons], now);
+    // A full load's index was just read from the database: its states are the stored ones.
+    const alerts = await this.recomputeFlags(tx, index, [...persons], now, change.full === true);
     // A rebuild lists nothing: no snapshot from before it is brought up to date.
     this.recorded = await this.commits.record(
       tx,
@@ -975,10 +976,13 @@ export class ResolutionService {
     index: NationalIndex,
     personIds: string[],
     now: Date,
+    statesFromIndex = false,
   ): Promise<Alert[]> {
     if (personIds.length === 0) return [];
     const allMembers = personIds.flatMap((p) => index.membersOf(p));
-    const states = await this.store.membersWithStates(tx, allMembers);
+    const states = statesFromIndex
+      ? [...index.views(allMembers).values()]
+      : await this.store.membersWithStates(tx, allMembers);
     const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
     const incidentsOf = await this.store.incidentsOf(tx, allMembers);
     const before = await this.store.storedViews(tx, personIds);
