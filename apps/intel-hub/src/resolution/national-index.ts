@@ -3,6 +3,7 @@ import {
   type MatchEngine,
   type MatchIndex,
   type MatchInput,
+  type NormalisedRecord,
   type QueryCandidate,
   type RestoredLink,
   type ScoredCandidate,
@@ -239,6 +240,8 @@ export class NationalIndex {
       state: NominalState;
       encoded: Uint8Array;
       personId: string;
+      /** Its matching record, normalised already (a batch's): `RestoredRecord.normalised`. */
+      normalised?: NormalisedRecord;
     }>,
     links: Iterable<RestoredLink>,
   ): void {
@@ -249,7 +252,12 @@ export class NationalIndex {
         states.set(h, n.encoded);
         restriction.held(h, n.state);
         identifiers.add(h, identifierKeysOf(n.state));
-        yield { id: handles.keyOf(h), input: nominalAsMatchInput(n.state), cluster: n.personId };
+        yield {
+          id: handles.keyOf(h),
+          input: nominalAsMatchInput(n.state),
+          cluster: n.personId,
+          normalised: n.normalised,
+        };
       }
     }
     this.matching.restore(records(), links);

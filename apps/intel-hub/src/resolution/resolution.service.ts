@@ -43,6 +43,7 @@ import {
   type IsolationState,
 } from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
+import { batchFirstStart, REVIEW_CANDIDATES_PER_RECORD } from './batch-first-start';
 import { IndexCommitsRepository, type IndexChange } from './index-commits.repository';
 import { ReplayRefused, replayOnto } from './index-replay';
 import { NationalIndex } from './national-index';
@@ -135,9 +136,6 @@ function* allExplainedLinks(index: NationalIndex): IterableIterator<StoredLink> 
     yield { ...l, explanation: index.matching.compare(l.a, l.b)?.explanation ?? [] };
 }
 
-/** POSSIBLE pairs kept for review per nominal scored: its strongest ones. */
-export const REVIEW_CANDIDATES_PER_RECORD = 5;
-
 /**
  * The POSSIBLE pairs a nominal's scoring reported, as review candidates: the strongest
  * REVIEW_CANDIDATES_PER_RECORD, each with whether its records are handling code C (a pair is
@@ -178,6 +176,16 @@ function clustersNow(index: NationalIndex, reported: ClusterChanges['clusters'])
       if (cid !== undefined && !groups.has(cid)) groups.set(cid, index.matching.membersOf(cid));
     }
   return [...groups.values()];
+}
+
+/** Every cluster of the index's nominals `held`, by cluster id, with its members. */
+function clustersOf(index: NationalIndex, held: Iterable<{ key: MemberKey }>) {
+  const groups = new Map<string, MemberKey[]>();
+  for (const { key } of held) {
+    const c = index.matching.clusterOf(key);
+    if (c !== undefined && !groups.has(c)) groups.set(c, index.matching.membersOf(c));
+  }
+  return groups;
 }
 
 /** An analyst's decision on a pair taking effect (`undefined`: a decision withdrawn). */
@@ -672,8 +680,9 @@ export class ResolutionService {
       );
       return;
     }
-    const { index, engine, source, nominals, stale, links, candidates, groups, rescored, scored } =
+    const { index, engine, source, nominals, stale, links, candidates, groups, rescored, ...b } =
       await this.buildIndex();
+    const built = Date.now();
     const now = new Date();
     await this.indexTransaction(async (tx) => {
       await this.fence(tx);
@@ -696,6 +705,7 @@ export class ResolutionService {
         full: true,
       });
     });
+    const written = Date.now();
     const underived = await this.deriveUnderivedViews(index);
     // Queries move to the new index only now that it matches the database.
     this.index = index;
@@ -710,11 +720,16 @@ export class ResolutionService {
         event: 'index-loaded',
         mode: source === 'saved' ? 'restored' : 'rebuilt',
         nominals: index.nominalCount,
-        scored,
+        scored: b.scored,
         persons: index.personCount,
         viewsDerived: underived,
         parameters: PARAMETER_ORIGIN[source],
         lambda: engine.parameters.lambda,
+        // Where the time went (ms): reading, building (by phase), writing, deriving views.
+        build: {
+          ...b.build,
+          phases: { ...b.build.phases, build: built - started, write: written - built },
+        },
         ms: Date.now() - started,
       },
       'national index loaded',
@@ -728,6 +743,7 @@ export class ResolutionService {
    * its own copy of every state.
    */
   private async buildIndex() {
+    const started = Date.now();
     // Held as stored (the bytes pg gives, ~0.6 KB a nominal) and decoded one at a time where
     // used, not as decoded states (~2.5 KB a nominal): at national scale the difference is
     // gigabytes of peak heap, which the process keeps as resident memory.
@@ -743,6 +759,31 @@ export class ResolutionService {
     const nominals = stored.length;
     const saved = await this.store.savedParameters(this.ds);
     const source = chooseParameters(saved, nominals, this.options.trainMinRecords);
+    const read = Date.now() - started;
+    const memberships = await this.store.allMemberships(this.ds);
+    // Analysts' decisions name records, not scores: they hold whatever the parameters.
+    const constraints = await this.review.activeConstraints(this.ds);
+    if (source !== 'saved' && memberships.length === 0) {
+      // A first start (no person yet): the batch resolver (docs/hub.md "First start").
+      const built = batchFirstStart(stored, {
+        parameters:
+          source === 'reference'
+            ? referenceEngine(this.options.referencePersons).parameters
+            : undefined,
+        constraints,
+      });
+      return {
+        ...built,
+        source,
+        nominals,
+        stale: [] as MemberKey[],
+        links: [] as StoredLink[],
+        groups: clustersOf(built.index, stored),
+        rescored: [] as MemberKey[],
+        scored: nominals,
+        build: { method: 'batch', phases: { read, ...built.phases }, batch: built.batch },
+      };
+    }
     const engine =
       source === 'saved' && saved
         ? MatchEngine.fromParameters(saved.parameters)
@@ -752,10 +793,7 @@ export class ResolutionService {
             )
           : referenceEngine(this.options.referencePersons);
     const index = new NationalIndex(engine);
-    // Analysts' decisions name records, not scores: they hold whatever the parameters.
-    for (const c of await this.review.activeConstraints(this.ds))
-      index.matching.setConstraint(c.a, c.b, c.constraint);
-    const memberships = await this.store.allMemberships(this.ds);
+    for (const c of constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
     for (const m of memberships) index.setMembership(m.personId, m.seq, m.key);
     for (const [p, views] of await this.viewFlags.all(this.ds)) index.setFlags(p, views);
     const live = new Set(stored.map((i) => i.key));
@@ -791,11 +829,7 @@ export class ResolutionService {
         candidates.push(...candidateReports(index, key, state, r.possibles));
       }
     });
-    const groups = new Map<string, MemberKey[]>();
-    for (const { key } of stored) {
-      const c = index.matching.clusterOf(key);
-      if (c !== undefined && !groups.has(c)) groups.set(c, index.matching.membersOf(c));
-    }
+    const groups = clustersOf(index, stored);
     const rescored = source === 'saved' ? scored.map((i) => i.key) : [];
     return {
       index,
@@ -808,6 +842,7 @@ export class ResolutionService {
       groups,
       rescored,
       scored: scored.length,
+      build: { method: source === 'saved' ? 'restore' : 'incremental', phases: { read } },
     };
   }
 
@@ -949,7 +984,8 @@ export class ResolutionService {
       const p = index.personOfMember(m);
       if (p) persons.add(p);
     }
-    const alerts = await this.recomputeFlags(tx, index, [...persons], now);
+    // A full load's index was just read from the database: its states are the stored ones.
+    const alerts = await this.recomputeFlags(tx, index, [...persons], now, change.full === true);
     // A rebuild lists nothing: no snapshot from before it is brought up to date.
     this.recorded = await this.commits.record(
       tx,
@@ -975,10 +1011,13 @@ export class ResolutionService {
     index: NationalIndex,
     personIds: string[],
     now: Date,
+    statesFromIndex = false,
   ): Promise<Alert[]> {
     if (personIds.length === 0) return [];
     const allMembers = personIds.flatMap((p) => index.membersOf(p));
-    const states = await this.store.membersWithStates(tx, allMembers);
+    const states = statesFromIndex
+      ? [...index.views(allMembers).values()]
+      : await this.store.membersWithStates(tx, allMembers);
     const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
     const incidentsOf = await this.store.incidentsOf(tx, allMembers);
     const before = await this.store.storedViews(tx, personIds);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generateScenario } from '@intel/synthetic';
+import { generatePersons, generateScenario } from '@intel/synthetic';
 import type { MatchInput } from '../model/match-input';
 import { pairwiseMetrics } from '../eval/pairwise-metrics';
 import { MatchEngine } from './match-engine';
@@ -112,4 +112,50 @@ describe('MatchEngine', () => {
     expect(fGuarded).toBeGreaterThan(fPlain);
     expect(fGuarded).toBeGreaterThanOrEqual(0.8);
   }, 20_000);
+
+  it('with corroboratedLinks, the batch links on more than a name only, as the national index does', () => {
+    const background = generatePersons({ persons: 400, seed: 5 }).map((g) => g.record);
+    const sparse = (given: string, phone: string): MatchInput => ({
+      names: [{ given: [given], family: 'Quorrington' }],
+      identifiers: [],
+      onlineIdentifiers: [{ kind: 'ONLINE_IDENTIFIER_KIND_PHONE', platform: '', value: phone }],
+    });
+    // The same rare name with different phones (a name alone), then with the same phone.
+    const records = [
+      ...background,
+      sparse('Will', '+447700900001'),
+      sparse('Will', '+447700900002'),
+      sparse('Will', '+447700900001'),
+    ];
+    const [a, b, c] = [background.length, background.length + 1, background.length + 2];
+    const parameters = MatchEngine.train(background).parameters;
+    const plain = MatchEngine.resolve(records, { parameters, keepLinks: true });
+    const strict = MatchEngine.resolve(records, {
+      parameters,
+      corroboratedLinks: true,
+      keepLinks: true,
+      keepPossibles: true,
+    });
+    // By default the name alone links a and b; with the national rule it is a POSSIBLE pair.
+    expect(plain.clusterOf[b]).toBe(plain.clusterOf[a]);
+    expect(strict.clusterOf[b]).not.toBe(strict.clusterOf[a]);
+    expect(strict.possiblePairs).toContainEqual(expect.objectContaining({ a, b, namesOnly: true }));
+    // The shared phone corroborates the name: a and c are linked.
+    expect(strict.clusterOf[c]).toBe(strict.clusterOf[a]);
+    expect(strict.links).toContainEqual(expect.objectContaining({ a, b: c }));
+    // Every link the batch keeps is one the national index would make (not on names alone), and
+    // every pair held back is one it would report as POSSIBLE.
+    const index = MatchEngine.fromParameters(parameters).createIndex({ corroboratedLinks: true });
+    index.restore(
+      records.map((r, i) => ({ id: String(i), input: r, cluster: String(i) })),
+      [],
+    );
+    for (const l of strict.links ?? [])
+      expect(index.waterfall(String(l.a), String(l.b))?.namesOnly).toBe(false);
+    const held = (strict.possiblePairs ?? []).filter((p) => p.namesOnly);
+    expect(held.length).toBeGreaterThan(0);
+    for (const p of held)
+      expect(index.waterfall(String(p.a), String(p.b))?.decidedBand).toBe('MATCH_BAND_POSSIBLE');
+    expect(strict.stats.links).toBeLessThan(plain.stats.links);
+  });
 });

@@ -46,6 +46,8 @@ export interface ResolveOptions extends TrainOptions {
   keepLinks?: boolean;
   /** Keep every scored POSSIBLE pair (a, b, score) too: for calibration (eval-matching). */
   keepPossibles?: boolean;
+  /** Keep the records as normalised (`records`): to restore an index from (`RestoredRecord`). */
+  keepRecords?: boolean;
   /**
    * Explain these pairs (record indices) with the batch's own scorer, term frequencies
    * included, whether blocking compared them or not: for evaluation (what missed pairs look like).
@@ -56,6 +58,12 @@ export interface ResolveOptions extends TrainOptions {
    * the links — only for measuring what the guard is worth.
    */
   chainingGuard?: boolean;
+  /**
+   * Link two records only when something beyond their names agrees (the national link rule,
+   * `MatchIndexOptions.corroboratedLinks`): a pair scoring as a link on names alone is a POSSIBLE
+   * pair (in `possiblePairs`, `namesOnly`), never offered to the clusterer. Default false.
+   */
+  corroboratedLinks?: boolean;
 }
 
 export interface BatchResolution {
@@ -64,10 +72,15 @@ export interface BatchResolution {
   parameters: MatchParameters;
   /** Scored links (score ≥ link threshold), when keepLinks was set. */
   links?: { a: number; b: number; score: number }[];
-  /** Scored POSSIBLE pairs (possible ≤ score < link threshold), when keepPossibles was set. */
-  possiblePairs?: { a: number; b: number; score: number }[];
+  /**
+   * Scored POSSIBLE pairs (possible ≤ score < link threshold, or with `corroboratedLinks` a link
+   * on names alone: `namesOnly`), when keepPossibles was set.
+   */
+  possiblePairs?: { a: number; b: number; score: number; namesOnly?: boolean }[];
   /** The explanations of `explainPairs`, in their order. */
   explained?: PairScore[];
+  /** The records as normalised, in input order, when keepRecords was set. */
+  records?: NormalisedRecord[];
   /** The band thresholds in bits, as the batch's scorer applies them. */
   bits: { certainBits: number; linkBits: number; possibleBits: number };
   stats: {
@@ -330,14 +343,18 @@ function resolvePrepared(
   const lb: number[] = [];
   const ls: number[] = [];
   let possibles = 0;
-  const possiblePairs: { a: number; b: number; score: number }[] = [];
+  const possiblePairs: NonNullable<BatchResolution['possiblePairs']> = [];
   const keepPossibles = options.keepPossibles === true;
+  const corroborated = options.corroboratedLinks === true;
   const c = newComparison();
   let lastI = -1;
   const pairs = forEachCandidatePair(blocks, (i, j) => {
     comparator.compareRows(rows, i, j, norm[i] as NormalisedRecord, norm[j] as NormalisedRecord, c);
     const s = scorer.score(c);
-    if (s >= scorer.linkBits) {
+    if (s >= scorer.linkBits && corroborated && !scorer.corroborates(c)) {
+      possibles++;
+      if (keepPossibles) possiblePairs.push({ a: i, b: j, score: s, namesOnly: true });
+    } else if (s >= scorer.linkBits) {
       la.push(i);
       lb.push(j);
       ls.push(s);
@@ -403,6 +420,7 @@ function resolvePrepared(
     },
   };
   if (keepPossibles) result.possiblePairs = possiblePairs;
+  if (options.keepRecords) result.records = norm;
   if (options.explainPairs) {
     result.explained = options.explainPairs.map(([a, b]) => {
       comparator.compareRows(

@@ -51,6 +51,26 @@ describe('MatchIndex.restore', () => {
     );
   });
 
+  it('given records normalised already (a batch’s), then restores the index normalising them would', () => {
+    const batch = MatchEngine.resolve(
+      first.map((g) => g.record),
+      { parameters: engine.parameters, keepRecords: true },
+    );
+    const normalised = batch.records ?? [];
+    expect(normalised).toHaveLength(first.length);
+    const plain = engine.createIndex();
+    plain.restore(saved(), built.links());
+    const given = engine.createIndex();
+    given.restore(
+      saved().map((r, i) => ({ ...r, normalised: normalised[i] })),
+      built.links(),
+    );
+    expect(partition(given, ids)).toEqual(partition(plain, ids));
+    for (const g of later.slice(0, 10))
+      expect(given.match(g.record, 5)).toEqual(plain.match(g.record, 5));
+    expect(given.compare('r0', 'r1')).toEqual(plain.compare('r0', 'r1'));
+  });
+
   it('then behaves as the index it was saved from: removals split on the saved links, adds link alike', () => {
     // A second index built the same way, so the first stays untouched for the other test.
     const original = engine.createIndex();

@@ -88,6 +88,11 @@ export interface RestoredRecord {
   id: string;
   input: MatchInput;
   cluster: string;
+  /**
+   * `input` as normalised already (the batch's `records`, `keepRecords`): not normalised again.
+   * Normalising is deterministic, so this is what normalising `input` would give.
+   */
+  normalised?: NormalisedRecord;
 }
 
 /** A saved link between two records (as `add` made it: at or above the link threshold). */
@@ -288,9 +293,11 @@ export class MatchIndex {
   ): void {
     if (!some && this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
     const clusterOfLabel = new Map<string, string>();
-    for (const { id, input, cluster } of records) {
+    // One record's keys at a time: filed in the postings, then not needed.
+    const keys = new KeyCodes();
+    for (const { id, input, cluster, normalised } of records) {
       if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
-      const norm = normaliseRecord(input);
+      const norm = normalised ?? normaliseRecord(input);
       const seq = this.nextSeq++;
       let clusterId = clusterOfLabel.get(cluster);
       if (clusterId === undefined) {
@@ -298,7 +305,8 @@ export class MatchIndex {
         clusterOfLabel.set(cluster, id);
       }
       this.tf.add(norm);
-      this.insert({ id, seq, clusterId, links: undefined }, norm, keysOf(norm));
+      blockingKeyCodes(norm, keys);
+      this.insert({ id, seq, clusterId, links: undefined }, norm, keys);
       const held = this.clusters.get(clusterId);
       if (held === undefined) this.clusters.set(clusterId, seq);
       else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);

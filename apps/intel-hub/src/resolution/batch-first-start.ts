@@ -1,0 +1,171 @@
+import { NominalState } from '@intel/contracts';
+import { isRestricted } from '@intel/disclosure';
+import {
+  MatchEngine,
+  type BatchResolution,
+  type MatchParameters,
+  type ResolveOptions,
+  type PairConstraint,
+} from '@intel/matching';
+import type { CandidateReport } from '../review/review.repository';
+import type { MemberKey } from './member-key';
+import { NationalIndex, NATIONAL_MATCH_OPTIONS } from './national-index';
+import { nominalAsMatchInput } from './nominal-input';
+
+/** POSSIBLE pairs kept for review per nominal scored: its strongest ones. */
+export const REVIEW_CANDIDATES_PER_RECORD = 5;
+
+/** A live nominal as read for a build: its key and its state as stored. */
+export interface StoredNominal {
+  key: MemberKey;
+  encoded: Uint8Array;
+}
+
+/** What a first start built (`batchFirstStart`), for `load` to commit. */
+export interface BatchBuilt {
+  index: NationalIndex;
+  engine: MatchEngine;
+  /** The review candidates, as the incremental build reports them. */
+  candidates: CandidateReport[];
+  /** Per phase, in ms: decoding the states, the batch (training included), restoring. */
+  phases: { decode: number; resolve: number; restore: number; candidates: number };
+  /** The batch's own figures: its phases in s, pairs, links, clusters, guard refusals. */
+  batch: BatchResolution['stats'];
+}
+
+/**
+ * The POSSIBLE pairs of a batch as review candidates, as the incremental build reports them:
+ * each pair on its later record (the one scored when the other was already indexed), the
+ * strongest REVIEW_CANDIDATES_PER_RECORD of each record's, with whether each record is handling
+ * code C. Pure.
+ */
+export function batchCandidates(
+  keys: readonly MemberKey[],
+  restricted: Uint8Array,
+  possibles: readonly { a: number; b: number; score: number }[],
+  perRecord = REVIEW_CANDIDATES_PER_RECORD,
+): CandidateReport[] {
+  // Each pair on its later record, a record's pairs strongest first.
+  const pairs = possibles.map((p) => ({
+    self: Math.max(p.a, p.b),
+    other: Math.min(p.a, p.b),
+    score: p.score,
+  }));
+  pairs.sort((p, q) => p.self - q.self || q.score - p.score);
+  const out: CandidateReport[] = [];
+  let current = -1;
+  let taken = 0;
+  for (const { self, other, score } of pairs) {
+    if (self !== current) [current, taken] = [self, 0];
+    if (taken++ >= perRecord) continue;
+    out.push({
+      a: keys[self] as MemberKey,
+      b: keys[other] as MemberKey,
+      restrictedA: restricted[self] === 1,
+      restrictedB: restricted[other] === 1,
+      score,
+      band: 'MATCH_BAND_POSSIBLE',
+    });
+  }
+  return out;
+}
+
+/**
+ * The pairs of analysts' decisions among `keys`, as record indices: `must` (SAME) and `cannot`
+ * (NOT_SAME). Decisions naming a record not held are left out. Pure.
+ */
+export function constraintPairs(
+  keys: readonly MemberKey[],
+  constraints: readonly { a: MemberKey; b: MemberKey; constraint: PairConstraint }[],
+): { mustLink: [number, number][]; cannotLink: [number, number][] } {
+  const at = new Map<MemberKey, number>();
+  keys.forEach((k, i) => at.set(k, i));
+  const out = { mustLink: [] as [number, number][], cannotLink: [] as [number, number][] };
+  for (const c of constraints) {
+    const [a, b] = [at.get(c.a), at.get(c.b)];
+    if (a === undefined || b === undefined || a === b) continue;
+    (c.constraint === 'must' ? out.mustLink : out.cannotLink).push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * The batch over `stored` (their states decoded into `restricted`'s marks and the engine's
+ * inputs, which are garbage once it returns), with the time decoding and resolving took (ms).
+ */
+function resolveStored(
+  stored: readonly StoredNominal[],
+  restricted: Uint8Array,
+  options: Pick<ResolveOptions, 'parameters' | 'mustLink' | 'cannotLink'>,
+): { result: BatchResolution; decode: number; resolve: number } {
+  const t = Date.now();
+  const inputs = stored.map((s, i) => {
+    const state = NominalState.decode(s.encoded);
+    if (isRestricted(state.handling?.handlingCode)) restricted[i] = 1;
+    return nominalAsMatchInput(state);
+  });
+  const decode = Date.now() - t;
+  const result = MatchEngine.resolve(inputs, {
+    ...options,
+    corroboratedLinks: NATIONAL_MATCH_OPTIONS.corroboratedLinks,
+    keepLinks: true,
+    keepPossibles: true,
+    keepRecords: true,
+  });
+  return { result, decode, resolve: Date.now() - t - decode };
+}
+
+/**
+ * A first start's national index, built by the batch resolver (docs/hub.md "First start"):
+ * every live nominal (in `stored`'s order) resolved at once by `MatchEngine.resolve` with the
+ * national link rule (`corroboratedLinks`: a pair that scores as a link on names alone is a
+ * POSSIBLE pair, never a link), the chaining guard and analysts' decisions (`constraints`: SAME
+ * always one person, NOT_SAME never), its parameters learned from these nominals unless
+ * `parameters` are given; then the index is restored from the result as a restart restores it
+ * (`NationalIndex.restore`: each nominal in its cluster, the batch's links as stored, nothing
+ * scored again), with the decisions held for what comes next. Its clusters are those the
+ * incremental index keeps (each cluster is what the index's own guarded clustering makes of its
+ * records and links) and the review candidates are reported as the incremental build reports
+ * them (`batchCandidates`). No persons yet: `load` gives every cluster its person id.
+ */
+export function batchFirstStart(
+  stored: readonly StoredNominal[],
+  o: {
+    parameters?: MatchParameters;
+    constraints: readonly { a: MemberKey; b: MemberKey; constraint: PairConstraint }[];
+  },
+): BatchBuilt {
+  const keys = stored.map((s) => s.key);
+  const restricted = new Uint8Array(stored.length);
+  const { result, decode, resolve } = resolveStored(stored, restricted, {
+    parameters: o.parameters,
+    ...constraintPairs(keys, o.constraints),
+  });
+  let t = Date.now();
+  const engine = MatchEngine.fromParameters(result.parameters);
+  const index = new NationalIndex(engine);
+  for (const c of o.constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
+  const { clusterOf, records: normalised = [] } = result;
+  function* records() {
+    for (let i = 0; i < stored.length; i++) {
+      const { key, encoded } = stored[i] as StoredNominal;
+      const state = NominalState.decode(encoded);
+      yield { key, state, encoded, personId: String(clusterOf[i]), normalised: normalised[i] };
+    }
+  }
+  function* links() {
+    for (const l of result.links ?? [])
+      yield { a: keys[l.a] as MemberKey, b: keys[l.b] as MemberKey, score: l.score };
+  }
+  index.restore(records(), links());
+  const restore = Date.now() - t;
+  t = Date.now();
+  const candidates = batchCandidates(keys, restricted, result.possiblePairs ?? []);
+  return {
+    index,
+    engine,
+    candidates,
+    phases: { decode, resolve, restore, candidates: Date.now() - t },
+    batch: result.stats,
+  };
+}
