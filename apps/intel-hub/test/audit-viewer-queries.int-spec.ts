@@ -130,11 +130,19 @@ describe('AuditViewerService (integration: real PostgreSQL, real roles)', () => 
         recipients: ['01'],
       }),
     );
-    // A busy user: 25 more entries.
+    // A busy user: 25 more entries, each a millisecond after the one before (an entry's time is
+    // a millisecond's: two appended within one would be at the same time, and a period starting
+    // at one would hold both).
+    const busyFrom = Date.now();
     for (let i = 0; i < 25; i++)
       await add(
         `busy${i}`,
-        entry({ callerName: 'analyst:busy', request: { i }, reason: `busy ${i}` }),
+        entry({
+          at: new Date(busyFrom + i),
+          callerName: 'analyst:busy',
+          request: { i },
+          reason: `busy ${i}`,
+        }),
       );
     await log.close();
 
