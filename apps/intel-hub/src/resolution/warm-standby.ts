@@ -37,6 +37,8 @@ export interface WarmIndex {
 /** What readiness shows of a standing-by hub. */
 export interface StandbyStatus {
   warm: boolean;
+  /** The leader's last commit the warm index reflects. */
+  watermark?: number;
   lagCommits?: number;
   lagSeconds?: number;
 }
@@ -99,6 +101,7 @@ export class WarmStandby {
   status(): StandbyStatus {
     return {
       warm: this.state.kind === 'warm',
+      ...(this.state.kind === 'warm' ? { watermark: this.state.applied } : {}),
       lagCommits: this.lag?.commits,
       lagSeconds: this.lag?.seconds,
     };
