@@ -326,6 +326,9 @@ export function nationalHubEnv(
     // every ~14 MB allocated, 188 times (3.7 s of pauses) in 75 s of 110k query load; with
     // 64 MB, 36 times (1.2 s). docs/hub.md: run the hub with the same flags at this scale.
     NODE_OPTIONS: HUB_NODE_OPTIONS,
+    // As the Helm chart runs the hub: glibc's mmap threshold held at its default, so the
+    // index's large columns freed while it grows go back to the system.
+    MALLOC_MMAP_THRESHOLD_: '131072',
     // The cold-start parameters, not EM over the whole index at every start.
     HUB_TRAIN_MIN_RECORDS: String(Number.MAX_SAFE_INTEGER),
     // One bench client probes thousands of times a second: answers stay comparable with
