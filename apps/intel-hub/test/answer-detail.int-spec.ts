@@ -130,15 +130,16 @@ describe('answer detail and one commit per answer (integration)', () => {
     }
     await waitFor(
       async () => {
+        // Both nominals resolved, into one person (one of them alone is one person too).
         const { rows } = await h.db.query<{ person_id: string }>(
-          `SELECT DISTINCT person_id FROM person_member WHERE nominal_id = ANY($1)`,
+          `SELECT person_id FROM person_member WHERE nominal_id = ANY($1)`,
           [[norfolk.id, kent.id]],
         );
         const { rows: flags } = await h.db.query(`SELECT 1 FROM person_flag WHERE person_id = $1`, [
           rows[0]?.person_id,
         ]);
         personId = rows[0]?.person_id ?? '';
-        return rows.length === 1 && flags.length > 0;
+        return rows.length === 2 && rows[1]?.person_id === personId && flags.length > 0;
       },
       { timeoutMs: 120_000, intervalMs: 300, what: 'one flagged national person of both nominals' },
     );
