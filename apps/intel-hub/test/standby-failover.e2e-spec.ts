@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -178,7 +179,7 @@ describe('warm standby failover after SIGKILL (e2e)', () => {
         } catch (err) {
           outcomes.push({ hub, code: codeOf(err), matches: 0, startedAt, endedAt: Date.now() });
           // A refused call (the standby, the killed leader) is retried a little later.
-          await new Promise((r) => setTimeout(r, 20));
+          await sleep(20);
         }
       }
     };
@@ -201,7 +202,7 @@ describe('warm standby failover after SIGKILL (e2e)', () => {
         { timeoutMs: 60_000, what: 'the leader to answer under load' },
       );
       // The leader has been committing the import meanwhile: the standby tails it.
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
       killedAt = Date.now();
       await leader.kill();
       await waitFor(

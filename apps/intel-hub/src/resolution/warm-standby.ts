@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { classifyDatabaseError, databaseErrorClass, inTransaction } from '@intel/db';
 import type { Logger } from '@intel/observability';
 import { Inject, Injectable } from '@nestjs/common';
@@ -239,7 +240,7 @@ export class WarmStandby {
       this.metrics.standbyLagCommits.set(this.lag?.commits ?? 0);
       this.metrics.standbyLagSeconds.set(this.lag?.seconds ?? 0);
       if (r.caughtUp) return;
-      await new Promise((resolve) => setImmediate(resolve));
+      await setImmediate();
     }
   }
 
