@@ -34,21 +34,29 @@ count() { grep -c "^kind: $1\$" <<<"$rendered" || true; }
 expect() { # what actual expected
   [[ "$2" == "$3" ]] || fail "helm template with $REAL: $1 is $2, expected $3"
 }
-expect "the number of Deployments (3 forces + hub)" "$(count Deployment)" 4
+expect "the number of Deployments (3 forces, the hub and its standby)" "$(count Deployment)" 5
 expect "the number of NetworkPolicies" "$(count NetworkPolicy)" 4
 expect "the number of PodDisruptionBudgets" "$(count PodDisruptionBudget)" 4
 expect "the number of provisioning Jobs" "$(count Job)" 2
 expect "the number of Secrets rendered (all are referenced)" "$(count Secret)" 0
 expect "containers without a read-only root filesystem" \
   "$(grep -c 'readOnlyRootFilesystem: false' <<<"$rendered" || true)" 0
-expect "pods that may run as root" "$(grep -c 'runAsNonRoot: true' <<<"$rendered")" 6
-expect "the number of PersistentVolumeClaims (the hub's snapshot)" "$(count PersistentVolumeClaim)" 1
-# Every container's requests, and the snapshot claim's storage request.
+expect "pods that may run as root" "$(grep -c 'runAsNonRoot: true' <<<"$rendered")" 7
+expect "the number of PersistentVolumeClaims (the two hubs' snapshots)" "$(count PersistentVolumeClaim)" 2
+# Every container's requests, and the snapshot claims' storage requests.
 expect "containers without resource requests" \
-  "$(($(grep -c '^ *requests:' <<<"$rendered") - 1))" 6
+  "$(($(grep -c '^ *requests:' <<<"$rendered") - 2))" 7
 grep -q 'mountPath: /var/lib/intel/hub-snapshot' <<<"$rendered" || fail "the hub's snapshot volume is not mounted"
 grep -q 'value: /var/lib/intel/hub-snapshot' <<<"$(grep -A1 'name: HUB_SNAPSHOT_DIR$' <<<"$rendered")" ||
   fail "the hub is not given its snapshot directory"
+# The hub and its warm standby: two Deployments of one pod, each its own slot and snapshot claim;
+# the one Service selects the component (both pods: readiness picks the leader).
+grep -q 'name: intel-intel-platform-hub-b$' <<<"$rendered" || fail "the hub's warm standby is not rendered"
+expect "hub pods by slot (a, b)" "$(grep -c 'intel.police.uk/hub-slot: "[ab]"' <<<"$rendered")" 4
+grep -q 'claimName: intel-intel-platform-hub-b-snapshot' <<<"$rendered" ||
+  fail "the standby does not mount a snapshot claim of its own"
+hub_service="$(awk '/^kind: Service$/{s=1} s&&/^---/{s=0} s' <<<"$rendered" | grep -A16 'name: intel-intel-platform-hub$')"
+grep -q 'hub-slot' <<<"$hub_service" && fail "the hub's Service selects one slot: after a failover it would send queries to the standby"
 grep -q 'terminationGracePeriodSeconds: 90' <<<"$rendered" ||
   fail "the hub's termination grace does not cover its shutdown's snapshot write"
 grep -q 'value: "true"' <<<"$(grep -A1 'name: KAFKA_SSL$' <<<"$rendered")" ||
@@ -74,6 +82,9 @@ refuse "must name neither a user nor a password" --set 'database.url=postgres://
 refuse "plain sends the password in clear" --set kafka.sasl.mechanism=plain --set kafka.tls.enabled=false
 refuse "hub.replicas must be 1" --set hub.replicas=2
 refuse "hub.strategy.type must be Recreate" --set hub.strategy.type=RollingUpdate
+refuse "hub.standby.enabled needs hub.snapshot.enabled" --set hub.snapshot.enabled=false
+refuse "must differ from hub.snapshot.existingClaim" --set hub.snapshot.existingClaim=snap \
+  --set hub.standby.snapshotExistingClaim=snap
 refuse "must exceed shutdownGraceMs" --set terminationGracePeriodSeconds=5
 refuse "before its shutdown's snapshot is written" --set hub.terminationGracePeriodSeconds=60
 refuse "is not a two-digit PNC force code" --set 'forces[0].code=1'

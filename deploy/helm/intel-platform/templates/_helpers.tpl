@@ -48,6 +48,25 @@ intel.police.uk/force-code: {{ . | quote }}
 {{- end }}
 {{- end }}
 
+{{/* A workload's own selector: the component's, and for a hub its slot (a: the hub, b: its warm
+standby; either may lead). The Service, NetworkPolicy and PodDisruptionBudget select the
+component's labels only, so they cover both hubs. */}}
+{{- define "intel-platform.workloadSelectorLabels" -}}
+{{ include "intel-platform.selectorLabels" . }}
+{{- with .slot }}
+intel.police.uk/hub-slot: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* A workload's name: the component's, with "-<slot>" for a hub's slot other than a. */}}
+{{- define "intel-platform.workloadName" -}}
+{{- if and .slot (ne .slot "a") }}
+{{- printf "%s-%s" (include "intel-platform.componentName" .) .slot | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- include "intel-platform.componentName" . }}
+{{- end }}
+{{- end }}
+
 {{- define "intel-platform.labels" -}}
 helm.sh/chart: {{ include "intel-platform.chart" .root }}
 {{ include "intel-platform.selectorLabels" . }}
@@ -223,11 +242,17 @@ Checks made once per render: required values, and settings that would only fail 
 {{- end }}
 {{- end }}
 {{- if and $v.hub.enabled (ne (int64 $v.hub.replicas) 1) }}
-{{- fail "hub.replicas must be 1: the national index lives in the hub's memory, and a second hub in the same consumer group would take half the partitions and hold half the index (docs/hub.md, Known limits)" }}
+{{- fail "hub.replicas must be 1: each hub Deployment runs one hub with its own snapshot volume; the warm standby is a second Deployment (hub.standby.enabled, docs/hub.md, Warm standby)" }}
 {{- end }}
 {{- $hubStrategy := get $v.hub "strategy" | default dict }}
 {{- if and $v.hub.enabled (ne (get $hubStrategy "type" | default "") "Recreate") }}
-{{- fail "hub.strategy.type must be Recreate: a rolling update runs the old and the new hub side by side" }}
+{{- fail "hub.strategy.type must be Recreate: a surged pod of the same Deployment would wait as a standby that never turns ready, and the rollout would never finish (the warm standby is hub.standby.enabled)" }}
+{{- end }}
+{{- if and $v.hub.enabled $v.hub.standby.enabled (not $v.hub.snapshot.enabled) }}
+{{- fail "hub.standby.enabled needs hub.snapshot.enabled: each hub keeps its own snapshot, and a standby without one restores from the database at every start (minutes at national scale)" }}
+{{- end }}
+{{- if and $v.hub.enabled $v.hub.standby.enabled $v.hub.snapshot.existingClaim (eq $v.hub.snapshot.existingClaim ($v.hub.standby.snapshotExistingClaim | default "")) }}
+{{- fail "hub.standby.snapshotExistingClaim must differ from hub.snapshot.existingClaim: two hubs writing one snapshot directory" }}
 {{- end }}
 {{- $analyst := get $v.hub "analyst" | default dict }}
 {{- $analystIngress := get $analyst "ingress" | default dict }}
@@ -434,7 +459,7 @@ Checks made once per render: required values, and settings that would only fail 
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: {{ include "intel-platform.componentName" . }}
+  name: {{ include "intel-platform.workloadName" . }}
   labels:
     {{- include "intel-platform.labels" . | nindent 4 }}
 spec:
@@ -442,7 +467,7 @@ spec:
   revisionHistoryLimit: 5
   selector:
     matchLabels:
-      {{- include "intel-platform.selectorLabels" . | nindent 6 }}
+      {{- include "intel-platform.workloadSelectorLabels" . | nindent 6 }}
   strategy:
     {{- with get $cfg "strategy" }}
     {{- toYaml . | nindent 4 }}
@@ -456,7 +481,7 @@ spec:
   template:
     metadata:
       labels:
-        {{- include "intel-platform.selectorLabels" . | nindent 8 }}
+        {{- include "intel-platform.workloadSelectorLabels" . | nindent 8 }}
         {{- with $v.podLabels }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -670,9 +695,21 @@ spec:
       nodeSelector:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- with $v.affinity }}
+      {{- if $v.affinity }}
       affinity:
-        {{- toYaml . | nindent 8 }}
+        {{- toYaml $v.affinity | nindent 8 }}
+      {{- else if .slot }}
+      # The hub and its warm standby on different nodes where the cluster allows: a failover
+      # must survive the loss of the leader's node.
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchLabels:
+                    {{- include "intel-platform.selectorLabels" . | nindent 20 }}
       {{- end }}
       {{- with $v.tolerations }}
       tolerations:
@@ -752,6 +789,10 @@ spec:
 {{- end }}
 
 {{/* The hub snapshot's claim: hub.snapshot.existingClaim, or the one the chart makes. */}}
+{{/* A hub's snapshot claim, one per hub (each writes its own when it leads):
+hub.snapshot.existingClaim (the hub) or hub.standby.snapshotExistingClaim (its standby), else
+the one the chart makes, "<workload>-snapshot". */}}
 {{- define "intel-platform.snapshotClaimName" -}}
-{{- .cfg.snapshot.existingClaim | default (printf "%s-snapshot" (include "intel-platform.componentName" .) | trunc 63 | trimSuffix "-") }}
+{{- $existing := ternary .cfg.snapshot.existingClaim (.cfg.standby.snapshotExistingClaim | default "") (ne (.slot | default "a") "b") }}
+{{- $existing | default (printf "%s-snapshot" (include "intel-platform.workloadName" .) | trunc 63 | trimSuffix "-") }}
 {{- end }}
