@@ -3,6 +3,7 @@ import { GrpcHealth } from '@intel/grpc';
 import type { EventConsumer } from '@intel/kafka';
 import type { Logger } from '@intel/observability';
 import { AlertRelay } from './alerts/alert-relay';
+import { ConsultationAlertWindow } from './alerts/consultation-alert-window';
 import { AuditAnchorer } from './audit/audit-anchorer';
 import { HubMetrics } from './hub.metrics';
 import { EscalationScheduler } from './alerts/escalation-scheduler';
@@ -51,6 +52,7 @@ export class HubLifecycle implements OnApplicationBootstrap {
     @Inject(HUB_LOGGER) private readonly logger: Logger,
     @Inject(DeconflictionService) private readonly deconfliction: DeconflictionService,
     @Inject(WarmStandby) private readonly warm: WarmStandby,
+    @Inject(ConsultationAlertWindow) private readonly alertWindow: ConsultationAlertWindow,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -93,7 +95,9 @@ export class HubLifecycle implements OnApplicationBootstrap {
    * to date (else the index is loaded by the first drain).
    */
   private async lead(epoch: number, warm: WarmIndex | undefined): Promise<void> {
-    // The active deconfliction set, before anything is consumed or asked.
+    // The consultation alerts' quiet window and the active deconfliction set, as stored, before
+    // anything is consumed or asked: a standby taking over reads what the leader alerted on.
+    await this.alertWindow.reload();
     await this.deconfliction.start();
     if (this.anchorer) this.anchorer.start();
     else
@@ -170,7 +174,9 @@ export class HubLifecycle implements OnApplicationBootstrap {
         this.resolution.resume(epoch, othersLedSince);
       }
       try {
-        // Another hub may have taken registrations meanwhile: the active set is read again.
+        // Another hub may have alerted on consultations and taken registrations meanwhile: the
+        // quiet window and the active set are read again.
+        await this.alertWindow.reload();
         await this.deconfliction.start();
         // Resolves what was queued (loading the index first when it is stale).
         await this.resolution.drain();

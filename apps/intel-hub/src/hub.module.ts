@@ -52,6 +52,7 @@ import { AlertRelay } from './alerts/alert-relay';
 import { ConsultationAudit } from './query/consultation-audit';
 import { IntelQueryGrpcController } from './query/intel-query.grpc-controller';
 import { ProbeLimiter } from '@intel/disclosure';
+import { ConsultationAlertWindow } from './alerts/consultation-alert-window';
 import { QueryAlertThrottle } from './alerts/query-alert-throttle';
 import { IntelQueryService } from './query/intel-query.service';
 import { NationalStoreRepository } from './resolution/national-store.repository';
@@ -193,16 +194,17 @@ export class HubModule {
         },
         ConsultationAudit,
         {
-          // Filled at start from the consultation alerts stored within the quiet window, so a
-          // restart does not alert again for consultations that already did.
           provide: QueryAlertThrottle,
-          useFactory: async (ds: DataSource, store: NationalStoreRepository) => {
-            const throttle = new QueryAlertThrottle(config.query.alertQuietMs);
-            if (config.query.alertQuietMs > 0)
-              throttle.restore(await store.recentConsultationAlerts(ds, config.query.alertQuietMs));
-            return throttle;
-          },
-          inject: [DataSource, NationalStoreRepository],
+          useValue: new QueryAlertThrottle(config.query.alertQuietMs),
+        },
+        {
+          // Filled from the consultation alerts stored within the quiet window whenever this hub
+          // takes the lead (HubLifecycle), so neither a restart nor a failover alerts again for
+          // consultations that already did.
+          provide: ConsultationAlertWindow,
+          useFactory: (ds: DataSource, store: NationalStoreRepository, th: QueryAlertThrottle) =>
+            new ConsultationAlertWindow(ds, store, th, config.query.alertQuietMs),
+          inject: [DataSource, NationalStoreRepository, QueryAlertThrottle],
         },
         {
           provide: QUERY_PROBES,

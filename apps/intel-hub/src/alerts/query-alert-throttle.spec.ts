@@ -105,4 +105,19 @@ describe('QueryAlertThrottle and failed consultations', () => {
     // Another consulting force was never alerted about.
     expect(restarted.due('01', [draft('36', 'p1')], at(5))).toHaveLength(1);
   });
+
+  it('given a standby takes over, then the stored window replaces what it held: what the leader alerted on is quiet', () => {
+    // The standby read the window when it started; the leader then alerted on p2 and died.
+    const standby = new QueryAlertThrottle(HOUR);
+    standby.restore([{ consultedBy: '46', alert: draft('36', 'p1'), raisedAt: at(-10) }]);
+    standby.restore([
+      { consultedBy: '46', alert: draft('36', 'p1'), raisedAt: at(-10) },
+      { consultedBy: '46', alert: draft('36', 'p2'), raisedAt: at(-5) },
+    ]);
+    expect(standby.due('46', [draft('36', 'p1'), draft('36', 'p2')], at(1))).toEqual([]);
+    expect(standby.size).toBe(2);
+    // A window the store no longer holds (expired there) is not kept.
+    standby.restore([{ consultedBy: '46', alert: draft('36', 'p2'), raisedAt: at(-5) }]);
+    expect(standby.due('46', [draft('36', 'p1')], at(1))).toHaveLength(1);
+  });
 });

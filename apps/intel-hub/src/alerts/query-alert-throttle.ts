@@ -10,8 +10,10 @@ const PRUNE_AT = 100_000;
  * an interest alert: about the same restricted records). An analyst re-running a search does not
  * page the managing force each time; every consultation is still in the audit log.
  *
- * Held in memory, and filled at start from the consultation alerts stored within the window
- * (`restore`), so a restart does not alert again for consultations that already did.
+ * Held in memory, and filled from the consultation alerts stored within the window whenever
+ * this hub takes the lead (`ConsultationAlertWindow`): at start, and when a standby takes over
+ * or a hub leads again after another led, so neither a restart nor a failover alerts again for
+ * consultations that already did.
  * Change alerts (a new flag, a new incident) are not consultation alerts and never pass here.
  */
 export class QueryAlertThrottle {
@@ -45,8 +47,13 @@ export class QueryAlertThrottle {
     }
   }
 
-  /** Remembers alerts stored before a restart (oldest first), as `raised` did when they were. */
+  /**
+   * Remembers the alerts stored within the window (oldest first), as `raised` did when they
+   * were, in place of what it held: the store holds every consultation alert any hub raised,
+   * this one's included (`raised` follows their commit).
+   */
   restore(stored: Iterable<{ consultedBy: string; alert: AlertDraft; raisedAt: Date }>): void {
+    this.last.clear();
     for (const s of stored) this.raised(s.consultedBy, [s.alert], s.raisedAt);
   }
 
