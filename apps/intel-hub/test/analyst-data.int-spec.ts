@@ -270,15 +270,16 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
     expect((r.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain('pnc');
   });
 
-  it('given the same searches and refusals through the direct route and through express and Nest, then the answers are the same bytes and headers', async () => {
-    // `/persons/search` is answered by its direct route (http/direct-route.ts); the same path
-    // with an empty query string goes through express's router and Nest as before.
+  it('given the same searches, dossiers and refusals through the direct routes and through express and Nest, then the answers are the same bytes and headers', async () => {
+    // `/persons/search` and `/persons/{id}` are answered by their direct routes
+    // (http/direct-route.ts); the same paths with an empty query string go through express's
+    // router and Nest as before.
     const met = await as('01');
-    const send = (path: string, headers: Record<string, string>, body: string) =>
+    const send = (path: string, headers: Record<string, string>, body: string, method = 'POST') =>
       new Promise<{ status: number; headers: string[][]; body: string }>((resolve, reject) => {
         // The path as given (a URL would drop an empty query string).
         const { hostname, port } = new URL(h.analystUrl);
-        const target = { hostname, port, path: `/api/v1${path}`, method: 'POST', headers };
+        const target = { hostname, port, path: `/api/v1${path}`, method, headers };
         const r = request(target, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -326,6 +327,19 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
     const found = await send('/persons/search', justified, JSON.stringify(cases[0]?.[1]));
     expect(found.status).toBe(200);
     expect(found.body).toContain(personId);
+    const reads: [Record<string, string>, string, number][] = [
+      [justified, personId, 200],
+      [justified, randomUUID(), 404],
+      [justified, 'not-a-uuid', 400],
+      [auth, personId, 428],
+      [{}, personId, 401],
+    ];
+    for (const [headers, id, status] of reads) {
+      const direct = await send(`/persons/${id}`, headers, '', 'GET');
+      const nest = await send(`/persons/${id}?`, headers, '', 'GET');
+      expect(direct.status).toBe(status);
+      expect(direct).toEqual(nest);
+    }
   });
 
   it('given an auditor-only token, then search is refused (403)', async () => {

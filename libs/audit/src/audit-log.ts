@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { inTransaction, type Sql } from '@intel/db';
+import { inTransaction, namedQuery, type Sql } from '@intel/db';
 import type { AuditCompanion, CompanionRows } from './audit-companion';
 import {
   GENESIS_HASH,
@@ -165,35 +165,18 @@ export class AuditLog {
   ): Promise<Committed | undefined> {
     const rows = chained(head.seq, head.hash, group);
     const last = rows[rows.length - 1] as ChainedRow;
-    const runner = this.ds.createQueryRunner();
-    let out: { inserted: number; values: string[][] };
-    try {
-      // The driver's own client (TypeORM's connect() hands it out), so that the statement can
-      // be named: PostgreSQL then parses and plans it once per connection instead of once per
-      // group, which was about half of its server time (0.5 → 0.3 ms a group, measured alone).
-      const client = (await runner.connect()) as PreparingClient;
-      const companionParams = parts.map((p) => p.companion.params(p.rows));
-      const statement = atKnownHead(parts, companionParams);
-      const result = await client.query<Record<string, unknown>>({
-        name: statement.name,
-        text: statement.text,
-        values: [
-          rowsJson(rows),
-          last.seq,
-          last.hash,
-          head.seq,
-          head.hash,
-          ...companionParams.flat(),
-        ],
-      });
-      const [row] = result.rows;
-      out = {
-        inserted: Number(row?.['inserted'] ?? 0),
-        values: parts.map((_, i) => (row?.[`c${i}`] as string[] | undefined) ?? []),
-      };
-    } finally {
-      await runner.release();
-    }
+    const companionParams = parts.map((p) => p.companion.params(p.rows));
+    // Named: PostgreSQL parses and plans it once per connection instead of once per group,
+    // which was about half of its server time (0.5 → 0.3 ms a group, measured alone).
+    const [row] = await namedQuery<Record<string, unknown>>(
+      this.ds,
+      atKnownHead(parts, companionParams),
+      [rowsJson(rows), last.seq, last.hash, head.seq, head.hash, ...companionParams.flat()],
+    );
+    const out = {
+      inserted: Number(row?.['inserted'] ?? 0),
+      values: parts.map((_, i) => (row?.[`c${i}`] as string[] | undefined) ?? []),
+    };
     if (out.inserted === 0) return undefined;
     if (out.inserted !== rows.length)
       throw new Error(`audit: ${out.inserted} of ${rows.length} rows inserted`);
@@ -346,11 +329,6 @@ const INSERT_ROWS = `
     AS t(seq bigint, at timestamptz, caller_force text, caller_name text, action text,
          purpose_code text, reason text, operation_ref text, request jsonb, response jsonb,
          recipients text[], prev_hash text, hash text)`;
-
-/** The part of node-postgres's client used for a named (prepared) statement. */
-interface PreparingClient {
-  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
-}
 
 /**
  * The rows for INSERT_ROWS: text fields as JSON strings, request and response as they are (a

@@ -10,7 +10,8 @@ import { AnalystGuard } from './http/analyst.guard';
 import { directRoute } from './http/direct-route';
 import { PrototypedExpressAdapter } from './http/express-adapter';
 import { ProblemFilter } from './http/problem.filter';
-import { SEARCH_PERSONS } from './persons/persons.routes';
+import { DossierController } from './persons/dossier.controller';
+import { GET_DOSSIER, SEARCH_PERSONS } from './persons/persons.routes';
 import { SearchController } from './persons/search.controller';
 import { configureAnalystHttp } from './http/http-setup';
 import { signInOrigins } from './http/security-headers';
@@ -53,15 +54,16 @@ export async function startAnalystApi(
   );
   const adapter = app.getHttpAdapter() as PrototypedExpressAdapter;
   const middleware = configureAnalystHttp(app, dev ? [] : signInOrigins(oidc));
-  // Person search, the analysts' busiest route, answered before express and Nest's chain.
+  // Person search and the dossier, the analysts' busiest routes, answered before express and
+  // Nest's chain.
+  const deps = { guard: app.get(AnalystGuard), problems: app.get(ProblemFilter), ...middleware };
   const search = app.get(SearchController);
-  adapter.serveFirst(
-    directRoute(SEARCH_PERSONS, (req) => search.search(req), {
-      guard: app.get(AnalystGuard),
-      problems: app.get(ProblemFilter),
-      ...middleware,
-    }),
-  );
+  const dossier = app.get(DossierController);
+  const direct = [
+    directRoute(SEARCH_PERSONS, (req) => search.search(req), deps),
+    directRoute(GET_DOSSIER, (req) => dossier.dossier(req), deps),
+  ];
+  adapter.serveFirst((req, res) => direct.some((route) => route(req, res)));
   await app.listen(config.analyst.port, config.analyst.host);
   const server: HttpServer = app.getHttpServer();
   return {

@@ -27,6 +27,7 @@ import {
   validateCheckPerson,
   validateGetPerson,
 } from '@intel/records';
+import { preparingSql, type Sql } from '@intel/db';
 import { DataSource } from 'typeorm';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
@@ -126,6 +127,8 @@ interface Withheld {
 @Injectable()
 export class IntelQueryService {
   private readonly logger: Logger;
+  /** A person's read (personRead) as a named statement: planned once per connection. */
+  private readonly reads: Sql;
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
@@ -146,6 +149,7 @@ export class IntelQueryService {
     private readonly answerDetail: Detail = 'full',
   ) {
     this.logger = logger.child({ component: 'query' });
+    this.reads = preparingSql(ds);
   }
 
   private index(): NationalIndex {
@@ -273,7 +277,7 @@ export class IntelQueryService {
   async getPerson(raw: GetPersonRequest, caller: Caller): Promise<NationalPerson> {
     const req = await this.audit.validated('GetPerson', raw, caller, () => validateGetPerson(raw));
     const index = this.index();
-    const current = await this.store.currentPersonId(this.ds, req.nationalPersonId);
+    const current = await this.store.personRead(this.reads, req.nationalPersonId);
     if (!current || !index.hasPerson(current.id)) {
       await this.audit.record('GetPerson', caller, req.justification, req, { found: false }, []);
       throw markAudited(
@@ -284,7 +288,6 @@ export class IntelQueryService {
     }
     const members = index.membersOf(current.id);
     const views = index.views(members);
-    const incidents = await this.store.personIncidents(this.ds, current.id);
     const holdings = this.holdings(members, views, caller, (k, h) => ({
       ...h,
       details: views.get(k)?.state,
@@ -299,10 +302,10 @@ export class IntelQueryService {
       nationalPersonId: current.id,
       flags: index.flagsFor(current.id, caller.force).map(toFlag),
       holdings: holdings.holdings,
-      incidents: incidents
+      incidents: current.incidents
         .filter((i) => maySee(caller.force, i))
         .map((i) => incidentRef(i.forceCode, i.incidentId)),
-      mergedFrom: history ? await this.store.mergedFrom(this.ds, current.id) : [],
+      mergedFrom: history ? current.mergedFrom : [],
       createdAt: history ? timestampFromDate(current.createdAt) : undefined,
       auditRef: '',
     };

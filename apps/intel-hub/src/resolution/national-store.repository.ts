@@ -42,6 +42,16 @@ export interface SavedParameters {
   parameters: MatchParameters;
 }
 
+/** A person as a read of it finds it in the database (NationalStoreRepository.personRead). */
+export interface PersonRead {
+  /** The person's id now (the one asked for, or the one it was merged into). */
+  id: string;
+  createdAt: Date;
+  incidents: IncidentLike[];
+  /** The ids merged into it, oldest first. */
+  mergedFrom: string[];
+}
+
 /** Everything the national index keeps in PostgreSQL, in set-based statements. */
 export class NationalStoreRepository {
   async enqueue(tx: Sql, entities: QueuedEntity[]): Promise<void> {
@@ -688,14 +698,6 @@ export class NationalStoreRepository {
     return r ? { id: r.person_id, createdAt: r.created_at } : undefined;
   }
 
-  async mergedFrom(tx: Sql, personId: string): Promise<string[]> {
-    const rows = await tx.query<Array<{ person_id: string }>>(
-      `SELECT person_id FROM national_person WHERE merged_into = $1 ORDER BY seq`,
-      [personId],
-    );
-    return rows.map((r) => r.person_id);
-  }
-
   /**
    * Every id that stands for the same person as `personId`: the person it now is (following
    * merges up) and every id merged into that one, at any depth (the audit of a person counts
@@ -720,26 +722,66 @@ export class NationalStoreRepository {
     return rows.map((r) => r.id);
   }
 
-  /** A person's offending incidents, with the handling code of each (withdrawn: owner only). */
-  async personIncidents(tx: Sql, personId: string): Promise<IncidentLike[]> {
+  /**
+   * What a read of a person (GetPerson) takes from the database, in one statement (one round
+   * trip, one plan): the person `personId` now is (followed up its merges, as currentPersonId),
+   * its incidents (the person's own, by force and id; a withdrawn one, with no state, is its
+   * owner's alone) and the ids merged into it, oldest first. undefined: no such person.
+   */
+  async personRead(tx: Sql, personId: string): Promise<PersonRead | undefined> {
     const rows = await tx.query<
-      Array<{ force_code: string; incident_id: string; state: Buffer | null }>
+      Array<{
+        person_id: string;
+        created_at: Date;
+        incident_forces: string[] | null;
+        incident_ids: string[] | null;
+        incident_states: Array<Buffer | null> | null;
+        merged_from: string[] | null;
+      }>
     >(
-      `SELECT p.force_code, p.incident_id, i.state FROM person_incident p
-       JOIN force_incident i USING (force_code, incident_id) WHERE p.person_id = $1
-       ORDER BY p.force_code, p.incident_id`,
+      `WITH RECURSIVE chain(id, depth) AS (
+         SELECT $1::uuid, 0
+         UNION ALL
+         SELECT p.merged_into, c.depth + 1 FROM national_person p JOIN chain c ON p.person_id = c.id
+         WHERE p.merged_into IS NOT NULL AND c.depth < 100),
+       cur AS (
+         SELECT p.person_id, p.created_at FROM chain c JOIN national_person p ON p.person_id = c.id
+         ORDER BY c.depth DESC LIMIT 1)
+       SELECT cur.person_id, cur.created_at, inc.forces AS incident_forces,
+              inc.ids AS incident_ids, inc.states AS incident_states, m.ids AS merged_from
+       FROM cur
+       CROSS JOIN LATERAL (
+         SELECT array_agg(p.force_code ORDER BY p.force_code, p.incident_id) AS forces,
+                array_agg(p.incident_id ORDER BY p.force_code, p.incident_id) AS ids,
+                array_agg(i.state ORDER BY p.force_code, p.incident_id) AS states
+         FROM person_incident p JOIN force_incident i USING (force_code, incident_id)
+         WHERE p.person_id = cur.person_id) inc
+       CROSS JOIN LATERAL (
+         SELECT array_agg(n.person_id::text ORDER BY n.seq) AS ids
+         FROM national_person n WHERE n.merged_into = cur.person_id) m`,
       [personId],
     );
-    return rows.map((r) => ({
-      forceCode: r.force_code,
-      incidentId: r.incident_id,
-      // A withdrawn incident (no state) is its owner's alone: nothing says it may be shared.
-      state: {
-        handling: r.state
-          ? IncidentState.decode(r.state).handling
-          : { handlingCode: HandlingCode.HANDLING_CODE_C },
-      },
-    }));
+    const r = rows[0];
+    if (!r) return undefined;
+    const states = r.incident_states ?? [];
+    return {
+      id: r.person_id,
+      createdAt: r.created_at,
+      incidents: (r.incident_ids ?? []).map((incidentId, n) => {
+        const state = states[n];
+        return {
+          forceCode: r.incident_forces?.[n] ?? '',
+          incidentId,
+          // A withdrawn incident (no state) is its owner's alone: nothing says it may be shared.
+          state: {
+            handling: state
+              ? IncidentState.decode(state).handling
+              : { handlingCode: HandlingCode.HANDLING_CODE_C },
+          },
+        };
+      }),
+      mergedFrom: r.merged_from ?? [],
+    };
   }
 
   async membersWithStates(tx: Sql, keys: MemberKey[]): Promise<MemberView[]> {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AnalystGuard } from './analyst.guard';
-import { directRoute, fixedHeadersOf } from './direct-route';
+import { directRoute, fixedHeadersOf, pathMatcher } from './direct-route';
 import type { ProblemFilter } from './problem.filter';
 import { ANALYST_CONTEXT, defineRoute } from './route-spec';
 import { noStore, securityHeaders } from './security-headers';
@@ -139,14 +139,50 @@ describe('directRoute', () => {
     expect(called).toBe(false);
   });
 
-  it('given a route with path parameters, then it is not made', () => {
-    expect(() =>
-      directRoute({ ...SPEC, path: '/probe/{id}' }, () => Promise.resolve({}), {
-        guard: guardThat(() => Promise.resolve()),
+  it('given a route with a path parameter, then it takes a segment of unreserved characters as express names it, and nothing else', () => {
+    const match = pathMatcher('/probe/{id}');
+    expect(match('/api/v1/probe/0b5f-AZ_az.~9')).toEqual({ id: '0b5f-AZ_az.~9' });
+    for (const url of [
+      '/api/v1/probe',
+      '/api/v1/probe/',
+      '/api/v1/probe/a/',
+      '/api/v1/probe/a/b',
+      '/api/v1/probe/a?',
+      '/api/v1/probe/a%20b',
+      '/api/v1/probe/a%2Fb',
+      '/api/v1/PROBE/a',
+      '/api/v1/other/a',
+      '/api/v2/probe/a',
+    ])
+      expect(match(url)).toBeUndefined();
+    expect(pathMatcher('/probe')('/api/v1/probe')).toEqual({});
+    expect(pathMatcher('/probe')('/api/v1/probe?')).toBeUndefined();
+  });
+
+  it('given a request to a route with a path parameter, then the guard sees the parameter on the request as express leaves it', async () => {
+    let seen: unknown;
+    const { res, ended } = fakeResponse();
+    const route = directRoute(
+      { ...SPEC, method: 'GET', path: '/probe/{id}' },
+      () => Promise.resolve({ ok: true }),
+      {
+        guard: guardThat((req) => {
+          seen = (req as { params?: unknown }).params;
+          return Promise.resolve();
+        }),
         problems: {} as ProblemFilter,
         fixedHeaders: [],
         perRequest: [],
-      }),
-    ).toThrow(/no params/);
+      },
+    );
+    expect(
+      route(
+        { method: 'GET', url: '/api/v1/probe/abc-1' } as IncomingMessage,
+        res as unknown as ServerResponse,
+      ),
+    ).toBe(true);
+    await ended;
+    expect(seen).toEqual({ id: 'abc-1' });
+    expect(res.body).toBe('{"ok":true}');
   });
 });

@@ -61,21 +61,55 @@ export interface DirectRouteDeps {
 }
 
 /**
+ * A path segment a direct route takes for a parameter: unreserved characters only, which
+ * decoding leaves as they are (express decodes a parameter; a segment that needs it goes there).
+ */
+const PARAM_SEGMENT = /^[A-Za-z0-9._~-]+$/;
+
+/**
+ * The route's path as a matcher of request URLs: its parameters (`{name}`, a whole segment
+ * each) as express's router gives them, or undefined when the URL is not exactly this path
+ * (a query string, a trailing slash, another case or a segment to decode: not taken).
+ */
+export function pathMatcher(path: string): (url: string) => Record<string, string> | undefined {
+  const segments = `${API_BASE}${path}`.split('/');
+  const names = segments.map((s) => /^\{(\w+)\}$/.exec(s)?.[1]);
+  if (!names.some((n) => n !== undefined)) {
+    const exact = segments.join('/');
+    return (url) => (url === exact ? {} : undefined);
+  }
+  return (url) => {
+    const parts = url.split('/');
+    if (parts.length !== segments.length) return undefined;
+    const params: Record<string, string> = {};
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      const name = names[i];
+      if (name === undefined) {
+        if (part !== segments[i]) return undefined;
+      } else if (PARAM_SEGMENT.test(part)) params[name] = part;
+      else return undefined;
+    }
+    return params;
+  };
+}
+
+/**
  * One hot route of the analysts' API answered straight from the HTTP server, before express's
  * router, helmet's twelve middlewares and Nest's execution context: the same security headers
  * (recorded once: fixedHeadersOf), the same checks (AnalystGuard.admit: identity, rate, role,
  * bounded body, validation, justification), the same controller method, the same JSON answer
  * as express's `res.json` gives, and any error answered by the API's own ProblemFilter (its
  * refusal audited). Only the route's exact path and method are taken (no query string, no
- * trailing slash, no other case): any other request goes to express and Nest as before.
+ * trailing slash, no other case; a parameter only of unreserved characters): any other request
+ * goes to express and Nest as before.
  */
 export function directRoute<S extends RouteSpec>(
   spec: S,
   handler: (req: AnalystRequest<S>) => Promise<unknown>,
   deps: DirectRouteDeps,
 ): FrontHandler {
-  if (spec.path.includes('{')) throw new Error(`${spec.operationId}: a direct route has no params`);
-  const url = `${API_BASE}${spec.path}`;
+  const match = pathMatcher(spec.path);
   const fixed = deps.fixedHeaders.flatMap(fixedHeadersOf);
   const status = spec.status ?? 200;
   const serve = async (req: Incoming, res: ServerResponse): Promise<void> => {
@@ -97,7 +131,11 @@ export function directRoute<S extends RouteSpec>(
     }
   };
   return (req, res) => {
-    if (req.method !== spec.method || req.url !== url) return false;
+    if (req.method !== spec.method) return false;
+    const params = match(req.url ?? '');
+    if (!params) return false;
+    // As express's router leaves them for the guard (`req.query` is express's own getter).
+    (req as Incoming).params = params;
     void serve(req, res).catch(() => res.destroy());
     return true;
   };

@@ -32,6 +32,37 @@ function refusal(raw: Parameters<typeof validateInput>[1]): ProblemError {
 }
 
 describe('request validation against a route spec', () => {
+  it("given a route without params or query, then none (an empty object, the query parser's included) passes, and anything else is refused naming it", () => {
+    const bare = { ...spec, params: undefined, query: undefined, body: undefined };
+    const none = Object.create(null) as object;
+    expect(validateInput(bare, { params: {}, query: none, body: undefined })).toEqual({
+      params: {},
+      query: {},
+      body: undefined,
+    });
+    for (const [raw, field] of [
+      [{ params: { thingId: id }, query: {}, body: undefined }, 'thingId'],
+      [
+        {
+          params: {},
+          query: Object.assign(Object.create(null) as object, { a: '1' }),
+          body: undefined,
+        },
+        'a',
+      ],
+      [{ params: {}, query: [], body: undefined }, 'query'],
+    ] as const) {
+      let err: unknown;
+      try {
+        validateInput(bare, raw);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ProblemError);
+      expect((err as ProblemError).errors.map((e) => e.field)).toEqual([field]);
+    }
+  });
+
   it('given good input, then it is parsed (query coerced)', () => {
     expect(
       validateInput(spec, {
