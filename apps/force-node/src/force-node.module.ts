@@ -37,6 +37,7 @@ import type { BatchLimits } from './intake/pending-batch';
 import { PersonIntakeService } from './intake/person-intake.service';
 import { RecordLogRepository } from './intake/record-log.repository';
 import { WithdrawalService } from './intake/withdrawal.service';
+import { CandidateKeyIndex } from './nominals/candidate-key-index';
 import { NominalRepository } from './nominals/nominal.repository';
 import { OutboxPruner, type OutboxPrunerOptions } from './outbox/outbox.pruner';
 import { eventProtection } from './outbox/event-protection';
@@ -133,6 +134,7 @@ export class ForceNodeModule {
         OutboxRepository,
         RecordLogRepository,
         SamePersonMatcher,
+        CandidateKeyIndex,
         PersonIntakeService,
         IncidentIntakeService,
         WithdrawalService,

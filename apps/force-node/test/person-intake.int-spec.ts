@@ -9,6 +9,7 @@ import { IncidentRepository } from '../src/incidents/incident.repository';
 import { PersonIntakeService } from '../src/intake/person-intake.service';
 import { RecordLogRepository } from '../src/intake/record-log.repository';
 import { WithdrawalService } from '../src/intake/withdrawal.service';
+import { CandidateKeyIndex } from '../src/nominals/candidate-key-index';
 import { NominalRepository } from '../src/nominals/nominal.repository';
 import { SamePersonMatcher } from '../src/nominals/same-person.matcher';
 import { OutboxRepository } from '../src/outbox/outbox.repository';
@@ -35,7 +36,8 @@ describe('person intake (integration: real Postgres)', () => {
       new RecordLogRepository(),
       new SamePersonMatcher(),
     ] as const;
-  const service = () => new PersonIntakeService(ds, '36', ...repositories());
+  const service = () =>
+    new PersonIntakeService(ds, '36', ...repositories(), new CandidateKeyIndex());
   // Each record its own name and date of birth, so only what a test shares links records.
   let born = 0;
   const person = (overrides: Partial<PersonRecord> & { sourceRecordId: string }) => {
@@ -251,5 +253,43 @@ describe('person intake (integration: real Postgres)', () => {
       'test',
     );
     expect(namesake?.outcome).toBe('SUBMIT_OUTCOME_CREATED');
+  });
+
+  it('finds candidates by keys another replica wrote after this one loaded them, and by keys written earlier in the same transaction', async () => {
+    const named = (sourceRecordId: string, given: string, family: string) =>
+      person({
+        sourceRecordId,
+        names: [{ given: [given], family, type: 'NAME_TYPE_BIRTH' as never }],
+        dateOfBirth: { year: 1979, month: 3, day: 14 },
+        addresses: [{ line: '12 Lemon Street', town: 'Truro', postcode: 'TR1 2LS' }],
+      });
+    const replicaA = service();
+    const replicaB = service();
+    // B loads the candidate keys (its first intake) before A writes William's.
+    await replicaB.submit([person({ sourceRecordId: 'q0' })], 'test');
+    const [william] = await replicaA.submit([named('q1', 'William', `Polglase${run}`)], 'test');
+    const [bill] = await replicaB.submit([named('q2', 'Bill', `Polglase${run}`)], 'test');
+    expect(bill).toMatchObject({ nominalId: william?.nominalId, outcome: 'SUBMIT_OUTCOME_MERGED' });
+    expect(await count(`SELECT count(*) AS n FROM nominal_key WHERE key LIKE 'blk:%'`, [])).toBe(0);
+
+    // One submission in two parts (a repeated source key splits it): the second part finds
+    // the nominal the first created, not yet committed, by its candidate keys alone.
+    const other = person({ sourceRecordId: 'q6' });
+    const out = await service().submit(
+      [
+        named('q5', 'William', `Trelawny${run}`),
+        other,
+        other,
+        named('q7', 'Bill', `Trelawny${run}`),
+      ],
+      'test',
+    );
+    expect(out.map((r) => r.outcome)).toEqual([
+      'SUBMIT_OUTCOME_CREATED',
+      'SUBMIT_OUTCOME_CREATED',
+      'SUBMIT_OUTCOME_UNCHANGED',
+      'SUBMIT_OUTCOME_MERGED',
+    ]);
+    expect(out[3]?.nominalId).toBe(out[0]?.nominalId);
   });
 });

@@ -18,6 +18,7 @@ import { ForceNodeMetrics } from '../force-node.metrics';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { FailureReporter } from './failure-reporter';
 import { IncidentIntakeService } from './incident-intake.service';
+import { CandidateKeyIndex } from '../nominals/candidate-key-index';
 import { takeIntakeLock } from './intake-lock';
 import { classifyFailure } from './intake-failure';
 import { PendingBatch, itemError, type BatchLimits, type ValidItem } from './pending-batch';
@@ -48,6 +49,7 @@ export class IntakeService {
     @Inject(ForceNodeMetrics) private readonly metrics: ForceNodeMetrics,
     @Inject(FailureReporter) private readonly failures: FailureReporter,
     @Inject(BATCH_LIMITS) private readonly limits: BatchLimits,
+    @Inject(CandidateKeyIndex) private readonly candidateIndex: CandidateKeyIndex,
   ) {}
 
   async submitPerson(record: PersonRecord, caller: string): Promise<SubmitResult> {
@@ -131,6 +133,8 @@ export class IntakeService {
     results: Array<BatchItemResult | undefined>,
     accepted: Array<[string, SubmitResult]>,
   ): Promise<void> {
+    // The candidate keys this transaction gave nominals (in memory) roll back with the savepoint.
+    const chunkMark = this.candidateIndex.mark(tx);
     await tx.query('SAVEPOINT intake_chunk');
     try {
       const out = await this.storeItems(tx, items, persons, caller);
@@ -140,10 +144,12 @@ export class IntakeService {
     } catch (err) {
       if (classifyFailure(err) !== 'data') throw err;
       await tx.query('ROLLBACK TO SAVEPOINT intake_chunk');
+      this.candidateIndex.rollbackTo(tx, chunkMark);
     }
     // One item refused by the database: find it, keep the others (in their order).
     const prepared = new Map(persons.flat().map((p) => [p.record, p]));
     for (const item of items) {
+      const itemMark = this.candidateIndex.mark(tx);
       await tx.query('SAVEPOINT intake_item');
       try {
         const one = item.person ? [[prepared.get(item.person) as PreparedPerson]] : [];
@@ -153,6 +159,7 @@ export class IntakeService {
       } catch (err) {
         if (classifyFailure(err) !== 'data') throw err;
         await tx.query('ROLLBACK TO SAVEPOINT intake_item');
+        this.candidateIndex.rollbackTo(tx, itemMark);
         const { ref } = this.failures.report(err, { rpc: 'SubmitBatch', index: item.index });
         const kind = item.person ? 'person' : 'incident';
         this.metrics.rejected.inc({ kind, code: 'INTERNAL' });

@@ -12,7 +12,12 @@ import { subjectRefKey } from '../incidents/incident-state';
 import { republishIncidentsNaming } from '../incidents/incident-republisher';
 import { IncidentRepository } from '../incidents/incident.repository';
 import { planLinks, type LinkItem } from '../nominals/link-plan';
-import { MAX_CANDIDATES_PER_KEY, SamePersonMatcher } from '../nominals/same-person.matcher';
+import { CandidateKeyIndex } from '../nominals/candidate-key-index';
+import {
+  CANDIDATE_KEY_PREFIX,
+  MAX_CANDIDATES_PER_KEY,
+  SamePersonMatcher,
+} from '../nominals/same-person.matcher';
 import type { NormalisedRecord } from '@intel/matching';
 import { NormalisedRecordCache } from '../nominals/normalised-record.cache';
 import { isShareable, mergeNominalState } from '../nominals/nominal-state';
@@ -56,6 +61,7 @@ export class PersonIntakeService {
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(RecordLogRepository) private readonly log: RecordLogRepository,
     @Inject(SamePersonMatcher) private readonly matcher: SamePersonMatcher,
+    @Inject(CandidateKeyIndex) private readonly candidateIndex: CandidateKeyIndex,
     @Optional()
     @Inject(NormalisedRecordCache)
     private readonly normalisedCache = new NormalisedRecordCache(NORMALISED_CACHE_RECORDS),
@@ -145,20 +151,22 @@ export class PersonIntakeService {
     const candidateKeys = new Map(
       linkItems.map((l) => [l.index, (prepared[l.index] as PreparedPerson).candidateKeys]),
     );
-    const allKeys = [
-      ...new Set(linkItems.flatMap((l) => [...l.keys, ...(candidateKeys.get(l.index) ?? [])])),
-    ];
     const nominalsByKey = new Map<string, string[]>();
-    // A candidate key over the cap is skipped by linkByEngine: one past the cap says so.
-    for (const hit of await this.nominals.findNominalsByKeys(
-      tx,
-      allKeys,
-      MAX_CANDIDATES_PER_KEY + 1,
-    )) {
+    // Identifier keys from nominal_key, every holder (they link outright).
+    for (const hit of await this.nominals.findNominalsByKeys(tx, [
+      ...new Set(linkItems.flatMap((l) => l.keys)),
+    ])) {
       const list = nominalsByKey.get(hit.key) ?? [];
       list.push(hit.nominalId);
       nominalsByKey.set(hit.key, list);
     }
+    // Candidate keys from memory (this transaction's writes included). A key over the cap is
+    // skipped by linkByEngine: one past the cap says so.
+    const candidates = await this.candidateIndex.open(tx);
+    for (const l of linkItems)
+      for (const k of candidateKeys.get(l.index) ?? [])
+        if (!nominalsByKey.has(k))
+          nominalsByKey.set(k, candidates.holders(k, MAX_CANDIDATES_PER_KEY + 1));
     // Keys to store for this chunk's records, computed once (normalising is the costly part).
     const storedKeys = new Map<PersonRecord, string[]>(
       linkItems.map((l) => [
@@ -198,6 +206,7 @@ export class PersonIntakeService {
       version: number;
       state: NominalState;
       published: boolean;
+      candidateKeys: string[];
     }> = [];
     const absorbed: Array<{ id: string; survivor: string; version: number }> = [];
     const sourceWrites: PersonRecordWrite[] = [];
@@ -222,16 +231,25 @@ export class PersonIntakeService {
       for (const i of g.items) merged.push(records[i] as PersonRecord);
       const state = mergeNominalState(survivorId, version, merged, ts);
       const publishable = merged.some(isShareable);
-      nominalWrites.push({ id: survivorId, version, state, published: publishable });
+      const nominalCandidateKeys: string[] = [];
+      for (const key of new Set(
+        merged.flatMap((r) => storedKeys.get(r) ?? this.matcher.keysToStore(r)),
+      )) {
+        if (key.startsWith(CANDIDATE_KEY_PREFIX)) nominalCandidateKeys.push(key);
+        else keyWrites.push({ key, nominalId: survivorId });
+      }
+      nominalWrites.push({
+        id: survivorId,
+        version,
+        state,
+        published: publishable,
+        candidateKeys: nominalCandidateKeys,
+      });
       if (publishable) messages.push(nominalUpserted(this.forceCode, state, now));
       else if (survivorRow?.published)
         messages.push(
           ...withdrawn(this.forceCode, 'nominal', survivorId, version, 'no shareable records', now),
         );
-      for (const key of new Set(
-        merged.flatMap((r) => storedKeys.get(r) ?? this.matcher.keysToStore(r)),
-      ))
-        keyWrites.push({ key, nominalId: survivorId });
 
       for (const other of g.nominals.slice(1)) {
         const row = nominalRows.get(other);
@@ -303,6 +321,10 @@ export class PersonIntakeService {
       tx,
       await republishIncidentsNaming(tx, this.incidents, this.forceCode, movedRefs, now),
     );
+    // Later chunks of this transaction find these nominals by their new keys (a savepoint
+    // rolled back takes them out again: IntakeService).
+    for (const n of nominalWrites) candidates.set(n.id, n.candidateKeys);
+    for (const a of absorbed) candidates.set(a.id, []);
     return results as SubmitResult[];
   }
 
@@ -381,22 +403,26 @@ export class PersonIntakeService {
         byKey.set(k, list);
       }
     }
-    const compared = new Set<string>();
+    // Pairs compared once, as numbers (a pair's key text is made only for a link).
+    const compared = new Set<number>();
+    const span = items.reduce((m, i) => Math.max(m, i.index), 0) + 1;
     for (const group of byKey.values()) {
       if (group.length < 2 || group.length > MAX_CANDIDATES_PER_KEY) continue;
       for (let x = 0; x < group.length; x++) {
         for (let y = x + 1; y < group.length; y++) {
           const a = group[x] as LinkItem;
           const b = group[y] as LinkItem;
-          const pair = `eng-pair:${Math.min(a.index, b.index)}:${Math.max(a.index, b.index)}`;
-          if (compared.has(pair)) continue;
-          compared.add(pair);
+          const lo = Math.min(a.index, b.index);
+          const hi = Math.max(a.index, b.index);
+          if (compared.has(lo * span + hi)) continue;
+          compared.add(lo * span + hi);
           if (
             this.matcher.isSamePerson(
               normalised.get(a.index) as NormalisedRecord,
               normalised.get(b.index) as NormalisedRecord,
             )
           ) {
+            const pair = `eng-pair:${lo}:${hi}`;
             a.keys.push(pair);
             b.keys.push(pair);
           }

@@ -46,6 +46,8 @@ export interface NominalWrite {
   version: number;
   state: NominalState;
   published: boolean;
+  /** The nominal's candidate keys (`blk:`) as they are now; left out, the stored ones stay. */
+  candidateKeys?: string[];
 }
 
 interface RecordRefRow {
@@ -96,27 +98,18 @@ export class NominalRepository {
   }
 
   /**
-   * The nominals holding each key. A candidate key (`blk:`, docs/force-node.md) answers at most
-   * `candidateCap` of its nominals: the caller only needs to know that a block is larger than
-   * it compares (same-person.matcher MAX_CANDIDATES_PER_KEY), not all of a common name's
-   * holders. Identifier keys answer every holder (they link outright).
+   * The nominals holding each identifier key (they link outright). Candidate keys (`blk:`) are
+   * not rows: CandidateKeyIndex serves them from memory.
    */
   async findNominalsByKeys(
     tx: Sql,
     keys: string[],
-    candidateCap = Number.MAX_SAFE_INTEGER,
   ): Promise<Array<{ key: string; nominalId: string }>> {
-    if (keys.length === 0) return [];
-    const candidate = keys.filter((k) => k.startsWith(CANDIDATE_KEY_PREFIX));
     const identity = keys.filter((k) => !k.startsWith(CANDIDATE_KEY_PREFIX));
+    if (identity.length === 0) return [];
     const rows = await tx.query<Array<{ key: string; nominal_id: string }>>(
-      `SELECT key, nominal_id FROM nominal_key WHERE key = ANY($1::text[])
-       UNION ALL
-       SELECT c.key, n.nominal_id FROM unnest($2::text[]) AS c(key)
-       CROSS JOIN LATERAL (
-         SELECT nominal_id FROM nominal_key WHERE key = c.key LIMIT $3
-       ) n`,
-      [identity, candidate, Math.min(candidateCap, Number.MAX_SAFE_INTEGER)],
+      `SELECT key, nominal_id FROM nominal_key WHERE key = ANY($1::text[])`,
+      [identity],
     );
     return rows.map((r) => ({ key: r.key, nominalId: r.nominal_id }));
   }
@@ -187,23 +180,41 @@ export class NominalRepository {
     await runCombined(tx, [this.upsertNominalsStatement(rows)]);
   }
 
+  /**
+   * Nominals inserted or updated; those given `candidateKeys` get them (and a new stamp from
+   * `nominal_candidate_keys_seq`, CandidateKeyIndex), the others keep theirs. The rows as one
+   * JSON document (the state in base64).
+   */
   upsertNominalsStatement(rows: NominalWrite[]): Statement | undefined {
     if (rows.length === 0) return undefined;
     return {
-      sql: `INSERT INTO nominal (id, version, state, published)
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bytea[], $4::boolean[])
+      sql: `INSERT INTO nominal (id, version, state, published, candidate_keys, candidate_keys_seq)
+       SELECT r.id, r.v, decode(r.s, 'base64'), r.p, COALESCE(r.k, '{}'),
+              CASE WHEN r.k IS NOT NULL THEN nextval('nominal_candidate_keys_seq') END
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, v bigint, s text, p boolean, k text[])
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state,
-         published = EXCLUDED.published, updated_at = now()`,
+         published = EXCLUDED.published, updated_at = now(),
+         candidate_keys = CASE WHEN EXCLUDED.candidate_keys_seq IS NULL
+           THEN nominal.candidate_keys ELSE EXCLUDED.candidate_keys END,
+         candidate_keys_seq = COALESCE(EXCLUDED.candidate_keys_seq, nominal.candidate_keys_seq)`,
       params: [
-        rows.map((r) => r.id),
-        rows.map((r) => r.version),
-        rows.map((r) => Buffer.from(NominalState.encode(r.state).finish())),
-        rows.map((r) => r.published),
+        JSON.stringify(
+          rows.map((r) => ({
+            id: r.id,
+            v: r.version,
+            s: Buffer.from(NominalState.encode(r.state).finish()).toString('base64'),
+            p: r.published,
+            k: r.candidateKeys ?? null,
+          })),
+        ),
       ],
     };
   }
 
-  /** Nominals merged into another: withdrawn, their records and keys re-pointed to the survivor. */
+  /**
+   * Nominals merged into another: withdrawn, their records re-pointed to the survivor, their
+   * candidate keys cleared (the survivor's are written with it; identifier keys: deleteKeys).
+   */
   async absorbNominals(
     tx: Sql,
     absorbed: Array<{ id: string; survivor: string; version: number }>,
@@ -215,7 +226,8 @@ export class NominalRepository {
       absorbed.map((a) => a.version),
     ];
     await tx.query(
-      `UPDATE nominal n SET merged_into = a.survivor, withdrawn_at = now(), version = a.version, published = false, updated_at = now()
+      `UPDATE nominal n SET merged_into = a.survivor, withdrawn_at = now(), version = a.version, published = false, updated_at = now(),
+              candidate_keys = '{}', candidate_keys_seq = nextval('nominal_candidate_keys_seq')
          FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS a(id, survivor, version) WHERE n.id = a.id`,
       params,
     );
@@ -291,7 +303,8 @@ export class NominalRepository {
 
   /**
    * Replaces the match keys of the given nominals with `keys` (keys of other nominals
-   * untouched). Every nominal in `keys` must be in `nominalIds` or new, each pair given once.
+   * untouched): identifier keys as `nominal_key` rows, candidate keys (`blk:`) on the nominal's
+   * row with a new stamp. Every nominal in `keys` must be in `nominalIds`, each pair given once.
    */
   async replaceKeys(
     tx: Sql,
@@ -299,18 +312,30 @@ export class NominalRepository {
     keys: Array<{ key: string; nominalId: string }>,
   ): Promise<void> {
     await this.deleteKeys(tx, nominalIds);
-    await runCombined(tx, [this.insertKeysStatement(keys)]);
+    await runCombined(tx, [
+      this.insertKeysStatement(keys.filter((k) => !k.key.startsWith(CANDIDATE_KEY_PREFIX))),
+    ]);
+    if (nominalIds.length === 0) return;
+    const candidate = new Map<string, string[]>(nominalIds.map((id) => [id, []]));
+    for (const k of keys)
+      if (k.key.startsWith(CANDIDATE_KEY_PREFIX)) candidate.get(k.nominalId)?.push(k.key);
+    await tx.query(
+      `UPDATE nominal n SET candidate_keys = r.k,
+              candidate_keys_seq = nextval('nominal_candidate_keys_seq')
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, k text[]) WHERE n.id = r.id`,
+      [JSON.stringify([...candidate].map(([id, k]) => ({ id, k })))],
+    );
   }
 
-  /** Drops every match key of the nominals. */
+  /** Drops every identifier key of the nominals (`nominal_key` rows). */
   async deleteKeys(tx: Sql, nominalIds: string[]): Promise<void> {
     if (nominalIds.length === 0) return;
     await tx.query(`DELETE FROM nominal_key WHERE nominal_id = ANY($1::uuid[])`, [nominalIds]);
   }
 
   /**
-   * Match keys for nominals that hold none (new, or just cleared by deleteKeys), each pair
-   * once. No ON CONFLICT: a conflict would be a bug, so it fails rather than hides it.
+   * Identifier keys for nominals that hold none (new, or just cleared by deleteKeys), each pair
+   * once; candidate keys (`blk:`) are not rows and must not be given. No ON CONFLICT: a conflict would be a bug, so it fails rather than hides it.
    */
   insertKeysStatement(keys: Array<{ key: string; nominalId: string }>): Statement | undefined {
     if (keys.length === 0) return undefined;

@@ -39,14 +39,17 @@ export class SamePersonMatcher {
     return this.engine.normalise(r);
   }
 
-  /** Candidate keys (stored in nominal_key with the `blk:` prefix; they find, never link). */
+  /**
+   * Candidate keys (`blk:` prefix; they find, never link): stored as one array on the nominal's
+   * row and served from memory (candidate-key-index.ts), not as `nominal_key` rows.
+   */
   candidateKeys(n: NormalisedRecord): string[] {
     return blockingKeys(n)
       .filter((k) => CANDIDATE_KEY_TYPES.has(k.slice(0, k.indexOf(':'))))
       .map((k) => `${CANDIDATE_KEY_PREFIX}${k}`);
   }
 
-  /** Everything stored in nominal_key for a record: identifier keys (link) and candidate keys (find). */
+  /** Every key stored for a record: identifier keys (link) and candidate keys (find). */
   keysToStore(r: PersonRecord): string[] {
     return [...personMatchKeys(r), ...this.candidateKeys(this.normalise(r))];
   }

@@ -17,18 +17,27 @@ export class OutboxRepository {
     await runCombined(tx, [this.appendStatement(messages)]);
   }
 
+  /**
+   * The rows as one JSON document (one JSON.stringify; the value in base64), not six arrays
+   * whose elements the driver escapes one by one (the value as hex).
+   */
   appendStatement(messages: OutboxMessage[]): Statement | undefined {
     if (messages.length === 0) return undefined;
     return {
       sql: `INSERT INTO outbox (event_id, topic, key, value, headers, priority)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[], $6::boolean[])`,
+       SELECT r.e, r.t, r.k, decode(r.v, 'base64'), r.h, r.p
+         FROM jsonb_to_recordset($1::jsonb) AS r(e uuid, t text, k text, v text, h jsonb, p boolean)`,
       params: [
-        messages.map((m) => m.eventId),
-        messages.map((m) => m.topic),
-        messages.map((m) => m.key),
-        messages.map((m) => m.value),
-        messages.map((m) => JSON.stringify(m.headers)),
-        messages.map((m) => m.priority === true),
+        JSON.stringify(
+          messages.map((m) => ({
+            e: m.eventId,
+            t: m.topic,
+            k: m.key,
+            v: m.value === null ? null : m.value.toString('base64'),
+            h: m.headers,
+            p: m.priority === true,
+          })),
+        ),
       ],
     };
   }
