@@ -19,14 +19,19 @@ export class OutboxRepository {
 
   /**
    * The rows as one JSON document (one JSON.stringify; the value in base64), not six arrays
-   * whose elements the driver escapes one by one (the value as hex).
+   * whose elements the driver escapes one by one (the value as hex). Inserted in the messages'
+   * order (`ORDER BY` their ordinality), so the outbox ids, which the relay publishes in, follow
+   * it: a key's events reach Kafka in the order they were written.
    */
   appendStatement(messages: OutboxMessage[]): Statement | undefined {
     if (messages.length === 0) return undefined;
     return {
       sql: `INSERT INTO outbox (event_id, topic, key, value, headers, priority)
        SELECT r.e, r.t, r.k, decode(r.v, 'base64'), r.h, r.p
-         FROM jsonb_to_recordset($1::jsonb) AS r(e uuid, t text, k text, v text, h jsonb, p boolean)`,
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                AS (e uuid, t text, k text, v text, h jsonb, p boolean))
+              WITH ORDINALITY AS r(e, t, k, v, h, p, n)
+        ORDER BY r.n`,
       params: [
         JSON.stringify(
           messages.map((m) => ({
