@@ -1,12 +1,14 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
-import { tokenId, tokenString } from '../normalise/token-ids';
+import { isTransientToken, tokenId, tokenString } from '../normalise/token-ids';
 
 /**
  * Jaro-Winkler similarity (Winkler 1990) from talisman, memoised by token-id pair. One talisman
  * call costs ~0.5 µs for a name and ~3 µs for a street (it allocates per call); name and place
  * vocabularies are small next to the number of pairs, so repeats cost one map look-up on a
  * number key. The memo is cleared when it fills rather than evicting piecemeal: simple, bounded.
+ * A query's own tokens (transient ids, `withQueryTokens`) are compared by their text every time
+ * and never memoised: their ids mean nothing once the query returns.
  */
 export class JaroWinklerMemo {
   /**
@@ -20,12 +22,18 @@ export class JaroWinklerMemo {
     this.memo = new PairMemo(capacityLog2);
   }
 
+  /** Pairs memoised (for diagnostics and tests). */
+  get memoised(): number {
+    return this.memo.size;
+  }
+
   /** Similarity of two tokens by id (see `token-ids.ts`); 0 when it cannot reach `floor`. */
   similarityIds(x: number, y: number, floor = 0): number {
     if (x === y) return 1;
     if (x < 0 || y < 0) return 0;
     const lo = x < y ? x : y;
     const hi = x < y ? y : x;
+    if (isTransientToken(hi)) return this.compute(tokenString(x), tokenString(y), floor);
     const known = this.memo.get(lo, hi);
     if (known !== undefined) {
       if (known >= 0) return known;
@@ -43,6 +51,12 @@ export class JaroWinklerMemo {
     const s = talismanJaroWinkler(a, b);
     this.memo.set(lo, hi, s);
     return s;
+  }
+
+  /** JW of two texts, unmemoised; 0 when the cheap bound shows it cannot reach `floor`. */
+  private compute(a: string, b: string, floor: number): number {
+    if (floor > 0 && this.upperBound(a, b) < floor) return 0;
+    return talismanJaroWinkler(a, b);
   }
 
   /** Similarity of two strings (interned on the way); 0 when it cannot reach `floor`. */
@@ -95,7 +109,7 @@ class PairMemo {
   /** Float64 view of the same buffer: slot i's value at [2i + 1]. */
   private readonly values: Float64Array;
   private readonly mask: number;
-  private size = 0;
+  size = 0;
 
   constructor(capacityLog2: number) {
     const n = 1 << capacityLog2;
