@@ -1,14 +1,21 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
-import { isTransientToken, tokenId, tokenString } from '../normalise/token-ids';
+import {
+  isTransientToken,
+  queryEpoch,
+  TRANSIENT_BASE,
+  tokenId,
+  tokenString,
+} from '../normalise/token-ids';
 
 /**
  * Jaro-Winkler similarity (Winkler 1990) from talisman, memoised by token-id pair. One talisman
  * call costs ~0.5 µs for a name and ~3 µs for a street (it allocates per call); name and place
  * vocabularies are small next to the number of pairs, so repeats cost one map look-up on a
  * number key. The memo is cleared when it fills rather than evicting piecemeal: simple, bounded.
- * A query's own tokens (transient ids, `withQueryTokens`) are compared by their text every time
- * and never memoised: their ids mean nothing once the query returns.
+ * A pair with a query's own token (a transient id, `withQueryTokens`) is compared by its texts
+ * and memoised for that query only (`inQuery`, emptied when the next query uses it): its ids
+ * mean nothing once the query returns, and the lasting memo keeps nothing of it.
  */
 export class JaroWinklerMemo {
   /**
@@ -17,6 +24,9 @@ export class JaroWinklerMemo {
    */
   private readonly memo: PairMemo;
   private readonly histogram = new Int32Array(65536);
+  /** The current query's pairs with a transient side, as the memo's values; see above. */
+  private readonly inQuery = new Map<number, number>();
+  private epoch = -1;
 
   constructor(capacityLog2 = 22) {
     this.memo = new PairMemo(capacityLog2);
@@ -33,30 +43,26 @@ export class JaroWinklerMemo {
     if (x < 0 || y < 0) return 0;
     const lo = x < y ? x : y;
     const hi = x < y ? y : x;
-    if (isTransientToken(hi)) return this.compute(tokenString(x), tokenString(y), floor);
-    const known = this.memo.get(lo, hi);
+    const transient = isTransientToken(hi);
+    // hi − TRANSIENT_BASE is a query's token count at most, lo < 2^31: an exact safe integer.
+    const key = transient ? (hi - TRANSIENT_BASE) * 2147483648 + lo : 0;
+    if (transient && this.epoch !== queryEpoch()) {
+      this.inQuery.clear();
+      this.epoch = queryEpoch();
+    }
+    const known = transient ? this.inQuery.get(key) : this.memo.get(lo, hi);
     if (known !== undefined) {
       if (known >= 0) return known;
       if (-known < floor) return 0;
     }
     const a = tokenString(x);
     const b = tokenString(y);
-    if (known === undefined && floor > 0) {
-      const bound = this.upperBound(a, b);
-      if (bound < floor) {
-        this.memo.set(lo, hi, -bound);
-        return 0;
-      }
-    }
-    const s = talismanJaroWinkler(a, b);
-    this.memo.set(lo, hi, s);
-    return s;
-  }
-
-  /** JW of two texts, unmemoised; 0 when the cheap bound shows it cannot reach `floor`. */
-  private compute(a: string, b: string, floor: number): number {
-    if (floor > 0 && this.upperBound(a, b) < floor) return 0;
-    return talismanJaroWinkler(a, b);
+    // Only an upper bound (−bound) when that rules the floor out, as in the memo.
+    const bound = known === undefined && floor > 0 ? this.upperBound(a, b) : 1;
+    const s = bound < floor ? -bound : talismanJaroWinkler(a, b);
+    if (transient) this.inQuery.set(key, s);
+    else this.memo.set(lo, hi, s);
+    return bound < floor ? 0 : s;
   }
 
   /** Similarity of two strings (interned on the way); 0 when it cannot reach `floor`. */

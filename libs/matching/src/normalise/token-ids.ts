@@ -22,6 +22,16 @@ const scratchIds = new Map<string, number>();
 const scratch: string[] = [];
 /** Nesting depth of `withQueryTokens`; 0: tokens are interned. */
 let queryDepth = 0;
+/** Counts the queries ended: a memo of one query's transient ids is void once it changes. */
+let queriesEnded = 0;
+
+/**
+ * Which query a memo of transient ids belongs to (`withQueryTokens`): such a memo (one query's
+ * own, bounded by what that query compares) must be emptied when this has changed.
+ */
+export function queryEpoch(): number {
+  return queriesEnded;
+}
 
 /**
  * The id of `s`; -1 for the empty string (a missing value). Outside a query the text is interned
@@ -75,9 +85,12 @@ export function withQueryTokens<T>(f: () => T): T {
     return f();
   } finally {
     queryDepth--;
-    if (queryDepth === 0 && scratch.length > 0) {
-      scratch.length = 0;
-      scratchIds.clear();
+    if (queryDepth === 0) {
+      queriesEnded++;
+      if (scratch.length > 0) {
+        scratch.length = 0;
+        scratchIds.clear();
+      }
     }
   }
 }
@@ -111,8 +124,8 @@ export function tokenCount(): number {
  * A token derived from each token (a street without spaces, an identifier in compact form), by
  * token id, memoised in an array: `of(id)` is `tokenId(derive(tokenString(id)))`, -1 for -1. Like
  * the table above it is process-wide and bounded by the vocabulary: a query's own token
- * (`withQueryTokens`) is derived afresh each time and never memoised, nor is a derived text the
- * table does not hold (its id inside a query is transient).
+ * (`withQueryTokens`), or one whose derived text the table does not hold (its id inside a query
+ * is transient), is memoised for that query only, in a map emptied when the next query uses it.
  */
 export interface DerivedTokens {
   of(id: number): number;
@@ -128,10 +141,25 @@ export function derivedTokenCount(): number {
 export function derivedTokens(derive: (token: string) => string): DerivedTokens {
   /** -2 = not yet derived. */
   let ids = new Int32Array(1024).fill(-2);
+  /** The current query's derivations that may not be kept: of its own tokens, or to them. */
+  const inQuery = new Map<number, number>();
+  let epoch = -1;
+  const derivedInQuery = (id: number): number => {
+    if (epoch !== queriesEnded) {
+      inQuery.clear();
+      epoch = queriesEnded;
+    }
+    let d = inQuery.get(id);
+    if (d === undefined) {
+      d = tokenId(derive(tokenString(id)));
+      inQuery.set(id, d);
+    }
+    return d;
+  };
   return {
     of(id: number): number {
       if (id < 0) return -1;
-      if (id >= TRANSIENT_BASE) return tokenId(derive(tokenString(id)));
+      if (id >= TRANSIENT_BASE) return derivedInQuery(id);
       if (id >= ids.length) {
         const grown = new Int32Array(Math.max(id + 1, ids.length * 2)).fill(-2);
         grown.set(ids);
@@ -139,11 +167,12 @@ export function derivedTokens(derive: (token: string) => string): DerivedTokens 
       }
       let d = ids[id] ?? -2;
       if (d === -2) {
-        d = tokenId(derive(tokenString(id)));
-        if (d < TRANSIENT_BASE) {
-          ids[id] = d;
-          derivedHeld++;
-        }
+        if (queryDepth > 0) {
+          d = derivedInQuery(id);
+          if (d >= TRANSIENT_BASE) return d;
+        } else d = tokenId(derive(tokenString(id)));
+        ids[id] = d;
+        derivedHeld++;
       }
       return d;
     },
