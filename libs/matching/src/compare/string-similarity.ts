@@ -1,12 +1,6 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
-import {
-  isTransientToken,
-  queryEpoch,
-  TRANSIENT_BASE,
-  tokenId,
-  tokenString,
-} from '../normalise/token-ids';
+import { isTransientToken, queryEpoch, tokenId, tokenString } from '../normalise/token-ids';
 
 /**
  * Jaro-Winkler similarity (Winkler 1990) from talisman, memoised by token-id pair. One talisman
@@ -24,8 +18,11 @@ export class JaroWinklerMemo {
    */
   private readonly memo: PairMemo;
   private readonly histogram = new Int32Array(65536);
-  /** The current query's pairs with a transient side, as the memo's values; see above. */
-  private readonly inQuery = new Map<number, number>();
+  /**
+   * The current query's pairs with a transient side, as the memo's values (see above): a small
+   * table of the same kind (transient ids fit its Int32 keys), emptied for each query.
+   */
+  private readonly inQuery = new PairMemo(10);
   private epoch = -1;
 
   constructor(capacityLog2 = 22) {
@@ -44,13 +41,12 @@ export class JaroWinklerMemo {
     const lo = x < y ? x : y;
     const hi = x < y ? y : x;
     const transient = isTransientToken(hi);
-    // hi − TRANSIENT_BASE is a query's token count at most, lo < 2^31: an exact safe integer.
-    const key = transient ? (hi - TRANSIENT_BASE) * 2147483648 + lo : 0;
+    const memo = transient ? this.inQuery : this.memo;
     if (transient && this.epoch !== queryEpoch()) {
-      this.inQuery.clear();
+      if (this.inQuery.size > 0) this.inQuery.clear();
       this.epoch = queryEpoch();
     }
-    const known = transient ? this.inQuery.get(key) : this.memo.get(lo, hi);
+    const known = memo.get(lo, hi);
     if (known !== undefined) {
       if (known >= 0) return known;
       if (-known < floor) return 0;
@@ -60,8 +56,7 @@ export class JaroWinklerMemo {
     // Only an upper bound (−bound) when that rules the floor out, as in the memo.
     const bound = known === undefined && floor > 0 ? this.upperBound(a, b) : 1;
     const s = bound < floor ? -bound : talismanJaroWinkler(a, b);
-    if (transient) this.inQuery.set(key, s);
-    else this.memo.set(lo, hi, s);
+    memo.set(lo, hi, s);
     return bound < floor ? 0 : s;
   }
 
@@ -127,7 +122,7 @@ class PairMemo {
     this.mask = n - 1;
   }
 
-  private clear(): void {
+  clear(): void {
     this.keys.fill(0);
     this.size = 0;
   }
