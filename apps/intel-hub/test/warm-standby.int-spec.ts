@@ -1,12 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Metadata } from '@grpc/grpc-js';
 import type { INestApplicationContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Registry } from '@intel/observability';
+import type { HubConfig } from '@intel/config';
 import { NominalState } from '@intel/contracts';
+import { status } from '@intel/grpc';
 import { waitFor } from '@intel/testing';
 import { generatedNominals, indexAnswers } from './index-answers.fixture';
 import { inProcessHub } from './in-process-hub.fixture';
+import type { AlertAcknowledge } from '../src/alerts/alert-acknowledge';
+import type { AlertFeed } from '../src/alerts/alert-feed';
+import type { ConsultationStore } from '../src/analyst/consultations/consultation.store';
+import { AnalystGuard, type Incoming } from '../src/analyst/http/analyst.guard';
+import { classifyError } from '../src/analyst/http/classify-error';
+import { ProblemError } from '../src/analyst/http/problem';
+import { RateLimiter } from '../src/analyst/http/rate-limiter';
+import type { TokenVerifier } from '../src/analyst/identity/token-verifier';
+import { SEARCH_PERSONS } from '../src/analyst/persons/persons.routes';
+import { DeconflictionGrpcController } from '../src/deconfliction/deconfliction.grpc-controller';
+import { DeconflictionMetrics } from '../src/deconfliction/deconfliction.metrics';
+import type { DeconflictionService } from '../src/deconfliction/deconfliction.service';
 import { HubMetrics } from '../src/hub.metrics';
+import { HUB_LOGGER } from '../src/hub.tokens';
+import { ConsultationAudit } from '../src/query/consultation-audit';
+import { IntelQueryGrpcController } from '../src/query/intel-query.grpc-controller';
+import { IntelQueryService } from '../src/query/intel-query.service';
 import { ResolutionService } from '../src/resolution/resolution.service';
 import { WarmStandby } from '../src/resolution/warm-standby';
 
@@ -181,5 +202,129 @@ describe('warm standby (integration: real PostgreSQL)', () => {
     expect(await indexAnswers(hub.db, resolution.current, nominals)).toEqual(
       await indexAnswers(hub.db, hub.resolution.current, nominals),
     );
+  }, 600_000);
+
+  it('given a standby, then every IntelQuery and Deconfliction RPC and every analysts’ route refuses, retryably, writing nothing, until it leads with its index', async () => {
+    const ctx = await hub.standby(Number.MAX_SAFE_INTEGER, dir, TAIL_MS);
+    expect(ctx.get(ResolutionService).current).toBeUndefined();
+    const reached: string[] = [];
+    const feed = {
+      watch: () => {
+        reached.push('feed');
+        throw new Error('reached the alert feed');
+      },
+    } as unknown as AlertFeed;
+    const acks = {
+      acknowledge: () => {
+        reached.push('acknowledge');
+        return Promise.resolve({ acknowledged: true });
+      },
+    } as unknown as AlertAcknowledge;
+    const config = { grpc: { security: { mode: 'plaintext' } } } as unknown as HubConfig;
+    const edge = (query: IntelQueryService) =>
+      new IntelQueryGrpcController(
+        query,
+        feed,
+        acks,
+        ctx.get(ConsultationAudit),
+        config,
+        ctx.get(HubMetrics),
+        ctx.get(HUB_LOGGER),
+      );
+    const md = new Metadata();
+    md.set('x-dev-force', '36');
+    md.set('x-dev-caller', 'norfolk-custody');
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'OK',
+        (e: { error?: { code?: number } }) => status[e.error?.code ?? status.UNKNOWN],
+      );
+    const watched = (o: { subscribe: (h: object) => unknown }) =>
+      new Promise<unknown>((resolve, reject) => o.subscribe({ next: resolve, error: reject }));
+    const audited = async () =>
+      (await hub.db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_log')).rows[0]?.n;
+    const auditBefore = await audited();
+
+    // IntelQuery on the standby: every RPC UNAVAILABLE, the empty requests included (not
+    // INVALID_ARGUMENT: nothing is looked at), nothing reached, nothing audited.
+    const standbyEdge = edge(ctx.get(IntelQueryService));
+    const none = {} as never;
+    expect({
+      checkPerson: await code(standbyEdge.checkPerson(none, md)),
+      checkIdentifiers: await code(standbyEdge.checkIdentifiers(none, md)),
+      getPerson: await code(standbyEdge.getPerson(none, md)),
+      acknowledgeAlert: await code(standbyEdge.acknowledgeAlert(none, md)),
+      watchAlerts: await code(watched(standbyEdge.watchAlerts(none, md))),
+      unidentified: await code(standbyEdge.acknowledgeAlert(none, new Metadata())),
+    }).toEqual({
+      checkPerson: 'UNAVAILABLE',
+      checkIdentifiers: 'UNAVAILABLE',
+      getPerson: 'UNAVAILABLE',
+      acknowledgeAlert: 'UNAVAILABLE',
+      watchAlerts: 'UNAVAILABLE',
+      unidentified: 'UNAVAILABLE',
+    });
+    expect(reached).toEqual([]);
+    expect(await audited()).toBe(auditBefore);
+    // The leader, with its index: past the gate (its acknowledgement reached; an empty watch
+    // refused for what it lacks, and that refusal audited).
+    const leaderEdge = edge(hub.query);
+    expect(await code(leaderEdge.acknowledgeAlert(none, md))).toBe('OK');
+    expect(await code(watched(leaderEdge.watchAlerts(none, md)))).toBe('INVALID_ARGUMENT');
+    expect(reached).toEqual(['acknowledge']);
+    const auditLeader = await audited();
+    expect(Number(auditLeader)).toBe(Number(auditBefore) + 1);
+
+    // Deconfliction: a hub that has not loaded the registrations (a standby) refuses all six.
+    const deconfliction = (serving: boolean) =>
+      new DeconflictionGrpcController(
+        { serving } as unknown as DeconflictionService,
+        hub.log,
+        config,
+        new DeconflictionMetrics(new Registry()),
+        ctx.get(HUB_LOGGER),
+      );
+    const d = deconfliction(false);
+    expect({
+      registerPersona: await code(d.registerPersona(none, md)),
+      retirePersona: await code(d.retirePersona(none, md)),
+      registerTarget: await code(d.registerTarget(none, md)),
+      retireTarget: await code(d.retireTarget(none, md)),
+      acknowledgeHit: await code(d.acknowledgeHit(none, md)),
+      watchHits: await code(watched(d.watchHits(none, md))),
+    }).toEqual({
+      registerPersona: 'UNAVAILABLE',
+      retirePersona: 'UNAVAILABLE',
+      registerTarget: 'UNAVAILABLE',
+      retireTarget: 'UNAVAILABLE',
+      acknowledgeHit: 'UNAVAILABLE',
+      watchHits: 'UNAVAILABLE',
+    });
+    expect(await audited()).toBe(auditLeader);
+    // Serving, the same call gets past the gate to the caller's identity (a force system).
+    expect(await code(deconfliction(true).registerPersona(none, md))).toBe('PERMISSION_DENIED');
+
+    // The analysts' API: every route but the public ones 503 with Retry-After before anything
+    // else (no token asked for); on the leader the same request reaches the token check (401).
+    const verifier = {
+      verify: () => Promise.reject(new ProblemError(401, 'a bearer token is required')),
+    } as unknown as TokenVerifier;
+    const guard = (resolution: ResolutionService) =>
+      new AnalystGuard(
+        new Reflector(),
+        verifier,
+        new RateLimiter({ burst: 100, perMinute: 100 }),
+        {} as ConsultationStore,
+        resolution,
+      );
+    const request = () =>
+      ({ headers: {}, method: 'POST', url: '/persons/search' }) as unknown as Incoming;
+    const refusal = (p: Promise<void>) => p.then(() => undefined, classifyError);
+    const onStandby = await refusal(
+      guard(ctx.get(ResolutionService)).admit(request(), SEARCH_PERSONS),
+    );
+    expect(onStandby).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    const onLeader = await refusal(guard(hub.resolution).admit(request(), SEARCH_PERSONS));
+    expect(onLeader?.status).toBe(401);
   }, 600_000);
 });

@@ -98,6 +98,8 @@ export class DeconflictionGrpcController implements DeconflictionController {
   }
 
   watchHits(r: WatchHitsRequest, md?: Metadata, call?: AuthContextCarrier): Observable<HitNotice> {
+    const down = this.notServing('WatchHits');
+    if (down) return throwError(() => down);
     let unit: Unit | undefined;
     return defer(() =>
       from(
@@ -129,6 +131,8 @@ export class DeconflictionGrpcController implements DeconflictionController {
     call: AuthContextCarrier | undefined,
     fn: (unit: Unit) => Promise<T>,
   ): Promise<T> {
+    const down = this.notServing(rpc);
+    if (down) throw down;
     let unit: Unit | undefined;
     try {
       unit = covertUnitCaller(this.config.grpc.security, call, md);
@@ -138,6 +142,21 @@ export class DeconflictionGrpcController implements DeconflictionController {
     } catch (err) {
       throw await this.refuse(rpc, unit, err);
     }
+  }
+
+  /**
+   * A hub that does not serve deconfliction (a standby; a hub that lost its lock or has not
+   * loaded the registrations) refuses every call UNAVAILABLE, retryable, before identifying the
+   * caller, and audits nothing: it writes nothing to the database the leader works on. The
+   * error to answer with, or undefined while it serves.
+   */
+  private notServing(rpc: string) {
+    if (this.service.serving) return undefined;
+    this.metrics.calls.inc({ rpc, code: status[status.UNAVAILABLE] });
+    return rpcError(
+      status.UNAVAILABLE,
+      'deconfliction is not available on this hub just now; retry shortly',
+    );
   }
 
   /** Audits a refusal (fields only, never values) and returns the gRPC error to send. */

@@ -139,6 +139,11 @@ export class DeconflictionService implements AppliedObserver, QueryObserver {
     this.loaded = false;
   }
 
+  /** True once this hub, leading, has loaded the active registrations (start), until suspend. */
+  get serving(): boolean {
+    return this.loaded;
+  }
+
   private ready(): void {
     if (!this.loaded)
       throw new DeconflictionUnavailableError(

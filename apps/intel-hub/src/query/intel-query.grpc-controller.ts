@@ -35,7 +35,9 @@ interface ServerCall extends AuthContextCarrier {
 }
 
 /**
- * gRPC edge of `intel.v1.IntelQuery`: identify the caller, check the deadline, map errors.
+ * gRPC edge of `intel.v1.IntelQuery`: refuse every call (UNAVAILABLE, retryable, not audited)
+ * while this hub does not serve (a standby, a hub that lost its lock or is loading its index:
+ * `IntelQueryService.requireServing`), then identify the caller, check the deadline, map errors.
  * Every refusal (bad input, no justification, an unidentified caller, a rate limit) is
  * appended to the audit chain here, bounded, before the caller is answered.
  */
@@ -93,6 +95,7 @@ export class IntelQueryGrpcController implements IntelQueryController {
   watchAlerts(r: WatchAlertsRequest, md?: Metadata, call?: ServerCall): Observable<Alert> {
     let caller: Caller | undefined;
     const open = async () => {
+      this.query.requireServing();
       caller = this.identify(md, call);
       const who = caller;
       const req = validateWatchAlerts(r);
@@ -146,6 +149,7 @@ export class IntelQueryGrpcController implements IntelQueryController {
       call,
       () => caller,
       async () => {
+        this.query.requireServing();
         caller = this.identify(md, call);
         checkDeadline(call);
         const out = await fn(caller);

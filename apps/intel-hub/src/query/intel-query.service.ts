@@ -156,6 +156,16 @@ export class IntelQueryService {
     return queryableIndex(this.resolution);
   }
 
+  /**
+   * Refuses (IndexNotReadyError: UNAVAILABLE, retryable) unless this hub serves: it leads and
+   * has its national index. Checked first by every IntelQuery call, those that do not read the
+   * index too (WatchAlerts, AcknowledgeAlert): a standby, or a hub that lost its lock, answers
+   * none, and writes nothing (not even a refusal's audit) to the database the leader works on.
+   */
+  requireServing(): void {
+    queryableIndex(this.resolution);
+  }
+
   async checkPerson(raw: CheckPersonCall, caller: Caller): Promise<CheckPersonResponse> {
     const req = await this.audit.validated('CheckPerson', raw, caller, () =>
       validateCheckPerson(raw),

@@ -8,7 +8,7 @@ import {
   type OnlineIdentifier,
   type PersonQuery,
 } from '@intel/contracts';
-import { MatchEngine, type QueryCandidate } from '@intel/matching';
+import { MatchEngine, tokenCount, type QueryCandidate } from '@intel/matching';
 import { isRestrictedRecord } from '@intel/disclosure';
 import { handlingP } from '@intel/testing';
 import type { MemberView } from '../flags/derive-flags';
@@ -267,6 +267,40 @@ describe('NationalIndex.check: exact identifiers in a query', () => {
     });
     expect(index.check(both, 10).map((c) => c.id)).toEqual([holder, owner]);
     expect(index.check(both, 1).map((c) => c.id)).toEqual([holder]);
+  });
+
+  it('given queries carrying texts no nominal holds, then the token table does not grow and a misspelt name still finds its nominal', () => {
+    const index = new NationalIndex(MatchEngine.withPriors());
+    const held = memberKey('36', 'held');
+    index.upsertNominal(held, {
+      ...state('held', 'William', 'Featherstone'),
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
+    });
+    const tokens = tokenCount();
+    for (let i = 0; i < 200; i++) {
+      const novel = query({
+        names: [
+          { given: [`Wxq${i}liam`], family: `Featherstxn${i}`, type: NameType.NAME_TYPE_BIRTH },
+        ],
+        dateOfBirth: { year: 1979, month: 3, day: 14 },
+        identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_CRO, value: `${i}/79Q` }],
+        onlineIdentifiers: [email(`someone${i}@novel${i}.example`)],
+        addresses: [{ line: `${i} Novel${i} Road`, town: `Town${i}`, postcode: 'ZZ9 9ZZ' }],
+      });
+      index.check(novel, 10);
+      index.match(novel, 10);
+    }
+    expect(tokenCount()).toBe(tokens);
+    // One letter wrong in the family name, by Jaro-Winkler on its text; still nothing kept.
+    const misspelt = query({
+      names: [{ given: ['William'], family: 'Featherstine', type: NameType.NAME_TYPE_BIRTH }],
+      dateOfBirth: { year: 1979, month: 3, day: 14 },
+      identifiers: [{ scheme: IdentifierScheme.IDENTIFIER_SCHEME_PNC, value: pnc }],
+    });
+    const [hit] = index.check(misspelt, 10);
+    expect(hit?.id).toBe(held);
+    expect(hit?.explanation.find((e) => e.field === 'family')?.level).toMatch(/^jaro-winkler/);
+    expect(tokenCount()).toBe(tokens);
   });
 });
 

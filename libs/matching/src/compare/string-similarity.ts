@@ -1,12 +1,15 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
-import { tokenId, tokenString } from '../normalise/token-ids';
+import { isTransientToken, queryEpoch, tokenId, tokenString } from '../normalise/token-ids';
 
 /**
  * Jaro-Winkler similarity (Winkler 1990) from talisman, memoised by token-id pair. One talisman
  * call costs ~0.5 µs for a name and ~3 µs for a street (it allocates per call); name and place
  * vocabularies are small next to the number of pairs, so repeats cost one map look-up on a
  * number key. The memo is cleared when it fills rather than evicting piecemeal: simple, bounded.
+ * A pair with a query's own token (a transient id, `withQueryTokens`) is compared by its texts
+ * and memoised for that query only (`inQuery`, emptied when the next query uses it): its ids
+ * mean nothing once the query returns, and the lasting memo keeps nothing of it.
  */
 export class JaroWinklerMemo {
   /**
@@ -15,9 +18,20 @@ export class JaroWinklerMemo {
    */
   private readonly memo: PairMemo;
   private readonly histogram = new Int32Array(65536);
+  /**
+   * The current query's pairs with a transient side, as the memo's values (see above): a small
+   * table of the same kind (transient ids fit its Int32 keys), emptied for each query.
+   */
+  private readonly inQuery = new PairMemo(10);
+  private epoch = -1;
 
   constructor(capacityLog2 = 22) {
     this.memo = new PairMemo(capacityLog2);
+  }
+
+  /** Pairs memoised (for diagnostics and tests). */
+  get memoised(): number {
+    return this.memo.size;
   }
 
   /** Similarity of two tokens by id (see `token-ids.ts`); 0 when it cannot reach `floor`. */
@@ -26,23 +40,24 @@ export class JaroWinklerMemo {
     if (x < 0 || y < 0) return 0;
     const lo = x < y ? x : y;
     const hi = x < y ? y : x;
-    const known = this.memo.get(lo, hi);
+    const transient = isTransientToken(hi);
+    const memo = transient ? this.inQuery : this.memo;
+    if (transient && this.epoch !== queryEpoch()) {
+      if (this.inQuery.size > 0) this.inQuery.clear();
+      this.epoch = queryEpoch();
+    }
+    const known = memo.get(lo, hi);
     if (known !== undefined) {
       if (known >= 0) return known;
       if (-known < floor) return 0;
     }
     const a = tokenString(x);
     const b = tokenString(y);
-    if (known === undefined && floor > 0) {
-      const bound = this.upperBound(a, b);
-      if (bound < floor) {
-        this.memo.set(lo, hi, -bound);
-        return 0;
-      }
-    }
-    const s = talismanJaroWinkler(a, b);
-    this.memo.set(lo, hi, s);
-    return s;
+    // Only an upper bound (−bound) when that rules the floor out, as in the memo.
+    const bound = known === undefined && floor > 0 ? this.upperBound(a, b) : 1;
+    const s = bound < floor ? -bound : talismanJaroWinkler(a, b);
+    memo.set(lo, hi, s);
+    return bound < floor ? 0 : s;
   }
 
   /** Similarity of two strings (interned on the way); 0 when it cannot reach `floor`. */
@@ -95,7 +110,7 @@ class PairMemo {
   /** Float64 view of the same buffer: slot i's value at [2i + 1]. */
   private readonly values: Float64Array;
   private readonly mask: number;
-  private size = 0;
+  size = 0;
 
   constructor(capacityLog2: number) {
     const n = 1 << capacityLog2;
@@ -107,7 +122,7 @@ class PairMemo {
     this.mask = n - 1;
   }
 
-  private clear(): void {
+  clear(): void {
     this.keys.fill(0);
     this.size = 0;
   }

@@ -17,7 +17,7 @@ import {
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
 import { waterfallOf, type Waterfall } from '../score/waterfall';
-import { tokenCount, tokenId, tokenString } from '../normalise/token-ids';
+import { tokenCount, tokenId, tokenString, withQueryTokens } from '../normalise/token-ids';
 import {
   INDEX_SNAPSHOT_VERSION,
   SnapshotParts,
@@ -419,8 +419,10 @@ export class MatchIndex {
 
   /** Ids of indexed records sharing a blocking key with `input` (no scoring). */
   candidates(input: MatchInput): string[] {
-    const norm = normaliseRecord(input);
-    return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]?.id ?? '');
+    return withQueryTokens(() => {
+      const norm = normaliseRecord(input);
+      return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]?.id ?? '');
+    });
   }
 
   /**
@@ -428,9 +430,11 @@ export class MatchIndex {
    * returns those at POSSIBLE or better, strongest first, with explanations.
    */
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
-    const norm = normaliseRecord(input);
-    const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]);
-    return this.scoreEntries(norm, entries).slice(0, maxResults);
+    return withQueryTokens(() => {
+      const norm = normaliseRecord(input);
+      const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]);
+      return this.scoreEntries(norm, entries).slice(0, maxResults);
+    });
   }
 
   /**
@@ -441,7 +445,7 @@ export class MatchIndex {
    */
   matchAmong(input: MatchInput, ids: Iterable<string>, explain = true): ScoredCandidate[] {
     const entries = [...new Set(ids)].map((id) => this.byId.get(id));
-    return this.scoreEntries(normaliseRecord(input), entries, explain);
+    return withQueryTokens(() => this.scoreEntries(normaliseRecord(input), entries, explain));
   }
 
   /**
@@ -456,7 +460,14 @@ export class MatchIndex {
    * scores with empty explanations (a caller that will not show them).
    */
   query(input: MatchInput, exact: Iterable<string> = [], explain = true): QueryCandidate[] {
-    const norm = normaliseRecord(input);
+    return withQueryTokens(() => this.queryNormalised(normaliseRecord(input), exact, explain));
+  }
+
+  private queryNormalised(
+    norm: NormalisedRecord,
+    exact: Iterable<string>,
+    explain: boolean,
+  ): QueryCandidate[] {
     const keys = keysOf(norm);
     const custody = new Set<number>();
     for (let i = 0; i < keys.length; i++) {

@@ -1,6 +1,7 @@
 import type { FieldName } from '../compare/fields';
 import type { MatchInput } from '../model/match-input';
 import { normaliseRecord } from './record.normaliser';
+import { withQueryTokens } from './token-ids';
 
 /**
  * What the engine compares of a record, field by field (FIELDS' names), in the normalised form
@@ -18,8 +19,9 @@ const ONLINE_LABEL: Readonly<Record<string, string>> = {
   DEVICE_ID: 'device',
 };
 
+/** Texts only (a query: nothing it reads is interned, `withQueryTokens`). */
 export function comparedValues(input: MatchInput): ComparedValues {
-  const r = normaliseRecord(input);
+  const r = withQueryTokens(() => normaliseRecord(input));
   const dob = r.dob;
   return {
     given: unique(r.names.map((n) => n.given.join(' ')).filter((g) => g !== '')),

@@ -1,5 +1,6 @@
 import doubleMetaphone from 'talisman/phonetics/double-metaphone';
 import { NICKNAME_GROUPS } from './nicknames.data';
+import { mayMemoiseText } from './token-ids';
 
 /**
  * Titles, honorifics and post-nominal markers that custody and intelligence systems often carry
@@ -141,14 +142,17 @@ const phoneticCache = new Map<string, string>();
 
 /**
  * Primary Double Metaphone code (Philips 2000) from talisman. Codes are cached per token because
- * the library call costs ~6 µs and name vocabularies are small next to record counts.
+ * the library call costs ~6 µs and name vocabularies are small next to record counts. A query's
+ * own names are coded but not cached (`mayMemoiseText`).
  */
 export function phoneticCode(token: string): string {
   let code = phoneticCache.get(token);
   if (code === undefined) {
     code = token === '' ? '' : (doubleMetaphone(token)[0] ?? '');
-    if (phoneticCache.size > 500_000) phoneticCache.clear();
-    phoneticCache.set(token, code);
+    if (mayMemoiseText(token)) {
+      if (phoneticCache.size > 500_000) phoneticCache.clear();
+      phoneticCache.set(token, code);
+    }
   }
   return code;
 }

@@ -1,4 +1,14 @@
-import { derivedTokens, flatText, tokenId, tokenString } from './token-ids';
+import { JaroWinklerMemo } from '../compare/string-similarity';
+import {
+  derivedTokenCount,
+  derivedTokens,
+  flatText,
+  isTransientToken,
+  tokenCount,
+  tokenId,
+  tokenString,
+  withQueryTokens,
+} from './token-ids';
 
 describe('derived tokens', () => {
   it('give the id of the derived text, once per token, and -1 for a missing token', () => {
@@ -39,5 +49,57 @@ describe('flatText', () => {
     const id = tokenId(texts[2] as string);
     expect(tokenString(id)).toBe(texts[2]);
     expect(tokenId(texts[2] as string)).toBe(id);
+  });
+});
+
+describe('query tokens (withQueryTokens)', () => {
+  it('read the table: held texts keep their ids, novel ones get transient ids kept nowhere', () => {
+    const held = tokenId('held street');
+    const compact = derivedTokens((s) => s.replace(/ /g, ''));
+    const jw = new JaroWinklerMemo(10);
+    const before = { tokens: tokenCount(), derived: derivedTokenCount(), jw: jw.memoised };
+    const seen = withQueryTokens(() => {
+      expect(tokenId('held street')).toBe(held);
+      const a = tokenId('novel street');
+      expect(isTransientToken(a)).toBe(true);
+      // The same text, the same id, within the query (nested queries share it).
+      expect(withQueryTokens(() => tokenId('novel street'))).toBe(a);
+      expect(tokenString(a)).toBe('novel street');
+      expect(tokenString(compact.of(a))).toBe('novelstreet');
+      expect(isTransientToken(compact.of(a))).toBe(true);
+      // Compared by text, as the interned ids would be, and not memoised.
+      const s = jw.similarityIds(a, held, 0);
+      expect(s).toBeGreaterThan(0.8);
+      // As the memo answers: what is known is given whatever the floor, and a floor out of
+      // reach of the cheap bound is 0.
+      expect(jw.similarityIds(a, held, 0.99)).toBe(s);
+      expect(jw.similarityIds(tokenId('quite other'), held, 0.99)).toBe(0);
+      // A held token whose derived text nothing holds: derived, not memoised.
+      expect(isTransientToken(compact.of(held))).toBe(true);
+      for (let i = 0; i < 1000; i++) compact.of(tokenId(`novel ${i}`));
+      return a;
+    });
+    expect({ tokens: tokenCount(), derived: derivedTokenCount(), jw: jw.memoised }).toEqual(before);
+    // Used after its query, a transient id fails loudly rather than reading another's text.
+    expect(() => tokenString(seen)).toThrow();
+    // Outside a query, derived and memoised as before.
+    compact.of(held);
+    expect(derivedTokenCount()).toBe(before.derived + 1);
+    expect(tokenCount()).toBe(before.tokens + 1);
+    expect(tokenString(compact.of(held))).toBe('heldstreet');
+  });
+
+  it('give the same Jaro-Winkler as interned ids, whatever the floor', () => {
+    const names = ['smith', 'smyth', 'smithe', 'jones', 'johns', 'featherstone', 'fetherston'];
+    const memo = new JaroWinklerMemo(10);
+    for (const floor of [0, 0.8, 0.92]) {
+      for (const a of names) {
+        const transient = withQueryTokens(() =>
+          names.map((b) => memo.similarityIds(tokenId(`${a}~`), tokenId(b), floor)),
+        );
+        const interned = names.map((b) => memo.similarityIds(tokenId(`${a}~`), tokenId(b), floor));
+        expect(transient).toEqual(interned);
+      }
+    }
   });
 });

@@ -4,22 +4,95 @@
  * of following pointers to strings scattered over the heap: with 100k records, cache misses on
  * those pointers made up most of a pair's comparison time (measured ~3.5 µs a pair before, see
  * docs/matching.md). The table is process-wide and only grows, like the vocabulary of the data
- * it holds; a token's id never changes, so ids can be stored and compared across indexes.
+ * it holds; a token's id never changes, so ids can be stored and compared across indexes. Only
+ * the data held grows it: a query (a CheckPerson, an analyst's search) reads it and keeps its
+ * own novel texts apart (`withQueryTokens`), or every caller's new spelling would stay for good.
  */
 const ids = new Map<string, number>();
 const strings: string[] = [];
 
-/** The id of `s`; -1 for the empty string (a missing value). */
+/**
+ * Ids from TRANSIENT_BASE up are a query's own: a token the table does not hold, met while a
+ * query is normalised and scored (`withQueryTokens`). They live in a scratch table that the
+ * outermost query empties when it returns, are never stored, and no memo keeps them; the
+ * permanent table cannot reach this base (a Map holds at most 2^24 entries).
+ */
+export const TRANSIENT_BASE = 1 << 30;
+const scratchIds = new Map<string, number>();
+const scratch: string[] = [];
+/** Nesting depth of `withQueryTokens`; 0: tokens are interned. */
+let queryDepth = 0;
+/** Counts the queries ended: a memo of one query's transient ids is void once it changes. */
+let queriesEnded = 0;
+
+/**
+ * Which query a memo of transient ids belongs to (`withQueryTokens`): such a memo (one query's
+ * own, bounded by what that query compares) must be emptied when this has changed.
+ */
+export function queryEpoch(): number {
+  return queriesEnded;
+}
+
+/**
+ * The id of `s`; -1 for the empty string (a missing value). Outside a query the text is interned
+ * (added to the table for good). Inside one (`withQueryTokens`) the table is only read: a text it
+ * does not hold gets a transient id, the same for the same text until the query ends.
+ */
 export function tokenId(s: string): number {
   if (s === '') return -1;
   let id = ids.get(s);
-  if (id === undefined) {
-    id = strings.length;
-    const held = flatText(s);
-    strings.push(held);
-    ids.set(held, id);
+  if (id !== undefined) return id;
+  if (queryDepth > 0) {
+    id = scratchIds.get(s);
+    if (id === undefined) {
+      id = TRANSIENT_BASE + scratch.length;
+      scratch.push(s);
+      scratchIds.set(s, id);
+    }
+    return id;
   }
+  id = strings.length;
+  const held = flatText(s);
+  strings.push(held);
+  ids.set(held, id);
   return id;
+}
+
+/**
+ * Whether a memo keyed by this text (not by id) may keep it: outside a query always, inside one
+ * only a text the table holds, so such a memo too is bounded by the data held.
+ */
+export function mayMemoiseText(s: string): boolean {
+  return queryDepth === 0 || ids.has(s);
+}
+
+/** True for a query's own token id (`withQueryTokens`): no memo may keep it. */
+export function isTransientToken(id: number): boolean {
+  return id >= TRANSIENT_BASE;
+}
+
+/**
+ * Runs `f` as a query: a record normalised and compared inside it is a question, not data the
+ * process holds, so the texts only it carries (a caller's novel names, streets, identifiers) get
+ * transient ids rather than growing the process-wide table, and the memos keyed by token id skip
+ * them. Everything that holds a transient id (the query's normalised record, its blocking keys,
+ * comparisons) must be used up before `f` returns: `f` is synchronous, and when the outermost
+ * query returns the scratch table is emptied. Its results must hold texts, not token ids.
+ */
+export function withQueryTokens<T>(f: () => T): T {
+  queryDepth++;
+  try {
+    return f();
+  } finally {
+    queryDepth--;
+    if (queryDepth === 0) {
+      queriesEnded++;
+      if (scratch.length > 0) {
+        scratch.length = 0;
+        scratchIds.clear();
+      }
+    }
+  }
 }
 
 /**
@@ -34,10 +107,15 @@ export function flatText(s: string): string {
 }
 
 export function tokenString(id: number): string {
-  return id < 0 ? '' : (strings[id] ?? '');
+  if (id < 0) return '';
+  if (id < TRANSIENT_BASE) return strings[id] ?? '';
+  const text = scratch[id - TRANSIENT_BASE];
+  // A transient id outside its query would read another query's text: a programming error.
+  if (text === undefined) throw new Error('a query token was used after its query');
+  return text;
 }
 
-/** Number of distinct tokens seen (for diagnostics). */
+/** Number of tokens in the permanent table (for diagnostics); a query's own are not counted. */
 export function tokenCount(): number {
   return strings.length;
 }
@@ -45,18 +123,43 @@ export function tokenCount(): number {
 /**
  * A token derived from each token (a street without spaces, an identifier in compact form), by
  * token id, memoised in an array: `of(id)` is `tokenId(derive(tokenString(id)))`, -1 for -1. Like
- * the table above it is process-wide and bounded by the vocabulary.
+ * the table above it is process-wide and bounded by the vocabulary: a query's own token
+ * (`withQueryTokens`), or one whose derived text the table does not hold (its id inside a query
+ * is transient), is memoised for that query only, in a map emptied when the next query uses it.
  */
 export interface DerivedTokens {
   of(id: number): number;
 }
 
+/** Derived tokens memoised over all `derivedTokens` (for diagnostics and tests). */
+let derivedHeld = 0;
+
+export function derivedTokenCount(): number {
+  return derivedHeld;
+}
+
 export function derivedTokens(derive: (token: string) => string): DerivedTokens {
   /** -2 = not yet derived. */
   let ids = new Int32Array(1024).fill(-2);
+  /** The current query's derivations that may not be kept: of its own tokens, or to them. */
+  const inQuery = new Map<number, number>();
+  let epoch = -1;
+  const derivedInQuery = (id: number): number => {
+    if (epoch !== queriesEnded) {
+      inQuery.clear();
+      epoch = queriesEnded;
+    }
+    let d = inQuery.get(id);
+    if (d === undefined) {
+      d = tokenId(derive(tokenString(id)));
+      inQuery.set(id, d);
+    }
+    return d;
+  };
   return {
     of(id: number): number {
       if (id < 0) return -1;
+      if (id >= TRANSIENT_BASE) return derivedInQuery(id);
       if (id >= ids.length) {
         const grown = new Int32Array(Math.max(id + 1, ids.length * 2)).fill(-2);
         grown.set(ids);
@@ -64,8 +167,12 @@ export function derivedTokens(derive: (token: string) => string): DerivedTokens 
       }
       let d = ids[id] ?? -2;
       if (d === -2) {
-        d = tokenId(derive(tokenString(id)));
+        if (queryDepth > 0) {
+          d = derivedInQuery(id);
+          if (d >= TRANSIENT_BASE) return d;
+        } else d = tokenId(derive(tokenString(id)));
         ids[id] = d;
+        derivedHeld++;
       }
       return d;
     },

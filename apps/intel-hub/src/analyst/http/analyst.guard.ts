@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { queryableIndex } from '../../query/intel-query.service';
+import { ResolutionService } from '../../resolution/resolution.service';
 import { ConsultationStore } from '../consultations/consultation.store';
 import { CONSULTATION_HEADER, consultationProblem } from '../consultations/consultation';
 import { hasAnyRole, type AnalystUser } from '../identity/analyst-user';
@@ -23,7 +25,8 @@ export type Incoming = IncomingMessage &
   WithAnalystContext & { params?: unknown; query?: unknown; path?: string };
 
 /**
- * Every request to the analysts' API passes here, in this order: identity (401), the user's
+ * Every request to the analysts' API passes here, in this order: the hub serving (503 from a
+ * standby, or while its index is not loaded: docs/hub.md "Warm standby"), identity (401), the user's
  * rate (429), role (403), the body read bounded (413/415/400), input validated against the
  * route's spec (400), then the justification (428). A route without a RouteSpec is refused
  * (404) unless it is marked @PublicEndpoint (the page, the development issuer).
@@ -35,6 +38,7 @@ export class AnalystGuard implements CanActivate {
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
     @Inject(ConsultationStore) private readonly consultations: ConsultationStore,
+    @Inject(ResolutionService) private readonly resolution: ResolutionService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,6 +69,9 @@ export class AnalystGuard implements CanActivate {
       },
     };
     req[ANALYST_CONTEXT] = a;
+    // A hub that does not serve (a standby, one that lost its lock, one still loading) answers
+    // no analyst route but the public ones (how the page signs in): 503, retry.
+    if (!spec.public) queryableIndex(this.resolution);
     const user = spec.public ? undefined : await this.identify(a, req);
     a.raw.body = await readJsonBody(req);
     Object.assign(
