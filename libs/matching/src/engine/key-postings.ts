@@ -5,9 +5,9 @@ import { grownInt32, grownLength } from './array-growth';
  * the records filed under it, in the order they were filed. Keys live in an open-addressing hash
  * table (linear probing, backward-shift deletion), all in Int32Arrays (issue #14). The table is
  * at most three quarters full: at a half, it was a quarter to a half full, 8 to 16 bytes a key
- * (about ten keys a record). A look-up for a key not held probes more slots near the limit (about
- * 8.5 against 2.5), each reading its block's codes; a restore, which files every key, took the
- * same time either way at 100k records (docs/benchmarks.md). Per block:
+ * (eight to eleven keys a record). A look-up for a key not held probes more slots near the
+ * limit (about 8.5 against 2.5), each reading its block's codes; a restore, which files every
+ * key, took the same time either way at 100k records (docs/benchmarks.md). Per block:
  *
  * - four integers: the key's two codes, its type and record count packed in one
  *   (`count << TYPE_BITS | type`), and `head`;
