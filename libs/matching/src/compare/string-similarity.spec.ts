@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
+import { tokenId } from '../normalise/token-ids';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
 describe('string similarity', () => {
@@ -35,6 +36,25 @@ describe('string similarity', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps its answers as it grows to its largest size, and once it is cleared there', () => {
+    // 2^17 slots at most: it starts at 2^16, doubles past 49,152 pairs, clears past 98,304.
+    const jw = new JaroWinklerMemo(17);
+    const words = Array.from({ length: 460 }, (_, i) => `w${(i * 7919) % 1000}x${i % 13}`);
+    const ids = words.map(tokenId);
+    const wrong: string[] = [];
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < ids.length; i++)
+        for (let j = i + 1; j < ids.length; j++) {
+          const floor = (i + j) % 2 ? 0.9 : 0;
+          const got = jw.similarityIds(ids[i] as number, ids[j] as number, floor);
+          const real = talismanJaroWinkler(words[i] as string, words[j] as string);
+          // Below the floor the answer may be 0 (only a bound was computed) or the value.
+          if (got !== real && !(got === 0 && real < floor))
+            wrong.push(`${words[i]} ${words[j]} ${got} ${real}`);
+        }
+    expect(wrong).toEqual([]);
   });
 
   it('detects one keying error, adjacent swaps included', () => {

@@ -97,23 +97,31 @@ export class JaroWinklerMemo {
 /**
  * Open-addressing hash table from a pair of token ids to a float, on typed arrays. A Map keyed by
  * `lo * 2^26 + hi` boxed every key beyond the small-integer range, and the garbage that made was
- * a third of scoring time. Cleared when 3/4 full: bounded memory, no eviction bookkeeping.
+ * a third of scoring time. Cleared when 3/4 full at its largest: bounded memory, no eviction
+ * bookkeeping.
  *
  * Each slot is 16 bytes in one buffer — `lo`, `hi` (Int32) and the value (Float64) side by side —
  * so a probe touches one cache line. With the keys and values in three separate arrays a look-up
  * in this (64 MiB) table cost three cache misses, and those misses were the top line of the
  * scoring profile.
+ *
+ * Sized to need (issue #14): it starts at 2^16 slots (1 MiB) and doubles when 3/4 full, up to
+ * 2^capacityLog2 (64 MiB by default), so a process that compares few pairs (a hub answering
+ * queries, a force node) holds what it uses, not 64 MiB from its first comparison (hashed slots
+ * touch every page of the table within a few thousand entries).
  */
 class PairMemo {
   /** Int32 view: slot i's keys at [4i] (lo + 1, 0 when empty) and [4i + 1] (hi). */
-  private readonly keys: Int32Array;
+  private keys: Int32Array;
   /** Float64 view of the same buffer: slot i's value at [2i + 1]. */
-  private readonly values: Float64Array;
-  private readonly mask: number;
+  private values: Float64Array;
+  private mask: number;
   size = 0;
+  private readonly largest: number;
 
   constructor(capacityLog2: number) {
-    const n = 1 << capacityLog2;
+    this.largest = 1 << capacityLog2;
+    const n = 1 << Math.min(capacityLog2, FIRST_MEMO_LOG2);
     // A fresh buffer is zero-filled, which is "every slot empty": no clearing pass (one over
     // 64 MiB cost ~0.4 s a comparator).
     const buffer = new ArrayBuffer(n * 16);
@@ -125,6 +133,25 @@ class PairMemo {
   clear(): void {
     this.keys.fill(0);
     this.size = 0;
+  }
+
+  /** Doubles the table, every entry kept. */
+  private grow(): void {
+    const { keys, values } = this;
+    const n = (this.mask + 1) * 2;
+    const buffer = new ArrayBuffer(n * 16);
+    this.keys = new Int32Array(buffer);
+    this.values = new Float64Array(buffer);
+    this.mask = n - 1;
+    for (let i = 0; i < keys.length; i += 4) {
+      const k = keys[i] ?? 0;
+      if (k === 0) continue;
+      const hi = keys[i + 1] ?? 0;
+      const j = this.slot(k - 1, hi);
+      this.keys[j * 4] = k;
+      this.keys[j * 4 + 1] = hi;
+      this.values[j * 2 + 1] = values[i / 2 + 1] ?? 0;
+    }
   }
 
   private slot(lo: number, hi: number): number {
@@ -146,7 +173,10 @@ class PairMemo {
   }
 
   set(lo: number, hi: number, value: number): void {
-    if (this.size * 4 >= (this.mask + 1) * 3) this.clear();
+    if (this.size * 4 >= (this.mask + 1) * 3) {
+      if (this.mask + 1 < this.largest) this.grow();
+      else this.clear();
+    }
     const i = this.slot(lo, hi);
     if (this.keys[i * 4] === 0) this.size++;
     this.keys[i * 4] = lo + 1;
@@ -154,6 +184,9 @@ class PairMemo {
     this.values[i * 2 + 1] = value;
   }
 }
+
+/** The Jaro–Winkler memo's first size (2^16 slots of 16 bytes: 1 MiB). */
+const FIRST_MEMO_LOG2 = 16;
 
 /**
  * True when b is a from one insertion, deletion, substitution or swap of two adjacent characters

@@ -3,9 +3,13 @@ import { grownInt32, grownLength } from './array-growth';
 /**
  * An incremental index's blocks: for each blocking key (an integer triple, `blockingKeyCodes`)
  * the records filed under it, in the order they were filed. Keys live in an open-addressing hash
- * table (linear probing, backward-shift deletion), all in Int32Arrays (issue #14):
+ * table (linear probing, backward-shift deletion), all in Int32Arrays (issue #14). The table is
+ * at most three quarters full: at a half, it was a quarter to a half full, 8 to 16 bytes a key
+ * (eight to eleven keys a record). A look-up for a key not held probes more slots near the
+ * limit (about 8.5 against 2.5), each reading its block's codes; a restore, which files every
+ * key, took the same time either way at 100k records (docs/benchmarks.md). Per block:
  *
- * - per block, four integers: the key's two codes, its type and record count packed in one
+ * - four integers: the key's two codes, its type and record count packed in one
  *   (`count << TYPE_BITS | type`), and `head`;
  * - a block of one record (most: at national scale ~85% of keys are held by a single record,
  *   such as a date of birth with a postcode) holds that record's seq in `head` itself, with no
@@ -199,7 +203,7 @@ export class KeyPostings {
 
   /** A block for the key, holding one record (the caller sets `head`). */
   private newBlock(type: number, a: number, b: number): number {
-    if ((this.keys + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    if ((this.keys + 1) * 4 > this.table.length * 3) this.rehash(this.table.length * 2);
     let blk = this.freeBlocks.pop();
     if (blk === undefined) {
       blk = this.blocksUsed++;

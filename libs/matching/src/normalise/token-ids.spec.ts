@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { JaroWinklerMemo } from '../compare/string-similarity';
 import {
   derivedTokenCount,
@@ -101,5 +102,52 @@ describe('query tokens (withQueryTokens)', () => {
         expect(transient).toEqual(interned);
       }
     }
+  });
+});
+
+describe('the token table', () => {
+  it('numbers texts as a map from text to first-seen id would, and gives each text back', () => {
+    // Texts of every kind the table stores apart: one-byte (Latin-1, control characters), wide
+    // (other scripts, lone surrogates), long ones, and many sharing a prefix or a length.
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'ab01: -'), minLength: 1, maxLength: 6 }),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
+      fc.string({ minLength: 1, maxLength: 300 }),
+      fc.constantFrom('\ud800', 'a\udc00', 'é', 'ÿ', '\u0100', '\u0000x'),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 400 }), (texts) => {
+        const reference = new Map<string, number>();
+        for (const t of texts) {
+          const before = tokenCount();
+          const id = tokenId(t);
+          const known = reference.get(t);
+          if (known !== undefined) expect(id).toBe(known);
+          else {
+            reference.set(t, id);
+            // A text not seen in this run may have been interned by an earlier one.
+            if (id >= before) expect([id, tokenCount()]).toEqual([before, before + 1]);
+          }
+          expect(tokenString(id)).toBe(t);
+        }
+        const ids = new Set(reference.values());
+        expect(ids.size).toBe(reference.size);
+        for (const [t, id] of reference) expect(tokenString(id)).toBe(t);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps every id and text across its growth (a hundred thousand texts)', () => {
+    const first = tokenCount();
+    const texts = Array.from({ length: 100_000 }, (_, i) => `grow ${i} ${'x'.repeat(i % 40)}`);
+    const ids = texts.map(tokenId);
+    expect(new Set(ids).size).toBe(texts.length);
+    const wrong = texts.filter((t, i) => tokenId(t) !== ids[i] || tokenString(ids[i] ?? -1) !== t);
+    expect(wrong).toEqual([]);
+    expect(tokenCount()).toBe(first + texts.length);
+    expect(tokenString(-1)).toBe('');
+    expect(tokenString(tokenCount())).toBe('');
   });
 });
