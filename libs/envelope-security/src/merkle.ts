@@ -13,15 +13,19 @@ export const HASH_BYTES = 32;
 export const MAX_PROOF_HASHES = 16;
 export const MAX_TREE_LEAVES = 2 ** MAX_PROOF_HASHES;
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
+export const LEAF_HASH_PREFIX = 0;
+const LEAF = Buffer.from([LEAF_HASH_PREFIX]);
 
 export function leafHash(data: Buffer): Buffer {
   return createHash('sha256').update(LEAF).update(data).digest();
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE).update(left).update(right).digest();
+  const b = Buffer.allocUnsafe(1 + left.length + right.length);
+  b[0] = 1;
+  left.copy(b, 1);
+  right.copy(b, 1 + left.length);
+  return createHash('sha256').update(b).digest();
 }
 
 export interface MerkleTree {

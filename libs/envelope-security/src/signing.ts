@@ -6,14 +6,14 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { framed } from './encoding';
+import { framed, hashFramed } from './encoding';
 import { isKeyId } from './key-ids';
 import { verifiedRootKey, type VerifiedRoots } from './verified-roots';
 import {
   HASH_BYTES,
   MAX_PROOF_HASHES,
+  LEAF_HASH_PREFIX,
   MAX_TREE_LEAVES,
-  leafHash,
   merkleTree,
   rootFromProof,
 } from './merkle';
@@ -36,6 +36,7 @@ const SIGNATURE_DOMAIN = 'intel.v1/event-signature';
 const ROOT_SIGNATURE_DOMAIN = 'intel.v1/event-batch-root';
 /** What a leaf hashes (after RFC 6962's 0x00 leaf prefix). */
 const LEAF_DOMAIN = 'intel.v1/event-leaf';
+const LEAF_PREFIX = Buffer.from([LEAF_HASH_PREFIX]);
 
 const LEAF_POSITION = /^(0|[1-9]\d{0,5})\/([1-9]\d{0,5})$/;
 /** The longest audit path's header: MAX_PROOF_HASHES hashes in base64. */
@@ -81,9 +82,17 @@ export function signatureDigest(forceCode: string, keyId: string, r: SignedRecor
     .digest();
 }
 
-/** A batch leaf: the record exactly as it travels (the root's signature names force and key). */
+/**
+ * A batch leaf: RFC 6962's leaf hash (merkle.ts, `leafHash`) of the record exactly as it travels
+ * (the root's signature names force and key), hashed without copying the value.
+ */
 export function eventLeaf(r: SignedRecord): Buffer {
-  return leafHash(framed(LEAF_DOMAIN, [r.topic, r.key, r.eventId, r.value]));
+  return hashFramed(createHash('sha256').update(LEAF_PREFIX), LEAF_DOMAIN, [
+    r.topic,
+    r.key,
+    r.eventId,
+    r.value,
+  ]).digest();
 }
 
 /** What a batch root's signature is made over: domain, signing force, key id, tree size, root. */
