@@ -2,7 +2,11 @@ import { createPrivateKey } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { openServiceDatabase } from '@intel/db';
-import { buildSealingKeys, buildSignerRegistry } from '@intel/envelope-security';
+import {
+  VerifiedRoots,
+  buildSealingKeys,
+  buildSignerRegistry,
+} from '@intel/envelope-security';
 import {
   KafkaEventConsumer,
   KafkaPlainPublisher,
@@ -66,6 +70,13 @@ import { DeconflictionMetrics } from './deconfliction/deconfliction.metrics';
 import { DeconflictionService } from './deconfliction/deconfliction.service';
 import { DeconflictionStore } from './deconfliction/deconfliction.store';
 import { NationalIndexHolders } from './deconfliction/identifier-holders';
+
+/**
+ * Batch roots whose signature the hub keeps as verified. A relay batch is at most 5,000 records
+ * (OUTBOX_BATCH_SIZE) over a few topics and partitions, so a few thousand roots cover every
+ * batch in flight across every force with room to spare; a root that left is verified again.
+ */
+const VERIFIED_ROOTS = 4096;
 
 /**
  * A consumer of force events for IngestService: from the beginning for a new group, lag in the
@@ -170,6 +181,7 @@ export class HubModule {
               trust: {
                 registry: buildSignerRegistry(config.events.forceKeys),
                 sealingKeys: buildSealingKeys(config.events.sealingKeys),
+                verifiedRoots: new VerifiedRoots(VERIFIED_ROOTS),
               },
               maxVersionStep: config.events.maxVersionStep,
             },

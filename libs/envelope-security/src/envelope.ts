@@ -8,8 +8,9 @@ import {
 } from '@intel/contracts';
 import { HEADER_EVENT_ID } from '@intel/kafka';
 import { UnsealError, seal, unseal, type SealingKey, type SealingRecipient } from './sealing';
+import type { VerifiedRoots } from './verified-roots';
 import {
-  signatureHeaders,
+  batchSignatureHeaders,
   verifyRecord,
   type EventSigner,
   type SignerRegistry,
@@ -35,6 +36,8 @@ export interface ForceEventKeys {
 export interface HubEventTrust {
   registry: SignerRegistry;
   sealingKeys: ReadonlyMap<string, SealingKey>;
+  /** Batch roots already verified (bounded); without it every root is verified each time. */
+  verifiedRoots?: VerifiedRoots;
 }
 
 export type RefusalReason =
@@ -64,49 +67,64 @@ function sealingContext(r: WireRecord, env: EventEnvelope, version: number) {
 
 /**
  * Seals a handling-code-C state for the hub (the payload keeps only id, version and handling
- * code), then signs the record as it will travel. Tombstones are signed too.
+ * code).
  */
-export function protectRecord(r: WireRecord, keys: ForceEventKeys): WireRecord {
-  let value = r.value;
-  if (value !== null) {
-    const env = EventEnvelope.decode(value);
-    let sealedEnv: EventEnvelope | undefined;
-    if (env.sealed) {
-      // Already sealed (never twice: the stub would be sealed in place of the state).
-    } else if (env.nominal && isC(env.nominal.handling)) {
-      const n = env.nominal;
-      const stub: NominalState = {
-        ...NominalState.decode(new Uint8Array()),
-        nominalId: n.nominalId,
-        version: n.version,
-        handling: stubHandling(),
-      };
-      const plain = Buffer.from(NominalState.encode(n).finish());
-      const s = seal(keys.hub, plain, sealingContext(r, env, n.version));
-      sealedEnv = { ...env, nominal: stub, sealed: s };
-    } else if (env.incident && isC(env.incident.handling)) {
-      const i = env.incident;
-      const stub: IncidentState = {
-        ...IncidentState.decode(new Uint8Array()),
-        incidentId: i.incidentId,
-        version: i.version,
-        handling: stubHandling(),
-      };
-      const plain = Buffer.from(IncidentState.encode(i).finish());
-      const s = seal(keys.hub, plain, sealingContext(r, env, i.version));
-      sealedEnv = { ...env, incident: stub, sealed: s };
-    }
-    if (sealedEnv) value = Buffer.from(EventEnvelope.encode(sealedEnv).finish());
+function sealRecord(r: WireRecord, keys: ForceEventKeys): WireRecord {
+  if (r.value === null) return r;
+  const env = EventEnvelope.decode(r.value);
+  let sealedEnv: EventEnvelope | undefined;
+  if (env.sealed) {
+    // Already sealed (never twice: the stub would be sealed in place of the state).
+  } else if (env.nominal && isC(env.nominal.handling)) {
+    const n = env.nominal;
+    const stub: NominalState = {
+      ...NominalState.decode(new Uint8Array()),
+      nominalId: n.nominalId,
+      version: n.version,
+      handling: stubHandling(),
+    };
+    const plain = Buffer.from(NominalState.encode(n).finish());
+    const s = seal(keys.hub, plain, sealingContext(r, env, n.version));
+    sealedEnv = { ...env, nominal: stub, sealed: s };
+  } else if (env.incident && isC(env.incident.handling)) {
+    const i = env.incident;
+    const stub: IncidentState = {
+      ...IncidentState.decode(new Uint8Array()),
+      incidentId: i.incidentId,
+      version: i.version,
+      handling: stubHandling(),
+    };
+    const plain = Buffer.from(IncidentState.encode(i).finish());
+    const s = seal(keys.hub, plain, sealingContext(r, env, i.version));
+    sealedEnv = { ...env, incident: stub, sealed: s };
   }
-  const eventId = r.headers[HEADER_EVENT_ID] ?? '';
-  return {
-    ...r,
-    value,
-    headers: {
-      ...r.headers,
-      ...signatureHeaders(keys.signer, { topic: r.topic, key: r.key, value, eventId }),
-    },
-  };
+  return sealedEnv ? { ...r, value: Buffer.from(EventEnvelope.encode(sealedEnv).finish()) } : r;
+}
+
+/**
+ * Seals each handling-code-C state for the hub, then signs the batch as it will travel: one
+ * signature over the root of a Merkle tree of the records, each record carrying its audit
+ * path (signing.ts, `batchSignatureHeaders`), so each still verifies alone. Tombstones are
+ * signed too.
+ */
+export function protectRecords(records: readonly WireRecord[], keys: ForceEventKeys): WireRecord[] {
+  if (records.length === 0) return [];
+  const sealed = records.map((r) => sealRecord(r, keys));
+  const headers = batchSignatureHeaders(
+    keys.signer,
+    sealed.map((r) => ({
+      topic: r.topic,
+      key: r.key,
+      value: r.value,
+      eventId: r.headers[HEADER_EVENT_ID] ?? '',
+    })),
+  );
+  return sealed.map((r, i) => ({ ...r, headers: { ...r.headers, ...headers[i] } }));
+}
+
+/** One record protected alone: a batch of one (its root is its leaf, its audit path empty). */
+export function protectRecord(r: WireRecord, keys: ForceEventKeys): WireRecord {
+  return protectRecords([r], keys)[0] as WireRecord;
 }
 
 /**
@@ -116,7 +134,7 @@ export function protectRecord(r: WireRecord, keys: ForceEventKeys): WireRecord {
  */
 export function openRecord(r: WireRecord, trust: HubEventTrust): Opened {
   const eventId = r.headers[HEADER_EVENT_ID] ?? '';
-  const v = verifyRecord(trust.registry, { ...r, eventId }, r.headers);
+  const v = verifyRecord(trust.registry, { ...r, eventId }, r.headers, trust.verifiedRoots);
   if (!v.ok) return v;
   if (r.value === null) return { ok: true, forceCode: v.forceCode, envelope: null };
   let env: EventEnvelope;

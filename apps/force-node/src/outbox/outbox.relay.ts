@@ -20,8 +20,9 @@ const RELAY_LEADER_LOCK = 7342200;
  * the same database transaction. A failure anywhere rolls both back and the round is retried,
  * so a broker outage delays publication but loses nothing; read_committed consumers never see
  * an aborted attempt. One relay per force publishes at a time (a session advisory lock), which
- * keeps each key's versions in order. Every record is passed through `protect` on its way out
- * (the force's signature; a handling-code-C state sealed for the hub: event-protection.ts).
+ * keeps each key's versions in order. Every batch is passed through `protect` on its way out
+ * (the force's one signature over the batch; a handling-code-C state sealed for the hub:
+ * event-protection.ts).
  */
 @Injectable()
 export class OutboxRelay {
@@ -41,7 +42,8 @@ export class OutboxRelay {
     @Inject(ForceNodeMetrics) private readonly metrics: ForceNodeMetrics,
     @Inject(FORCE_NODE_LOGGER) logger: Logger,
     @Inject(OUTBOX_RELAY_OPTIONS) private readonly opts: { batchSize: number; pollMs: number },
-    @Inject(EVENT_PROTECTION) private readonly protect: (m: OutgoingMessage) => OutgoingMessage,
+    @Inject(EVENT_PROTECTION)
+    private readonly protect: (batch: OutgoingMessage[]) => OutgoingMessage[],
   ) {
     this.logger = logger.child({ component: 'outbox-relay' });
   }
@@ -120,8 +122,8 @@ export class OutboxRelay {
       const rows = await this.outbox.lockPending(tx, this.opts.batchSize);
       if (rows.length === 0) return 0;
       await this.publisher.publish(
-        rows.map((r) =>
-          this.protect({ topic: r.topic, key: r.key, value: r.value, headers: r.headers }),
+        this.protect(
+          rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })),
         ),
       );
       await this.outbox.markPublished(

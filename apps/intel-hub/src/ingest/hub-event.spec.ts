@@ -12,8 +12,12 @@ import {
   buildSignerRegistry,
   generateSealingKeyPair,
   generateSigningKeyPair,
+  HEADER_SIGNATURE_LEAF,
+  HEADER_SIGNATURE_PROOF,
+  VerifiedRoots,
   makeSigner,
   protectRecord,
+  protectRecords,
   sealingRecipientFromPem,
   signatureHeaders,
   type ForceEventKeys,
@@ -154,6 +158,58 @@ describe('parseMessage', () => {
     expect(parseMessage(forged)).toMatchObject({ ok: false, reason: 'bad-signature' });
     const byMet = message({ nominal: nominal() }, {}, keysOf('01'));
     expect(parseMessage(byMet)).toMatchObject({ ok: false, reason: 'force-mismatch' });
+  });
+
+  it("verifies a relay batch (one root signature) message by message, a C state's too", () => {
+    const ids = ['0a', '0b', '0c'].map((s) => `${s}2d6c1e-4a3f-4e8b-8c7d-1f2e3a4b5c6d`);
+    const eventIds = ['1a', '1b', '1c'].map((s) => `${s}1c2a52-7d0e-4f51-9a8e-2b6f4c1d9e70`);
+    const batch = ids.map((id, i) => {
+      const env: EventEnvelope = {
+        eventId: eventIds[i] as string,
+        eventType: EventType.EVENT_TYPE_NOMINAL_UPSERTED,
+        forceCode: '36',
+        occurredAt: undefined,
+        schemaVersion: 1,
+        sealed: undefined,
+        nominal: { ...(i === 1 ? restricted() : nominal()), nominalId: id },
+      };
+      return {
+        topic: TOPICS.person,
+        key: `36:${id}`,
+        value: Buffer.from(EventEnvelope.encode(env).finish()),
+        headers: { [HEADER_EVENT_ID]: eventIds[i] as string },
+      };
+    });
+    const verifiedRoots = new VerifiedRoots(4);
+    const cached: HubEventTrust = { ...trust, verifiedRoots };
+    const out = protectRecords(batch, keysOf('36'));
+    expect(new Set(out.map((m) => m.headers[HEADER_SIGNATURE_LEAF]))).toEqual(
+      new Set(['0/3', '1/3', '2/3']),
+    );
+    for (const m of out) {
+      const r = parseWith({ partition: 0, offset: '0', ...m }, cached);
+      expect(r).toMatchObject({ ok: true, event: { kind: 'nominal-upserted' } });
+      // Alone, without the cache, too (the DLQ, a replay).
+      expect(parseMessage({ partition: 0, offset: '0', ...m }).ok).toBe(true);
+    }
+    expect(verifiedRoots.size).toBe(1);
+    // A member copied onto the priority lane, or with its proof cut, is refused.
+    const first = { partition: 0, offset: '0', ...(out[0] as (typeof out)[number]) };
+    expect(parseWith({ ...first, topic: TOPICS.priority }, cached)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    const cut = { ...first.headers, [HEADER_SIGNATURE_PROOF]: '' };
+    expect(parseWith({ ...first, headers: cut }, cached)).toMatchObject({
+      reason: 'bad-signature',
+    });
+  });
+
+  it('still accepts an event signed alone (published before batch signatures)', () => {
+    const m = message({ nominal: nominal() });
+    const r = { topic: m.topic, key: m.key, value: m.value, eventId: EVENT_ID };
+    const old = { [HEADER_EVENT_ID]: EVENT_ID, ...signatureHeaders(keysOf('36').signer, r) };
+    expect(parseMessage({ ...m, headers: old })).toMatchObject({ ok: true });
   });
 
   it('refuses a version beyond 2^31 (a forged withdrawal at 2^53-1 cannot hide a record)', () => {
