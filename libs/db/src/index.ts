@@ -5,3 +5,4 @@ export * from './transaction';
 export * from './combined-statement';
 export * from './provision';
 export * from './database-errors';
+export * from './copy-rows';
