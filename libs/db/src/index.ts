@@ -6,3 +6,4 @@ export * from './combined-statement';
 export * from './provision';
 export * from './database-errors';
 export * from './prepared';
+export * from './copy-rows';

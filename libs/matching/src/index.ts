@@ -13,6 +13,7 @@ export {
   candidatePairsOf,
   DEFAULT_MAX_BLOCK_SIZE,
   type BatchResolution,
+  type MatchInputs,
   type ProgressCallback,
   type ResolveOptions,
   type TrainOptions,

@@ -166,7 +166,8 @@ export class ReferenceMatchIndex {
     const clusterOfLabel = new Map<string, string>();
     for (const { id, input, cluster } of records) {
       if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
-      const norm = normaliseRecord(input);
+      // The reference normalises every record itself: it is given their inputs.
+      const norm = normaliseRecord(input as MatchInput);
       const seq = this.nextSeq++;
       let clusterId = clusterOfLabel.get(cluster);
       if (clusterId === undefined) {

@@ -3,13 +3,21 @@ import { isRestricted } from '@intel/disclosure';
 import {
   MatchEngine,
   type BatchResolution,
+  type MatchInputs,
+  type NormalisedRecord,
   type MatchParameters,
   type ResolveOptions,
   type PairConstraint,
 } from '@intel/matching';
 import type { CandidateReport } from '../review/review.repository';
 import type { MemberKey } from './member-key';
-import { NationalIndex, NATIONAL_MATCH_OPTIONS } from './national-index';
+import { identifierKeysOf } from './exact-identifiers';
+import {
+  NationalIndex,
+  NATIONAL_MATCH_OPTIONS,
+  type NominalFacts,
+  type RestoredNominal,
+} from './national-index';
 import { nominalAsMatchInput } from './nominal-input';
 
 /** POSSIBLE pairs kept for review per nominal scored: its strongest ones. */
@@ -27,8 +35,8 @@ export interface BatchBuilt {
   engine: MatchEngine;
   /** The review candidates, as the incremental build reports them. */
   candidates: CandidateReport[];
-  /** Per phase, in ms: decoding the states, the batch (training included), restoring. */
-  phases: { decode: number; resolve: number; restore: number; candidates: number };
+  /** Per phase, in ms: the batch (decoding the states and training included), restoring. */
+  phases: { resolve: number; restore: number; candidates: number };
   /** The batch's own figures: its phases in s, pairs, links, clusters, guard refusals. */
   batch: BatchResolution['stats'];
 }
@@ -90,21 +98,29 @@ export function constraintPairs(
 }
 
 /**
- * The batch over `stored` (their states decoded into `restricted`'s marks and the engine's
- * inputs, which are garbage once it returns), with the time decoding and resolving took (ms).
+ * The batch over `stored`, with the time it took (ms). Each state is decoded once, as the batch
+ * asks for its input (`MatchInputs`), so the decoded states and inputs are garbage record by
+ * record instead of all held at once; what the index keeps of each besides its bytes (handling
+ * code C, its identifiers' keys) is taken into `facts` then.
  */
 function resolveStored(
   stored: readonly StoredNominal[],
-  restricted: Uint8Array,
+  facts: NominalFacts[],
   options: Pick<ResolveOptions, 'parameters' | 'mustLink' | 'cannotLink'>,
-): { result: BatchResolution; decode: number; resolve: number } {
+): { result: BatchResolution; resolve: number } {
   const t = Date.now();
-  const inputs = stored.map((s, i) => {
-    const state = NominalState.decode(s.encoded);
-    if (isRestricted(state.handling?.handlingCode)) restricted[i] = 1;
-    return nominalAsMatchInput(state);
-  });
-  const decode = Date.now() - t;
+  const inputs: MatchInputs = {
+    length: stored.length,
+    at(i) {
+      const state = NominalState.decode((stored[i] as StoredNominal).encoded);
+      const keys = identifierKeysOf(state);
+      facts[i] = {
+        restricted: isRestricted(state.handling?.handlingCode),
+        identifierKeys: keys.length === 0 ? NO_KEYS : keys,
+      };
+      return nominalAsMatchInput(state);
+    },
+  };
   const result = MatchEngine.resolve(inputs, {
     ...options,
     corroboratedLinks: NATIONAL_MATCH_OPTIONS.corroboratedLinks,
@@ -112,8 +128,10 @@ function resolveStored(
     keepPossibles: true,
     keepRecords: true,
   });
-  return { result, decode, resolve: Date.now() - t - decode };
+  return { result, resolve: Date.now() - t };
 }
+
+const NO_KEYS: readonly string[] = [];
 
 /**
  * A first start's national index, built by the batch resolver (docs/hub.md "First start"):
@@ -136,8 +154,8 @@ export function batchFirstStart(
   },
 ): BatchBuilt {
   const keys = stored.map((s) => s.key);
-  const restricted = new Uint8Array(stored.length);
-  const { result, decode, resolve } = resolveStored(stored, restricted, {
+  const facts = new Array<NominalFacts>(stored.length);
+  const { result, resolve } = resolveStored(stored, facts, {
     parameters: o.parameters,
     ...constraintPairs(keys, o.constraints),
   });
@@ -146,11 +164,19 @@ export function batchFirstStart(
   const index = new NationalIndex(engine);
   for (const c of o.constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
   const { clusterOf, records: normalised = [] } = result;
-  function* records() {
+  function* records(): Generator<RestoredNominal> {
     for (let i = 0; i < stored.length; i++) {
       const { key, encoded } = stored[i] as StoredNominal;
-      const state = NominalState.decode(encoded);
-      yield { key, state, encoded, personId: String(clusterOf[i]), normalised: normalised[i] };
+      const n = normalised[i] as NormalisedRecord;
+      // Each record once filed: the index holds its own copy of the normalised record.
+      normalised[i] = undefined as unknown as NormalisedRecord;
+      yield {
+        key,
+        encoded,
+        personId: String(clusterOf[i]),
+        facts: facts[i] as NominalFacts,
+        normalised: n,
+      };
     }
   }
   function* links() {
@@ -160,12 +186,13 @@ export function batchFirstStart(
   index.restore(records(), links());
   const restore = Date.now() - t;
   t = Date.now();
+  const restricted = Uint8Array.from(facts, (f) => (f.restricted ? 1 : 0));
   const candidates = batchCandidates(keys, restricted, result.possiblePairs ?? []);
   return {
     index,
     engine,
     candidates,
-    phases: { decode, resolve, restore, candidates: Date.now() - t },
+    phases: { resolve, restore, candidates: Date.now() - t },
     batch: result.stats,
   };
 }

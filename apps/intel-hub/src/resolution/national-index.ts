@@ -6,6 +6,7 @@ import {
   type NormalisedRecord,
   type QueryCandidate,
   type RestoredLink,
+  type RestoredRecord,
   type ScoredCandidate,
   type SnapshotPart,
 } from '@intel/matching';
@@ -23,6 +24,25 @@ import { disclosureFactsOf } from './state-facts';
 import { nominalAsMatchInput } from './nominal-input';
 import { malformed, type NationalParts } from './snapshot-parts';
 import type { PersonAssignment } from './person-assignment';
+
+/** What the national index keeps of a nominal's state besides its bytes. */
+export interface NominalFacts {
+  /** Handling code C. */
+  restricted: boolean;
+  /** Its online identifiers' canonical keys (`identifierKeysOf`). */
+  identifierKeys: readonly string[];
+}
+
+/** A nominal as `NationalIndex.restore` takes it: its state decoded, or a batch's facts of it. */
+export type RestoredNominal = { key: MemberKey; encoded: Uint8Array; personId: string } & (
+  | {
+      state: NominalState;
+      facts?: undefined;
+      /** Its matching record, normalised already (a batch's): `RestoredRecord.normalised`. */
+      normalised?: NormalisedRecord;
+    }
+  | { state?: undefined; facts: NominalFacts; normalised: NormalisedRecord }
+);
 
 /**
  * The most nominals an online identifier in a CheckPerson may be held by for each of them to be
@@ -233,31 +253,27 @@ export class NationalIndex {
   /**
    * Fills the empty index with nominals as stored: each in its person's cluster, with the stored
    * links (MatchIndex.restore: nothing scored, so the clusters are exactly the stored persons).
+   * A nominal comes with its state decoded, or (a batch's, normalised already) with only the
+   * facts the index keeps of it (`NominalFacts`), so that its state is not decoded again.
    */
-  restore(
-    nominals: Iterable<{
-      key: MemberKey;
-      state: NominalState;
-      encoded: Uint8Array;
-      personId: string;
-      /** Its matching record, normalised already (a batch's): `RestoredRecord.normalised`. */
-      normalised?: NormalisedRecord;
-    }>,
-    links: Iterable<RestoredLink>,
-  ): void {
+  restore(nominals: Iterable<RestoredNominal>, links: Iterable<RestoredLink>): void {
     const { states, identifiers, handles, restriction } = this;
-    function* records() {
+    function* records(): Generator<RestoredRecord> {
       for (const n of nominals) {
         const h = handles.intern(n.key);
         states.set(h, n.encoded);
-        restriction.held(h, n.state);
-        identifiers.add(h, identifierKeysOf(n.state));
-        yield {
-          id: handles.keyOf(h),
-          input: nominalAsMatchInput(n.state),
-          cluster: n.personId,
-          normalised: n.normalised,
-        };
+        const id = handles.keyOf(h);
+        if (n.state === undefined) {
+          restriction.heldRestricted(h, n.facts.restricted);
+          identifiers.add(h, n.facts.identifierKeys);
+          yield { id, cluster: n.personId, normalised: n.normalised };
+        } else {
+          restriction.held(h, n.state);
+          identifiers.add(h, identifierKeysOf(n.state));
+          yield n.normalised
+            ? { id, cluster: n.personId, normalised: n.normalised }
+            : { id, cluster: n.personId, input: nominalAsMatchInput(n.state) };
+        }
       }
     }
     this.matching.restore(records(), links);

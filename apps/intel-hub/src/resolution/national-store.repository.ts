@@ -6,7 +6,7 @@ import {
   type FlagType,
   type SubjectRole,
 } from '@intel/contracts';
-import type { Sql } from '@intel/db';
+import { canCopy, type Sql } from '@intel/db';
 import type { MatchParameters, RestoredLink } from '@intel/matching';
 import type { IncidentLike } from '@intel/disclosure';
 import { withAlertId, type AlertDraft } from '../alerts/alert-plan';
@@ -51,6 +51,12 @@ export interface PersonRead {
   /** The ids merged into it, oldest first. */
   mergedFrom: string[];
 }
+
+/**
+ * The fewest persons created at once that are written by COPY (when the connection allows:
+ * `Sql.copy`) rather than in one `INSERT … SELECT FROM unnest(…)`.
+ */
+export const COPY_MIN_ROWS = 1_000;
 
 /** Everything the national index keeps in PostgreSQL, in set-based statements. */
 export class NationalStoreRepository {
@@ -278,6 +284,7 @@ export class NationalStoreRepository {
     at: Date,
   ): Promise<Map<string, number>> {
     if (created.length === 0) return new Map();
+    if (canCopy(tx) && created.length >= COPY_MIN_ROWS) return this.copyPersons(tx, created, at);
     const rows = await tx.query<Array<{ person_id: string; seq: string }>>(
       `INSERT INTO national_person (person_id, split_from, created_at)
        SELECT p, s, $3 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(p, s, o) ORDER BY o
@@ -291,6 +298,32 @@ export class NationalStoreRepository {
       [created.map((c) => c.personId), created.map((c) => c.splitFrom ?? null), at],
     );
     return new Map(rows.map((r) => [r.person_id, Number(r.seq)]));
+  }
+
+  /**
+   * `createPersons` in bulk: the creation seqs taken from the sequence first (in creation order),
+   * then the persons and their history written by COPY.
+   */
+  private async copyPersons(
+    tx: Sql & Required<Pick<Sql, 'copy'>>,
+    created: { personId: string; splitFrom: string | undefined }[],
+    at: Date,
+  ): Promise<Map<string, number>> {
+    const taken = await tx.query<Array<{ seq: string }>>(
+      `SELECT nextval(pg_get_serial_sequence('national_person', 'seq'))::text AS seq
+       FROM generate_series(1, $1)`,
+      [created.length],
+    );
+    const seqs = taken.map((r) => Number(r.seq)).sort((x, y) => x - y);
+    await tx.copy(
+      'national_person (person_id, seq, split_from, created_at)',
+      created.map((c, i) => [c.personId, seqs[i], c.splitFrom ?? null, at]),
+    );
+    await tx.copy(
+      'person_history (person_id, kind, other_person, at)',
+      created.map((c) => [c.personId, c.splitFrom ? 'split' : 'created', c.splitFrom ?? null, at]),
+    );
+    return new Map(created.map((c, i) => [c.personId, seqs[i] as number]));
   }
 
   async endPersons(
@@ -393,6 +426,19 @@ export class NationalStoreRepository {
   /** Replaces every stored link (the index was rebuilt by scoring every nominal again). */
   async replaceAllLinks(tx: Sql, links: Iterable<StoredLink>, at: Date): Promise<void> {
     await tx.query(`DELETE FROM person_link`);
+    if (canCopy(tx)) {
+      // Streamed as they come: each pair once (`links` gives each once), in canonical order.
+      await tx.copy(
+        'person_link (member_a, member_b, score, band, explanation, decided_at)',
+        (function* () {
+          for (const l of links) {
+            const [a, b] = l.a <= l.b ? [l.a, l.b] : [l.b, l.a];
+            yield [a, b, l.score, l.band, JSON.stringify(l.explanation), at];
+          }
+        })(),
+      );
+      return;
+    }
     let page: StoredLink[] = [];
     for (const l of links) {
       page.push(l);

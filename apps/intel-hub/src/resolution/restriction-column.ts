@@ -29,6 +29,12 @@ export class RestrictionColumn {
           : SHAREABLE;
   }
 
+  /** `h` holds a state known to be handling code C or not (worked out where it was decoded). */
+  heldRestricted(h: number, restricted: boolean): void {
+    this.codes = withSlot(this.codes, h, UNKNOWN);
+    this.codes[h] = restricted ? RESTRICTED : SHAREABLE;
+  }
+
   /** `h` holds no state any more. */
   dropped(h: number): void {
     if (h < this.codes.length) this.codes[h] = UNKNOWN;

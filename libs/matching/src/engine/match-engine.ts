@@ -66,6 +66,15 @@ export interface ResolveOptions extends TrainOptions {
   corroboratedLinks?: boolean;
 }
 
+/**
+ * The batch's input records, by position (an array is one): `at(i)` for i from 0 to
+ * `length - 1`, each asked for once and in order.
+ */
+export interface MatchInputs {
+  readonly length: number;
+  at(i: number): MatchInput | undefined;
+}
+
 export interface BatchResolution {
   /** Per input record, the index of the first record (in input order) of its cluster. */
   clusterOf: Int32Array;
@@ -159,8 +168,13 @@ export class MatchEngine {
     return MatchIndex.fromSnapshot(this.parameters, this.comparator, source, options);
   }
 
-  /** Batch resolution of `records` (trains on them first unless `options.parameters` is set). */
-  static resolve(records: readonly MatchInput[], options: ResolveOptions = {}): BatchResolution {
+  /**
+   * Batch resolution of `records` (trains on them first unless `options.parameters` is set).
+   * `records` may be any `MatchInputs`: each is asked for once, in order, and normalised at
+   * once, so a caller that makes each input as it is asked for (decoding it from what it
+   * stores) never holds them all.
+   */
+  static resolve(records: MatchInputs, options: ResolveOptions = {}): BatchResolution {
     const work = prepare(records, options);
     const t0 = Date.now();
     const parameters = options.parameters ?? train(work, options);
@@ -183,17 +197,17 @@ interface Prepared {
   seconds: { normalise: number; block: number };
 }
 
-function prepare(records: readonly MatchInput[], options: TrainOptions): Prepared {
+function prepare(records: MatchInputs, options: TrainOptions): Prepared {
   return withNormaliserMemos(() => prepareRecords(records, options));
 }
 
-function prepareRecords(records: readonly MatchInput[], options: TrainOptions): Prepared {
+function prepareRecords(records: MatchInputs, options: TrainOptions): Prepared {
   const progress = options.onProgress;
   let t = Date.now();
   const norm: NormalisedRecord[] = new Array<NormalisedRecord>(records.length);
   const tf = new TermFrequencies();
   for (let i = 0; i < records.length; i++) {
-    const r = normaliseRecord(records[i] as MatchInput);
+    const r = normaliseRecord(records.at(i) as MatchInput);
     norm[i] = r;
     tf.add(r);
     if (progress && i % 10_000 === 0) progress('normalise', i, records.length);

@@ -84,16 +84,20 @@ export interface AddResult extends ClusterChanges {
 }
 
 /** A record to restore, with a label its whole saved cluster shares (e.g. a person id). */
-export interface RestoredRecord {
+export type RestoredRecord = {
   id: string;
-  input: MatchInput;
   cluster: string;
-  /**
-   * `input` as normalised already (the batch's `records`, `keepRecords`): not normalised again.
-   * Normalising is deterministic, so this is what normalising `input` would give.
-   */
-  normalised?: NormalisedRecord;
-}
+} & (
+  | { input: MatchInput; normalised?: NormalisedRecord }
+  | {
+      input?: undefined;
+      /**
+       * The record as normalised already (the batch's `records`, `keepRecords`): not normalised
+       * again. Normalising is deterministic, so this is what normalising its input would give.
+       */
+      normalised: NormalisedRecord;
+    }
+);
 
 /** A saved link between two records (as `add` made it: at or above the link threshold). */
 export interface RestoredLink {
@@ -295,9 +299,10 @@ export class MatchIndex {
     const clusterOfLabel = new Map<string, string>();
     // One record's keys at a time: filed in the postings, then not needed.
     const keys = new KeyCodes();
-    for (const { id, input, cluster, normalised } of records) {
+    for (const r of records) {
+      const { id, cluster } = r;
       if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
-      const norm = normalised ?? normaliseRecord(input);
+      const norm = r.normalised ?? normaliseRecord(r.input as MatchInput);
       const seq = this.nextSeq++;
       let clusterId = clusterOfLabel.get(cluster);
       if (clusterId === undefined) {
