@@ -99,6 +99,9 @@ export class RecordComparator {
   /** The flat fast path (on by default); off only to test that both paths agree. */
   fastPath = true;
 
+  /** a's token in the cross pair `oneNameCrossSlot` compared last. */
+  private crossToken = -1;
+
   constructor(jw?: JaroWinklerMemo) {
     this.jw = jw ?? new JaroWinklerMemo();
   }
@@ -328,9 +331,8 @@ export class RecordComparator {
             bestG = NULL_LEVEL;
             bestS = one;
             bestGv = -1;
-            // Exact: the name both hold (a's first given or a's family, whichever is there).
-            bestSv =
-              one === S_EXACT ? (na.given.length > 0 ? (na.givenIds[0] ?? -1) : na.familyId) : -1;
+            // Exact: the name both hold (the cross pair's token on a's side).
+            bestSv = one === S_EXACT ? this.crossToken : -1;
             bestSwapped = true;
             bestCross = true;
           }
@@ -394,6 +396,7 @@ export class RecordComparator {
     if (aFirst !== undefined && nb.family !== '' && (na.family === '' || bFirst === undefined)) {
       if (!mayAgree(aFirst, na.givenPhonetic[0] ?? '', nb.family, nb.familyPhonetic))
         return NULL_LEVEL;
+      this.crossToken = na.givenIds[0] ?? -1;
       level = this.tokenLevel(
         na.givenIds[0] ?? -1,
         na.givenPhonetic[0] ?? '',
@@ -407,6 +410,7 @@ export class RecordComparator {
     ) {
       if (!mayAgree(na.family, na.familyPhonetic, bFirst, nb.givenPhonetic[0] ?? ''))
         return NULL_LEVEL;
+      this.crossToken = na.familyId;
       level = this.tokenLevel(
         na.familyId,
         na.familyPhonetic,
