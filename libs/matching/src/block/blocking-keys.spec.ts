@@ -1,7 +1,12 @@
 import { normaliseRecord } from '../normalise/record.normaliser';
 import fc from 'fast-check';
 import { handleSkeleton } from '../normalise/handle-skeleton';
-import { blockingKeys, CANDIDATE_ONLY_KEY_TYPES, KEY_TYPES } from './blocking-keys';
+import {
+  blockingKeys,
+  CANDIDATE_ONLY_KEY_TYPES,
+  KEY_TYPES,
+  LONE_NAME_YEARS,
+} from './blocking-keys';
 import {
   buildBlockIndex,
   forEachCandidatePair,
@@ -34,6 +39,9 @@ function keysFromText(keysPerRecord: string[][]): RecordKeys {
 const keysOf = (input: Parameters<typeof normaliseRecord>[0]) =>
   new Set(blockingKeys(normaliseRecord(input)));
 const shareKey = (a: Set<string>, b: Set<string>) => [...a].some((k) => b.has(k));
+
+const withoutLoneNameKeys = (input: Parameters<typeof normaliseRecord>[0]): Set<string> =>
+  new Set([...keysOf(input)].filter((k) => !k.startsWith('ly:')));
 
 describe('blocking keys', () => {
   it('put records with transposed dates, swapped names or typos in a common block', () => {
@@ -145,7 +153,10 @@ describe('blocking keys', () => {
       'pt:NR1 3QF:NRX',
       'dp:19800317:NR1 3QF',
       'dt:19800317:NRX',
-      // No sparse-record (candidate-only) key: "john" is too short a handle to key on.
+      // No handle key ("john" is too short a handle to key on); the one-sided name + year keys
+      // of a record with a year are its `fy` keys again.
+      'ly:SM0J:1980',
+      'ly:SM0:1980',
     ]);
   });
 
@@ -164,7 +175,9 @@ describe('blocking keys', () => {
         ],
       }),
     );
-    const handleKeys = ['op:gabrlelthoma', 'os:thomasl99o', 'os:homasl99o7'];
+    // The handle keys, then the one-sided name + year key (this record holds a year: its `fy`).
+    const fy = keys.find((k) => k.startsWith('fy:')) ?? 'none';
+    const handleKeys = ['op:gabrlelthoma', 'os:thomasl99o', 'os:homasl99o7', `ly${fy.slice(2)}`];
     expect(keys.filter((k) => CANDIDATE_ONLY_KEY_TYPES.has(k.slice(0, k.indexOf(':'))))).toEqual(
       handleKeys,
     );
@@ -184,8 +197,9 @@ describe('blocking keys', () => {
         { kind: 'ONLINE_IDENTIFIER_KIND_USERNAME', platform: 'kik', value: 'matthewballard78' },
       ],
     });
+    // The handle keys only: a lone name without a date of birth also meets `full` under `ly`.
     const sparse = (given: string[], family: string, kind: string, value: string) =>
-      keysOf({
+      withoutLoneNameKeys({
         names: [{ given, family }],
         onlineIdentifiers: [
           {
@@ -321,5 +335,27 @@ describe('blocking keys', () => {
     forEachCandidatePair(index2, (i, j) => pairs2.push(`${i}-${j}`));
     expect(pairs2.sort()).toEqual(['0-1', '0-2', '1-2']);
     expect(index.droppedBlocks).toBe(2);
+  });
+
+  it('file a lone name without a date of birth under every birth year, and others under their year', () => {
+    const lone = [...keysOf({ names: [{ given: [], family: 'Featherstone' }] })].filter((k) =>
+      k.startsWith('ly:'),
+    );
+    expect(lone).toHaveLength(LONE_NAME_YEARS.to - LONE_NAME_YEARS.from + 1);
+    const full = [
+      ...keysOf({
+        names: [{ given: ['Amelia'], family: 'Featherstone' }],
+        dateOfBirth: { year: 1983, month: 4, day: 9 },
+      }),
+    ];
+    const fy = full.filter((k) => k.startsWith('fy:'));
+    const ly = full.filter((k) => k.startsWith('ly:'));
+    // A full record's one-sided key is its `fy` key: two records holding a year meet there only
+    // where they already meet under `fy`.
+    expect(ly.map((k) => k.slice(3))).toEqual(fy.map((k) => k.slice(3)));
+    expect(lone).toContain(ly[0]);
+    // Two names and no date of birth, or one name and a year: no key for every year.
+    const twoNames = [...keysOf({ names: [{ given: ['Amelia'], family: 'Featherstone' }] })];
+    expect(twoNames.filter((k) => k.startsWith('ly:'))).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import { derivedTokens, tokenString } from '../normalise/token-ids';
  * | full date + house number, full date + town | errors in both names where an address is known |
  * | postcode + house number, street + house number, postcode + town | name and date errors, missing DOB |
  * | first 12 / last 10 characters of an e-mail's local part or a username, folded (`handleSkeleton`) | a typo at the other end, `l`/`1` and `o`/`0` confusions, separators, a wrong domain; an e-mail against a username made from the same long handle |
+ * | a lone name without a date of birth under every birth year; other records under their `fy` key (one-sided, candidate-only) | one name and no DOB, against the records of that name holding a year |
  *
  * Every key combines at least two fields (or one near-unique identifier), so blocks stay small
  * at national scale; blocks that still grow past the cap are skipped (see DEFAULT_MAX_BLOCK_SIZE).
@@ -51,6 +52,7 @@ export const KEY_TYPE_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
   dt: ['dob', 'address'],
   op: ['online'],
   os: ['online'],
+  ly: ['family', 'dob'],
 };
 
 /**
@@ -61,7 +63,13 @@ export const KEY_TYPE_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
  * conflicting date of birth went from 0.002 to 0.2 on the common-names set and its precision from
  * 0.981 to 0.93.
  */
-export const CANDIDATE_ONLY_KEY_TYPES: ReadonlySet<string> = new Set(['op', 'os']);
+export const CANDIDATE_ONLY_KEY_TYPES: ReadonlySet<string> = new Set(['op', 'os', 'ly']);
+
+/**
+ * The birth years a lone name without a date of birth is filed under (`ly` keys): one key a year,
+ * so that it meets the `fy`-like keys of every record of that name, whatever its year.
+ */
+export const LONE_NAME_YEARS = { from: 1940, to: 2015 } as const;
 
 /** The type of a key: its prefix (`fy` for `fy:SM0:1980`). */
 export function keyType(key: string): string {
@@ -91,6 +99,7 @@ export const KEY_TYPES = [
   'dt',
   'op',
   'os',
+  'ly',
 ] as const;
 const K_C = 0;
 const K_N = 1;
@@ -107,6 +116,7 @@ const K_DH = 11;
 const K_DT = 12;
 const K_OP = 13;
 const K_OS = 14;
+const K_LY = 15;
 
 /** One record's distinct keys as triples, in the order they were first produced. Reusable. */
 export class KeyCodes {
@@ -197,14 +207,38 @@ export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
   }
   // Keys for sparse records (one name, no date of birth, a mistyped handle), after all the
   // others so that those keep their order. They find candidates only: training learns from the
-  // pairs the keys above find (CANDIDATE_ONLY_KEY_TYPES). Name + town and name + birth-year keys
-  // were measured and left out (docs/matching.md, "Blocking for sparse records").
+  // pairs the keys above find (CANDIDATE_ONLY_KEY_TYPES). Name + town and two-sided name +
+  // birth-year keys were measured and left out (docs/matching.md, "Blocking for sparse records").
   for (const o of r.onlineIds) {
     const p = handlePrefix.of(o);
     if (p >= 0) out.add(K_OP, p, 0);
     const s = handleSuffix.of(o);
     if (s >= 0) out.add(K_OS, s, 0);
   }
+  // One-sided name + year keys: a record with a single name and no date of birth files itself
+  // under that name's code with every birth year; every record with a name and a year files
+  // itself as its `fy` key says, so two records that both hold a year meet here only where
+  // they already meet under `fy`.
+  const lone = loneName(r);
+  if (lone >= 0 && !dob) {
+    for (let y = LONE_NAME_YEARS.from; y <= LONE_NAME_YEARS.to; y++) out.add(K_LY, lone, y);
+  } else if (dob) {
+    for (const n of r.names) {
+      if (n.familyPhonetic !== '') out.add(K_LY, n.familyPhoneticId, dob.year);
+      else if ((n.givenPhonetic[0] ?? '') !== '') out.add(K_LY, n.givenPhoneticId, dob.year);
+    }
+  }
+}
+
+/** The phonetic code's token id of a record's one name (a single name, in either slot), else -1. */
+function loneName(r: NormalisedRecord): number {
+  if (r.names.length !== 1) return -1;
+  const n = r.names[0];
+  if (n === undefined) return -1;
+  const g = (n.givenPhonetic[0] ?? '') !== '';
+  const f = n.familyPhonetic !== '';
+  if (g === f) return -1;
+  return g ? n.givenPhoneticId : n.familyPhoneticId;
 }
 
 /** The text of key (type, a, b): `fy:SM0:1980`, `id:js:1980:3:17`, `ph:PE30 1AB:12a` … */
@@ -219,6 +253,7 @@ export function keyText(type: number, a: number, b: number): string {
       return `${t}:${tokenString(a)}`;
     case K_FY:
     case K_TD:
+    case K_LY:
       return `${t}:${tokenString(a)}:${b}`;
     case K_ID:
       return `${t}:${String.fromCharCode(a >>> 16, a & 0xffff)}:${Math.floor(b / 10000)}:${Math.floor(b / 100) % 100}:${b % 100}`;

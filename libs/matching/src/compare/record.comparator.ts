@@ -27,6 +27,12 @@ export interface Comparison {
   tfCounts: Int32Array;
   /** The names agreed best with given and family names swapped on one side. */
   swapped: boolean;
+  /**
+   * The family level is a lone name agreeing with the other record's name in the other slot
+   * (`oneNameCrossSlot`): its tfValues entry is that name, and its frequency is the name's in
+   * either slot (the given and family tables together; tfCounts holds their sum when known).
+   */
+  crossSlot: boolean;
 }
 
 export function newComparison(): Comparison {
@@ -35,6 +41,7 @@ export function newComparison(): Comparison {
     tfValues: new Int32Array(FIELD_COUNT).fill(-1),
     tfCounts: new Int32Array(FIELD_COUNT).fill(-1),
     swapped: false,
+    crossSlot: false,
   };
 }
 
@@ -60,8 +67,10 @@ export const TF_COUNT = {
   /** on0, on1, on2 in turn. */
   on0: FLAT_FIELDS + 4,
   address: FLAT_FIELDS + 7,
+  /** The address's town, in the town table (TOWN_TF). */
+  town: FLAT_FIELDS + 8,
 } as const;
-export const ROW_STRIDE = FLAT_FIELDS + 8;
+export const ROW_STRIDE = FLAT_FIELDS + 9;
 
 // Given-name levels (FIELDS[given]).
 const G_EXACT = 0;
@@ -89,6 +98,9 @@ export class RecordComparator {
 
   /** The flat fast path (on by default); off only to test that both paths agree. */
   fastPath = true;
+
+  /** a's token in the cross pair `oneNameCrossSlot` compared last. */
+  private crossToken = -1;
 
   constructor(jw?: JaroWinklerMemo) {
     this.jw = jw ?? new JaroWinklerMemo();
@@ -207,6 +219,12 @@ export class RecordComparator {
         if (level === 0 && aAd === bAd) {
           tfValues[F.address] = aAd;
           if (counted) tfCounts[F.address] = ra[oa + TF_COUNT.address] ?? -1;
+        } else if (level === A_TOWN) {
+          const aTw = ra[oa + FL.twId] ?? -1;
+          if (aTw >= 0 && aTw === rb[ob + FL.twId]) {
+            tfValues[F.address] = aTw;
+            if (counted) tfCounts[F.address] = ra[oa + TF_COUNT.town] ?? -1;
+          }
         }
       }
       const aRg = ra[oa + FL.rgId] ?? -1;
@@ -278,6 +296,7 @@ export class RecordComparator {
     let bestGv = -1;
     let bestSv = -1;
     let bestSwapped = false;
+    let bestCross = false;
     for (const na of as) {
       for (const nb of bs) {
         const g = this.givenLevel(na, nb);
@@ -297,6 +316,7 @@ export class RecordComparator {
           bestGv = gv;
           bestSv = sv;
           bestSwapped = false;
+          bestCross = false;
         }
         // Swapped: a's first given against b's family, and a's family against b's first given.
         // The better of the two agreements is scored as the family level and the worse as the
@@ -311,8 +331,10 @@ export class RecordComparator {
             bestG = NULL_LEVEL;
             bestS = one;
             bestGv = -1;
-            bestSv = -1;
+            // Exact: the name both hold (the cross pair's token on a's side).
+            bestSv = one === S_EXACT ? this.crossToken : -1;
             bestSwapped = true;
+            bestCross = true;
           }
         }
         if (
@@ -347,6 +369,7 @@ export class RecordComparator {
             bestGv = -1;
             bestSv = -1;
             bestSwapped = true;
+            bestCross = false;
           }
         }
       }
@@ -356,6 +379,7 @@ export class RecordComparator {
     out.tfValues[F.given] = bestGv;
     out.tfValues[F.family] = bestSv;
     out.swapped = bestSwapped;
+    out.crossSlot = bestCross;
   }
 
   /**
@@ -372,6 +396,7 @@ export class RecordComparator {
     if (aFirst !== undefined && nb.family !== '' && (na.family === '' || bFirst === undefined)) {
       if (!mayAgree(aFirst, na.givenPhonetic[0] ?? '', nb.family, nb.familyPhonetic))
         return NULL_LEVEL;
+      this.crossToken = na.givenIds[0] ?? -1;
       level = this.tokenLevel(
         na.givenIds[0] ?? -1,
         na.givenPhonetic[0] ?? '',
@@ -385,6 +410,7 @@ export class RecordComparator {
     ) {
       if (!mayAgree(na.family, na.familyPhonetic, bFirst, nb.givenPhonetic[0] ?? ''))
         return NULL_LEVEL;
+      this.crossToken = na.familyId;
       level = this.tokenLevel(
         na.familyId,
         na.familyPhonetic,
@@ -502,6 +528,9 @@ export class RecordComparator {
       // TF only when the addresses are identical: a fuzzy "same" has no single value to look up.
       if (level === 0) {
         if (bestA.keyId === bestB.keyId) out.tfValues[F.address] = bestA.keyId;
+      } else if (level === A_TOWN && bestA.townId >= 0 && bestA.townId === bestB.townId) {
+        // The town level's value is the town (TOWN_TF): a big town is shared by many people.
+        out.tfValues[F.address] = bestA.townId;
       }
     }
     if (bestA.region !== '' && bestB.region !== '')
@@ -584,12 +613,18 @@ function flatNames(
   } else if (rank > 0 && (agId < 0 || bgId < 0 || afId < 0 || bfId < 0)) {
     // One name missing on a side (RecordComparator.oneNameCrossSlot): the one cross pair held.
     let t = 3;
+    let cv = -1;
+    let cn = -1;
     if (agId >= 0 && bfId >= 0) {
       if (ra[oa + FL.gChar] === rb[ob + FL.fChar] || (agPh >= 0 && agPh === bfPh))
         t = flatTokenLevel(jw, agId, agPh, bfId, bfPh);
+      cv = agId;
+      if (counted) cn = (ra[oa + TF_COUNT.given] ?? 0) + (rb[ob + TF_COUNT.family] ?? 0);
     } else if (afId >= 0 && bgId >= 0) {
       if (ra[oa + FL.fChar] === rb[ob + FL.gChar] || (afPh >= 0 && afPh === bgPh))
         t = flatTokenLevel(jw, afId, afPh, bgId, bgPh);
+      cv = afId;
+      if (counted) cn = (ra[oa + TF_COUNT.family] ?? 0) + (rb[ob + TF_COUNT.given] ?? 0);
     }
     const ss = swappedFamilyLevel(t);
     if (t < 3 && rankOf(NULL_LEVEL, F.given) + rankOf(ss, F.family) < rank - 1e-9) {
@@ -598,6 +633,15 @@ function flatNames(
       gv = -1;
       fv = -1;
       out.swapped = true;
+      if (t === 0) {
+        out.crossSlot = true;
+        tfValues[F.family] = cv;
+        tfCounts[F.family] = cn;
+        levels[F.given] = g;
+        levels[F.family] = f;
+        tfValues[F.given] = -1;
+        return;
+      }
     }
   }
   levels[F.given] = g;
@@ -634,6 +678,7 @@ function reset(out: Comparison): void {
   out.tfValues.fill(-1);
   out.tfCounts.fill(-1);
   out.swapped = false;
+  out.crossSlot = false;
 }
 
 const compactIds = derivedTokens(compactId);

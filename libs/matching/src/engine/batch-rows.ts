@@ -1,7 +1,7 @@
 import { F } from '../compare/fields';
 import { ROW_STRIDE, TF_COUNT } from '../compare/record.comparator';
 import { FL, FLAT_FIELDS, type NormalisedRecord } from '../normalise/record.normaliser';
-import type { TermFrequencies } from '../score/term-frequencies';
+import { TOWN_TF, type TermFrequencies } from '../score/term-frequencies';
 
 /**
  * A batch's records as one table, ROW_STRIDE integers a record (struct of arrays): each record's
@@ -23,6 +23,7 @@ export function batchRows(norm: readonly NormalisedRecord[], tf: TermFrequencies
     for (let k = 0; k < 3; k++)
       rows[o + TF_COUNT.on0 + k] = countOf(tf, F.online, rows[o + FL.on0 + k]);
     rows[o + TF_COUNT.address] = countOf(tf, F.address, rows[o + FL.adId]);
+    rows[o + TF_COUNT.town] = countOf(tf, TOWN_TF, rows[o + FL.twId]);
   }
   return rows;
 }

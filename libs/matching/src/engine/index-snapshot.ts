@@ -14,7 +14,7 @@ import { SnapshotError, type DecodedSnapshot, type SnapshotHeader } from './snap
  * snapshots are refused (and the index rebuilt) rather than loaded into an index that would
  * answer otherwise than a rebuild.
  */
-export const INDEX_SNAPSHOT_VERSION = 2;
+export const INDEX_SNAPSHOT_VERSION = 3;
 
 /** The index options a snapshot was written with; a loader must ask for the same. */
 export interface SnapshotOptions {

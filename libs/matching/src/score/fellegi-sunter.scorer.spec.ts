@@ -1,5 +1,5 @@
 import { F } from '../compare/fields';
-import { newComparison } from '../compare/record.comparator';
+import { newComparison, RecordComparator } from '../compare/record.comparator';
 import { normaliseRecord } from '../normalise/record.normaliser';
 import { tokenId } from '../normalise/token-ids';
 import { FellegiSunterScorer, logitBits, probabilityOf } from './fellegi-sunter.scorer';
@@ -103,6 +103,77 @@ describe('Fellegi-Sunter scorer', () => {
     expect(weightOf('featherstonehaugh')).toBeGreaterThan(weightOf('smith') + 5);
     // Still agreement: never below the next level's weight.
     expect(weightOf('smith')).toBeGreaterThanOrEqual(scorer.weights[F.family]?.[1] ?? 0);
+  });
+
+  it('weighs a lone name in the other slot by how common the name is, in either slot', () => {
+    const tf = new TermFrequencies();
+    // "Moore" is a common family name and given name; "Quennell" is held by one record.
+    for (let i = 0; i < 350; i++)
+      tf.add(normaliseRecord({ names: [{ given: [`G${i}`], family: 'Moore' }] }));
+    for (let i = 0; i < 150; i++)
+      tf.add(normaliseRecord({ names: [{ given: ['Moore'], family: `F${i}` }] }));
+    tf.add(normaliseRecord({ names: [{ given: ['Ada'], family: 'Quennell' }] }));
+    for (let i = 0; i < 500; i++)
+      tf.add(normaliseRecord({ names: [{ given: [`H${i}`], family: `Other${i}` }] }));
+    const scorer = new FellegiSunterScorer(params, tf);
+    const comparator = new RecordComparator();
+    const crossWeight = (name: string, family: string): number => {
+      const c = comparator.compare(
+        normaliseRecord({ names: [{ given: [name], family: '' }] }),
+        normaliseRecord({ names: [{ given: ['Zed'], family }] }),
+      );
+      expect(c.levels[F.family]).toBe(0);
+      expect(c.crossSlot).toBe(true);
+      return scorer.fieldWeight(c, F.family);
+    };
+    const common = crossWeight('Moore', 'Moore');
+    const rare = crossWeight('Quennell', 'Quennell');
+    // log2(m / (500 / 1001)) against log2(m / (1 / 1001)).
+    expect(rare - common).toBeCloseTo(Math.log2(500), 6);
+    // Not held up by the next level's weight: a common name alone is weak evidence.
+    expect(common).toBeLessThan(scorer.weights[F.family]?.[1] ?? 0);
+    expect(common).toBeGreaterThanOrEqual(0);
+  });
+
+  it('weighs a town shared by many records for less than a small one, between its neighbours', () => {
+    const tf = new TermFrequencies();
+    const at = (town: string): Parameters<typeof normaliseRecord>[0] => ({
+      names: [{ given: ['A'], family: 'B' }],
+      addresses: [{ line: '', town, postcode: '' }],
+    });
+    for (let i = 0; i < 300; i++) tf.add(normaliseRecord(at('London')));
+    tf.add(normaliseRecord(at('Wymondham')));
+    for (let i = 0; i < 700; i++) tf.add(normaliseRecord(at(`Town${i % 100}`)));
+    const p = priorParameters();
+    p.fields.address.m = [0.6, 0.2, 0.1, 0.05, 0.05];
+    p.fields.address.u = [1e-4, 1e-4, 1e-3, 1e-2, 0.9889];
+    const scorer = new FellegiSunterScorer(p, tf);
+    const comparator = new RecordComparator();
+    const townWeight = (town: string): number => {
+      const c = comparator.compare(
+        normaliseRecord(at(town)),
+        normaliseRecord({
+          ...at(town),
+          addresses: [{ line: '12 High Street', town, postcode: '' }],
+        }),
+      );
+      expect(c.levels[F.address]).toBe(2);
+      return scorer.fieldWeight(c, F.address);
+    };
+    const w = scorer.weights[F.address] as Float64Array;
+    const [london, village, average] = [
+      townWeight('London'),
+      townWeight('Wymondham'),
+      townWeight('Town7'),
+    ];
+    expect(london).toBeLessThan(w[2] ?? 0);
+    expect(village).toBeGreaterThan(london);
+    for (const x of [london, village, average]) {
+      expect(x).toBeLessThanOrEqual(w[1] ?? 0);
+      expect(x).toBeGreaterThanOrEqual(w[3] ?? 0);
+    }
+    // log2(Σp² / p): London (p = 0.3) against a town of 7 records.
+    expect(average - london).toBeCloseTo(Math.log2(300 / 7), 6);
   });
 
   it('bands by posterior probability', () => {

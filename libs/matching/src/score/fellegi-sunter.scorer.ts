@@ -1,7 +1,10 @@
-import { FIELD_COUNT, FIELDS, NULL_LEVEL, type FieldName } from '../compare/fields';
+import { F, FIELD_COUNT, FIELDS, NULL_LEVEL, type FieldName } from '../compare/fields';
 import type { Comparison } from '../compare/record.comparator';
 import { currentParameters, type MatchParameters } from './match-parameters';
-import { TF_FIELDS, type TermFrequencies } from './term-frequencies';
+import { TF_FIELDS, TOWN_TF, type TermFrequencies } from './term-frequencies';
+
+/** The address level `town` (FIELDS), adjusted by the town's frequency. */
+const A_TOWN = 2;
 
 /** Match bands as the proto names them (intel_query.proto MatchBand). */
 export type MatchBandName = 'MATCH_BAND_CERTAIN' | 'MATCH_BAND_PROBABLE' | 'MATCH_BAND_POSSIBLE';
@@ -92,19 +95,52 @@ export class FellegiSunterScorer {
     const level = c.levels[field] ?? NULL_LEVEL;
     if (level === NULL_LEVEL) return 0;
     const w = this.weights[field] as Float64Array;
-    if (level === 0 && this.tf !== undefined && TF_FIELDS[field] === true) {
-      const value = c.tfValues[field] ?? -1;
-      if (value >= 0) {
-        // A batch's comparison carries the count (its rows hold it, from this same population).
-        const known = c.tfCounts[field] ?? -1;
-        const n = known >= 0 ? known : this.tf.count(field, value);
-        if (n > 0 && this.tf.size > 1) {
-          const tfWeight = (this.logM0[field] ?? 0) - Math.log(n / this.tf.size) / LN2;
-          return Math.max(tfWeight, w[1] ?? 0, 0);
-        }
-      }
+    if (this.tf !== undefined && (c.tfValues[field] ?? -1) >= 0) {
+      if (level === 0 && TF_FIELDS[field] === true) return this.tfWeight(c, field, w);
+      if (level === A_TOWN && field === F.address) return this.townWeight(c, w);
     }
     return w[level] ?? 0;
+  }
+
+  /**
+   * The top level of a TF field: u is the agreed value's frequency (Winkler). A lone name agreeing
+   * with the other record's name in the other slot (`crossSlot`) takes the name's frequency in
+   * either slot. Never below 0; never below the next level's weight except for the cross-slot
+   * name, whose next level (a similar name in the other slot) is as common as the name is.
+   */
+  private tfWeight(c: Comparison, field: number, w: Float64Array): number {
+    const tf = this.tf as TermFrequencies;
+    const value = c.tfValues[field] ?? -1;
+    // A batch's comparison carries the count (its rows hold it, from this same population).
+    const known = c.tfCounts[field] ?? -1;
+    const cross = c.crossSlot && field === F.family;
+    const n =
+      known >= 0
+        ? known
+        : cross
+          ? tf.count(F.given, value) + tf.count(F.family, value)
+          : tf.count(field, value);
+    if (n <= 0 || tf.size <= 1) return w[0] ?? 0;
+    const tfWeight = (this.logM0[field] ?? 0) - Math.log(n / tf.size) / LN2;
+    return Math.max(tfWeight, cross ? 0 : (w[1] ?? 0), 0);
+  }
+
+  /**
+   * The address level `town`, adjusted by the agreed town's frequency p: the level's weight plus
+   * log2(Σp² / p), Σp² being the chance that two records agree on a town — so a town of average
+   * share weighs what EM learned, London less, a village more; kept between the levels around it.
+   */
+  private townWeight(c: Comparison, w: Float64Array): number {
+    const tf = this.tf as TermFrequencies;
+    const value = c.tfValues[F.address] ?? -1;
+    const known = c.tfCounts[F.address] ?? -1;
+    const n = known >= 0 ? known : tf.count(TOWN_TF, value);
+    const size = tf.size;
+    const s2 = tf.sumOfSquares(TOWN_TF);
+    const base = w[A_TOWN] ?? 0;
+    if (n <= 0 || size <= 1 || s2 <= 0) return base;
+    const adjusted = base + Math.log(s2 / (size * n)) / LN2;
+    return Math.min(Math.max(adjusted, w[A_TOWN + 1] ?? 0), w[A_TOWN - 1] ?? 0);
   }
 
   /** Total score in bits (the hot path: no allocation). */
@@ -186,7 +222,10 @@ export class FellegiSunterScorer {
         level: level === NULL_LEVEL ? 'null' : (def.levels[level] ?? 'unknown'),
         weight,
         tfAdjusted:
-          level === 0 && def.tf && (c.tfValues[f] ?? -1) >= 0 && weight !== this.weights[f]?.[0],
+          (level === 0 || (level === A_TOWN && f === F.address)) &&
+          this.tf !== undefined &&
+          (c.tfValues[f] ?? -1) >= 0 &&
+          weight !== this.weights[f]?.[level],
       });
     }
     return {

@@ -20,10 +20,14 @@ describe('TokenCounts', () => {
         counts.forEach((i, c) => held.set(i, c));
         expect(held).toEqual(model);
         expect(counts.size).toBe(model.size);
+        let squares = 0;
+        for (const c of model.values()) squares += c * c;
+        expect(counts.sumOfSquares).toBe(squares);
       }
     }
     for (const [id, c] of model) counts.add(id, -c);
     expect(counts.size).toBe(0);
+    expect(counts.sumOfSquares).toBe(0);
     for (const id of model.keys()) expect(counts.get(id)).toBe(0);
   });
 });

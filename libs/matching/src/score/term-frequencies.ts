@@ -2,13 +2,19 @@ import { F, FIELD_COUNT, FIELDS } from '../compare/fields';
 import type { NormalisedRecord } from '../normalise/record.normaliser';
 
 /**
+ * The table of town counts (an address's town, folded), kept after the fields' tables: the
+ * address level `town` is adjusted by the agreed town's frequency (FellegiSunterScorer).
+ */
+export const TOWN_TF = FIELD_COUNT;
+
+/**
  * Per-field value counts over the records an index (or a batch) holds, for term-frequency
  * adjustment. Counts are per record (a value a record carries twice counts once) and change as
  * records are added and removed, so the adjustment always reflects the current population.
  */
 export class TermFrequencies {
   private readonly counts: TokenCounts[] = Array.from(
-    { length: FIELD_COUNT },
+    { length: FIELD_COUNT + 1 },
     () => new TokenCounts(),
   );
   private total = 0;
@@ -72,6 +78,14 @@ export class TermFrequencies {
   }
 
   /**
+   * Σ n² over the values of table `field` (each value's record count squared): Σ n² / size² is
+   * the chance that two records drawn at random agree on the field (both holding it).
+   */
+  sumOfSquares(field: number): number {
+    return this.counts[field]?.sumOfSquares ?? 0;
+  }
+
+  /**
    * Bumps each distinct value a record carries, per field. Works on the token ids the normaliser
    * already interned (`givenIds`, `familyId`, identifier `id`, `onlineIds`, address `keyId`) —
    * each is `tokenId` of exactly the text counted here, so the counts are the same as counting
@@ -87,6 +101,7 @@ export class TermFrequencies {
     for (const id of r.nationalIds) this.bump(F.nationalId, id.id, delta);
     for (const o of r.onlineIds) this.bump(F.online, o, delta);
     for (const a of r.addresses) this.bump(F.address, a.keyId, delta);
+    for (const a of r.addresses) this.bump(TOWN_TF, a.townId, delta);
   }
 
   /**
@@ -119,6 +134,8 @@ export class TokenCounts {
   private ids = new Int32Array(16).fill(-1);
   private counts = new Int32Array(16);
   size = 0;
+  /** Σ count² over the ids held. */
+  sumOfSquares = 0;
 
   get(id: number): number {
     const mask = this.ids.length - 1;
@@ -135,7 +152,9 @@ export class TokenCounts {
     let s = slotOf(id, mask);
     while (this.ids[s] !== id && (this.ids[s] as number) >= 0) s = (s + 1) & mask;
     if (this.ids[s] === id) {
-      const next = (this.counts[s] as number) + delta;
+      const held = this.counts[s] as number;
+      const next = held + delta;
+      this.sumOfSquares += (next > 0 ? next * next : 0) - held * held;
       if (next > 0) this.counts[s] = next;
       else this.takeOut(s);
       return;
@@ -148,6 +167,7 @@ export class TokenCounts {
     }
     this.ids[s] = id;
     this.counts[s] = delta;
+    this.sumOfSquares += delta * delta;
     this.size++;
   }
 
@@ -184,6 +204,7 @@ export class TokenCounts {
     this.ids = new Int32Array(length).fill(-1);
     this.counts = new Int32Array(length);
     this.size = 0;
+    this.sumOfSquares = 0;
     for (let s = 0; s < ids.length; s++) {
       const id = ids[s] as number;
       if (id >= 0) this.add(id, counts[s] as number);
