@@ -2,11 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { openServiceDatabase } from '@intel/db';
-import {
-  VerifiedRoots,
-  buildSealingKeys,
-  buildSignerRegistry,
-} from '@intel/envelope-security';
+import { VerifiedRoots, buildSealingKeys, buildSignerRegistry } from '@intel/envelope-security';
 import {
   KafkaEventConsumer,
   KafkaPlainPublisher,
