@@ -1,16 +1,12 @@
 import { LIMITS, MAX_QUERY_RESULTS } from '@intel/records';
+import { Rng } from '@intel/synthetic';
 import { checkedSearchBody } from './search-body-check';
 import { searchBody } from './search-request';
 
-/** Deterministic pseudo-random numbers (mulberry32): the same bodies every run. */
+/** Deterministic pseudo-random numbers (the synthetic data's mulberry32): the same every run. */
 function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next();
 }
 
 const text = (n: number) => 'x'.repeat(n);
