@@ -5,10 +5,13 @@ import {
   IdentifierScheme,
   NameType,
   OnlineIdentifierKind,
+  PurposeCode,
   Sex,
   type NominalState,
 } from '@intel/contracts';
 import { covertHandling, lettersOnly, pncId, randomSerial, waitFor } from '@intel/testing';
+import { matchJson } from '../src/analyst/persons/person-json';
+import { checkPersonRequest } from '../src/analyst/persons/search-request';
 import { ForceRecords } from './force-records.fixture';
 import { HubHarness } from './hub.harness';
 
@@ -340,6 +343,35 @@ describe("analysts' API: search, dossier and incidents (integration)", () => {
       expect(direct.status).toBe(status);
       expect(direct).toEqual(nest);
     }
+  });
+
+  it('given a search, then its answer is the bytes the gRPC path’s explained CheckPerson answer makes, and its audit entry records the same response', async () => {
+    // The search asks the engine for no explanation (the list shows none): what it answers and
+    // audits must be what the full, explained CheckPerson gives the same force.
+    const met = await as('01');
+    const body = {
+      names: [{ given: 'William', family }],
+      dateOfBirth: '1979-03-14',
+      maxResults: 5,
+    };
+    const r = await h.api('POST', '/persons/search', { ...met, body });
+    expect(r.status).toBe(200);
+    const justification = {
+      purposeCode: PurposeCode.PURPOSE_CODE_PREVENTING_OFFENCES,
+      reason: 'the same search over gRPC',
+      operationRef: '',
+    };
+    const grpc = await h.as('01').checkPerson(checkPersonRequest(body, justification).request);
+    expect(grpc.matches.length).toBeGreaterThan(0);
+    expect(grpc.matches.every((m) => (m.explanation?.fields.length ?? 0) > 0)).toBe(true);
+    const { auditRef, ...answer } = r.body as { auditRef: string };
+    expect(JSON.stringify(answer)).toBe(JSON.stringify({ results: grpc.matches.map(matchJson) }));
+    const { rows } = await h.db.query<{ response: unknown }>(
+      `SELECT response FROM audit_log WHERE seq = ANY($1::bigint[]) ORDER BY seq`,
+      [[auditRef, grpc.auditRef]],
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.response).toEqual(rows[1]?.response);
   });
 
   it('given an auditor-only token, then search is refused (403)', async () => {

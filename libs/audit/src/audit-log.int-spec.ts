@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadToolConfig } from '@intel/config';
@@ -272,6 +273,35 @@ describe('AuditLog known-head path (integration: real PostgreSQL)', () => {
     expect(log.commits).toEqual({ locked: 2, knownHead: 1 });
     await log.close();
     expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: 10 });
+  });
+
+  it('given a group gathered while the one before commits, then its statement is sent as soon as that one commits, before the answers it released have run', async () => {
+    const log = new AuditLog(processA);
+    const start = (await log.append(entry(12))).seq;
+    const write = jest.spyOn(Socket.prototype, 'write');
+    try {
+      let sentMeanwhile = -1;
+      const written = write.mock.calls.length;
+      // The first group's answer: a long run of continuations (an answer worked out and written).
+      const first = log.append(entry(13)).then(async () => {
+        const before = write.mock.calls.length;
+        for (let i = 0; i < 1000; i++) await Promise.resolve();
+        sentMeanwhile = write.mock.calls.length - before;
+      });
+      // Ticks only (no I/O between them: the first group cannot commit) until its statement is
+      // out; then the next group gathers while it commits.
+      while (write.mock.calls.length === written) await new Promise((r) => process.nextTick(r));
+      const second = log.append(entry(14));
+      await Promise.all([first, second]);
+      // Written while the first group's answer ran: the second group's statement.
+      expect(sentMeanwhile).toBeGreaterThan(0);
+      expect((await second).seq).toBe(start + 2);
+      expect(log.commits).toEqual({ locked: 1, knownHead: 2 });
+    } finally {
+      write.mockRestore();
+    }
+    await log.close();
+    expect(await verifyAuditChain(processA)).toMatchObject({ ok: true, rows: start + 2 });
   });
 });
 

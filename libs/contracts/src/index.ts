@@ -14,4 +14,5 @@ export * from './proto-loader-options';
 export * from './timestamps';
 export * from './requests';
 export * from './stored-details';
+export * from './stored-headline';
 export * from './method-codecs';

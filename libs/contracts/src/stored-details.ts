@@ -36,6 +36,11 @@ export function holdingWithStoredDetails(
   return h;
 }
 
+/** The stored bytes behind a holding's `details` (holdingWithStoredDetails); undefined for any other. */
+export function storedDetailsOf(h: Holding): Uint8Array | undefined {
+  return (h as StoredHolding)[STORED];
+}
+
 /** Holding field 4 (`details`), tag 4 << 3 | 2. */
 const DETAILS_TAG = 34;
 

@@ -166,7 +166,18 @@ export class IntelQueryService {
     queryableIndex(this.resolution);
   }
 
-  async checkPerson(raw: CheckPersonCall, caller: Caller): Promise<CheckPersonResponse> {
+  /**
+   * `options.explanations` false: the answer's matches carry no explanation, and the engine
+   * scores its candidates without building one (the same candidates, scores and bands:
+   * `MatchIndex.query`); the audit entry, which records no explanation, is the same. For a
+   * caller that shows none (the analysts' search list); a gRPC call always gets them in a full
+   * answer.
+   */
+  async checkPerson(
+    raw: CheckPersonCall,
+    caller: Caller,
+    options: { explanations?: boolean } = {},
+  ): Promise<CheckPersonResponse> {
     const req = await this.audit.validated('CheckPerson', raw, caller, () =>
       validateCheckPerson(raw),
     );
@@ -176,8 +187,10 @@ export class IntelQueryService {
     // The engine's candidates, and every exact holder of the query's identifiers however
     // sparse the query (NationalIndex.check).
     const states = stateReader(index, detailOf(req.detail, this.answerDetail));
-    // A summary gives no explanation: the engine scores without building one.
-    const hits = groupByPerson(index, index.check(person, 200, states.detail === 'full'));
+    // A summary (or a caller that shows none) gives no explanation: the engine scores without
+    // building one.
+    const explain = states.detail === 'full' && options.explanations !== false;
+    const hits = groupByPerson(index, index.check(person, 200, explain));
     const probe = this.probe(caller);
     const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
       index,
@@ -187,6 +200,7 @@ export class IntelQueryService {
       req.maxResults,
       true,
       states,
+      explain,
     );
     const drafts = this.alertDrafts(
       index,
@@ -243,7 +257,16 @@ export class IntelQueryService {
     const views = new Map<MemberKey, MemberFacts>();
     const probe = this.probe(caller);
     for (const { oi, hits } of perIdentifier) {
-      const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, states);
+      const r = this.toMatches(
+        index,
+        hits,
+        caller,
+        probe,
+        MAX_IDENTIFIER_HOLDERS,
+        false,
+        states,
+        states.detail === 'full',
+      );
       const truncated = r.total > r.matches.length;
       results.push({
         onlineIdentifier: oi,
@@ -402,6 +425,8 @@ export class IntelQueryService {
     scored: boolean,
     /** Members' states at the answer's detail (a summary decodes no holder details). */
     states: StateReader,
+    /** Each match explained (the candidates were scored with their explanations). */
+    explain: boolean,
   ) {
     // Ranked from each candidate's handling code alone (`NationalIndex.handled`: a byte per
     // nominal), without decoding its state: most candidates are cut by `max`.
@@ -421,7 +446,6 @@ export class IntelQueryService {
     const views = states.read(
       [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
     );
-    const full = states.detail === 'full';
     const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
       const hold = this.holdings(index.membersOf(personId), views, caller, (k, h) =>
         states.holding(k, h),
@@ -436,8 +460,8 @@ export class IntelQueryService {
           band: disclosed.band,
           flags: index.flagsFor(personId, caller.force).map(toFlag),
           holdings: hold.holdings,
-          // Worked out for a full answer only.
-          explanation: full && disclosed.shown ? explanationOf(disclosed.shown) : undefined,
+          // Worked out for a full answer that is explained only.
+          explanation: explain && disclosed.shown ? explanationOf(disclosed.shown) : undefined,
         },
       };
     };

@@ -6,6 +6,9 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
+/** Strict UTF-8: a body that is not valid UTF-8 is refused, not patched with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return length !== '0';
@@ -31,7 +34,8 @@ export async function readJsonBody(
   const chunks = await readBounded(req, limit, tooLarge);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    // One decoder for every body: a decode without `stream` keeps nothing between calls.
+    text = UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   } catch {
     throw invalidRequest([{ field: 'body', message: 'is not valid UTF-8' }]);
   }

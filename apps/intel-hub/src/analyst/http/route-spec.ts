@@ -50,6 +50,13 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A hand check of `body` for a hot route: what `body` would give for a body it accepts, or
+   * undefined to leave the body to `body` (every refusal, and any body the check does not know).
+   * It must never accept a body `body` refuses, nor give another value (a spec test holds them
+   * to the same answers).
+   */
+  checkedBody?: (body: unknown) => Parsed<B> | undefined;
   /** The success answer (JSON); for another media type (`produces`), its description only. */
   response: R;
   /** Success status (default 200). */

@@ -2,6 +2,8 @@ import {
   Disclosure,
   GradingScheme,
   HandlingCode,
+  hasDetails,
+  holdingHeadline,
   timestampToDate,
   type Flag,
   type Holding,
@@ -55,8 +57,9 @@ export function flagJson(f: Flag): z.output<typeof flagSchema> {
 const displayName = (n: PersonName | undefined) =>
   n ? [...n.given, n.family].filter(Boolean).join(' ') : undefined;
 
+// hasDetails: a holding's stored state is not decoded to see that it has one.
 const disclosureOf = (h: Holding) =>
-  h.disclosure === Disclosure.DISCLOSURE_FULL && h.details ? 'FULL' : 'HIT_ONLY';
+  h.disclosure === Disclosure.DISCLOSURE_FULL && hasDetails(h) ? 'FULL' : 'HIT_ONLY';
 
 /** A hit-only holding: which force holds something and whom to contact, nothing of the record. */
 function hitOnly(h: Holding) {
@@ -69,13 +72,15 @@ function hitOnly(h: Holding) {
 }
 
 export function matchHoldingJson(h: Holding): z.output<typeof matchHoldingSchema> {
-  if (disclosureOf(h) === 'HIT_ONLY' || !h.details) return hitOnly(h);
+  // A list shows a record's first name and date of birth: only those are decoded.
+  const headline = disclosureOf(h) === 'FULL' ? holdingHeadline(h) : undefined;
+  if (!headline) return hitOnly(h);
   return {
     ...hitOnly(h),
     disclosure: 'FULL',
     nominalId: h.nominalId,
-    name: displayName(h.details.names[0]),
-    dateOfBirth: partialDate(h.details.datesOfBirth[0]),
+    name: displayName(headline.name),
+    dateOfBirth: partialDate(headline.dateOfBirth),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route-spec';
 import { incidentSchema } from './incident-json';
 import { dossierSchema, matchSchema } from './person.schemas';
+import { checkedSearchBody } from './search-body-check';
 import { lookupBody, searchBody } from './search-request';
 
 /** A national person's id (as IntelQuery takes it). */
@@ -35,6 +36,8 @@ export const SEARCH_PERSONS = defineRoute({
   roles: DATA_READERS,
   consultation: true,
   body: searchBody,
+  // The busiest route: a search body of the usual form is checked without zod.
+  checkedBody: checkedSearchBody,
   response: z.object({ results: z.array(matchSchema), auditRef: z.string() }),
 });
 

@@ -31,7 +31,8 @@ export const onlineIdentifierInput = z
   })
   .meta({ id: 'OnlineIdentifierQuery' });
 
-const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+/** A search's date of birth: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+export const SEARCH_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 export const searchBody = z.strictObject({
   names: z
@@ -47,7 +48,10 @@ export const searchBody = z.strictObject({
     )
     .max(LIMITS.names)
     .optional(),
-  dateOfBirth: z.string().regex(DATE, "must be 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'").optional(),
+  dateOfBirth: z
+    .string()
+    .regex(SEARCH_DATE, "must be 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'")
+    .optional(),
   pnc: z.string().max(LIMITS.identifierValue).optional(),
   cro: z.string().max(LIMITS.identifierValue).optional(),
   onlineIdentifiers: z.array(onlineIdentifierInput).max(LIMITS.onlineIdentifiers).optional(),
@@ -81,7 +85,7 @@ export function checkPersonRequest(
       ? [{ field: 'cro', scheme: IdentifierScheme.IDENTIFIER_SCHEME_CRO, value: body.cro }]
       : []),
   ];
-  const dob = body.dateOfBirth ? DATE.exec(body.dateOfBirth) : null;
+  const dob = body.dateOfBirth ? SEARCH_DATE.exec(body.dateOfBirth) : null;
   return {
     request: {
       person: {

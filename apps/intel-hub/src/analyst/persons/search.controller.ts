@@ -20,7 +20,8 @@ export class SearchController {
   async search(@Analyst() req: AnalystRequest<typeof SEARCH_PERSONS>) {
     const { request, identifierFields } = checkPersonRequest(req.body, requiredJustification(req));
     try {
-      const res = await this.query.checkPerson(request, req.caller);
+      // The list shows no explanation (matchJson): the engine builds none.
+      const res = await this.query.checkPerson(request, req.caller, { explanations: false });
       return { results: res.matches.map(matchJson), auditRef: res.auditRef };
     } catch (err) {
       throw err instanceof RecordValidationError ? searchRefusal(err, identifierFields) : err;
