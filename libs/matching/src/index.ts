@@ -66,6 +66,7 @@ export { waterfallOf, type Threshold, type Waterfall, type WaterfallStep } from 
 export { FIELDS, FIELD_NAMES, type FieldName } from './compare/fields';
 export { RecordComparator, newComparison, type Comparison } from './compare/record.comparator';
 export { grownLength } from './engine/array-growth';
+export { eachInSlices, SLICE_MS } from './engine/slices';
 export { flatText, tokenCount, withQueryTokens } from './normalise/token-ids';
 export { normaliseRecord, type NormalisedRecord } from './normalise/record.normaliser';
 export { comparedValues, type ComparedValues } from './normalise/compared-values';

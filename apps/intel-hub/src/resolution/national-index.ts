@@ -257,26 +257,41 @@ export class NationalIndex {
    * facts the index keeps of it (`NominalFacts`), so that its state is not decoded again.
    */
   restore(nominals: Iterable<RestoredNominal>, links: Iterable<RestoredLink>): void {
+    this.matching.restore(this.restoredRecords(nominals), links);
+  }
+
+  /**
+   * `restore`, handing the event loop back between slices (`MatchIndex.restoreInSlices`): for a
+   * load while the process is live (a standby's, a reload behind the index a leader answers
+   * from). Nothing may touch this index until the promise settles.
+   */
+  restoreInSlices(
+    nominals: Iterable<RestoredNominal>,
+    links: Iterable<RestoredLink>,
+    sliceMs?: number,
+  ): Promise<void> {
+    return this.matching.restoreInSlices(this.restoredRecords(nominals), links, sliceMs);
+  }
+
+  /** Each nominal filed in the national index's own columns as the matching index takes it. */
+  private *restoredRecords(nominals: Iterable<RestoredNominal>): Generator<RestoredRecord> {
     const { states, identifiers, handles, restriction } = this;
-    function* records(): Generator<RestoredRecord> {
-      for (const n of nominals) {
-        const h = handles.intern(n.key);
-        states.set(h, n.encoded);
-        const id = handles.keyOf(h);
-        if (n.state === undefined) {
-          restriction.heldRestricted(h, n.facts.restricted);
-          identifiers.add(h, n.facts.identifierKeys);
-          yield { id, cluster: n.personId, normalised: n.normalised };
-        } else {
-          restriction.held(h, n.state);
-          identifiers.add(h, identifierKeysOf(n.state));
-          yield n.normalised
-            ? { id, cluster: n.personId, normalised: n.normalised }
-            : { id, cluster: n.personId, input: nominalAsMatchInput(n.state) };
-        }
+    for (const n of nominals) {
+      const h = handles.intern(n.key);
+      states.set(h, n.encoded);
+      const id = handles.keyOf(h);
+      if (n.state === undefined) {
+        restriction.heldRestricted(h, n.facts.restricted);
+        identifiers.add(h, n.facts.identifierKeys);
+        yield { id, cluster: n.personId, normalised: n.normalised };
+      } else {
+        restriction.held(h, n.state);
+        identifiers.add(h, identifierKeysOf(n.state));
+        yield n.normalised
+          ? { id, cluster: n.personId, normalised: n.normalised }
+          : { id, cluster: n.personId, input: nominalAsMatchInput(n.state) };
       }
     }
-    this.matching.restore(records(), links);
   }
 
   /**

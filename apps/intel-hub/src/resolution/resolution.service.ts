@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Alert, FlagType } from '@intel/contracts';
 import { classifyDatabaseError, databaseErrorClass, inTransaction, type Sql } from '@intel/db';
 import {
+  eachInSlices,
   MatchEngine,
-  withNormaliserMemos,
   type ClusterChanges,
   type MatchInput,
   type PairConstraint,
@@ -813,21 +813,21 @@ export class ResolutionService {
       function* restored() {
         for (const h of held) yield { ...h, state: NominalState.decode(h.encoded) };
       }
-      index.restore(restored(), await this.store.allLinks(this.ds));
+      // In slices: a reload runs behind the index queries are answered from.
+      await index.restoreInSlices(restored(), await this.store.allLinks(this.ds));
       // A person that lost a member withdrawn before it was resolved may fall apart without it.
       const lostMember = new Set(stale.map((k) => personOf.get(k)));
       for (const h of held) if (lostMember.delete(h.personId)) index.matching.regroup(h.key);
     }
     const links: StoredLink[] = [];
     const candidates: CandidateReport[] = [];
-    // A rebuild scores every nominal again: one batch for the normaliser's memos.
-    withNormaliserMemos(() => {
-      for (const { key, encoded } of scored) {
-        const state = NominalState.decode(encoded);
-        const r = index.upsertNominal(key, state, encoded);
-        if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
-        candidates.push(...candidateReports(index, key, state, r.possibles));
-      }
+    // A rebuild scores every nominal again (at national scale, the best part of an hour): in
+    // slices, the normaliser's memos kept across them, so the process answers meanwhile.
+    await eachInSlices(scored, ({ key, encoded }) => {
+      const state = NominalState.decode(encoded);
+      const r = index.upsertNominal(key, state, encoded);
+      if (source === 'saved') links.push(...explainedLinks(index, key, r.links));
+      candidates.push(...candidateReports(index, key, state, r.possibles));
     });
     const groups = clustersOf(index, stored);
     const rescored = source === 'saved' ? scored.map((i) => i.key) : [];

@@ -58,7 +58,8 @@ export async function restoreStoredIndex(
       function* restored() {
         for (const h of held) yield { ...h, state: NominalState.decode(h.encoded) };
       }
-      index.restore(restored(), await repos.store.allLinks(tx));
+      // In slices: a standby loads while its process answers probes.
+      await index.restoreInSlices(restored(), await repos.store.allLinks(tx));
       return { index, watermark };
     },
     'REPEATABLE READ',

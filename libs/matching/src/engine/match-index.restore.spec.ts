@@ -52,6 +52,34 @@ describe('MatchIndex.restore', () => {
     );
   });
 
+  it('in slices (the event loop handed back between them) restores the index `restore` does', async () => {
+    const linkSet = (ix: MatchIndex) =>
+      [...ix.links()].map((l) => [l.a, l.b].sort().join('~') + `=${l.score}`).sort();
+    const whole = engine.createIndex();
+    whole.restore(saved(), built.links());
+    const sliced = engine.createIndex();
+    // Timers and I/O run between slices: count the turns the loop got while it restored.
+    let turns = 0;
+    let restoring = true;
+    const tick = (): void => {
+      turns++;
+      if (restoring) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await sliced.restoreInSlices(saved(), built.links(), 0);
+    restoring = false;
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(first.length / 64) - 1);
+    expect(sliced.size).toBe(whole.size);
+    expect(partition(sliced, ids)).toEqual(partition(whole, ids));
+    expect(linkSet(sliced)).toEqual(linkSet(whole));
+    for (const g of later.slice(0, 10))
+      expect(sliced.match(g.record, 5)).toEqual(whole.match(g.record, 5));
+    expect(Buffer.concat([...sliced.snapshot()]).equals(Buffer.concat([...whole.snapshot()]))).toBe(
+      true,
+    );
+    await expect(sliced.restoreInSlices(saved(), [])).rejects.toThrow(/empty index/);
+  });
+
   it('given records normalised already (a batch’s), then restores the index normalising them would', () => {
     const batch = MatchEngine.resolve(
       first.map((g) => g.record),

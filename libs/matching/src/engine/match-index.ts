@@ -9,6 +9,7 @@ import { newComparison, type RecordComparator } from '../compare/record.comparat
 import type { MatchInput } from '../model/match-input';
 import { normaliseRecord, type NormalisedRecord } from '../normalise/record.normaliser';
 import { withNormaliserMemos } from '../normalise/identifier.normaliser';
+import { eachInSlices } from './slices';
 import {
   FellegiSunterScorer,
   type MatchBandName,
@@ -287,43 +288,68 @@ export class MatchIndex {
    * cluster's first record restored.
    */
   restore(records: Iterable<RestoredRecord>, links: Iterable<RestoredLink>): void {
-    withNormaliserMemos(() => this.restoreRecords(records, links));
+    withNormaliserMemos(() => {
+      const restoring = this.restoring(false);
+      for (const r of records) restoring.add(r);
+      for (const l of links) restoring.link(l);
+    });
   }
 
-  private restoreRecords(
+  /**
+   * `restore`, handing the event loop back every `sliceMs` or so (`eachInSlices`): at national
+   * scale a restore takes minutes, which on the event loop would starve health probes (a
+   * Kubernetes liveness probe restarts the process) and the queries a hub answers meanwhile
+   * from the index it holds. Nothing may touch this index until the promise settles.
+   */
+  async restoreInSlices(
     records: Iterable<RestoredRecord>,
     links: Iterable<RestoredLink>,
-    some = false,
-  ): void {
+    sliceMs?: number,
+  ): Promise<void> {
+    const restoring = this.restoring(false);
+    await eachInSlices(records, (r) => restoring.add(r), sliceMs);
+    await eachInSlices(links, (l) => restoring.link(l), sliceMs);
+  }
+
+  /**
+   * Puts records in as saved (`add`: each joining the cluster of its label among the records
+   * given, nothing scored) and their saved links (`link`: between two held records).
+   */
+  private restoring(some: boolean): {
+    add: (r: RestoredRecord) => void;
+    link: (l: RestoredLink) => void;
+  } {
     if (!some && this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
     const clusterOfLabel = new Map<string, string>();
     // One record's keys at a time: filed in the postings, then not needed.
     const keys = new KeyCodes();
-    for (const r of records) {
-      const { id, cluster } = r;
-      if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
-      const norm = r.normalised ?? normaliseRecord(r.input as MatchInput);
-      const seq = this.nextSeq++;
-      let clusterId = clusterOfLabel.get(cluster);
-      if (clusterId === undefined) {
-        clusterId = id;
-        clusterOfLabel.set(cluster, id);
-      }
-      this.tf.add(norm);
-      blockingKeyCodes(norm, keys);
-      this.insert({ id, seq, clusterId, links: undefined }, norm, keys);
-      const held = this.clusters.get(clusterId);
-      if (held === undefined) this.clusters.set(clusterId, seq);
-      else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);
-      else held.push(seq);
-    }
-    for (const { a, b, score } of links) {
-      const ea = this.byId.get(a);
-      const eb = this.byId.get(b);
-      if (!ea || !eb || ea === eb) continue;
-      link(ea, eb.seq, score);
-      link(eb, ea.seq, score);
-    }
+    return {
+      add: (r) => {
+        const { id, cluster } = r;
+        if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
+        const norm = r.normalised ?? normaliseRecord(r.input as MatchInput);
+        const seq = this.nextSeq++;
+        let clusterId = clusterOfLabel.get(cluster);
+        if (clusterId === undefined) {
+          clusterId = id;
+          clusterOfLabel.set(cluster, id);
+        }
+        this.tf.add(norm);
+        blockingKeyCodes(norm, keys);
+        this.insert({ id, seq, clusterId, links: undefined }, norm, keys);
+        const held = this.clusters.get(clusterId);
+        if (held === undefined) this.clusters.set(clusterId, seq);
+        else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);
+        else held.push(seq);
+      },
+      link: ({ a, b, score }) => {
+        const ea = this.byId.get(a);
+        const eb = this.byId.get(b);
+        if (!ea || !eb || ea === eb) return;
+        link(ea, eb.seq, score);
+        link(eb, ea.seq, score);
+      },
+    };
   }
 
   /**
@@ -412,7 +438,9 @@ export class MatchIndex {
         this.clusters.delete(clusterId);
         this.writeGroups([rest]);
       }
-      this.restoreRecords(given, links, true);
+      const restoring = this.restoring(true);
+      for (const r of given) restoring.add(r);
+      for (const l of links) restoring.link(l);
     });
   }
 

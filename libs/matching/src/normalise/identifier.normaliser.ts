@@ -122,6 +122,14 @@ const MEMO_CAPACITY = 1_000_000;
 const onlineMemo = new Map<string, string | null>();
 const postcodeMemo = new Map<string, NormalisedPostcode | null>();
 let batches = 0;
+/** Jobs in slices keeping the memos between their batches (`keepingNormaliserMemos`). */
+let kept = 0;
+
+function clearMemosIfIdle(): void {
+  if (batches > 0 || kept > 0) return;
+  onlineMemo.clear();
+  postcodeMemo.clear();
+}
 
 /**
  * Runs `batch` (synchronous: normalising many records) with the identifier and postcode memos
@@ -132,10 +140,25 @@ export function withNormaliserMemos<T>(batch: () => T): T {
   try {
     return batch();
   } finally {
-    if (--batches === 0) {
-      onlineMemo.clear();
-      postcodeMemo.clear();
-    }
+    batches--;
+    clearMemosIfIdle();
+  }
+}
+
+/**
+ * Runs `job` (asynchronous: a long job whose synchronous slices each run in
+ * `withNormaliserMemos`, the event loop handed back between them) keeping the memos from one of
+ * its slices to the next; they are emptied once it settles and no batch runs. Between slices
+ * the memos are read by any normalising (a query's: answers are the same) but written only
+ * inside a batch, so nothing a query parses is kept.
+ */
+export async function keepingNormaliserMemos<T>(job: () => Promise<T>): Promise<T> {
+  kept++;
+  try {
+    return await job();
+  } finally {
+    kept--;
+    clearMemosIfIdle();
   }
 }
 
