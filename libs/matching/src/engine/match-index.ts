@@ -100,6 +100,12 @@ export type RestoredRecord = {
 );
 
 /** A saved link between two records (as `add` made it: at or above the link threshold). */
+/** A restore in steps (`MatchIndex.restoring`): each record added, then the links. */
+export interface MatchRestorer {
+  add(record: RestoredRecord): void;
+  finish(links: Iterable<RestoredLink>): void;
+}
+
 export interface RestoredLink {
   a: string;
   b: string;
@@ -290,16 +296,33 @@ export class MatchIndex {
     withNormaliserMemos(() => this.restoreRecords(records, links));
   }
 
+  /**
+   * `restore` a record at a time: `add` each record, then `finish` with the links. The caller
+   * may pause between records (a first start lets its writes to PostgreSQL proceed meanwhile),
+   * but nothing else may change the index until `finish`; normalising a record given as input
+   * uses the normaliser's memos only within the caller's own `withNormaliserMemos`.
+   */
+  restoring(): MatchRestorer {
+    if (this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
+    return this.restorer();
+  }
+
   private restoreRecords(
     records: Iterable<RestoredRecord>,
     links: Iterable<RestoredLink>,
     some = false,
   ): void {
     if (!some && this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
+    const restorer = this.restorer();
+    for (const r of records) restorer.add(r);
+    restorer.finish(links);
+  }
+
+  private restorer(): MatchRestorer {
     const clusterOfLabel = new Map<string, string>();
     // One record's keys at a time: filed in the postings, then not needed.
     const keys = new KeyCodes();
-    for (const r of records) {
+    const add = (r: RestoredRecord): void => {
       const { id, cluster } = r;
       if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
       const norm = r.normalised ?? normaliseRecord(r.input as MatchInput);
@@ -316,14 +339,17 @@ export class MatchIndex {
       if (held === undefined) this.clusters.set(clusterId, seq);
       else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);
       else held.push(seq);
-    }
-    for (const { a, b, score } of links) {
-      const ea = this.byId.get(a);
-      const eb = this.byId.get(b);
-      if (!ea || !eb || ea === eb) continue;
-      link(ea, eb.seq, score);
-      link(eb, ea.seq, score);
-    }
+    };
+    const finish = (links: Iterable<RestoredLink>): void => {
+      for (const { a, b, score } of links) {
+        const ea = this.byId.get(a);
+        const eb = this.byId.get(b);
+        if (!ea || !eb || ea === eb) continue;
+        link(ea, eb.seq, score);
+        link(eb, ea.seq, score);
+      }
+    };
+    return { add, finish };
   }
 
   /**
