@@ -361,7 +361,19 @@ export class NationalStoreRepository {
     }
   }
 
-  async setMembers(tx: Sql, assign: Map<MemberKey, string>, unassign: MemberKey[], at: Date) {
+  /**
+   * Ends the memberships of `unassign` and sets those of `assign`. `fresh`: none of `assign`'s
+   * members has a membership yet (a first start: the table is empty), so they are written by
+   * COPY when there are COPY_MIN_ROWS or more; a membership there after all fails the COPY on
+   * its key, and the transaction with it.
+   */
+  async setMembers(
+    tx: Sql,
+    assign: Map<MemberKey, string>,
+    unassign: MemberKey[],
+    at: Date,
+    fresh = false,
+  ) {
     if (unassign.length > 0) {
       const parts = unassign.map(splitMemberKey);
       await tx.query(
@@ -369,6 +381,18 @@ export class NationalStoreRepository {
          WHERE m.force_code = t.f AND m.nominal_id = t.i`,
         [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
       );
+    }
+    if (fresh && canCopy(tx) && assign.size >= COPY_MIN_ROWS) {
+      await tx.copy(
+        'person_member (force_code, nominal_id, person_id, linked_at)',
+        (function* () {
+          for (const [k, p] of assign) {
+            const { forceCode, nominalId } = splitMemberKey(k);
+            yield [forceCode, nominalId, p, at];
+          }
+        })(),
+      );
+      return;
     }
     if (assign.size > 0) {
       const entries = [...assign].map(([k, p]) => ({ ...splitMemberKey(k), p }));
