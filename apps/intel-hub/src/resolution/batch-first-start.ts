@@ -154,10 +154,19 @@ export function batchGroups(
  * can be written before the index is restored (the persons' groups, the review candidates).
  */
 export interface ResolvedFirstStart {
-  stored: readonly StoredNominal[];
-  keys: MemberKey[];
-  facts: NominalFacts[];
-  result: BatchResolution;
+  /**
+   * What the index is restored from: the nominals as read, their keys and facts, the batch's
+   * result. `restoreFirstStart` takes it (undefined after): at national scale it is gigabytes
+   * that the rest of the first start (its flags, the peak) must not hold.
+   */
+  input?: {
+    stored: readonly StoredNominal[];
+    keys: MemberKey[];
+    facts: NominalFacts[];
+    result: BatchResolution;
+  };
+  /** The batch's own figures: its phases in s, pairs, links, clusters, guard refusals. */
+  batch: BatchResolution['stats'];
   /** The engine of the batch's parameters (learned, or as given). */
   engine: MatchEngine;
   constraints: readonly { a: MemberKey; b: MemberKey; constraint: PairConstraint }[];
@@ -197,10 +206,8 @@ export function resolveFirstStart(
   const candidates = batchCandidates(keys, restricted, result.possiblePairs ?? []);
   const groups = batchGroups(keys, result.clusterOf);
   return {
-    stored,
-    keys,
-    facts,
-    result,
+    input: { stored, keys, facts, result },
+    batch: result.stats,
     engine: MatchEngine.fromParameters(result.parameters),
     constraints: o.constraints,
     groups,
@@ -223,7 +230,10 @@ export async function restoreFirstStart(
   slice = RESTORE_SLICE,
 ): Promise<BatchBuilt> {
   const t = Date.now();
-  const { stored, keys, facts, result, engine } = r;
+  if (r.input === undefined) throw new Error('restoreFirstStart: this batch was restored already');
+  const { stored, keys, facts, result } = r.input;
+  r.input = undefined;
+  const { engine } = r;
   const index = new NationalIndex(engine);
   for (const c of r.constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
   const { clusterOf, records: normalised = [] } = result;

@@ -566,23 +566,26 @@ export class NationalStoreRepository {
 
   /**
    * Replaces the flags of persons (keeping the first-raised time of a flag that stays) and the
-   * offending incidents recorded for them, in a few statements whatever their number.
+   * offending incidents recorded for them, in a few statements whatever their number. `fresh`:
+   * the persons were created in this transaction, so nothing is stored for them to replace.
    */
   async writeFlags(
     tx: Sql,
     persons: { personId: string; flags: DerivedFlag[]; incidents: IncidentView[] }[],
     at: Date,
+    fresh = false,
   ): Promise<Map<string, StoredFlag[]>> {
     const out = new Map<string, StoredFlag[]>();
     if (persons.length === 0) return out;
     const ids = persons.map((p) => p.personId);
     const flat = persons.flatMap((p) => p.flags.map((f) => ({ p: p.personId, f })));
-    await tx.query(
-      `DELETE FROM person_flag f WHERE f.person_id = ANY($1::uuid[])
+    if (!fresh)
+      await tx.query(
+        `DELETE FROM person_flag f WHERE f.person_id = ANY($1::uuid[])
        AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::text[]) AS k(p, t)
                        WHERE k.p = f.person_id AND k.t = f.flag_type)`,
-      [ids, flat.map((x) => x.p), flat.map((x) => x.f.type)],
-    );
+        [ids, flat.map((x) => x.p), flat.map((x) => x.f.type)],
+      );
     const raised = new Map<string, Date>();
     if (flat.length > 0) {
       const rows = await tx.query<Array<{ person_id: string; flag_type: string; raised_at: Date }>>(
@@ -606,7 +609,8 @@ export class NationalStoreRepository {
         p.personId,
         p.flags.map((f) => ({ ...f, raisedAt: raised.get(`${p.personId}/${f.type}`) ?? at })),
       );
-    await tx.query(`DELETE FROM person_incident WHERE person_id = ANY($1::uuid[])`, [ids]);
+    if (!fresh)
+      await tx.query(`DELETE FROM person_incident WHERE person_id = ANY($1::uuid[])`, [ids]);
     const inc = persons.flatMap((p) => p.incidents.map((i) => ({ p: p.personId, i })));
     if (inc.length > 0)
       await tx.query(

@@ -138,7 +138,10 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How `commitChanges` writes: a rebuild's or decisions' change; persons written already. */
 type CommitOptions = Pick<IndexChange, 'full' | 'constraints'> & {
-  /** The assignment, with its persons created and members set already (a first start). */
+  /**
+   * The assignment, with its persons created and members set already: every person new (a
+   * first start), so none has flags or views stored before this change.
+   */
   written?: { assignment: PersonAssignment; seqs: Map<string, number> };
   /** Where the time goes, for the `index-loaded` line. */
   clock?: PhaseClock;
@@ -851,7 +854,7 @@ export class ResolutionService {
             write: written - resolved - restore,
           },
           writes,
-          batch: firstStart.result.stats,
+          batch: firstStart.batch,
         },
         ms: Date.now() - started,
       },
@@ -1108,6 +1111,7 @@ export class ResolutionService {
       now,
       change.full === true,
       clock,
+      change.written !== undefined,
     );
     // A rebuild lists nothing: no snapshot from before it is brought up to date.
     const kind = { full: change.full, constraints: change.constraints };
@@ -1151,6 +1155,8 @@ export class ResolutionService {
     now: Date,
     statesFromIndex = false,
     clock?: PhaseClock,
+    /** Every person was created in this transaction: nothing stored before to read or replace. */
+    allNew = false,
   ): Promise<Alert[]> {
     if (personIds.length === 0) return [];
     const allMembers = personIds.flatMap((p) => index.membersOf(p));
@@ -1159,8 +1165,12 @@ export class ResolutionService {
       : await this.store.membersWithStates(tx, allMembers);
     const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
     const incidentsOf = await this.store.incidentsOf(tx, allMembers);
-    const before = await this.store.storedViews(tx, personIds);
-    const beforeViews = await this.viewFlags.before(tx, personIds);
+    const before = allNew
+      ? new Map<string, { flags: Set<FlagType>; incidents: Set<string> }>()
+      : await this.store.storedViews(tx, personIds);
+    const beforeViews = allNew
+      ? new Map<string, Map<string, Set<FlagType>>>()
+      : await this.viewFlags.before(tx, personIds);
     clock?.lap('flagsRead');
     const computed = personIds.map((personId) => {
       const keys = index.membersOf(personId);
@@ -1180,8 +1190,9 @@ export class ResolutionService {
       tx,
       computed.map((c) => ({ ...c, incidents: c.incidents.filter(isOffending) })),
       now,
+      allNew,
     );
-    const stored = await this.viewFlags.write(tx, computed, now);
+    const stored = await this.viewFlags.write(tx, computed, now, allNew);
     clock?.lap('flagsWrite');
     // Immediate-risk incidents: who has been told of them already (each force once).
     const immediateRefs = computed.flatMap((c) =>
