@@ -24,7 +24,7 @@ describe('first start by the batch resolver (integration: real PostgreSQL)', () 
   }));
   const keyOf = (n: { force: string; state: NominalState }) =>
     memberKey(n.force, n.state.nominalId);
-  const spy = jest.spyOn(firstStart, 'batchFirstStart');
+  const spy = jest.spyOn(firstStart, 'resolveFirstStart');
 
   /** Every member's person, as stored. */
   async function memberships(): Promise<Map<MemberKey, string>> {
@@ -48,13 +48,33 @@ describe('first start by the batch resolver (integration: real PostgreSQL)', () 
         nominals.map((n) => Buffer.from(NominalState.encode(n.state).finish())),
       ],
     );
-    await hub.start(100);
   }, 600_000);
 
   afterAll(async () => {
     spy.mockRestore();
     await hub.close();
   });
+
+  it('given a first start stopped while restoring its index (its writes under way), then nothing of it stays and the next start is a first start again', async () => {
+    const restore = jest
+      .spyOn(firstStart, 'restoreFirstStart')
+      .mockImplementationOnce(async (_resolved, pause) => {
+        // The persons' writes move on meanwhile, as in a real restore.
+        for (let i = 0; i < 20; i++) await pause?.();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        throw new Error('stopped while restoring');
+      });
+    await expect(hub.start(100)).rejects.toThrow('stopped while restoring');
+    restore.mockRestore();
+    const left = await hub.db.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM national_person) + (SELECT count(*) FROM person_member)
+            + (SELECT count(*) FROM person_history) + (SELECT count(*) FROM review_candidate)
+            + (SELECT count(*) FROM matching_parameters) + (SELECT count(*) FROM person_link) AS n`,
+    );
+    expect(Number(left.rows[0]?.n)).toBe(0);
+    spy.mockClear();
+    await hub.start(100);
+  }, 600_000);
 
   it('given a populated store and no parameters, then the first start resolves it by the batch, the national rules holding', async () => {
     expect(spy).toHaveBeenCalledTimes(1);

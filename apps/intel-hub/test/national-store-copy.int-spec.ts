@@ -86,4 +86,36 @@ describe('NationalStoreRepository bulk writes by COPY (integration: real Postgre
       });
     }
   });
+
+  it('given fresh memberships (a first start), then they are written by COPY as the upsert writes them; one already held fails the transaction', async () => {
+    const at = new Date(Date.UTC(2026, 0, 5, 11));
+    const persons = Array.from({ length: 3 }, () => ({
+      personId: randomUUID(),
+      splitFrom: undefined,
+    }));
+    await inTransaction(app, (tx) => store.createPersons(tx, persons, at));
+    const assign = new Map<string, string>(
+      Array.from({ length: COPY_MIN_ROWS + 3 }, (_, i) => [
+        `${i % 2 === 0 ? '01' : '46'}:m${i}`,
+        (persons[i % 3] as { personId: string }).personId,
+      ]),
+    );
+    const copied = [...assign].slice(0, COPY_MIN_ROWS + 1);
+    await inTransaction(app, (tx) => store.setMembers(tx, new Map(copied), [], at, true));
+    const rows = await app.query<
+      { force_code: string; nominal_id: string; person_id: string; linked_at: Date }[]
+    >(`SELECT force_code, nominal_id, person_id, linked_at FROM person_member`);
+    expect(new Map(rows.map((r) => [`${r.force_code}:${r.nominal_id}`, r.person_id]))).toEqual(
+      new Map(copied),
+    );
+    expect(rows.every((r) => r.linked_at.getTime() === at.getTime())).toBe(true);
+    // A member already held: the COPY fails on the key, and nothing of the transaction stays.
+    await expect(
+      inTransaction(app, (tx) => store.setMembers(tx, assign, [], at, true)),
+    ).rejects.toThrow(/person_member/);
+    const [count] = await app.query<{ n: string }[]>(
+      `SELECT count(*)::text AS n FROM person_member`,
+    );
+    expect(Number(count?.n)).toBe(copied.length);
+  });
 });

@@ -28,6 +28,7 @@ export {
   type MatchIndexOptions,
   type PairConstraint,
   type QueryCandidate,
+  type MatchRestorer,
   type RestoredLink,
   type RestoredRecord,
   type ScoredCandidate,

@@ -36,29 +36,32 @@ export class ViewFlagsRepository {
   /**
    * Replaces the per-view flags of these persons, keeping the first-raised time of a flag that
    * stays in its view. Every view is returned (an empty one too: which views a person has is
-   * what tells a C owner's view from the public one).
+   * what tells a C owner's view from the public one). `fresh`: the persons were created in this
+   * transaction, so nothing is stored for them to replace.
    */
   async write(
     tx: Sql,
     persons: { personId: string; views: PersonViews<DerivedFlag[]> }[],
     at: Date,
+    fresh = false,
   ): Promise<Map<string, PersonViews<ViewFlag[]>>> {
     const out = new Map<string, PersonViews<ViewFlag[]>>();
     if (persons.length === 0) return out;
     const flat = persons.flatMap((p) =>
       [...p.views].flatMap(([viewer, flags]) => flags.map((f) => ({ p: p.personId, viewer, f }))),
     );
-    await tx.query(
-      `DELETE FROM person_flag_view v WHERE v.person_id = ANY($1::uuid[])
+    if (!fresh)
+      await tx.query(
+        `DELETE FROM person_flag_view v WHERE v.person_id = ANY($1::uuid[])
        AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::text[], $4::text[]) AS k(p, w, t)
                        WHERE k.p = v.person_id AND k.w = v.viewer AND k.t = v.flag_type)`,
-      [
-        persons.map((p) => p.personId),
-        flat.map((x) => x.p),
-        flat.map((x) => x.viewer),
-        flat.map((x) => x.f.type),
-      ],
-    );
+        [
+          persons.map((p) => p.personId),
+          flat.map((x) => x.p),
+          flat.map((x) => x.viewer),
+          flat.map((x) => x.f.type),
+        ],
+      );
     const raised = new Map<string, Date>();
     if (flat.length > 0) {
       const rows = await tx.query<

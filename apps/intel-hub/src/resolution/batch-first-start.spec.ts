@@ -5,6 +5,9 @@ import { covertHandling, generatedNominal, handlingP } from '@intel/testing';
 import {
   batchCandidates,
   batchFirstStart,
+  batchGroups,
+  resolveFirstStart,
+  restoreFirstStart,
   constraintPairs,
   REVIEW_CANDIDATES_PER_RECORD,
 } from './batch-first-start';
@@ -105,8 +108,8 @@ describe('batchFirstStart', () => {
   const keys = stored.map((s) => s.key);
   const truth = stored.map((s) => s.truth);
 
-  it('builds an index the incremental rules hold in, agreeing closely with the incremental build', () => {
-    const built = batchFirstStart(stored, { constraints: [] });
+  it('builds an index the incremental rules hold in, agreeing closely with the incremental build', async () => {
+    const built = await batchFirstStart(stored, { constraints: [] });
     const { index } = built;
     expect(index.nominalCount).toBe(stored.length);
     // Each cluster is what the index's own guarded clustering makes of its records' links.
@@ -136,8 +139,8 @@ describe('batchFirstStart', () => {
     for (const c of built.candidates) expect(c.band).toBe('MATCH_BAND_POSSIBLE');
   });
 
-  it('honours analysts’ decisions, and holds them for what comes next', () => {
-    const first = batchFirstStart(stored, { constraints: [] });
+  it('honours analysts’ decisions, and holds them for what comes next', async () => {
+    const first = await batchFirstStart(stored, { constraints: [] });
     // A pair the batch linked, decided NOT_SAME; two nominals of different persons, SAME.
     const linked = [...first.index.matching.links()][0];
     if (!linked) throw new Error('no link');
@@ -152,7 +155,7 @@ describe('batchFirstStart', () => {
       { a: linked.a, b: linked.b, constraint: 'cannot' as const },
       { a: apart[0] as MemberKey, b: apart[1] as MemberKey, constraint: 'must' as const },
     ];
-    const { index } = batchFirstStart(stored, { constraints });
+    const { index } = await batchFirstStart(stored, { constraints });
     const together = (a: MemberKey, b: MemberKey) =>
       index.matching.clusterOf(a) === index.matching.clusterOf(b);
     expect(together(linked.a, linked.b)).toBe(false);
@@ -163,5 +166,43 @@ describe('batchFirstStart', () => {
     index.matching.regroup(apart[0] as MemberKey);
     expect(together(linked.a, linked.b)).toBe(false);
     expect(together(apart[0] as MemberKey, apart[1] as MemberKey)).toBe(true);
+  });
+
+  it('gives the persons as the restored index clusters them, the same whether restored in one go or paused every slice', async () => {
+    const resolved = resolveFirstStart(stored, { constraints: [] });
+    let pauses = 0;
+    const sliced = await restoreFirstStart(
+      resolved,
+      () => {
+        pauses++;
+        return Promise.resolve();
+      },
+      50,
+    );
+    expect(pauses).toBe(Math.ceil(stored.length / 50) - 1);
+    const whole = await batchFirstStart(stored, { constraints: [] });
+    // The groups: each cluster once, in the order of its first record, its records in key order.
+    const clusters: string[][] = [];
+    const seen = new Set<string>();
+    for (const k of keys) {
+      const c = sliced.index.matching.clusterOf(k) as string;
+      if (!seen.has(c)) clusters.push(sliced.index.matching.membersOf(c));
+      seen.add(c);
+    }
+    expect(resolved.groups).toEqual(clusters);
+    expect(partition(whole.index, keys)).toEqual(partition(sliced.index, keys));
+    expect([...sliced.index.matching.links()]).toEqual([...whole.index.matching.links()]);
+    expect(sliced.candidates).toEqual(whole.candidates);
+  });
+});
+
+describe('batchGroups', () => {
+  it('groups records by cluster, in the order of each cluster first record, records in order', () => {
+    expect(batchGroups(['a', 'b', 'c', 'd', 'e'], Int32Array.from([3, 1, 3, 0, 1]))).toEqual([
+      ['a', 'c'],
+      ['b', 'e'],
+      ['d'],
+    ]);
+    expect(batchGroups([], new Int32Array(0))).toEqual([]);
   });
 });

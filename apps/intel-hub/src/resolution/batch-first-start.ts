@@ -12,12 +12,7 @@ import {
 import type { CandidateReport } from '../review/review.repository';
 import type { MemberKey } from './member-key';
 import { identifierKeysOf } from './exact-identifiers';
-import {
-  NationalIndex,
-  NATIONAL_MATCH_OPTIONS,
-  type NominalFacts,
-  type RestoredNominal,
-} from './national-index';
+import { NationalIndex, NATIONAL_MATCH_OPTIONS, type NominalFacts } from './national-index';
 import { nominalAsMatchInput } from './nominal-input';
 
 /** POSSIBLE pairs kept for review per nominal scored: its strongest ones. */
@@ -133,66 +128,151 @@ function resolveStored(
 
 const NO_KEYS: readonly string[] = [];
 
+/** Nominals restored between two pauses of `restoreFirstStart`. */
+export const RESTORE_SLICE = 2_000;
+
 /**
- * A first start's national index, built by the batch resolver (docs/hub.md "First start"):
- * every live nominal (in `stored`'s order) resolved at once by `MatchEngine.resolve` with the
- * national link rule (`corroboratedLinks`: a pair that scores as a link on names alone is a
- * POSSIBLE pair, never a link), the chaining guard and analysts' decisions (`constraints`: SAME
- * always one person, NOT_SAME never), its parameters learned from these nominals unless
- * `parameters` are given; then the index is restored from the result as a restart restores it
- * (`NationalIndex.restore`: each nominal in its cluster, the batch's links as stored, nothing
- * scored again), with the decisions held for what comes next. Its clusters are those the
- * incremental index keeps (each cluster is what the index's own guarded clustering makes of its
- * records and links) and the review candidates are reported as the incremental build reports
- * them (`batchCandidates`). No persons yet: `load` gives every cluster its person id.
+ * The persons a batch's clusters are, as the restored index's clusters list them: one group a
+ * cluster in the order of its first record, each group's records in `keys`' order. Pure.
  */
-export function batchFirstStart(
+export function batchGroups(
+  keys: readonly MemberKey[],
+  clusterOf: ArrayLike<number>,
+): MemberKey[][] {
+  const groups = new Map<number, MemberKey[]>();
+  for (let i = 0; i < keys.length; i++) {
+    const c = clusterOf[i] as number;
+    const group = groups.get(c);
+    if (group === undefined) groups.set(c, [keys[i] as MemberKey]);
+    else group.push(keys[i] as MemberKey);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A first start's batch, resolved: what `restoreFirstStart` restores the index from, and what
+ * can be written before the index is restored (the persons' groups, the review candidates).
+ */
+export interface ResolvedFirstStart {
+  /**
+   * What the index is restored from: the nominals as read, their keys and facts, the batch's
+   * result. `restoreFirstStart` takes it (undefined after): at national scale it is gigabytes
+   * that the rest of the first start (its flags, the peak) must not hold.
+   */
+  input?: {
+    stored: readonly StoredNominal[];
+    keys: MemberKey[];
+    facts: NominalFacts[];
+    result: BatchResolution;
+  };
+  /** The batch's own figures: its phases in s, pairs, links, clusters, guard refusals. */
+  batch: BatchResolution['stats'];
+  /** The engine of the batch's parameters (learned, or as given). */
+  engine: MatchEngine;
+  constraints: readonly { a: MemberKey; b: MemberKey; constraint: PairConstraint }[];
+  /** The persons the batch's clusters are (`batchGroups`). */
+  groups: MemberKey[][];
+  /** The review candidates, as the incremental build reports them. */
+  candidates: CandidateReport[];
+  /** In ms: the batch (decoding the states and training included); the candidates and groups. */
+  phases: { resolve: number; candidates: number };
+}
+
+/**
+ * A first start's batch (docs/hub.md "First start"): every live nominal (in `stored`'s order)
+ * resolved at once by `MatchEngine.resolve` with the national link rule (`corroboratedLinks`: a
+ * pair that scores as a link on names alone is a POSSIBLE pair, never a link), the chaining
+ * guard and analysts' decisions (`constraints`: SAME always one person, NOT_SAME never), its
+ * parameters learned from these nominals unless `parameters` are given. Its clusters are those
+ * the incremental index keeps (each cluster is what the index's own guarded clustering makes of
+ * its records and links), given as the persons' groups, and the review candidates are reported
+ * as the incremental build reports them (`batchCandidates`).
+ */
+export function resolveFirstStart(
   stored: readonly StoredNominal[],
   o: {
     parameters?: MatchParameters;
     constraints: readonly { a: MemberKey; b: MemberKey; constraint: PairConstraint }[];
   },
-): BatchBuilt {
+): ResolvedFirstStart {
   const keys = stored.map((s) => s.key);
   const facts = new Array<NominalFacts>(stored.length);
   const { result, resolve } = resolveStored(stored, facts, {
     parameters: o.parameters,
     ...constraintPairs(keys, o.constraints),
   });
-  let t = Date.now();
-  const engine = MatchEngine.fromParameters(result.parameters);
+  const t = Date.now();
+  const restricted = Uint8Array.from(facts, (f) => (f.restricted ? 1 : 0));
+  const candidates = batchCandidates(keys, restricted, result.possiblePairs ?? []);
+  const groups = batchGroups(keys, result.clusterOf);
+  return {
+    input: { stored, keys, facts, result },
+    batch: result.stats,
+    engine: MatchEngine.fromParameters(result.parameters),
+    constraints: o.constraints,
+    groups,
+    candidates,
+    phases: { resolve, candidates: Date.now() - t },
+  };
+}
+
+/**
+ * A first start's national index, restored from its batch as a restart restores an index
+ * (`NationalIndex.restore`: each nominal in its cluster, the batch's links as stored, nothing
+ * scored again), with the decisions held for what comes next; `pause` is awaited every
+ * `slice` nominals, so that what the caller started before (the first start's writes to
+ * PostgreSQL, which work on another core) moves on meanwhile. No persons yet: `load` gives every
+ * cluster its person id.
+ */
+export async function restoreFirstStart(
+  r: ResolvedFirstStart,
+  pause: () => Promise<void> = () => Promise.resolve(),
+  slice = RESTORE_SLICE,
+): Promise<BatchBuilt> {
+  const t = Date.now();
+  if (r.input === undefined) throw new Error('restoreFirstStart: this batch was restored already');
+  const { stored, keys, facts, result } = r.input;
+  r.input = undefined;
+  const { engine } = r;
   const index = new NationalIndex(engine);
-  for (const c of o.constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
+  for (const c of r.constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
   const { clusterOf, records: normalised = [] } = result;
-  function* records(): Generator<RestoredNominal> {
-    for (let i = 0; i < stored.length; i++) {
-      const { key, encoded } = stored[i] as StoredNominal;
-      const n = normalised[i] as NormalisedRecord;
-      // Each record once filed: the index holds its own copy of the normalised record.
-      normalised[i] = undefined as unknown as NormalisedRecord;
-      yield {
-        key,
-        encoded,
-        personId: String(clusterOf[i]),
-        facts: facts[i] as NominalFacts,
-        normalised: n,
-      };
-    }
+  const restoring = index.restoring();
+  for (let i = 0; i < stored.length; i++) {
+    if (i > 0 && i % slice === 0) await pause();
+    const { key, encoded } = stored[i] as StoredNominal;
+    const n = normalised[i] as NormalisedRecord;
+    // Each record once filed: the index holds its own copy of the normalised record.
+    normalised[i] = undefined as unknown as NormalisedRecord;
+    restoring.add({
+      key,
+      encoded,
+      personId: String(clusterOf[i]),
+      facts: facts[i] as NominalFacts,
+      normalised: n,
+    });
   }
   function* links() {
     for (const l of result.links ?? [])
       yield { a: keys[l.a] as MemberKey, b: keys[l.b] as MemberKey, score: l.score };
   }
-  index.restore(records(), links());
-  const restore = Date.now() - t;
-  t = Date.now();
-  const restricted = Uint8Array.from(facts, (f) => (f.restricted ? 1 : 0));
-  const candidates = batchCandidates(keys, restricted, result.possiblePairs ?? []);
+  restoring.finish(links());
   return {
     index,
     engine,
-    candidates,
-    phases: { resolve, restore, candidates: Date.now() - t },
+    candidates: r.candidates,
+    phases: { ...r.phases, restore: Date.now() - t },
     batch: result.stats,
   };
+}
+
+/** `resolveFirstStart`, then `restoreFirstStart` without pauses. */
+export function batchFirstStart(
+  stored: readonly StoredNominal[],
+  o: {
+    parameters?: MatchParameters;
+    constraints: readonly { a: MemberKey; b: MemberKey; constraint: PairConstraint }[];
+  },
+): Promise<BatchBuilt> {
+  return restoreFirstStart(resolveFirstStart(stored, o));
 }

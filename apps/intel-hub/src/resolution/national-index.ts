@@ -257,7 +257,11 @@ export class NationalIndex {
    * facts the index keeps of it (`NominalFacts`), so that its state is not decoded again.
    */
   restore(nominals: Iterable<RestoredNominal>, links: Iterable<RestoredLink>): void {
-    this.matching.restore(this.restoredRecords(nominals), links);
+    const filed = (n: RestoredNominal) => this.filed(n);
+    function* records(): Generator<RestoredRecord> {
+      for (const n of nominals) yield filed(n);
+    }
+    this.matching.restore(records(), links);
   }
 
   /**
@@ -270,28 +274,40 @@ export class NationalIndex {
     links: Iterable<RestoredLink>,
     sliceMs?: number,
   ): Promise<void> {
-    return this.matching.restoreInSlices(this.restoredRecords(nominals), links, sliceMs);
+    const filed = (n: RestoredNominal) => this.filed(n);
+    function* records(): Generator<RestoredRecord> {
+      for (const n of nominals) yield filed(n);
+    }
+    return this.matching.restoreInSlices(records(), links, sliceMs);
   }
 
-  /** Each nominal filed in the national index's own columns as the matching index takes it. */
-  private *restoredRecords(nominals: Iterable<RestoredNominal>): Generator<RestoredRecord> {
-    const { states, identifiers, handles, restriction } = this;
-    for (const n of nominals) {
-      const h = handles.intern(n.key);
-      states.set(h, n.encoded);
-      const id = handles.keyOf(h);
-      if (n.state === undefined) {
-        restriction.heldRestricted(h, n.facts.restricted);
-        identifiers.add(h, n.facts.identifierKeys);
-        yield { id, cluster: n.personId, normalised: n.normalised };
-      } else {
-        restriction.held(h, n.state);
-        identifiers.add(h, identifierKeysOf(n.state));
-        yield n.normalised
-          ? { id, cluster: n.personId, normalised: n.normalised }
-          : { id, cluster: n.personId, input: nominalAsMatchInput(n.state) };
-      }
+  /**
+   * `restore` a nominal at a time (`MatchIndex.restoring`): `add` each, then `finish` with the
+   * links; the caller may pause between nominals, and nothing else may change the index meanwhile.
+   */
+  restoring(): { add(n: RestoredNominal): void; finish(links: Iterable<RestoredLink>): void } {
+    const matching = this.matching.restoring();
+    return {
+      add: (n) => matching.add(this.filed(n)),
+      finish: (links) => matching.finish(links),
+    };
+  }
+
+  /** A restored nominal's state, restriction and identifiers held; its record for matching. */
+  private filed(n: RestoredNominal): RestoredRecord {
+    const h = this.handles.intern(n.key);
+    this.states.set(h, n.encoded);
+    const id = this.handles.keyOf(h);
+    if (n.state === undefined) {
+      this.restriction.heldRestricted(h, n.facts.restricted);
+      this.identifiers.add(h, n.facts.identifierKeys);
+      return { id, cluster: n.personId, normalised: n.normalised };
     }
+    this.restriction.held(h, n.state);
+    this.identifiers.add(h, identifierKeysOf(n.state));
+    return n.normalised
+      ? { id, cluster: n.personId, normalised: n.normalised }
+      : { id, cluster: n.personId, input: nominalAsMatchInput(n.state) };
   }
 
   /**

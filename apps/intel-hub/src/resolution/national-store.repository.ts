@@ -361,7 +361,19 @@ export class NationalStoreRepository {
     }
   }
 
-  async setMembers(tx: Sql, assign: Map<MemberKey, string>, unassign: MemberKey[], at: Date) {
+  /**
+   * Ends the memberships of `unassign` and sets those of `assign`. `fresh`: none of `assign`'s
+   * members has a membership yet (a first start: the table is empty), so they are written by
+   * COPY when there are COPY_MIN_ROWS or more; a membership there after all fails the COPY on
+   * its key, and the transaction with it.
+   */
+  async setMembers(
+    tx: Sql,
+    assign: Map<MemberKey, string>,
+    unassign: MemberKey[],
+    at: Date,
+    fresh = false,
+  ) {
     if (unassign.length > 0) {
       const parts = unassign.map(splitMemberKey);
       await tx.query(
@@ -369,6 +381,18 @@ export class NationalStoreRepository {
          WHERE m.force_code = t.f AND m.nominal_id = t.i`,
         [parts.map((p) => p.forceCode), parts.map((p) => p.nominalId)],
       );
+    }
+    if (fresh && canCopy(tx) && assign.size >= COPY_MIN_ROWS) {
+      await tx.copy(
+        'person_member (force_code, nominal_id, person_id, linked_at)',
+        (function* () {
+          for (const [k, p] of assign) {
+            const { forceCode, nominalId } = splitMemberKey(k);
+            yield [forceCode, nominalId, p, at];
+          }
+        })(),
+      );
+      return;
     }
     if (assign.size > 0) {
       const entries = [...assign].map(([k, p]) => ({ ...splitMemberKey(k), p }));
@@ -542,23 +566,26 @@ export class NationalStoreRepository {
 
   /**
    * Replaces the flags of persons (keeping the first-raised time of a flag that stays) and the
-   * offending incidents recorded for them, in a few statements whatever their number.
+   * offending incidents recorded for them, in a few statements whatever their number. `fresh`:
+   * the persons were created in this transaction, so nothing is stored for them to replace.
    */
   async writeFlags(
     tx: Sql,
     persons: { personId: string; flags: DerivedFlag[]; incidents: IncidentView[] }[],
     at: Date,
+    fresh = false,
   ): Promise<Map<string, StoredFlag[]>> {
     const out = new Map<string, StoredFlag[]>();
     if (persons.length === 0) return out;
     const ids = persons.map((p) => p.personId);
     const flat = persons.flatMap((p) => p.flags.map((f) => ({ p: p.personId, f })));
-    await tx.query(
-      `DELETE FROM person_flag f WHERE f.person_id = ANY($1::uuid[])
+    if (!fresh)
+      await tx.query(
+        `DELETE FROM person_flag f WHERE f.person_id = ANY($1::uuid[])
        AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::text[]) AS k(p, t)
                        WHERE k.p = f.person_id AND k.t = f.flag_type)`,
-      [ids, flat.map((x) => x.p), flat.map((x) => x.f.type)],
-    );
+        [ids, flat.map((x) => x.p), flat.map((x) => x.f.type)],
+      );
     const raised = new Map<string, Date>();
     if (flat.length > 0) {
       const rows = await tx.query<Array<{ person_id: string; flag_type: string; raised_at: Date }>>(
@@ -582,7 +609,8 @@ export class NationalStoreRepository {
         p.personId,
         p.flags.map((f) => ({ ...f, raisedAt: raised.get(`${p.personId}/${f.type}`) ?? at })),
       );
-    await tx.query(`DELETE FROM person_incident WHERE person_id = ANY($1::uuid[])`, [ids]);
+    if (!fresh)
+      await tx.query(`DELETE FROM person_incident WHERE person_id = ANY($1::uuid[])`, [ids]);
     const inc = persons.flatMap((p) => p.incidents.map((i) => ({ p: p.personId, i })));
     if (inc.length > 0)
       await tx.query(

@@ -43,7 +43,12 @@ import {
   type IsolationState,
 } from './batch-isolation';
 import { splitMemberKey, memberKey, type MemberKey } from './member-key';
-import { batchFirstStart, REVIEW_CANDIDATES_PER_RECORD } from './batch-first-start';
+import {
+  resolveFirstStart,
+  restoreFirstStart,
+  REVIEW_CANDIDATES_PER_RECORD,
+  type ResolvedFirstStart,
+} from './batch-first-start';
 import { IndexCommitsRepository, type IndexChange } from './index-commits.repository';
 import { ReplayRefused, replayOnto } from './index-replay';
 import { NationalIndex } from './national-index';
@@ -51,7 +56,8 @@ import { loadNationalSnapshot, SnapshotRefused, writeNationalSnapshot } from './
 import { NationalStoreRepository, QueuedEntity, StoredLink } from './national-store.repository';
 import { nominalAsMatchInput } from './nominal-input';
 import { chooseParameters, type ParameterSource } from './parameter-choice';
-import { assignPersons } from './person-assignment';
+import { assignPersons, type PersonAssignment } from './person-assignment';
+import { PhaseClock } from './phase-clock';
 import { resolutionReadiness, type ResolutionStatus } from './resolution-health';
 import { Inject, Injectable } from '@nestjs/common';
 import { HUB_LOGGER, RESOLUTION_OPTIONS } from '../hub.tokens';
@@ -117,6 +123,28 @@ const PARAMETER_ORIGIN: Record<ParameterSource, string> = {
   saved: 'saved (restored index)',
   index: 'learned from the index',
   reference: 'learned from the reference population',
+};
+
+/** No person yet (a first start): every cluster is a new person. */
+const NO_PERSONS = {
+  personOf: () => undefined,
+  ageOf: () => 0,
+  membersOf: () => [],
+  newId: () => randomUUID(),
+};
+
+/** Lets the event loop run (the first start's writes move on between slices of its restore). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** How `commitChanges` writes: a rebuild's or decisions' change; persons written already. */
+type CommitOptions = Pick<IndexChange, 'full' | 'constraints'> & {
+  /**
+   * The assignment, with its persons created and members set already: every person new (a
+   * first start), so none has flags or views stored before this change.
+   */
+  written?: { assignment: PersonAssignment; seqs: Map<string, number> };
+  /** Where the time goes, for the `index-loaded` line. */
+  clock?: PhaseClock;
 };
 
 /** `add`'s links of one nominal, each with its per-field explanation, as stored. */
@@ -680,8 +708,10 @@ export class ResolutionService {
       );
       return;
     }
+    const built0 = await this.buildIndex();
+    if (built0.firstStart) return this.loadFirstStart(built0.firstStart, started);
     const { index, engine, source, nominals, stale, links, candidates, groups, rescored, ...b } =
-      await this.buildIndex();
+      built0;
     const built = Date.now();
     const now = new Date();
     await this.indexTransaction(async (tx) => {
@@ -737,6 +767,102 @@ export class ResolutionService {
   }
 
   /**
+   * A first start's load (docs/hub.md "First start"), in one transaction: the parameters saved;
+   * every cluster of the batch a new person, the persons, their history and memberships (by
+   * COPY: there is none yet) and the review candidates written while the index is restored from
+   * the batch (PostgreSQL takes them on another core; the restore pauses every slice so that
+   * they move on); then the links with their explanations (from the restored index), the
+   * persons' flags and views, and the commit. A hub stopped before the commit leaves nothing.
+   */
+  private async loadFirstStart(
+    b: {
+      resolved: ResolvedFirstStart;
+      source: 'index' | 'reference';
+      nominals: number;
+      read: number;
+    },
+    started: number,
+  ): Promise<void> {
+    const { resolved: firstStart, source, nominals } = b;
+    const { engine } = firstStart;
+    const resolved = Date.now();
+    const clock = new PhaseClock();
+    const now = new Date();
+    let restore = 0;
+    const index = await this.indexTransaction(async (tx) => {
+      await this.fence(tx);
+      await this.store.saveParameters(tx, { source, nominals, parameters: engine.parameters });
+      clock.lap('parameters');
+      const assignment = assignPersons(firstStart.groups, [], NO_PERSONS);
+      clock.lap('assign');
+      const early = (async () => {
+        const seqs = await this.writeAssignment(tx, assignment, now, true);
+        await this.review.recordCandidates(tx, firstStart.candidates, 'all', [], now);
+        return seqs;
+      })();
+      // Awaited once the index is restored (a failure meanwhile is thrown there, not unhandled).
+      early.catch(() => undefined);
+      let built;
+      try {
+        built = await restoreFirstStart(firstStart, nextTurn);
+      } catch (err) {
+        // Nothing of the transaction may reach the connection after its rollback.
+        await early.catch(() => undefined);
+        throw err;
+      }
+      restore = built.phases.restore;
+      clock.lap('restore');
+      const seqs = await early;
+      // What the persons' writes took beyond the restore (0: done while it ran).
+      clock.lap('personsAfterRestore');
+      await this.store.replaceAllLinks(tx, allExplainedLinks(built.index), now);
+      clock.lap('links');
+      await this.commitChanges(tx, built.index, [], [], [], [], now, [], {
+        full: true,
+        written: { assignment, seqs },
+        clock,
+      });
+      return built.index;
+    });
+    clock.lap('commit');
+    const written = Date.now();
+    const underived = await this.deriveUnderivedViews(index);
+    this.index = index;
+    this.stale = false;
+    this.metrics.persons.set(index.personCount);
+    this.metrics.indexLoadSeconds.set({ mode: 'rebuilt' }, (Date.now() - started) / 1000);
+    const { restore: _restore, ...writes } = clock.phases;
+    this.logger.info(
+      {
+        event: 'index-loaded',
+        mode: 'rebuilt',
+        nominals: index.nominalCount,
+        scored: nominals,
+        persons: index.personCount,
+        viewsDerived: underived,
+        parameters: PARAMETER_ORIGIN[source],
+        lambda: engine.parameters.lambda,
+        // Where the time went (ms): reading, the batch (by phase), restoring the index (the
+        // persons' writes running meanwhile), the rest of the write (by step, `writes`).
+        build: {
+          method: 'batch',
+          phases: {
+            read: b.read,
+            ...firstStart.phases,
+            restore,
+            build: resolved - started,
+            write: written - resolved - restore,
+          },
+          writes,
+          batch: firstStart.batch,
+        },
+        ms: Date.now() - started,
+      },
+      'national index loaded',
+    );
+  }
+
+  /**
    * `load`'s reading and building: the index built from the database, with what `load` commits
    * (the stale memberships, the links and candidates scored, the clusters to reconcile). In a
    * method of its own so that the nominals read are garbage once it returns: the index holds
@@ -765,24 +891,14 @@ export class ResolutionService {
     const constraints = await this.review.activeConstraints(this.ds);
     if (source !== 'saved' && memberships.length === 0) {
       // A first start (no person yet): the batch resolver (docs/hub.md "First start").
-      const built = batchFirstStart(stored, {
+      const resolved = resolveFirstStart(stored, {
         parameters:
           source === 'reference'
             ? referenceEngine(this.options.referencePersons).parameters
             : undefined,
         constraints,
       });
-      return {
-        ...built,
-        source,
-        nominals,
-        stale: [] as MemberKey[],
-        links: [] as StoredLink[],
-        groups: clustersOf(built.index, stored),
-        rescored: [] as MemberKey[],
-        scored: nominals,
-        build: { method: 'batch', phases: { read, ...built.phases }, batch: built.batch },
-      };
+      return { firstStart: { resolved, source, nominals, read } };
     }
     const engine =
       source === 'saved' && saved
@@ -949,16 +1065,18 @@ export class ResolutionService {
     alsoRecompute: MemberKey[],
     now: Date,
     rescored: MemberKey[] = [],
-    change: Pick<IndexChange, 'full' | 'constraints'> = {},
+    change: CommitOptions = {},
   ): Promise<Alert[]> {
-    const assignment = assignPersons(groups, removed, {
-      personOf: (m) => index.personOfMember(m),
-      ageOf: (p) => index.ageOf(p),
-      membersOf: (p) => index.membersOf(p),
-      newId: () => randomUUID(),
-    });
-    const seqs = await this.store.createPersons(tx, assignment.created, now);
-    await this.store.setMembers(tx, assignment.assign, assignment.unassign, now);
+    const { clock } = change;
+    const assignment =
+      change.written?.assignment ??
+      assignPersons(groups, removed, {
+        personOf: (m) => index.personOfMember(m),
+        ageOf: (p) => index.ageOf(p),
+        membersOf: (p) => index.membersOf(p),
+        newId: () => randomUUID(),
+      });
+    const seqs = change.written?.seqs ?? (await this.writeAssignment(tx, assignment, now));
     await this.store.endPersons(tx, assignment.merged, assignment.retired, now);
     await this.viewFlags.forget(tx, [
       ...assignment.merged.map((m) => m.from),
@@ -966,6 +1084,7 @@ export class ResolutionService {
     ]);
     await this.store.replaceLinks(tx, [...rescored, ...removed], links, now);
     index.applyAssignment(assignment, seqs);
+    clock?.lap('apply');
     for (const m of assignment.merged)
       this.logger.info(
         { event: 'persons-merged', from: m.from, into: m.into },
@@ -985,14 +1104,23 @@ export class ResolutionService {
       if (p) persons.add(p);
     }
     // A full load's index was just read from the database: its states are the stored ones.
-    const alerts = await this.recomputeFlags(tx, index, [...persons], now, change.full === true);
+    const alerts = await this.recomputeFlags(
+      tx,
+      index,
+      [...persons],
+      now,
+      change.full === true,
+      clock,
+      change.written !== undefined,
+    );
     // A rebuild lists nothing: no snapshot from before it is brought up to date.
+    const kind = { full: change.full, constraints: change.constraints };
     this.recorded = await this.commits.record(
       tx,
       change.full
-        ? change
+        ? kind
         : {
-            ...change,
+            ...kind,
             members: [
               ...groups.flat(),
               ...removed,
@@ -1003,7 +1131,21 @@ export class ResolutionService {
             persons: [...persons, ...assignment.merged.map((m) => m.from), ...assignment.retired],
           },
     );
+    clock?.lap('record');
     return alerts;
+  }
+
+  /** Creates `assignment`'s new persons and sets its memberships; returns the new persons' seqs. */
+  private async writeAssignment(
+    tx: Sql,
+    assignment: PersonAssignment,
+    now: Date,
+    /** No membership is held yet (a first start): written by COPY (`setMembers`). */
+    fresh = false,
+  ): Promise<Map<string, number>> {
+    const seqs = await this.store.createPersons(tx, assignment.created, now);
+    await this.store.setMembers(tx, assignment.assign, assignment.unassign, now, fresh);
+    return seqs;
   }
 
   private async recomputeFlags(
@@ -1012,6 +1154,9 @@ export class ResolutionService {
     personIds: string[],
     now: Date,
     statesFromIndex = false,
+    clock?: PhaseClock,
+    /** Every person was created in this transaction: nothing stored before to read or replace. */
+    allNew = false,
   ): Promise<Alert[]> {
     if (personIds.length === 0) return [];
     const allMembers = personIds.flatMap((p) => index.membersOf(p));
@@ -1020,8 +1165,13 @@ export class ResolutionService {
       : await this.store.membersWithStates(tx, allMembers);
     const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
     const incidentsOf = await this.store.incidentsOf(tx, allMembers);
-    const before = await this.store.storedViews(tx, personIds);
-    const beforeViews = await this.viewFlags.before(tx, personIds);
+    const before = allNew
+      ? new Map<string, { flags: Set<FlagType>; incidents: Set<string> }>()
+      : await this.store.storedViews(tx, personIds);
+    const beforeViews = allNew
+      ? new Map<string, Map<string, Set<FlagType>>>()
+      : await this.viewFlags.before(tx, personIds);
+    clock?.lap('flagsRead');
     const computed = personIds.map((personId) => {
       const keys = index.membersOf(personId);
       const members = keys.map((k) => stateOf.get(k)).filter((m): m is MemberView => !!m);
@@ -1035,12 +1185,15 @@ export class ResolutionService {
         views: deriveByView(members, incidents, (m, i) => deriveFlags(m, i, now)),
       };
     });
+    clock?.lap('flagsDerive');
     await this.store.writeFlags(
       tx,
       computed.map((c) => ({ ...c, incidents: c.incidents.filter(isOffending) })),
       now,
+      allNew,
     );
-    const stored = await this.viewFlags.write(tx, computed, now);
+    const stored = await this.viewFlags.write(tx, computed, now, allNew);
+    clock?.lap('flagsWrite');
     // Immediate-risk incidents: who has been told of them already (each force once).
     const immediateRefs = computed.flatMap((c) =>
       c.incidents
@@ -1072,6 +1225,7 @@ export class ResolutionService {
       );
     }
     const alerts = await this.store.insertAlerts(tx, drafts);
+    clock?.lap('alertsPlan');
     const immediateKeys = new Set(immediateRefs.map(refKey));
     await this.immediate.recordNotices(
       tx,
