@@ -183,3 +183,61 @@ describe('first start by the batch resolver (integration: real PostgreSQL)', () 
     expect(clusters(hub.resolution.current as NationalIndex)).toEqual(inIndex);
   }, 300_000);
 });
+
+// A hub's first start on an empty database saves reference parameters; with a re-learning
+// threshold above the store's size (as the query bench runs it) those parameters are kept, and
+// the first start on the populated store must still be the batch's, not every nominal added one
+// at a time (half an hour at national scale).
+describe('first start by the batch resolver with saved parameters kept (integration: real PostgreSQL)', () => {
+  const hub = inProcessHub('it_first_start_saved', { batchSize: 200, referencePersons: 2000 });
+  const generated = generatePersons({ persons: 300, forces: 3, seed: 9191 });
+  let spy: jest.SpiedFunction<typeof firstStart.resolveFirstStart>;
+
+  beforeAll(async () => {
+    spy = jest.spyOn(firstStart, 'resolveFirstStart');
+    await hub.open();
+    // The empty database's start: reference parameters saved, nothing else.
+    await hub.start(Number.MAX_SAFE_INTEGER);
+    await hub.db.query(
+      `INSERT INTO force_nominal (force_code, nominal_id, version, state)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])`,
+      [
+        generated.map((g) => g.forceCode),
+        generated.map((_, i) => `s${i}`),
+        generated.map(() => 1),
+        generated.map((g, i) =>
+          Buffer.from(
+            NominalState.encode(generatedNominal(g, `s${i}`, { handling: handlingP() })).finish(),
+          ),
+        ),
+      ],
+    );
+  }, 600_000);
+
+  afterAll(async () => {
+    spy.mockRestore();
+    await hub.close();
+  });
+
+  it('given saved reference parameters kept and no person, then the first start is the batch’s with those parameters, saved once', async () => {
+    const saved = await hub.db.query<{ source: string; parameters: unknown }>(
+      `SELECT source, parameters FROM matching_parameters`,
+    );
+    expect(saved.rows.map((r) => r.source)).toEqual(['reference']);
+    spy.mockClear();
+    await hub.start(Number.MAX_SAFE_INTEGER);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy.mock.calls[0]?.[1].parameters).toEqual(saved.rows[0]?.parameters);
+    const index = hub.resolution.current;
+    if (!index) throw new Error('no index');
+    expect(index.nominalCount).toBe(generated.length);
+    expect(index.engine.parameters).toEqual(saved.rows[0]?.parameters);
+    const members = await hub.db.query<{ n: string }>(`SELECT count(*) AS n FROM person_member`);
+    expect(Number(members.rows[0]?.n)).toBe(generated.length);
+    // Kept, not saved again.
+    const after = await hub.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM matching_parameters`,
+    );
+    expect(Number(after.rows[0]?.n)).toBe(1);
+  }, 300_000);
+});

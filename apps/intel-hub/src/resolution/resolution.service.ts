@@ -777,7 +777,7 @@ export class ResolutionService {
   private async loadFirstStart(
     b: {
       resolved: ResolvedFirstStart;
-      source: 'index' | 'reference';
+      source: ParameterSource;
       nominals: number;
       read: number;
     },
@@ -791,7 +791,8 @@ export class ResolutionService {
     let restore = 0;
     const index = await this.indexTransaction(async (tx) => {
       await this.fence(tx);
-      await this.store.saveParameters(tx, { source, nominals, parameters: engine.parameters });
+      if (source !== 'saved')
+        await this.store.saveParameters(tx, { source, nominals, parameters: engine.parameters });
       clock.lap('parameters');
       const assignment = assignPersons(firstStart.groups, [], NO_PERSONS);
       clock.lap('assign');
@@ -889,13 +890,17 @@ export class ResolutionService {
     const memberships = await this.store.allMemberships(this.ds);
     // Analysts' decisions name records, not scores: they hold whatever the parameters.
     const constraints = await this.review.activeConstraints(this.ds);
-    if (source !== 'saved' && memberships.length === 0) {
-      // A first start (no person yet): the batch resolver (docs/hub.md "First start").
+    if (memberships.length === 0 && (source !== 'saved' || nominals > 0)) {
+      // A first start (no person yet): the batch resolver (docs/hub.md "First start"), with
+      // the saved parameters when they are kept (else every nominal would be added one at a
+      // time: half an hour at national scale).
       const resolved = resolveFirstStart(stored, {
         parameters:
-          source === 'reference'
-            ? referenceEngine(this.options.referencePersons).parameters
-            : undefined,
+          source === 'saved'
+            ? saved?.parameters
+            : source === 'reference'
+              ? referenceEngine(this.options.referencePersons).parameters
+              : undefined,
         constraints,
       });
       return { firstStart: { resolved, source, nominals, read } };
