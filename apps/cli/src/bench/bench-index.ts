@@ -186,14 +186,27 @@ export interface StartedHub {
  * What a hub's `index-loaded` log line (its latest) says: how it loaded its index (`mode`,
  * `unknown` when no such line was kept) and how many nominals the index holds.
  */
-export function indexLoaded(logs: readonly string[]): { mode: string; nominals?: number } {
+export function indexLoaded(logs: readonly string[]): {
+  mode: string;
+  nominals?: number;
+  /** Where the load's time went (ms by phase), as the line gives it. */
+  build?: unknown;
+} {
   for (let i = logs.length - 1; i >= 0; i--) {
     const line = logs[i] as string;
     if (!line.includes('"index-loaded"')) continue;
     try {
-      const { mode, nominals } = JSON.parse(line) as { mode?: unknown; nominals?: unknown };
+      const { mode, nominals, build } = JSON.parse(line) as {
+        mode?: unknown;
+        nominals?: unknown;
+        build?: unknown;
+      };
       if (typeof mode === 'string')
-        return { mode, ...(typeof nominals === 'number' ? { nominals } : {}) };
+        return {
+          mode,
+          ...(typeof nominals === 'number' ? { nominals } : {}),
+          ...(build === undefined ? {} : { build }),
+        };
     } catch {
       // Not a JSON line: look further back.
     }
@@ -223,6 +236,8 @@ export async function restartHub(
   const hub = await startService('intel-hub', env, { timeoutMs: 3_600_000, nodeArgs });
   const restartSeconds = seconds(t1);
   const loaded = indexLoaded(hub.logs);
+  if (loaded.build !== undefined)
+    log(`the hub's load (${loaded.mode}), ms by phase: ${JSON.stringify(loaded.build)}`);
   if (loaded.nominals !== undefined && loaded.nominals !== nominals) {
     await hub.stop();
     throw new Error(
