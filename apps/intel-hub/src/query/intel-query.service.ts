@@ -32,13 +32,10 @@ import { DataSource } from 'typeorm';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ProbeLimiter,
-  discloseScore,
   historyDisclosed,
   incidentRef,
   maySee,
   nominalRef,
-  orderForRecipient,
-  probeReturns,
   recipientsByView,
   type DisclosedScore,
   type NominalLike,
@@ -60,6 +57,8 @@ import {
   type Caller,
   type Consultation,
 } from './consultation-audit';
+import { bandOf, groupByPerson, rankHits, type PersonHit, type RankedHit } from './answer-ranking';
+import { identifierHits, selectIdentifierPersons } from './identifier-selection';
 import type { QueryObserver } from './query-observer';
 
 const NO_OBSERVER: QueryObserver = { observeQuery: () => undefined };
@@ -77,12 +76,6 @@ export function queryableIndex(resolution: ResolutionService): NationalIndex {
   return i;
 }
 
-const BANDS: Record<string, MatchBand> = {
-  MATCH_BAND_CERTAIN: MatchBand.MATCH_BAND_CERTAIN,
-  MATCH_BAND_PROBABLE: MatchBand.MATCH_BAND_PROBABLE,
-  MATCH_BAND_POSSIBLE: MatchBand.MATCH_BAND_POSSIBLE,
-};
-
 /**
  * The most persons CheckIdentifiers returns per identifier; `totalMatches` gives how many hold
  * it, `truncated` that more do than are shown. 50, CheckPerson's most (`MAX_QUERY_RESULTS`):
@@ -96,12 +89,6 @@ export const MAX_IDENTIFIER_HOLDERS = 50;
 
 const isLinkBand = (b: MatchBand) =>
   b === MatchBand.MATCH_BAND_CERTAIN || b === MatchBand.MATCH_BAND_PROBABLE;
-
-interface PersonHit {
-  personId: string;
-  best: ScoredCandidate;
-  candidates: ScoredCandidate[];
-}
 
 /** A person's answer, returned or withheld for the probe rate: its match and what was hidden. */
 interface Answer {
@@ -218,22 +205,19 @@ export class IntelQueryService {
     );
     this.observer.observeQuery(req.onlineIdentifiers, caller);
     const index = this.index();
-    const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
-    // States decoded once per call: the ranking and the answers read the same ones.
+    const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[]; total: number }[] = [];
+    // States decoded once per call, for the persons answered only.
     const states = stateReader(index, detailOf(req.detail, this.answerDetail));
+    const probe = this.probe(caller);
     for (const oi of req.onlineIdentifiers) {
       const key = onlineIdentifierKey(oi);
-      const input = { names: [], onlineIdentifiers: [oi] };
       // Exact agreement on the canonical identifier, from the exact-identifier index: every
-      // holder, however many (the engine's blocks skip a widely shared identifier).
-      const exact = key === undefined ? [] : index.holdersOf(key);
-      const matched = index.matching.matchAmong(input, exact, states.detail === 'full');
-      const scored = new Map(matched.map((c) => [c.id, c]));
-      const hits = groupByPerson(
-        index,
-        exact.map((id) => scored.get(id) ?? identifierOnlyCandidate(id, index)),
-      );
-      perIdentifier.push({ oi, hits });
+      // holder counted, however many (the engine's blocks skip a widely shared identifier);
+      // only the persons the answer returns (or withholds) are scored and disclosed.
+      const holding = key === undefined ? [] : index.identifierPersons(key, caller.force);
+      const { selected, total } = selectIdentifierPersons(holding, MAX_IDENTIFIER_HOLDERS, probe);
+      const hits = identifierHits(index, oi, selected, states.detail === 'full');
+      perIdentifier.push({ oi, hits, total });
     }
     const results = [];
     const audited = [];
@@ -241,22 +225,11 @@ export class IntelQueryService {
     const hitOnly: RecordRef[] = [];
     const withheld: Withheld = { rateLimited: [] };
     const views = new Map<MemberKey, MemberFacts>();
-    const probe = this.probe(caller);
-    for (const { oi, hits } of perIdentifier) {
+    for (const { oi, hits, total } of perIdentifier) {
       const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, states);
-      const truncated = r.total > r.matches.length;
-      results.push({
-        onlineIdentifier: oi,
-        matches: r.matches,
-        totalMatches: r.total,
-        truncated,
-      });
-      audited.push({
-        onlineIdentifier: oi,
-        matches: r.audited,
-        totalMatches: r.total,
-        truncated,
-      });
+      const truncated = total > r.matches.length;
+      results.push({ onlineIdentifier: oi, matches: r.matches, totalMatches: total, truncated });
+      audited.push({ onlineIdentifier: oi, matches: r.audited, totalMatches: total, truncated });
       // Alerts follow what was disclosed: persons beyond the cap were only counted.
       consulted.push(...hits.filter((h) => r.consulted.has(h.personId)));
       hitOnly.push(...r.hitOnly);
@@ -404,25 +377,24 @@ export class IntelQueryService {
     states: StateReader,
   ) {
     // Ranked from each candidate's handling code alone (`NationalIndex.handled`: a byte per
-    // nominal), without decoding its state: most candidates are cut by `max`.
-    const ranked = hits.map((h) => ({
-      personId: h.personId,
-      disclosed: discloseScore(caller.force, h.candidates, (c) => index.handled(c.id), bandOf),
-    }));
-    const ordered = orderForRecipient(
-      scored ? ranked.filter((a) => probeReturns(a.disclosed)) : ranked,
+    // nominal), without decoding its state: most candidates are cut by `max`. Hit-only answers
+    // withheld for the probe rate are recorded in the audit entry, and their owners are still
+    // told of the interest.
+    const ranking = rankHits(
+      hits,
+      caller.force,
+      (k) => index.handled(k),
+      probeAllowed,
+      max,
+      scored,
     );
-    const allowed = (a: (typeof ranked)[number]) => probeAllowed || !a.disclosed.hitOnly;
-    const answerable = ordered.filter(allowed);
-    const shownRanked = answerable.slice(0, max);
-    // Hit-only answers this call would have returned but for the probe rate: withheld from the
-    // caller, recorded in the audit entry, and their owners are still told of the interest.
-    const heldRanked = ordered.slice(0, max).filter((a) => !allowed(a));
+    const shownRanked = ranking.shown;
+    const heldRanked = ranking.held;
     const views = states.read(
       [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
     );
     const full = states.detail === 'full';
-    const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
+    const answerOf = ({ personId, disclosed }: RankedHit): Answer => {
       const hold = this.holdings(index.membersOf(personId), views, caller, (k, h) =>
         states.holding(k, h),
       );
@@ -460,7 +432,7 @@ export class IntelQueryService {
       hitOnly: consulted.flatMap((a) => a.hitOnly),
       views,
       withheld,
-      total: answerable.length,
+      total: ranking.answerable,
     };
   }
 
@@ -549,7 +521,7 @@ export class IntelQueryService {
 function touched(h: PersonHit): { personId: string; linked: boolean } {
   return {
     personId: h.personId,
-    linked: isLinkBand(BANDS[h.best.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE),
+    linked: isLinkBand(bandOf(h.best)),
   };
 }
 
@@ -573,35 +545,6 @@ function toFlag(f: ViewFlag): Flag {
     reason: f.reason,
     evidence: f.evidence,
     raisedAt: timestampFromDate(f.raisedAt),
-  };
-}
-
-function bandOf(c: ScoredCandidate): MatchBand {
-  return BANDS[c.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE;
-}
-
-function groupByPerson(index: NationalIndex, candidates: ScoredCandidate[]): PersonHit[] {
-  const byPerson = new Map<string, PersonHit>();
-  for (const c of [...candidates].sort((a, b) => b.score - a.score)) {
-    const p = index.personOfMember(c.id);
-    if (!p) continue;
-    const h = byPerson.get(p);
-    if (h) h.candidates.push(c);
-    else byPerson.set(p, { personId: p, best: c, candidates: [c] });
-  }
-  return [...byPerson.values()];
-}
-
-/** An exact online-identifier hit the engine scored below POSSIBLE (no other field given). */
-function identifierOnlyCandidate(id: string, index: NationalIndex): ScoredCandidate {
-  return {
-    id,
-    clusterId: index.matching.clusterOf(id) ?? id,
-    score: 0,
-    probability: 0.5,
-    band: 'MATCH_BAND_POSSIBLE',
-    namesSwapped: false,
-    explanation: [{ field: 'online', level: 'exact', weight: 0, tfAdjusted: false }],
   };
 }
 
