@@ -38,6 +38,7 @@ import {
   nominalRef,
   recipientsByView,
   type DisclosedScore,
+  type Handled,
   type NominalLike,
 } from '@intel/disclosure';
 import { planQueryAlerts, type AlertDraft } from '../alerts/alert-plan';
@@ -166,7 +167,7 @@ export class IntelQueryService {
     // A summary gives no explanation: the engine scores without building one.
     const hits = groupByPerson(index, index.check(person, 200, states.detail === 'full'));
     const probe = this.probe(caller);
-    const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
+    const { matches, hitOnly, withheld, audited, consulted } = this.toMatches(
       index,
       hits,
       caller,
@@ -181,7 +182,7 @@ export class IntelQueryService {
       hitOnly,
       caller,
       'CheckPerson',
-      views,
+      (m) => states.read(m),
     );
     const auditRef = await this.settle(
       {
@@ -224,7 +225,6 @@ export class IntelQueryService {
     const consulted: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
     const withheld: Withheld = { rateLimited: [] };
-    const views = new Map<MemberKey, MemberFacts>();
     for (const { oi, hits, total } of perIdentifier) {
       const r = this.toMatches(index, hits, caller, probe, MAX_IDENTIFIER_HOLDERS, false, states);
       const truncated = total > r.matches.length;
@@ -234,7 +234,6 @@ export class IntelQueryService {
       consulted.push(...hits.filter((h) => r.consulted.has(h.personId)));
       hitOnly.push(...r.hitOnly);
       withheld.rateLimited.push(...r.withheld.rateLimited);
-      for (const [k, v] of r.views) views.set(k, v);
     }
     const drafts = this.alertDrafts(
       index,
@@ -242,7 +241,7 @@ export class IntelQueryService {
       hitOnly,
       caller,
       'CheckIdentifiers',
-      views,
+      (m) => states.read(m),
     );
     const auditRef = await this.settle(
       {
@@ -271,10 +270,15 @@ export class IntelQueryService {
     }
     const members = index.membersOf(current.id);
     const views = index.views(members);
-    const holdings = this.holdings(members, views, caller, (k, h) => ({
-      ...h,
-      details: views.get(k)?.state,
-    }));
+    const holdings = this.holdings(
+      members,
+      (k) => recordOf(k, views),
+      caller,
+      (k, h) => ({
+        ...h,
+        details: views.get(k)?.state,
+      }),
+    );
     // When the person was created and what was merged into it date and shape it: only for a
     // caller who may see every one of its records.
     const history = historyDisclosed(
@@ -298,7 +302,7 @@ export class IntelQueryService {
       holdings.hitOnly,
       caller,
       'GetPerson',
-      views,
+      (m) => among(views, m),
     );
     person.auditRef = await this.settle(
       {
@@ -336,7 +340,9 @@ export class IntelQueryService {
     const index = this.index();
     const views = index.facts(personIds.flatMap((p) => index.membersOf(p)));
     const persons = personIds.map((personId) => ({ personId, linked: true }));
-    const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, views);
+    const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, (m) =>
+      among(views, m),
+    );
     if (drafts.length === 0) return { told: [], publish: () => undefined };
     const alerts = await this.store.insertAlerts(this.ds, drafts, caller.force);
     this.throttle.raised(caller.force, drafts, new Date());
@@ -390,13 +396,15 @@ export class IntelQueryService {
     );
     const shownRanked = ranking.shown;
     const heldRanked = ranking.held;
-    const views = states.read(
-      [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
-    );
     const full = states.detail === 'full';
+    // Who may see each holding, from the same per-nominal column: no state is decoded for an
+    // answer (the alerts decode those of linked persons only, `alertDrafts`).
     const answerOf = ({ personId, disclosed }: RankedHit): Answer => {
-      const hold = this.holdings(index.membersOf(personId), views, caller, (k, h) =>
-        states.holding(k, h),
+      const hold = this.holdings(
+        index.membersOf(personId),
+        (k) => index.handled(k),
+        caller,
+        (k, h) => states.holding(k, h),
       );
       return {
         personId,
@@ -430,16 +438,18 @@ export class IntelQueryService {
       })),
       consulted: new Set(consulted.map((a) => a.personId)),
       hitOnly: consulted.flatMap((a) => a.hitOnly),
-      views,
       withheld,
       total: ranking.answerable,
     };
   }
 
-  /** `full`: a member's FULL holding, with its details as the answer gives them. */
+  /**
+   * `record`: a member as disclosure sees it (whose, and whether handling code C). `full`: a
+   * member's FULL holding, with its details as the answer gives them.
+   */
   private holdings(
     members: MemberKey[],
-    views: Map<MemberKey, MemberFacts>,
+    record: (k: MemberKey) => Handled,
     caller: Caller,
     full: (k: MemberKey, holding: Omit<Holding, 'details'>) => Holding,
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
@@ -448,7 +458,7 @@ export class IntelQueryService {
     for (const k of [...members].sort()) {
       const { forceCode, nominalId } = splitMemberKey(k);
       const contact = `${forceName(forceCode)} Force Intelligence Bureau`;
-      if (maySee(caller.force, recordOf(k, views))) {
+      if (maySee(caller.force, record(k))) {
         holdings.push(
           full(k, { forceCode, nominalId, disclosure: Disclosure.DISCLOSURE_FULL, contact }),
         );
@@ -468,7 +478,9 @@ export class IntelQueryService {
 
   /**
    * Consultation alerts (flagged person; interest in a restricted record), to be stored: those
-   * this force has not already raised about the person within the quiet window.
+   * this force has not already raised about the person within the quiet window. A flag alerts
+   * only about a person the consultation linked (CERTAIN or PROBABLE): only then are its
+   * members' facts read (`facts`) to find the forces concerned.
    */
   private alertDrafts(
     index: NationalIndex,
@@ -476,7 +488,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
     caller: Caller,
     action: string,
-    views: Map<MemberKey, MemberFacts>,
+    facts: (members: MemberKey[]) => Map<MemberKey, MemberFacts>,
   ): AlertDraft[] {
     const now = new Date();
     const drafts: AlertDraft[] = [];
@@ -485,7 +497,7 @@ export class IntelQueryService {
       if (seen.has(h.personId)) continue;
       seen.add(h.personId);
       const members = index.membersOf(h.personId);
-      const held = members.map((m) => views.get(m)).filter((v): v is MemberFacts => !!v);
+      const held = h.linked ? [...facts(members).values()] : [];
       const ownHitOnly = hitOnly.filter((r) => members.includes(memberKey(r.forceCode, r.id)));
       drafts.push(
         ...planQueryAlerts(
@@ -494,7 +506,8 @@ export class IntelQueryService {
             action,
             personId: h.personId,
             flagsFor: (r) => (h.linked ? index.flagsFor(h.personId, r) : []),
-            recipients: recipientsByView(held, [], (m) => concernedForces(m, now)),
+            // Unlinked, no recipient has a flag to be told of.
+            recipients: h.linked ? recipientsByView(held, [], (m) => concernedForces(m, now)) : [],
             hitOnly: ownHitOnly,
           },
           now,
@@ -536,6 +549,16 @@ function recordOf(key: MemberKey, views: Map<MemberKey, MemberFacts>): NominalLi
       state: { handling: { handlingCode: HandlingCode.HANDLING_CODE_C } },
     }
   );
+}
+
+/** The members among `keys` that `views` holds, in that order. */
+function among<V>(views: ReadonlyMap<MemberKey, V>, keys: readonly MemberKey[]): Map<MemberKey, V> {
+  const out = new Map<MemberKey, V>();
+  for (const k of keys) {
+    const v = views.get(k);
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
 }
 
 /** A flag of the caller's view (its reason, evidence and time come from that view only). */
