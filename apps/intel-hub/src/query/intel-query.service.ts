@@ -207,7 +207,7 @@ export class IntelQueryService {
     this.observer.observeQuery(req.onlineIdentifiers, caller);
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[]; total: number }[] = [];
-    // States decoded once per call, for the persons answered only.
+    // States decoded at most once per call, for the alerts of linked persons only.
     const states = stateReader(index, detailOf(req.detail, this.answerDetail));
     const probe = this.probe(caller);
     for (const oi of req.onlineIdentifiers) {
