@@ -6,7 +6,8 @@ import {
   type OnlineIdentifier,
 } from '@intel/contracts';
 import { PUBLIC_VIEW, isRestrictedRecord } from '@intel/disclosure';
-import { MatchEngine, mulberry32, type MatchInput } from '@intel/matching';
+import { MatchEngine, mulberry32, type MatchInput, type ScoredCandidate } from '@intel/matching';
+import { onlineIdentifierKey } from '@intel/records';
 import { generatePersons } from '@intel/synthetic';
 import { covertHandling, handlingP, randomChoice } from '@intel/testing';
 import type { PersonViews, ViewFlag } from '../src/flags/view-flags.repository';
@@ -15,6 +16,13 @@ import type { MemberKey } from '../src/resolution/member-key';
 import { NationalIndex } from '../src/resolution/national-index';
 import { nominalAsMatchInput } from '../src/resolution/nominal-input';
 import type { PersonAssignment } from '../src/resolution/person-assignment';
+import { rankHits } from '../src/query/answer-ranking';
+import { identifierHits, selectIdentifierPersons } from '../src/query/identifier-selection';
+import {
+  referenceIdentifierRanking,
+  type IdentifierAsked,
+  type IdentifierRanking,
+} from './reference-identifier-answer';
 import { ReferenceNationalIndex } from './reference-national-index';
 
 type Index = NationalIndex | ReferenceNationalIndex;
@@ -26,6 +34,24 @@ type Op = { name: string; run: (ix: Index) => unknown };
  * as the hub's load does them, must give the same answers in the same order. The arena's chunks
  * are small here (2 KiB: a few states each), so states are evacuated from chunks as they die.
  */
+/** CheckIdentifiers' ranking of one identifier as the hub works it out (intel-query.service). */
+function identifierRanking(
+  index: NationalIndex,
+  { oi, recipient, probeAllowed, max, explain }: IdentifierAsked,
+): IdentifierRanking {
+  const key = onlineIdentifierKey(oi);
+  const holding = key === undefined ? [] : index.identifierPersons(key, recipient);
+  const { selected, total } = selectIdentifierPersons(holding, max, probeAllowed);
+  const hits = identifierHits(index, oi, selected, explain);
+  const r = rankHits(hits, recipient, (k) => index.handled(k), probeAllowed, max, false);
+  const best = (personId: string) => hits.find((h) => h.personId === personId)?.best;
+  return {
+    shown: r.shown.map((a) => ({ ...a, best: best(a.personId) as ScoredCandidate })),
+    held: r.held.map((a) => ({ ...a, best: best(a.personId) as ScoredCandidate })),
+    total,
+  };
+}
+
 describe('NationalIndex: the same answers as the reference index', () => {
   const population = generatePersons({ persons: 40, forces: 3, seed: 5 });
   const engine = MatchEngine.train(population.map((g) => g.record));
@@ -50,6 +76,11 @@ describe('NationalIndex: the same answers as the reference index', () => {
       value: '192.0.2.7',
       observedAt: undefined,
     },
+  ];
+  const queried: OnlineIdentifier[] = [
+    ...shared,
+    ...population.flatMap((g) => PersonRecord.fromJSON(g.record).onlineIdentifiers),
+    { ...(shared[0] as OnlineIdentifier), value: 'nobody@example.com' },
   ];
   const forces = ['01', '36', '46'];
   const keys: MemberKey[] = Array.from({ length: 36 }, (_, i) => `${forces[i % 3]}:n-${i}`);
@@ -243,6 +274,30 @@ describe('NationalIndex: the same answers as the reference index', () => {
             'email:nobody@example.com',
           ];
           return { name: 'holdersOf', run: (ix) => ids.map((i) => ix.holdersOf(i)) };
+        },
+      ],
+      [
+        6,
+        () => {
+          // CheckIdentifiers' selection of one identifier's persons, unscored but for one
+          // record, against the reference ranking that scored, disclosed and ordered every
+          // holder: the same persons returned and withheld, in the same order, with the same
+          // scores, bands and hidden scores, and the same count. Small caps, so the cut falls
+          // among the holders of the shared identifiers.
+          const asked: IdentifierAsked = {
+            oi: pick(queried),
+            recipient: pick(recipients),
+            probeAllowed: rnd() < 0.7,
+            max: 1 + Math.floor(rnd() * 8),
+            explain: rnd() < 0.5,
+          };
+          return {
+            name: `CheckIdentifiers ${asked.oi.value} for ${asked.recipient}`,
+            run: (ix) =>
+              ix instanceof NationalIndex
+                ? identifierRanking(ix, asked)
+                : referenceIdentifierRanking(ix, asked),
+          };
         },
       ],
       [4, () => everything],

@@ -32,15 +32,13 @@ import { DataSource } from 'typeorm';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ProbeLimiter,
-  discloseScore,
   historyDisclosed,
   incidentRef,
   maySee,
   nominalRef,
-  orderForRecipient,
-  probeReturns,
   recipientsByView,
   type DisclosedScore,
+  type Handled,
   type NominalLike,
 } from '@intel/disclosure';
 import { planQueryAlerts, type AlertDraft } from '../alerts/alert-plan';
@@ -60,6 +58,8 @@ import {
   type Caller,
   type Consultation,
 } from './consultation-audit';
+import { bandOf, groupByPerson, rankHits, type PersonHit, type RankedHit } from './answer-ranking';
+import { identifierHits, selectIdentifierPersons } from './identifier-selection';
 import type { QueryObserver } from './query-observer';
 
 const NO_OBSERVER: QueryObserver = { observeQuery: () => undefined };
@@ -77,12 +77,6 @@ export function queryableIndex(resolution: ResolutionService): NationalIndex {
   return i;
 }
 
-const BANDS: Record<string, MatchBand> = {
-  MATCH_BAND_CERTAIN: MatchBand.MATCH_BAND_CERTAIN,
-  MATCH_BAND_PROBABLE: MatchBand.MATCH_BAND_PROBABLE,
-  MATCH_BAND_POSSIBLE: MatchBand.MATCH_BAND_POSSIBLE,
-};
-
 /**
  * The most persons CheckIdentifiers returns per identifier; `totalMatches` gives how many hold
  * it, `truncated` that more do than are shown. 50, CheckPerson's most (`MAX_QUERY_RESULTS`):
@@ -96,12 +90,6 @@ export const MAX_IDENTIFIER_HOLDERS = 50;
 
 const isLinkBand = (b: MatchBand) =>
   b === MatchBand.MATCH_BAND_CERTAIN || b === MatchBand.MATCH_BAND_PROBABLE;
-
-interface PersonHit {
-  personId: string;
-  best: ScoredCandidate;
-  candidates: ScoredCandidate[];
-}
 
 /** A person's answer, returned or withheld for the probe rate: its match and what was hidden. */
 interface Answer {
@@ -192,7 +180,7 @@ export class IntelQueryService {
     const explain = states.detail === 'full' && options.explanations !== false;
     const hits = groupByPerson(index, index.check(person, 200, explain));
     const probe = this.probe(caller);
-    const { matches, hitOnly, views, withheld, audited, consulted } = this.toMatches(
+    const { matches, hitOnly, withheld, audited, consulted } = this.toMatches(
       index,
       hits,
       caller,
@@ -208,7 +196,7 @@ export class IntelQueryService {
       hitOnly,
       caller,
       'CheckPerson',
-      views,
+      (m) => states.read(m),
     );
     const auditRef = await this.settle(
       {
@@ -232,31 +220,26 @@ export class IntelQueryService {
     );
     this.observer.observeQuery(req.onlineIdentifiers, caller);
     const index = this.index();
-    const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[] }[] = [];
-    // States decoded once per call: the ranking and the answers read the same ones.
+    const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[]; total: number }[] = [];
+    // States decoded at most once per call, for the alerts of linked persons only.
     const states = stateReader(index, detailOf(req.detail, this.answerDetail));
+    const probe = this.probe(caller);
     for (const oi of req.onlineIdentifiers) {
       const key = onlineIdentifierKey(oi);
-      const input = { names: [], onlineIdentifiers: [oi] };
       // Exact agreement on the canonical identifier, from the exact-identifier index: every
-      // holder, however many (the engine's blocks skip a widely shared identifier).
-      const exact = key === undefined ? [] : index.holdersOf(key);
-      const matched = index.matching.matchAmong(input, exact, states.detail === 'full');
-      const scored = new Map(matched.map((c) => [c.id, c]));
-      const hits = groupByPerson(
-        index,
-        exact.map((id) => scored.get(id) ?? identifierOnlyCandidate(id, index)),
-      );
-      perIdentifier.push({ oi, hits });
+      // holder counted, however many (the engine's blocks skip a widely shared identifier);
+      // only the persons the answer returns (or withholds) are scored and disclosed.
+      const holding = key === undefined ? [] : index.identifierPersons(key, caller.force);
+      const { selected, total } = selectIdentifierPersons(holding, MAX_IDENTIFIER_HOLDERS, probe);
+      const hits = identifierHits(index, oi, selected, states.detail === 'full');
+      perIdentifier.push({ oi, hits, total });
     }
     const results = [];
     const audited = [];
     const consulted: PersonHit[] = [];
     const hitOnly: RecordRef[] = [];
     const withheld: Withheld = { rateLimited: [] };
-    const views = new Map<MemberKey, MemberFacts>();
-    const probe = this.probe(caller);
-    for (const { oi, hits } of perIdentifier) {
+    for (const { oi, hits, total } of perIdentifier) {
       const r = this.toMatches(
         index,
         hits,
@@ -267,24 +250,13 @@ export class IntelQueryService {
         states,
         states.detail === 'full',
       );
-      const truncated = r.total > r.matches.length;
-      results.push({
-        onlineIdentifier: oi,
-        matches: r.matches,
-        totalMatches: r.total,
-        truncated,
-      });
-      audited.push({
-        onlineIdentifier: oi,
-        matches: r.audited,
-        totalMatches: r.total,
-        truncated,
-      });
+      const truncated = total > r.matches.length;
+      results.push({ onlineIdentifier: oi, matches: r.matches, totalMatches: total, truncated });
+      audited.push({ onlineIdentifier: oi, matches: r.audited, totalMatches: total, truncated });
       // Alerts follow what was disclosed: persons beyond the cap were only counted.
       consulted.push(...hits.filter((h) => r.consulted.has(h.personId)));
       hitOnly.push(...r.hitOnly);
       withheld.rateLimited.push(...r.withheld.rateLimited);
-      for (const [k, v] of r.views) views.set(k, v);
     }
     const drafts = this.alertDrafts(
       index,
@@ -292,7 +264,7 @@ export class IntelQueryService {
       hitOnly,
       caller,
       'CheckIdentifiers',
-      views,
+      (m) => states.read(m),
     );
     const auditRef = await this.settle(
       {
@@ -321,10 +293,15 @@ export class IntelQueryService {
     }
     const members = index.membersOf(current.id);
     const views = index.views(members);
-    const holdings = this.holdings(members, views, caller, (k, h) => ({
-      ...h,
-      details: views.get(k)?.state,
-    }));
+    const holdings = this.holdings(
+      members,
+      (k) => recordOf(k, views),
+      caller,
+      (k, h) => ({
+        ...h,
+        details: views.get(k)?.state,
+      }),
+    );
     // When the person was created and what was merged into it date and shape it: only for a
     // caller who may see every one of its records.
     const history = historyDisclosed(
@@ -348,7 +325,7 @@ export class IntelQueryService {
       holdings.hitOnly,
       caller,
       'GetPerson',
-      views,
+      (m) => among(views, m),
     );
     person.auditRef = await this.settle(
       {
@@ -386,7 +363,9 @@ export class IntelQueryService {
     const index = this.index();
     const views = index.facts(personIds.flatMap((p) => index.membersOf(p)));
     const persons = personIds.map((personId) => ({ personId, linked: true }));
-    const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, views);
+    const drafts = this.alertDrafts(index, persons, hitOnly, caller, action, (m) =>
+      among(views, m),
+    );
     if (drafts.length === 0) return { told: [], publish: () => undefined };
     const alerts = await this.store.insertAlerts(this.ds, drafts, caller.force);
     this.throttle.raised(caller.force, drafts, new Date());
@@ -429,26 +408,27 @@ export class IntelQueryService {
     explain: boolean,
   ) {
     // Ranked from each candidate's handling code alone (`NationalIndex.handled`: a byte per
-    // nominal), without decoding its state: most candidates are cut by `max`.
-    const ranked = hits.map((h) => ({
-      personId: h.personId,
-      disclosed: discloseScore(caller.force, h.candidates, (c) => index.handled(c.id), bandOf),
-    }));
-    const ordered = orderForRecipient(
-      scored ? ranked.filter((a) => probeReturns(a.disclosed)) : ranked,
+    // nominal), without decoding its state: most candidates are cut by `max`. Hit-only answers
+    // withheld for the probe rate are recorded in the audit entry, and their owners are still
+    // told of the interest.
+    const ranking = rankHits(
+      hits,
+      caller.force,
+      (k) => index.handled(k),
+      probeAllowed,
+      max,
+      scored,
     );
-    const allowed = (a: (typeof ranked)[number]) => probeAllowed || !a.disclosed.hitOnly;
-    const answerable = ordered.filter(allowed);
-    const shownRanked = answerable.slice(0, max);
-    // Hit-only answers this call would have returned but for the probe rate: withheld from the
-    // caller, recorded in the audit entry, and their owners are still told of the interest.
-    const heldRanked = ordered.slice(0, max).filter((a) => !allowed(a));
-    const views = states.read(
-      [...shownRanked, ...heldRanked].flatMap((a) => index.membersOf(a.personId)),
-    );
-    const answerOf = ({ personId, disclosed }: (typeof ranked)[number]): Answer => {
-      const hold = this.holdings(index.membersOf(personId), views, caller, (k, h) =>
-        states.holding(k, h),
+    const shownRanked = ranking.shown;
+    const heldRanked = ranking.held;
+    // Who may see each holding, from the same per-nominal column: no state is decoded for an
+    // answer (the alerts decode those of linked persons only, `alertDrafts`).
+    const answerOf = ({ personId, disclosed }: RankedHit): Answer => {
+      const hold = this.holdings(
+        index.membersOf(personId),
+        (k) => index.handled(k),
+        caller,
+        (k, h) => states.holding(k, h),
       );
       return {
         personId,
@@ -482,16 +462,18 @@ export class IntelQueryService {
       })),
       consulted: new Set(consulted.map((a) => a.personId)),
       hitOnly: consulted.flatMap((a) => a.hitOnly),
-      views,
       withheld,
-      total: answerable.length,
+      total: ranking.answerable,
     };
   }
 
-  /** `full`: a member's FULL holding, with its details as the answer gives them. */
+  /**
+   * `record`: a member as disclosure sees it (whose, and whether handling code C). `full`: a
+   * member's FULL holding, with its details as the answer gives them.
+   */
   private holdings(
     members: MemberKey[],
-    views: Map<MemberKey, MemberFacts>,
+    record: (k: MemberKey) => Handled,
     caller: Caller,
     full: (k: MemberKey, holding: Omit<Holding, 'details'>) => Holding,
   ): { holdings: Holding[]; hitOnly: RecordRef[] } {
@@ -500,7 +482,7 @@ export class IntelQueryService {
     for (const k of [...members].sort()) {
       const { forceCode, nominalId } = splitMemberKey(k);
       const contact = `${forceName(forceCode)} Force Intelligence Bureau`;
-      if (maySee(caller.force, recordOf(k, views))) {
+      if (maySee(caller.force, record(k))) {
         holdings.push(
           full(k, { forceCode, nominalId, disclosure: Disclosure.DISCLOSURE_FULL, contact }),
         );
@@ -520,7 +502,9 @@ export class IntelQueryService {
 
   /**
    * Consultation alerts (flagged person; interest in a restricted record), to be stored: those
-   * this force has not already raised about the person within the quiet window.
+   * this force has not already raised about the person within the quiet window. A flag alerts
+   * only about a person the consultation linked (CERTAIN or PROBABLE): only then are its
+   * members' facts read (`facts`) to find the forces concerned.
    */
   private alertDrafts(
     index: NationalIndex,
@@ -528,7 +512,7 @@ export class IntelQueryService {
     hitOnly: RecordRef[],
     caller: Caller,
     action: string,
-    views: Map<MemberKey, MemberFacts>,
+    facts: (members: MemberKey[]) => Map<MemberKey, MemberFacts>,
   ): AlertDraft[] {
     const now = new Date();
     const drafts: AlertDraft[] = [];
@@ -537,7 +521,7 @@ export class IntelQueryService {
       if (seen.has(h.personId)) continue;
       seen.add(h.personId);
       const members = index.membersOf(h.personId);
-      const held = members.map((m) => views.get(m)).filter((v): v is MemberFacts => !!v);
+      const held = h.linked ? [...facts(members).values()] : [];
       const ownHitOnly = hitOnly.filter((r) => members.includes(memberKey(r.forceCode, r.id)));
       drafts.push(
         ...planQueryAlerts(
@@ -546,7 +530,8 @@ export class IntelQueryService {
             action,
             personId: h.personId,
             flagsFor: (r) => (h.linked ? index.flagsFor(h.personId, r) : []),
-            recipients: recipientsByView(held, [], (m) => concernedForces(m, now)),
+            // Unlinked, no recipient has a flag to be told of.
+            recipients: h.linked ? recipientsByView(held, [], (m) => concernedForces(m, now)) : [],
             hitOnly: ownHitOnly,
           },
           now,
@@ -573,7 +558,7 @@ export class IntelQueryService {
 function touched(h: PersonHit): { personId: string; linked: boolean } {
   return {
     personId: h.personId,
-    linked: isLinkBand(BANDS[h.best.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE),
+    linked: isLinkBand(bandOf(h.best)),
   };
 }
 
@@ -590,6 +575,16 @@ function recordOf(key: MemberKey, views: Map<MemberKey, MemberFacts>): NominalLi
   );
 }
 
+/** The members among `keys` that `views` holds, in that order. */
+function among<V>(views: ReadonlyMap<MemberKey, V>, keys: readonly MemberKey[]): Map<MemberKey, V> {
+  const out = new Map<MemberKey, V>();
+  for (const k of keys) {
+    const v = views.get(k);
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
+}
+
 /** A flag of the caller's view (its reason, evidence and time come from that view only). */
 function toFlag(f: ViewFlag): Flag {
   return {
@@ -597,35 +592,6 @@ function toFlag(f: ViewFlag): Flag {
     reason: f.reason,
     evidence: f.evidence,
     raisedAt: timestampFromDate(f.raisedAt),
-  };
-}
-
-function bandOf(c: ScoredCandidate): MatchBand {
-  return BANDS[c.band ?? ''] ?? MatchBand.MATCH_BAND_POSSIBLE;
-}
-
-function groupByPerson(index: NationalIndex, candidates: ScoredCandidate[]): PersonHit[] {
-  const byPerson = new Map<string, PersonHit>();
-  for (const c of [...candidates].sort((a, b) => b.score - a.score)) {
-    const p = index.personOfMember(c.id);
-    if (!p) continue;
-    const h = byPerson.get(p);
-    if (h) h.candidates.push(c);
-    else byPerson.set(p, { personId: p, best: c, candidates: [c] });
-  }
-  return [...byPerson.values()];
-}
-
-/** An exact online-identifier hit the engine scored below POSSIBLE (no other field given). */
-function identifierOnlyCandidate(id: string, index: NationalIndex): ScoredCandidate {
-  return {
-    id,
-    clusterId: index.matching.clusterOf(id) ?? id,
-    score: 0,
-    probability: 0.5,
-    band: 'MATCH_BAND_POSSIBLE',
-    namesSwapped: false,
-    explanation: [{ field: 'online', level: 'exact', weight: 0, tfAdjusted: false }],
   };
 }
 

@@ -88,6 +88,15 @@ export function exactIdentifierFloor(
   return { ...scored, score: floor.bits, probability: probabilityOf(floor.bits), band: floor.band };
 }
 
+/** A person holding an online identifier exactly (`NationalIndex.identifierPersons`). */
+export interface IdentifierPerson {
+  personId: string;
+  /** Its live nominals holding the identifier, in the exact index's posting order. */
+  holders: MemberKey[];
+  /** Whether the recipient may see at least one of those holders. */
+  visible: boolean;
+}
+
 /** What `NationalIndex.handled` says of a member's state: C, or not. */
 const RESTRICTED: Handled['state'] = Object.freeze({
   handling: Object.freeze({ handlingCode: HandlingCode.HANDLING_CODE_C }),
@@ -362,6 +371,35 @@ export class NationalIndex {
    */
   holdersOf(identifierKey: string): MemberKey[] {
     return this.identifiers.holdersOf(identifierKey).map((h) => this.handles.keyOf(h));
+  }
+
+  /**
+   * The persons whose live nominals hold exactly the online identifier with this canonical key
+   * (CheckIdentifiers), each once, in the order their first holder is posted: its members that
+   * hold it (in posting order), and whether `recipient` may see one of them (its own force's, or
+   * not handling code C: `maySee` on `handled`). A holder naming no person is left out. Integer
+   * work per holder (handles, the person column, the restriction byte): nothing is decoded,
+   * scored or copied but the holders' key strings and the persons' ids, already held.
+   */
+  identifierPersons(identifierKey: string, recipient: string): IdentifierPerson[] {
+    const byPerson = new Map<number, IdentifierPerson>();
+    const out: IdentifierPerson[] = [];
+    const own = `${recipient}:`;
+    for (const h of this.identifiers.holdersOf(identifierKey)) {
+      const p = this.persons.personOfMember(h);
+      if (p < 0) continue;
+      const key = this.handles.keyOf(h);
+      const visible = key.startsWith(own) || !this.restriction.restricted(h, this.states.get(h));
+      let person = byPerson.get(p);
+      if (person === undefined) {
+        person = { personId: this.persons.idOf(p), holders: [], visible: false };
+        byPerson.set(p, person);
+        out.push(person);
+      }
+      person.holders.push(key);
+      person.visible ||= visible;
+    }
+    return out;
   }
 
   /**
