@@ -266,11 +266,7 @@ export class NationalIndex {
    * facts the index keeps of it (`NominalFacts`), so that its state is not decoded again.
    */
   restore(nominals: Iterable<RestoredNominal>, links: Iterable<RestoredLink>): void {
-    const filed = (n: RestoredNominal) => this.filed(n);
-    function* records(): Generator<RestoredRecord> {
-      for (const n of nominals) yield filed(n);
-    }
-    this.matching.restore(records(), links);
+    this.matching.restore(this.filedAll(nominals), links);
   }
 
   /**
@@ -283,11 +279,7 @@ export class NationalIndex {
     links: Iterable<RestoredLink>,
     sliceMs?: number,
   ): Promise<void> {
-    const filed = (n: RestoredNominal) => this.filed(n);
-    function* records(): Generator<RestoredRecord> {
-      for (const n of nominals) yield filed(n);
-    }
-    return this.matching.restoreInSlices(records(), links, sliceMs);
+    return this.matching.restoreInSlices(this.filedAll(nominals), links, sliceMs);
   }
 
   /**
@@ -300,6 +292,11 @@ export class NationalIndex {
       add: (n) => matching.add(this.filed(n)),
       finish: (links) => matching.finish(links),
     };
+  }
+
+  /** `filed`, nominal by nominal as the matching index takes them. */
+  private *filedAll(nominals: Iterable<RestoredNominal>): Generator<RestoredRecord> {
+    for (const n of nominals) yield this.filed(n);
   }
 
   /** A restored nominal's state, restriction and identifiers held; its record for matching. */

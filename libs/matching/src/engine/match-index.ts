@@ -294,7 +294,7 @@ export class MatchIndex {
    * cluster's first record restored.
    */
   restore(records: Iterable<RestoredRecord>, links: Iterable<RestoredLink>): void {
-    withNormaliserMemos(() => this.restoreRecords(records, links));
+    withNormaliserMemos(() => this.restoreAll(this.restoring(), records, links));
   }
 
   /**
@@ -324,13 +324,12 @@ export class MatchIndex {
     restorer.finish(links); // links only: no normalising, a fraction of a second at 1M
   }
 
-  private restoreRecords(
+  /** Every record through `restorer`, then the links. */
+  private restoreAll(
+    restorer: MatchRestorer,
     records: Iterable<RestoredRecord>,
     links: Iterable<RestoredLink>,
-    some = false,
   ): void {
-    if (!some && this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
-    const restorer = this.restorer();
     for (const r of records) restorer.add(r);
     restorer.finish(links);
   }
@@ -455,7 +454,7 @@ export class MatchIndex {
         this.clusters.delete(clusterId);
         this.writeGroups([rest]);
       }
-      this.restoreRecords(given, links, true);
+      this.restoreAll(this.restorer(), given, links);
     });
   }
 
