@@ -58,6 +58,82 @@ class TokenTable {
     return id;
   }
 
+  /**
+   * The ids of a table of texts as a snapshot holds them (`frames`: `u32 LE length | UTF-8`
+   * entries back to back), interned as `intern` would: an all-ASCII text (nearly every token)
+   * is hashed, compared and stored from its bytes without a string being made, the rest decoded
+   * and interned. `count` texts are expected (the table is sized for them first).
+   */
+  internUtf8(frames: readonly Uint8Array[], count: number, bytes: number): Int32Array {
+    this.reserve(this.count + count, this.used + bytes);
+    const ids = new Int32Array(count);
+    let n = 0;
+    for (const f of frames) {
+      const buf = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+      for (let at = 0; at < buf.byteLength;) {
+        if (at + 4 > buf.byteLength) throw new Error('a cut text in a token table');
+        const len = buf.readUInt32LE(at);
+        const from = at + 4;
+        at = from + len;
+        if (at > buf.byteLength) throw new Error('a cut text in a token table');
+        if (n >= count) throw new Error('more texts than counted in a token table');
+        let ascii = len > 0;
+        for (let k = from; k < at && ascii; k++) ascii = (buf[k] as number) < 0x80;
+        ids[n++] = ascii
+          ? this.internBytes(buf, from, at)
+          : this.internText(buf.toString('utf8', from, at));
+      }
+    }
+    if (n !== count) throw new Error(`a token table of ${n} texts, ${count} counted`);
+    return ids;
+  }
+
+  /** `intern`, for a text that may be empty (-1, as `tokenId` gives it). */
+  private internText(s: string): number {
+    return s === '' ? -1 : this.intern(s);
+  }
+
+  /** `intern` of the ASCII text `b[from, to)` (not empty), from its bytes. */
+  private internBytes(b: Buffer, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let k = from; k < to; k++) h = Math.imul(h ^ (b[k] as number), 0x01000193);
+    h = mixed(h);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = h & mask;
+    for (; ; i = (i + 1) & mask) {
+      const v = slots[i] as number;
+      if (v === 0) break;
+      if (this.hashes[v - 1] === h && this.holdsBytes(v - 1, b, from, to)) return v - 1;
+    }
+    const id = this.count;
+    if (id >= TRANSIENT_BASE) throw new Error('the token table is full');
+    const len = to - from;
+    this.room(id + 1, this.used + len);
+    b.copy(this.bytes, this.used, from, to);
+    this.used += len;
+    this.starts[id + 1] = this.used;
+    this.hashes[id] = h;
+    this.count = id + 1;
+    slots[i] = id + 1;
+    if (this.count * 4 > slots.length * 3) this.rehash(slots.length * 2);
+    return id;
+  }
+
+  private holdsBytes(id: number, b: Buffer, from: number, to: number): boolean {
+    const start = this.starts[id] as number;
+    if ((this.starts[id + 1] as number) - start !== to - from) return false;
+    return this.bytes.compare(b, from, to, start, start + (to - from)) === 0;
+  }
+
+  /** Room for `ids` tokens of `bytes` bytes of text in all, the hash table at most 3/4 full. */
+  private reserve(ids: number, bytes: number): void {
+    this.room(ids, bytes);
+    let size = this.slots.length;
+    while (ids * 4 > size * 3) size *= 2;
+    if (size !== this.slots.length) this.rehash(size);
+  }
+
   /** The id of `s` (not empty) if the table holds it, else -1; never adds it. */
   find(s: string): number {
     return (this.slots[this.slotOf(s, hashOf(s))] as number) - 1;
@@ -96,16 +172,21 @@ class TokenTable {
     return true;
   }
 
-  private store(id: number, s: string, h: number): void {
-    if (id + 2 > this.starts.length) {
-      this.starts = grownInt32(this.starts, id + 2);
-      this.hashes = grownInt32(this.hashes, id + 2);
+  /** Columns for `ids` tokens and `bytes` bytes of text in all (the hash table as it is). */
+  private room(ids: number, bytes: number): void {
+    if (ids + 1 > this.starts.length) {
+      this.starts = grownInt32(this.starts, ids + 1);
+      this.hashes = grownInt32(this.hashes, ids + 1);
     }
-    if (this.used + s.length > this.bytes.length) {
-      const grown = Buffer.alloc(grownLength(this.bytes.length, this.used + s.length));
+    if (bytes > this.bytes.length) {
+      const grown = Buffer.alloc(grownLength(this.bytes.length, bytes));
       grown.set(this.bytes.subarray(0, this.used));
       this.bytes = grown;
     }
+  }
+
+  private store(id: number, s: string, h: number): void {
+    this.room(id + 1, this.used + s.length);
     const b = this.bytes;
     let k = 0;
     for (; k < s.length; k++) {
@@ -138,6 +219,11 @@ const RECENT = 1 << 15;
 function hashOf(s: string): number {
   let h = 0x811c9dc5;
   for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return mixed(h);
+}
+
+/** The last mixing step of `hashOf` (`internBytes` hashes ASCII bytes the same way). */
+function mixed(h: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return h ^ (h >>> 12);
@@ -241,6 +327,21 @@ export function tokenString(id: number): string {
   // A transient id outside its query would read another query's text: a programming error.
   if (text === undefined) throw new Error('a query token was used after its query');
   return text;
+}
+
+/**
+ * `tokenId` of each text of a snapshot's token table (`frames`: length-prefixed UTF-8, `count`
+ * texts of `bytes` bytes), in order, without making a string of each (a 1M index's snapshot
+ * holds 3.65M: made and interned one by one they were a third of a restart's CPU). Interns:
+ * never inside a query.
+ */
+export function tokenIdsOfUtf8(
+  frames: readonly Uint8Array[],
+  count: number,
+  bytes: number,
+): Int32Array {
+  if (queryDepth > 0) throw new Error('a token table is loaded inside a query');
+  return table.internUtf8(frames, count, bytes);
 }
 
 /** Number of tokens in the permanent table (for diagnostics); a query's own are not counted. */
