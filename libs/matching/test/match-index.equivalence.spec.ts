@@ -33,7 +33,19 @@ describe('MatchIndex: the same results as the reference index', () => {
       { line: `${i} High Street`, town: 'Leeds', postcode: 'LS1 1AA' },
     ],
   }));
-  const inputs = [...population, ...aliased];
+  // Lone names (one name, in either slot, no date of birth), blocked asymmetrically
+  // (blocking-keys.ts, LONE_NAME_KEY); the reference files them under every birth year.
+  const lone = population.slice(0, 40).map((r, i): MatchInput => {
+    const name = r.names?.[0];
+    return {
+      names: [
+        i % 2 === 0
+          ? { given: [], family: name?.family ?? '' }
+          : { given: [name?.given?.[0] ?? name?.family ?? ''], family: '' },
+      ],
+    };
+  });
+  const inputs = [...population, ...aliased, ...lone];
 
   type Op = { name: string; run: (ix: MatchIndex | ReferenceMatchIndex) => unknown };
 

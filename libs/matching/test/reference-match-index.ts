@@ -1,4 +1,4 @@
-import { blockingKeys, DEFAULT_MAX_BLOCK_SIZE, keyType } from '../src/block/blocking-keys';
+import { DEFAULT_MAX_BLOCK_SIZE, keyType } from '../src/block/blocking-keys';
 import { GuardedClusterer } from '../src/cluster/guarded-clusterer';
 import { newComparison, type RecordComparator } from '../src/compare/record.comparator';
 import type { MatchInput } from '../src/model/match-input';
@@ -7,6 +7,7 @@ import { FellegiSunterScorer, type PairScore } from '../src/score/fellegi-sunter
 import type { MatchParameters } from '../src/score/match-parameters';
 import { TermFrequencies } from '../src/score/term-frequencies';
 import { waterfallOf } from '../src/score/waterfall';
+import { symmetricBlockingKeys } from './symmetric-lone-keys';
 import type {
   AddResult,
   ClusterChanges,
@@ -24,7 +25,7 @@ import type {
 /*
  * MatchIndex as it was before its storage was made compact (issue #14): one object per record
  * holding its whole NormalisedRecord, string-keyed blocks, a Map of links per record and a Set
- * per cluster. Kept here, outside the build, only as the reference the equivalence spec checks
+ * per cluster; lone names filed under every birth year (`symmetricBlockingKeys`). Kept here, outside the build, only as the reference the equivalence spec checks
  * the compact index against: the same operations must give the same results.
  */
 
@@ -99,7 +100,7 @@ export class ReferenceMatchIndex {
       for (const c of this.remove(id).clusters) changes.set(c.clusterId, c.members);
     const norm = normaliseRecord(input);
     const seq = this.nextSeq++;
-    const keys = blockingKeys(norm);
+    const keys = symmetricBlockingKeys(norm);
     const entry: Entry = { id, seq, norm, clusterId: id, links: new Map() };
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
@@ -176,7 +177,7 @@ export class ReferenceMatchIndex {
         this.clusters.set(id, new Set());
       }
       this.tf.add(norm);
-      this.insert({ id, seq, norm, clusterId, links: new Map() }, blockingKeys(norm));
+      this.insert({ id, seq, norm, clusterId, links: new Map() }, symmetricBlockingKeys(norm));
       this.clusters.get(clusterId)?.add(seq);
     }
     for (const { a, b, score } of links) {
@@ -212,7 +213,7 @@ export class ReferenceMatchIndex {
     if (!entry) return { clusters: [] };
     this.tf.remove(entry.norm);
     // Keys are recomputed rather than stored: ~1 kB a record at national scale.
-    for (const k of blockingKeys(entry.norm)) {
+    for (const k of symmetricBlockingKeys(entry.norm)) {
       const b = this.blocks.get(k);
       if (!b) continue;
       const i = b.indexOf(entry.seq);
@@ -232,7 +233,9 @@ export class ReferenceMatchIndex {
   /** Ids of indexed records sharing a blocking key with `input` (no scoring). */
   candidates(input: MatchInput): string[] {
     const norm = normaliseRecord(input);
-    return [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s)?.id ?? '');
+    return [...this.candidateSeqs(symmetricBlockingKeys(norm))].map(
+      (s) => this.bySeq.get(s)?.id ?? '',
+    );
   }
 
   /**
@@ -241,7 +244,9 @@ export class ReferenceMatchIndex {
    */
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     const norm = normaliseRecord(input);
-    const entries = [...this.candidateSeqs(blockingKeys(norm))].map((s) => this.bySeq.get(s));
+    const entries = [...this.candidateSeqs(symmetricBlockingKeys(norm))].map((s) =>
+      this.bySeq.get(s),
+    );
     return this.scoreEntries(norm, entries).slice(0, maxResults);
   }
 
@@ -268,7 +273,7 @@ export class ReferenceMatchIndex {
    */
   query(input: MatchInput, exact: Iterable<string> = []): QueryCandidate[] {
     const norm = normaliseRecord(input);
-    const keys = blockingKeys(norm);
+    const keys = symmetricBlockingKeys(norm);
     const custody = new Set<number>();
     for (const k of keys) {
       if (keyType(k) !== 'c') continue;

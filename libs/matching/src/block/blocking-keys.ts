@@ -21,7 +21,7 @@ import { derivedTokens, tokenString } from '../normalise/token-ids';
  * | full date + house number, full date + town | errors in both names where an address is known |
  * | postcode + house number, street + house number, postcode + town | name and date errors, missing DOB |
  * | first 12 / last 10 characters of an e-mail's local part or a username, folded (`handleSkeleton`) | a typo at the other end, `l`/`1` and `o`/`0` confusions, separators, a wrong domain; an e-mail against a username made from the same long handle |
- * | a lone name without a date of birth under every birth year; other records under their `fy` key (one-sided, candidate-only) | one name and no DOB, against the records of that name holding a year |
+ * | a lone name without a date of birth under its phonetic code (`ly`), meeting the `fy` keys of that code for every birth year (candidate-only; see `LONE_NAME_KEY`) | one name and no DOB, against the records of that name holding a year |
  *
  * Every key combines at least two fields (or one near-unique identifier), so blocks stay small
  * at national scale; blocks that still grow past the cap are skipped (see DEFAULT_MAX_BLOCK_SIZE).
@@ -52,7 +52,7 @@ export const KEY_TYPE_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
   dt: ['dob', 'address'],
   op: ['online'],
   os: ['online'],
-  ly: ['family', 'dob'],
+  ly: ['family'],
 };
 
 /**
@@ -66,10 +66,16 @@ export const KEY_TYPE_FIELDS: Readonly<Record<string, readonly FieldName[]>> = {
 export const CANDIDATE_ONLY_KEY_TYPES: ReadonlySet<string> = new Set(['op', 'os', 'ly']);
 
 /**
- * The birth years a lone name without a date of birth is filed under (`ly` keys): one key a year,
- * so that it meets the `fy`-like keys of every record of that name, whatever its year.
+ * The birth years a lone name without a date of birth meets: its `ly` key is paired with the `fy`
+ * key of its code for each of these years (`LONE_NAME_KEY`), so that it meets every record of
+ * that name whose year is here.
  */
 export const LONE_NAME_YEARS = { from: 1940, to: 2015 } as const;
+
+/** Whether `year` is one of LONE_NAME_YEARS. */
+export function isLoneNameYear(year: number): boolean {
+  return year >= LONE_NAME_YEARS.from && year <= LONE_NAME_YEARS.to;
+}
 
 /** The type of a key: its prefix (`fy` for `fy:SM0:1980`). */
 export function keyType(key: string): string {
@@ -117,6 +123,29 @@ const K_DT = 12;
 const K_OP = 13;
 const K_OS = 14;
 const K_LY = 15;
+
+/**
+ * The type code of `ly` keys. Lone-name blocking is asymmetric: a record with a single name (in
+ * either slot) and no date of birth is filed under one key, `ly:<code>` (its name's phonetic
+ * code; `b` is 0), and a record with a year only under its `fy` keys, which it holds anyway. The
+ * pairs are those of a one-sided block for each year y of LONE_NAME_YEARS holding the `fy` block
+ * of (code, y) and the `ly` block of the code — which no one stores: the lone name probes the
+ * `fy` blocks of its code year by year, and a record with a year in that range probes the `ly`
+ * block of each of its `fy` codes. The block size cap applies to that combined block,
+ * `size(fy:<code>:<y>) + size(ly:<code>)`, so with C the cap (the batch keeps a block of at
+ * most C records; the index skips one already holding C records):
+ *
+ * - a lone name and a record with that code and year y meet when the combined block of y is
+ *   within the cap;
+ * - two lone names of one code meet when the combined block of some year is (of a year no
+ *   record holds: when the lone names alone are within the cap);
+ * - two records with a year meet under their `fy` keys only.
+ *
+ * A lone name costs one posting, and a record with a year none beyond its `fy` keys.
+ */
+export const LONE_NAME_KEY = K_LY;
+/** The type code of `fy` keys (a name's code + birth year): what a lone name's key meets. */
+export const NAME_YEAR_KEY = K_FY;
 
 /** One record's distinct keys as triples, in the order they were first produced. Reusable. */
 export class KeyCodes {
@@ -215,19 +244,10 @@ export function blockingKeyCodes(r: NormalisedRecord, out: KeyCodes): void {
     const s = handleSuffix.of(o);
     if (s >= 0) out.add(K_OS, s, 0);
   }
-  // One-sided name + year keys: a record with a single name and no date of birth files itself
-  // under that name's code with every birth year; every record with a name and a year files
-  // itself as its `fy` key says, so two records that both hold a year meet here only where
-  // they already meet under `fy`.
+  // A record with a single name and no date of birth: one key, its name's code, which meets the
+  // `fy` keys of that code (LONE_NAME_KEY); a record with a year is met through its `fy` keys.
   const lone = loneName(r);
-  if (lone >= 0 && !dob) {
-    for (let y = LONE_NAME_YEARS.from; y <= LONE_NAME_YEARS.to; y++) out.add(K_LY, lone, y);
-  } else if (dob) {
-    for (const n of r.names) {
-      if (n.familyPhonetic !== '') out.add(K_LY, n.familyPhoneticId, dob.year);
-      else if ((n.givenPhonetic[0] ?? '') !== '') out.add(K_LY, n.givenPhoneticId, dob.year);
-    }
-  }
+  if (lone >= 0 && !dob) out.add(K_LY, lone, 0);
 }
 
 /** The phonetic code's token id of a record's one name (a single name, in either slot), else -1. */
@@ -253,8 +273,9 @@ export function keyText(type: number, a: number, b: number): string {
       return `${t}:${tokenString(a)}`;
     case K_FY:
     case K_TD:
-    case K_LY:
       return `${t}:${tokenString(a)}:${b}`;
+    case K_LY:
+      return `${t}:${tokenString(a)}`;
     case K_ID:
       return `${t}:${String.fromCharCode(a >>> 16, a & 0xffff)}:${Math.floor(b / 10000)}:${Math.floor(b / 100) % 100}:${b % 100}`;
     case K_DP:

@@ -105,6 +105,9 @@ describe('MatchIndex snapshot', () => {
     const header = { ...snapshotHeader(engine.parameters, original.snapshotOptions, state) };
     const version = [...encodeSnapshot({ ...header, version: INDEX_SNAPSHOT_VERSION + 1 }, [])];
     expect(await refused(version)).toBe('version');
+    // Version 3 filed a lone name under every birth year: its blocks would give other candidates.
+    const lone = [...encodeSnapshot({ ...header, version: 3 }, [])];
+    expect(await refused(lone)).toBe('version');
     const layout = [...encodeSnapshot({ ...header, layout: 'flat:31' }, [])];
     expect(await refused(layout)).toBe('version');
     const retrained = MatchEngine.train(population.slice(0, 100));

@@ -19,7 +19,9 @@ import {
  * snapshots are refused (and the index rebuilt) rather than loaded into an index that would
  * answer otherwise than a rebuild.
  */
-export const INDEX_SNAPSHOT_VERSION = 3;
+// 4: a lone name is filed under one `ly` key, a record with a year under no `ly` key (3 filed
+// them under one a year): a version 3 snapshot's blocks would give other candidates.
+export const INDEX_SNAPSHOT_VERSION = 4;
 
 /** The index options a snapshot was written with; a loader must ask for the same. */
 export interface SnapshotOptions {

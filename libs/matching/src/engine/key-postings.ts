@@ -41,6 +41,18 @@ export class KeyPostings {
   private nodesUsed = 0;
   private freeNode = -1;
 
+  /** Distinct keys held. */
+  get keyCount(): number {
+    return this.keys;
+  }
+
+  /** Records filed, summed over the keys (a record once for each of its keys). */
+  filings(): number {
+    let n = 0;
+    for (let blk = 0; blk < this.blocksUsed; blk++) n += this.countOf(blk);
+    return n;
+  }
+
   /** Number of records filed under the key; 0 when none. */
   size(type: number, a: number, b: number): number {
     const blk = this.find(type, a, b);

@@ -1,8 +1,12 @@
 import {
   blockingKeyCodes,
   DEFAULT_MAX_BLOCK_SIZE,
+  isLoneNameYear,
   KEY_TYPES,
   KeyCodes,
+  LONE_NAME_KEY,
+  LONE_NAME_YEARS,
+  NAME_YEAR_KEY,
 } from '../block/blocking-keys';
 import { GuardedClusterer } from '../cluster/guarded-clusterer';
 import { newComparison, type RecordComparator } from '../compare/record.comparator';
@@ -213,6 +217,14 @@ export class MatchIndex {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /**
+   * What blocking holds: distinct keys, and filings (a record under one of its keys, summed over
+   * the records). Lone names cost one filing each (LONE_NAME_KEY).
+   */
+  get blockPostings(): { keys: number; filings: number } {
+    return { keys: this.blocks.keyCount, filings: this.blocks.filings() };
   }
 
   has(id: string): boolean {
@@ -940,15 +952,64 @@ export class MatchIndex {
     this.byId.set(entry.id, entry);
   }
 
+  /**
+   * The records sharing a block with a record of these keys, in the order met: each key's block
+   * in turn (one holding maxBlockSize records or more is skipped), then the lone-name blocks
+   * (LONE_NAME_KEY), which are not stored but made of the `ly` and `fy` blocks.
+   */
   private candidateSeqs(keys: KeyCodes): Set<number> {
     const out = new Set<number>();
     const add = (s: number): void => void out.add(s);
+    const blocks = this.blocks;
     for (let i = 0; i < keys.length; i++) {
       const [type, a, b] = [keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0];
-      if (this.blocks.size(type, a, b) >= this.maxBlockSize) continue;
-      this.blocks.forEach(type, a, b, add);
+      if (type === LONE_NAME_KEY || blocks.size(type, a, b) >= this.maxBlockSize) continue;
+      blocks.forEach(type, a, b, add);
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const [type, a, b] = [keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0];
+      if (type === LONE_NAME_KEY) this.loneNameCandidates(a, out);
+      else if (type === NAME_YEAR_KEY && isLoneNameYear(b)) {
+        // A record with a year meets the lone names of its code when the one-sided block of its
+        // code and year (its `fy` block and theirs) is under the cap; its `fy` block it met above.
+        const lone = blocks.size(LONE_NAME_KEY, a, 0);
+        if (lone > 0 && blocks.size(NAME_YEAR_KEY, a, b) + lone < this.maxBlockSize)
+          blocks.forEach(LONE_NAME_KEY, a, 0, add);
+      }
     }
     return out;
+  }
+
+  /**
+   * A lone name's candidates: for each year of LONE_NAME_YEARS whose one-sided block (the `fy`
+   * block of the code and year, and the `ly` block of the code) holds fewer than maxBlockSize
+   * records, that block's records in the order they were filed (seq order, the two merged).
+   */
+  private loneNameCandidates(code: number, out: Set<number>): void {
+    const blocks = this.blocks;
+    const add = (s: number): void => void out.add(s);
+    const lone = blocks.size(LONE_NAME_KEY, code, 0);
+    let loneMet = false;
+    for (let y = LONE_NAME_YEARS.from; y <= LONE_NAME_YEARS.to; y++) {
+      const dated = blocks.size(NAME_YEAR_KEY, code, y);
+      if (dated + lone === 0 || dated + lone >= this.maxBlockSize) continue;
+      if (loneMet) {
+        blocks.forEach(NAME_YEAR_KEY, code, y, add);
+        continue;
+      }
+      loneMet = true;
+      const lones: number[] = [];
+      const dates: number[] = [];
+      blocks.forEach(LONE_NAME_KEY, code, 0, (s) => void lones.push(s));
+      blocks.forEach(NAME_YEAR_KEY, code, y, (s) => void dates.push(s));
+      for (let i = 0, j = 0; i < lones.length || j < dates.length;) {
+        const l = lones[i] ?? Infinity;
+        const d = dates[j] ?? Infinity;
+        if (l < d) i++;
+        else j++;
+        out.add(Math.min(l, d));
+      }
+    }
   }
 
   private tryMerge(ca: string, cb: string, changes: Map<string, string[]>): void {
