@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AUDIT_PERSON_IDS_FUNCTION } from '@intel/audit';
 
 /**
  * What the auditors' screen asks of audit_log (apps/intel-hub/src/analyst/audit-viewer), kept
@@ -26,19 +27,8 @@ export class AuditViewerIndexes1765100000000 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE OR REPLACE FUNCTION audit_person_ids(request jsonb, response jsonb) RETURNS text[]
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}'::text[]) FROM (
-          SELECT pg_catalog.jsonb_path_query(d,
-                   'lax $.** ? (@.type() == "object").nationalPersonId ? (@.type() == "string")') #>> '{}'
-          FROM (VALUES (request), (response)) AS t(d)
-          UNION ALL
-          SELECT pg_catalog.jsonb_path_query(d,
-                   'lax $.** ? (@.type() == "object").personId ? (@.type() == "string")') #>> '{}'
-          FROM (VALUES (request), (response)) AS t(d)
-        ) AS s(v)
-      $$`);
+    // The same text as when this migration was written, now kept with the writer (libs/audit).
+    await q.query(AUDIT_PERSON_IDS_FUNCTION);
     for (const [name, definition] of INDEXES) {
       await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
       await q.query(`CREATE INDEX CONCURRENTLY ${name} ON ${definition}`);
