@@ -7,7 +7,8 @@ import { AUDIT_PERSON_IDS_FUNCTION } from '@intel/audit';
  * audit-viewer.repository.int-spec.ts):
  * - who consulted a national person: `audit_person_ids(request, response) && $ids`, a GIN
  *   index over every string member named `nationalPersonId` or `personId`, at any depth, of the
- *   entry's request or response (the convention every audited action follows);
+ *   entry's request or response (the convention every audited action follows); since
+ *   replaced by a GIN index on the column audit_log.person_ids (AuditPersonIdsIndex1765700000001);
  * - what a user or calling system consulted: `caller_name = $1 ORDER BY seq DESC`, a btree on
  *   (caller_name, seq) read backwards;
  * - over a period: `at` in a range, a BRIN index (the log is appended in time order, so each
