@@ -7,7 +7,8 @@ import { INTEL_HUB_MIGRATIONS } from '../src/database/migrations';
 /**
  * A fresh hub database on the test PostgreSQL with the real roles (owner, the hub's `<db>_app`,
  * `<db>_auditor` with a login), provisioned by `provision()` as a deployment would, without a
- * hub process: for tests of the hub's repositories and queries.
+ * hub process: for tests of the hub's repositories and queries. `provision(migrations)` stops
+ * at an earlier schema (to test a migration on a database made before it).
  */
 export function hubDatabase(prefix: string) {
   const serverUrl = loadToolConfig().databaseUrl;
@@ -17,12 +18,12 @@ export function hubDatabase(prefix: string) {
     serverUrl,
     dbName,
     database,
-    provision: () =>
+    provision: (migrations = INTEL_HUB_MIGRATIONS) =>
       provisionDatabase({
         adminUrl: serverUrl,
         appUrl: database.env.DATABASE_URL,
         name: dbName,
-        migrations: INTEL_HUB_MIGRATIONS,
+        migrations,
         grants: hubGrants,
         auditorPassword: database.env.DATABASE_AUDITOR_PASSWORD,
       }),

@@ -4,6 +4,7 @@ import {
   MAX_AUDIT_PROBLEMS,
   verifyRows,
   type AuditHead,
+  type StoredAuditRow,
 } from './audit-chain.verifier';
 
 /** A valid chain of n rows, and its head. */
@@ -221,5 +222,55 @@ describe('AuditChainVerifier over a range', () => {
     expect(v.finish(head).problems).toEqual([
       { seq: 10, problem: expect.stringContaining('missing from the end') },
     ]);
+  });
+});
+
+describe('verifyRows: the persons column (person_ids, not hashed)', () => {
+  /** A chain whose rows name persons, each with the column as the appender writes it. */
+  function withPersons(n: number) {
+    const { rows, head } = chain(n);
+    let prevHash = GENESIS_HASH;
+    const stored: StoredAuditRow[] = rows.map((r) => {
+      const unhashed = {
+        ...r,
+        request: { personId: `p${r.seq}`, options: { nationalPersonId: 'shared' } },
+        prevHash,
+      };
+      const row = {
+        ...unhashed,
+        hash: chainHash(prevHash, unhashed),
+        personIds: ['shared', `p${r.seq}`],
+      };
+      prevHash = row.hash;
+      return row;
+    });
+    return { rows: stored, head: { ...head, hash: prevHash } };
+  }
+
+  it('given every row’s column as its request and response name them (in any order), then it is ok', () => {
+    const { rows, head } = withPersons(5);
+    rows[2]!.personIds = [...rows[2]!.personIds!].reverse();
+    expect(verifyRows(rows, head)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('given a column changed to hide a person, to add one, or emptied, then that row is reported', () => {
+    for (const change of [['shared'], ['shared', 'p2', 'p9'], [], null]) {
+      const { rows, head } = withPersons(5);
+      rows[1]!.personIds = change;
+      expect(verifyRows(rows, head).problems).toEqual([
+        { seq: 2, problem: expect.stringContaining('persons column (person_ids) differs') },
+      ]);
+    }
+  });
+
+  it('given a column with an id repeated, then that row is reported', () => {
+    const { rows, head } = withPersons(3);
+    rows[0]!.personIds = ['shared', 'p1', 'p1'];
+    expect(seqs(verifyRows(rows, head))).toEqual([1]);
+  });
+
+  it('given rows read without the column, then only the chain is checked', () => {
+    const { rows, head } = chain(3);
+    expect(verifyRows(rows, head).ok).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { GENESIS_HASH, chainHash, type AuditRow } from './audit-entry';
+import { GENESIS_HASH, canonicalJson, chainHashOfCanonical, type AuditRow } from './audit-entry';
+import { auditPersonIds } from './audit-person-ids';
 
 export interface AuditProblem {
   /** The row the problem is found at (for a missing row, the first seq missing). */
@@ -23,6 +24,14 @@ export interface AuditVerification {
 
 export const MAX_AUDIT_PROBLEMS = 100;
 
+/**
+ * A row as stored: the hashed fields, and `personIds`, the persons column (`person_ids`) the
+ * auditors' screen searches, which the hash does not cover. Undefined: not read, not checked.
+ */
+export interface StoredAuditRow extends AuditRow {
+  personIds?: readonly string[] | null;
+}
+
 /** Where a check of part of the chain starts: its first seq and the hash it must link to. */
 export interface AuditChainStart {
   seq: number;
@@ -41,7 +50,10 @@ export interface AuditChainStart {
  * What it catches (with `seq`): a row whose contents no longer match its hash (altered, or
  * moved to another seq: seq is hashed); missing seqs (deleted rows); a row whose prevHash is not
  * the hash of the row before it (a row replaced with a recomputed hash, or inserted); and, at
- * the end, audit_head not naming the last row (deleted or added rows at the tail).
+ * the end, audit_head not naming the last row (deleted or added rows at the tail); and a row
+ * whose persons column (not hashed) is not exactly the persons its hashed request and response
+ * name (auditPersonIds): a column changed to hide an entry from "who consulted this person", or
+ * to show it under another.
  *
  * What it cannot catch on its own: a rewrite that recomputes every hash after the change and
  * the head as well. The hub signs the head at intervals outside the database (audit-anchor.ts);
@@ -70,7 +82,7 @@ export class AuditChainVerifier {
     return this.rows;
   }
 
-  push(row: AuditRow): void {
+  push(row: StoredAuditRow): void {
     this.rows++;
     const gap = row.seq !== this.expectedSeq;
     if (row.seq > this.expectedSeq) {
@@ -90,8 +102,19 @@ export class AuditChainVerifier {
       );
       return;
     }
-    if (chainHash(row.prevHash, row) !== row.hash) {
+    const requestJson = canonicalJson(row.request);
+    const responseJson = canonicalJson(row.response);
+    if (chainHashOfCanonical(row.prevHash, row, requestJson, responseJson) !== row.hash) {
       this.report(row.seq, `row ${row.seq} was altered: its contents do not match its hash`);
+    }
+    if (
+      row.personIds !== undefined &&
+      !samePersons(row.personIds, auditPersonIds(requestJson, responseJson))
+    ) {
+      this.report(
+        row.seq,
+        `row ${row.seq} was altered: its persons column (person_ids) differs from the persons its request and response name`,
+      );
     }
     // After a gap the link is broken by the missing rows, already reported.
     if (!gap && this.prevHash !== undefined && row.prevHash !== this.prevHash) {
@@ -171,9 +194,16 @@ export class AuditChainVerifier {
   }
 }
 
+/** The stored column holds exactly `expected` (distinct, in code-unit order), in any order. */
+function samePersons(stored: readonly string[] | null, expected: string[]): boolean {
+  if (stored === null || stored.length !== expected.length) return false;
+  const sorted = [...stored].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.every((id, i) => id === expected[i]);
+}
+
 /** Verifies a whole chain held in memory (rows in seq order) against its head. */
 export function verifyRows(
-  rows: Iterable<AuditRow>,
+  rows: Iterable<StoredAuditRow>,
   head: AuditHead | undefined,
   maxProblems = MAX_AUDIT_PROBLEMS,
 ): AuditVerification {

@@ -224,4 +224,14 @@ describe('normaliseAuditEntry', () => {
   it('given paired surrogates (an emoji), then they are accepted', () => {
     expect(normaliseAuditEntry({ ...entry, reason: 'chat 😀' }).reason).toBe('chat 😀');
   });
+
+  it('given persons named in the request and response, then it lists them as they will be stored (toJSON applied, undefined dropped)', () => {
+    const n = normaliseAuditEntry({
+      ...entry,
+      request: { personId: { toJSON: () => 'p-as-stored' }, nationalPersonId: undefined },
+      response: { matches: [{ nationalPersonId: 'p2' }, { personId: 'p-as-stored' }] },
+    });
+    expect(n.personIds).toEqual(['p-as-stored', 'p2']);
+    expect(normaliseAuditEntry(entry).personIds).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
+import { auditPersonIds } from './audit-person-ids';
 
 /**
  * One consultation or disclosure, as DPA 2018 s.62 requires it to be logged: who (force and
@@ -103,6 +104,8 @@ export function chainHashOfCanonical(
 export interface NormalisedAuditEntry extends Omit<AuditEntryInput, 'request' | 'response'> {
   requestJson: string;
   responseJson: string;
+  /** The persons the request and response name (auditPersonIds): stored, not hashed. */
+  personIds: string[];
 }
 
 /**
@@ -152,6 +155,7 @@ export function normaliseAuditEntry(entry: AuditEntryInput): NormalisedAuditEntr
     recipients: normalised.recipients,
     requestJson,
     responseJson,
+    personIds: auditPersonIds(requestJson, responseJson),
   };
 }
 

@@ -8,6 +8,7 @@ import { canonicalJson, type AuditEntryInput } from './audit-entry';
 import type { AuditCompanion } from './audit-companion';
 import { AuditLog, type AuditReceipt } from './audit-log';
 import { AuditLog1764500000000 } from './audit-migration';
+import { AuditPersonIds1765700000000 } from './audit-person-ids-migration';
 import { verifyAuditChain, verifyAuditRange } from './verify-audit-chain';
 
 // Real PostgreSQL, nothing mocked: a fresh database, two DataSources standing for two hub
@@ -19,7 +20,12 @@ function twoProcesses(prefix: string) {
   const ctx = {} as { processA: DataSource; processB: DataSource; db: Client };
   beforeAll(async () => {
     const open = () =>
-      openDatabase({ serverUrl, name: dbName, migrations: [AuditLog1764500000000], poolSize: 4 });
+      openDatabase({
+        serverUrl,
+        name: dbName,
+        migrations: [AuditLog1764500000000, AuditPersonIds1765700000000],
+        poolSize: 4,
+      });
     [ctx.processA, ctx.processB] = await Promise.all([open(), open()]);
     ctx.db = new Client({ connectionString: withDatabase(serverUrl, dbName) });
     await ctx.db.connect();
@@ -496,5 +502,61 @@ describe('verifyAuditRange (integration: real PostgreSQL)', () => {
       await db.query('DROP TABLE it_saved_range');
     }
     expect((await verifyAuditRange(processA, { fromSeq: 1, toSeq: 30 })).ok).toBe(true);
+  });
+});
+
+describe('AuditLog: the persons column (integration: real PostgreSQL)', () => {
+  const ctx = twoProcesses('it_audit_persons');
+  let processA: DataSource;
+  let db: Client;
+  beforeAll(() => ({ processA, db } = ctx));
+  const sql = async <T>(text: string, params?: unknown[]) =>
+    (await db.query(text, params)).rows as T[];
+  const tampering = <T>(fn: () => Promise<T>) => tamper(db, fn);
+
+  it('given entries naming persons, then person_ids holds what audit_person_ids gives for the stored entry, and a column changed afterwards is reported by the verifier', async () => {
+    const log = new AuditLog(processA);
+    const receipts = await Promise.all(
+      [
+        { personId: 'p "1" \\ é😀', other: { nationalPersonId: ['p2', ['no'], 3] } },
+        { matches: [{ candidate: { personId: 'p3' } }, { personId: 7 }] },
+        { note: '"personId":"no"' },
+      ].map((request, i) =>
+        log.append({ ...plainEntry(i), request, response: { personId: 'p3' } }),
+      ),
+    );
+    await log.close();
+    const seqs = receipts.map((r) => r.seq);
+    const rows = await sql<{ stored: string[]; computed: string[] }>(
+      `SELECT person_ids AS stored, audit_person_ids(request, response) AS computed
+       FROM audit_log WHERE seq = ANY($1::bigint[]) ORDER BY seq`,
+      [seqs],
+    );
+    const sorted = (a: string[]) => [...a].sort();
+    expect(rows.map((r) => sorted(r.stored))).toEqual(rows.map((r) => sorted(r.computed)));
+    expect(rows.map((r) => sorted(r.stored))).toEqual([
+      ['p "1" \\ é😀', 'p2', 'p3'].sort(),
+      ['p3'],
+      ['p3'],
+    ]);
+    expect((await verifyAuditChain(processA)).ok).toBe(true);
+
+    // Hidden from "who consulted p3": the hash still matches, the column does not.
+    const hidden = seqs[1] as number;
+    await tampering(() =>
+      db.query(`UPDATE audit_log SET person_ids = '{}' WHERE seq = $1`, [hidden]),
+    );
+    try {
+      const result = await verifyAuditChain(processA);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual([
+        { seq: hidden, problem: expect.stringContaining('persons column (person_ids) differs') },
+      ]);
+    } finally {
+      await tampering(() =>
+        db.query(`UPDATE audit_log SET person_ids = '{p3}' WHERE seq = $1`, [hidden]),
+      );
+    }
+    expect((await verifyAuditChain(processA)).ok).toBe(true);
   });
 });

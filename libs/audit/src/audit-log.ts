@@ -323,6 +323,7 @@ function chained(seq: number, prevHash: string, group: Pending[]): ChainedRow[] 
       recipients: entry.recipients,
       requestJson: entry.requestJson,
       responseJson: entry.responseJson,
+      personIds: entry.personIds,
       seq,
       prevHash,
       hash: '',
@@ -340,14 +341,15 @@ function chained(seq: number, prevHash: string, group: Pending[]): ChainedRow[] 
  */
 const INSERT_ROWS = `
   INSERT INTO audit_log (seq, at, caller_force, caller_name, action, purpose_code, reason,
-                         operation_ref, request, response, recipients, prev_hash, hash)
+                         operation_ref, request, response, recipients, prev_hash, hash,
+                         person_ids)
   SELECT t.seq, t.at, t.caller_force, t.caller_name, t.action, t.purpose_code, t.reason,
          t.operation_ref, COALESCE(t.request, 'null'::jsonb), COALESCE(t.response, 'null'::jsonb),
-         t.recipients, t.prev_hash, t.hash
+         t.recipients, t.prev_hash, t.hash, t.person_ids
   FROM jsonb_to_recordset($1::jsonb)
     AS t(seq bigint, at timestamptz, caller_force text, caller_name text, action text,
          purpose_code text, reason text, operation_ref text, request jsonb, response jsonb,
-         recipients text[], prev_hash text, hash text)`;
+         recipients text[], prev_hash text, hash text, person_ids text[])`;
 
 /**
  * The rows for INSERT_ROWS: text fields as JSON strings, request and response as they are (a
@@ -364,7 +366,8 @@ function rowsJson(rows: ChainedRow[]): string {
         `,"purpose_code":${str(r.purposeCode)},"reason":${str(r.reason)}` +
         `,"operation_ref":${str(r.operationRef)},"request":${r.requestJson}` +
         `,"response":${r.responseJson},"recipients":${str(r.recipients)}` +
-        `,"prev_hash":${str(r.prevHash)},"hash":${str(r.hash)}}`,
+        `,"prev_hash":${str(r.prevHash)},"hash":${str(r.hash)}` +
+        `,"person_ids":${str(r.personIds)}}`,
     )
     .join(',')}]`;
 }

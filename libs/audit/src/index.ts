@@ -7,3 +7,5 @@ export * from './bounded-text';
 export * from './verify-audit-chain';
 export * from './audit-anchor';
 export * from './audit-companion';
+export * from './audit-person-ids';
+export * from './audit-person-ids-migration';

@@ -1,7 +1,8 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { GENESIS_HASH, type AuditRow } from './audit-entry';
+import { GENESIS_HASH } from './audit-entry';
 import {
   AuditChainVerifier,
+  type StoredAuditRow,
   MAX_AUDIT_PROBLEMS,
   type AuditHead,
   type AuditProblem,
@@ -30,15 +31,17 @@ export interface AuditLogRecord {
   recipients: string[];
   prev_hash: string;
   hash: string;
+  /** Not hashed; checked against request and response (absent when not selected). */
+  person_ids?: string[] | null;
 }
 
 /** The columns of an AuditLogRecord, for a SELECT. */
 export const AUDIT_LOG_COLUMNS = `seq, at, caller_force, caller_name, action, purpose_code, reason,
-  operation_ref, request, response, recipients, prev_hash, hash`;
+  operation_ref, request, response, recipients, prev_hash, hash, person_ids`;
 
-/** The stored row in the shape the chain hash is computed over. */
-export function toAuditRow(r: AuditLogRecord): AuditRow {
-  return {
+/** The stored row in the shape the chain hash is computed over, with its persons column if read. */
+export function toAuditRow(r: AuditLogRecord): StoredAuditRow {
+  const row: StoredAuditRow = {
     seq: Number(r.seq),
     at: r.at,
     callerForce: r.caller_force,
@@ -53,6 +56,8 @@ export function toAuditRow(r: AuditLogRecord): AuditRow {
     prevHash: r.prev_hash,
     hash: r.hash,
   };
+  if (r.person_ids !== undefined) row.personIds = r.person_ids;
+  return row;
 }
 
 /**

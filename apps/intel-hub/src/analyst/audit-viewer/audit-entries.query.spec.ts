@@ -22,7 +22,8 @@ describe('auditEntriesQuery', () => {
       beforeSeq: '900',
       limit: 11,
     });
-    expect(q.text).toContain('audit_person_ids(request, response) && $1::text[]');
+    expect(q.text).toContain('person_ids && $1::text[]');
+    expect(q.text).not.toContain('audit_person_ids(');
     expect(q.text).toContain('caller_name = $2');
     expect(q.text).toContain('caller_force = $3');
     expect(q.text).toContain('(caller_force = $4 OR recipients @> ARRAY[$4::text])');

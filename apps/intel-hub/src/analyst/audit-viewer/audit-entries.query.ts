@@ -3,7 +3,8 @@ import { AUDIT_LOG_COLUMNS } from '@intel/audit';
 /**
  * The SQL of one page of audit entries, newest first (keyset on seq), with only the conditions
  * asked for, so that each shape of query gets its own plan on its index (migration
- * AuditViewerIndexes1765100000000): persons on audit_log_persons (GIN), a caller on
+ * AuditViewerIndexes1765100000000, AuditPersonIdsIndex1765700000001): persons on
+ * audit_log_person_ids (GIN on the person_ids column), a caller on
  * audit_log_caller (caller_name, seq), a period on audit_log_at (BRIN), none on the primary
  * key read backwards. Every value is a bound parameter. Deconfliction's entries
  * (`Deconfliction.*`) are never read. Pure.
@@ -42,8 +43,7 @@ export function auditEntriesQuery(
   // are in the chain, never on an analyst's or force auditor's screen, national ones included.
   const where: string[] = [`action NOT LIKE 'Deconfliction.%'`];
   const param = (v: unknown) => `$${values.push(v)}`;
-  if (f.personIds !== undefined)
-    where.push(`audit_person_ids(request, response) && ${param(f.personIds)}::text[]`);
+  if (f.personIds !== undefined) where.push(`person_ids && ${param(f.personIds)}::text[]`);
   if (f.callerName !== undefined) where.push(`caller_name = ${param(f.callerName)}`);
   if (f.callerForce !== undefined) where.push(`caller_force = ${param(f.callerForce)}`);
   if (f.visibleTo !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * What an audit entry's request and response name, read generically: every audited action
- * follows one convention (docs/analyst.md, "Audit viewer"), which the hub's index on the log
- * (audit_person_ids, migration AuditViewerIndexes1765100000000) follows too:
+ * follows one convention (docs/analyst.md, "Audit viewer"), which the persons column the
+ * screen searches (audit_log.person_ids, libs/audit auditPersonIds) follows too:
  * - a national person is named by a string member `nationalPersonId` or `personId`;
  * - a record is an object with a string `forceCode` and a string `nominalId` (a holding) or
  *   `id` (a RecordRef, with `entity`); the records under an object naming a person are that

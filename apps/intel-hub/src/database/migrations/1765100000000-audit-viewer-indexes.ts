@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AUDIT_PERSON_IDS_FUNCTION } from '@intel/audit';
 
 /**
  * What the auditors' screen asks of audit_log (apps/intel-hub/src/analyst/audit-viewer), kept
@@ -6,7 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * audit-viewer.repository.int-spec.ts):
  * - who consulted a national person: `audit_person_ids(request, response) && $ids`, a GIN
  *   index over every string member named `nationalPersonId` or `personId`, at any depth, of the
- *   entry's request or response (the convention every audited action follows);
+ *   entry's request or response (the convention every audited action follows); since
+ *   replaced by a GIN index on the column audit_log.person_ids (AuditPersonIdsIndex1765700000001);
  * - what a user or calling system consulted: `caller_name = $1 ORDER BY seq DESC`, a btree on
  *   (caller_name, seq) read backwards;
  * - over a period: `at` in a range, a BRIN index (the log is appended in time order, so each
@@ -26,19 +28,8 @@ export class AuditViewerIndexes1765100000000 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE OR REPLACE FUNCTION audit_person_ids(request jsonb, response jsonb) RETURNS text[]
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}'::text[]) FROM (
-          SELECT pg_catalog.jsonb_path_query(d,
-                   'lax $.** ? (@.type() == "object").nationalPersonId ? (@.type() == "string")') #>> '{}'
-          FROM (VALUES (request), (response)) AS t(d)
-          UNION ALL
-          SELECT pg_catalog.jsonb_path_query(d,
-                   'lax $.** ? (@.type() == "object").personId ? (@.type() == "string")') #>> '{}'
-          FROM (VALUES (request), (response)) AS t(d)
-        ) AS s(v)
-      $$`);
+    // The same text as when this migration was written, now kept with the writer (libs/audit).
+    await q.query(AUDIT_PERSON_IDS_FUNCTION);
     for (const [name, definition] of INDEXES) {
       await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
       await q.query(`CREATE INDEX CONCURRENTLY ${name} ON ${definition}`);

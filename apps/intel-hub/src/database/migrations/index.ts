@@ -1,5 +1,5 @@
 import { IntelHubInitial1764400000000 } from './1764400000000-intel-hub-initial';
-import { AuditLog1764500000000 } from '@intel/audit';
+import { AuditLog1764500000000, AuditPersonIds1765700000000 } from '@intel/audit';
 import { NationalIndex1764600000000 } from './1764600000000-national-index';
 import { MatchingParameters1764700000000 } from './1764700000000-matching-parameters';
 import { AlertConsultedBy1764800000000 } from './1764800000000-alert-consulted-by';
@@ -15,6 +15,7 @@ import { ImmediateRisk1765300000000 } from './1765300000000-immediate-risk';
 import { DeconflictionHitAudited1765400000000 } from './1765400000000-deconfliction-hit-audited';
 import { IndexCommit1765500000000 } from './1765500000000-index-commit';
 import { ConsumerOffsets1765600000000 } from './1765600000000-consumer-offsets';
+import { AuditPersonIdsIndex1765700000001 } from './1765700000001-audit-person-ids-index';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -35,4 +36,6 @@ export const INTEL_HUB_MIGRATIONS = [
   DeconflictionHitAudited1765400000000,
   IndexCommit1765500000000,
   ConsumerOffsets1765600000000,
+  AuditPersonIds1765700000000,
+  AuditPersonIdsIndex1765700000001,
 ];
