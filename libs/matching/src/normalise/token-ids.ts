@@ -1,4 +1,6 @@
-import { grownInt32, grownLength } from '../engine/array-growth';
+import { TextHandles } from '../engine/text-handles';
+
+export { flatText } from '../engine/text-handles';
 
 /**
  * Interning of normalised tokens (names, phonetic codes, postcodes, identifier keys) to small
@@ -12,24 +14,15 @@ import { grownInt32, grownLength } from '../engine/array-growth';
  *
  * Held flat (issue #14): a national index has about four tokens a record (identifiers, address
  * keys, streets, most of them one record's own), ~4.5M at 1.1M records, and as a
- * `Map<string, number>` beside an array of strings each cost ~100 bytes besides its text (a
- * string header, a map entry with its share of the map's doubling, an array slot). Here a token
- * is its text's code units in one byte arena (`bytes`, every unit below 256: nearly all), its
- * start and hash in two Int32Arrays, and a slot in an open-addressing hash table of ids (linear
- * probing, at most three quarters full): ~16 bytes besides its text. `tokenString` makes the
- * string from the arena when asked (what reads it: decoding a stored record's rarer fields, a
- * Jaro–Winkler memo miss, a snapshot's token list), a fresh flat string equal to the one interned.
- * A token with a code unit of 256 or more (a name in another script) is kept as a string.
+ * `Map<string, number>` beside an array of strings each cost ~100 bytes besides its text. Here
+ * the tokens are a `TextHandles` (a byte arena and an open-addressing table of ids: ~17 bytes a
+ * token besides its text), never released, so a token's id is its handle. `tokenString` makes
+ * the string from the arena when asked (what reads it: decoding a stored record's rarer fields,
+ * a Jaro–Winkler memo miss, a snapshot's token list), a fresh flat string equal to the one
+ * interned, and keeps the last ones made.
  */
 class TokenTable {
-  /** The one-byte tokens' texts, back to back, a byte a code unit. */
-  private bytes = Buffer.alloc(1 << 16);
-  private used = 0;
-  /** Per id: where its text starts in `bytes`; `starts[id + 1]` is where it ends (+1 slot). */
-  private starts = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
-  /** Tokens with a code unit of 256 or more, by id (their span in `bytes` is empty). */
-  private readonly wide = new Map<number, string>();
+  private readonly texts = new TextHandles();
   /**
    * The texts last made by `text`, by id modulo their number (direct-mapped): a frequent token
    * (a town, a common name: early ids, read again and again) is one string however many
@@ -37,111 +30,39 @@ class TokenTable {
    */
   private readonly recent: string[] = new Array<string>(RECENT).fill('');
   private readonly recentIds = new Int32Array(RECENT).fill(-1);
-  /** Hash table: id + 1 (0 = empty slot). Its size is a power of two. */
-  private slots = new Int32Array(1 << 12);
-  count = 0;
+
+  get count(): number {
+    return this.texts.limit;
+  }
 
   /** The id of `s` (not empty), given one if it has none. */
   intern(s: string): number {
-    const h = hashOf(s);
-    const slot = this.slotOf(s, h);
-    const held = (this.slots[slot] as number) - 1;
-    if (held >= 0) return held;
-    const id = this.count;
     // Unreachable in practice (arrays of 2^30 entries), but a permanent id must never be read
     // as a query's own.
-    if (id >= TRANSIENT_BASE) throw new Error('the token table is full');
-    this.store(id, s, h);
-    this.count = id + 1;
-    this.slots[slot] = id + 1;
-    if (this.count * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
-    return id;
+    if (this.texts.limit >= TRANSIENT_BASE && this.texts.find(s) < 0)
+      throw new Error('the token table is full');
+    return this.texts.intern(s);
   }
 
   /** The id of `s` (not empty) if the table holds it, else -1; never adds it. */
   find(s: string): number {
-    return (this.slots[this.slotOf(s, hashOf(s))] as number) - 1;
+    return this.texts.find(s);
   }
 
   /** The text of token `id` ('' for an id not given). */
   text(id: number): string {
-    if (id < 0 || id >= this.count) return '';
+    if (id < 0 || id >= this.texts.limit) return '';
     const k = id & (RECENT - 1);
     if (this.recentIds[k] === id) return this.recent[k] as string;
-    const from = this.starts[id] as number;
-    const to = this.starts[id + 1] as number;
-    const t = to === from ? (this.wide.get(id) ?? '') : this.bytes.toString('latin1', from, to);
+    const t = this.texts.text(id);
     this.recent[k] = t;
     this.recentIds[k] = id;
     return t;
-  }
-
-  /** `s`'s slot: the one holding its id, or the empty one where it would go. */
-  private slotOf(s: string, h: number): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const v = slots[i] as number;
-      if (v === 0 || (this.hashes[v - 1] === h && this.holds(v - 1, s))) return i;
-    }
-  }
-
-  private holds(id: number, s: string): boolean {
-    const from = this.starts[id] as number;
-    const to = this.starts[id + 1] as number;
-    if (to === from) return this.wide.get(id) === s;
-    if (to - from !== s.length) return false;
-    const b = this.bytes;
-    for (let k = 0; k < s.length; k++) if (b[from + k] !== s.charCodeAt(k)) return false;
-    return true;
-  }
-
-  private store(id: number, s: string, h: number): void {
-    if (id + 2 > this.starts.length) {
-      this.starts = grownInt32(this.starts, id + 2);
-      this.hashes = grownInt32(this.hashes, id + 2);
-    }
-    if (this.used + s.length > this.bytes.length) {
-      const grown = Buffer.alloc(grownLength(this.bytes.length, this.used + s.length));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
-    const b = this.bytes;
-    let k = 0;
-    for (; k < s.length; k++) {
-      const c = s.charCodeAt(k);
-      if (c > 255) break;
-      b[this.used + k] = c;
-    }
-    if (k === s.length) this.used += s.length;
-    else this.wide.set(id, flatText(s));
-    this.starts[id + 1] = this.used;
-    this.hashes[id] = h;
-  }
-
-  private rehash(size: number): void {
-    const slots = new Int32Array(size);
-    const mask = size - 1;
-    for (let id = 0; id < this.count; id++) {
-      let i = (this.hashes[id] as number) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = id + 1;
-    }
-    this.slots = slots;
   }
 }
 
 /** How many texts `TokenTable.text` keeps made (a power of two). */
 const RECENT = 1 << 15;
-
-/** FNV-1a over the code units, then mixed (the table takes the low bits). */
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return h ^ (h >>> 12);
-}
 
 const table = new TokenTable();
 
@@ -221,17 +142,6 @@ export function withQueryTokens<T>(f: () => T): T {
       }
     }
   }
-}
-
-/**
- * `s` as a string of its own (equal to it), for a string a long-lived table keeps. A string made
- * by concatenation (`${scheme}:${value}`, `${force}:${id}`) is held by V8 as a tree of its parts,
- * and one cut from a longer string (`slice`) keeps that string alive: kept by the million, either
- * costs about twice the flat string's bytes (issue #14). JSON's round trip gives back the same
- * code units, lone surrogates included, in one flat string. Short strings are always flat.
- */
-export function flatText(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 export function tokenString(id: number): string {

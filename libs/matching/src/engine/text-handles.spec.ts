@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { TextHandles } from './text-handles';
+
+/** A Map of text → handle beside the handles' texts and free list: what TextHandles must answer. */
+class Reference {
+  readonly handleOf = new Map<string, number>();
+  readonly texts: (string | undefined)[] = [];
+  readonly free: number[] = [];
+
+  intern(s: string): number {
+    let h = this.handleOf.get(s);
+    if (h !== undefined) return h;
+    h = this.free.pop() ?? this.texts.length;
+    this.texts[h] = s;
+    this.handleOf.set(s, h);
+    return h;
+  }
+
+  release(h: number): void {
+    const s = this.texts[h];
+    if (s === undefined) return;
+    this.handleOf.delete(s);
+    this.texts[h] = undefined;
+    this.free.push(h);
+  }
+}
+
+/** Code units that collide in hashing and span the narrow/wide split and lone surrogates. */
+const UNITS = ['a', 'b', 'c', ' ', ':', '\u00e9', '\u00ff', '\u0100', '\u4e2d', '\ud800', '\udc00'];
+const unit = fc.constantFrom(...UNITS);
+const shortText = fc.array(unit, { maxLength: 6 }).map((u) => u.join(''));
+/** Long texts (varint lengths of two bytes) fill the arena quickly, so it compacts often. */
+const longText = fc
+  .tuple(shortText, fc.integer({ min: 120, max: 400 }))
+  .map(([s, n]) => s + 'x'.repeat(n) + s);
+const text = fc.oneof({ weight: 6, arbitrary: shortText }, { weight: 1, arbitrary: longText });
+
+type Op =
+  | { op: 'intern'; s: string }
+  | { op: 'find'; s: string }
+  | { op: 'release'; pick: number }
+  | { op: 'text'; pick: number };
+
+const ops = fc.array(
+  fc.oneof(
+    { weight: 5, arbitrary: text.map((s): Op => ({ op: 'intern', s })) },
+    { weight: 2, arbitrary: text.map((s): Op => ({ op: 'find', s })) },
+    { weight: 3, arbitrary: fc.nat().map((pick): Op => ({ op: 'release', pick })) },
+    { weight: 2, arbitrary: fc.nat().map((pick): Op => ({ op: 'text', pick })) },
+  ),
+  { minLength: 200, maxLength: 1500 },
+);
+
+function expectSame(table: TextHandles, ref: Reference): void {
+  expect(table.size).toBe(ref.handleOf.size);
+  expect(table.limit).toBe(ref.texts.length);
+  for (let h = 0; h < ref.texts.length; h++) {
+    const s = ref.texts[h];
+    expect(table.has(h)).toBe(s !== undefined);
+    expect(table.text(h)).toBe(s ?? '');
+    if (s !== undefined) expect(table.find(s)).toBe(h);
+  }
+}
+
+describe('TextHandles', () => {
+  it('answers as a Map from text to handle with released handles reused last-in first-out, through growths and compactions', () => {
+    let compactions = 0;
+    fc.assert(
+      fc.property(ops, (sequence) => {
+        const table = new TextHandles(256);
+        const ref = new Reference();
+        for (const o of sequence) {
+          const limit = Math.max(ref.texts.length, 1);
+          if (o.op === 'intern') expect(table.intern(o.s)).toBe(ref.intern(o.s));
+          else if (o.op === 'find') expect(table.find(o.s)).toBe(ref.handleOf.get(o.s) ?? -1);
+          else if (o.op === 'release') {
+            const before = table.arenaUsed;
+            table.release(o.pick % limit);
+            ref.release(o.pick % limit);
+            if (table.arenaUsed < before) compactions++;
+          } else expect(table.text(o.pick % limit)).toBe(ref.texts[o.pick % limit] ?? '');
+        }
+        expectSame(table, ref);
+        // A restore from the texts and the free list answers the same, and goes on the same.
+        const restored = TextHandles.restored(
+          ref.texts.map((s) => s ?? ''),
+          ref.free,
+          256,
+        );
+        expectSame(restored, ref);
+        for (const o of sequence.slice(0, 100))
+          if (o.op === 'intern') expect(restored.intern(o.s)).toBe(ref.intern(o.s));
+        expectSame(restored, ref);
+      }),
+      { numRuns: 60 },
+    );
+    expect(compactions).toBeGreaterThan(10);
+  });
+
+  it('holds thousands of texts through many growths of the table and arena', () => {
+    const table = new TextHandles();
+    const ref = new Reference();
+    for (let i = 0; i < 20_000; i++) {
+      const s = i % 7 === 0 ? `\u4e2d${i}` : i % 11 === 0 ? `\ud800${i}` : `36:${i}`;
+      expect(table.intern(s)).toBe(ref.intern(s));
+      if (i % 3 === 0) {
+        table.release(i >> 1);
+        ref.release(i >> 1);
+      }
+    }
+    expectSame(table, ref);
+  });
+
+  it('keeps the arena within twice its live texts once it has compacted', () => {
+    const table = new TextHandles(1024);
+    const long = (i: number): string => `${i}:${'y'.repeat(200)}`;
+    for (let i = 0; i < 1000; i++) table.intern(long(i));
+    for (let i = 0; i < 900; i++) table.release(table.find(long(i)));
+    const liveBytes = 100 * (long(999).length + 2);
+    expect(table.arenaUsed).toBeLessThanOrEqual(2 * liveBytes);
+    for (let i = 900; i < 1000; i++) expect(table.text(table.find(long(i)))).toBe(long(i));
+  });
+
+  it('refuses a restore that gives one text twice or lists a released handle out of range', () => {
+    expect(() => TextHandles.restored(['a', 'a'], [])).toThrow(/one text/);
+    expect(() => TextHandles.restored(['a', ''], [2])).toThrow(/released handle 2/);
+    expect(() => TextHandles.restored(['a', ''], [1, 1])).toThrow(/twice/);
+  });
+});
