@@ -98,6 +98,18 @@ export class TextHandles {
     return this.bytes.toString('latin1', at, at + length);
   }
 
+  /** The released handles not yet given again, in the order they were released. */
+  releasedHandles(): number[] {
+    const out: number[] = [];
+    for (let h = this.free; h >= 0; h = -3 - (this.starts[h] as number)) out.push(h);
+    return out.reverse();
+  }
+
+  /** Each handle's text in handle order, '' for a released handle (a snapshot's list). */
+  *textsByHandle(): Generator<string> {
+    for (let h = 0; h < this.handles; h++) yield this.text(h);
+  }
+
   /** `h`'s text is no longer held; `h` is given again to a later text. No-op if not held. */
   release(h: number): void {
     if (!this.has(h)) return;
