@@ -164,8 +164,11 @@ export async function prepareIndex(args: {
   await db.end();
   log(`starting the hub on ${nominals.toLocaleString('en-GB')} nominals …`);
   const t1 = process.hrtime.bigint();
-  await (await startService('intel-hub', env, { timeoutMs: 3_600_000 })).stop();
-  return { nominals, restricted, loadSeconds, indexSeconds: seconds(t1) };
+  const first = await startService('intel-hub', env, { timeoutMs: 3_600_000 });
+  const indexSeconds = seconds(t1);
+  logLoad(first.logs, log);
+  await first.stop();
+  return { nominals, restricted, loadSeconds, indexSeconds };
 }
 
 /** A hub started on its prepared index, with how long the start took and its national persons. */
@@ -214,6 +217,17 @@ export function indexLoaded(logs: readonly string[]): {
   return { mode: 'unknown' };
 }
 
+/** Logs where a hub's load went (its `index-loaded` line's phases), and returns that line's figures. */
+function logLoad(
+  logs: readonly string[],
+  log: (s: string) => void,
+): ReturnType<typeof indexLoaded> {
+  const loaded = indexLoaded(logs);
+  if (loaded.build !== undefined)
+    log(`the hub's load (${loaded.mode}), ms by phase: ${JSON.stringify(loaded.build)}`);
+  return loaded;
+}
+
 const LOAD_MODE_TEXT: Record<string, string> = {
   snapshot: 'index loaded from its snapshot',
   restored: 'index restored from the database',
@@ -235,9 +249,7 @@ export async function restartHub(
   const t1 = process.hrtime.bigint();
   const hub = await startService('intel-hub', env, { timeoutMs: 3_600_000, nodeArgs });
   const restartSeconds = seconds(t1);
-  const loaded = indexLoaded(hub.logs);
-  if (loaded.build !== undefined)
-    log(`the hub's load (${loaded.mode}), ms by phase: ${JSON.stringify(loaded.build)}`);
+  const loaded = logLoad(hub.logs, log);
   if (loaded.nominals !== undefined && loaded.nominals !== nominals) {
     await hub.stop();
     throw new Error(

@@ -73,7 +73,7 @@ function activeRegistrations(m: MemberFacts, today: Date) {
  * of the national flags.
  */
 export function deriveFlags(
-  members: readonly MemberView[],
+  members: readonly MemberFacts[],
   incidents: readonly IncidentView[],
   today: Date,
 ): DerivedFlag[] {

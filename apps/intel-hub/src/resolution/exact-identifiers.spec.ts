@@ -227,6 +227,7 @@ function partsOf(parts: Iterable<SnapshotPart>): NationalParts {
     header: {} as DecodedSnapshot['header'],
     arrays: new Map(),
     strings: new Map(),
+    raw: new Map(),
   };
   for (const p of parts)
     if ('strings' in p) decoded.strings.set(p.name, [...p.strings]);

@@ -30,6 +30,7 @@ import {
   isOffending,
   concernedForces,
   mergeIncidents,
+  type MemberFacts,
   type MemberView,
 } from '../flags/derive-flags';
 import { planUnderived } from '../flags/underived-views';
@@ -1165,8 +1166,10 @@ export class ResolutionService {
   ): Promise<Alert[]> {
     if (personIds.length === 0) return [];
     const allMembers = personIds.flatMap((p) => index.membersOf(p));
-    const states = statesFromIndex
-      ? [...index.views(allMembers).values()]
+    // Flags and their alerts read a state's handling and registrations only (`MemberFacts`):
+    // from the index, those alone are decoded (a first start reads a million states here).
+    const states: MemberFacts[] = statesFromIndex
+      ? [...index.facts(allMembers).values()]
       : await this.store.membersWithStates(tx, allMembers);
     const stateOf = new Map(states.map((s) => [memberKey(s.forceCode, s.nominalId), s]));
     const incidentsOf = await this.store.incidentsOf(tx, allMembers);

@@ -4,7 +4,12 @@ import { join, relative } from 'node:path';
 import { KEY_TYPES } from '../block/blocking-keys';
 import { FLAT_FIELDS } from '../normalise/record.normaliser';
 import type { MatchParameters } from '../score/match-parameters';
-import { SnapshotError, type DecodedSnapshot, type SnapshotHeader } from './snapshot-frames';
+import {
+  SnapshotError,
+  type DecodedSnapshot,
+  type RawStrings,
+  type SnapshotHeader,
+} from './snapshot-frames';
 
 /**
  * The version of `MatchIndex.snapshot`'s layout. A snapshot holds records as the normaliser
@@ -144,6 +149,13 @@ export class SnapshotParts {
 
   strings(name: string): string[] {
     const s = this.decoded.strings.get(name);
+    if (!s) throw new SnapshotError('format', `no string table ${name}`);
+    return s;
+  }
+
+  /** A string table read raw (`decodeSnapshot`'s `raw`). */
+  rawStrings(name: string): RawStrings {
+    const s = this.decoded.raw.get(name);
     if (!s) throw new SnapshotError('format', `no string table ${name}`);
     return s;
   }

@@ -18,7 +18,7 @@ import {
 import type { MatchParameters } from '../score/match-parameters';
 import { TermFrequencies } from '../score/term-frequencies';
 import { waterfallOf, type Waterfall } from '../score/waterfall';
-import { tokenCount, tokenId, tokenString, withQueryTokens } from '../normalise/token-ids';
+import { tokenCount, tokenIdsOfUtf8, tokenString, withQueryTokens } from '../normalise/token-ids';
 import {
   INDEX_SNAPSHOT_VERSION,
   SnapshotParts,
@@ -141,6 +141,9 @@ const NO_LINKS: readonly number[] = [];
 
 /** `clusterSeq` of a handle naming no cluster; -1 is a cluster of several (in `clusterMany`). */
 const NO_CLUSTER = -2;
+
+/** The snapshot's string tables read as bytes, not strings: the token texts (`tokenIdsOfUtf8`). */
+const RAW_TABLES: ReadonlySet<string> = new Set(['tokens']);
 
 /** The type code of exact-custody-id keys (`c`, KEY_TYPES). */
 const CUSTODY_KEY = KEY_TYPES.indexOf('c');
@@ -760,21 +763,22 @@ export class MatchIndex {
     options: MatchIndexOptions = {},
   ): Promise<MatchIndex> {
     const ix = new MatchIndex(parameters, comparator, options);
-    const decoded = await decodeSnapshot(source, INDEX_SNAPSHOT_VERSION, (h) =>
-      checkSnapshotHeader(h, parameters, ix.snapshotOptions),
+    const decoded = await decodeSnapshot(
+      source,
+      INDEX_SNAPSHOT_VERSION,
+      (h) => checkSnapshotHeader(h, parameters, ix.snapshotOptions),
+      RAW_TABLES,
     );
     const parts = new SnapshotParts(decoded);
     const state = parts.state;
     const bad = (what: string): SnapshotError => new SnapshotError('format', what);
-    const texts = parts.strings('tokens');
-    if (texts.length !== state.tokens) throw bad('the token table is short');
-    const map = new Int32Array(texts.length);
+    const texts = parts.rawStrings('tokens');
+    if (texts.count !== state.tokens) throw bad('the token table is short');
+    // Interned from the frames' bytes (3.65M texts at 1M), then the frames let go.
+    const map = tokenIdsOfUtf8(texts.frames, texts.count, texts.bytes);
+    texts.frames.length = 0;
     let identity = true;
-    texts.forEach((t, i) => {
-      const id = tokenId(t);
-      map[i] = id;
-      if (id !== i) identity = false;
-    });
+    for (let i = 0; i < map.length && identity; i++) identity = map[i] === i;
     try {
       ix.records = RecordStore.fromState({
         rows: parts.i32('store.rows'),

@@ -51,6 +51,18 @@ export interface DecodedSnapshot {
   header: SnapshotHeader;
   arrays: Map<string, Int32Array | Float64Array>;
   strings: Map<string, string[]>;
+  /** The string tables asked for raw (`decodeSnapshot`'s `raw`), as their checked frames. */
+  raw: Map<string, RawStrings>;
+}
+
+/**
+ * A string table as written: `u32 LE length | UTF-8` entries back to back in `frames`, each
+ * entry whole within its frame (checked), `count` of them, `bytes` bytes of text in all.
+ */
+export interface RawStrings {
+  frames: Buffer[];
+  count: number;
+  bytes: number;
 }
 
 export interface SnapshotHeader {
@@ -213,6 +225,8 @@ export async function decodeSnapshot(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   version: number,
   checkHeader: (header: SnapshotHeader) => void,
+  /** String tables kept as their frames, not made into strings (`DecodedSnapshot.raw`). */
+  raw: ReadonlySet<string> = new Set(),
 ): Promise<DecodedSnapshot> {
   const r = new ChunkReader(source);
   const first = await readFrame(r, true);
@@ -225,10 +239,12 @@ export async function decodeSnapshot(
   checkHeader(header);
   const arrays = new Map<string, Int32Array | Float64Array>();
   const strings = new Map<string, string[]>();
+  const raws = new Map<string, RawStrings>();
   let frames = 1;
   /** The part being read: an array being filled, or a string table. */
   let array: { bytes: Uint8Array; at: number; name: string } | undefined;
   let table: string[] | undefined;
+  let rawTable: RawStrings | undefined;
   const finishArray = (): void => {
     if (array && array.at !== array.bytes.byteLength)
       throw new SnapshotError('format', `array ${array.name} is short of its length`);
@@ -237,13 +253,16 @@ export async function decodeSnapshot(
   for (;;) {
     const { tag, payload } = await readFrame(r);
     if (tag !== 'ARRD') finishArray();
-    if (tag !== 'STRD') table = undefined;
+    if (tag !== 'STRD') {
+      table = undefined;
+      rawTable = undefined;
+    }
     if (tag === 'END!') {
       const trailer = parseJson(payload, 'the trailer');
       if (trailer.frames !== frames)
         throw new SnapshotError('format', `the trailer counts ${String(trailer.frames)} frames`);
       if (!(await r.atEnd())) throw new SnapshotError('format', 'bytes after the trailer');
-      return { header, arrays, strings };
+      return { header, arrays, strings, raw: raws };
     }
     frames++;
     if (tag === 'ARRB') {
@@ -267,7 +286,17 @@ export async function decodeSnapshot(
     } else if (tag === 'STRB') {
       const { name } = parseJson(payload, 'a string table header');
       if (typeof name !== 'string') throw new SnapshotError('format', 'a malformed table header');
-      strings.set(name, (table = []));
+      if (raw.has(name)) raws.set(name, (rawTable = { frames: [], count: 0, bytes: 0 }));
+      else strings.set(name, (table = []));
+    } else if (tag === 'STRD' && rawTable) {
+      for (let at = 0; at < payload.byteLength;) {
+        const n = payload.readUInt32LE(at);
+        if (at + 4 + n > payload.byteLength) throw new SnapshotError('format', 'a cut string');
+        rawTable.count++;
+        rawTable.bytes += n;
+        at += 4 + n;
+      }
+      rawTable.frames.push(payload);
     } else if (tag === 'STRD') {
       if (!table) throw new SnapshotError('format', 'string data out of place');
       for (let at = 0; at < payload.byteLength;) {

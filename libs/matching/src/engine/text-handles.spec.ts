@@ -127,3 +127,55 @@ describe('TextHandles', () => {
     expect(() => TextHandles.restored(['a', ''], [1, 1])).toThrow(/twice/);
   });
 });
+
+describe('TextHandles.internUtf8 (a snapshot table read as bytes)', () => {
+  /** `texts` as a snapshot's string frames: `u32 LE length | UTF-8`, at most `frameBytes` a frame. */
+  function framed(texts: readonly string[], frameBytes: number): Buffer[] {
+    const frames: Buffer[] = [];
+    let parts: Buffer[] = [];
+    let size = 0;
+    for (const t of texts) {
+      const body = Buffer.from(t, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(body.length);
+      if (size + 4 + body.length > frameBytes && parts.length > 0) {
+        frames.push(Buffer.concat(parts));
+        parts = [];
+        size = 0;
+      }
+      parts.push(len, body);
+      size += 4 + body.length;
+    }
+    if (parts.length > 0) frames.push(Buffer.concat(parts));
+    return frames;
+  }
+
+  it('gives each text the handle intern gives its decoded text, after any interns and releases', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(text, fc.stringMatching(/^[A-Z0-9:]{0,30}$/)), { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.array(fc.oneof(text, fc.stringMatching(/^[A-Z0-9:]{0,30}$/)), { maxLength: 200 }),
+        fc.integer({ min: 8, max: 300 }),
+        (before, released, table, frameBytes) => {
+          const t = new TextHandles(64);
+          const ref = new TextHandles(64);
+          for (const s of before) if (s !== '') [t, ref].forEach((x) => x.intern(s));
+          for (const k of released) [t, ref].forEach((x) => x.release(k % (before.length + 1)));
+          const bytes = table.reduce((n, s) => n + Buffer.byteLength(s, 'utf8'), 0);
+          const got = t.internUtf8(framed(table, frameBytes), table.length, bytes);
+          table.forEach((s, i) => {
+            const decoded = Buffer.from(s, 'utf8').toString('utf8');
+            expect(got[i]).toBe(decoded === '' ? -1 : ref.intern(decoded));
+            // Found again by its string: stored under the hash `intern` gives it.
+            if (decoded !== '') expect(t.find(decoded)).toBe(got[i]);
+          });
+          expect(t.size).toBe(ref.size);
+          expect(t.limit).toBe(ref.limit);
+          for (let h = 0; h < ref.limit; h++) expect(t.text(h)).toBe(ref.text(h));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -83,6 +83,39 @@ export class TextHandles {
     return id;
   }
 
+  /**
+   * The handles of a table of texts as a snapshot holds them (`frames`: `u32 LE length | UTF-8`
+   * entries back to back, each whole within its frame), interned as `intern` would, -1 for an
+   * empty text: an all-ASCII text (nearly every token and key) is hashed, compared and stored
+   * from its bytes without a string being made; any other is decoded and interned. `count`
+   * texts of `bytes` bytes are expected: the table is sized for them first.
+   */
+  internUtf8(frames: readonly Uint8Array[], count: number, bytes: number): Int32Array {
+    this.reserve(count, bytes + 5 * count);
+    const out = new Int32Array(count);
+    let n = 0;
+    for (const f of frames) {
+      const buf = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+      for (let at = 0; at < buf.byteLength;) {
+        if (at + 4 > buf.byteLength) throw new Error('a cut text in a table of texts');
+        const length = buf.readUInt32LE(at);
+        const from = at + 4;
+        at = from + length;
+        if (at > buf.byteLength) throw new Error('a cut text in a table of texts');
+        if (n >= count) throw new Error('more texts than counted in a table of texts');
+        let ascii = length > 0;
+        for (let k = from; k < at && ascii; k++) ascii = (buf[k] as number) < 0x80;
+        if (ascii) out[n++] = this.internAscii(buf, from, at);
+        else {
+          const s = buf.toString('utf8', from, at);
+          out[n++] = s === '' ? -1 : this.intern(s);
+        }
+      }
+    }
+    if (n !== count) throw new Error(`a table of ${n} texts, ${count} counted`);
+    return out;
+  }
+
   /** Whether `h` is a handle given and not released. */
   has(h: number): boolean {
     return h >= 0 && h < this.handles && (this.starts[h] as number) >= -1;
@@ -167,6 +200,65 @@ export class TextHandles {
     return out;
   }
 
+  /** `intern` of the ASCII text `b[from, to)` (not empty), from its bytes. */
+  private internAscii(b: Buffer, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let k = from; k < to; k++) h = Math.imul(h ^ (b[k] as number), 0x01000193);
+    h = mixedHash(h);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = h & mask;
+    for (; ; i = (i + 1) & mask) {
+      const v = slots[i] as number;
+      if (v === 0) break;
+      if (this.hashes[v - 1] === h && this.holdsBytes(v - 1, b, from, to)) return v - 1;
+    }
+    const id = this.take();
+    this.hashes[id] = h;
+    const length = to - from;
+    this.room(5 + length);
+    let at = this.used;
+    this.starts[id] = at;
+    at = writeLength(this.bytes, at, length);
+    b.copy(this.bytes, at, from, to);
+    this.used = at + length;
+    slots[i] = id + 1;
+    this.live++;
+    if (this.live * 4 > slots.length * 3) this.rehash(slots.length * 2);
+    return id;
+  }
+
+  /** Whether handle `id` holds the ASCII text `b[from, to)` (a wide text never does). */
+  private holdsBytes(id: number, b: Buffer, from: number, to: number): boolean {
+    const start = this.starts[id] as number;
+    if (start < 0) return false;
+    if (this.lengthAt(start) !== to - from) return false;
+    const at = this.from;
+    return this.bytes.compare(b, from, to, at, at + (to - from)) === 0;
+  }
+
+  /** Room for `texts` more texts of `bytes` arena bytes, the hash table at most 3/4 full. */
+  private reserve(texts: number, bytes: number): void {
+    const handles = this.handles + texts;
+    if (handles > this.starts.length) {
+      this.starts = grownInt32(this.starts, handles);
+      this.hashes = grownInt32(this.hashes, handles);
+    }
+    this.room(bytes);
+    let size = this.slots.length;
+    while ((this.live + texts) * 4 > size * 3) size *= 2;
+    if (size !== this.slots.length) this.rehash(size);
+  }
+
+  /** Room in the arena for `bytes` more bytes. */
+  private room(bytes: number): void {
+    const need = this.used + bytes;
+    if (need <= this.bytes.length) return;
+    const grown = Buffer.alloc(grownLength(this.bytes.length, need));
+    grown.set(this.bytes.subarray(0, this.used));
+    this.bytes = grown;
+  }
+
   /** The handle a new text gets: the last released, else the next never given. */
   private take(): number {
     if (this.free >= 0) {
@@ -235,21 +327,11 @@ export class TextHandles {
       this.wide.set(id, flatText(s));
       return;
     }
-    const need = this.used + 5 + s.length;
-    if (need > this.bytes.length) {
-      const grown = Buffer.alloc(grownLength(this.bytes.length, need));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
+    this.room(5 + s.length);
     const b = this.bytes;
     let at = this.used;
     this.starts[id] = at;
-    let length = s.length;
-    while (length >= 0x80) {
-      b[at++] = (length & 0x7f) | 0x80;
-      length >>>= 7;
-    }
-    b[at++] = length;
+    at = writeLength(b, at, s.length);
     for (let k = 0; k < s.length; k++) b[at + k] = s.charCodeAt(k);
     this.used = at + s.length;
   }
@@ -311,9 +393,24 @@ const COMPACT_MIN = 1 << 16;
 export function textHash(s: string): number {
   let h = 0x811c9dc5;
   for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return mixedHash(h);
+}
+
+/** `textHash`'s last step (`internAscii` hashes an ASCII text's bytes the same way). */
+function mixedHash(h: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return h ^ (h >>> 12);
+}
+
+/** Writes `length` as a varint at `at` in `b`; returns where the text's units begin. */
+function writeLength(b: Buffer, at: number, length: number): number {
+  while (length >= 0x80) {
+    b[at++] = (length & 0x7f) | 0x80;
+    length >>>= 7;
+  }
+  b[at++] = length;
+  return at;
 }
 
 /**

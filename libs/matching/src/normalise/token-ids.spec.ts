@@ -7,6 +7,7 @@ import {
   isTransientToken,
   tokenCount,
   tokenId,
+  tokenIdsOfUtf8,
   tokenString,
   withQueryTokens,
 } from './token-ids';
@@ -149,5 +150,86 @@ describe('the token table', () => {
     expect(tokenCount()).toBe(first + texts.length);
     expect(tokenString(-1)).toBe('');
     expect(tokenString(tokenCount())).toBe('');
+  });
+});
+
+describe("tokenIdsOfUtf8 (a snapshot's token table)", () => {
+  /** The texts as the snapshot writer frames them: `u32 LE length | UTF-8`, at most `frameBytes` a frame. */
+  function framed(texts: readonly string[], frameBytes: number): Buffer[] {
+    const frames: Buffer[] = [];
+    let parts: Buffer[] = [];
+    let size = 0;
+    for (const t of texts) {
+      const body = Buffer.from(t, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(body.length);
+      if (size + 4 + body.length > frameBytes && parts.length > 0) {
+        frames.push(Buffer.concat(parts));
+        parts = [];
+        size = 0;
+      }
+      parts.push(len, body);
+      size += 4 + body.length;
+    }
+    if (parts.length > 0) frames.push(Buffer.concat(parts));
+    return frames;
+  }
+
+  const text = fc.oneof(
+    { weight: 6, arbitrary: fc.stringMatching(/^[A-Z0-9 :@.'-]{1,24}$/) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 8 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 0, maxLength: 6 }) },
+    { weight: 1, arbitrary: fc.constantFrom('É', 'ÅSE', 'Ωμέγα', 'a\ud800b', '\udc00', '') },
+  );
+
+  it('gives every text the id tokenId gives its decoded text, whether the table held it or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 300 }),
+        fc.array(fc.nat(), { maxLength: 50 }),
+        fc.integer({ min: 8, max: 200 }),
+        (texts, heldBefore, frameBytes) => {
+          // Some texts (and one of each pair of duplicates) interned beforehand, the usual way.
+          const run = `${Math.random()}`;
+          const all = texts.map((t, i) => (i % 3 === 0 ? `${t}${run}` : t));
+          for (const k of heldBefore) if (all.length > 0) tokenId(all[k % all.length] as string);
+          const dup = all.length > 0 ? [...all, all[0] as string] : all;
+          const frames = framed(dup, frameBytes);
+          const bytes = dup.reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
+          const before = tokenCount();
+          const ids = tokenIdsOfUtf8(frames, dup.length, bytes);
+          const added = tokenCount() - before;
+          dup.forEach((t, i) => {
+            const decoded = Buffer.from(t, 'utf8').toString('utf8');
+            expect(ids[i]).toBe(tokenId(decoded));
+            if (decoded !== '') expect(tokenString(ids[i] as number)).toBe(decoded);
+          });
+          // tokenId found every text the load interned: nothing was added after it.
+          expect(tokenCount() - before).toBe(added);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('grows the table through many texts in one load', () => {
+    const texts = Array.from({ length: 50_000 }, (_, i) => `BULK${i}X${i % 7}`);
+    const ids = tokenIdsOfUtf8(
+      framed(texts, 4096),
+      texts.length,
+      texts.reduce((n, t) => n + t.length, 0),
+    );
+    const count = tokenCount();
+    texts.forEach((t, i) => expect(tokenId(t)).toBe(ids[i]));
+    expect(tokenCount()).toBe(count);
+  });
+
+  it('refuses a table whose count or entries do not add up, and a load inside a query', () => {
+    const frames = framed(['ONE', 'TWO'], 100);
+    expect(() => tokenIdsOfUtf8(frames, 3, 6)).toThrow(/2 texts, 3 counted/);
+    expect(() => tokenIdsOfUtf8(frames, 1, 6)).toThrow(/more texts than counted/);
+    const cut = Buffer.from(frames[0] as Buffer).subarray(0, 9);
+    expect(() => tokenIdsOfUtf8([cut], 2, 6)).toThrow(/cut text/);
+    expect(() => withQueryTokens(() => tokenIdsOfUtf8(frames, 2, 6))).toThrow(/inside a query/);
   });
 });

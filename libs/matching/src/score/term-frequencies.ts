@@ -61,6 +61,14 @@ export class TermFrequencies {
   load(triples: Int32Array, size: number, map?: Int32Array): void {
     if (this.total !== 0 || this.counts.some((m) => m.size > 0))
       throw new Error('TermFrequencies.load needs empty frequencies');
+    // Each field's table sized once for its values (a 1M snapshot holds millions: doubling
+    // the table as they arrive rehashed them all several times).
+    const perField = new Int32Array(this.counts.length);
+    for (let i = 0; i + 2 < triples.length; i += 3) {
+      const f = triples[i] ?? -1;
+      if (f >= 0 && f < perField.length) perField[f] = (perField[f] ?? 0) + 1;
+    }
+    perField.forEach((n, f) => this.counts[f]?.reserve(n));
     for (let i = 0; i + 2 < triples.length; i += 3) {
       const map1 = this.counts[triples[i] ?? -1];
       const v = triples[i + 1] ?? -1;
@@ -144,6 +152,16 @@ export class TokenCounts {
       if (held === id) return this.counts[s] as number;
       if (held < 0) return 0;
     }
+  }
+
+  /** Room for `n` ids in all without growing (an empty table only: a load's presizing). */
+  reserve(n: number): void {
+    if (this.size !== 0) return;
+    let length = this.ids.length;
+    while (n * 4 > length * 3) length *= 2;
+    if (length === this.ids.length) return;
+    this.ids = new Int32Array(length).fill(-1);
+    this.counts = new Int32Array(length);
   }
 
   /** Adds `delta` to `id`'s count (a new id starts at 0); an id whose count is not above 0 goes. */
