@@ -39,6 +39,7 @@ export {
   encodeSnapshot,
   SnapshotError,
   type DecodedSnapshot,
+  type RawStrings,
   type SnapshotHeader,
   type SnapshotPart,
   type SnapshotProblem,

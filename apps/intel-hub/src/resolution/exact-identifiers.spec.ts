@@ -7,7 +7,7 @@ import {
   ExactIdentifierIndex,
   identifierKeysOf,
 } from './exact-identifiers';
-import { NationalParts } from './snapshot-parts';
+import { NATIONAL_RAW_TABLES, NationalParts } from './snapshot-parts';
 
 const oi = (kind: OnlineIdentifierKind, value: string, platform = ''): OnlineIdentifier => ({
   kind,
@@ -230,7 +230,19 @@ function partsOf(parts: Iterable<SnapshotPart>): NationalParts {
     raw: new Map(),
   };
   for (const p of parts)
-    if ('strings' in p) decoded.strings.set(p.name, [...p.strings]);
+    if ('strings' in p && NATIONAL_RAW_TABLES.has(p.name)) {
+      // As the snapshot frames it: `u32 LE length | UTF-8`, read as bytes.
+      const texts = [...p.strings].map((t) => Buffer.from(t, 'utf8'));
+      const frame = Buffer.concat(
+        texts.flatMap((b) => {
+          const length = Buffer.alloc(4);
+          length.writeUInt32LE(b.length);
+          return [length, b];
+        }),
+      );
+      const bytes = texts.reduce((n, b) => n + b.length, 0);
+      decoded.raw.set(p.name, { frames: [frame], count: texts.length, bytes });
+    } else if ('strings' in p) decoded.strings.set(p.name, [...p.strings]);
     else if ('i32' in p) decoded.arrays.set(p.name, Int32Array.from(p.i32));
     else decoded.arrays.set(p.name, Float64Array.from(p.f64));
   return new NationalParts(decoded);

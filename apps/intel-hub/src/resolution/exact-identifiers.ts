@@ -174,19 +174,19 @@ export class ExactIdentifierIndex {
 
   /** The index `snapshotParts` wrote (same holders in the same order). */
   static fromSnapshot(parts: NationalParts): ExactIdentifierIndex {
-    const keys = parts.strings('identifiers.keys');
+    const keys = parts.rawStrings('identifiers.keys');
     const counts = parts.i32('identifiers.count');
     const flat = parts.i32('identifiers.holders');
-    if (counts.length !== keys.length) throw malformed('identifier keys and counts disagree');
+    if (counts.length !== keys.count) throw malformed('identifier keys and counts disagree');
     let texts: TextHandles;
     try {
-      texts = TextHandles.restored(keys, []);
+      texts = TextHandles.restoredUtf8(keys, []);
     } catch (e) {
       throw malformed(`identifier keys: ${(e as Error).message}`);
     }
-    const out = new ExactIdentifierIndex(texts, new Int32Array(keys.length));
+    const out = new ExactIdentifierIndex(texts, new Int32Array(keys.count));
     let at = 0;
-    keys.forEach((_, i) => {
+    counts.forEach((_, i) => {
       const n = counts[i] as number;
       if (n < 1 || at + n > flat.length) throw malformed(`identifier ${i} counts ${n} holders`);
       if (n === 1) out.one[i] = flat[at] as number;

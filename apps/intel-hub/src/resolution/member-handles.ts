@@ -45,14 +45,11 @@ export class MemberHandles {
 
   /** The handles `snapshotParts` wrote: the same key under the same handle. */
   static fromSnapshot(parts: NationalParts): MemberHandles {
-    const keys = parts.strings('handles.keys');
+    const keys = parts.rawStrings('handles.keys');
     const released = parts.i32('handles.released');
-    const free = new Set(released);
-    keys.forEach((k, h) => {
-      if (free.has(h) ? k !== '' : k === '') throw malformed(`handle ${h} has key ${k}`);
-    });
     try {
-      return new MemberHandles(TextHandles.restored(keys, released));
+      // A released handle's key is '', and only a released handle's (checked as restored).
+      return new MemberHandles(TextHandles.restoredUtf8(keys, released));
     } catch (e) {
       throw malformed(`member handles: ${(e as Error).message}`);
     }

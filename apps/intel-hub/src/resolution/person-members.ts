@@ -153,7 +153,7 @@ export class PersonMembers {
   static fromSnapshot(parts: NationalParts): PersonMembers {
     const out = new PersonMembers();
     try {
-      out.ids = TextHandles.restored(parts.strings('persons.ids'), []);
+      out.ids = TextHandles.restoredUtf8(parts.rawStrings('persons.ids'), []);
     } catch (e) {
       throw malformed(`person ids: ${(e as Error).message}`);
     }

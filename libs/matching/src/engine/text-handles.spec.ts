@@ -178,4 +178,53 @@ describe('TextHandles.internUtf8 (a snapshot table read as bytes)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('restoredUtf8 restores what restored does from the same table, released handles included', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof(text, fc.stringMatching(/^[A-Z0-9:]{1,30}$/)), { maxLength: 120 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.integer({ min: 8, max: 300 }),
+        (unique, picks, frameBytes) => {
+          const texts = unique.filter((t) => t !== '');
+          const released = [...new Set(picks.map((k) => k % (texts.length + 1)))].filter(
+            (h) => h < texts.length,
+          );
+          const table = texts.map((t, h) => (released.includes(h) ? '' : t));
+          const bytes = table.reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
+          const decoded = table.map((t) => Buffer.from(t, 'utf8').toString('utf8'));
+          const want = TextHandles.restored(decoded, released, 64);
+          const got = TextHandles.restoredUtf8(
+            { frames: framed(table, frameBytes), count: table.length, bytes },
+            released,
+            64,
+          );
+          expect(got.size).toBe(want.size);
+          expect(got.limit).toBe(want.limit);
+          expect(got.releasedHandles()).toEqual(want.releasedHandles());
+          for (let h = 0; h < want.limit; h++) {
+            expect(got.text(h)).toBe(want.text(h));
+            if (!released.includes(h)) expect(got.find(decoded[h] as string)).toBe(h);
+          }
+          // Both go on alike: the next text takes the same handle.
+          expect(got.intern('NEXT TEXT')).toBe(want.intern('NEXT TEXT'));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('restoredUtf8 refuses a text held twice, and a count the frames do not hold', () => {
+    const frames = framed(['AB', 'CD', 'AB'], 100);
+    expect(() => TextHandles.restoredUtf8({ frames, count: 3, bytes: 6 }, [])).toThrow(
+      /handles 2 and 0 hold one text/,
+    );
+    const two = framed(['AB', 'CD'], 100);
+    expect(() => TextHandles.restoredUtf8({ frames: two, count: 3, bytes: 4 }, [])).toThrow(
+      /2 texts, 3 counted/,
+    );
+    expect(() => TextHandles.restoredUtf8({ frames: two, count: 1, bytes: 4 }, [])).toThrow(
+      /more texts than counted/,
+    );
+  });
 });

@@ -94,24 +94,14 @@ export class TextHandles {
     this.reserve(count, bytes + 5 * count);
     const out = new Int32Array(count);
     let n = 0;
-    for (const f of frames) {
-      const buf = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
-      for (let at = 0; at < buf.byteLength;) {
-        if (at + 4 > buf.byteLength) throw new Error('a cut text in a table of texts');
-        const length = buf.readUInt32LE(at);
-        const from = at + 4;
-        at = from + length;
-        if (at > buf.byteLength) throw new Error('a cut text in a table of texts');
-        if (n >= count) throw new Error('more texts than counted in a table of texts');
-        let ascii = length > 0;
-        for (let k = from; k < at && ascii; k++) ascii = (buf[k] as number) < 0x80;
-        if (ascii) out[n++] = this.internAscii(buf, from, at);
-        else {
-          const s = buf.toString('utf8', from, at);
-          out[n++] = s === '' ? -1 : this.intern(s);
-        }
+    eachUtf8(frames, (b, from, to, ascii) => {
+      if (n >= count) throw new Error('more texts than counted in a table of texts');
+      if (ascii) out[n++] = this.internAscii(b, from, to);
+      else {
+        const s = b.toString('utf8', from, to);
+        out[n++] = s === '' ? -1 : this.intern(s);
       }
-    }
+    });
     if (n !== count) throw new Error(`a table of ${n} texts, ${count} counted`);
     return out;
   }
@@ -167,54 +157,126 @@ export class TextHandles {
     released: Iterable<number>,
     compactMin = COMPACT_MIN,
   ): TextHandles {
+    const { out, free, order } = TextHandles.sized(texts.length, released, compactMin);
+    for (let id = 0; id < texts.length; id++) if (!free.has(id)) out.place(id, texts[id] as string);
+    out.freeInOrder(order);
+    return out;
+  }
+
+  /**
+   * `restored` from a snapshot's table read as bytes (`frames`: `u32 LE length | UTF-8` entries,
+   * each whole within its frame; `count` texts of `bytes` bytes): an all-ASCII text is hashed,
+   * compared and stored from its bytes, without a string being made (a 1M index's member keys
+   * and person ids are two million); any other is decoded and placed as `restored` would. A
+   * released handle's text must be empty, and only a released handle's.
+   */
+  static restoredUtf8(
+    table: { frames: readonly Uint8Array[]; count: number; bytes: number },
+    released: Iterable<number>,
+    compactMin = COMPACT_MIN,
+  ): TextHandles {
+    const { out, free, order } = TextHandles.sized(table.count, released, compactMin);
+    out.room(table.bytes + 5 * table.count);
+    let id = 0;
+    eachUtf8(table.frames, (b, from, to, ascii) => {
+      if (id >= table.count) throw new Error('more texts than counted in a table of texts');
+      if (free.has(id) !== (to === from))
+        throw new Error(
+          `handle ${id} is ${free.has(id) ? 'released and has' : 'held and has no'} text`,
+        );
+      if (!free.has(id)) {
+        if (ascii) out.placeAscii(id, b, from, to);
+        else out.place(id, b.toString('utf8', from, to));
+      }
+      id++;
+    });
+    if (id !== table.count) throw new Error(`a table of ${id} texts, ${table.count} counted`);
+    out.freeInOrder(order);
+    return out;
+  }
+
+  /** An empty table of `count` handles sized for them, the `released` ones checked. */
+  private static sized(
+    count: number,
+    released: Iterable<number>,
+    compactMin: number,
+  ): { out: TextHandles; free: Set<number>; order: number[] } {
     const out = new TextHandles(compactMin);
     const free = new Set<number>();
     const order: number[] = [];
     for (const h of released) {
-      if (!Number.isInteger(h) || h < 0 || h >= texts.length || free.has(h))
-        throw new Error(`released handle ${h} is not one of ${texts.length} or is listed twice`);
+      if (!Number.isInteger(h) || h < 0 || h >= count || free.has(h))
+        throw new Error(`released handle ${h} is not one of ${count} or is listed twice`);
       free.add(h);
       order.push(h);
     }
-    out.handles = texts.length;
-    out.starts = new Int32Array(Math.max(texts.length, 16));
-    out.hashes = new Int32Array(Math.max(texts.length, 16));
+    out.handles = count;
+    out.starts = new Int32Array(Math.max(count, 16));
+    out.hashes = new Int32Array(Math.max(count, 16));
     let size = 512;
-    while ((texts.length - free.size) * 4 > size * 3) size *= 2;
+    while ((count - free.size) * 4 > size * 3) size *= 2;
     out.slots = new Int32Array(size);
-    for (let id = 0; id < texts.length; id++) {
-      if (free.has(id)) continue;
-      const s = texts[id] as string;
-      const h = textHash(s);
-      const slot = out.slotOf(s, h);
-      if ((out.slots[slot] as number) !== 0)
-        throw new Error(`handles ${id} and ${(out.slots[slot] as number) - 1} hold one text`);
-      out.store(id, s, h);
-      out.slots[slot] = id + 1;
-      out.live++;
-    }
+    return { out, free, order };
+  }
+
+  /** Puts `s` under handle `id` (a restore's): throws when another handle holds it. */
+  private place(id: number, s: string): void {
+    const h = textHash(s);
+    const slot = this.slotOf(s, h);
+    if ((this.slots[slot] as number) !== 0)
+      throw new Error(`handles ${id} and ${(this.slots[slot] as number) - 1} hold one text`);
+    this.store(id, s, h);
+    this.slots[slot] = id + 1;
+    this.live++;
+  }
+
+  /** `place` of the ASCII text `b[from, to)` (not empty), from its bytes. */
+  private placeAscii(id: number, b: Buffer, from: number, to: number): void {
+    const h = asciiHash(b, from, to);
+    const slot = this.asciiSlot(h, b, from, to);
+    if ((this.slots[slot] as number) !== 0)
+      throw new Error(`handles ${id} and ${(this.slots[slot] as number) - 1} hold one text`);
+    this.hashes[id] = h;
+    this.storeAscii(id, b, from, to);
+    this.slots[slot] = id + 1;
+    this.live++;
+  }
+
+  /** The released handles, free in `order` (the last is given first). */
+  private freeInOrder(order: readonly number[]): void {
     for (const h of order) {
-      out.starts[h] = -3 - out.free;
-      out.free = h;
+      this.starts[h] = -3 - this.free;
+      this.free = h;
     }
-    return out;
   }
 
   /** `intern` of the ASCII text `b[from, to)` (not empty), from its bytes. */
   private internAscii(b: Buffer, from: number, to: number): number {
-    let h = 0x811c9dc5;
-    for (let k = from; k < to; k++) h = Math.imul(h ^ (b[k] as number), 0x01000193);
-    h = mixedHash(h);
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let i = h & mask;
-    for (; ; i = (i + 1) & mask) {
-      const v = slots[i] as number;
-      if (v === 0) break;
-      if (this.hashes[v - 1] === h && this.holdsBytes(v - 1, b, from, to)) return v - 1;
-    }
+    const h = asciiHash(b, from, to);
+    const slot = this.asciiSlot(h, b, from, to);
+    const held = (this.slots[slot] as number) - 1;
+    if (held >= 0) return held;
     const id = this.take();
     this.hashes[id] = h;
+    this.storeAscii(id, b, from, to);
+    this.slots[slot] = id + 1;
+    this.live++;
+    if (this.live * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
+    return id;
+  }
+
+  /** The ASCII text's slot (hash `h`): the one holding its handle, or the empty one for it. */
+  private asciiSlot(h: number, b: Buffer, from: number, to: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = slots[i] as number;
+      if (v === 0 || (this.hashes[v - 1] === h && this.holdsBytes(v - 1, b, from, to))) return i;
+    }
+  }
+
+  /** Stores the ASCII text `b[from, to)` under handle `id`: its varint length and its bytes. */
+  private storeAscii(id: number, b: Buffer, from: number, to: number): void {
     const length = to - from;
     this.room(5 + length);
     let at = this.used;
@@ -222,10 +284,6 @@ export class TextHandles {
     at = writeLength(this.bytes, at, length);
     b.copy(this.bytes, at, from, to);
     this.used = at + length;
-    slots[i] = id + 1;
-    this.live++;
-    if (this.live * 4 > slots.length * 3) this.rehash(slots.length * 2);
-    return id;
   }
 
   /** Whether handle `id` holds the ASCII text `b[from, to)` (a wide text never does). */
@@ -396,7 +454,37 @@ export function textHash(s: string): number {
   return mixedHash(h);
 }
 
-/** `textHash`'s last step (`internAscii` hashes an ASCII text's bytes the same way). */
+/** `textHash` of the ASCII text `b[from, to)`, from its bytes (a byte a code unit). */
+function asciiHash(b: Buffer, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ (b[k] as number), 0x01000193);
+  return mixedHash(h);
+}
+
+/**
+ * Calls `f` with each entry of a snapshot's string table (`u32 LE length | UTF-8`, each whole
+ * within its frame): its bytes' span in `b`, and whether it is all ASCII and not empty.
+ */
+function eachUtf8(
+  frames: readonly Uint8Array[],
+  f: (b: Buffer, from: number, to: number, ascii: boolean) => void,
+): void {
+  for (const frame of frames) {
+    const b = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+    for (let at = 0; at < b.byteLength;) {
+      if (at + 4 > b.byteLength) throw new Error('a cut text in a table of texts');
+      const from = at + 4;
+      at = from + b.readUInt32LE(at);
+      if (at > b.byteLength) throw new Error('a cut text in a table of texts');
+      let ascii = at > from;
+      for (let k = from; k < at && ascii; k++) ascii = (b[k] as number) < 0x80;
+      f(b, from, at, ascii);
+    }
+  }
+}
+
+/** `textHash`'s last step (`asciiHash` hashes an ASCII text's bytes the same way). */
+
 function mixedHash(h: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
