@@ -39,6 +39,7 @@ export {
   encodeSnapshot,
   SnapshotError,
   type DecodedSnapshot,
+  type RawStrings,
   type SnapshotHeader,
   type SnapshotPart,
   type SnapshotProblem,
@@ -69,6 +70,7 @@ export { RecordComparator, newComparison, type Comparison } from './compare/reco
 export { grownLength } from './engine/array-growth';
 export { eachInSlices, SLICE_MS } from './engine/slices';
 export { flatText, tokenCount, withQueryTokens } from './normalise/token-ids';
+export { TextHandles } from './engine/text-handles';
 export { normaliseRecord, type NormalisedRecord } from './normalise/record.normaliser';
 export { comparedValues, type ComparedValues } from './normalise/compared-values';
 export {

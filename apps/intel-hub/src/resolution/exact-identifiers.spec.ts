@@ -1,10 +1,13 @@
 import { OnlineIdentifierKind, type OnlineIdentifier } from '@intel/contracts';
+import type { DecodedSnapshot, SnapshotPart } from '@intel/matching';
 import { onlineIdentifierKey } from '@intel/records';
+import fc from 'fast-check';
 import {
   canonicalIdentifierKey,
   ExactIdentifierIndex,
   identifierKeysOf,
 } from './exact-identifiers';
+import { NATIONAL_RAW_TABLES, NationalParts } from './snapshot-parts';
 
 const oi = (kind: OnlineIdentifierKind, value: string, platform = ''): OnlineIdentifier => ({
   kind,
@@ -74,11 +77,36 @@ describe('canonicalIdentifierKey', () => {
   });
 });
 
+/**
+ * The index with its holders named (the national index names them by integer handle): each
+ * name is given the next integer the first time it is met.
+ */
+function namedHolders() {
+  const raw = new ExactIdentifierIndex();
+  const names: string[] = [];
+  const handle = (name: string): number => {
+    const i = names.indexOf(name);
+    return i >= 0 ? i : names.push(name) - 1;
+  };
+  const named = (hs: number[]): string[] => hs.map((h) => names[h] as string);
+  return {
+    get size() {
+      return raw.size;
+    },
+    add: (m: string, keys: Iterable<string>) => raw.add(handle(m), keys),
+    remove: (m: string, keys: Iterable<string>) => raw.remove(handle(m), keys),
+    replace: (m: string, before: string[], after: string[]) =>
+      raw.replace(handle(m), before, after),
+    holderCount: (key: string) => raw.holderCount(key),
+    holdersOf: (key: string) => named(raw.holdersOf(key)),
+  };
+}
+
 describe('ExactIdentifierIndex', () => {
-  let index: ExactIdentifierIndex;
+  let index: ReturnType<typeof namedHolders>;
 
   beforeEach(() => {
-    index = new ExactIdentifierIndex();
+    index = namedHolders();
   });
 
   it('given holders added, then each identifier lists exactly its holders, once each', () => {
@@ -144,3 +172,78 @@ describe('ExactIdentifierIndex', () => {
     );
   });
 });
+
+describe('ExactIdentifierIndex over random operations', () => {
+  it('lists the same holders as a map of sets, before and after a snapshot, as identifiers come and go', () => {
+    const key = fc.constantFrom(
+      'email:x',
+      'phone:1',
+      'phone:2',
+      'username:kik:\u4e2d',
+      'ip:1.2.3.4',
+    );
+    const op = fc.tuple(
+      fc.boolean(),
+      fc.integer({ min: 0, max: 5 }),
+      fc.array(key, { maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        let index = new ExactIdentifierIndex();
+        const ref = new Map<string, Set<number>>();
+        const check = (): void => {
+          expect(index.size).toBe(ref.size);
+          for (const k of ['email:x', 'phone:1', 'phone:2', 'username:kik:\u4e2d', 'ip:1.2.3.4']) {
+            const want = [...(ref.get(k) ?? [])].sort();
+            expect([...index.holdersOf(k)].sort()).toEqual(want);
+            expect(index.holderCount(k)).toBe(want.length);
+          }
+        };
+        ops.forEach(([adding, member, keys], i) => {
+          if (adding) index.add(member, keys);
+          else index.remove(member, keys);
+          for (const k of keys) {
+            const held = ref.get(k) ?? new Set<number>();
+            if (adding) held.add(member);
+            else held.delete(member);
+            if (held.size > 0) ref.set(k, held);
+            else ref.delete(k);
+          }
+          if (i % 50 === 49) {
+            check();
+            index = ExactIdentifierIndex.fromSnapshot(partsOf(index.snapshotParts()));
+          }
+        });
+        check();
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** Parts as a decoded snapshot holds them. */
+function partsOf(parts: Iterable<SnapshotPart>): NationalParts {
+  const decoded: DecodedSnapshot = {
+    header: {} as DecodedSnapshot['header'],
+    arrays: new Map(),
+    strings: new Map(),
+    raw: new Map(),
+  };
+  for (const p of parts)
+    if ('strings' in p && NATIONAL_RAW_TABLES.has(p.name)) {
+      // As the snapshot frames it: `u32 LE length | UTF-8`, read as bytes.
+      const texts = [...p.strings].map((t) => Buffer.from(t, 'utf8'));
+      const frame = Buffer.concat(
+        texts.flatMap((b) => {
+          const length = Buffer.alloc(4);
+          length.writeUInt32LE(b.length);
+          return [length, b];
+        }),
+      );
+      const bytes = texts.reduce((n, b) => n + b.length, 0);
+      decoded.raw.set(p.name, { frames: [frame], count: texts.length, bytes });
+    } else if ('strings' in p) decoded.strings.set(p.name, [...p.strings]);
+    else if ('i32' in p) decoded.arrays.set(p.name, Int32Array.from(p.i32));
+    else decoded.arrays.set(p.name, Float64Array.from(p.f64));
+  return new NationalParts(decoded);
+}

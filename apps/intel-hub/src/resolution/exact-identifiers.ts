@@ -1,9 +1,9 @@
 import type { NominalState, OnlineIdentifier } from '@intel/contracts';
 import { normaliseOnlineIdentifiers, type MatchOnlineIdentifier } from '@intel/matching';
 import { onlineIdentifierKey } from '@intel/records';
-import type { SnapshotPart } from '@intel/matching';
-import type { MemberKey } from './member-key';
+import { TextHandles, type SnapshotPart } from '@intel/matching';
 import { malformed, type NationalParts } from './snapshot-parts';
+import { withSlot } from './typed-growth';
 
 /**
  * The canonical keys (`onlineIdentifierKey`, the form CheckIdentifiers looks up) of a nominal's
@@ -45,51 +45,76 @@ export function comparedIdentifierKey(o: MatchOnlineIdentifier): string | undefi
  * Exact online-identifier index: canonical identifier key → the live nominals holding it. Unlike
  * the matching engine's blocks, nothing is skipped however many nominals share an identifier.
  *
- * A holder is whatever the caller names nominals by: the national index passes its integer
- * handles (`H` = number), so that postings are small integers, not references to key strings.
- * Stored compactly for a national index (about a million persons): an identifier held by one
- * nominal (most) maps to that holder itself; only a shared identifier has an array. No other
- * object per entry. Each identifier key string is held once, by the map.
+ * A holder is the national index's integer handle for a nominal. Stored compactly for a national
+ * index (about a million persons, most identifiers held by one nominal), with no object per
+ * identifier: the keys are interned to handles in a `TextHandles` (a byte arena; an identifier's
+ * handle is released when its last holder goes), and `one[k]` is identifier `k`'s holder when it
+ * has one, or -1 when it is shared: only a shared identifier has an array of its holders, in
+ * `shared`.
  */
-export class ExactIdentifierIndex<H extends string | number = MemberKey> {
-  private readonly holders = new Map<string, H | H[]>();
+export class ExactIdentifierIndex {
+  private readonly keys: TextHandles;
+  private one: Int32Array;
+  private readonly shared = new Map<number, number[]>();
+
+  constructor(keys = new TextHandles(), one = new Int32Array(0)) {
+    this.keys = keys;
+    this.one = one;
+  }
 
   /** Distinct identifiers held. */
   get size(): number {
-    return this.holders.size;
+    return this.keys.size;
   }
 
   /** Records that `member` holds these identifiers (keys from `identifierKeysOf`). */
-  add(member: H, keys: Iterable<string>): void {
-    for (const k of keys) {
-      const held = this.holders.get(k);
-      if (held === undefined) this.holders.set(k, member);
-      else if (!Array.isArray(held)) {
-        if (held !== member) this.holders.set(k, [held, member]);
-      } else if (!held.includes(member)) held.push(member);
+  add(member: number, keys: Iterable<string>): void {
+    for (const key of keys) {
+      const known = this.keys.find(key);
+      if (known < 0) {
+        const k = this.keys.intern(key);
+        this.one = withSlot(this.one, k, -1);
+        this.one[k] = member;
+        continue;
+      }
+      const held = this.one[known] as number;
+      if (held >= 0) {
+        if (held !== member) {
+          this.shared.set(known, [held, member]);
+          this.one[known] = -1;
+        }
+        continue;
+      }
+      const list = this.shared.get(known) as number[];
+      if (!list.includes(member)) list.push(member);
     }
   }
 
   /** Records that `member` no longer holds these identifiers. */
-  remove(member: H, keys: Iterable<string>): void {
-    for (const k of keys) {
-      const held = this.holders.get(k);
-      if (held === undefined) continue;
-      if (!Array.isArray(held)) {
-        if (held === member) this.holders.delete(k);
+  remove(member: number, keys: Iterable<string>): void {
+    for (const key of keys) {
+      const k = this.keys.find(key);
+      if (k < 0) continue;
+      const held = this.one[k] as number;
+      if (held >= 0) {
+        if (held === member) this.keys.release(k);
         continue;
       }
-      const i = held.indexOf(member);
+      const list = this.shared.get(k) as number[];
+      const i = list.indexOf(member);
       if (i < 0) continue;
       // Order is not kept: readers sort what they show.
-      held[i] = held[held.length - 1] as H;
-      held.pop();
-      if (held.length === 1) this.holders.set(k, held[0] as H);
+      list[i] = list[list.length - 1] as number;
+      list.pop();
+      if (list.length === 1) {
+        this.one[k] = list[0] as number;
+        this.shared.delete(k);
+      }
     }
   }
 
   /** Moves `member` from the identifiers `before` to `after` (either may be empty). */
-  replace(member: H, before: readonly string[], after: readonly string[]): void {
+  replace(member: number, before: readonly string[], after: readonly string[]): void {
     const next = new Set(after);
     const prev = new Set(before);
     this.remove(
@@ -104,52 +129,71 @@ export class ExactIdentifierIndex<H extends string | number = MemberKey> {
 
   /** How many live nominals hold the identifier with this canonical key. */
   holderCount(key: string): number {
-    const held = this.holders.get(key);
-    return held === undefined ? 0 : Array.isArray(held) ? held.length : 1;
+    const k = this.keys.find(key);
+    if (k < 0) return 0;
+    return (this.one[k] as number) >= 0 ? 1 : (this.shared.get(k) as number[]).length;
   }
 
   /** The live nominals holding the identifier with this canonical key, in no set order. */
-  holdersOf(key: string): H[] {
-    const held = this.holders.get(key);
-    if (held === undefined) return [];
-    return Array.isArray(held) ? [...held] : [held];
+  holdersOf(key: string): number[] {
+    const k = this.keys.find(key);
+    if (k < 0) return [];
+    const held = this.one[k] as number;
+    return held >= 0 ? [held] : [...(this.shared.get(k) as number[])];
   }
 
   /**
-   * The index as a snapshot's parts, for integer holders (the national index's handles): the
-   * identifier keys, how many hold each, and the holders in order.
+   * The index as a snapshot's parts: the identifier keys, how many hold each, and the holders in
+   * order (identifiers in handle order).
    */
-  *snapshotParts(this: ExactIdentifierIndex<number>): Generator<SnapshotPart> {
-    const counts = new Int32Array(this.holders.size);
+  *snapshotParts(): Generator<SnapshotPart> {
+    const live: number[] = [];
+    for (let k = 0; k < this.keys.limit; k++) if (this.keys.has(k)) live.push(k);
+    const counts = new Int32Array(live.length);
     let total = 0;
-    let i = 0;
-    for (const held of this.holders.values()) {
-      const n = Array.isArray(held) ? held.length : 1;
-      counts[i++] = n;
+    live.forEach((k, i) => {
+      const n = (this.one[k] as number) >= 0 ? 1 : (this.shared.get(k) as number[]).length;
+      counts[i] = n;
       total += n;
-    }
+    });
     const flat = new Int32Array(total);
     let at = 0;
-    for (const held of this.holders.values())
-      if (Array.isArray(held)) for (const h of held) flat[at++] = h;
-      else flat[at++] = held;
-    yield { name: 'identifiers.keys', strings: this.holders.keys() };
+    for (const k of live) {
+      const held = this.one[k] as number;
+      if (held >= 0) flat[at++] = held;
+      else for (const h of this.shared.get(k) as number[]) flat[at++] = h;
+    }
+    const keys = this.keys;
+    const texts = function* (): Generator<string> {
+      for (const k of live) yield keys.text(k);
+    };
+    yield { name: 'identifiers.keys', strings: texts() };
     yield { name: 'identifiers.count', i32: counts };
     yield { name: 'identifiers.holders', i32: flat };
   }
 
   /** The index `snapshotParts` wrote (same holders in the same order). */
-  static fromSnapshot(parts: NationalParts): ExactIdentifierIndex<number> {
-    const out = new ExactIdentifierIndex<number>();
-    const keys = parts.strings('identifiers.keys');
+  static fromSnapshot(parts: NationalParts): ExactIdentifierIndex {
+    const keys = parts.rawStrings('identifiers.keys');
     const counts = parts.i32('identifiers.count');
     const flat = parts.i32('identifiers.holders');
-    if (counts.length !== keys.length) throw malformed('identifier keys and counts disagree');
+    if (counts.length !== keys.count) throw malformed('identifier keys and counts disagree');
+    let texts: TextHandles;
+    try {
+      texts = TextHandles.restoredUtf8(keys, []);
+    } catch (e) {
+      throw malformed(`identifier keys: ${(e as Error).message}`);
+    }
+    const out = new ExactIdentifierIndex(texts, new Int32Array(keys.count));
     let at = 0;
-    keys.forEach((k, i) => {
+    counts.forEach((_, i) => {
       const n = counts[i] as number;
       if (n < 1 || at + n > flat.length) throw malformed(`identifier ${i} counts ${n} holders`);
-      out.holders.set(k, n === 1 ? (flat[at] as number) : [...flat.subarray(at, at + n)]);
+      if (n === 1) out.one[i] = flat[at] as number;
+      else {
+        out.one[i] = -1;
+        out.shared.set(i, [...flat.subarray(at, at + n)]);
+      }
       at += n;
     });
     if (at !== flat.length) throw malformed('more identifier holders than counted');

@@ -113,7 +113,7 @@ export interface RestoredNationalParts {
   states: StateArena;
   persons: PersonMembers;
   flags: Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>;
-  identifiers: ExactIdentifierIndex<number>;
+  identifiers: ExactIdentifierIndex;
 }
 
 type StoredFlags = ViewFlag[] | PersonViews<ViewFlag[]>;
@@ -172,7 +172,7 @@ export class NationalIndex {
   private readonly persons: PersonMembers;
   /** Per person handle: its public view's flags alone (most persons), or every view's. */
   private readonly flags: Map<number, ViewFlag[] | PersonViews<ViewFlag[]>>;
-  private readonly identifiers: ExactIdentifierIndex<number>;
+  private readonly identifiers: ExactIdentifierIndex;
   /** Per handle: whether its state is handling code C (`handled`), kept with `states`. */
   private readonly restriction = new RestrictionColumn();
 
@@ -189,7 +189,7 @@ export class NationalIndex {
     this.handles = r?.handles ?? new MemberHandles();
     this.persons = r?.persons ?? new PersonMembers();
     this.flags = r?.flags ?? new Map<number, StoredFlags>();
-    this.identifiers = r?.identifiers ?? new ExactIdentifierIndex<number>();
+    this.identifiers = r?.identifiers ?? new ExactIdentifierIndex();
     // A national link needs more than a name: records sharing only a (common) name are
     // reported as POSSIBLE, never merged into one person (docs/hub.md, Known limits).
     this.matching = r?.matching ?? engine.createIndex(NATIONAL_MATCH_OPTIONS);

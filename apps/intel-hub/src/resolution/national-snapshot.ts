@@ -13,7 +13,7 @@ import {
 } from '@intel/matching';
 import { readFileChunks, tempPathOf, writeFileAtomicallyPausing } from '@intel/snapshot';
 import { NATIONAL_MATCH_OPTIONS, NationalIndex } from './national-index';
-import { NationalParts } from './snapshot-parts';
+import { NATIONAL_RAW_TABLES, NationalParts } from './snapshot-parts';
 import { setImmediate } from 'node:timers/promises';
 
 /** The layout of the national part of a snapshot (`NationalIndex.snapshotParts`). */
@@ -149,9 +149,14 @@ export async function loadNationalSnapshot(
   const fingerprint = snapshotFingerprint(engine);
   let header: NationalHeader | undefined;
   try {
-    const decoded = await decodeSnapshot(readFileChunks(path), NATIONAL_SNAPSHOT_VERSION, (h) => {
-      header = checkHeader(h, fingerprint, watermark);
-    });
+    const decoded = await decodeSnapshot(
+      readFileChunks(path),
+      NATIONAL_SNAPSHOT_VERSION,
+      (h) => {
+        header = checkHeader(h, fingerprint, watermark);
+      },
+      NATIONAL_RAW_TABLES,
+    );
     const matchPath = join(dir, (header as NationalHeader).matchFile);
     if (!existsSync(matchPath)) throw new SnapshotRefused('missing', `no ${matchPath}`);
     const matching = await engine.loadIndex(readFileChunks(matchPath), NATIONAL_MATCH_OPTIONS);

@@ -1,10 +1,11 @@
-import { flatText, type SnapshotPart } from '@intel/matching';
+import { TextHandles, type SnapshotPart } from '@intel/matching';
 import { malformed, widened, type NationalParts } from './snapshot-parts';
 import { withSlot } from './typed-growth';
 
 /**
  * National persons and their members, for the national index: person ids interned once to
- * integer handles (each id string held once, however many members name it), each person's
+ * integer handles (held flat in a `TextHandles`, a byte arena: no string per id; `idOf` makes
+ * it when asked; a person's handle is never released), each person's
  * creation seq in a typed array, and each person's members as a doubly linked list threaded
  * through per-member typed arrays (members are the national index's nominal handles). No object
  * per person or per member.
@@ -15,8 +16,7 @@ import { withSlot } from './typed-growth';
  * they are detached, and a creation seq kept for every person ever given one.
  */
 export class PersonMembers {
-  private readonly handleOf = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private ids = new TextHandles();
   private seq = new Float64Array(0);
   private head = new Int32Array(0);
   private tail = new Int32Array(0);
@@ -35,18 +35,15 @@ export class PersonMembers {
 
   /** The person's handle, if it has one. */
   handle(personId: string): number | undefined {
-    return this.handleOf.get(personId);
+    const p = this.ids.find(personId);
+    return p < 0 ? undefined : p;
   }
 
   /** The person's handle, given one if it has none. */
   intern(personId: string): number {
-    let p = this.handleOf.get(personId);
-    if (p !== undefined) return p;
-    p = this.ids.length;
-    // Held as a flat string of its own, not a slice or concatenation keeping more alive.
-    const held = flatText(personId);
-    this.ids.push(held);
-    this.handleOf.set(held, p);
+    const known = this.ids.limit;
+    const p = this.ids.intern(personId);
+    if (p < known) return p;
     this.seq = withSlot(this.seq, p, NaN);
     this.head = withSlot(this.head, p, -1);
     this.tail = withSlot(this.tail, p, -1);
@@ -55,7 +52,7 @@ export class PersonMembers {
   }
 
   idOf(p: number): string {
-    return this.ids[p] as string;
+    return this.ids.text(p);
   }
 
   setSeq(p: number, seq: number): void {
@@ -140,7 +137,7 @@ export class PersonMembers {
 
   /** The persons as a snapshot's parts, exactly as held (views over the columns). */
   *snapshotParts(): Generator<SnapshotPart> {
-    yield { name: 'persons.ids', strings: this.ids };
+    yield { name: 'persons.ids', strings: this.ids.textsByHandle() };
     yield { name: 'persons.listed', i32: Int32Array.of(this.listedPersons) };
     yield { name: 'persons.seq', f64: this.seq };
     yield { name: 'persons.head', i32: this.head };
@@ -155,11 +152,11 @@ export class PersonMembers {
   /** The persons `snapshotParts` wrote. */
   static fromSnapshot(parts: NationalParts): PersonMembers {
     const out = new PersonMembers();
-    parts.strings('persons.ids').forEach((id, p) => {
-      if (out.handleOf.has(id)) throw malformed(`person ${id} twice`);
-      out.ids.push(id);
-      out.handleOf.set(id, p);
-    });
+    try {
+      out.ids = TextHandles.restoredUtf8(parts.rawStrings('persons.ids'), []);
+    } catch (e) {
+      throw malformed(`person ids: ${(e as Error).message}`);
+    }
     out.listedPersons = parts.i32('persons.listed')[0] ?? -1;
     out.seq = parts.f64('persons.seq');
     out.head = parts.i32('persons.head');
@@ -169,7 +166,7 @@ export class PersonMembers {
     out.listed = Uint8Array.from(parts.i32('members.listed'));
     out.next = parts.i32('members.next');
     out.prev = parts.i32('members.prev');
-    const n = out.ids.length;
+    const n = out.ids.limit;
     if (out.listedPersons < 0 || [out.seq, out.head, out.tail, out.count].some((a) => a.length < n))
       throw malformed('the person columns are shorter than the persons');
     const m = out.personOf.length;

@@ -1,4 +1,9 @@
-import { SnapshotError, type DecodedSnapshot, type SnapshotPart } from '@intel/matching';
+import {
+  SnapshotError,
+  type DecodedSnapshot,
+  type RawStrings,
+  type SnapshotPart,
+} from '@intel/matching';
 
 /**
  * Typed access to a decoded national-index snapshot's parts (`NationalIndex.snapshotParts`): a
@@ -21,6 +26,13 @@ export class NationalParts {
 
   strings(name: string): string[] {
     const s = this.decoded.strings.get(name);
+    if (!s) throw new SnapshotError('format', `no string table ${name}`);
+    return s;
+  }
+
+  /** A string table read as its frames (`NATIONAL_RAW_TABLES`), not as strings. */
+  rawStrings(name: string): RawStrings {
+    const s = this.decoded.raw.get(name);
     if (!s) throw new SnapshotError('format', `no string table ${name}`);
     return s;
   }
@@ -55,3 +67,13 @@ export function bytesPart(name: string, bytes: Uint8Array): SnapshotPart {
 export function widened(a: Uint8Array): Int32Array {
   return Int32Array.from(a);
 }
+
+/**
+ * The national snapshot's string tables read as bytes (`TextHandles.restoredUtf8`): the member
+ * keys, person ids and identifier keys, a million or more each at 1M, are never made into strings.
+ */
+export const NATIONAL_RAW_TABLES: ReadonlySet<string> = new Set([
+  'handles.keys',
+  'persons.ids',
+  'identifiers.keys',
+]);

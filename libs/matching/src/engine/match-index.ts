@@ -30,7 +30,9 @@ import {
   checkSnapshotHeader,
   type SnapshotOptions,
 } from './index-snapshot';
+import { grownLength } from './array-growth';
 import { KeyPostings, type KeyPostingsState } from './key-postings';
+import { TextHandles } from './text-handles';
 import { RecordStore, type RecordStoreState } from './record-store';
 import {
   decodeSnapshot,
@@ -139,21 +141,10 @@ export interface PairWaterfall extends Waterfall {
  */
 export type PairConstraint = 'must' | 'cannot';
 
-/**
- * A record held: its normalised form is in the index's RecordStore (slot = seq), not here.
- */
-interface Entry {
-  id: string;
-  seq: number;
-  clusterId: string;
-  /**
-   * Linked neighbours, `[seq, score, seq, score …]` in the order first linked; undefined while
-   * there are none (most records). A Map of one or two links cost ~190 bytes.
-   */
-  links: number[] | undefined;
-}
-
 const NO_LINKS: readonly number[] = [];
+
+/** `clusterSeq` of a handle naming no cluster; -1 is a cluster of several (in `clusterMany`). */
+const NO_CLUSTER = -2;
 
 /** The snapshot's string tables read as bytes, not strings: the token texts (`tokenIdsOfUtf8`). */
 const RAW_TABLES: ReadonlySet<string> = new Set(['tokens']);
@@ -186,16 +177,34 @@ function keysOf(norm: NormalisedRecord): KeyCodes {
 export class MatchIndex {
   private readonly scorer: FellegiSunterScorer;
   private readonly tf = new TermFrequencies();
-  /** Records by seq (undefined once removed). */
-  private readonly bySeq: (Entry | undefined)[] = [];
-  private readonly byId = new Map<string, Entry>();
+  /**
+   * Record and cluster ids, interned (issue #14: an object per record, a `Map` entry by id and
+   * one by cluster id were most of the index's own heap). A handle is held while something
+   * refers to it (`refs`): the record with that id, the cluster named by it, each record whose
+   * cluster it names; then it is released (and its text may come back under another handle).
+   */
+  private readonly ids = new TextHandles();
+  private refs = new Int32Array(0);
+  /** Per id handle: the seq of the record with that id, or -1. */
+  private seqOfId = new Int32Array(0);
+  /**
+   * Per id handle: the cluster it names, its members' seqs in ascending order (the order they
+   * were added): a one-record cluster's seq itself, -1 for several (`clusterMany`), NO_CLUSTER.
+   */
+  private clusterSeq = new Int32Array(0);
+  private readonly clusterMany = new Map<number, number[]>();
+  /** Per seq: the record's id handle (-1 once removed) and its cluster's id handle. */
+  private idAt = new Int32Array(0);
+  private clusterAt = new Int32Array(0);
+  /**
+   * Linked neighbours by seq, `[seq, score, seq, score …]` in the order first linked; only
+   * linked records (a minority) have an entry.
+   */
+  private readonly linked = new Map<number, number[]>();
+  /** Records held. */
+  private held = 0;
   /** Blocks by key triple (`blockingKeyCodes`; the same blocks as their texts would give). */
   private blocks = new KeyPostings();
-  /**
-   * Clusters by id: their members' seqs in ascending order (the order they were added), a
-   * one-record cluster as its seq alone.
-   */
-  private readonly clusters = new Map<string, number | number[]>();
   /** Analysts' decisions, both ways: record id → other record id → decision. */
   private readonly constraints = new Map<string, Map<string, PairConstraint>>();
   private readonly maxBlockSize: number;
@@ -216,7 +225,7 @@ export class MatchIndex {
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.held;
   }
 
   /**
@@ -228,68 +237,150 @@ export class MatchIndex {
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.seqOf(id) >= 0;
   }
 
   clusterOf(id: string): string | undefined {
-    return this.byId.get(id)?.clusterId;
+    const s = this.seqOf(id);
+    return s < 0 ? undefined : this.clusterIdOf(s);
   }
 
   membersOf(clusterId: string): string[] {
-    return this.seqsOf(clusterId).map((s) => this.bySeq[s]?.id ?? '');
+    return this.seqsOf(clusterId).map((s) => this.idOf(s));
+  }
+
+  /** The seq of the record with this id, or -1. */
+  private seqOf(id: string): number {
+    const h = this.ids.find(id);
+    return h < 0 ? -1 : (this.seqOfId[h] as number);
+  }
+
+  /** Whether the record of `seq` is held. */
+  private isLive(seq: number): boolean {
+    return seq >= 0 && seq < this.nextSeq && (this.idAt[seq] as number) >= 0;
+  }
+
+  /** The id of the record of `seq` ('' once removed). */
+  private idOf(seq: number): string {
+    const h = seq >= 0 && seq < this.nextSeq ? (this.idAt[seq] as number) : -1;
+    return h < 0 ? '' : this.ids.text(h);
+  }
+
+  private clusterIdOf(seq: number): string {
+    return this.ids.text(this.clusterAt[seq] as number);
+  }
+
+  /** `id`'s handle, given one (and room in the columns by handle) if it has none. */
+  private handleOf(id: string): number {
+    const h = this.ids.intern(id);
+    if (h >= this.refs.length) {
+      const n = grownLength(this.refs.length, h + 1);
+      this.refs = filled(this.refs, n, 0);
+      this.seqOfId = filled(this.seqOfId, n, -1);
+      this.clusterSeq = filled(this.clusterSeq, n, NO_CLUSTER);
+    }
+    return h;
+  }
+
+  /** Changes `h`'s references by `d`; a handle referred to by nothing is released. */
+  private ref(h: number, d: number): void {
+    const left = (this.refs[h] as number) + d;
+    this.refs[h] = left;
+    if (left === 0) this.ids.release(h);
+  }
+
+  /** The cluster of `seq` is now the one named `clusterId`. */
+  private setClusterOf(seq: number, clusterId: string): void {
+    const c = this.handleOf(clusterId);
+    this.ref(c, 1);
+    const was = this.clusterAt[seq] as number;
+    this.clusterAt[seq] = c;
+    if (was >= 0) this.ref(was, -1);
+  }
+
+  private hasCluster(clusterId: string): boolean {
+    const c = this.ids.find(clusterId);
+    return c >= 0 && this.clusterSeq[c] !== NO_CLUSTER;
+  }
+
+  /** Sets the cluster named `clusterId`: its members' seqs, ascending (one: the seq itself). */
+  private setCluster(clusterId: string, seqs: number | number[]): void {
+    const c = this.handleOf(clusterId);
+    if (this.clusterSeq[c] === NO_CLUSTER) this.ref(c, 1);
+    if (typeof seqs === 'number') {
+      this.clusterSeq[c] = seqs;
+      this.clusterMany.delete(c);
+    } else {
+      this.clusterSeq[c] = -1;
+      this.clusterMany.set(c, seqs);
+    }
+  }
+
+  private deleteCluster(clusterId: string): void {
+    const c = this.ids.find(clusterId);
+    if (c < 0 || this.clusterSeq[c] === NO_CLUSTER) return;
+    this.clusterSeq[c] = NO_CLUSTER;
+    this.clusterMany.delete(c);
+    this.ref(c, -1);
+  }
+
+  /** Adds `seq` (the newest) to the cluster named `clusterId`, making it if there is none. */
+  private joinCluster(clusterId: string, seq: number): void {
+    const c = this.handleOf(clusterId);
+    const held = this.clusterSeq[c] as number;
+    if (held === NO_CLUSTER) this.setCluster(clusterId, seq);
+    else if (held >= 0) this.setCluster(clusterId, [held, seq]);
+    else (this.clusterMany.get(c) as number[]).push(seq);
   }
 
   /** Adds (or replaces) a record; returns its links and the cluster changes. */
   add(id: string, input: MatchInput): AddResult {
     const changes = new Map<string, string[]>();
-    if (this.byId.has(id))
-      for (const c of this.remove(id).clusters) changes.set(c.clusterId, c.members);
+    if (this.has(id)) for (const c of this.remove(id).clusters) changes.set(c.clusterId, c.members);
     const norm = normaliseRecord(input);
     const seq = this.nextSeq++;
     const keys = keysOf(norm);
-    const entry: Entry = { id, seq, clusterId: id, links: undefined };
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
     for (const s of this.candidateSeqs(keys)) {
-      const other = this.bySeq[s];
-      if (!other) continue;
+      if (!this.isLive(s)) continue;
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       const score = this.scorer.score(c);
       const namesOnly =
         this.corroboratedLinks && this.scorer.isLink(score) && !this.scorer.corroborates(c);
       scored.push({ seq: s, score, namesOnly });
     }
-    this.insert(entry, norm, keys);
-    this.clusters.set(id, seq);
+    this.insert(id, seq, id, norm, keys);
+    this.setCluster(id, seq);
     scored.sort((x, y) => y.score - x.score);
     const links: ScoredLink[] = [];
     const possibles: ScoredLink[] = [];
     for (const { seq: s, score, namesOnly } of scored) {
-      const other = this.bySeq[s];
       const band = this.scorer.band(score);
-      if (!other || band === undefined) continue;
-      if (namesOnly) possibles.push({ id: other.id, score, band: 'MATCH_BAND_POSSIBLE' });
+      if (!this.isLive(s) || band === undefined) continue;
+      const otherId = this.idOf(s);
+      if (namesOnly) possibles.push({ id: otherId, score, band: 'MATCH_BAND_POSSIBLE' });
       else if (this.scorer.isLink(score)) {
-        links.push({ id: other.id, score, band });
-        link(entry, s, score);
-        link(other, seq, score);
-      } else possibles.push({ id: other.id, score, band });
+        links.push({ id: otherId, score, band });
+        this.link(seq, s, score);
+        this.link(s, seq, score);
+      } else possibles.push({ id: otherId, score, band });
     }
     // Offer the new record's links strongest first, as the batch does.
     for (const l of links) {
-      const other = this.byId.get(l.id);
-      if (!other || other.clusterId === entry.clusterId) continue;
-      this.tryMerge(entry.clusterId, other.clusterId, changes);
+      const other = this.seqOf(l.id);
+      if (other < 0 || this.clusterAt[other] === this.clusterAt[seq]) continue;
+      this.tryMerge(this.clusterIdOf(seq), this.clusterIdOf(other), changes);
     }
     // An analyst's must-link holds whatever the record scores now (it may have been updated, or
     // the index rebuilt with other parameters): its partners' clusters are joined to its own.
     for (const [partner, kind] of this.constraints.get(id) ?? []) {
-      const other = this.byId.get(partner);
-      if (kind !== 'must' || !other || other.clusterId === entry.clusterId) continue;
+      const other = this.seqOf(partner);
+      if (kind !== 'must' || other < 0 || this.clusterAt[other] === this.clusterAt[seq]) continue;
       for (const c of this.reclusterAround(id, partner).clusters)
         changes.set(c.clusterId, c.members);
     }
-    const clusterId = entry.clusterId;
+    const clusterId = this.clusterIdOf(seq);
     changes.set(clusterId, this.membersOf(clusterId));
     return {
       id,
@@ -319,7 +410,7 @@ export class MatchIndex {
    * uses the normaliser's memos only within the caller's own `withNormaliserMemos`.
    */
   restoring(): MatchRestorer {
-    if (this.byId.size > 0) throw new Error('MatchIndex.restore needs an empty index');
+    if (this.held > 0) throw new Error('MatchIndex.restore needs an empty index');
     return this.restorer();
   }
 
@@ -355,7 +446,7 @@ export class MatchIndex {
     const keys = new KeyCodes();
     const add = (r: RestoredRecord): void => {
       const { id, cluster } = r;
-      if (this.byId.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
+      if (this.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
       const norm = r.normalised ?? normaliseRecord(r.input as MatchInput);
       const seq = this.nextSeq++;
       let clusterId = clusterOfLabel.get(cluster);
@@ -365,19 +456,16 @@ export class MatchIndex {
       }
       this.tf.add(norm);
       blockingKeyCodes(norm, keys);
-      this.insert({ id, seq, clusterId, links: undefined }, norm, keys);
-      const held = this.clusters.get(clusterId);
-      if (held === undefined) this.clusters.set(clusterId, seq);
-      else if (typeof held === 'number') this.clusters.set(clusterId, [held, seq]);
-      else held.push(seq);
+      this.insert(id, seq, clusterId, norm, keys);
+      this.joinCluster(clusterId, seq);
     };
     const finish = (links: Iterable<RestoredLink>): void => {
       for (const { a, b, score } of links) {
-        const ea = this.byId.get(a);
-        const eb = this.byId.get(b);
-        if (!ea || !eb || ea === eb) continue;
-        link(ea, eb.seq, score);
-        link(eb, ea.seq, score);
+        const sa = this.seqOf(a);
+        const sb = this.seqOf(b);
+        if (sa < 0 || sb < 0 || sa === sb) continue;
+        this.link(sa, sb, score);
+        this.link(sb, sa, score);
       }
     };
     return { add, finish };
@@ -393,24 +481,26 @@ export class MatchIndex {
 
   /** Every link held, once each (what `restore` takes back). */
   *links(): IterableIterator<HeldLink> {
-    for (const e of this.bySeq) {
-      const l = e?.links ?? NO_LINKS;
+    for (let seq = 0; seq < this.nextSeq; seq++) {
+      if (!this.isLive(seq)) continue;
+      const l = this.linked.get(seq) ?? NO_LINKS;
       for (let i = 0; i < l.length; i += 2) {
         const [s, score] = [l[i] ?? 0, l[i + 1] ?? 0];
-        const other = this.bySeq[s];
         const band = this.scorer.band(score);
-        if (e && other && e.seq < s && band) yield { a: e.id, b: other.id, score, band };
+        if (this.isLive(s) && seq < s && band)
+          yield { a: this.idOf(seq), b: this.idOf(s), score, band };
       }
     }
   }
 
   /** Removes a record (MoPI disposal, withdrawal); its cluster is re-clustered and may split. */
   remove(id: string): ClusterChanges {
-    const entry = this.byId.get(id);
-    if (!entry) return { clusters: [] };
-    const members = this.takeOut(entry);
-    this.clusters.delete(entry.clusterId);
-    const out = new Map<string, string[]>([[entry.clusterId, []]]);
+    const seq = this.seqOf(id);
+    if (seq < 0) return { clusters: [] };
+    const clusterId = this.clusterIdOf(seq);
+    const members = this.takeOut(seq);
+    this.deleteCluster(clusterId);
+    const out = new Map<string, string[]>([[clusterId, []]]);
     for (const c of this.recluster(members)) out.set(c.clusterId, c.members);
     return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
   }
@@ -419,22 +509,33 @@ export class MatchIndex {
    * Takes a record out of the index (term frequencies, blocks, its links both ways, its slot);
    * returns the other members of its cluster, whose entry in `clusters` the caller rewrites.
    */
-  private takeOut(entry: Entry): number[] {
-    const norm = this.records.view(entry.seq);
+  private takeOut(seq: number): number[] {
+    const norm = this.records.view(seq);
     this.tf.remove(norm);
     // Keys are recomputed rather than stored: ~1 kB a record at national scale.
     const keys = keysOf(norm);
     for (let i = 0; i < keys.length; i++)
-      this.blocks.remove(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
-    const l = entry.links ?? NO_LINKS;
+      this.blocks.remove(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, seq);
+    const l = this.linked.get(seq) ?? NO_LINKS;
     for (let i = 0; i < l.length; i += 2) {
-      const other = this.bySeq[l[i] ?? 0];
-      if (other) unlink(other, entry.seq);
+      const other = l[i] ?? 0;
+      if (this.isLive(other)) this.unlink(other, seq);
     }
-    this.records.free(entry.seq);
-    this.bySeq[entry.seq] = undefined;
-    this.byId.delete(entry.id);
-    return this.seqsOf(entry.clusterId).filter((s) => s !== entry.seq);
+    this.linked.delete(seq);
+    this.records.free(seq);
+    const clusterId = this.clusterIdOf(seq);
+    const h = this.idAt[seq] as number;
+    const c = this.clusterAt[seq] as number;
+    // The cluster's name is kept (the caller rewrites its cluster) until the last reference goes.
+    this.ref(c, 1);
+    this.idAt[seq] = -1;
+    this.clusterAt[seq] = -1;
+    this.seqOfId[h] = -1;
+    this.held--;
+    this.ref(h, -1);
+    this.ref(c, -1);
+    this.ref(c, -1);
+    return this.seqsOf(clusterId).filter((s) => s !== seq);
   }
 
   /**
@@ -455,18 +556,19 @@ export class MatchIndex {
       const given = [...records];
       const touched = new Set<string>();
       for (const id of [...remove, ...given.map((r) => r.id)]) {
-        const entry = this.byId.get(id);
-        if (!entry) continue;
-        const rest = this.takeOut(entry);
-        touched.add(entry.clusterId);
-        if (rest.length === 0) this.clusters.delete(entry.clusterId);
-        else this.clusters.set(entry.clusterId, rest.length === 1 ? (rest[0] as number) : rest);
+        const seq = this.seqOf(id);
+        if (seq < 0) continue;
+        const clusterId = this.clusterIdOf(seq);
+        const rest = this.takeOut(seq);
+        touched.add(clusterId);
+        if (rest.length === 0) this.deleteCluster(clusterId);
+        else this.setCluster(clusterId, rest.length === 1 ? (rest[0] as number) : rest);
       }
       // Those left behind, named again by their earliest member (the old name may be given again).
       for (const clusterId of touched) {
         const rest = this.seqsOf(clusterId);
         if (rest.length === 0) continue;
-        this.clusters.delete(clusterId);
+        this.deleteCluster(clusterId);
         this.writeGroups([rest]);
       }
       this.restoreAll(this.restorer(), given, links);
@@ -483,7 +585,7 @@ export class MatchIndex {
   candidates(input: MatchInput): string[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      return [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]?.id ?? '');
+      return [...this.candidateSeqs(keysOf(norm))].map((s) => this.idOf(s));
     });
   }
 
@@ -494,8 +596,8 @@ export class MatchIndex {
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      const entries = [...this.candidateSeqs(keysOf(norm))].map((s) => this.bySeq[s]);
-      return this.scoreEntries(norm, entries).slice(0, maxResults);
+      const seqs = [...this.candidateSeqs(keysOf(norm))];
+      return this.scoreEntries(norm, seqs).slice(0, maxResults);
     });
   }
 
@@ -506,8 +608,8 @@ export class MatchIndex {
    * held are left out.
    */
   matchAmong(input: MatchInput, ids: Iterable<string>, explain = true): ScoredCandidate[] {
-    const entries = [...new Set(ids)].map((id) => this.byId.get(id));
-    return withQueryTokens(() => this.scoreEntries(normaliseRecord(input), entries, explain));
+    const seqs = [...new Set(ids)].map((id) => this.seqOf(id));
+    return withQueryTokens(() => this.scoreEntries(normaliseRecord(input), seqs, explain));
   }
 
   /**
@@ -538,24 +640,22 @@ export class MatchIndex {
     }
     const named = new Set<number>(custody);
     for (const id of exact) {
-      const e = this.byId.get(id);
-      if (e) named.add(e.seq);
+      const s = this.seqOf(id);
+      if (s >= 0) named.add(s);
     }
     const out: QueryCandidate[] = [];
     const blocked = this.candidateSeqs(keys);
     // Most blocked candidates score below POSSIBLE and are not named: they are compared and
-    // scored only, without reading their entries or allocating (the entries are objects spread
-    // over the heap: reading one per candidate was most of this loop's own time). The blocked
-    // ones first, then the named ones not blocked: the order candidates of equal score keep.
+    // scored only, without making their ids or allocating. The blocked ones first, then the
+    // named ones not blocked: the order candidates of equal score keep.
     const consider = (s: number): void => {
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       if (!named.has(s) && this.scorer.band(this.scorer.score(c)) === undefined) return;
-      const other = this.bySeq[s];
-      if (!other) return;
+      if (!this.isLive(s)) return;
       out.push({
         ...(explain ? this.scorer.explain(c) : this.scorer.unexplained(c)),
-        id: other.id,
-        clusterId: other.clusterId,
+        id: this.idOf(s),
+        clusterId: this.clusterIdOf(s),
         exactCustodyId: custody.has(s),
         contradicts: this.scorer.contradicts(c),
       });
@@ -579,13 +679,13 @@ export class MatchIndex {
    */
   snapshot(): Generator<Uint8Array> {
     const live: number[] = [];
-    for (const e of this.bySeq) if (e) live.push(e.seq);
+    for (let s = 0; s < this.nextSeq; s++) if (this.isLive(s)) live.push(s);
     const store = this.records.state(this.nextSeq);
     const postings = this.blocks.state();
     const tokens = tokenCount();
     const header = snapshotHeader(this.parameters, this.snapshotOptions, {
       nextSeq: this.nextSeq,
-      size: this.byId.size,
+      size: this.held,
       tokens,
       storeDead: store.dead,
       postingsKeys: postings.keys,
@@ -608,29 +708,34 @@ export class MatchIndex {
     yield { name: 'store.len', i32: store.len };
     yield { name: 'store.data', i32: store.data };
     for (const k of POSTINGS_ARRAYS) yield { name: `postings.${k}`, i32: postings[k] };
-    const entries = live.map((s) => this.bySeq[s] as Entry);
     yield { name: 'entries.seq', i32: Int32Array.from(live) };
-    yield { name: 'entries.id', strings: entries.map((e) => e.id) };
+    const idOf = (s: number): string => this.idOf(s);
+    yield { name: 'entries.id', strings: mapped(live, idOf) };
     // A cluster id is the id of one of its members: kept as that member's place in `live`.
     const placeOf = new Int32Array(this.nextSeq).fill(-1);
     live.forEach((s, k) => (placeOf[s] = k));
-    const owner = entries.map((e) => {
-      const o = this.byId.get(e.clusterId);
-      return o ? (placeOf[o.seq] ?? -1) : -1;
+    const owner = new Int32Array(live.length);
+    live.forEach((s, k) => {
+      const o = this.seqOfId[this.clusterAt[s] as number] as number;
+      owner[k] = o >= 0 ? (placeOf[o] ?? -1) : -1;
     });
-    yield { name: 'entries.cluster', i32: Int32Array.from(owner) };
+    yield { name: 'entries.cluster', i32: owner };
+    const clusterIdOf = (s: number): string => this.clusterIdOf(s);
     yield {
       name: 'entries.clusterId',
-      strings: entries.filter((_, k) => owner[k] === -1).map((e) => e.clusterId),
+      strings: mapped(
+        live.filter((_, k) => owner[k] === -1),
+        clusterIdOf,
+      ),
     };
     let pairs = 0;
-    for (const e of entries) pairs += (e.links?.length ?? 0) / 2;
-    const count = new Int32Array(entries.length);
+    for (const s of live) pairs += (this.linked.get(s)?.length ?? 0) / 2;
+    const count = new Int32Array(live.length);
     const linkSeq = new Int32Array(pairs);
     const linkScore = new Float64Array(pairs);
     let p = 0;
-    entries.forEach((e, k) => {
-      const l = e.links ?? NO_LINKS;
+    live.forEach((s, k) => {
+      const l = this.linked.get(s) ?? NO_LINKS;
       count[k] = l.length / 2;
       for (let i = 0; i < l.length; i += 2, p++) {
         linkSeq[p] = l[i] ?? 0;
@@ -711,7 +816,8 @@ export class MatchIndex {
       throw bad('the entries disagree on their number');
     if (linkSeq.length !== linkScore.length) throw bad('link seqs and scores disagree');
     ix.nextSeq = state.nextSeq;
-    for (let s = 0; s < state.nextSeq; s++) ix.bySeq.push(undefined);
+    ix.idAt = new Int32Array(state.nextSeq).fill(-1);
+    ix.clusterAt = new Int32Array(state.nextSeq).fill(-1);
     let other = 0;
     let p = 0;
     for (let k = 0; k < n; k++) {
@@ -723,22 +829,18 @@ export class MatchIndex {
       const id = ids[k] as string;
       if (clusterId === undefined) throw bad(`no cluster id for ${id}`);
       const c = count[k] ?? 0;
-      let links: number[] | undefined;
       if (c > 0) {
         if (p + c > linkSeq.length) throw bad('fewer links than counted');
-        links = new Array<number>(2 * c);
+        const links = new Array<number>(2 * c);
         for (let i = 0; i < c; i++, p++) {
           links[2 * i] = linkSeq[p] ?? 0;
           links[2 * i + 1] = linkScore[p] ?? 0;
         }
+        ix.linked.set(seq, links);
       }
-      const entry: Entry = { id, seq, clusterId, links };
-      ix.bySeq[seq] = entry;
-      ix.byId.set(id, entry);
-      const held = ix.clusters.get(clusterId);
-      if (held === undefined) ix.clusters.set(clusterId, seq);
-      else if (typeof held === 'number') ix.clusters.set(clusterId, [held, seq]);
-      else held.push(seq);
+      if (ix.has(id)) throw bad(`record ${id} twice`);
+      ix.file(id, seq, clusterId);
+      ix.joinCluster(clusterId, seq);
     }
     if (p !== linkSeq.length) throw bad('more links than counted');
     const decisions = parts.strings('constraints');
@@ -779,18 +881,18 @@ export class MatchIndex {
 
   private scoreEntries(
     norm: NormalisedRecord,
-    entries: readonly (Entry | undefined)[],
+    seqs: readonly number[],
     explain = true,
   ): ScoredCandidate[] {
     const out: ScoredCandidate[] = [];
-    for (const other of entries) {
-      if (!other) continue;
-      const c = this.comparator.compare(norm, this.records.view(other.seq), this.cmp);
+    for (const s of seqs) {
+      if (!this.isLive(s)) continue;
+      const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       // Most candidates score below POSSIBLE: score without allocating, and build the
       // explanation (same sum, same order: the same score) only for those returned.
       if (this.scorer.band(this.scorer.score(c)) === undefined) continue;
       const scored = explain ? this.scorer.explain(c) : this.scorer.unexplained(c);
-      out.push({ ...scored, id: other.id, clusterId: other.clusterId });
+      out.push({ ...scored, id: this.idOf(s), clusterId: this.clusterIdOf(s) });
     }
     out.sort((x, y) => y.score - x.score);
     return out;
@@ -798,10 +900,10 @@ export class MatchIndex {
 
   /** Term-frequency adjusted score and explanation of two indexed records. */
   compare(idA: string, idB: string): PairScore | undefined {
-    const a = this.byId.get(idA);
-    const b = this.byId.get(idB);
-    if (!a || !b) return undefined;
-    const [ra, rb] = [this.records.view(a.seq), this.records.view(b.seq)];
+    const a = this.seqOf(idA);
+    const b = this.seqOf(idB);
+    if (a < 0 || b < 0) return undefined;
+    const [ra, rb] = [this.records.view(a), this.records.view(b)];
     return this.scorer.explain(this.comparator.compare(ra, rb, this.cmp));
   }
 
@@ -811,10 +913,10 @@ export class MatchIndex {
    * the thresholds, and the band this index decides for the pair.
    */
   waterfall(idA: string, idB: string): PairWaterfall | undefined {
-    const a = this.byId.get(idA);
-    const b = this.byId.get(idB);
-    if (!a || !b) return undefined;
-    const [ra, rb] = [this.records.view(a.seq), this.records.view(b.seq)];
+    const a = this.seqOf(idA);
+    const b = this.seqOf(idB);
+    if (a < 0 || b < 0) return undefined;
+    const [ra, rb] = [this.records.view(a), this.records.view(b)];
     const w = waterfallOf(this.scorer, this.comparator.compare(ra, rb, newComparison()));
     const namesOnly = this.corroboratedLinks && this.scorer.isLink(w.score) && !w.corroborated;
     return { ...w, decidedBand: namesOnly ? 'MATCH_BAND_POSSIBLE' : w.band, namesOnly };
@@ -822,20 +924,20 @@ export class MatchIndex {
 
   /** The links held between these records, once each (`a` < `b`), strongest first. */
   linksAmong(ids: Iterable<string>): HeldLink[] {
-    const entries = new Map<number, Entry>();
+    const entries = new Map<number, string>();
     for (const id of ids) {
-      const e = this.byId.get(id);
-      if (e) entries.set(e.seq, e);
+      const s = this.seqOf(id);
+      if (s >= 0) entries.set(s, id);
     }
     const out: HeldLink[] = [];
-    for (const e of entries.values()) {
-      const l = e.links ?? NO_LINKS;
+    for (const [seq, id] of entries) {
+      const l = this.linked.get(seq) ?? NO_LINKS;
       for (let i = 0; i < l.length; i += 2) {
         const [s, score] = [l[i] ?? 0, l[i + 1] ?? 0];
         const other = entries.get(s);
         const band = this.scorer.band(score);
-        if (!other || !band || e.id === other.id) continue;
-        if (e.id < other.id) out.push({ a: e.id, b: other.id, score, band });
+        if (other === undefined || !band || id === other) continue;
+        if (id < other) out.push({ a: id, b: other, score, band });
       }
     }
     return out.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
@@ -902,16 +1004,16 @@ export class MatchIndex {
     idB: string,
     kind: PairConstraint | undefined,
   ): { groups: string[][]; consistent: boolean } {
-    const a = this.byId.get(idA);
-    const b = this.byId.get(idB);
-    if (!a || !b) return { groups: [], consistent: true };
+    const a = this.seqOf(idA);
+    const b = this.seqOf(idB);
+    if (a < 0 || b < 0) return { groups: [], consistent: true };
     const held = this.constraintOf(idA, idB);
     this.setConstraint(idA, idB, kind);
     try {
       const members = new Set<number>();
-      for (const c of new Set([a.clusterId, b.clusterId]))
+      for (const c of new Set([this.clusterIdOf(a), this.clusterIdOf(b)]))
         for (const s of this.seqsOf(c)) members.add(s);
-      const groups = this.groupsOf([...members]).map((g) => g.map((s) => this.bySeq[s]?.id ?? ''));
+      const groups = this.groupsOf([...members]).map((g) => g.map((s) => this.idOf(s)));
       return { groups, consistent: this.decisionsHold(groups) };
     } finally {
       this.setConstraint(idA, idB, held);
@@ -931,25 +1033,72 @@ export class MatchIndex {
   }
 
   private reclusterAround(idA: string, idB: string): ClusterChanges {
-    const a = this.byId.get(idA);
-    const b = this.byId.get(idB);
-    if (!a || !b) return { clusters: [] };
-    const before = new Set([a.clusterId, b.clusterId]);
+    const a = this.seqOf(idA);
+    const b = this.seqOf(idB);
+    if (a < 0 || b < 0) return { clusters: [] };
+    const before = new Set([this.clusterIdOf(a), this.clusterIdOf(b)]);
     const members = new Set<number>();
     for (const c of before) for (const s of this.seqsOf(c)) members.add(s);
-    for (const c of before) this.clusters.delete(c);
+    for (const c of before) this.deleteCluster(c);
     const out = new Map<string, string[]>([...before].map((c) => [c, []]));
     for (const c of this.recluster([...members])) out.set(c.clusterId, c.members);
     return { clusters: [...out].map(([clusterId, m]) => ({ clusterId, members: m })) };
   }
 
-  /** Files a record under its blocking keys and ids (its cluster is the caller's business). */
-  private insert(entry: Entry, norm: NormalisedRecord, keys: KeyCodes): void {
-    this.records.put(entry.seq, norm);
+  /**
+   * Files a record under its blocking keys and its id, naming `clusterId` as its cluster (the
+   * cluster's members are the caller's business).
+   */
+  private insert(
+    id: string,
+    seq: number,
+    clusterId: string,
+    norm: NormalisedRecord,
+    keys: KeyCodes,
+  ): void {
+    this.records.put(seq, norm);
     for (let i = 0; i < keys.length; i++)
-      this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, entry.seq);
-    this.bySeq[entry.seq] = entry;
-    this.byId.set(entry.id, entry);
+      this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, seq);
+    this.file(id, seq, clusterId);
+  }
+
+  /** The record `id` is `seq`, in the cluster named `clusterId`. */
+  private file(id: string, seq: number, clusterId: string): void {
+    if (seq >= this.idAt.length) {
+      const n = grownLength(this.idAt.length, seq + 1);
+      this.idAt = filled(this.idAt, n, -1);
+      this.clusterAt = filled(this.clusterAt, n, -1);
+    }
+    const h = this.handleOf(id);
+    this.ref(h, 1);
+    this.seqOfId[h] = seq;
+    this.idAt[seq] = h;
+    this.held++;
+    this.setClusterOf(seq, clusterId);
+  }
+
+  /** Records a link of `from` to `seq`, or sets its score if there is one (as Map.set would). */
+  private link(from: number, seq: number, score: number): void {
+    let l = this.linked.get(from);
+    if (!l) this.linked.set(from, (l = []));
+    for (let i = 0; i < l.length; i += 2)
+      if (l[i] === seq) {
+        l[i + 1] = score;
+        return;
+      }
+    l.push(seq, score);
+  }
+
+  /** Forgets `from`'s link to `seq` (the others keep their order). */
+  private unlink(from: number, seq: number): void {
+    const l = this.linked.get(from);
+    if (!l) return;
+    for (let i = 0; i < l.length; i += 2)
+      if (l[i] === seq) {
+        l.splice(i, 2);
+        break;
+      }
+    if (l.length === 0) this.linked.delete(from);
   }
 
   /**
@@ -1013,7 +1162,7 @@ export class MatchIndex {
   }
 
   private tryMerge(ca: string, cb: string, changes: Map<string, string[]>): void {
-    if (!this.clusters.has(ca) || !this.clusters.has(cb)) return;
+    if (!this.hasCluster(ca) || !this.hasCluster(cb)) return;
     const seqs = [...this.seqsOf(ca), ...this.seqsOf(cb)];
     const groups = this.groupsOf(seqs);
     // The guard refused the merge: the clusters stay as they were. Where analysts' decisions
@@ -1021,8 +1170,8 @@ export class MatchIndex {
     // (a cannot-link cuts the weakest link on the strongest path between its pair), so that
     // adding records gives what re-clustering them would.
     if (groups.length !== 1 && !this.constrainedAmong(seqs)) return;
-    this.clusters.delete(ca);
-    this.clusters.delete(cb);
+    this.deleteCluster(ca);
+    this.deleteCluster(cb);
     const written = this.writeGroups(groups);
     for (const c of [ca, cb]) if (!written.some((w) => w.clusterId === c)) changes.set(c, []);
     if (written.length > 1) for (const w of written) changes.set(w.clusterId, w.members);
@@ -1031,9 +1180,9 @@ export class MatchIndex {
   /** Whether any analyst's decision names two of these records. */
   private constrainedAmong(seqs: readonly number[]): boolean {
     if (this.constraints.size === 0) return false;
-    const ids = new Set(seqs.map((s) => this.bySeq[s]?.id));
+    const ids = new Set(seqs.map((s) => this.idOf(s)));
     for (const id of ids)
-      for (const partner of this.constraints.get(id ?? '')?.keys() ?? [])
+      for (const partner of this.constraints.get(id)?.keys() ?? [])
         if (ids.has(partner)) return true;
     return false;
   }
@@ -1064,7 +1213,7 @@ export class MatchIndex {
       // Each decided pair among these records once (i < j); cannot-links before must-links, so
       // a must-link that would break one is not made.
       const must: [number, number][] = [];
-      const localOf = new Map(seqs.map((s, i) => [this.bySeq[s]?.id ?? '', i]));
+      const localOf = new Map(seqs.map((s, i) => [this.idOf(s), i]));
       for (const [id, i] of localOf)
         for (const [partner, kind] of this.constraints.get(id) ?? []) {
           const j = localOf.get(partner);
@@ -1077,7 +1226,7 @@ export class MatchIndex {
     }
     const edges: { a: number; b: number; score: number }[] = [];
     seqs.forEach((s, i) => {
-      const l = this.bySeq[s]?.links ?? NO_LINKS;
+      const l = this.linked.get(s) ?? NO_LINKS;
       for (let k = 0; k < l.length; k += 2) {
         const j = local.get(l[k] ?? 0);
         if (j !== undefined && j > i) edges.push({ a: i, b: j, score: l[k + 1] ?? 0 });
@@ -1097,19 +1246,17 @@ export class MatchIndex {
 
   /** A cluster's members' seqs, in the order they were added ([] when no such cluster). */
   private seqsOf(clusterId: string): number[] {
-    const held = this.clusters.get(clusterId);
-    return held === undefined ? [] : typeof held === 'number' ? [held] : held;
+    const c = this.ids.find(clusterId);
+    const held = c < 0 ? NO_CLUSTER : (this.clusterSeq[c] as number);
+    return held === NO_CLUSTER ? [] : held >= 0 ? [held] : (this.clusterMany.get(c) as number[]);
   }
 
   private writeGroups(groups: number[][]): { clusterId: string; members: string[] }[] {
     return groups.map((g) => {
-      const members = g.map((s) => this.bySeq[s]?.id ?? '');
+      const members = g.map((s) => this.idOf(s));
       const clusterId = members[0] ?? '';
-      this.clusters.set(clusterId, g.length === 1 ? (g[0] ?? 0) : g);
-      for (const s of g) {
-        const e = this.bySeq[s];
-        if (e) e.clusterId = clusterId;
-      }
+      this.setCluster(clusterId, g.length === 1 ? (g[0] ?? 0) : g);
+      for (const s of g) if (this.isLive(s)) this.setClusterOf(s, clusterId);
       return { clusterId, members };
     });
   }
@@ -1132,25 +1279,15 @@ function* tokenTexts(n: number): Generator<string> {
   for (let i = 0; i < n; i++) yield tokenString(i);
 }
 
-/** Records a link of `e` to `seq`, or sets its score if there is one (as Map.set would). */
-function link(e: Entry, seq: number, score: number): void {
-  const l = (e.links ??= []);
-  for (let i = 0; i < l.length; i += 2)
-    if (l[i] === seq) {
-      l[i + 1] = score;
-      return;
-    }
-  l.push(seq, score);
+/** `f` of each of `xs`, one at a time (a snapshot's strings, not all made at once). */
+function* mapped(xs: readonly number[], f: (x: number) => string): Generator<string> {
+  for (const x of xs) yield f(x);
 }
 
-/** Forgets `e`'s link to `seq` (the others keep their order). */
-function unlink(e: Entry, seq: number): void {
-  const l = e.links;
-  if (!l) return;
-  for (let i = 0; i < l.length; i += 2)
-    if (l[i] === seq) {
-      l.splice(i, 2);
-      break;
-    }
-  if (l.length === 0) e.links = undefined;
+/** A copy of `a` `length` long, the new elements `fill`. */
+function filled(a: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(length);
+  out.set(a);
+  out.fill(fill, a.length);
+  return out;
 }
