@@ -38,6 +38,7 @@ export {
   decodeSnapshot,
   encodeSnapshot,
   SnapshotError,
+  stringTableFrames,
   type DecodedSnapshot,
   type RawStrings,
   type SnapshotHeader,

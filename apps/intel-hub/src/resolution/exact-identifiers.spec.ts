@@ -1,5 +1,5 @@
 import { OnlineIdentifierKind, type OnlineIdentifier } from '@intel/contracts';
-import type { DecodedSnapshot, SnapshotPart } from '@intel/matching';
+import { stringTableFrames, type DecodedSnapshot, type SnapshotPart } from '@intel/matching';
 import { onlineIdentifierKey } from '@intel/records';
 import fc from 'fast-check';
 import {
@@ -231,17 +231,11 @@ function partsOf(parts: Iterable<SnapshotPart>): NationalParts {
   };
   for (const p of parts)
     if ('strings' in p && NATIONAL_RAW_TABLES.has(p.name)) {
-      // As the snapshot frames it: `u32 LE length | UTF-8`, read as bytes.
-      const texts = [...p.strings].map((t) => Buffer.from(t, 'utf8'));
-      const frame = Buffer.concat(
-        texts.flatMap((b) => {
-          const length = Buffer.alloc(4);
-          length.writeUInt32LE(b.length);
-          return [length, b];
-        }),
-      );
-      const bytes = texts.reduce((n, b) => n + b.length, 0);
-      decoded.raw.set(p.name, { frames: [frame], count: texts.length, bytes });
+      // As the snapshot frames it (`stringTableFrames`), read as bytes.
+      const texts = [...p.strings];
+      const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
+      const frames = [...stringTableFrames(texts, p.name)];
+      decoded.raw.set(p.name, { frames, count: texts.length, bytes });
     } else if ('strings' in p) decoded.strings.set(p.name, [...p.strings]);
     else if ('i32' in p) decoded.arrays.set(p.name, Int32Array.from(p.i32));
     else decoded.arrays.set(p.name, Float64Array.from(p.f64));

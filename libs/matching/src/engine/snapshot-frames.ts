@@ -113,20 +113,7 @@ export function* encodeSnapshot(
   for (const part of parts) {
     if ('strings' in part) {
       yield* put('STRB', json({ name: part.name }));
-      let buf = Buffer.allocUnsafe(FRAME_BYTES);
-      let at = 0;
-      for (const s of part.strings) {
-        const need = 4 + Buffer.byteLength(s, 'utf8');
-        if (need > FRAME_BYTES) throw new Error(`a string of ${need} bytes in ${part.name}`);
-        if (at + need > FRAME_BYTES) {
-          yield* put('STRD', buf.subarray(0, at));
-          buf = Buffer.allocUnsafe(FRAME_BYTES);
-          at = 0;
-        }
-        at = buf.writeUInt32LE(need - 4, at);
-        at += buf.write(s, at, 'utf8');
-      }
-      if (at > 0) yield* put('STRD', buf.subarray(0, at));
+      for (const payload of stringTableFrames(part.strings, part.name)) yield* put('STRD', payload);
       continue;
     }
     const array = 'i32' in part ? part.i32 : part.f64;
@@ -137,6 +124,31 @@ export function* encodeSnapshot(
       yield* put('ARRD', bytes.subarray(at, Math.min(at + FRAME_BYTES, bytes.byteLength)));
   }
   yield* put('END!', json({ frames }));
+}
+
+/**
+ * A string table's data frames' payloads (`STRD`): `u32 LE length | UTF-8` entries back to back,
+ * each whole within its frame, at most `frameBytes` a frame (what `RawStrings` reads back).
+ */
+export function* stringTableFrames(
+  strings: Iterable<string>,
+  name: string,
+  frameBytes = FRAME_BYTES,
+): Generator<Buffer> {
+  let buf = Buffer.allocUnsafe(frameBytes);
+  let at = 0;
+  for (const s of strings) {
+    const need = 4 + Buffer.byteLength(s, 'utf8');
+    if (need > frameBytes) throw new Error(`a string of ${need} bytes in ${name}`);
+    if (at + need > frameBytes) {
+      yield buf.subarray(0, at);
+      buf = Buffer.allocUnsafe(frameBytes);
+      at = 0;
+    }
+    at = buf.writeUInt32LE(need - 4, at);
+    at += buf.write(s, at, 'utf8');
+  }
+  if (at > 0) yield buf.subarray(0, at);
 }
 
 /** Reads exact byte counts from a stream of chunks cut anywhere. */

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { framedTexts as framed } from '../../test/framed-texts';
 import { TextHandles } from './text-handles';
 
 /** A Map of text → handle beside the handles' texts and free list: what TextHandles must answer. */
@@ -129,27 +130,6 @@ describe('TextHandles', () => {
 });
 
 describe('TextHandles.internUtf8 (a snapshot table read as bytes)', () => {
-  /** `texts` as a snapshot's string frames: `u32 LE length | UTF-8`, at most `frameBytes` a frame. */
-  function framed(texts: readonly string[], frameBytes: number): Buffer[] {
-    const frames: Buffer[] = [];
-    let parts: Buffer[] = [];
-    let size = 0;
-    for (const t of texts) {
-      const body = Buffer.from(t, 'utf8');
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(body.length);
-      if (size + 4 + body.length > frameBytes && parts.length > 0) {
-        frames.push(Buffer.concat(parts));
-        parts = [];
-        size = 0;
-      }
-      parts.push(len, body);
-      size += 4 + body.length;
-    }
-    if (parts.length > 0) frames.push(Buffer.concat(parts));
-    return frames;
-  }
-
   it('gives each text the handle intern gives its decoded text, after any interns and releases', () => {
     fc.assert(
       fc.property(

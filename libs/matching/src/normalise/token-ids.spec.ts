@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { JaroWinklerMemo } from '../compare/string-similarity';
+import { framedTexts as framed } from '../../test/framed-texts';
 import {
   derivedTokenCount,
   derivedTokens,
@@ -154,27 +155,6 @@ describe('the token table', () => {
 });
 
 describe("tokenIdsOfUtf8 (a snapshot's token table)", () => {
-  /** The texts as the snapshot writer frames them: `u32 LE length | UTF-8`, at most `frameBytes` a frame. */
-  function framed(texts: readonly string[], frameBytes: number): Buffer[] {
-    const frames: Buffer[] = [];
-    let parts: Buffer[] = [];
-    let size = 0;
-    for (const t of texts) {
-      const body = Buffer.from(t, 'utf8');
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(body.length);
-      if (size + 4 + body.length > frameBytes && parts.length > 0) {
-        frames.push(Buffer.concat(parts));
-        parts = [];
-        size = 0;
-      }
-      parts.push(len, body);
-      size += 4 + body.length;
-    }
-    if (parts.length > 0) frames.push(Buffer.concat(parts));
-    return frames;
-  }
-
   const text = fc.oneof(
     { weight: 6, arbitrary: fc.stringMatching(/^[A-Z0-9 :@.'-]{1,24}$/) },
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 8 }) },
