@@ -18,6 +18,18 @@ import { NationalStoreRepository } from '../resolution/national-store.repository
 /** How often the relay looks for unpublished alerts without a kick. */
 const INTERVAL_MS = 1000;
 
+/** Alerts a round claims and publishes at most; a full round is followed by another at once. */
+export const RELAY_BATCH = 500;
+
+/**
+ * The least time between the starts of two rounds (ms). Kicks within it are folded into one
+ * round: under query load every consultation that raises an alert kicks the relay, and a
+ * round is a transaction (claim, publish, mark) with a produce to the broker, so without a gap
+ * the rounds would follow each other as fast as they can be made, each carrying an alert or
+ * two. With it, an alert waits at most this long more before it is published.
+ */
+export const RELAY_ROUND_GAP_MS = 20;
+
 /** The hub's own PNC-style code on the envelopes it publishes. */
 export const HUB_FORCE_CODE = '00';
 
@@ -39,6 +51,10 @@ export class AlertRelay {
   private running: Promise<void> | undefined;
   /** A kick that came while a round was running: the round goes once more when it is done. */
   private again = false;
+  /** A round waiting for the gap after the last one to pass (RELAY_ROUND_GAP_MS). */
+  private waiting: NodeJS.Timeout | undefined;
+  /** When the last round started (ms since the epoch). */
+  private lastRound = -Infinity;
   private stopped = false;
 
   private readonly logger: Logger;
@@ -60,16 +76,27 @@ export class AlertRelay {
   }
 
   /**
-   * Publish now (alerts were just raised). A kick during a round is remembered: alerts committed
-   * after the round's last read would otherwise wait for the timer (an IMMEDIATE alert too).
+   * Publish now (alerts were just raised), or as soon as RELAY_ROUND_GAP_MS has passed since the
+   * last round started; kicks meanwhile are folded into that round. A kick during a round is
+   * remembered: alerts committed after the round's read would otherwise wait for the timer (an
+   * IMMEDIATE alert too).
    */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.waiting) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    const wait = this.lastRound + RELAY_ROUND_GAP_MS - Date.now();
+    if (wait > 0) {
+      this.waiting = setTimeout(() => {
+        this.waiting = undefined;
+        this.kick();
+      }, wait);
+      return;
+    }
     this.again = false;
+    this.lastRound = Date.now();
     this.running = this.publishPending()
       .then(() => undefined)
       .catch((err: unknown) => this.logger.warn({ err }, 'alert publication failed; will retry'))
@@ -79,11 +106,15 @@ export class AlertRelay {
       });
   }
 
+  /**
+   * Publishes what is unpublished, RELAY_BATCH alerts a transaction, until a round finds fewer
+   * than that (no empty round to end on: an alert committed after a round's read kicks again).
+   */
   async publishPending(): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await inTransaction(this.ds, async (tx) => {
-        const rows = await this.store.unpublishedAlerts(tx, 500);
+        const rows = await this.store.unpublishedAlerts(tx, RELAY_BATCH);
         if (rows.length === 0) return 0;
         await this.publisher.publish(
           rows.map((r) => {
@@ -116,14 +147,16 @@ export class AlertRelay {
         return rows.length;
       });
       total += n;
-      if (n === 0) return total;
+      if (n < RELAY_BATCH) return total;
     }
   }
 
-  /** Stops the timer; call `publishPending` once more, then `close`. */
+  /** Stops the timers; call `publishPending` once more, then `close`. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.waiting) clearTimeout(this.waiting);
+    this.waiting = undefined;
     await this.running;
   }
 
