@@ -31,6 +31,7 @@ import {
   type SnapshotOptions,
 } from './index-snapshot';
 import { grownLength } from './array-growth';
+import { SeqSet } from './seq-set';
 import { KeyPostings, type KeyPostingsState } from './key-postings';
 import { TextHandles } from './text-handles';
 import { RecordStore, type RecordStoreState } from './record-store';
@@ -211,6 +212,8 @@ export class MatchIndex {
   private readonly corroboratedLinks: boolean;
   private nextSeq = 0;
   private readonly cmp = newComparison();
+  /** What candidateSeqs returns, reused from call to call. */
+  private readonly candidateScratch = new SeqSet();
   /** The records' normalised forms, packed (slot = seq). */
   private records = new RecordStore();
 
@@ -342,7 +345,7 @@ export class MatchIndex {
     const keys = keysOf(norm);
     this.tf.add(norm);
     const scored: { seq: number; score: number; namesOnly: boolean }[] = [];
-    for (const s of this.candidateSeqs(keys)) {
+    for (const s of this.candidateSeqs(keys).items) {
       if (!this.isLive(s)) continue;
       const c = this.comparator.compare(norm, this.records.view(s), this.cmp);
       const score = this.scorer.score(c);
@@ -585,7 +588,7 @@ export class MatchIndex {
   candidates(input: MatchInput): string[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      return [...this.candidateSeqs(keysOf(norm))].map((s) => this.idOf(s));
+      return this.candidateSeqs(keysOf(norm)).items.map((s) => this.idOf(s));
     });
   }
 
@@ -596,7 +599,7 @@ export class MatchIndex {
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      const seqs = [...this.candidateSeqs(keysOf(norm))];
+      const seqs = [...this.candidateSeqs(keysOf(norm)).items];
       return this.scoreEntries(norm, seqs).slice(0, maxResults);
     });
   }
@@ -660,7 +663,7 @@ export class MatchIndex {
         contradicts: this.scorer.contradicts(c),
       });
     };
-    for (const s of blocked) consider(s);
+    for (const s of blocked.items) consider(s);
     for (const s of named) if (!blocked.has(s)) consider(s);
     out.sort((x, y) => y.score - x.score);
     return out;
@@ -1106,9 +1109,9 @@ export class MatchIndex {
    * in turn (one holding maxBlockSize records or more is skipped), then the lone-name blocks
    * (LONE_NAME_KEY), which are not stored but made of the `ly` and `fy` blocks.
    */
-  private candidateSeqs(keys: KeyCodes): Set<number> {
-    const out = new Set<number>();
-    const add = (s: number): void => void out.add(s);
+  private candidateSeqs(keys: KeyCodes): SeqSet {
+    const out = this.candidateScratch.begin(this.nextSeq);
+    const add = (s: number): void => out.add(s);
     const blocks = this.blocks;
     for (let i = 0; i < keys.length; i++) {
       const [type, a, b] = [keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0];
@@ -1134,9 +1137,9 @@ export class MatchIndex {
    * block of the code and year, and the `ly` block of the code) holds fewer than maxBlockSize
    * records, that block's records in the order they were filed (seq order, the two merged).
    */
-  private loneNameCandidates(code: number, out: Set<number>): void {
+  private loneNameCandidates(code: number, out: SeqSet): void {
     const blocks = this.blocks;
-    const add = (s: number): void => void out.add(s);
+    const add = (s: number): void => out.add(s);
     const lone = blocks.size(LONE_NAME_KEY, code, 0);
     let loneMet = false;
     for (let y = LONE_NAME_YEARS.from; y <= LONE_NAME_YEARS.to; y++) {
