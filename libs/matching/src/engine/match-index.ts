@@ -154,10 +154,9 @@ const RAW_TABLES: ReadonlySet<string> = new Set(['tokens']);
 const CUSTODY_KEY = KEY_TYPES.indexOf('c');
 
 /** A record's blocking keys as triples (a KeyCodes of their own: callers hold them). */
-function keysOf(norm: NormalisedRecord): KeyCodes {
-  const keys = new KeyCodes();
-  blockingKeyCodes(norm, keys);
-  return keys;
+function keysOf(norm: NormalisedRecord, into = new KeyCodes()): KeyCodes {
+  blockingKeyCodes(norm, into);
+  return into;
 }
 
 /**
@@ -212,6 +211,8 @@ export class MatchIndex {
   private readonly corroboratedLinks: boolean;
   private nextSeq = 0;
   private readonly cmp = newComparison();
+  /** A query's blocking keys, reused from query to query (nothing keeps them). */
+  private readonly queryKeys = new KeyCodes();
   /** What candidateSeqs returns, reused from call to call. */
   private readonly candidateScratch = new SeqSet();
   /** The records' normalised forms, packed (slot = seq). */
@@ -588,7 +589,7 @@ export class MatchIndex {
   candidates(input: MatchInput): string[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      return this.candidateSeqs(keysOf(norm)).items.map((s) => this.idOf(s));
+      return this.candidateSeqs(keysOf(norm, this.queryKeys)).items.map((s) => this.idOf(s));
     });
   }
 
@@ -599,7 +600,7 @@ export class MatchIndex {
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      const seqs = [...this.candidateSeqs(keysOf(norm)).items];
+      const seqs = [...this.candidateSeqs(keysOf(norm, this.queryKeys)).items];
       return this.scoreEntries(norm, seqs).slice(0, maxResults);
     });
   }
@@ -635,7 +636,7 @@ export class MatchIndex {
     exact: Iterable<string>,
     explain: boolean,
   ): QueryCandidate[] {
-    const keys = keysOf(norm);
+    const keys = keysOf(norm, this.queryKeys);
     const custody = new Set<number>();
     for (let i = 0; i < keys.length; i++) {
       if (keys.type[i] !== CUSTODY_KEY) continue;
