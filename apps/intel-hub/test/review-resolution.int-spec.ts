@@ -66,13 +66,23 @@ describe('match review and national resolution (integration: real PostgreSQL)', 
   const family = rareFamily;
   const username = rareUsername;
 
+  /**
+   * The pair in `u`'s queue, page by page to its end: pairs left open by earlier tests may
+   * outrank it (a name-only pair's score falls as the tests add more Ambroses).
+   */
   async function queuedPair(u: Reviewer, a: string, b: string) {
-    const q = await hub.review.queue(u, { limit: 100 }, auditFor(u));
-    return q.items.find(
-      (i) =>
-        [i.a.view.nominalId, i.b.view.nominalId].includes(a) &&
-        [i.a.view.nominalId, i.b.view.nominalId].includes(b),
-    );
+    let cursor: string | undefined;
+    do {
+      const q = await hub.review.queue(u, { limit: 100, cursor }, auditFor(u));
+      const item = q.items.find(
+        (i) =>
+          [i.a.view.nominalId, i.b.view.nominalId].includes(a) &&
+          [i.a.view.nominalId, i.b.view.nominalId].includes(b),
+      );
+      if (item) return item;
+      cursor = q.nextCursor;
+    } while (cursor !== undefined);
+    return undefined;
   }
 
   const rationale = 'Same custody photograph and the same address history';
