@@ -153,7 +153,10 @@ const RAW_TABLES: ReadonlySet<string> = new Set(['tokens']);
 /** The type code of exact-custody-id keys (`c`, KEY_TYPES). */
 const CUSTODY_KEY = KEY_TYPES.indexOf('c');
 
-/** A record's blocking keys as triples (a KeyCodes of their own: callers hold them). */
+/**
+ * A record's blocking keys as triples, in a KeyCodes of their own (callers hold them) or in
+ * `into` (a query's, reused: nothing keeps them past the query).
+ */
 function keysOf(norm: NormalisedRecord, into = new KeyCodes()): KeyCodes {
   blockingKeyCodes(norm, into);
   return into;
