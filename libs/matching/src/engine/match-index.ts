@@ -603,7 +603,7 @@ export class MatchIndex {
   match(input: MatchInput, maxResults = 20): ScoredCandidate[] {
     return withQueryTokens(() => {
       const norm = normaliseRecord(input);
-      const seqs = [...this.candidateSeqs(keysOf(norm, this.queryKeys)).items];
+      const seqs = this.candidateSeqs(keysOf(norm, this.queryKeys)).items;
       return this.scoreEntries(norm, seqs).slice(0, maxResults);
     });
   }
