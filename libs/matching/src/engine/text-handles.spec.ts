@@ -162,7 +162,12 @@ describe('TextHandles.internUtf8 (a snapshot table read as bytes)', () => {
   it('restoredUtf8 restores what restored does from the same table, released handles included', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.oneof(text, fc.stringMatching(/^[A-Z0-9:]{1,30}$/)), { maxLength: 120 }),
+        // Unique as a snapshot holds them (UTF-8): two texts that differ only in lone surrogates
+        // are one text there (both U+FFFD), a table no snapshot holds and both restores refuse.
+        fc.uniqueArray(fc.oneof(text, fc.stringMatching(/^[A-Z0-9:]{1,30}$/)), {
+          maxLength: 120,
+          selector: (t) => Buffer.from(t, 'utf8').toString('utf8'),
+        }),
         fc.array(fc.nat(), { maxLength: 20 }),
         fc.integer({ min: 8, max: 300 }),
         (unique, picks, frameBytes) => {
