@@ -61,6 +61,7 @@ import {
 import { bandOf, groupByPerson, rankHits, type PersonHit, type RankedHit } from './answer-ranking';
 import { identifierHits, selectIdentifierPersons } from './identifier-selection';
 import type { QueryObserver } from './query-observer';
+import { QueryTurns } from './query-turns';
 
 const NO_OBSERVER: QueryObserver = { observeQuery: () => undefined };
 
@@ -117,6 +118,8 @@ export class IntelQueryService {
   private readonly logger: Logger;
   /** A person's read (personRead) as a named statement: planned once per connection. */
   private readonly reads: Sql;
+  /** Each query's work on the index in a turn of the event loop of its own, first come first. */
+  private readonly turns = new QueryTurns();
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
@@ -170,6 +173,8 @@ export class IntelQueryService {
       validateCheckPerson(raw),
     );
     this.observer.observeQuery(req.person?.onlineIdentifiers ?? [], caller);
+    // The index's work in a turn of the event loop of its own (QueryTurns).
+    await this.turns.next();
     const index = this.index();
     const person = req.person as NonNullable<CheckPersonRequest['person']>;
     // The engine's candidates, and every exact holder of the query's identifiers however
@@ -219,6 +224,7 @@ export class IntelQueryService {
       validateCheckIdentifiers(raw),
     );
     this.observer.observeQuery(req.onlineIdentifiers, caller);
+    await this.turns.next();
     const index = this.index();
     const perIdentifier: { oi: OnlineIdentifier; hits: PersonHit[]; total: number }[] = [];
     // States decoded at most once per call, for the alerts of linked persons only.
@@ -283,6 +289,7 @@ export class IntelQueryService {
     const req = await this.audit.validated('GetPerson', raw, caller, () => validateGetPerson(raw));
     const index = this.index();
     const current = await this.store.personRead(this.reads, req.nationalPersonId);
+    await this.turns.next();
     if (!current || !index.hasPerson(current.id)) {
       await this.audit.record('GetPerson', caller, req.justification, req, { found: false }, []);
       throw markAudited(
