@@ -83,6 +83,23 @@ describe('audit viewer query plans (integration: real PostgreSQL)', () => {
     ).toMatch(/Bitmap Index Scan on audit_log_person_ids/);
   });
 
+  it('the persons index keeps no pending list: no append pays for merging the others’ entries', async () => {
+    // Every row above went into the index as it was inserted: nothing is left to merge (with
+    // PostgreSQL's default, fastupdate, they would all be waiting in the pending list).
+    const [cleaned] = (
+      await su.query<{ pages: string }>(
+        `SELECT gin_clean_pending_list('audit_log_person_ids') AS pages`,
+      )
+    ).rows;
+    expect(Number(cleaned?.pages)).toBe(0);
+    const [options] = (
+      await su.query<{ reloptions: string[] | null }>(
+        `SELECT reloptions FROM pg_class WHERE relname = 'audit_log_person_ids'`,
+      )
+    ).rows;
+    expect(options?.reloptions).toContain('fastupdate=off');
+  });
+
   it('what a user consulted: the caller index (read backwards, or a bitmap of the few)', async () => {
     const p = await plan({ callerName: 'analyst:u77', beforeSeq: '50000' });
     expect(p).toMatch(/Index Scan on audit_log_caller/);

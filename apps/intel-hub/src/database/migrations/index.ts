@@ -16,6 +16,7 @@ import { DeconflictionHitAudited1765400000000 } from './1765400000000-deconflict
 import { IndexCommit1765500000000 } from './1765500000000-index-commit';
 import { ConsumerOffsets1765600000000 } from './1765600000000-consumer-offsets';
 import { AuditPersonIdsIndex1765700000001 } from './1765700000001-audit-person-ids-index';
+import { AuditPersonIdsNoPendingList1765800000000 } from './1765800000000-audit-person-ids-no-pending-list';
 
 /** Every migration, in order. The hub runs them at start (libs/db openDatabase). */
 export const INTEL_HUB_MIGRATIONS = [
@@ -38,4 +39,5 @@ export const INTEL_HUB_MIGRATIONS = [
   ConsumerOffsets1765600000000,
   AuditPersonIds1765700000000,
   AuditPersonIdsIndex1765700000001,
+  AuditPersonIdsNoPendingList1765800000000,
 ];
