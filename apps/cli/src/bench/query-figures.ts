@@ -64,6 +64,12 @@ export function queryFigures(r: {
           { name: `  open loop p50`, value: m.open.latency.p50, unit: 'ms' },
           { name: `  open loop p99`, value: m.open.latency.p99, unit: 'ms' },
           { name: `  open loop p99.9`, value: m.open.latency.p999, unit: 'ms' },
+          {
+            // The client's own stalls count in the latencies above as if they were the hub's.
+            name: `  bench client's own event-loop delay, p99 / max`,
+            value: m.open.clientLoopDelay.p99,
+            unit: `ms / ${m.open.clientLoopDelay.max.toPrecision(3)} ms`,
+          },
         ]
       : []),
     {

@@ -47,6 +47,20 @@ describe('open-loop scheduler', () => {
     expect(r.latency.max).toBeGreaterThanOrEqual(25 * 20 - 49);
   });
 
+  it('given a client that stalls once, then its own event-loop delay shows the stall beside the latencies', async () => {
+    const stallOnce = (i: number) => {
+      // The client's own work (its collector, say) holding its thread for 40 ms.
+      if (i === 10) {
+        const until = Date.now() + 40;
+        while (Date.now() < until);
+      }
+      return Promise.resolve();
+    };
+    const stalled = await openLoop(stallOnce, { ratePerSec: 500, durationMs: 100 });
+    expect(stalled.clientLoopDelay.max).toBeGreaterThanOrEqual(35);
+    expect(stalled.latency.max).toBeGreaterThanOrEqual(35);
+  });
+
   it('given failing calls, then they are counted with the first error and left out of the latency', async () => {
     const r = await openLoop(
       (i) => (i % 2 === 0 ? Promise.reject(new Error(`refused ${i}`)) : Promise.resolve()),

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { summarise, type LatencySummary } from './bench-stats';
 
 /**
@@ -19,6 +20,12 @@ export interface OpenLoopResult {
   wallSeconds: number;
   /** The largest number of calls in flight at once. */
   maxInFlight: number;
+  /**
+   * The bench process's own event-loop delay over the run (ms, sampled every millisecond, the
+   * millisecond included): a stall of the client (its collector) delays sends and answers
+   * alike and shows in the latencies as if it were the server's.
+   */
+  clientLoopDelay: { p99: number; max: number };
   firstError?: string;
 }
 
@@ -65,6 +72,8 @@ export async function openLoop(
   let maxInFlight = 0;
   let freed: (() => void) | undefined;
   const running: Promise<void>[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const start = nowNs();
   const send = (i: number) => {
     const intended = start + intendedOffsetNs(i, ratePerSec);
@@ -102,6 +111,7 @@ export async function openLoop(
   }
   await Promise.all(running);
   const wallSeconds = (nowNs() - start) / 1e9;
+  loop.disable();
   return {
     offeredRate: ratePerSec,
     achievedRate: latencies.length / wallSeconds,
@@ -110,6 +120,7 @@ export async function openLoop(
     errors,
     latency: summarise(latencies),
     maxInFlight,
+    clientLoopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
     ...(firstError === undefined ? {} : { firstError }),
   };
 }
