@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * before it commits. That insert is an audit group's, and every query's answer waits on its
  * group: under load, a stall of hundreds of milliseconds every few seconds, which was the
  * query bench's open-loop p99 (docs/benchmarks.md). Off, each entry's few person ids go into
- * the index as it is inserted, for no measurable CPU.
+ * the index as it is inserted, for no measurable CPU but more WAL (the entry tree's inserts).
  *
  * The list is merged first (`gin_clean_pending_list` does nothing once it is off); entries
  * appended in between are merged by the next vacuum. Changing the option takes the index's
