@@ -6,9 +6,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * With PostgreSQL's default, new entries go to the index's pending list, and the insert that
  * finds the list past `gin_pending_list_limit` (4 MB) merges the whole list into the index
  * before it commits. That insert is an audit group's, and every query's answer waits on its
- * group: under load, a stall of hundreds of milliseconds every few seconds, which was the
- * query bench's open-loop p99 (docs/benchmarks.md). Off, each entry's few person ids go into
- * the index as it is inserted, for no measurable CPU but more WAL (the entry tree's inserts).
+ * group: under load, a stall of hundreds of milliseconds every few seconds, the p99 of an
+ * open loop of CheckIdentifiers at 1M (docs/benchmarks.md). Off, each entry's few person ids
+ * go into the index as it is inserted, for no measurable CPU but more WAL (the entry tree's
+ * inserts).
  *
  * The list is merged first (`gin_clean_pending_list` does nothing once it is off); entries
  * appended in between are merged by the next vacuum. Changing the option takes the index's
