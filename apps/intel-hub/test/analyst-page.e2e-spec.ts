@@ -309,6 +309,8 @@ describe("the analysts' page in a real browser (e2e)", () => {
     expect(csp).toContain("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    // The heading is drawn before /auth-config answers; the demo users come with that answer.
+    await page.locator('button.demo-user').first().waitFor();
     await expect(page.locator('button.demo-user').count()).resolves.toBeGreaterThanOrEqual(5);
   });
 
