@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@intel/db';
 import { AlertPriority, AlertType, FlagType, timestampFromDate } from '@intel/contracts';
 import { ImmediateAlertsRepository } from '../src/alerts/immediate-alerts.repository';
 import type { AlertDraft } from '../src/alerts/alert-plan';
@@ -121,5 +122,35 @@ describe('AlertInboxService (integration: real PostgreSQL, the hub role)', () =>
       expect.objectContaining({ acknowledgedBy: 'analyst-sub-1' }),
     ]);
     expect((await immediate.countAcks(app, 1000)).some((c) => c.alertId === id)).toBe(false);
+  });
+  it("the relay's mark commits without a flush of its own, in its own transaction only", async () => {
+    // One connection, so the statement after the relay's transaction runs where it ran.
+    const one = new DataSource({ type: 'postgres', url: db.appUrl, extra: { max: 1 } });
+    await one.initialize();
+    try {
+      const [alert] = await store.insertAlerts(one, [draft('36', 60)], '46');
+      const syncCommit = async (query: (sql: string) => Promise<unknown>) =>
+        ((await query(`SELECT current_setting('synchronous_commit') AS s`)) as { s: string }[])[0]
+          ?.s;
+      const inRound = await inTransaction(one, async (tx) => {
+        const claimed = await store.unpublishedAlerts(tx, 500);
+        expect(claimed.map((c) => c.id)).toContain(alert!.alertId);
+        await store.markPublished(
+          tx,
+          claimed.map((c) => c.id),
+        );
+        return syncCommit((sql) => tx.query(sql));
+      });
+      expect(inRound).toBe('off');
+      // The mark committed, and the connection's next transaction is durable again.
+      expect(await syncCommit((sql) => one.query(sql))).toBe('on');
+      await inTransaction(one, async (tx) => {
+        expect((await store.unpublishedAlerts(tx, 500)).map((c) => c.id)).not.toContain(
+          alert!.alertId,
+        );
+      });
+    } finally {
+      await one.destroy();
+    }
   });
 });

@@ -686,7 +686,17 @@ export class NationalStoreRepository {
     return rows.map((r) => ({ id: r.alert_id, payload: r.payload }));
   }
 
+  /**
+   * Marks the relay's alerts published, in the relay's transaction. That transaction commits
+   * without waiting for its WAL to reach the disk (`synchronous_commit` off for it alone): a
+   * mark lost in a crash only has the alert published again under the same event id, which
+   * consumers de-duplicate (at-least-once, as before). So a relay round takes no flush of its
+   * own, and under query load, where the rounds follow each other every RELAY_ROUND_GAP_MS,
+   * their flushes do not queue with the audit's durable commits that every answer waits for.
+   * The alerts themselves were stored by a durable commit before the relay could read them.
+   */
   async markPublished(tx: Sql, ids: string[]): Promise<void> {
+    await tx.query(`SET LOCAL synchronous_commit TO OFF`);
     await tx.query(`UPDATE alert SET published_at = now() WHERE alert_id = ANY($1::bigint[])`, [
       ids,
     ]);
