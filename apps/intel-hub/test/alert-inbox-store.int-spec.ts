@@ -123,6 +123,7 @@ describe('AlertInboxService (integration: real PostgreSQL, the hub role)', () =>
     ]);
     expect((await immediate.countAcks(app, 1000)).some((c) => c.alertId === id)).toBe(false);
   });
+
   it("the relay's mark commits without a flush of its own, in its own transaction only", async () => {
     // One connection, so the statement after the relay's transaction runs where it ran.
     const one = new DataSource({ type: 'postgres', url: db.appUrl, extra: { max: 1 } });
