@@ -70,4 +70,18 @@ describe('open-loop scheduler', () => {
     expect(r.latency.count).toBe(5);
     expect(r.firstError).toBe('refused 0');
   });
+
+  it('given a call that throws instead of rejecting, then it is a failed call and the loop goes on', async () => {
+    const r = await openLoop(
+      (i) => {
+        if (i === 3) throw new Error('thrown 3');
+        return Promise.resolve();
+      },
+      { ratePerSec: 1000, durationMs: 10 },
+    );
+    expect(r.sent).toBe(10);
+    expect(r.errors).toBe(1);
+    expect(r.latency.count).toBe(9);
+    expect(r.firstError).toBe('thrown 3');
+  });
 });

@@ -74,53 +74,73 @@ export async function openLoop(
   const running: Promise<void>[] = [];
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
-  const start = nowNs();
-  const send = (i: number) => {
-    const intended = start + intendedOffsetNs(i, ratePerSec);
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    running.push(
-      call(i, intended)
-        .then(
-          () => {
-            latencies.push((nowNs() - intended) / 1e6);
-          },
-          (err: unknown) => {
-            errors++;
-            firstError ??= err instanceof Error ? err.message : String(err);
-          },
-        )
-        .finally(() => {
-          inFlight--;
-          freed?.();
-        }),
-    );
-  };
-  let sent = 0;
-  while (sent < total) {
-    const due = dueCount(nowNs() - start, ratePerSec, total);
-    while (sent < due && inFlight < limit) send(sent++);
-    if (sent >= total) break;
-    if (inFlight >= limit) {
-      await new Promise<void>((r) => (freed = r));
-      freed = undefined;
-    } else {
-      const next = start + intendedOffsetNs(sent, ratePerSec);
-      await sleep(Math.max(0, (next - nowNs()) / 1e6));
-    }
+  try {
+    return await sendAll();
+  } finally {
+    loop.disable();
   }
-  await Promise.all(running);
-  const wallSeconds = (nowNs() - start) / 1e9;
-  loop.disable();
-  return {
-    offeredRate: ratePerSec,
-    achievedRate: latencies.length / wallSeconds,
-    wallSeconds,
-    sent,
-    errors,
-    latency: summarise(latencies),
-    maxInFlight,
-    clientLoopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
-    ...(firstError === undefined ? {} : { firstError }),
-  };
+
+  async function sendAll(): Promise<OpenLoopResult> {
+    const start = nowNs();
+    const send = (i: number) => {
+      const intended = start + intendedOffsetNs(i, ratePerSec);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      running.push(
+        started(call, i, intended)
+          .then(
+            () => {
+              latencies.push((nowNs() - intended) / 1e6);
+            },
+            (err: unknown) => {
+              errors++;
+              firstError ??= err instanceof Error ? err.message : String(err);
+            },
+          )
+          .finally(() => {
+            inFlight--;
+            freed?.();
+          }),
+      );
+    };
+    let sent = 0;
+    while (sent < total) {
+      const due = dueCount(nowNs() - start, ratePerSec, total);
+      while (sent < due && inFlight < limit) send(sent++);
+      if (sent >= total) break;
+      if (inFlight >= limit) {
+        await new Promise<void>((r) => (freed = r));
+        freed = undefined;
+      } else {
+        const next = start + intendedOffsetNs(sent, ratePerSec);
+        await sleep(Math.max(0, (next - nowNs()) / 1e6));
+      }
+    }
+    await Promise.all(running);
+    const wallSeconds = (nowNs() - start) / 1e9;
+    return {
+      offeredRate: ratePerSec,
+      achievedRate: latencies.length / wallSeconds,
+      wallSeconds,
+      sent,
+      errors,
+      latency: summarise(latencies),
+      maxInFlight,
+      clientLoopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+      ...(firstError === undefined ? {} : { firstError }),
+    };
+  }
+}
+
+/** `call`'s promise; a call that throws instead of rejecting is a failed call all the same. */
+function started<T>(
+  call: (i: number, intendedNs: number) => Promise<T>,
+  i: number,
+  intendedNs: number,
+): Promise<T> {
+  try {
+    return call(i, intendedNs);
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
