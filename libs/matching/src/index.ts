@@ -18,6 +18,7 @@ export {
   type ResolveOptions,
   type TrainOptions,
 } from './engine/match-engine';
+export type { RecordKeys } from './block/candidate-pairs.batch';
 export { DisjointSets } from './cluster/disjoint-sets';
 export {
   MatchIndex,

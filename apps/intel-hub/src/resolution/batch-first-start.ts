@@ -237,7 +237,9 @@ export async function restoreFirstStart(
   const index = new NationalIndex(engine);
   for (const c of r.constraints) index.matching.setConstraint(c.a, c.b, c.constraint);
   const { clusterOf, records: normalised = [] } = result;
-  const restoring = index.restoring();
+  // Filed under the keys the batch worked out for the same records (`stored`'s order is the
+  // batch's): not worked out again, nor looked up key by key.
+  const restoring = index.restoring(result.keys);
   for (let i = 0; i < stored.length; i++) {
     if (i > 0 && i % slice === 0) await pause();
     const { key, encoded } = stored[i] as StoredNominal;

@@ -5,6 +5,7 @@ import {
   type MatchInput,
   type NormalisedRecord,
   type QueryCandidate,
+  type RecordKeys,
   type RestoredLink,
   type RestoredRecord,
   type ScoredCandidate,
@@ -285,9 +286,13 @@ export class NationalIndex {
   /**
    * `restore` a nominal at a time (`MatchIndex.restoring`): `add` each, then `finish` with the
    * links; the caller may pause between nominals, and nothing else may change the index meanwhile.
+   * With a batch's `keys`, the nominals must be that batch's records, in its order.
    */
-  restoring(): { add(n: RestoredNominal): void; finish(links: Iterable<RestoredLink>): void } {
-    const matching = this.matching.restoring();
+  restoring(keys?: RecordKeys): {
+    add(n: RestoredNominal): void;
+    finish(links: Iterable<RestoredLink>): void;
+  } {
+    const matching = this.matching.restoring(keys);
     return {
       add: (n) => matching.add(this.filed(n)),
       finish: (links) => matching.finish(links),

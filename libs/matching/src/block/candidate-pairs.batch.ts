@@ -61,6 +61,13 @@ export interface RecordKeys {
   keyTypes: Uint8Array;
   /** The lone-name keys and the `fy` keys they meet, when a record holds one. */
   lone?: LoneNameKeys;
+  /**
+   * Each key's two codes by id, when asked for (`recordKeysOf`'s `withCodes`): key id k is
+   * (keyTypes[k], keyA[k], keyB[k]) as `blockingKeyCodes` gave it, so that an index can file
+   * the records under their keys without working them out again (`KeyPostings.fileBatch`).
+   */
+  keyA?: Int32Array;
+  keyB?: Int32Array;
 }
 
 /**
@@ -75,7 +82,7 @@ export interface LoneNameKeys {
 }
 
 /** The blocking keys of `records`, interned as integers (no key text is built). */
-export function recordKeysOf(records: readonly NormalisedRecord[]): RecordKeys {
+export function recordKeysOf(records: readonly NormalisedRecord[], withCodes = false): RecordKeys {
   const n = records.length;
   // Sized for ~12 keys a record at ≤ 3/4 load, so it rarely has to grow (rehash) on the way.
   const table = new KeyTable(Math.max(10, Math.ceil(Math.log2((n * 12 * 4) / 3))));
@@ -111,6 +118,11 @@ export function recordKeysOf(records: readonly NormalisedRecord[]): RecordKeys {
     keyTypes: table.types(),
   };
   if (lone.length > 0) keys.lone = loneNameKeysOf(lone, table);
+  if (withCodes) {
+    const { a, b } = table.codes();
+    keys.keyA = a;
+    keys.keyB = b;
+  }
   return keys;
 }
 

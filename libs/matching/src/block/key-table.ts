@@ -34,6 +34,20 @@ export class KeyTable {
     return this.typeOfId.subarray(0, this.count);
   }
 
+  /** Every key's two codes, by id (`a[id]`, `b[id]`): fresh arrays, one pass over the slots. */
+  codes(): { a: Int32Array<ArrayBuffer>; b: Int32Array<ArrayBuffer> } {
+    const a = new Int32Array(this.count);
+    const b = new Int32Array(this.count);
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i += 4) {
+      if (slots[i] === 0) continue;
+      const id = slots[i + 3] ?? 0;
+      a[id] = slots[i + 1] ?? 0;
+      b[id] = slots[i + 2] ?? 0;
+    }
+    return { a, b };
+  }
+
   /** The id of key (type, a, b), interning it when new. */
   intern(type: number, a: number, b: number): number {
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();

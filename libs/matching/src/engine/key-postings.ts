@@ -1,3 +1,4 @@
+import type { RecordKeys } from '../block/candidate-pairs.batch';
 import { grownInt32, grownLength } from './array-growth';
 
 /**
@@ -97,6 +98,84 @@ export class KeyPostings {
     this.next[last] = n;
     this.head[blk] = n;
     this.setCount(blk, count + 1);
+  }
+
+  /**
+   * Files a batch of records at once, on empty postings: record i (seq `firstSeq + i`) under
+   * each of its keys (`keys.keyIds[keyStart[i] .. keyStart[i + 1])`, key id k being the key
+   * (keyTypes[k], keyA[k], keyB[k])), holding what `add` would hold after filing them one by
+   * one in that order — each block's records in filing order, key id k as block k (ids are in
+   * first-seen order, as `add` numbers new blocks) — without a look-up or a growing array per
+   * filing: the blocks are counted first, and each block of two or more gets its nodes in one
+   * run. The first start files a national index this way (`MatchIndex.restoring`).
+   */
+  fileBatch(keys: RecordKeys, firstSeq: number): void {
+    if (this.keys > 0 || this.blocksUsed > 0 || this.nodesUsed > 0)
+      throw new Error('KeyPostings.fileBatch needs empty postings');
+    const { keyStart, keyIds, keyCount, keyTypes, keyA, keyB } = keys;
+    if (keyA === undefined || keyB === undefined)
+      throw new Error("KeyPostings.fileBatch needs the keys' codes (recordKeysOf withCodes)");
+    const n = keyStart.length - 1;
+    const total = keyStart[n] ?? 0;
+    const count = new Int32Array(keyCount);
+    for (let p = 0; p < total; p++) {
+      const k = keyIds[p] as number;
+      count[k] = (count[k] as number) + 1;
+    }
+    // Blocks of two or more: one node a filing, each block's in a run of its own.
+    const cursor = new Int32Array(keyCount);
+    let nodes = 0;
+    for (let k = 0; k < keyCount; k++) {
+      const type = keyTypes[k] ?? 0;
+      if (type > TYPE_MASK) throw new Error(`KeyPostings: key type ${type} out of range`);
+      const c = count[k] as number;
+      if (c >= 2) {
+        cursor[k] = nodes;
+        nodes += c;
+      }
+    }
+    const room = Math.max(512, keyCount);
+    this.kA = new Int32Array(room);
+    this.kA.set(keyA.subarray(0, keyCount));
+    this.kB = new Int32Array(room);
+    this.kB.set(keyB.subarray(0, keyCount));
+    this.typeCount = new Int32Array(room);
+    this.head = new Int32Array(room);
+    for (let k = 0; k < keyCount; k++)
+      this.typeCount[k] = ((count[k] as number) << TYPE_BITS) | (keyTypes[k] ?? 0);
+    this.blocksUsed = keyCount;
+    this.keys = keyCount;
+    let size = this.table.length;
+    while (keyCount * 4 > size * 3) size *= 2;
+    this.table = new Int32Array(size);
+    for (let k = 0; k < keyCount; k++) this.place(k);
+    this.seq = new Int32Array(Math.max(1024, nodes));
+    this.next = new Int32Array(Math.max(1024, nodes));
+    this.nodesUsed = nodes;
+    this.freeNode = -1;
+    for (let i = 0; i < n; i++) {
+      const s = firstSeq + i;
+      const to = keyStart[i + 1] as number;
+      for (let p = keyStart[i] as number; p < to; p++) {
+        const k = keyIds[p] as number;
+        if (count[k] === 1) this.head[k] = s;
+        else {
+          const node = cursor[k] as number;
+          this.seq[node] = s;
+          cursor[k] = node + 1;
+        }
+      }
+    }
+    // Each run closed into the ring `add` keeps: `head` its last node, whose `next` is its first.
+    for (let k = 0; k < keyCount; k++) {
+      const c = count[k] as number;
+      if (c < 2) continue;
+      const last = (cursor[k] as number) - 1;
+      const first = last - c + 1;
+      for (let x = first; x < last; x++) this.next[x] = x + 1;
+      this.next[last] = first;
+      this.head[k] = last;
+    }
   }
 
   /** Takes `seq` out of the key's block (the first time it is filed there); drops an empty block. */

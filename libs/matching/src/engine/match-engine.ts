@@ -46,7 +46,10 @@ export interface ResolveOptions extends TrainOptions {
   keepLinks?: boolean;
   /** Keep every scored POSSIBLE pair (a, b, score) too: for calibration (eval-matching). */
   keepPossibles?: boolean;
-  /** Keep the records as normalised (`records`): to restore an index from (`RestoredRecord`). */
+  /**
+   * Keep the records as normalised (`records`) and their blocking keys with their codes
+   * (`keys`): to restore an index from (`RestoredRecord`, `MatchIndex.restoring`).
+   */
   keepRecords?: boolean;
   /**
    * Explain these pairs (record indices) with the batch's own scorer, term frequencies
@@ -90,6 +93,12 @@ export interface BatchResolution {
   explained?: PairScore[];
   /** The records as normalised, in input order, when keepRecords was set. */
   records?: NormalisedRecord[];
+  /**
+   * Every record's blocking keys with their codes (`RecordKeys.keyA`, `keyB`), records in input
+   * order, when keepRecords was set: an index restored from `records` in that order files them
+   * as they are (`MatchIndex.restoring`) instead of working them out again.
+   */
+  keys?: RecordKeys;
   /** The band thresholds in bits, as the batch's scorer applies them. */
   bits: { certainBits: number; linkBits: number; possibleBits: number };
   stats: {
@@ -197,11 +206,11 @@ interface Prepared {
   seconds: { normalise: number; block: number };
 }
 
-function prepare(records: MatchInputs, options: TrainOptions): Prepared {
+function prepare(records: MatchInputs, options: ResolveOptions): Prepared {
   return withNormaliserMemos(() => prepareRecords(records, options));
 }
 
-function prepareRecords(records: MatchInputs, options: TrainOptions): Prepared {
+function prepareRecords(records: MatchInputs, options: ResolveOptions): Prepared {
   const progress = options.onProgress;
   let t = Date.now();
   const norm: NormalisedRecord[] = new Array<NormalisedRecord>(records.length);
@@ -216,7 +225,7 @@ function prepareRecords(records: MatchInputs, options: TrainOptions): Prepared {
   const tNorm = (Date.now() - t) / 1000;
   t = Date.now();
   const blocks = buildBlockIndex(
-    recordKeysOf(norm),
+    recordKeysOf(norm, options.keepRecords === true),
     options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE,
   );
   progress?.('block', records.length, records.length);
@@ -434,7 +443,10 @@ function resolvePrepared(
     },
   };
   if (keepPossibles) result.possiblePairs = possiblePairs;
-  if (options.keepRecords) result.records = norm;
+  if (options.keepRecords) {
+    result.records = norm;
+    result.keys = blocks.keys;
+  }
   if (options.explainPairs) {
     result.explained = options.explainPairs.map(([a, b]) => {
       comparator.compareRows(

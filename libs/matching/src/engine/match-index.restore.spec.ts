@@ -105,6 +105,46 @@ describe('MatchIndex.restore', () => {
     expect(given.compare('r0', 'r1')).toEqual(plain.compare('r0', 'r1'));
   });
 
+  it('given the batch’s keys as well, then files the records under them at once and restores the same index', () => {
+    const batch = MatchEngine.resolve(
+      first.map((g) => g.record),
+      { parameters: engine.parameters, keepRecords: true },
+    );
+    const normalised = batch.records ?? [];
+    const records = () =>
+      saved().map((r, i) => ({
+        id: r.id,
+        cluster: r.cluster,
+        normalised: normalised[i] as NormalisedRecord,
+      }));
+    const plain = engine.createIndex();
+    plain.restore(records(), built.links());
+    const keyed = engine.createIndex();
+    const restoring = keyed.restoring(batch.keys);
+    for (const r of records()) restoring.add(r);
+    restoring.finish(built.links());
+    expect(partition(keyed, ids)).toEqual(partition(plain, ids));
+    // The same candidates for new records and for the restored ones, before and after changes.
+    const same = () => {
+      for (const g of [...later, ...first.slice(0, 40)])
+        expect(keyed.match(g.record, 8)).toEqual(plain.match(g.record, 8));
+    };
+    same();
+    for (const ix of [plain, keyed]) {
+      ix.remove('r3');
+      ix.remove('r10');
+      later.slice(0, 5).forEach((g, i) => ix.add(`n${i}`, g.record));
+    }
+    same();
+    expect(partition(keyed, ids)).toEqual(partition(plain, ids));
+    // All of the batch's records, or the postings would name records never filed.
+    const short = engine.createIndex().restoring(batch.keys);
+    records()
+      .slice(0, 10)
+      .forEach((r) => short.add(r));
+    expect(() => short.finish([])).toThrow(`10 records restored, the batch keyed ${first.length}`);
+  });
+
   it('then behaves as the index it was saved from: removals split on the saved links, adds link alike', () => {
     // A second index built the same way, so the first stays untouched for the other test.
     const original = engine.createIndex();

@@ -33,6 +33,7 @@ import {
 import { grownLength } from './array-growth';
 import { SeqSet } from './seq-set';
 import { KeyPostings, type KeyPostingsState } from './key-postings';
+import type { RecordKeys } from '../block/candidate-pairs.batch';
 import { TextHandles } from './text-handles';
 import { RecordStore, type RecordStoreState } from './record-store';
 import {
@@ -415,10 +416,15 @@ export class MatchIndex {
    * may pause between records (a first start lets its writes to PostgreSQL proceed meanwhile),
    * but nothing else may change the index until `finish`; normalising a record given as input
    * uses the normaliser's memos only within the caller's own `withNormaliserMemos`.
+   *
+   * Given `keys` (a batch's, `BatchResolution.keys`: its records' blocking keys with their
+   * codes), the records `add` is then given must be that batch's, in its order, all of them
+   * (`finish` checks the count): they are filed under those keys at once, here
+   * (`KeyPostings.fileBatch`), and `add` only stores each record.
    */
-  restoring(): MatchRestorer {
+  restoring(keys?: RecordKeys): MatchRestorer {
     if (this.held > 0) throw new Error('MatchIndex.restore needs an empty index');
-    return this.restorer();
+    return this.restorer(keys);
   }
 
   /**
@@ -447,10 +453,14 @@ export class MatchIndex {
     restorer.finish(links);
   }
 
-  private restorer(): MatchRestorer {
+  private restorer(batch?: RecordKeys): MatchRestorer {
     const clusterOfLabel = new Map<string, string>();
-    // One record's keys at a time: filed in the postings, then not needed.
+    // One record's keys at a time: filed in the postings, then not needed. Or, given the
+    // batch's keys, every record filed at once now, under the seqs `add` gives them in order.
     const keys = new KeyCodes();
+    const firstSeq = this.nextSeq;
+    const batchSize = batch === undefined ? 0 : batch.keyStart.length - 1;
+    if (batch !== undefined) this.blocks.fileBatch(batch, firstSeq);
     const add = (r: RestoredRecord): void => {
       const { id, cluster } = r;
       if (this.has(id)) throw new Error(`MatchIndex.restore: record ${id} given twice`);
@@ -462,11 +472,21 @@ export class MatchIndex {
         clusterOfLabel.set(cluster, id);
       }
       this.tf.add(norm);
-      blockingKeyCodes(norm, keys);
-      this.insert(id, seq, clusterId, norm, keys);
+      if (batch === undefined) {
+        blockingKeyCodes(norm, keys);
+        this.insert(id, seq, clusterId, norm, keys);
+      } else {
+        if (seq - firstSeq >= batchSize)
+          throw new Error(`MatchIndex.restore: more records than the batch's ${batchSize} keyed`);
+        this.insert(id, seq, clusterId, norm, undefined);
+      }
       this.joinCluster(clusterId, seq);
     };
     const finish = (links: Iterable<RestoredLink>): void => {
+      if (this.nextSeq - firstSeq !== batchSize && batch !== undefined)
+        throw new Error(
+          `MatchIndex.restore: ${this.nextSeq - firstSeq} records restored, the batch keyed ${batchSize}`,
+        );
       for (const { a, b, score } of links) {
         const sa = this.seqOf(a);
         const sb = this.seqOf(b);
@@ -1054,18 +1074,20 @@ export class MatchIndex {
 
   /**
    * Files a record under its blocking keys and its id, naming `clusterId` as its cluster (the
-   * cluster's members are the caller's business).
+   * cluster's members are the caller's business). No keys: the postings hold it already (a
+   * restore given the batch's keys).
    */
   private insert(
     id: string,
     seq: number,
     clusterId: string,
     norm: NormalisedRecord,
-    keys: KeyCodes,
+    keys: KeyCodes | undefined,
   ): void {
     this.records.put(seq, norm);
-    for (let i = 0; i < keys.length; i++)
-      this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, seq);
+    if (keys !== undefined)
+      for (let i = 0; i < keys.length; i++)
+        this.blocks.add(keys.type[i] ?? 0, keys.a[i] ?? 0, keys.b[i] ?? 0, seq);
     this.file(id, seq, clusterId);
   }
 
