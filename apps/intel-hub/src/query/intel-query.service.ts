@@ -527,8 +527,13 @@ export class IntelQueryService {
     for (const h of hits) {
       if (seen.has(h.personId)) continue;
       seen.add(h.personId);
+      // Recipients are told of a consultation only for the flags in their view: a person
+      // unlinked or flagged in no view has none to tell, and with no hit-only record nothing
+      // is raised for it, so its members are not read (most of an answer's persons).
+      const flagged = h.linked && index.isFlagged(h.personId);
+      if (!flagged && hitOnly.length === 0) continue;
       const members = index.membersOf(h.personId);
-      const held = h.linked ? [...facts(members).values()] : [];
+      const held = flagged ? [...facts(members).values()] : [];
       const ownHitOnly = hitOnly.filter((r) => members.includes(memberKey(r.forceCode, r.id)));
       drafts.push(
         ...planQueryAlerts(
@@ -536,9 +541,8 @@ export class IntelQueryService {
             callerForce: caller.force,
             action,
             personId: h.personId,
-            flagsFor: (r) => (h.linked ? index.flagsFor(h.personId, r) : []),
-            // Unlinked, no recipient has a flag to be told of.
-            recipients: h.linked ? recipientsByView(held, [], (m) => concernedForces(m, now)) : [],
+            flagsFor: (r) => (flagged ? index.flagsFor(h.personId, r) : []),
+            recipients: flagged ? recipientsByView(held, [], (m) => concernedForces(m, now)) : [],
             hitOnly: ownHitOnly,
           },
           now,

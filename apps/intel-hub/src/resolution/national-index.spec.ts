@@ -1,4 +1,5 @@
 import {
+  FlagType,
   HandlingCode,
   NameType,
   IdentifierScheme,
@@ -12,6 +13,7 @@ import { MatchEngine, tokenCount, type QueryCandidate } from '@intel/matching';
 import { isRestrictedRecord } from '@intel/disclosure';
 import { handlingP } from '@intel/testing';
 import type { MemberView } from '../flags/derive-flags';
+import type { ViewFlag } from '../flags/view-flags.repository';
 import { memberKey, type MemberKey } from './member-key';
 import { EXACT_ONLINE_HOLDERS, exactIdentifierFloor, NationalIndex } from './national-index';
 import { RestrictionColumn } from './restriction-column';
@@ -43,6 +45,30 @@ describe('NationalIndex states', () => {
 
   beforeEach(() => {
     index = new NationalIndex(MatchEngine.withPriors());
+  });
+
+  it('given flags set in some view, then the person is flagged until every view is empty again', () => {
+    index.setMembership('p1', 1, a);
+    expect(index.isFlagged('p1')).toBe(false);
+    expect(index.isFlagged('nobody')).toBe(false);
+    const flag: ViewFlag = {
+      type: FlagType.FLAG_TYPE_REPEAT_OFFENDER,
+      reason: 'two incidents',
+      evidence: [],
+      raisedAt: new Date(0),
+    };
+    index.setFlags(
+      'p1',
+      new Map([
+        ['', []],
+        ['36', [flag]],
+      ]),
+    );
+    expect(index.isFlagged('p1')).toBe(true);
+    expect(index.flagsFor('p1', '36')).toEqual([flag]);
+    index.setFlags('p1', new Map([['', []]]));
+    expect(index.isFlagged('p1')).toBe(false);
+    expect(index.flagsFor('p1', '36')).toEqual([]);
   });
 
   it('given nominals upserted, then views decode each one’s latest state, once per key', () => {

@@ -497,6 +497,12 @@ export class NationalIndex {
   }
 
   /** The person's flags as `recipient` may see them: those of its view, never the national ones. */
+  /** Whether some view of the person holds a flag (else `flagsFor` gives no one any). */
+  isFlagged(personId: string): boolean {
+    const p = this.persons.handle(personId);
+    return p !== undefined && this.flags.has(p);
+  }
+
   flagsFor(personId: string, recipient: string): ViewFlag[] {
     const p = this.persons.handle(personId);
     const views = p === undefined ? undefined : this.flags.get(p);
