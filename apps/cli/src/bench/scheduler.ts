@@ -75,12 +75,6 @@ export async function openLoop(
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   try {
-    return await sendAll();
-  } finally {
-    loop.disable();
-  }
-
-  async function sendAll(): Promise<OpenLoopResult> {
     const start = nowNs();
     const send = (i: number) => {
       const intended = start + intendedOffsetNs(i, ratePerSec);
@@ -129,6 +123,8 @@ export async function openLoop(
       clientLoopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       ...(firstError === undefined ? {} : { firstError }),
     };
+  } finally {
+    loop.disable();
   }
 }
 

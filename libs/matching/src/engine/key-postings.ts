@@ -122,6 +122,9 @@ export class KeyPostings {
       const k = keyIds[p] as number;
       count[k] = (count[k] as number) + 1;
     }
+    const room = Math.max(512, keyCount);
+    // Checked before anything is changed: a key type out of range leaves the postings empty.
+    const typeCount = new Int32Array(room);
     // Blocks of two or more: one node a filing, each block's in a run of its own.
     const cursor = new Int32Array(keyCount);
     let nodes = 0;
@@ -129,20 +132,18 @@ export class KeyPostings {
       const type = keyTypes[k] ?? 0;
       if (type > TYPE_MASK) throw new Error(`KeyPostings: key type ${type} out of range`);
       const c = count[k] as number;
+      typeCount[k] = (c << TYPE_BITS) | type;
       if (c >= 2) {
         cursor[k] = nodes;
         nodes += c;
       }
     }
-    const room = Math.max(512, keyCount);
+    this.typeCount = typeCount;
     this.kA = new Int32Array(room);
     this.kA.set(keyA.subarray(0, keyCount));
     this.kB = new Int32Array(room);
     this.kB.set(keyB.subarray(0, keyCount));
-    this.typeCount = new Int32Array(room);
     this.head = new Int32Array(room);
-    for (let k = 0; k < keyCount; k++)
-      this.typeCount[k] = ((count[k] as number) << TYPE_BITS) | (keyTypes[k] ?? 0);
     this.blocksUsed = keyCount;
     this.keys = keyCount;
     let size = this.table.length;
