@@ -12,6 +12,7 @@ import {
 import { F, FIELD_COUNT, LEVEL_COUNTS, NULL_LEVEL } from './fields';
 import { handleDigits, handleSkeleton } from '../normalise/handle-skeleton';
 import { derivedTokens, tokenString } from '../normalise/token-ids';
+import { mayBeOneEdit } from '../normalise/token-shapes';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
 /** The comparison vector of one pair: a level per field, and the value behind each exact level. */
@@ -685,7 +686,9 @@ const compactIds = derivedTokens(compactId);
 
 /** isOneEdit of two identifier tokens in compact form (compactId), each made once per token. */
 function oneEditIds(x: number, y: number): boolean {
-  return isOneEdit(tokenString(compactIds.of(x)), tokenString(compactIds.of(y)));
+  const cx = compactIds.of(x);
+  const cy = compactIds.of(y);
+  return mayBeOneEdit(cx, cy) && isOneEdit(tokenString(cx), tokenString(cy));
 }
 
 // Online levels (FIELDS[online]).
@@ -708,7 +711,10 @@ function similarHandle(x: number, y: number): boolean {
   const sy = skeletons.of(y);
   if (sy < 0) return false;
   return (
-    sx === sy || (digits.of(x) === digits.of(y) && isOneEdit(tokenString(sx), tokenString(sy)))
+    sx === sy ||
+    (mayBeOneEdit(sx, sy) &&
+      digits.of(x) === digits.of(y) &&
+      isOneEdit(tokenString(sx), tokenString(sy)))
   );
 }
 

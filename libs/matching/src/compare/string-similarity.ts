@@ -1,6 +1,7 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
 import { isTransientToken, queryEpoch, tokenId, tokenString } from '../normalise/token-ids';
+import { jaroWinklerCeiling } from '../normalise/token-shapes';
 
 /**
  * Jaro-Winkler similarity (Winkler 1990) from talisman, memoised by token-id pair. One talisman
@@ -38,6 +39,8 @@ export class JaroWinklerMemo {
   similarityIds(x: number, y: number, floor = 0): number {
     if (x === y) return 1;
     if (x < 0 || y < 0) return 0;
+    // Two tokens whose lengths and letters cannot reach the floor: no memo probe, no strings.
+    if (floor > 0 && jaroWinklerCeiling(x, y) < floor) return 0;
     const lo = x < y ? x : y;
     const hi = x < y ? y : x;
     const transient = isTransientToken(hi);
