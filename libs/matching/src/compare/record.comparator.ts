@@ -11,7 +11,7 @@ import {
 } from '../normalise/record.normaliser';
 import { F, FIELD_COUNT, LEVEL_COUNTS, NULL_LEVEL } from './fields';
 import { handleDigits, handleSkeleton } from '../normalise/handle-skeleton';
-import { derivedTokens, tokenString } from '../normalise/token-ids';
+import { derivedTokens, tokenString, type DerivedTokens } from '../normalise/token-ids';
 import { mayBeOneEdit } from '../normalise/token-shapes';
 import { isOneEdit, JaroWinklerMemo } from './string-similarity';
 
@@ -71,7 +71,21 @@ export const TF_COUNT = {
   /** The address's town, in the town table (TOWN_TF). */
   town: FLAT_FIELDS + 8,
 } as const;
-export const ROW_STRIDE = FLAT_FIELDS + 9;
+/**
+ * A batch table's row, after the counts: the derived tokens of its identifiers (compact form)
+ * and handles (skeleton, digits) as scoring first works them out (-2 until then), so that the
+ * record's later pairs read them from its row instead of a look-up by token id each (a cache
+ * miss each at national scale). Nothing is derived that scoring does not ask for.
+ */
+export const ROW_DERIVED = {
+  custodyCompact: FLAT_FIELDS + 9,
+  nationalCompact: FLAT_FIELDS + 10,
+  /** on0, on1, on2's skeletons (handleSkeleton) in turn. */
+  skeleton0: FLAT_FIELDS + 11,
+  /** on0, on1, on2's digits (handleDigits) in turn. */
+  digits0: FLAT_FIELDS + 14,
+} as const;
+export const ROW_STRIDE = FLAT_FIELDS + 17;
 
 // Given-name levels (FIELDS[given]).
 const G_EXACT = 0;
@@ -144,7 +158,12 @@ export class RecordComparator {
         levels[F.custodyId] = 0;
         tfValues[F.custodyId] = aCu;
         if (counted) tfCounts[F.custodyId] = ra[oa + TF_COUNT.custodyId] ?? -1;
-      } else levels[F.custodyId] = oneEditIds(aCu, bCu) ? 1 : 2;
+      } else {
+        const near = counted
+          ? oneEditInRows(ra, oa, rb, ob, ROW_DERIVED.custodyCompact, aCu, bCu)
+          : oneEditIds(aCu, bCu);
+        levels[F.custodyId] = near ? 1 : 2;
+      }
     }
     const aNa = ra[oa + FL.naId] ?? -1;
     const bNa = rb[ob + FL.naId] ?? -1;
@@ -153,7 +172,12 @@ export class RecordComparator {
         levels[F.nationalId] = 0;
         tfValues[F.nationalId] = aNa;
         if (counted) tfCounts[F.nationalId] = ra[oa + TF_COUNT.nationalId] ?? -1;
-      } else levels[F.nationalId] = oneEditIds(aNa, bNa) ? 1 : 2;
+      } else {
+        const near = counted
+          ? oneEditInRows(ra, oa, rb, ob, ROW_DERIVED.nationalCompact, aNa, bNa)
+          : oneEditIds(aNa, bNa);
+        levels[F.nationalId] = near ? 1 : 2;
+      }
     }
     if ((ra[oa + FL.on0] ?? -1) >= 0 && (rb[ob + FL.on0] ?? -1) >= 0) {
       // Of several shared identifiers the lowest id stands for the agreement (as compareOnline).
@@ -170,19 +194,19 @@ export class RecordComparator {
           count = counted ? (ra[oa + TF_COUNT.on0 + k] ?? -1) : -1;
         }
       }
-      levels[F.online] =
-        shared >= 0
-          ? O_SHARED
+      const similar =
+        shared < 0 &&
+        (counted
+          ? similarHandlesInRows(ra, oa, rb, ob)
           : similarHandles(
-                ra[oa + FL.on0] ?? -1,
-                ra[oa + FL.on1] ?? -1,
-                ra[oa + FL.on2] ?? -1,
-                rb[ob + FL.on0] ?? -1,
-                rb[ob + FL.on1] ?? -1,
-                rb[ob + FL.on2] ?? -1,
-              )
-            ? O_SIMILAR
-            : O_DIFF;
+              ra[oa + FL.on0] ?? -1,
+              ra[oa + FL.on1] ?? -1,
+              ra[oa + FL.on2] ?? -1,
+              rb[ob + FL.on0] ?? -1,
+              rb[ob + FL.on1] ?? -1,
+              rb[ob + FL.on2] ?? -1,
+            ));
+      levels[F.online] = shared >= 0 ? O_SHARED : similar ? O_SIMILAR : O_DIFF;
       tfValues[F.online] = shared;
       if (shared >= 0) tfCounts[F.online] = count;
     }
@@ -689,6 +713,56 @@ function oneEditIds(x: number, y: number): boolean {
   const cx = compactIds.of(x);
   const cy = compactIds.of(y);
   return mayBeOneEdit(cx, cy) && isOneEdit(tokenString(cx), tokenString(cy));
+}
+
+/** Derived token `d` of token x, kept in a batch's row at `at` (-2: not yet worked out). */
+function derivedIn(rows: Int32Array, at: number, d: DerivedTokens, x: number): number {
+  let v = rows[at] ?? -2;
+  if (v === -2) {
+    v = d.of(x);
+    rows[at] = v;
+  }
+  return v;
+}
+
+/** oneEditIds for identifiers x and y of a batch's rows, their compact forms kept at `at`. */
+function oneEditInRows(
+  ra: Int32Array,
+  oa: number,
+  rb: Int32Array,
+  ob: number,
+  at: number,
+  x: number,
+  y: number,
+): boolean {
+  const cx = derivedIn(ra, oa + at, compactIds, x);
+  const cy = derivedIn(rb, ob + at, compactIds, y);
+  return mayBeOneEdit(cx, cy) && isOneEdit(tokenString(cx), tokenString(cy));
+}
+
+/** similarHandles for two rows of a batch's table, the handles' skeletons and digits kept there. */
+function similarHandlesInRows(ra: Int32Array, oa: number, rb: Int32Array, ob: number): boolean {
+  for (let k = 0; k < 3; k++) {
+    const x = ra[oa + FL.on0 + k] ?? -1;
+    if (x < 0) continue;
+    const sx = derivedIn(ra, oa + ROW_DERIVED.skeleton0 + k, skeletons, x);
+    if (sx < 0) continue;
+    for (let l = 0; l < 3; l++) {
+      const y = rb[ob + FL.on0 + l] ?? -1;
+      if (y < 0) continue;
+      const sy = derivedIn(rb, ob + ROW_DERIVED.skeleton0 + l, skeletons, y);
+      if (sy < 0) continue;
+      if (
+        sx === sy ||
+        (mayBeOneEdit(sx, sy) &&
+          derivedIn(ra, oa + ROW_DERIVED.digits0 + k, digits, x) ===
+            derivedIn(rb, ob + ROW_DERIVED.digits0 + l, digits, y) &&
+          isOneEdit(tokenString(sx), tokenString(sy)))
+      )
+        return true;
+    }
+  }
+  return false;
 }
 
 // Online levels (FIELDS[online]).

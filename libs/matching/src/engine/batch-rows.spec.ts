@@ -4,6 +4,7 @@ import {
   forEachCandidatePair,
   recordKeysOf,
 } from '../block/candidate-pairs.batch';
+import { F } from '../compare/fields';
 import { newComparison, RecordComparator, ROW_STRIDE } from '../compare/record.comparator';
 import { normaliseRecord, SIMPLE_REST } from '../normalise/record.normaliser';
 import { FellegiSunterScorer } from '../score/fellegi-sunter.scorer';
@@ -17,6 +18,8 @@ describe('batch rows', () => {
       ...generateScenario('baseline', { persons: 600, seed: 5 }),
       ...generateScenario('swapped-names', { persons: 300, seed: 6 }),
       ...generateScenario('nicknames', { persons: 300, seed: 7 }),
+      // Handles and identifiers with keying errors: the derived tokens the rows keep.
+      ...generateScenario('heavy', { persons: 400, seed: 8 }),
     ].map((g) => g.record);
     const norm = records.map(normaliseRecord);
     const tf = new TermFrequencies();
@@ -31,6 +34,8 @@ describe('batch rows', () => {
     let viaRows = 0;
     let namesOnly = 0;
     let counted = 0;
+    let similarHandles = 0;
+    let nearIdentifiers = 0;
     const pairs = forEachCandidatePair(buildBlockIndex(recordKeysOf(norm), 100), (i, j) => {
       const a = norm[i]!;
       const b = norm[j]!;
@@ -44,6 +49,14 @@ describe('batch rows', () => {
       if (a.simple && b.simple) viaRows++;
       else if (rows[i * ROW_STRIDE]! & rows[j * ROW_STRIDE]! & SIMPLE_REST) namesOnly++;
       if (c.tfCounts.some((n) => n >= 0)) counted++;
+      if (c.levels[F.online] === 1) similarHandles++;
+      if (c.levels[F.custodyId] === 1 || c.levels[F.nationalId] === 1) nearIdentifiers++;
+    });
+    // And again in the other order, each row's derived tokens now kept: the same levels.
+    forEachCandidatePair(buildBlockIndex(recordKeysOf(norm), 100), (i, j) => {
+      fast.compareRows(rows, j, i, norm[j]!, norm[i]!, c);
+      general.compare(norm[j]!, norm[i]!, g);
+      expect(Array.from(c.levels)).toEqual(Array.from(g.levels));
     });
     // The test means something only if both paths and the carried counts were exercised.
     expect(pairs).toBeGreaterThan(1000);
@@ -52,5 +65,7 @@ describe('batch rows', () => {
     // Pairs where only the names need the general path (aliases, double-barrelled surnames).
     expect(namesOnly).toBeGreaterThan(0);
     expect(counted).toBeGreaterThan(pairs / 4);
+    expect(similarHandles).toBeGreaterThan(0);
+    expect(nearIdentifiers).toBeGreaterThan(0);
   });
 });

@@ -1,11 +1,12 @@
 import { F } from '../compare/fields';
-import { ROW_STRIDE, TF_COUNT } from '../compare/record.comparator';
+import { ROW_DERIVED, ROW_STRIDE, TF_COUNT } from '../compare/record.comparator';
 import { FL, FLAT_FIELDS, type NormalisedRecord } from '../normalise/record.normaliser';
 import { TOWN_TF, type TermFrequencies } from '../score/term-frequencies';
 
 /**
  * A batch's records as one table, ROW_STRIDE integers a record (struct of arrays): each record's
- * flat row, then the count in `tf` of each of its term-frequency values. Scoring a pair of simple
+ * flat row, then the count in `tf` of each of its term-frequency values, then room for the
+ * derived tokens of its identifiers and handles (ROW_DERIVED). Scoring a pair of simple
  * records reads two rows of this one array — no pointer to follow, and no frequency look-up in a
  * map of a million entries, which at national scale cost a cache miss or two per field.
  * `tf` must be the population the batch scores with, and must not change while the rows are used.
@@ -24,6 +25,8 @@ export function batchRows(norm: readonly NormalisedRecord[], tf: TermFrequencies
       rows[o + TF_COUNT.on0 + k] = countOf(tf, F.online, rows[o + FL.on0 + k]);
     rows[o + TF_COUNT.address] = countOf(tf, F.address, rows[o + FL.adId]);
     rows[o + TF_COUNT.town] = countOf(tf, TOWN_TF, rows[o + FL.twId]);
+    // The derived tokens, worked out as scoring first needs them.
+    rows.fill(-2, o + ROW_DERIVED.custodyCompact, o + ROW_STRIDE);
   }
   return rows;
 }
