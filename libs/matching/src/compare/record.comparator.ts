@@ -234,7 +234,7 @@ export class RecordComparator {
         const near =
           aPc === bPc ||
           (aSec >= 0 && aSec === rb[ob + FL.secId]) ||
-          (aSec < 0 && isOneEdit(tokenString(aPc), tokenString(bPc)));
+          (aSec < 0 && oneEditTokens(aPc, bPc));
         if (near) agree++;
         else disagree++;
       }
@@ -708,11 +708,14 @@ function reset(out: Comparison): void {
 
 const compactIds = derivedTokens(compactId);
 
+/** isOneEdit of two tokens (ids), their strings made only when their shapes allow it. */
+function oneEditTokens(x: number, y: number): boolean {
+  return mayBeOneEdit(x, y) && isOneEdit(tokenString(x), tokenString(y));
+}
+
 /** isOneEdit of two identifier tokens in compact form (compactId), each made once per token. */
 function oneEditIds(x: number, y: number): boolean {
-  const cx = compactIds.of(x);
-  const cy = compactIds.of(y);
-  return mayBeOneEdit(cx, cy) && isOneEdit(tokenString(cx), tokenString(cy));
+  return oneEditTokens(compactIds.of(x), compactIds.of(y));
 }
 
 /** Derived token `d` of token x, kept in a batch's row at `at` (-2: not yet worked out). */
@@ -735,9 +738,10 @@ function oneEditInRows(
   x: number,
   y: number,
 ): boolean {
-  const cx = derivedIn(ra, oa + at, compactIds, x);
-  const cy = derivedIn(rb, ob + at, compactIds, y);
-  return mayBeOneEdit(cx, cy) && isOneEdit(tokenString(cx), tokenString(cy));
+  return oneEditTokens(
+    derivedIn(ra, oa + at, compactIds, x),
+    derivedIn(rb, ob + at, compactIds, y),
+  );
 }
 
 /** similarHandles for two rows of a batch's table, the handles' skeletons and digits kept there. */
@@ -754,10 +758,9 @@ function similarHandlesInRows(ra: Int32Array, oa: number, rb: Int32Array, ob: nu
       if (sy < 0) continue;
       if (
         sx === sy ||
-        (mayBeOneEdit(sx, sy) &&
-          derivedIn(ra, oa + ROW_DERIVED.digits0 + k, digits, x) ===
-            derivedIn(rb, ob + ROW_DERIVED.digits0 + l, digits, y) &&
-          isOneEdit(tokenString(sx), tokenString(sy)))
+        (derivedIn(ra, oa + ROW_DERIVED.digits0 + k, digits, x) ===
+          derivedIn(rb, ob + ROW_DERIVED.digits0 + l, digits, y) &&
+          oneEditTokens(sx, sy))
       )
         return true;
     }
@@ -784,12 +787,7 @@ function similarHandle(x: number, y: number): boolean {
   if (sx < 0) return false;
   const sy = skeletons.of(y);
   if (sy < 0) return false;
-  return (
-    sx === sy ||
-    (mayBeOneEdit(sx, sy) &&
-      digits.of(x) === digits.of(y) &&
-      isOneEdit(tokenString(sx), tokenString(sy)))
-  );
+  return sx === sy || (digits.of(x) === digits.of(y) && oneEditTokens(sx, sy));
 }
 
 /** similarHandle over the online identifiers of two flat rows (-1: none). */

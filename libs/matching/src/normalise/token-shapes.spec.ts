@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { similarity as talismanJaroWinkler } from 'talisman/metrics/jaro-winkler';
 import { isOneEdit, JaroWinklerMemo } from '../compare/string-similarity';
-import { tokenId, withQueryTokens } from './token-ids';
-import { jaroWinklerCeiling, mayBeOneEdit } from './token-shapes';
+import { TRANSIENT_BASE, tokenId, withQueryTokens } from './token-ids';
+import { jaroWinklerCeiling, mayBeOneEdit, tokenShapesSize } from './token-shapes';
 
 /** Texts like the tokens compared: names, streets, handles, identifiers; some odd ones. */
 const text = fc.oneof(
@@ -50,6 +50,24 @@ describe('token shapes', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('keep nothing of a query’s own tokens: a caller cannot make them grow', () => {
+    const held = tokenId('held handle');
+    // The held token's shape is kept first.
+    mayBeOneEdit(held, held);
+    const before = tokenShapesSize();
+    withQueryTokens(() => {
+      for (let i = 0; i < 100; i++) {
+        const own = tokenId(`caller's own handle ${i}`);
+        expect(own).toBeGreaterThanOrEqual(TRANSIENT_BASE);
+        jaroWinklerCeiling(own, held);
+        mayBeOneEdit(held, own);
+      }
+    });
+    // Sized by held ids only (a transient id is 2^30 and up: 5 GiB if it were kept).
+    expect(tokenShapesSize()).toBe(before);
+    expect(tokenShapesSize()).toBeLessThan(TRANSIENT_BASE);
   });
 
   it('rule out what is plainly far apart', () => {
